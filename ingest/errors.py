@@ -1,0 +1,14 @@
+"""Ingest errors that say which file, which record or line, and what is wrong."""
+
+from __future__ import annotations
+
+
+class IngestError(Exception):
+    """A source (or one record of it) could not be read; nothing of it was stored."""
+
+    def __init__(self, source: str, message: str, *, location: str = "") -> None:
+        self.source = source
+        self.location = location
+        self.message = message
+        where = f"{source}:{location}" if location else source
+        super().__init__(f"{where}: {message}")

@@ -1,0 +1,106 @@
+"""Deterministic IRIs for the data: the same thing described by any source gets the same IRI.
+
+Layout under the configured base (303 Cool-URI style, see README "IRIs"):
+  id/article/{doi}            an article with a DOI (DOI lower-cased, kept readable)
+  id/article/pmid/{pmid}      ... else by PMID, PMCID, or a hash of its citation
+  id/notice/{kind}/{article-key}   a notice about one identified article, so sources with and
+                              without the notice's own DOI meet on one resource
+  id/notice/{doi}             a notice about several (or no identified) articles
+  id/person/{hash}, id/org/{hash}, id/journal/{hash}, id/publisher/{hash}
+  graph/{format}/{hash}       the named graph of one source record
+Nodes that only exist inside one resource (authorships, evidence) are hash IRIs of that resource.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from urllib.parse import quote
+
+from retractkg.ingest.model import Article, Nature, Notice
+
+_DOI_SAFE = "/:;()@!$&'*+,=-._~"
+
+# Natures that describe the same event from different sources share a notice IRI.
+_NOTICE_KIND = {
+    Nature.RETRACTION: "retraction",
+    Nature.PARTIAL_RETRACTION: "retraction",
+    Nature.WITHDRAWAL: "retraction",
+    Nature.REMOVAL: "retraction",
+    Nature.EXPRESSION_OF_CONCERN: "concern",
+    Nature.CORRECTION: "correction",
+    Nature.REINSTATEMENT: "reinstatement",
+    Nature.UNCLASSIFIED: "notice",
+}
+
+
+def normalize_doi(doi: str) -> str:
+    """Bare lower-case DOI from any of its written forms, or "" if it is not one."""
+    doi = doi.strip().strip(".,;")
+    doi = re.sub(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", "", doi, flags=re.I)
+    return doi.lower() if re.match(r"^10\.\d{4,9}/\S+$", doi) else ""
+
+
+def fold(text: str) -> str:
+    """Case-, accent-, punctuation- and space-insensitive form for comparing names."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    return " ".join(re.findall(r"[a-z0-9]+", text))
+
+
+def stable_hash(*parts: str) -> str:
+    return hashlib.sha1("\x1f".join(fold(p) for p in parts).encode()).hexdigest()[:16]
+
+
+def article_key(article: Article) -> str:
+    """The path that identifies an article: its DOI if any, else PMID, PMCID, or its citation."""
+    if article.doi:
+        return quote(article.doi, safe=_DOI_SAFE)
+    if article.pmid:
+        return f"pmid/{article.pmid}"
+    if article.pmcid:
+        return f"pmc/{article.pmcid.upper()}"
+    citation = [article.journal.name, article.year, article.volume, article.issue,
+                article.pages or article.article_number]
+    if not any(citation[1:]):
+        citation = [article.title or article.citation]
+    return "h/" + stable_hash(*citation)
+
+
+class Minter:
+    """Mints every data IRI under one base; the vocabulary's IRIs are fixed in `retractkg.ontology`."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+
+    def article(self, article: Article) -> str:
+        return f"{self.base}id/article/{article_key(article)}"
+
+    def notice(self, notice: Notice) -> str:
+        kind = _NOTICE_KIND[notice.nature]
+        if len(notice.articles) == 1:
+            return f"{self.base}id/notice/{kind}/{article_key(notice.articles[0])}"
+        if notice.doi:
+            return f"{self.base}id/notice/{quote(notice.doi, safe=_DOI_SAFE)}"
+        if notice.pmid:
+            return f"{self.base}id/notice/pmid/{notice.pmid}"
+        return f"{self.base}id/notice/h/{stable_hash(notice.title, notice.date, notice.text[:500])}"
+
+    def person(self, article_iri: str, name: str, orcid: str = "") -> str:
+        # Without an ORCID a name only identifies a person within one article's byline.
+        if orcid:
+            return f"{self.base}id/person/orcid/{orcid}"
+        return f"{self.base}id/person/{stable_hash(article_iri, name)}"
+
+    def organization(self, written: str) -> str:
+        return f"{self.base}id/org/{stable_hash(written)}"
+
+    def journal(self, name: str, issn: list[str]) -> str:
+        return f"{self.base}id/journal/{stable_hash(name or issn[0])}"
+
+    def publisher(self, name: str) -> str:
+        return f"{self.base}id/publisher/{stable_hash(name)}"
+
+    def graph(self, format: str, key: str) -> str:
+        return f"{self.base}graph/{format}/{stable_hash(key)}"

@@ -1,0 +1,169 @@
+"""The one notice model every source parser returns and the RDF mapping consumes.
+
+Parsers fill in what their source states and leave the rest empty; they never mint IRIs or
+touch RDF (that is `retractkg.ingest.mapping`'s job), so every source lands in the same shape.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Nature(str, Enum):
+    """What a notice does to the article, aligned with Retraction Watch natures and Crossref update types."""
+
+    RETRACTION = "retraction"
+    PARTIAL_RETRACTION = "partial-retraction"
+    WITHDRAWAL = "withdrawal"
+    REMOVAL = "removal"
+    EXPRESSION_OF_CONCERN = "expression-of-concern"
+    CORRECTION = "correction"
+    REINSTATEMENT = "reinstatement"
+    UNCLASSIFIED = "unclassified"
+
+    @property
+    def retracts(self) -> bool:
+        """Only these natures take the article out of the record (and so yield `cito:retracts`)."""
+        return self in _RETRACTING
+
+
+_RETRACTING = {Nature.RETRACTION, Nature.PARTIAL_RETRACTION, Nature.WITHDRAWAL, Nature.REMOVAL}
+
+
+class Stance(str, Enum):
+    """An author's stated position on the notice."""
+
+    AGREES = "agrees"
+    DISAGREES = "disagrees"
+    NO_RESPONSE = "no-response"
+    UNREACHABLE = "unreachable"
+    DECEASED = "deceased"
+
+
+class Role(str, Enum):
+    """Who retracted (or asked for) the retraction, as notices name them."""
+
+    EDITOR = "editor"
+    EDITOR_IN_CHIEF = "editor-in-chief"
+    EDITORIAL_BOARD = "editorial-board"
+    PUBLISHER = "publisher"
+    JOURNAL = "journal"
+    AUTHORS = "authors"
+    INSTITUTION = "institution"
+    THIRD_PARTY = "third-party"
+
+
+@dataclass(frozen=True)
+class Span:
+    """A quote of the notice text with its character offsets (`text[start:end] == exact`)."""
+
+    start: int
+    end: int
+    exact: str
+
+
+@dataclass
+class Organization:
+    """An affiliation as written; `name` is the organisation part, the address split out where stated."""
+
+    name: str
+    label: str = ""  # the whole affiliation string as written, if it differs from name
+    street: str = ""
+    locality: str = ""  # city
+    region: str = ""
+    postal_code: str = ""
+    country: str = ""
+    ror: str = ""  # bare ROR id, e.g. "05t99sp05"
+    marker: str = ""  # the superscript marker in the source ("1", "2"), used only while parsing
+
+
+@dataclass
+class Person:
+    name: str
+    given_name: str = ""
+    family_name: str = ""
+    orcid: str = ""  # bare ORCID iD, e.g. "0000-0002-1825-0097"
+    email: str = ""
+    corresponding: bool = False
+    affiliations: list[int] = field(default_factory=list)  # indexes into Article.organizations
+    stance: Stance | None = None
+    stance_evidence: Span | None = None
+
+
+@dataclass
+class Journal:
+    name: str = ""
+    issn: list[str] = field(default_factory=list)
+    publisher: str = ""
+
+
+@dataclass
+class Article:
+    """The work a notice is about."""
+
+    title: str = ""
+    doi: str = ""  # bare, lower-cased: "10.1186/s12951-022-01520-8"
+    pmid: str = ""
+    pmcid: str = ""  # "PMC1234567"
+    url: str = ""
+    journal: Journal = field(default_factory=Journal)
+    year: str = ""
+    date: str = ""  # ISO 8601, possibly only "YYYY" or "YYYY-MM"
+    volume: str = ""
+    issue: str = ""
+    pages: str = ""  # "903-912"
+    article_number: str = ""  # e-locator such as "313" or "e0278502"
+    article_type: str = ""  # as the source says, e.g. "Research Article"
+    subjects: list[str] = field(default_factory=list)
+    authors: list[Person] = field(default_factory=list)  # in byline order
+    organizations: list[Organization] = field(default_factory=list)
+    citation: str = ""  # the citation as written in the notice
+
+
+@dataclass
+class ReasonClaim:
+    """One reason assigned to a notice: the label is the Retraction Watch wording (either edition)."""
+
+    label: str
+    evidence: list[Span] = field(default_factory=list)
+    confidence: float | None = None
+
+
+@dataclass
+class Notice:
+    """A retraction notice (or expression of concern, correction, ...) and everything it states."""
+
+    title: str = ""
+    doi: str = ""
+    pmid: str = ""
+    pmcid: str = ""
+    url: str = ""
+    nature: Nature = Nature.UNCLASSIFIED
+    nature_confidence: float | None = None
+    date: str = ""  # ISO 8601, possibly only "YYYY" or "YYYY-MM"
+    journal: Journal = field(default_factory=Journal)
+    publisher: str = ""
+    license: str = ""  # an IRI
+    text: str = ""  # the notice's body as ingested; evidence offsets point into it
+    language: str = ""
+    articles: list[Article] = field(default_factory=list)
+    retracted_by: list[Role] = field(default_factory=list)
+    requested_by: list[Role] = field(default_factory=list)
+    reasons: list[ReasonClaim] = field(default_factory=list)
+    affected_items: list[str] = field(default_factory=list)  # "Fig. 3m", "Table 2", "Supplementary Fig. S1"
+    authors: list[Person] = field(default_factory=list)  # the notice's own signatories, if any
+    notes: str = ""
+    paywalled: bool | None = None
+    record_ids: dict[str, str] = field(default_factory=dict)  # e.g. {"retraction-watch": "51234"}
+
+
+@dataclass
+class SourceRecord:
+    """One record of one source, as parsed: the unit that becomes one named graph."""
+
+    notice: Notice
+    source: str  # file path or URL the record came from
+    format: str  # e.g. "text", "pdf", "html", "retraction-watch-csv", "jats", "pubmed", "crossref"
+    record_key: str = ""  # identifies the record within the source (row id, PMID); "" for one-record files
+    location: str = ""  # where in the source, for error messages ("line 42")

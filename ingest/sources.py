@@ -1,0 +1,87 @@
+"""Source formats: how each is recognised from its content, and which parser reads it.
+
+Every parser is a function `parse(path) -> Iterator[SourceRecord]` that raises `IngestError`
+for a record it cannot read (the pipeline reports it and goes on with the next record) and for a
+file it cannot read at all. Detection looks at the bytes, not only at the file name.
+"""
+
+from __future__ import annotations
+
+import gzip
+import importlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from retractkg.ingest.errors import IngestError
+from retractkg.ingest.model import SourceRecord
+
+SNIFF_BYTES = 65536
+
+
+@dataclass(frozen=True)
+class SourceFormat:
+    name: str
+    sniff: Callable[[bytes, Path], bool]  # given the (decompressed) head of the file
+    parser: str  # "module:function" under retractkg.ingest, imported on first use
+
+    def parse(self, path: Path) -> Iterator[SourceRecord]:
+        module, function = self.parser.split(":")
+        return getattr(importlib.import_module(f"retractkg.ingest.{module}"), function)(path)
+
+
+def _lower(head: bytes) -> str:
+    return head[:4096].decode("utf-8", "replace").lstrip("\ufeff \t\r\n").lower()
+
+
+def _is_pdf(head: bytes, path: Path) -> bool:
+    return head.lstrip()[:5] == b"%PDF-"
+
+
+def _is_html(head: bytes, path: Path) -> bool:
+    text = _lower(head)
+    return text.startswith(("<!doctype html", "<html")) or ("<html" in text and "<head" in text)
+
+
+def _is_text(head: bytes, path: Path) -> bool:
+    return b"\x00" not in head
+
+
+# Most specific first; plain text is the fallback for anything that decodes.
+FORMATS: list[SourceFormat] = [
+    SourceFormat("pdf", _is_pdf, "pdf_notice:parse"),
+    SourceFormat("html", _is_html, "html_notice:parse"),
+    SourceFormat("text", _is_text, "text_notice:parse"),
+]
+
+
+def read_head(path: Path) -> bytes:
+    try:
+        with path.open("rb") as f:
+            head = f.read(SNIFF_BYTES)
+    except OSError as e:
+        raise IngestError(str(path), f"cannot read: {e.strerror or e}") from e
+    if head[:2] == b"\x1f\x8b":
+        try:
+            with gzip.open(path, "rb") as f:
+                head = f.read(SNIFF_BYTES)
+        except (OSError, EOFError) as e:
+            raise IngestError(str(path), f"not a readable gzip file: {e}") from e
+    return head
+
+
+def detect(path: Path) -> SourceFormat:
+    head = read_head(path)
+    if not head.strip():
+        raise IngestError(str(path), "the file is empty")
+    for source_format in FORMATS:
+        if source_format.sniff(head, path):
+            return source_format
+    raise IngestError(str(path), "not a format retractkg reads (binary content that is not PDF)")
+
+
+def by_name(name: str) -> SourceFormat:
+    for source_format in FORMATS:
+        if source_format.name == name:
+            return source_format
+    raise ValueError(f"unknown format {name!r}; known: {', '.join(f.name for f in FORMATS)}")

@@ -1,0 +1,172 @@
+"""The `retractkg` command: ingest, serve, query, export, validate.
+
+Every subcommand reports bad input on stderr with the file and record it concerns and exits
+non-zero; none of them removes what is already stored.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from pyoxigraph import QueryBoolean, QueryResultsFormat, QuerySolutions, RdfFormat
+
+from retractkg import __version__
+from retractkg.config import Settings
+from retractkg.store import StoreError, open_store
+
+RESULT_FORMATS = {"json": QueryResultsFormat.JSON, "xml": QueryResultsFormat.XML,
+                  "csv": QueryResultsFormat.CSV, "tsv": QueryResultsFormat.TSV}
+GRAPH_FORMATS = {"turtle": RdfFormat.TURTLE, "ntriples": RdfFormat.N_TRIPLES, "nquads": RdfFormat.N_QUADS,
+                 "trig": RdfFormat.TRIG, "rdfxml": RdfFormat.RDF_XML, "jsonld": RdfFormat.JSON_LD}
+
+
+class UsageError(Exception):
+    """Bad arguments or input: printed as is, exit status 2."""
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return Settings.from_env(store_path=getattr(args, "store", None), base=getattr(args, "base", None))
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from retractkg.ingest.pipeline import DEMO_DIR, ingest
+
+    paths = [Path(p) for p in args.paths]
+    if args.demo:
+        paths.append(DEMO_DIR)
+    if not paths:
+        raise UsageError("nothing to ingest: name files or folders, or pass --demo")
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        raise UsageError(f"no such file or folder: {', '.join(missing)}")
+    with open_store(_settings(args)) as store:
+        def progress(report) -> None:
+            if not args.quiet:
+                print(f"... {report.summary()}", file=sys.stderr, flush=True)
+
+        report = ingest(store, paths, _settings(args), format=args.format, progress=progress)
+    for error in report.errors:
+        print(f"error: {error}", file=sys.stderr)
+    for skipped in report.skipped:
+        print(f"skipped (not a notice format): {skipped}", file=sys.stderr)
+    print(report.summary())
+    return 1 if report.errors else 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from retractkg.api.app import create_app
+
+    app = create_app(_settings(args))
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    return 0
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    sparql = args.sparql
+    if sparql.startswith("@"):
+        try:
+            sparql = Path(sparql[1:]).read_text(encoding="utf-8")
+        except OSError as e:
+            raise UsageError(f"cannot read query file {sparql[1:]}: {e.strerror}") from e
+    with open_store(_settings(args)) as store:
+        result = store.query(sparql)
+        out = sys.stdout.buffer
+        if isinstance(result, QuerySolutions | QueryBoolean):
+            fmt = args.format or "tsv"
+            if fmt not in RESULT_FORMATS:
+                raise UsageError(f"--format {fmt} is not a SELECT/ASK result format: {', '.join(RESULT_FORMATS)}")
+            result.serialize(out, RESULT_FORMATS[fmt])
+        else:
+            fmt = args.format or "turtle"
+            if fmt not in GRAPH_FORMATS or GRAPH_FORMATS[fmt].supports_datasets:
+                raise UsageError(f"--format {fmt} is not a graph format for CONSTRUCT/DESCRIBE")
+            result.serialize(out, GRAPH_FORMATS[fmt])
+        out.flush()
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    fmt = GRAPH_FORMATS[args.format]
+    with open_store(_settings(args)) as store:
+        if args.format == "jsonld":
+            from retractkg.api.dumps import write_jsonld
+
+            write_jsonld(store, _settings(args), _output(args.output))
+        elif fmt.supports_datasets or args.graph:
+            store.dump(_output(args.output), fmt, graph=args.graph)
+        else:
+            raise UsageError(f"{args.format} holds one graph: use nquads/trig/jsonld, or name a --graph")
+    return 0
+
+
+def _output(path: str | None):
+    return sys.stdout.buffer if path in (None, "-") else open(path, "wb")  # noqa: SIM115 - closed at exit
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from retractkg.ontology.validation import validate
+
+    with open_store(_settings(args)) as store:
+        conforms, report = validate(store)
+    print(report)
+    return 0 if conforms else 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="retractkg", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"retractkg {__version__}")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--store", type=Path, help="store folder (default: $RETRACTKG_STORE or ./retractkg-store)")
+    common.add_argument("--base", help="base IRI of minted data IRIs (default: $RETRACTKG_BASE)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("ingest", parents=[common], help="read notices and structured sources into the store")
+    p.add_argument("paths", nargs="*", help="files or folders (format detected from content)")
+    p.add_argument("--demo", action="store_true", help="also ingest the bundled demo notices")
+    p.add_argument("--format", help="force a source format instead of detecting it")
+    p.add_argument("--quiet", action="store_true", help="no progress lines")
+    p.set_defaults(run=cmd_ingest)
+
+    p = sub.add_parser("serve", parents=[common], help="serve SPARQL and linked data over HTTP")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.set_defaults(run=cmd_serve)
+
+    p = sub.add_parser("query", parents=[common], help="run a SPARQL query (text, or @FILE)")
+    p.add_argument("sparql")
+    p.add_argument("--format", help=f"results: {', '.join(RESULT_FORMATS)}; graphs: {', '.join(GRAPH_FORMATS)}")
+    p.set_defaults(run=cmd_query)
+
+    p = sub.add_parser("export", parents=[common], help="write the whole graph")
+    p.add_argument("--format", choices=["nquads", "trig", "turtle", "ntriples", "jsonld"], default="nquads")
+    p.add_argument("--graph", help="only this named graph")
+    p.add_argument("--output", "-o", help="file to write (default: standard output)")
+    p.set_defaults(run=cmd_export)
+
+    p = sub.add_parser("validate", parents=[common], help="check the store against the SHACL shapes")
+    p.set_defaults(run=cmd_validate)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    run: Callable[[argparse.Namespace], int] = args.run
+    try:
+        return run(args)
+    except UsageError as e:
+        print(f"retractkg {args.command}: {e}", file=sys.stderr)
+        return 2
+    except (StoreError, ValueError) as e:
+        print(f"retractkg {args.command}: {e}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+
+

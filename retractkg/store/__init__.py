@@ -1,0 +1,22 @@
+"""Store access: `open_store` picks the embedded or the remote implementation from the settings."""
+
+from __future__ import annotations
+
+from retractkg.config import Settings
+from retractkg.store.base import GraphStore, QueryResult, StoreError
+from retractkg.store.embedded import OxigraphStore
+
+__all__ = ["GraphStore", "OxigraphStore", "QueryResult", "StoreError", "open_store"]
+
+
+def open_store(settings: Settings, *, read_only: bool = False) -> GraphStore:
+    if settings.sparql_query_url:
+        from retractkg.store.remote import RemoteSparqlStore
+
+        return RemoteSparqlStore(
+            settings.sparql_query_url,
+            settings.sparql_update_url or settings.sparql_query_url,
+            user=settings.sparql_user,
+            password=settings.sparql_password,
+        )
+    return OxigraphStore(settings.store_path, read_only=read_only)

@@ -1,0 +1,82 @@
+"""The store interface: everything above it (ingest, API, CLI) sees only a `GraphStore`.
+
+Both implementations return pyoxigraph's result types, so callers never branch on the backend:
+the remote store parses the server's answer with `pyoxigraph.parse_query_results`/`parse`.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import BinaryIO
+
+from pyoxigraph import NamedNode, Quad, QueryBoolean, QuerySolutions, QueryTriples, RdfFormat
+
+QueryResult = QuerySolutions | QueryBoolean | QueryTriples
+
+
+class StoreError(Exception):
+    """A store refused or failed an operation; the message says which and why."""
+
+
+class GraphStore(ABC):
+    """A quad store holding one named graph per ingested source record.
+
+    The default graph of queries is the union of all named graphs unless the caller names graphs.
+    """
+
+    @abstractmethod
+    def query(
+        self,
+        sparql: str,
+        *,
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+    ) -> QueryResult:
+        """Run a SPARQL 1.1 query; `default_graphs`/`named_graphs` follow the SPARQL Protocol's dataset."""
+
+    @abstractmethod
+    def update(self, sparql: str) -> None:
+        """Run a SPARQL 1.1 update as one transaction."""
+
+    @abstractmethod
+    def replace_graphs(self, graphs: Mapping[str, Sequence[Quad]], *, also_add: Sequence[Quad] = ()) -> None:
+        """Atomically make each named graph hold exactly the given quads, and add `also_add` (to any graph)."""
+
+    @abstractmethod
+    def remove_graphs(self, graphs: Iterable[str]) -> None:
+        """Atomically drop the given named graphs."""
+
+    @abstractmethod
+    def quads(self, graph: str | None = None) -> Iterator[Quad]:
+        """Stream every quad (of one named graph if given) without loading them all."""
+
+    @abstractmethod
+    def dump(self, output: BinaryIO, format: RdfFormat, *, graph: str | None = None) -> None:
+        """Serialize the store (or one graph) to `output` in a quad or triple format."""
+
+    def close(self) -> None:  # noqa: B027 - optional hook, nothing to release by default
+        """Release files or connections."""
+
+    def __enter__(self) -> GraphStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def graph_names(self) -> list[str]:
+        result = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        return [solution["g"].value for solution in result]
+
+
+def insert_data(quads: Iterable[Quad]) -> str:
+    """Render quads as the body of a SPARQL `INSERT DATA` (terms print as N-Triples in pyoxigraph)."""
+    lines = [f"GRAPH {q.graph_name} {{ {q.subject} {q.predicate} {q.object} }}" for q in quads]
+    return "INSERT DATA {\n" + "\n".join(lines) + "\n}"
+
+
+def replace_graphs_update(graphs: Mapping[str, Sequence[Quad]], also_add: Sequence[Quad] = ()) -> str:
+    """One SPARQL update that swaps the content of several graphs; servers run it as one request."""
+    drops = [f"DROP SILENT GRAPH {NamedNode(g)}" for g in graphs]
+    inserts = [insert_data(quads) for quads in [*graphs.values(), also_add] if quads]
+    return " ;\n".join(drops + inserts)

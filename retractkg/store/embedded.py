@@ -1,0 +1,96 @@
+"""The default store: pyoxigraph on disk (or in memory for tests and one-off conversions)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import BinaryIO
+
+from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, Store
+
+from retractkg.store.base import GraphStore, QueryResult, StoreError, replace_graphs_update
+
+
+class OxigraphStore(GraphStore):
+    """Embedded Oxigraph: full SPARQL 1.1, transactions, and bulk loading without a server."""
+
+    def __init__(self, path: str | Path | None = None, *, read_only: bool = False) -> None:
+        self.path = Path(path) if path is not None else None
+        try:
+            if self.path is None:
+                self._store = Store()
+            elif read_only:
+                self._store = Store.read_only(str(self.path))
+            else:
+                self.path.mkdir(parents=True, exist_ok=True)
+                self._store = Store(str(self.path))
+        except OSError as e:
+            raise StoreError(f"cannot open the store at {self.path}: {e}") from e
+
+    @property
+    def oxigraph(self) -> Store:
+        """The underlying pyoxigraph store, for bulk work that the interface does not cover."""
+        return self._store
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+    ) -> QueryResult:
+        options: dict[str, object] = {}
+        if default_graphs is not None:
+            options["default_graph"] = [NamedNode(g) for g in default_graphs] or [DefaultGraph()]
+        else:
+            options["use_default_graph_as_union"] = True
+        if named_graphs is not None:
+            options["named_graphs"] = [NamedNode(g) for g in named_graphs]
+        try:
+            return self._store.query(sparql, **options)
+        except SyntaxError as e:
+            raise StoreError(f"SPARQL syntax error: {e}") from e
+        except OSError as e:
+            raise StoreError(f"query failed: {e}") from e
+
+    def update(self, sparql: str) -> None:
+        try:
+            self._store.update(sparql)
+        except SyntaxError as e:
+            raise StoreError(f"SPARQL update syntax error: {e}") from e
+        except OSError as e:
+            raise StoreError(f"update failed: {e}") from e
+
+    def replace_graphs(self, graphs: Mapping[str, Sequence[Quad]], *, also_add: Sequence[Quad] = ()) -> None:
+        if not graphs and not also_add:
+            return
+        if any(self._store.contains_named_graph(NamedNode(g)) for g in graphs):
+            # An Oxigraph update runs in one transaction: old content and new go together or not at all.
+            self.update(replace_graphs_update(graphs, also_add))
+            return
+        quads = [q for graph_quads in [*graphs.values(), also_add] for q in graph_quads]
+        try:
+            self._store.extend(quads)  # one transaction
+        except OSError as e:
+            raise StoreError(f"writing {len(graphs)} graphs failed: {e}") from e
+
+    def remove_graphs(self, graphs: Iterable[str]) -> None:
+        names = list(graphs)
+        if names:
+            self.update(" ;\n".join(f"DROP SILENT GRAPH {NamedNode(g)}" for g in names))
+
+    def quads(self, graph: str | None = None) -> Iterator[Quad]:
+        graph_name = NamedNode(graph) if graph else None
+        return iter(self._store.quads_for_pattern(None, None, None, graph_name))
+
+    def dump(self, output: BinaryIO, format: RdfFormat, *, graph: str | None = None) -> None:
+        options: dict[str, object] = {}
+        if graph is not None:
+            options["from_graph"] = NamedNode(graph)
+        elif not format.supports_datasets:
+            raise StoreError(f"{format.name} holds one graph: name the graph to dump")
+        self._store.dump(output, format, **options)
+
+    def close(self) -> None:
+        if self.path is not None:
+            self._store.flush()
