@@ -7,10 +7,10 @@ touch RDF (that is `retractkg.ingest.mapping`'s job), so every source lands in t
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
-class Nature(str, Enum):
+class Nature(StrEnum):
     """What a notice does to the article, aligned with Retraction Watch natures and Crossref update types."""
 
     RETRACTION = "retraction"
@@ -31,7 +31,7 @@ class Nature(str, Enum):
 _RETRACTING = {Nature.RETRACTION, Nature.PARTIAL_RETRACTION, Nature.WITHDRAWAL, Nature.REMOVAL}
 
 
-class Stance(str, Enum):
+class Stance(StrEnum):
     """An author's stated position on the notice."""
 
     AGREES = "agrees"
@@ -41,7 +41,7 @@ class Stance(str, Enum):
     DECEASED = "deceased"
 
 
-class Role(str, Enum):
+class Role(StrEnum):
     """Who retracted (or asked for) the retraction, as notices name them."""
 
     EDITOR = "editor"

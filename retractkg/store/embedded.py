@@ -92,5 +92,7 @@ class OxigraphStore(GraphStore):
         self._store.dump(output, format, **options)
 
     def close(self) -> None:
-        if self.path is not None:
-            self._store.flush()
+        """Flush and let go of the database, so another process (or store) may open the folder."""
+        store = self.__dict__.pop("_store", None)
+        if store is not None and self.path is not None:
+            store.flush()
