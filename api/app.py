@@ -1,0 +1,69 @@
+"""The web app: one FastAPI application serving SPARQL, linked data, pages, dumps and the change feed.
+
+`create_app` is the only place that wires things together: it owns the store's lifetime (opened
+from the settings unless a store is passed in, closed on shutdown) and puts the settings and the
+store on `app.state`, where routers reach them only through `retractkg.api.deps`.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from retractkg import __version__
+from retractkg.api import linked_data
+from retractkg.api.errors import install_error_handlers
+from retractkg.config import Settings
+from retractkg.store import GraphStore, open_store
+
+# Routers of other modules, included when they exist (each is owned and tested by its module).
+OPTIONAL_ROUTERS = ("retractkg.api.sparql",)
+
+
+def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
+    """The application for one store; a store passed in stays open (its owner closes it)."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        owned = store is None
+        app.state.store = open_store(settings) if owned else store
+        try:
+            yield
+        finally:
+            if owned:
+                app.state.store.close()
+
+    app = FastAPI(
+        title="retractkg",
+        version=__version__,
+        description="The open, linked-data knowledge graph of scholarly retractions: dereferenceable IRIs "
+        "(HTML, JSON-LD, Turtle, N-Triples, RDF/XML), dataset metadata (VoID), dumps and a change feed. "
+        "The SPARQL 1.1 endpoint at /sparql follows the SPARQL 1.1 Protocol.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    if store is not None:
+        app.state.store = store
+    # Linked data is public and read-only: any origin may read it (and see the caching headers).
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=["*"],
+        allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
+        allow_headers=["*"],
+        expose_headers=["ETag", "Last-Modified", "Link", "Location", "Content-Location", "Vary", "Retry-After"],
+    )
+    install_error_handlers(app)
+    for name in OPTIONAL_ROUTERS:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as e:
+            if e.name != name:
+                raise
+            continue
+        app.include_router(module.router)
+    app.include_router(linked_data.router)
+    return app

@@ -1,0 +1,49 @@
+"""HTTP validators for every representation: a strong ETag over the bytes sent, Last-Modified from the
+data's provenance, and `304 Not Modified` when the client's copy is current (RFC 9110 section 13)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from email.utils import format_datetime, parsedate_to_datetime
+
+from fastapi import Request, Response
+
+
+def etag_for(body: bytes, media_type: str) -> str:
+    return '"' + hashlib.blake2b(body + media_type.encode(), digest_size=12).hexdigest() + '"'
+
+
+def http_date(moment: datetime) -> str:
+    return format_datetime(moment.astimezone(UTC).replace(microsecond=0), usegmt=True)
+
+
+def not_modified(request: Request, etag: str, last_modified: datetime | None) -> bool:
+    """If-None-Match wins over If-Modified-Since, as RFC 9110 13.2.2 orders them."""
+    if_none_match = request.headers.get("if-none-match")
+    if if_none_match is not None:
+        tags = {t.strip().removeprefix("W/") for t in if_none_match.split(",")}
+        return "*" in tags or etag in tags
+    if_modified_since = request.headers.get("if-modified-since")
+    if if_modified_since and last_modified is not None:
+        try:
+            since = parsedate_to_datetime(if_modified_since)
+        except (TypeError, ValueError):
+            return False
+        if since.tzinfo is None:
+            since = since.replace(tzinfo=UTC)
+        return last_modified.replace(microsecond=0) <= since
+    return False
+
+
+def cached_response(request: Request, body: bytes, media_type: str, *, last_modified: datetime | None = None,
+                    headers: Mapping[str, str] | None = None, status_code: int = 200) -> Response:
+    """The representation, or an empty 304 carrying the same validators when the client has it."""
+    etag = etag_for(body, media_type)
+    all_headers = {"ETag": etag, **(headers or {})}
+    if last_modified is not None:
+        all_headers["Last-Modified"] = http_date(last_modified)
+    if status_code == 200 and not_modified(request, etag, last_modified):
+        return Response(status_code=304, headers=all_headers)
+    return Response(body, status_code=status_code, media_type=media_type, headers=all_headers)

@@ -1,0 +1,246 @@
+"""Describe one resource: the triples a reader of its document needs, gathered by one CONSTRUCT.
+
+A description is not a bare CBD: a notice's document also carries the article it concerns, the
+article's authors (with their authorship positions), the authors' affiliations and addresses, the
+journal/volume/issue chain, the publisher, the reason assignments with their evidence quotes, and
+the labels of every concept it points to (reasons, nature, roles, stances). Each kind of resource
+has its own reach (`REACH`); the query runs over the union of the named graphs.
+
+Vocabulary resources (concepts, schemes) are described from the vocabulary files themselves, so
+they dereference even in an empty store.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cache
+
+from pyoxigraph import NamedNode, Quad, QueryTriples, RdfFormat, Store, Triple, parse
+
+from retractkg.config import Settings
+from retractkg.ontology import (
+    CITO,
+    DCT,
+    OA,
+    PROV,
+    RDF,
+    RDFS,
+    RKG,
+    SCHEMA,
+    SKOS,
+    VOCAB,
+    VOCABULARY_FILES,
+)
+from retractkg.store import GraphStore
+
+VOCABULARY_KINDS = frozenset({"reason", "nature", "role", "stance", "scheme"})
+
+PREFIXES = (
+    f"PREFIX rdf: <{RDF}> PREFIX schema: <{SCHEMA}> PREFIX cito: <{CITO}> PREFIX rkg: <{RKG}> "
+    f"PREFIX oa: <{OA}> PREFIX skos: <{SKOS}> PREFIX prov: <{PROV}> PREFIX dct: <{DCT}> PREFIX rdfs: <{RDFS}> "
+)
+
+# Paths from the described resource to the nodes whose triples are all included ...
+_NOTICE_NODES = """
+    { VALUES ?s { ?root } }
+    UNION { ?root rkg:reasonAssignment ?s }
+    UNION { ?root rkg:reasonAssignment/oa:hasTarget ?s FILTER(?s != ?root) }
+    UNION { ?root rkg:reasonAssignment/oa:hasTarget/oa:hasSelector ?s }
+    UNION { ?root rkg:authorStance ?s }
+    UNION { ?root rkg:authorStance/rkg:evidence ?s }
+    UNION { ?root rkg:authorStance/rkg:evidence/oa:hasSelector ?s }
+    UNION { ?root cito:updates ?s }
+    UNION { ?root cito:updates/rkg:authorship ?s }
+    UNION { ?root schema:author|cito:updates/schema:author ?s }
+    UNION { ?root (schema:author|cito:updates/schema:author)/schema:affiliation ?s }
+    UNION { ?root (schema:author|cito:updates/schema:author)/schema:affiliation/schema:address ?s }
+    UNION { ?root schema:isPartOf|cito:updates/schema:isPartOf+ ?s }
+    UNION { ?root (schema:isPartOf|cito:updates/schema:isPartOf+)?/schema:publisher ?s }
+"""
+# ... and to the concepts of which only the labels and scheme are included.
+_NOTICE_CONCEPTS = "rkg:reason|rkg:nature|rkg:retractedBy|rkg:requestedBy|rkg:authorStance/rkg:stanceValue"
+
+_ARTICLE_NODES = """
+    { VALUES ?s { ?root } }
+    UNION { ?root rkg:authorship ?s }
+    UNION { ?root schema:author ?s }
+    UNION { ?root schema:author/schema:affiliation ?s }
+    UNION { ?root schema:author/schema:affiliation/schema:address ?s }
+    UNION { ?root schema:isPartOf+ ?s }
+    UNION { ?root schema:isPartOf+/schema:publisher ?s }
+    UNION { ?root cito:isUpdatedBy ?s }
+"""
+_ARTICLE_CONCEPTS = "cito:isUpdatedBy/(rkg:reason|rkg:nature)"
+
+_PERSON_NODES = """
+    { VALUES ?s { ?root } }
+    UNION { ?root schema:affiliation ?s }
+    UNION { ?root schema:affiliation/schema:address ?s }
+    UNION { ?root ^rkg:agent ?s }
+    UNION { ?root ^schema:author ?s }
+    UNION { ?root ^schema:author/cito:isUpdatedBy ?s }
+"""
+_PERSON_CONCEPTS = "^schema:author/cito:isUpdatedBy/rkg:nature"
+
+_ORGANIZATION_NODES = """
+    { VALUES ?s { ?root } }
+    UNION { ?root schema:address ?s }
+    UNION { ?root ^schema:affiliation ?s }
+    UNION { ?root ^schema:affiliation/^schema:author ?s }
+"""
+
+_JOURNAL_NODES = """
+    { VALUES ?s { ?root } }
+    UNION { ?root schema:publisher ?s }
+    UNION { ?root schema:isPartOf+ ?s }
+    UNION { ?root schema:isPartOf*/schema:publisher ?s }
+    UNION { ?s schema:isPartOf ?root ; a ?container FILTER(?container IN (schema:PublicationVolume,
+                                                                           schema:PublicationIssue)) }
+"""
+
+_CONCEPT_NODES = "{ VALUES ?s { ?root } }"
+_CONCEPT_CONCEPTS = "skos:inScheme|skos:topConceptOf|skos:broader|skos:narrower|skos:related"
+
+_SCHEME_NODES = "{ VALUES ?s { ?root } }"
+_SCHEME_CONCEPTS = "skos:hasTopConcept|^skos:inScheme"
+
+# Any other resource: its own triples and those of its hash IRIs.
+_OTHER_NODES = """
+    { VALUES ?s { ?root } }
+    UNION { ?root ?link ?s FILTER(isIRI(?s) && STRSTARTS(STR(?s), CONCAT(STR(?root), "#"))) }
+"""
+
+REACH: dict[str, tuple[str, str]] = {
+    "notice": (_NOTICE_NODES, _NOTICE_CONCEPTS),
+    "article": (_ARTICLE_NODES, _ARTICLE_CONCEPTS),
+    "person": (_PERSON_NODES, _PERSON_CONCEPTS),
+    "org": (_ORGANIZATION_NODES, ""),
+    "journal": (_JOURNAL_NODES, ""),
+    "concept": (_CONCEPT_NODES, _CONCEPT_CONCEPTS),
+    "scheme": (_SCHEME_NODES, _SCHEME_CONCEPTS),
+    "other": (_OTHER_NODES, ""),
+}
+
+
+def describe_query(iri: str, kind: str) -> str:
+    """The CONSTRUCT that gathers the document of `iri` (a resource of the given kind)."""
+    nodes, concepts = REACH.get(kind, REACH["other"])
+    labels = ""
+    if concepts:
+        labels = f"""
+  UNION {{
+    ?root {concepts} ?s .
+    ?s ?p ?o FILTER(?p IN (rdf:type, skos:prefLabel, skos:inScheme, skos:notation, dct:title, rdfs:label))
+  }}"""
+    # The IRI is written into every branch: SPARQL evaluates groups bottom-up, so an outer VALUES
+    # would not bind ?root inside them.
+    query = f"{PREFIXES}\nCONSTRUCT {{ ?s ?p ?o }} WHERE {{\n  {{ {nodes}\n    ?s ?p ?o }}{labels}\n}}"
+    return query.replace("?root", str(NamedNode(iri)))
+
+
+def last_modified_query(iri: str) -> str:
+    """When a source record stating something about `iri` was last (re)ingested."""
+    return (f"PREFIX prov: <{PROV}> SELECT (MAX(?t) AS ?m) WHERE {{ GRAPH ?g {{ {NamedNode(iri)} ?p ?o }} "
+            f"?g prov:generatedAtTime ?t }}")
+
+
+@dataclass(frozen=True)
+class Description:
+    """The triples of one resource's document, and when its sources last changed."""
+
+    iri: str
+    kind: str
+    triples: list[Triple]
+    last_modified: datetime | None
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """A request path mapped to the IRI it names."""
+
+    iri: str
+    kind: str
+    vocabulary: bool
+
+
+def resolve(path: str, settings: Settings) -> Resolved:
+    """Map the path after /id/ (or /doc/) to an IRI: vocabulary concepts live under the fixed
+    vocabulary namespace, everything else under the configured data base."""
+    segment = path.split("/", 1)[0]
+    if segment in VOCABULARY_KINDS:
+        return Resolved(f"{VOCAB}id/{path}", "scheme" if segment == "scheme" else "concept", True)
+    kind = segment
+    if segment == "journal" and path.count("/") > 1:
+        kind = "journal"  # a volume or issue: reached the same way, up its isPartOf chain
+    elif segment == "publisher":
+        kind = "other"
+    return Resolved(f"{settings.base}id/{path}", kind if kind in REACH else "other", False)
+
+
+def local_path(iri: str, settings: Settings) -> str | None:
+    """The path on this server that serves `iri`'s document, or None when it is not ours."""
+    if iri.startswith(VOCAB + "id/"):
+        rest = iri[len(VOCAB) + 3:]
+        if rest.split("/", 1)[0] in VOCABULARY_KINDS:
+            return "/doc/" + rest
+    if iri.startswith(VOCAB + "ontology"):
+        return "/ontology" + iri[len(VOCAB) + len("ontology"):]
+    if iri.startswith(settings.base + "id/"):
+        return "/doc/" + iri[len(settings.base) + 3:]
+    if iri.startswith(settings.base):
+        return "/" + iri[len(settings.base):]
+    return None
+
+
+class Describer:
+    """Runs description queries against the data store, and against the vocabulary files."""
+
+    def __init__(self, store: GraphStore) -> None:
+        self.store = store
+
+    def describe(self, resolved: Resolved) -> Description | None:
+        source: Store | GraphStore = vocabulary_store() if resolved.vocabulary else self.store
+        result = source.query(describe_query(resolved.iri, resolved.kind))
+        assert isinstance(result, QueryTriples)
+        triples = list(dict.fromkeys(result))  # a graph is a set; sources may repeat a statement
+        root = NamedNode(resolved.iri)
+        if not any(t.subject == root for t in triples):
+            return None
+        modified = vocabulary_modified() if resolved.vocabulary else self._last_modified(resolved.iri)
+        return Description(resolved.iri, resolved.kind, triples, modified)
+
+    def _last_modified(self, iri: str) -> datetime | None:
+        for solution in self.store.query(last_modified_query(iri)):
+            value = solution["m"]
+            if value is not None:
+                stamp = datetime.fromisoformat(value.value)
+                return stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)
+        return None
+
+
+@cache
+def vocabulary_store() -> Store:
+    """The ontology and concept schemes, in memory, read once from the files that define them."""
+    store = Store()
+    for path in VOCABULARY_FILES:
+        graph = NamedNode(VOCAB + "graph/vocabulary")
+        store.extend(Quad(t.subject, t.predicate, t.object, graph) for t in parse(path=str(path),
+                                                                                   format=RdfFormat.TURTLE))
+    return _UnionQuery(store)
+
+
+class _UnionQuery:
+    """Queries an in-memory store with its named graphs as the default graph, like `GraphStore`."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def query(self, sparql: str):
+        return self._store.query(sparql, use_default_graph_as_union=True)
+
+
+@cache
+def vocabulary_modified() -> datetime:
+    stamp = max(path.stat().st_mtime for path in VOCABULARY_FILES)
+    return datetime.fromtimestamp(int(stamp), UTC)
