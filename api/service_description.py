@@ -1,0 +1,122 @@
+"""The W3C SPARQL 1.1 Service Description of the endpoint (what a GET on /sparql without a query returns).
+
+It tells clients what they may send (SPARQL 1.1 Query only: the endpoint is read-only), what comes
+back (the result formats), that the default graph is the union of the named graphs, and describes
+the default dataset with VoID counts (computed by the store, cached for a few minutes).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from dataclasses import dataclass
+
+from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple
+from pyoxigraph import serialize as serialize_rdf
+
+from retractkg.api.sparql_results import GRAPH_TYPES, SOLUTION_TYPES
+from retractkg.ontology import DCT, RDF, XSD
+from retractkg.store import GraphStore
+
+SD = "http://www.w3.org/ns/sparql-service-description#"
+VOID = "http://rdfs.org/ns/void#"
+FORMATS = "http://www.w3.org/ns/formats/"
+
+# Media types of the description itself, most preferred first.
+DESCRIPTION_TYPES: dict[str, RdfFormat] = {
+    "text/turtle": RdfFormat.TURTLE,
+    "application/ld+json": RdfFormat.JSON_LD,
+    "application/rdf+xml": RdfFormat.RDF_XML,
+    "application/n-triples": RdfFormat.N_TRIPLES,
+}
+# W3C format IRIs (http://www.w3.org/ns/formats/) of what the endpoint returns.
+RESULT_FORMAT_IRIS = {
+    "application/sparql-results+json": "SPARQL_Results_JSON",
+    "application/sparql-results+xml": "SPARQL_Results_XML",
+    "text/csv": "SPARQL_Results_CSV",
+    "text/tab-separated-values": "SPARQL_Results_TSV",
+    "text/turtle": "Turtle",
+    "application/ld+json": "JSON-LD",
+    "application/n-triples": "N-Triples",
+    "application/rdf+xml": "RDF_XML",
+    "application/trig": "TriG",
+    "application/n-quads": "N-Quads",
+}
+COUNTS_TTL_SECONDS = 300.0
+PREFIXES = {"sd": SD, "void": VOID, "formats": FORMATS, "dct": DCT, "xsd": XSD}
+
+
+@dataclass(frozen=True)
+class DatasetCounts:
+    triples: int
+
+
+class CountsCache:
+    """VoID counts of the store, recomputed at most every `COUNTS_TTL_SECONDS`."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._value: DatasetCounts | None = None
+        self._at = 0.0
+
+    def get(self, store: GraphStore) -> DatasetCounts:
+        with self._lock:
+            if self._value is None or time.monotonic() - self._at > COUNTS_TTL_SECONDS:
+                self._value = count_dataset(store)
+                self._at = time.monotonic()
+            return self._value
+
+
+def count_dataset(store: GraphStore) -> DatasetCounts:
+    row = next(iter(store.query("SELECT (COUNT(*) AS ?triples) WHERE { ?s ?p ?o }")))
+    return DatasetCounts(int(row["triples"].value))
+
+
+def description_triples(endpoint: str, counts: DatasetCounts | None) -> list[Triple]:
+    service = NamedNode(endpoint + "#service")
+    dataset = NamedNode(endpoint + "#dataset")
+    default_graph = BlankNode("defaultGraph")
+
+    def sd(term: str) -> NamedNode:
+        return NamedNode(SD + term)
+
+    a = NamedNode(RDF + "type")
+    triples = [
+        Triple(service, a, sd("Service")),
+        Triple(service, sd("endpoint"), NamedNode(endpoint)),
+        Triple(service, sd("supportedLanguage"), sd("SPARQL11Query")),
+        Triple(service, sd("feature"), sd("UnionDefaultGraph")),
+        Triple(service, sd("defaultDataset"), dataset),
+        Triple(dataset, a, sd("Dataset")),
+        Triple(dataset, a, NamedNode(VOID + "Dataset")),
+        Triple(dataset, sd("defaultGraph"), default_graph),
+        Triple(dataset, NamedNode(VOID + "sparqlEndpoint"), NamedNode(endpoint)),
+        Triple(default_graph, a, sd("Graph")),
+        Triple(service, NamedNode(DCT + "description"), Literal(
+            "Read-only SPARQL 1.1 endpoint of retractkg; the default graph is the union of all named graphs "
+            "(one per ingested source record). SERVICE and SPARQL Update are refused; graphs named by "
+            "default-graph-uri/named-graph-uri must be graphs of this store.", language="en")),
+    ]
+    offered = dict.fromkeys([*SOLUTION_TYPES, *GRAPH_TYPES])
+    for media_type in offered:
+        name = RESULT_FORMAT_IRIS.get(media_type)
+        if name:
+            triples.append(Triple(service, sd("resultFormat"), NamedNode(FORMATS + name)))
+    if counts is not None:
+        triples.append(Triple(dataset, NamedNode(VOID + "triples"),
+                              Literal(str(counts.triples), datatype=NamedNode(XSD + "integer"))))
+        triples.append(Triple(default_graph, NamedNode(VOID + "triples"),
+                              Literal(str(counts.triples), datatype=NamedNode(XSD + "integer"))))
+    return triples
+
+
+def render_description(triples: list[Triple], media_type: str) -> bytes:
+    rdf_format = DESCRIPTION_TYPES[media_type]
+    if rdf_format == RdfFormat.JSON_LD:
+        from pyld import jsonld
+
+        expanded = json.loads(serialize_rdf(triples, format=RdfFormat.JSON_LD))
+        compacted = jsonld.compact(expanded, {"@context": PREFIXES})
+        return json.dumps(compacted, indent=1).encode("utf-8")
+    return serialize_rdf(triples, format=rdf_format, prefixes=PREFIXES)

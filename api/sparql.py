@@ -1,0 +1,271 @@
+"""The public SPARQL 1.1 endpoint, `/sparql`, following the SPARQL 1.1 Protocol (read-only).
+
+- Query by GET (`?query=`), by POST form (`application/x-www-form-urlencoded`) or direct POST
+  (`application/sparql-query`, UTF-8), with `default-graph-uri`/`named-graph-uri` naming graphs
+  of this store (a graph the store does not hold is refused with 400: nothing remote is fetched,
+  and `SERVICE` is refused for the same reason).
+- Without a query, GET answers the Service Description (Turtle, JSON-LD, RDF/XML, N-Triples), or a
+  query form when a browser asks for HTML.
+- Updates (`update=` or `application/sparql-update`) are refused with 403.
+- Queries run on a bounded pool of threads, with a deadline and a cap on result rows; a full pool
+  answers 429 with Retry-After. Every error is an RFC 9457 problem (see `api/errors.py`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Annotated
+from urllib.parse import parse_qsl
+
+from fastapi import APIRouter, Depends, FastAPI, Request
+from pyoxigraph import NamedNode
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import HTMLResponse, Response
+
+from retractkg.api.conneg import NotAcceptable, negotiate
+from retractkg.api.deps import get_settings, get_store
+from retractkg.api.errors import ProblemError, problem_response
+from retractkg.api.service_description import (
+    DESCRIPTION_TYPES,
+    CountsCache,
+    description_triples,
+    render_description,
+)
+from retractkg.api.sparql_limits import RETRY_AFTER_SECONDS, Deadline, QueryGate, QueryTimeout, ResultTooLarge
+from retractkg.api.sparql_results import Answer, Dataset, QuerySyntaxError, run_query
+from retractkg.config import Settings
+from retractkg.store import GraphStore, StoreError
+
+router = APIRouter()
+StoreDep = Annotated[GraphStore, Depends(get_store)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+PATH = "/sparql"
+FORM = "application/x-www-form-urlencoded"
+QUERY_BODY = "application/sparql-query"
+UPDATE_BODY = "application/sparql-update"
+MAX_QUERY_BYTES = 1_000_000
+TEMPLATE = Path(__file__).resolve().parent / "templates" / "sparql.html"
+READ_ONLY = ("this endpoint is read-only: SPARQL Update is not accepted here "
+             "(the graph changes only through `retractkg ingest`)")
+
+# Strings, IRIs, comments, variables and prefixed names are skipped when looking for SERVICE.
+_TOKENS = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
+    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
+    r'|<[^<>"{}|^`\\\x00-\x20]*>|#[^\n]*|[?$]\w+|[\w.-]*:[\w.:%-]*|[A-Za-z_]\w*',
+    re.DOTALL,
+)
+
+
+def uses_service(query: str) -> bool:
+    """True if the query has a SERVICE clause (federation would make this server fetch remote data)."""
+    return any(m.group().upper() == "SERVICE" for m in _TOKENS.finditer(query))
+
+
+class Operation:
+    """One protocol request, parsed: the query text, the dataset and the requested format."""
+
+    def __init__(self, query: str, dataset: Dataset, format: str | None) -> None:
+        self.query = query
+        self.dataset = dataset
+        self.format = format
+
+
+@router.get(PATH, include_in_schema=False)
+async def sparql_get(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
+    try:
+        params = request.query_params.multi_items()
+        if _values(params, "update"):
+            raise ProblemError(403, "read-only", READ_ONLY)
+        if not _values(params, "query"):
+            return await _describe(request, store, settings)
+        return await _answer(request, _operation(params), store, settings)
+    except ProblemError as e:
+        return problem_response(e.status, e.kind, e.detail, e.headers)
+
+
+@router.post(PATH, include_in_schema=False)
+async def sparql_post(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
+    try:
+        return await _answer(request, await _post_operation(request), store, settings)
+    except ProblemError as e:
+        return problem_response(e.status, e.kind, e.detail, e.headers)
+
+
+@router.api_route(PATH, methods=["PUT", "DELETE", "PATCH"], include_in_schema=False)
+async def sparql_other(request: Request) -> Response:
+    return problem_response(405, "method-not-allowed",
+                            f"{request.method} is not part of the SPARQL 1.1 Protocol for queries: use GET or POST",
+                            {"Allow": "GET, POST"})
+
+
+async def _post_operation(request: Request) -> Operation:
+    media_type, charset = _content_type(request.headers.get("content-type", ""))
+    url_params = request.query_params.multi_items()
+    if media_type == UPDATE_BODY:
+        raise ProblemError(403, "read-only", READ_ONLY)
+    if media_type not in (FORM, QUERY_BODY):
+        shown = media_type or "no Content-Type"
+        raise ProblemError(415, "unsupported-media-type",
+                           f"{shown} is not a SPARQL query request: send {FORM} (query=...) or {QUERY_BODY}")
+    if charset not in (None, "utf-8", "utf8"):
+        raise ProblemError(415, "unsupported-media-type", f"charset {charset} is not accepted: queries are UTF-8")
+    body = await request.body()
+    if len(body) > MAX_QUERY_BYTES:
+        raise ProblemError(413, "content-too-large", f"the request body exceeds {MAX_QUERY_BYTES} bytes")
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise ProblemError(400, "bad-request", f"the request body is not UTF-8 (byte {e.start})") from e
+    if media_type == FORM:
+        params = url_params + parse_qsl(text, keep_blank_values=True)
+        if _values(params, "update"):
+            raise ProblemError(403, "read-only", READ_ONLY)
+        return _operation(params)
+    if _values(url_params, "query"):
+        raise ProblemError(400, "bad-request", f"a {QUERY_BODY} request carries its query in the body only")
+    return _operation([*url_params, ("query", text)])
+
+
+def _content_type(header: str) -> tuple[str, str | None]:
+    media_type, *params = (part.strip() for part in header.split(";"))
+    charset = None
+    for param in params:
+        name, _, value = param.partition("=")
+        if name.strip().lower() == "charset":
+            charset = value.strip().strip('"').lower()
+    return media_type.lower(), charset
+
+
+def _values(params: Sequence[tuple[str, str]], name: str) -> list[str]:
+    return [value for key, value in params if key == name]
+
+
+def _operation(params: Sequence[tuple[str, str]]) -> Operation:
+    queries = _values(params, "query")
+    if len(queries) != 1:
+        raise ProblemError(400, "bad-request", f"exactly one query parameter is expected, got {len(queries)}")
+    query = queries[0]
+    if not query.strip():
+        raise ProblemError(400, "bad-request", "the query is empty")
+    if uses_service(query):
+        raise ProblemError(400, "service-refused", "SERVICE (federated query) is not allowed: this endpoint "
+                           "answers from its own graph only and never fetches remote data")
+    dataset = Dataset(_graph_iris(params, "default-graph-uri"), _graph_iris(params, "named-graph-uri"))
+    formats = _values(params, "format") or _values(params, "output")
+    return Operation(query, dataset, formats[0] if formats else None)
+
+
+def _graph_iris(params: Sequence[tuple[str, str]], name: str) -> tuple[str, ...]:
+    iris = []
+    for value in _values(params, name):
+        try:
+            iris.append(NamedNode(value).value)
+        except ValueError as e:
+            raise ProblemError(400, "bad-request", f"{name} {value!r} is not an absolute IRI: {e}") from e
+    return tuple(iris)
+
+
+def query_gate(app: FastAPI) -> QueryGate:
+    """The app's pool of query threads (created on first use; tests may put a smaller one on app.state)."""
+    gate = getattr(app.state, "sparql_gate", None)
+    if gate is None:
+        gate = app.state.sparql_gate = QueryGate()
+    return gate
+
+
+class UnknownGraph(Exception):
+    """A graph named by the request is not in the store."""
+
+
+def _check_graphs(store: GraphStore, dataset: Dataset) -> None:
+    for iri in dict.fromkeys([*dataset.default_graphs, *dataset.named_graphs]):
+        if not bool(store.query(f"ASK {{ GRAPH {NamedNode(iri)} {{ }} }}")):
+            raise UnknownGraph(f"graph <{iri}> is not in this store; this endpoint answers from its own graphs "
+                               "only and never fetches remote ones")
+
+
+async def _answer(request: Request, operation: Operation, store: GraphStore, settings: Settings) -> Response:
+    deadline = Deadline(settings.query_timeout)
+    base_iri = settings.base + PATH.lstrip("/")
+    accept = request.headers.get("accept")
+
+    def job() -> Answer | ProblemError:
+        # Failures become ProblemErrors here, on the query thread: pyoxigraph objects referenced by a
+        # traceback must not be dropped on another thread.
+        try:
+            deadline.check()  # it may have waited in the queue past its deadline
+            if operation.dataset.given:
+                _check_graphs(store, operation.dataset)
+            return run_query(store, operation.query, operation.dataset, base_iri=base_iri, accept=accept,
+                             format=operation.format, deadline=deadline, max_rows=settings.max_result_rows)
+        except Exception as e:  # noqa: BLE001 - every failure is reported to the client
+            problem = _problem_for(e)
+        return problem
+
+    future = query_gate(request.app).submit(job)
+    if future is None:
+        raise ProblemError(429, "overloaded", "too many queries are running; retry later",
+                           {"Retry-After": str(RETRY_AFTER_SECONDS)})
+    waiting = asyncio.wrap_future(future)
+    # `asyncio.wait` (unlike wait_for) does not cancel a queued job: the job itself sees the
+    # abandoned deadline and frees its slot.
+    done, _ = await asyncio.wait({waiting}, timeout=settings.query_timeout + 1.0)
+    if not done:
+        deadline.abandon()
+        raise ProblemError(503, "query-timeout", f"the query ran longer than the endpoint's limit of "
+                           f"{settings.query_timeout:g} s; narrow it down (more specific patterns, LIMIT)")
+    answer = waiting.result()
+    if isinstance(answer, ProblemError):
+        raise answer
+    return Response(answer.body, media_type=_with_charset(answer.media_type), headers={"Vary": "Accept"})
+
+
+def _problem_for(error: Exception) -> ProblemError:
+    if isinstance(error, QueryTimeout):
+        return ProblemError(503, "query-timeout", str(error))
+    if isinstance(error, ResultTooLarge):
+        return ProblemError(400, "result-too-large", str(error))
+    if isinstance(error, QuerySyntaxError):
+        return ProblemError(400, "query-syntax", f"SPARQL syntax error: {error}")
+    if isinstance(error, UnknownGraph):
+        return ProblemError(400, "unknown-graph", str(error))
+    if isinstance(error, NotAcceptable):
+        return ProblemError(406, "not-acceptable", str(error))
+    if isinstance(error, StoreError):
+        return ProblemError(500, "store-error", str(error))
+    return ProblemError(500, "internal-error", f"the query failed: {type(error).__name__}: {error}")
+
+
+def _with_charset(media_type: str) -> str:
+    return media_type + "; charset=utf-8" if media_type.startswith("text/") else media_type
+
+
+async def _describe(request: Request, store: GraphStore, settings: Settings) -> Response:
+    offered = [*DESCRIPTION_TYPES, "text/html"]
+    try:
+        media_type = negotiate(request.headers.get("accept"), offered)
+    except NotAcceptable as e:
+        raise ProblemError(406, "not-acceptable", str(e)) from e
+    if media_type == "text/html":
+        return HTMLResponse(_form_page(), headers={"Vary": "Accept"})
+    endpoint = settings.base + PATH.lstrip("/")
+    cache = getattr(request.app.state, "sparql_counts", None)
+    if cache is None:
+        cache = request.app.state.sparql_counts = CountsCache()
+    counts = await run_in_threadpool(cache.get, store)
+    body = render_description(description_triples(endpoint, counts), media_type)
+    return Response(body, media_type=_with_charset(media_type), headers={"Vary": "Accept"})
+
+
+_form_cache: dict[str, str] = {}
+
+
+def _form_page() -> str:
+    if "page" not in _form_cache:
+        _form_cache["page"] = TEMPLATE.read_text(encoding="utf-8")
+    return _form_cache["page"]

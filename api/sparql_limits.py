@@ -1,0 +1,241 @@
+"""Limits of the public SPARQL endpoint: bounded concurrency, query deadlines, result-size caps.
+
+pyoxigraph evaluates lazily and serializes into any object with `write()`, in chunks of about 8 KB.
+So the serializer writes into a `GuardedBuffer` that checks the deadline on every chunk and counts
+result rows exactly from the serialized bytes (per format), and CONSTRUCT triples pass through
+`guarded_triples` on their way into the serializer. A runaway query therefore stops at its next
+chunk of output with a clear error, and nothing is sent before the whole answer is known to fit.
+
+pyoxigraph has no way to cancel a query that is still computing its first answer (a huge
+aggregate); such a query keeps one worker thread until it yields, but it never holds more than
+its slot: the other slots keep serving, and when all are taken clients get 429 + Retry-After.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import TypeVar
+
+from pyoxigraph import QueryResultsFormat, Triple
+
+T = TypeVar("T")
+
+DEFAULT_WORKERS = 4
+DEFAULT_QUEUE = 16
+RETRY_AFTER_SECONDS = 2
+
+
+class QueryTimeout(Exception):
+    """The query ran past its deadline (or its client stopped waiting)."""
+
+
+class ResultTooLarge(Exception):
+    """The result has more rows (or triples) than the endpoint serves in one response."""
+
+
+class QueryGate:
+    """A fixed pool of query threads and a cap on queries in flight (running or queued).
+
+    A slot is released when the worker thread really finishes, not when the client gives up, so a
+    runaway query keeps counting against the cap until pyoxigraph lets go of it.
+    """
+
+    def __init__(self, workers: int = DEFAULT_WORKERS, queue: int = DEFAULT_QUEUE) -> None:
+        self.workers = workers
+        self.capacity = workers + queue
+        self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="sparql")
+        self._lock = threading.Lock()
+        self._in_flight = 0
+
+    @property
+    def in_flight(self) -> int:
+        return self._in_flight
+
+    def submit(self, job: Callable[[], T]) -> Future[T] | None:
+        """Start `job` on a query thread, or return None when the endpoint is saturated."""
+        with self._lock:
+            if self._in_flight >= self.capacity:
+                return None
+            self._in_flight += 1
+
+        def run() -> T:
+            try:
+                return job()
+            finally:
+                with self._lock:
+                    self._in_flight -= 1
+
+        return self._executor.submit(run)
+
+    def shutdown(self) -> None:
+        self._executor.shutdown(wait=False, cancel_futures=True)
+
+
+class Deadline:
+    """When a query must be done by; `abandon()` lets the waiting side stop it early."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.at = time.monotonic() + seconds
+        self.abandoned = False
+
+    def abandon(self) -> None:
+        self.abandoned = True
+
+    def check(self) -> None:
+        if self.abandoned or time.monotonic() > self.at:
+            raise QueryTimeout(f"the query ran longer than the endpoint's limit of {self.seconds:g} s; "
+                               "narrow it down (more specific patterns, LIMIT) or run it on a dump")
+
+
+class _RowCounter:
+    """Counts result rows in a serialized result stream fed chunk by chunk."""
+
+    def feed(self, chunk: bytes) -> int:
+        raise NotImplementedError
+
+
+class _LineRows(_RowCounter):
+    """TSV: one line per row after the header; literals escape their newlines."""
+
+    def __init__(self) -> None:
+        self.header_seen = False
+
+    def feed(self, chunk: bytes) -> int:
+        n = chunk.count(b"\n")
+        if n and not self.header_seen:
+            self.header_seen = True
+            n -= 1
+        return n
+
+
+class _CsvRows(_RowCounter):
+    """CSV: rows end in CRLF; a quoted field may hold line breaks itself ("" escapes a quote, toggling twice)."""
+
+    _TOKEN = re.compile(rb'["\n]')
+
+    def __init__(self) -> None:
+        self.in_quotes = False
+        self.header_seen = False
+
+    def feed(self, chunk: bytes) -> int:
+        if not self.in_quotes and b'"' not in chunk:
+            lines = chunk.count(b"\n")
+        else:
+            lines = 0
+            for match in self._TOKEN.finditer(chunk):
+                if match.group() == b'"':
+                    self.in_quotes = not self.in_quotes
+                elif not self.in_quotes:
+                    lines += 1
+        if lines and not self.header_seen:
+            self.header_seen = True
+            lines -= 1
+        return lines
+
+
+class _XmlRows(_RowCounter):
+    """XML: one `<result>` element per row; text content is escaped, so the tag cannot occur in it."""
+
+    TAG = b"<result>"
+
+    def __init__(self) -> None:
+        self.tail = b""
+
+    def feed(self, chunk: bytes) -> int:
+        data = self.tail + chunk
+        self.tail = data[-(len(self.TAG) - 1):]
+        return data.count(self.TAG) - self.tail.count(self.TAG)
+
+
+class _JsonRows(_RowCounter):
+    """JSON: objects opened at depth 3 (`{"results": {"bindings": [ {...} ]}}`) outside strings."""
+
+    _TOKEN = re.compile(rb'[\\"{}\[\]]')
+    ROW_DEPTH = 3
+
+    def __init__(self) -> None:
+        self.depth = 0
+        self.in_string = False
+        self.escaped = False
+
+    def feed(self, chunk: bytes) -> int:
+        rows = 0
+        position = 0
+        if self.escaped:  # the previous chunk ended on a backslash inside a string
+            self.escaped = False
+            position = 1
+        while (match := self._TOKEN.search(chunk, position)) is not None:
+            token = match.group()
+            position = match.end()
+            if self.in_string:
+                if token == b"\\":
+                    if position >= len(chunk):
+                        self.escaped = True
+                    position += 1  # the escaped byte, which may be a quote
+                elif token == b'"':
+                    self.in_string = False
+            elif token == b'"':
+                self.in_string = True
+            elif token in (b"{", b"["):
+                if token == b"{" and self.depth == self.ROW_DEPTH:
+                    rows += 1
+                self.depth += 1
+            else:
+                self.depth -= 1
+        return rows
+
+
+ROW_COUNTERS: dict[QueryResultsFormat, Callable[[], _RowCounter]] = {
+    QueryResultsFormat.JSON: _JsonRows,
+    QueryResultsFormat.XML: _XmlRows,
+    QueryResultsFormat.CSV: _CsvRows,
+    QueryResultsFormat.TSV: _LineRows,
+}
+
+
+class GuardedBuffer:
+    """A write target for pyoxigraph serializers that enforces the deadline and the row cap."""
+
+    def __init__(self, deadline: Deadline, *, max_rows: int | None = None,
+                 rows: _RowCounter | None = None) -> None:
+        self.deadline = deadline
+        self.max_rows = max_rows
+        self.counter = rows
+        self.rows = 0
+        self.chunks: list[bytes] = []
+
+    def write(self, chunk: bytes) -> int:
+        self.deadline.check()
+        data = bytes(chunk)
+        if self.counter is not None and self.max_rows is not None:
+            self.rows += self.counter.feed(data)
+            if self.rows > self.max_rows:
+                raise ResultTooLarge(too_many("rows", self.max_rows))
+        self.chunks.append(data)
+        return len(data)
+
+    def flush(self) -> None:
+        """File-like objects flush; the buffer has nothing to flush."""
+
+    def getvalue(self) -> bytes:
+        return b"".join(self.chunks)
+
+
+def guarded_triples(triples: Iterable[Triple], deadline: Deadline, max_triples: int) -> Iterator[Triple]:
+    """Pass triples through, checking the deadline every 256 and the cap on each."""
+    for count, triple in enumerate(triples, 1):
+        if count > max_triples:
+            raise ResultTooLarge(too_many("triples", max_triples))
+        if count % 256 == 0:
+            deadline.check()
+        yield triple
+
+
+def too_many(what: str, limit: int) -> str:
+    return (f"the result has more than {limit} {what}, the most this endpoint returns at once; "
+            "page through it with LIMIT/OFFSET, or use the dumps for the whole graph")

@@ -1,0 +1,182 @@
+"""Run one SPARQL query and serialize its answer with pyoxigraph's own writers, within the limits.
+
+The media type is chosen once the kind of result is known (solutions, boolean or triples), from
+the request's `Accept` header or `format`/`output` parameter; JSON-LD is compacted with the
+project's context (`ontology/context.jsonld`) by pyld, which never fetches anything remote.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from pyoxigraph import Quad, QueryBoolean, QueryResultsFormat, QuerySolutions, RdfFormat
+from pyoxigraph import serialize as serialize_rdf
+
+from retractkg.api.conneg import negotiate
+from retractkg.api.sparql_limits import ROW_COUNTERS, Deadline, GuardedBuffer, guarded_triples
+from retractkg.ontology import (
+    CITO,
+    CONTEXT_FILE,
+    CONTEXT_IRI,
+    DCT,
+    FABIO,
+    OA,
+    OWL,
+    PROV,
+    RDF,
+    RDFS,
+    RKG,
+    SCHEMA,
+    SKOS,
+    XSD,
+)
+from retractkg.store import GraphStore, StoreError
+
+JSON_RESULTS = "application/sparql-results+json"
+XML_RESULTS = "application/sparql-results+xml"
+JSON_LD = "application/ld+json"
+
+# Solutions (SELECT): most preferred first; plain JSON/XML are what generic HTTP clients ask for.
+SOLUTION_TYPES: dict[str, QueryResultsFormat] = {
+    JSON_RESULTS: QueryResultsFormat.JSON,
+    XML_RESULTS: QueryResultsFormat.XML,
+    "text/csv": QueryResultsFormat.CSV,
+    "text/tab-separated-values": QueryResultsFormat.TSV,
+    "application/json": QueryResultsFormat.JSON,
+    "application/xml": QueryResultsFormat.XML,
+    "text/xml": QueryResultsFormat.XML,
+}
+# Booleans (ASK): CSV/TSV define no boolean form.
+BOOLEAN_TYPES = {k: v for k, v in SOLUTION_TYPES.items() if v in (QueryResultsFormat.JSON, QueryResultsFormat.XML)}
+# Graphs (CONSTRUCT/DESCRIBE). JSON-LD is handled apart (compaction); TriG/N-Quads hold the
+# triples in the default graph. Turtle is valid N3, so an N3 client gets Turtle.
+GRAPH_TYPES: dict[str, RdfFormat] = {
+    "text/turtle": RdfFormat.TURTLE,
+    JSON_LD: RdfFormat.JSON_LD,
+    "application/n-triples": RdfFormat.N_TRIPLES,
+    "application/rdf+xml": RdfFormat.RDF_XML,
+    "application/trig": RdfFormat.TRIG,
+    "application/n-quads": RdfFormat.N_QUADS,
+    "application/x-turtle": RdfFormat.TURTLE,
+    "application/turtle": RdfFormat.TURTLE,
+    "text/n3": RdfFormat.TURTLE,
+    "text/plain": RdfFormat.N_TRIPLES,
+    "application/xml": RdfFormat.RDF_XML,
+    "application/json": RdfFormat.JSON_LD,
+    "application/x-json+ld": RdfFormat.JSON_LD,
+}
+
+# Short names for the `format=`/`output=` parameters (SPARQLWrapper, YASGUI and curl users send these).
+SOLUTION_ALIASES = {"json": JSON_RESULTS, "xml": XML_RESULTS, "csv": "text/csv", "tsv": "text/tab-separated-values",
+                    "srj": JSON_RESULTS, "srx": XML_RESULTS}
+GRAPH_ALIASES = {"turtle": "text/turtle", "ttl": "text/turtle", "n3": "text/n3", "nt": "application/n-triples",
+                 "ntriples": "application/n-triples", "n-triples": "application/n-triples",
+                 "rdf": "application/rdf+xml", "rdfxml": "application/rdf+xml", "rdf+xml": "application/rdf+xml",
+                 "xml": "application/rdf+xml", "jsonld": JSON_LD, "json-ld": JSON_LD, "json": JSON_LD,
+                 "trig": "application/trig", "nquads": "application/n-quads", "n-quads": "application/n-quads",
+                 "nq": "application/n-quads"}
+
+PREFIXES = {"rkg": RKG, "schema": SCHEMA, "cito": CITO, "fabio": FABIO, "prov": PROV, "oa": OA, "skos": SKOS,
+            "dct": DCT, "rdf": RDF, "rdfs": RDFS, "owl": OWL, "xsd": XSD}
+
+_POSITION = re.compile(r"error at (\d+):(\d+)")
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """The RDF dataset of the SPARQL Protocol (`default-graph-uri`/`named-graph-uri`); None = the store's."""
+
+    default_graphs: Sequence[str] = ()
+    named_graphs: Sequence[str] = ()
+
+    @property
+    def given(self) -> bool:
+        return bool(self.default_graphs or self.named_graphs)
+
+
+@dataclass(frozen=True)
+class Answer:
+    body: bytes
+    media_type: str
+
+
+class QuerySyntaxError(Exception):
+    """The query does not parse; the message has the line and column of the problem."""
+
+
+def run_query(store: GraphStore, query: str, dataset: Dataset, *, base_iri: str, accept: str | None,
+              format: str | None, deadline: Deadline, max_rows: int) -> Answer:
+    """Evaluate `query` and serialize its answer; runs on a query thread (blocking)."""
+    # The protocol lets the service define the base IRI: it is the endpoint's own IRI. Stated on
+    # a line of its own so that syntax errors keep the user's line numbers (shifted back below).
+    text = f"BASE <{base_iri}>\n{query}"
+    try:
+        if dataset.given:
+            result = store.query(text, default_graphs=list(dataset.default_graphs),
+                                 named_graphs=list(dataset.named_graphs))
+        else:
+            result = store.query(text)
+    except StoreError as e:
+        cause = e.__cause__
+        if isinstance(cause, SyntaxError):
+            raise QuerySyntaxError(_user_position(str(cause))) from e
+        raise
+    if isinstance(result, QueryBoolean):
+        media_type = negotiate(accept, list(BOOLEAN_TYPES), format=format, aliases=SOLUTION_ALIASES)
+        return Answer(result.serialize(format=BOOLEAN_TYPES[media_type]), media_type)
+    if isinstance(result, QuerySolutions):
+        media_type = negotiate(accept, list(SOLUTION_TYPES), format=format, aliases=SOLUTION_ALIASES)
+        results_format = SOLUTION_TYPES[media_type]
+        buffer = GuardedBuffer(deadline, max_rows=max_rows, rows=ROW_COUNTERS[results_format]())
+        result.serialize(buffer, results_format)
+        return Answer(buffer.getvalue(), media_type)
+    media_type = negotiate(accept, list(GRAPH_TYPES), format=format, aliases=GRAPH_ALIASES)
+    rdf_format = GRAPH_TYPES[media_type]
+    triples = guarded_triples(result, deadline, max_rows)
+    buffer = GuardedBuffer(deadline)
+    if rdf_format == RdfFormat.JSON_LD:
+        serialize_rdf(triples, buffer, rdf_format)
+        deadline.check()
+        return Answer(compact_jsonld(buffer.getvalue()), media_type)
+    if rdf_format.supports_datasets:
+        serialize_rdf((Quad(t.subject, t.predicate, t.object) for t in triples), buffer, rdf_format,
+                      prefixes=PREFIXES)
+    else:
+        serialize_rdf(triples, buffer, rdf_format, prefixes=PREFIXES)
+    return Answer(buffer.getvalue(), media_type)
+
+
+def _user_position(message: str) -> str:
+    """Report syntax errors at the line of the user's query, not of the text with the BASE line added."""
+    return _POSITION.sub(lambda m: f"error at {int(m.group(1)) - 1}:{m.group(2)}", message, count=1)
+
+
+@lru_cache(maxsize=1)
+def project_context() -> dict:
+    """The `@context` value of the project's JSON-LD context file (read once per process)."""
+    return json.loads(CONTEXT_FILE.read_text(encoding="utf-8"))["@context"]
+
+
+def _local_documents_only(url: str, options: dict | None = None) -> dict:
+    """pyld document loader: the project's context from disk, nothing from the network."""
+    if url == CONTEXT_IRI:
+        return {"contentType": JSON_LD, "contextUrl": None, "documentUrl": url,
+                "document": {"@context": project_context()}}
+    from pyld.jsonld import JsonLdError
+
+    raise JsonLdError(f"remote JSON-LD documents are not loaded: {url}", "jsonld.LoadDocumentError",
+                      code="loading document failed")
+
+
+def compact_jsonld(expanded: bytes) -> bytes:
+    """Compact pyoxigraph's JSON-LD with the project's context, embedded so the answer stands alone."""
+    from pyld import jsonld
+
+    document = json.loads(expanded)
+    compacted = jsonld.compact(document, {"@context": project_context()},
+                               options={"documentLoader": _local_documents_only})
+    return json.dumps(compacted, ensure_ascii=False, indent=1).encode("utf-8")
