@@ -1,0 +1,125 @@
+"""Who retracted the article and who asked for it, as notices name them.
+
+Notices say this in a handful of shapes: an agent retracting ("The Editors-in-Chief have retracted
+this article", "The Publisher and Editor regretfully retract", "Frontiers retracts"), a passive with
+an agent ("retracted by the authors", "retraction was approved by the Chief Editors"), and a request
+("at the request of the Editor-in-Chief and the authors", "the authors requested a retraction").
+The agent phrase is read for every role it names, so "The journal and Chief Editors" gives both.
+"""
+
+from __future__ import annotations
+
+import re
+
+from retractkg.ingest.model import Role
+from retractkg.ingest.prose import statements
+
+# Role words, most specific first (an "Editor-in-Chief" is not also reported as an "Editor").
+_ROLE_WORDS: tuple[tuple[Role, str], ...] = (
+    (Role.EDITOR_IN_CHIEF, r"editors?[- ]in[- ]chief|chief\s+(?:executive\s+)?editors?|editor-?in-?chief"
+                           r"|field\s+chief\s+editors?|specialty\s+chief\s+editors?|\bEiC\b"),
+    (Role.EDITORIAL_BOARD, r"editorial\s+(?:board|office|team|committee)|board\s+of\s+editors"),
+    (Role.EDITOR, r"(?:handling\s+|associate\s+|academic\s+|section\s+|guest\s+|managing\s+|series\s+)?editors?\b"
+                  r"|editorship"),
+    (Role.PUBLISHER, r"publishers?\b|\bfrontiers\b|biomed\s+central|springer(?:\s+nature)?|elsevier|wiley|hindawi"
+                     r"|\bPLOS\b|\bMDPI\b|taylor\s+&\s+francis|sage\s+publications|spandidos"),
+    (Role.AUTHORS, r"(?:co-?)?authors?\b|corresponding\s+author|first\s+author|last\s+author"),
+    (Role.INSTITUTION, r"universit\w+|institut\w+|hospital|medical\s+(?:center|centre|school)|college|employer"
+                       r"|research\s+integrity\s+office|academy"),
+    (Role.JOURNAL, r"(?:the\s+)?journal\b"),
+    (Role.THIRD_PARTY, r"manufacturers?|compan(?:y|ies)|funders?|sponsors?|council|ministry|government|readers?"),
+)
+_ROLE_RE = [(role, re.compile(p, re.I)) for role, p in _ROLE_WORDS]
+
+_AGENT = r"((?:[\w’'-]+\s+){0,8}?[\w’'-]+)"
+# "<agent> (have|has) (regretfully) retracted / retract(s) / decided to retract / wish to retract"
+_ACTIVE = re.compile(
+    r"(?:^|[.;:]\s|\b(?:therefore|thus|hence|consequently|so),?\s+)?" + _AGENT +
+    r",?\s+(?:\w+ly\s+|therefore\s+|now\s+|hereby\s+)?(?:ha(?:s|ve)\s+)?(?:\w+ly\s+|therefore\s+|now\s+|hereby\s+)?"
+    r"(?:retracted|retracts?|retracting|(?:ha(?:s|ve)\s+)?decided\s+to\s+retract|wish(?:es)?\s+to\s+retract"
+    r"|would\s+like\s+to\s+retract|are\s+retracting|(?:is|are)\s+going\s+to\s+retract)\b",
+    re.I)
+_PASSIVE = re.compile(
+    r"(?:retracted|withdrawn|retraction\s+(?:\w+\s+){0,3}(?:was|is|has\s+been)\s+approved)\s+(?:\w+\s+){0,2}?by\s+"
+    r"((?:the\s+)?(?:[\w’'-]+\s+){0,6}[\w’'-]+)", re.I)
+_REQUEST = re.compile(
+    r"(?:at\s+the\s+request\s+of|requested\s+by|on\s+the\s+(?:request|recommendation)\s+of|following\s+a\s+request\s+"
+    r"(?:from|by)|upon\s+(?:the\s+)?request\s+of|at\s+(?:the\s+)?(?:authors?|editors?)[’']?s?[’']?\s+request)\s+"
+    r"((?:[\w’'-]+\s+|&\s+|,\s*){0,10}[\w’'-]+)", re.I)
+_REQUESTER = re.compile(
+    _AGENT + r"\s+(?:\w+\s+){0,2}?(?:requested|request|requests|asked\s+for|recommended|advised|called\s+for)\s+"
+    r"(?:\w+\s+){0,3}?(?:the\s+|a\s+|its\s+|their\s+)?(?:retraction|withdrawal|that\s+(?:\w+\s+){0,3}"
+    r"(?:should\s+be|be)\s+retracted)", re.I)
+_AT_THEIR_REQUEST = re.compile(r"\b(?:at\s+their\s+request|at\s+the\s+authors[’']?\s+request)", re.I)
+# "We are retracting our review article", "I ... request a retraction of our paper": the authors speak.
+_FIRST_PERSON = re.compile(r"\b(?:retract\w*|withdraw\w*|retraction\s+of)\s+(?:\w+\s+){0,2}?our\s+(?:\w+\s+){0,2}?"
+                           r"(?:article|paper|manuscript|study|review|work|publication)", re.I)
+# "Mathematical Problems in Engineering has retracted this article": a title-cased name is the journal.
+_NAME = re.compile(r"^(?:[A-Z][\w’'&-]*|of|in|and|for|the|on|&)(?:\s+(?:[A-Z][\w’'&-]*|of|in|and|for|the|on|&))+$")
+_NOT_AN_AGENT = re.compile(r"\b(?:not|no|neither|never|did\s+not|does\s+not|do\s+not)\b", re.I)
+
+
+def find_actors(text: str) -> tuple[list[Role], list[Role]]:
+    """(retracted_by, requested_by): the roles a notice names, in order of first mention."""
+    retracted: list[Role] = []
+    requested: list[Role] = []
+    for sentence in statements(text):
+        s = sentence.text
+        for m in _ACTIVE.finditer(s):
+            agent = _last_clause(m.group(1))
+            if not _NOT_AN_AGENT.search(agent):
+                _extend(retracted, roles_in(agent) or ([Role.JOURNAL] if _NAME.match(agent) else []))
+        if _FIRST_PERSON.search(s):
+            _extend(requested if re.search(r"\brequest", s, re.I) else retracted, [Role.AUTHORS])
+        for m in _PASSIVE.finditer(s):
+            _extend(retracted, roles_in(_first_phrase(m.group(1))))
+        for m in _REQUEST.finditer(s):
+            _extend(requested, roles_in(_first_phrase(m.group(1))))
+        for m in _REQUESTER.finditer(s):
+            agent = _last_clause(re.split(r"\bby\b", m.group(1), flags=re.I)[-1])
+            if not _NOT_AN_AGENT.search(agent):
+                _extend(requested, roles_in(agent))
+        if _AT_THEIR_REQUEST.search(s) and re.search(r"authors?\s+request", s, re.I):
+            _extend(requested, [Role.AUTHORS])
+    return retracted, requested
+
+
+def roles_in(phrase: str) -> list[Role]:
+    """Every role a noun phrase names ("The Publisher and Editor" -> publisher, editor).
+
+    A complement introduced by "of" is not an agent ("the Editorial board of the journal" is the board).
+    """
+    phrase = _OF_COMPLEMENT.sub("", phrase)
+    found: list[tuple[int, Role]] = []
+    taken: list[tuple[int, int]] = []
+    for role, pattern in _ROLE_RE:
+        for m in pattern.finditer(phrase):
+            if any(a < m.end() and m.start() < b for a, b in taken):
+                continue
+            taken.append((m.start(), m.end()))
+            found.append((m.start(), role))
+    return [role for _, role in sorted(found)]
+
+
+_OF_COMPLEMENT = re.compile(r"\s+of\s+(?!editors\b).*$", re.I | re.S)
+
+
+def _last_clause(agent: str) -> str:
+    """The subject nearest the verb: drop what precedes a comma, 'that', 'which' or 'because'."""
+    parts = re.split(r",|\b(?:that|which|because|after|following|when|as|since|and\s+so)\b", agent, flags=re.I)
+    return parts[-1].strip() or agent
+
+
+_PHRASE_END = re.compile(r"(?<![\w-])(?:because|due|as|after|following|for|(?<!editor\s)(?<!editors\s)in|on|owing|since"
+                         r"|when|which|who|from|to|with)(?![\w-])", re.I)
+
+
+def _first_phrase(agent: str) -> str:
+    """The agent of a 'by ...' or 'request of ...': up to the next clause or preposition."""
+    return _PHRASE_END.split(agent, maxsplit=1)[0]
+
+
+def _extend(into: list[Role], roles: list[Role]) -> None:
+    for role in roles:
+        if role not in into:
+            into.append(role)

@@ -1,0 +1,77 @@
+"""Notice nature: corrections and expressions of concern are never shown as retractions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from retractkg.ingest.actors import find_actors
+from retractkg.ingest.model import Nature, Role
+from retractkg.ingest.nature import classify_nature
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+SEED = SHARED / "seed" / "000_40cc8947771e1945.txt"
+PAGES = SHARED / "data" / "notices" / "pages"
+needs_shared = pytest.mark.skipif(not SEED.exists(), reason="../shared is not present")
+
+
+@needs_shared
+def test_seed_is_a_retraction_by_the_editors_in_chief():
+    text = SEED.read_text(encoding="utf-8")
+    nature, confidence = classify_nature("Retraction Note: Copper-based metal organic framework", text)
+    assert nature is Nature.RETRACTION and confidence >= 0.9
+    assert classify_nature("", text)[0] is Nature.RETRACTION
+    retracted_by, _ = find_actors(text)
+    assert retracted_by == [Role.EDITOR_IN_CHIEF]
+
+
+@needs_shared
+def test_expression_of_concern_page_is_not_a_retraction():
+    text = (PAGES / "plosone_eoc_0278502.txt").read_text(encoding="utf-8")
+    assert classify_nature("", text)[0] is Nature.EXPRESSION_OF_CONCERN
+    assert classify_nature("Expression of Concern: Prognostic value of programmed cell death ligand 1", text)[0] \
+        is Nature.EXPRESSION_OF_CONCERN
+
+
+@needs_shared
+def test_correction_page_is_a_correction():
+    text = (PAGES / "bmc_correction_s12864-017-3482-3.txt").read_text(encoding="utf-8")
+    assert classify_nature("", text)[0] is Nature.CORRECTION
+    assert classify_nature("Correction to: Comparative genomics of ...", text)[0] is Nature.CORRECTION
+
+
+@pytest.mark.parametrize(("title", "text", "expected"), [
+    ("Correction to: Retraction Note: A study of things", "In the Retraction Note the date was given incorrectly.",
+     Nature.CORRECTION),
+    ("Erratum", "The authors have decided to withdraw the paper. This paper was posted before proof review.",
+     Nature.WITHDRAWAL),
+    ("Retraction notice to “A study”", "This article has been retracted at the request of the Editor-in-Chief.",
+     Nature.RETRACTION),
+    ("Withdrawal: A study", "This article has been withdrawn at the request of the authors.", Nature.WITHDRAWAL),
+    ("", "The editors are issuing an expression of concern to alert readers.", Nature.EXPRESSION_OF_CONCERN),
+    ("", "The journal issues this partial retraction of Figure 3 because the panels overlap.",
+     Nature.PARTIAL_RETRACTION),
+    ("Notice of reinstatement", "The retraction has been withdrawn after the investigation cleared the authors.",
+     Nature.REINSTATEMENT),
+])
+def test_titles_and_statements(title, text, expected):
+    assert classify_nature(title, text)[0] is expected
+
+
+def test_no_evidence_is_unclassified_never_retraction():
+    nature, confidence = classify_nature("", "Figure 2 shows the growth of the cells over ten days.")
+    assert nature is Nature.UNCLASSIFIED and confidence < 0.5
+    assert classify_nature("", "")[0] is Nature.UNCLASSIFIED
+
+
+@pytest.mark.parametrize(("text", "retracted_by", "requested_by"), [
+    ("The Publisher and Editor regretfully retract this article [1].", [Role.PUBLISHER, Role.EDITOR], []),
+    ("This article has been retracted at the request of the Editor-in-Chief and the authors.", [],
+     [Role.EDITOR_IN_CHIEF, Role.AUTHORS]),
+    ("The authors have retracted this article because they could not reproduce Fig. 2.", [Role.AUTHORS], []),
+    ("Hence the Editorial board of the journal has decided to retract the article.", [Role.EDITORIAL_BOARD], []),
+    ("Mathematical Problems in Engineering has retracted this article.", [Role.JOURNAL], []),
+])
+def test_actors(text, retracted_by, requested_by):
+    assert find_actors(text) == (retracted_by, requested_by)

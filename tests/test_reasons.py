@@ -1,0 +1,83 @@
+"""Reasons found in notice prose: taxonomy concepts with exact evidence, and no reasons from boilerplate."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from retractkg.ingest.reasons import RULES, find_reasons
+from retractkg.ontology.reasons import reason_iri
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+SEED = SHARED / "seed" / "000_40cc8947771e1945.txt"
+PAGES = SHARED / "data" / "notices" / "pages"
+PMC = SHARED / "data" / "notices" / "pmc"
+needs_shared = pytest.mark.skipif(not SEED.exists(), reason="../shared is not present")
+
+
+@needs_shared
+def test_seed_reasons_are_the_curated_ones_with_their_sentences():
+    text = SEED.read_text(encoding="utf-8")
+    claims = {c.label: c for c in find_reasons(text)}
+    for label in ("Error in Image", "Concerns/Issues about Image", "Concerns/Issues about Data",
+                  "Investigation by Journal/Publisher"):
+        assert label in claims, sorted(claims)
+    assert "found errors in Figs. 4c, 7h and 7j" in claims["Error in Image"].evidence[0].exact
+    assert "Further checks by the publisher" in claims["Investigation by Journal/Publisher"].evidence[0].exact
+
+
+@needs_shared
+def test_boilerplate_gives_no_reason():
+    text = SEED.read_text(encoding="utf-8")
+    boiler_start = text.index("Published online:")
+    for claim in find_reasons(text):
+        for span in claim.evidence:
+            assert span.start < boiler_start, (claim.label, span.exact)
+    footer = text[boiler_start:]
+    assert find_reasons(footer) == []
+
+
+def test_every_rule_label_is_a_taxonomy_concept():
+    labels = {rule.label for rule in RULES} | {"Notice - Limited or No Information"}
+    assert [label for label in labels if reason_iri(label) is None] == []
+
+
+@needs_shared
+def test_evidence_spans_index_the_text_exactly_on_every_notice():
+    texts = [p.read_text(encoding="utf-8") for p in sorted(PAGES.glob("*.txt")) + sorted(PMC.glob("*.txt"))]
+    assert len(texts) > 300
+    emitted = 0
+    for text in texts:
+        for claim in find_reasons(text):
+            assert reason_iri(claim.label) is not None, claim.label
+            assert 0 < (claim.confidence or 0) <= 1
+            for span in claim.evidence:
+                assert text[span.start:span.end] == span.exact
+                emitted += 1
+    assert emitted > len(texts)
+
+
+@pytest.mark.parametrize(("sentence", "label"), [
+    ("The Publisher and Editor regretfully retract this article because the peer-review process was "
+     "inappropriately influenced and compromised.", "Compromised Peer Review"),
+    ("This article has been retracted at the request of the authors as they were unable to reproduce the results.",
+     "Results Not Reproducible"),
+    ("The journal has been informed by the authors' institution that the study did not receive ethics approval.",
+     "Lack of IRB/IACUC Approval and/or Compliance"),
+    ("The article was withdrawn due to plagiarism.", "Plagiarism of Text"),
+    ("There was an undeclared competing interest on the part of the author.", "Conflict of Interest"),
+])
+def test_typical_phrasings(sentence, label):
+    assert label in {c.label for c in find_reasons(sentence)}
+
+
+def test_negation_vetoes_misconduct():
+    text = "The investigation found no evidence of misconduct by the authors. The article is retracted."
+    assert "Misconduct by Author" not in {c.label for c in find_reasons(text)}
+
+
+def test_a_bare_notice_has_limited_information():
+    claims = find_reasons("This article has been retracted.")
+    assert [c.label for c in claims] == ["Notice - Limited or No Information"]
+    assert claims[0].evidence[0].exact == "This article has been retracted."
