@@ -13,3 +13,11 @@ apt_install() {
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   fi
 }
+
+# Linked data (tests/test_jsonld.py, tests/test_pages_browser.py): jsonld.js as a second JSON-LD
+# processor, and Debian's Chromium driven by Playwright (no `playwright install`: the system browser).
+apt_install chromium nodejs npm
+if [ ! -f .ci/work/node/node_modules/jsonld/package.json ]; then
+  mkdir -p .ci/work/node
+  npm install --prefix .ci/work/node --silent --no-audit --no-fund jsonld@8 >/dev/null
+fi
