@@ -21,3 +21,28 @@ if [ ! -f .ci/work/node/node_modules/jsonld/package.json ]; then
   mkdir -p .ci/work/node
   npm install --prefix .ci/work/node --silent --no-audit --no-fund jsonld@8 >/dev/null
 fi
+
+# SPARQL endpoint (tests/test_sparql_clients.py): Apache Jena's `rsparql` as a non-Python client.
+# Debian's jars need a hand-built classpath (not /usr/share/java/*), and its relocated xerces
+# (package `xerces.`) looks for message bundles that the jar keeps under org/apache/jena/ext/xerces:
+# they are copied back to where the classes look. The result is the wrapper .ci/work/jena/rsparql.
+apt_install openjdk-17-jre-headless libapache-jena-java unzip
+if [ ! -x .ci/work/jena/rsparql ]; then
+  jena=.ci/work/jena
+  mkdir -p "$jena/bundles"
+  tmp=$(mktemp -d)
+  unzip -q -o /usr/share/java/jena-core.jar 'org/apache/jena/ext/xerces/*.properties' -d "$tmp"
+  (cd "$tmp/org/apache/jena/ext" && find xerces -name '*.properties' -exec cp --parents {} "$OLDPWD/$jena/bundles/" \;)
+  rm -rf "$tmp"
+  classpath="$PWD/$jena/bundles"
+  for jar in jena-arq jena-base jena-cmds jena-core jena-dboe-base jena-dboe-index jena-dboe-storage \
+             jena-dboe-trans-data jena-dboe-transaction jena-iri jena-rdfconnection jena-tdb jena-tdb2 \
+             commons-cli commons-codec commons-compress commons-csv commons-io commons-lang3 dexx.collection \
+             gson guava httpclient httpcore jackson-core jackson-databind jackson-annotations jakarta.json-api \
+             jsonld-java protobuf slf4j-api slf4j-nop thrift titanium-json-ld caffeine; do
+    if [ -f "/usr/share/java/$jar.jar" ]; then classpath="$classpath:/usr/share/java/$jar.jar"; fi
+  done
+  printf '#!/bin/sh\nexec java -cp "%s" arq.rsparql "$@"\n' "$classpath" > "$jena/rsparql.tmp"
+  chmod +x "$jena/rsparql.tmp"
+  mv "$jena/rsparql.tmp" "$jena/rsparql"
+fi
