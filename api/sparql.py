@@ -210,7 +210,7 @@ async def _answer(request: Request, operation: Operation, store: GraphStore, set
     future = query_gate(request.app).submit(job)
     if future is None:
         raise ProblemError(429, "overloaded", "too many queries are running; retry later",
-                           {"Retry-After": str(RETRY_AFTER_SECONDS)})
+                           headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
     waiting = asyncio.wrap_future(future)
     # `asyncio.wait` (unlike wait_for) does not cancel a queued job: the job itself sees the
     # abandoned deadline and frees its slot.
