@@ -7,7 +7,6 @@ store on `app.state`, where routers reach them only through `retractkg.api.deps`
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -15,13 +14,10 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from retractkg import __version__
-from retractkg.api import linked_data
+from retractkg.api import linked_data, sparql
 from retractkg.api.errors import install_error_handlers
 from retractkg.config import Settings
 from retractkg.store import GraphStore, open_store
-
-# Routers of other modules, included when they exist (each is owned and tested by its module).
-OPTIONAL_ROUTERS = ("retractkg.api.sparql",)
 
 
 def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
@@ -57,13 +53,6 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
         expose_headers=["ETag", "Last-Modified", "Link", "Location", "Content-Location", "Vary", "Retry-After"],
     )
     install_error_handlers(app)
-    for name in OPTIONAL_ROUTERS:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as e:
-            if e.name != name:
-                raise
-            continue
-        app.include_router(module.router)
+    app.include_router(sparql.router)
     app.include_router(linked_data.router)
     return app
