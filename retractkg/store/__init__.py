@@ -11,6 +11,7 @@ __all__ = ["GraphStore", "OxigraphStore", "QueryResult", "StoreError", "open_sto
 
 def open_store(settings: Settings, *, read_only: bool = False) -> GraphStore:
     if settings.sparql_query_url:
+        from retractkg.ontology import VOCAB
         from retractkg.store.remote import RemoteSparqlStore
 
         return RemoteSparqlStore(
@@ -18,5 +19,7 @@ def open_store(settings: Settings, *, read_only: bool = False) -> GraphStore:
             settings.sparql_update_url or settings.sparql_query_url,
             user=settings.sparql_user,
             password=settings.sparql_password,
+            # Dumps and graph lists cover retractkg's graphs only, not a server's own (Virtuoso has some).
+            graph_prefixes=sorted({settings.base + "graph/", VOCAB + "graph/"}),
         )
     return OxigraphStore(settings.store_path, read_only=read_only)

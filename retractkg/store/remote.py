@@ -1,0 +1,283 @@
+"""A `GraphStore` on any SPARQL 1.1 server (Oxigraph server, Virtuoso, Fuseki): for graphs that outgrow a machine.
+
+Requests are built with SPARQLWrapper (SPARQL 1.1 Protocol: `query`/`update`, `default-graph-uri`,
+`named-graph-uri`) and sent through an opener of this store's own, so that digest or basic
+credentials stay with this store (SPARQLWrapper's digest support installs a process-wide opener).
+Answers are parsed with pyoxigraph, so callers get the same result types as from the embedded store.
+
+The store's default graph must be the union of its named graphs, as in the embedded store; servers
+differ in how that is configured (see `UNION_DEFAULT_GRAPH_HELP`), and the first query over the
+default graph checks it and fails with that advice instead of answering from an empty graph.
+"""
+
+from __future__ import annotations
+
+import urllib.error
+import urllib.request
+import warnings
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from http.client import HTTPResponse
+from typing import BinaryIO
+
+from pyoxigraph import (
+    NamedNode,
+    Quad,
+    QueryBoolean,
+    QueryResultsFormat,
+    QuerySolutions,
+    RdfFormat,
+    Store,
+    Triple,
+    parse_query_results,
+    serialize,
+)
+from SPARQLWrapper import POST, POSTDIRECTLY, URLENCODED, SPARQLWrapper
+from SPARQLWrapper.Wrapper import ASK, CONSTRUCT, DESCRIBE, INSERT, SELECT
+
+from retractkg import __version__
+from retractkg.store.base import GraphStore, QueryResult, StoreError, replace_graphs_update
+
+RESULTS_ACCEPT = "application/sparql-results+json, application/sparql-results+xml;q=0.9"
+GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.8"
+# A dataset whose default graph is the (empty) real default graph, as `default_graphs=[]` asks.
+NO_GRAPH = "urn:x-retractkg:no-graph"
+# Per-graph formats of a dump of one graph, as the embedded store writes them.
+TRIPLE_FORMAT_OF = {RdfFormat.N_QUADS: RdfFormat.N_TRIPLES, RdfFormat.TRIG: RdfFormat.TURTLE}
+
+UNION_DEFAULT_GRAPH_HELP = """\
+the server's default graph is not the union of its named graphs, which retractkg needs:
+  Oxigraph server: start it with `oxigraph serve --union-default-graph ...`;
+  Apache Jena Fuseki: set `tdb2:unionDefaultGraph true` on the dataset (configuration file);
+  Virtuoso: nothing to do (its default graph is the union of all graphs);
+  others: make the default graph the union of the named graphs."""
+
+
+class RemoteSparqlStore(GraphStore):
+    """A SPARQL 1.1 Query + Update server as the store; every operation is one or more HTTP requests.
+
+    `graph_prefixes` limits what `graph_names`, `quads` and `dump` enumerate to graphs whose IRI
+    starts with one of them, so that a server's own graphs (Virtuoso keeps several) or other
+    datasets on a shared server stay out of exports. Queries still see everything the server has.
+    `max_request_quads` bounds one update request; a larger `replace_graphs` batch is split between
+    records, each record's graph swap (and its change-log entries) staying in one request.
+    """
+
+    def __init__(self, query_url: str, update_url: str, *, user: str = "", password: str = "",
+                 timeout: float = 300.0, graph_prefixes: Sequence[str] = (),
+                 max_request_quads: int = 50_000, graphs_per_page: int = 200) -> None:
+        if not query_url.startswith(("http://", "https://")):
+            raise StoreError(f"the SPARQL query URL must be http(s): {query_url!r}")
+        if not update_url.startswith(("http://", "https://")):
+            raise StoreError(f"the SPARQL update URL must be http(s): {update_url!r}")
+        self.query_url = query_url
+        self.update_url = update_url
+        self.timeout = timeout
+        self.graph_prefixes = tuple(graph_prefixes)
+        self.max_request_quads = max_request_quads
+        self.graphs_per_page = graphs_per_page
+        self._union_checked = False
+        handlers: list[urllib.request.BaseHandler] = []
+        if user:
+            # Whichever scheme the server challenges with: Virtuoso's /sparql-auth asks for digest,
+            # a proxy in front of Oxigraph or Fuseki's shiro for basic.
+            passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+            passwords.add_password(None, [query_url, update_url], user, password)
+            handlers += [urllib.request.HTTPDigestAuthHandler(passwords),
+                         urllib.request.HTTPBasicAuthHandler(passwords)]
+        self._opener = urllib.request.build_opener(*handlers)
+
+    def __repr__(self) -> str:
+        return f"RemoteSparqlStore({self.query_url!r}, {self.update_url!r})"
+
+    # -- queries
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+    ) -> QueryResult:
+        if default_graphs is None and named_graphs is None and not self._union_checked:
+            self._check_union_default_graph()
+        return self._query(sparql, default_graphs, named_graphs)
+
+    def _query(self, sparql: str, default_graphs: Sequence[str] | None = None,
+                named_graphs: Sequence[str] | None = None) -> QueryResult:
+        wrapper = self._wrapper(sparql)
+        form = wrapper.queryType
+        if form not in (SELECT, ASK, CONSTRUCT, DESCRIBE):
+            raise StoreError(f"not a query but a SPARQL {form}: run it as an update")
+        if default_graphs is not None:
+            for graph in default_graphs or [NO_GRAPH]:
+                wrapper.addDefaultGraph(graph)
+        for graph in named_graphs or ():
+            wrapper.addNamedGraph(graph)
+        if named_graphs is not None and not named_graphs:
+            wrapper.addNamedGraph(NO_GRAPH)
+        graph_form = form in (CONSTRUCT, DESCRIBE)
+        wrapper.addCustomHttpHeader("Accept", GRAPH_ACCEPT if graph_form else RESULTS_ACCEPT)
+        response = self._send(wrapper, "query")
+        media_type = response.headers.get_content_type()
+        try:
+            if graph_form:
+                rdf_format = RdfFormat.from_media_type(media_type)
+                if rdf_format is None:
+                    raise StoreError(f"{self.query_url} answered a {form} with {media_type}, not an RDF format")
+                return _as_query_triples(response.read(), rdf_format)
+            results_format = QueryResultsFormat.from_media_type(media_type)
+            if results_format is None:
+                raise StoreError(f"{self.query_url} answered a {form} with {media_type}, not SPARQL results")
+            # Parsed as it arrives: a large SELECT streams instead of landing in memory.
+            result = parse_query_results(response, results_format)
+            if form == ASK and isinstance(result, QuerySolutions):
+                return _ask_from_solutions(result)
+            return result
+        except SyntaxError as e:
+            raise StoreError(f"unreadable answer from {self.query_url}: {e}") from e
+
+    def _check_union_default_graph(self) -> None:
+        """One quad of a named graph must also be in the default graph; otherwise say how to fix the server."""
+        sample = list(self._query(
+            "SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o FILTER(isIRI(?s) && !isBlank(?o)) } } LIMIT 1"))
+        if not sample:
+            return  # an empty store cannot tell yet; ask again next time
+        s, p, o = (sample[0][v] for v in ("s", "p", "o"))
+        if not self._query(f"ASK {{ {s} {p} {o} }}"):
+            raise StoreError(f"{self.query_url}: {UNION_DEFAULT_GRAPH_HELP}")
+        self._union_checked = True
+
+    # -- updates
+
+    def update(self, sparql: str) -> None:
+        wrapper = self._wrapper(sparql)
+        wrapper.queryType = INSERT  # any update form: SPARQLWrapper sends it to the update URL
+        wrapper.setRequestMethod(POSTDIRECTLY)  # application/sparql-update: no form encoding of large bodies
+        self._send(wrapper, "update").close()
+
+    def replace_graphs(self, graphs: Mapping[str, Sequence[Quad]], *, also_add: Sequence[Quad] = ()) -> None:
+        if not graphs and not also_add:
+            return
+        for chunk_graphs, chunk_also in split_batch(graphs, also_add, self.max_request_quads):
+            self.update(replace_graphs_update(chunk_graphs, chunk_also))
+
+    def remove_graphs(self, graphs: Iterable[str]) -> None:
+        names = list(graphs)
+        if names:
+            self.update(" ;\n".join(f"DROP SILENT GRAPH {NamedNode(g)}" for g in names))
+
+    # -- enumeration
+
+    def graph_names(self) -> list[str]:
+        result = self._query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        assert isinstance(result, QuerySolutions)
+        names = (solution["g"].value for solution in result if isinstance(solution["g"], NamedNode))
+        return sorted(g for g in names if not self.graph_prefixes or g.startswith(self.graph_prefixes))
+
+    def quads(self, graph: str | None = None) -> Iterator[Quad]:
+        """Stream the quads, `graphs_per_page` graphs per request (one request for one graph)."""
+        names = [graph] if graph is not None else self.graph_names()
+        for start in range(0, len(names), self.graphs_per_page):
+            page = names[start:start + self.graphs_per_page]
+            values = " ".join(str(NamedNode(g)) for g in page)
+            result = self._query(f"SELECT ?g ?s ?p ?o WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}")
+            assert isinstance(result, QuerySolutions)
+            for solution in result:
+                yield Quad(solution["s"], solution["p"], solution["o"], solution["g"])
+
+    def dump(self, output: BinaryIO, format: RdfFormat, *, graph: str | None = None) -> None:
+        if graph is None:
+            if not format.supports_datasets:
+                raise StoreError(f"{format.name} holds one graph: name the graph to dump")
+            serialize(self.quads(), output, format)
+            return
+        triples = (Triple(q.subject, q.predicate, q.object) for q in self.quads(graph))
+        serialize(triples, output, TRIPLE_FORMAT_OF.get(format, format))
+
+    # -- HTTP
+
+    def _wrapper(self, sparql: str) -> SPARQLWrapper:
+        wrapper = SPARQLWrapper(self.query_url, updateEndpoint=self.update_url,
+                                agent=f"retractkg/{__version__} (SPARQLWrapper)")
+        with warnings.catch_warnings():  # it warns about update forms it does not recognise (WITH ...)
+            warnings.simplefilter("ignore", RuntimeWarning)
+            wrapper.setQuery(sparql)
+        wrapper.setMethod(POST)
+        wrapper.setRequestMethod(URLENCODED)
+        wrapper.setOnlyConneg(True)  # no `format`/`output` parameters: Virtuoso would prefer them to Accept
+        return wrapper
+
+    def _send(self, wrapper: SPARQLWrapper, what: str) -> HTTPResponse:
+        url = self.update_url if what == "update" else self.query_url
+        request = wrapper._createRequest()  # SPARQLWrapper's protocol encoding; our opener sends it
+        try:
+            response = self._opener.open(request, timeout=self.timeout)
+        except urllib.error.HTTPError as e:
+            detail = e.read().decode("utf-8", "replace").strip()[:2000]
+            hint = ""
+            if e.code in (401, 403):
+                hint = (" (credentials: RETRACTKG_SPARQL_USER/RETRACTKG_SPARQL_PASSWORD; Virtuoso takes writes"
+                        " only on /sparql-auth with digest auth)")
+            raise StoreError(f"SPARQL {what} refused by {url}: HTTP {e.code} {e.reason}{hint}: {detail}") from e
+        except (urllib.error.URLError, OSError) as e:
+            reason = getattr(e, "reason", e)
+            raise StoreError(f"cannot reach the SPARQL server at {url}: {reason}") from e
+        _refuse_truncated(response, url)
+        return response
+
+
+def _refuse_truncated(response: HTTPResponse, url: str) -> None:
+    """Virtuoso cuts results at its ResultSetMaxRows (and anytime-query timeouts) and says so only in headers."""
+    max_rows = response.headers.get("X-SPARQL-MaxRows")
+    state = response.headers.get("X-SQL-State")
+    if max_rows or state:
+        response.close()
+        message = response.headers.get("X-SQL-Message", "")
+        raise StoreError(f"{url} returned incomplete results (max rows {max_rows or '?'}; {state or ''} {message})."
+                         " Raise [SPARQL] ResultSetMaxRows and MaxQueryExecutionTime in virtuoso.ini")
+
+
+def _ask_from_solutions(result: QuerySolutions) -> QueryBoolean:
+    """Virtuoso 7 answers ASK with one `__ASK_RETVAL` row (1) or none (false) instead of a boolean."""
+    value = any(solution[0] is None or solution[0].value not in ("0", "false") for solution in result)
+    answer = b'{"head": {}, "boolean": true}' if value else b'{"head": {}, "boolean": false}'
+    return parse_query_results(answer, QueryResultsFormat.JSON)
+
+
+def _as_query_triples(data: bytes, rdf_format: RdfFormat) -> QueryResult:
+    """pyoxigraph has no public constructor for QueryTriples: load the graph and CONSTRUCT it back."""
+    scratch = Store()
+    scratch.load(data, rdf_format)
+    return scratch.query("CONSTRUCT WHERE { ?s ?p ?o }")
+
+
+def split_batch(graphs: Mapping[str, Sequence[Quad]], also_add: Sequence[Quad], max_quads: int
+                ) -> list[tuple[dict[str, Sequence[Quad]], list[Quad]]]:
+    """Cut a batch between records so that each request stays under `max_quads` (a larger record goes alone).
+
+    `also_add` quads are grouped by subject; a group that names one of the batch's graphs (a change-log
+    entry's `as:target`) travels with that graph, the rest with the first request, so the log of a
+    change is written in the same request as the change.
+    """
+    groups: dict[object, list[Quad]] = {}
+    for quad in also_add:
+        groups.setdefault(quad.subject, []).append(quad)
+    travelling: dict[str, list[Quad]] = {}
+    unattached: list[Quad] = []
+    for group in groups.values():
+        named = next((t.value for q in group for t in (q.subject, q.object)
+                      if isinstance(t, NamedNode) and t.value in graphs), None)
+        (travelling.setdefault(named, []) if named else unattached).extend(group)
+    chunks: list[tuple[dict[str, Sequence[Quad]], list[Quad]]] = [({}, unattached)]
+    size = len(unattached)
+    for graph, quads in graphs.items():
+        extra = travelling.get(graph, [])
+        weight = len(quads) + len(extra)
+        if chunks[-1][0] and size + weight > max_quads:
+            chunks.append(({}, []))
+            size = 0
+        chunks[-1][0][graph] = quads
+        chunks[-1][1].extend(extra)
+        size += weight
+    return chunks
+
