@@ -31,14 +31,13 @@ _ROLE_WORDS: tuple[tuple[Role, str], ...] = (
 )
 _ROLE_RE = [(role, re.compile(p, re.I)) for role, p in _ROLE_WORDS]
 
-_AGENT = r"((?:[\w’'-]+\s+){0,8}?[\w’'-]+)"
-# "<agent> (have|has) (regretfully) retracted / retract(s) / decided to retract / wish to retract"
-_ACTIVE = re.compile(
-    r"(?:^|[.;:]\s|\b(?:therefore|thus|hence|consequently|so),?\s+)?" + _AGENT +
-    r",?\s+(?:\w+ly\s+|therefore\s+|now\s+|hereby\s+)?(?:ha(?:s|ve)\s+)?(?:\w+ly\s+|therefore\s+|now\s+|hereby\s+)?"
-    r"(?:retracted|retracts?|retracting|(?:ha(?:s|ve)\s+)?decided\s+to\s+retract|wish(?:es)?\s+to\s+retract"
-    r"|would\s+like\s+to\s+retract|are\s+retracting|(?:is|are)\s+going\s+to\s+retract)\b",
-    re.I)
+# The verb of an agent retracting; its subject is read from the words before it.
+_ACTIVE_VERB = re.compile(
+    r"(?:(?:\w+ly|therefore|now|hereby)\s+)?(?:ha(?:s|ve)\s+)?(?:(?:\w+ly|therefore|now|hereby)\s+)?"
+    r"(?:retracted|retracts?|retracting|decided\s+to\s+retract|wish(?:es)?\s+to\s+retract|would\s+like\s+to\s+retract"
+    r"|are\s+retracting|(?:is|are)\s+going\s+to\s+retract)\b", re.I)
+_PASSIVE_AUX = re.compile(r"\b(?:been|is|are|was|were|be|being|not)\s*$|[\[(]\s*$", re.I)
+_AGENT_WORDS = 9
 _PASSIVE = re.compile(
     r"(?:retracted|withdrawn|retraction\s+(?:\w+\s+){0,3}(?:was|is|has\s+been)\s+approved)\s+(?:\w+\s+){0,2}?by\s+"
     r"((?:the\s+)?(?:[\w’'-]+\s+){0,6}[\w’'-]+)", re.I)
@@ -47,10 +46,10 @@ _REQUEST = re.compile(
     r"(?:from|by)|upon\s+(?:the\s+)?request\s+of|at\s+(?:the\s+)?(?:authors?|editors?)[’']?s?[’']?\s+request)\s+"
     r"((?:[\w’'-]+\s+|&\s+|,\s*){0,10}[\w’'-]+)", re.I)
 _REQUESTER = re.compile(
-    _AGENT + r"\s+(?:\w+\s+){0,2}?(?:requested|request|requests|asked\s+for|recommended|advised|called\s+for)\s+"
+    r"\b(?:requested|request|requests|asked\s+for|recommended|advised|called\s+for)\s+"
     r"(?:\w+\s+){0,3}?(?:the\s+|a\s+|its\s+|their\s+)?(?:retraction|withdrawal|that\s+(?:\w+\s+){0,3}"
     r"(?:should\s+be|be)\s+retracted)", re.I)
-_AT_THEIR_REQUEST = re.compile(r"\b(?:at\s+their\s+request|at\s+the\s+authors[’']?\s+request)", re.I)
+_REQUEST_WORDS = ("request", "asked for", "recommend", "advised", "called for")
 # "We are retracting our review article", "I ... request a retraction of our paper": the authors speak.
 _FIRST_PERSON = re.compile(r"\b(?:retract\w*|withdraw\w*|retraction\s+of)\s+(?:\w+\s+){0,2}?our\s+(?:\w+\s+){0,2}?"
                            r"(?:article|paper|manuscript|study|review|work|publication)", re.I)
@@ -65,22 +64,29 @@ def find_actors(text: str) -> tuple[list[Role], list[Role]]:
     requested: list[Role] = []
     for sentence in statements(text):
         s = sentence.text
-        for m in _ACTIVE.finditer(s):
-            agent = _last_clause(m.group(1))
-            if not _NOT_AN_AGENT.search(agent):
-                _extend(retracted, roles_in(agent) or ([Role.JOURNAL] if _NAME.match(agent) else []))
-        if _FIRST_PERSON.search(s):
-            _extend(requested if re.search(r"\brequest", s, re.I) else retracted, [Role.AUTHORS])
-        for m in _PASSIVE.finditer(s):
-            _extend(retracted, roles_in(_first_phrase(m.group(1))))
-        for m in _REQUEST.finditer(s):
-            _extend(requested, roles_in(_first_phrase(m.group(1))))
-        for m in _REQUESTER.finditer(s):
-            agent = _last_clause(re.split(r"\bby\b", m.group(1), flags=re.I)[-1])
-            if not _NOT_AN_AGENT.search(agent):
-                _extend(requested, roles_in(agent))
-        if _AT_THEIR_REQUEST.search(s) and re.search(r"authors?\s+request", s, re.I):
-            _extend(requested, [Role.AUTHORS])
+        lower = s.lower()
+        if "retract" in lower:
+            for m in _ACTIVE_VERB.finditer(s):
+                before = s[:m.start()]
+                if _PASSIVE_AUX.search(before):
+                    continue
+                agent = _last_clause(" ".join(re.split(r"[.;:]\s", before)[-1].split()[-_AGENT_WORDS:]))
+                if agent and not _NOT_AN_AGENT.search(agent):
+                    _extend(retracted, roles_in(agent) or ([Role.JOURNAL] if _NAME.match(agent) else []))
+        if "our" in lower and _FIRST_PERSON.search(s):
+            _extend(requested if "request" in lower else retracted, [Role.AUTHORS])
+        if " by " in lower:
+            for m in _PASSIVE.finditer(s):
+                _extend(retracted, roles_in(_first_phrase(m.group(1))))
+        if any(word in lower for word in _REQUEST_WORDS):
+            for m in _REQUEST.finditer(s):
+                _extend(requested, roles_in(_first_phrase(m.group(1))))
+            for m in _REQUESTER.finditer(s):
+                before = s[:m.start()]
+                agent = re.split(r"\bby\b", " ".join(before.split()[-_AGENT_WORDS:]), flags=re.I)[-1]
+                agent = _last_clause(agent)
+                if agent and not _NOT_AN_AGENT.search(agent):
+                    _extend(requested, roles_in(agent))
     return retracted, requested
 
 

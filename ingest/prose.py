@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from retractkg.ingest.model import Span
 
@@ -35,8 +36,12 @@ class Sentence:
         return Span(self.start, self.end, self.text)
 
 
-def sentences(text: str) -> list[Sentence]:
-    """Split `text` into trimmed sentences whose offsets index `text` exactly."""
+@lru_cache(maxsize=32)
+def sentences(text: str) -> tuple[Sentence, ...]:
+    """Split `text` into trimmed sentences whose offsets index `text` exactly.
+
+    Cached: the reason, nature and actor finders each read the same notice.
+    """
     found: list[Sentence] = []
     start = 0
     for m in _BOUNDARY.finditer(text):
@@ -49,7 +54,7 @@ def sentences(text: str) -> list[Sentence]:
         _add(found, text, start, end)
         start = end
     _add(found, text, start, len(text))
-    return found
+    return tuple(found)
 
 
 def _ends_sentence(text: str, dot: int, end: int) -> bool:
@@ -94,6 +99,7 @@ def is_boilerplate(sentence: str) -> bool:
     return bool(_BOILERPLATE.search(sentence))
 
 
-def statements(text: str) -> list[Sentence]:
+@lru_cache(maxsize=32)
+def statements(text: str) -> tuple[Sentence, ...]:
     """The sentences of a notice that can carry a statement (boilerplate left out)."""
-    return [s for s in sentences(text) if not is_boilerplate(s.text)]
+    return tuple(s for s in sentences(text) if not is_boilerplate(s.text))

@@ -20,14 +20,20 @@ from retractkg.ingest.prose import Sentence, statements
 
 @dataclass(frozen=True)
 class Rule:
-    label: str  # current Retraction Watch wording
+    labels: tuple[str, ...]  # current Retraction Watch wording; a phrasing may imply several reasons
+    keys: tuple[str, ...]  # lower-case stems of which one must occur: a cheap gate before the expression
     pattern: re.Pattern[str]
     confidence: float
     unless: re.Pattern[str] | None = None  # the rule does not fire in a sentence matching this
 
+    def fires(self, sentence: str, folded: str) -> bool:
+        return (any(k in folded for k in self.keys) and self.pattern.search(sentence) is not None
+                and not (self.unless is not None and self.unless.search(sentence)))
 
-def _rule(label: str, pattern: str, confidence: float = 0.8, unless: str | None = None) -> Rule:
-    return Rule(label, re.compile(pattern, re.I), confidence, re.compile(unless, re.I) if unless else None)
+
+def _rule(label: str, keys: str, pattern: str, confidence: float = 0.8, unless: str | None = None) -> Rule:
+    return Rule(tuple(label.split(";")), tuple(keys.split("|")), re.compile(pattern, re.I), confidence,
+                re.compile(unless, re.I) if unless else None)
 
 
 # Building blocks, so that rules read like the notices they match.
@@ -43,32 +49,34 @@ _NEG_MISCONDUCT = r"\bno\s+(?:evidence|indication|finding|suggestion)\s+(?:\w+\s
 
 RULES: tuple[Rule, ...] = (
     # -- peer review -----------------------------------------------------------------------
-    _rule("Compromised Peer Review",
+    _rule("Compromised Peer Review", "review",
           r"peer[- ]?review\w*\s+(?:process\s+)?(?:was|were|had\s+been|has\s+been)\s+(?:\w+\s+){0,3}"
           r"(?:compromised|manipulated|influenced|fake|fabricated|rigged|subverted)"
           r"|(?:fake|fabricated|false|fictitious|fraudulent|bogus)\s+(?:\w+\s+){0,3}(?:peer[- ]?)?reviewers?"
           r"|(?:fake|fabricated|false|manipulat\w+|compromised)\s+(?:the\s+)?peer[- ]?review"
           r"|false\s+information\s+(?:\w+\s+){0,4}peer[- ]?review|(?:suggested"
           r"|recommended)\s+reviewers?\s+(?:\w+\s+){0,6}"
-          r"(?:fake|fabricated|false|not\s+genuine)|manipulat\w*\s+(?:of\s+)?(?:the\s+)?peer[- ]?review", 0.9),
-    _rule("Investigation by Journal/Publisher",
+          r"(?:fake|fabricated|false|not\s+genuine)|manipulat\w*\s+(?:of\s+)?(?:the\s+)?peer[- ]?review", 0.9,
+          unless=r"interests?\b"),
+    _rule("Investigation by Journal/Publisher", "systematic and detailed",
           r"systematic\s+and\s+detailed\s+investigation", 0.6),
-    _rule("Misconduct by Third Party",
+    _rule("Misconduct by Third Party", "third part|agenc|paper mill",
           r"third[- ]part(?:y|ies)\s+(?:\w+\s+){0,3}(?:involved\s+in\s+supplying\s+fabricated|manipulat|fabricat"
           r"|submitted\s+fake)"
           r"|(?:agency|agencies|paper\s+mill)\s+(?:\w+\s+){0,4}(?:manipulat|fabricat|falsif)", 0.7),
-    _rule("Paper Mill", r"paper[- ]mills?\b|(?:third[- ]party|commercial)\s+(?:\w+\s+){0,2}(?:agenc|compan)\w*\s+"
+    _rule("Paper Mill", "mill|agenc|compan",
+          r"paper[- ]mills?\b|(?:third[- ]party|commercial)\s+(?:\w+\s+){0,2}(?:agenc|compan)\w*\s+"
           r"(?:\w+\s+){0,4}(?:produc|wr[io]t|sold|selling)", 0.85),
-    _rule("Concerns/Issues about Peer Review",
+    _rule("Concerns/Issues about Peer Review", "peer review|peer-review",
           r"(?:concerns?|issues?"
           r"|irregularit\w+)\s+(?:\w+\s+){0,4}(?:the\s+)?peer[- ]review(?!\s+process\s+(?:was|were)\s+"
           r"(?:\w+\s+){0,3}compromised)|not\s+adequately\s+addressed\s+during\s+peer\s+review", 0.55),
     # -- plagiarism and duplication --------------------------------------------------------
-    _rule("Plagiarism of Text",
+    _rule("Plagiarism of Text", "plagi",
           r"plagiari[sz]\w*|plagiat\w*|plagiriaz\w*", 0.8,
           unless=r"(?:image|figure|data)\s+(?:\w+\s+){0,3}plagiari|plagiari\w+\s+(?:of\s+)?(?:the\s+)?"
                  r"(?:images?|figures?|data)|no\s+(?:evidence\s+of\s+)?plagiari"),
-    _rule("Plagiarism of Text",
+    _rule("Plagiarism of Text", "text|passage|sentence|paragraph|section|wording|expression|without",
           r"(?:text|passages?|sentences?|paragraphs?|sections?|wording|expressions?)\s+(?:\w+\s+){0,8}"
           r"(?:identical|duplicated|copied|taken|verbatim|overlap\w*|reproduced)\s+(?:\w+\s+){0,5}(?:from|with"
           r"|to|of)\s+"
@@ -77,7 +85,7 @@ RULES: tuple[Rule, ...] = (
           r"|(?:large|substantial|significant|considerable)\s+(?:amount|portion|part)s?\s+of\s+(?:the\s+)?text"
           r"|without\s+(?:proper\s+|appropriate\s+|adequate\s+|due\s+)?(?:citation|attribution|acknowledg\w+"
           r"|reference)", 0.7),
-    _rule("Euphemisms for Plagiarism",
+    _rule("Euphemisms for Plagiarism", "from|with|without|originat|attributed",
           r"(?:text|passages?|sentences?|material|materials|content|portions?|sections?|parts?|overlap|figure)\s+"
           r"(?:\w+\s+){0,8}(?:duplicated|copied|taken|reproduced|identical|overlap\w*|originat\w*)\s+(?:\w+\s+){0,4}"
           r"(?:from|with|to|in)\s+(?:\w+\s+){0,4}(?:other|another|previously\s+published"
@@ -87,19 +95,23 @@ RULES: tuple[Rule, ...] = (
           r"|(?:did\s+not\s+originate|not\s+duly\s+attributed|without\s+(?:his|her"
           r"|their)\s+knowledge\s+or\s+permission)",
           0.6, unless=r"plagiari|same\s+authors?|their\s+(?:own\s+)?previous|our\s+previous|by\s+the\s+authors"),
-    _rule("Plagiarism of/in Article",
-          r"(?:article|paper|study|manuscript|majority\s+of\s+the\s+content|substantial\s+amount\s+of\s+material)\s+"
-          r"(?:\w+\s+){0,6}(?:was|is|were|has\s+been)\s+(?:\w+\s+){0,2}(?:plagiari[sz]ed|copied|taken)\s+from"
-          r"|contains?\s+(?:\w+\s+){0,4}material\w*\s+(?:\w+\s+){0,2}(?:from|taken\s+from)\s+(?:\w+\s+){0,3}"
-          r"(?:other|another|the\s+paper|publications?)|origin\s+of\s+(?:a\s+)?majority\s+of\s+the\s+content", 0.7),
-    _rule("Plagiarism of Image",
+    _rule("Plagiarism of/in Article", "plagi|copied|taken|entirety|whole",
+          r"(?:article|paper|study|manuscript)\s+(?:\w+\s+){0,6}(?:was|is|were|has\s+been)\s+(?:\w+\s+){0,2}"
+          r"(?:plagiari[sz]ed|copied|taken)\s+(?:\w+\s+){0,3}from|(?:copied|plagiari[sz]ed|taken)\s+(?:\w+\s+){0,3}"
+          r"(?:in\s+(?:its|their)\s+entirety|as\s+a\s+whole)", 0.7),
+    _rule("Euphemisms for Plagiarism;Plagiarism of Text", "material|content",
+          r"contains?\s+(?:\w+\s+){0,4}materials?\s+(?:\w+\s+){0,3}(?:from|taken\s+from)\s+(?:\w+\s+){0,3}"
+          r"(?:other|another|the\s+paper|publications?|following|published|an?\s+article)"
+          r"|origin\s+of\s+(?:a\s+)?majority\s+of\s+the\s+content", 0.65, unless=r"plagiari|same\s+authors"),
+    _rule("Plagiarism of Image", "image|figure|photograph|micrograph|data",
           r"(?:images?|figures?|photographs?|micrographs?)\s+(?:\w+\s+){0,8}(?:plagiari|did\s+not\s+originate"
           r"|taken\s+from"
           r"\s+(?:\w+\s+){0,3}(?:other|another|different)|(?:without|not)\s+(?:\w+\s+){0,3}(?:attributed|permission))"
           r"|(?:figures?|images?|data)\s+(?:\w+\s+){0,8}similar\s+to\s+(?:\w+\s+){0,3}(?:published\s+)?(?:data"
           r"|images?)\s+"
           r"from\s+a\s+different\s+laborator", 0.65),
-    _rule("Duplication of/in Article",
+    _rule("Duplication of/in Article", "duplicate|already|previously|simultaneously|redundant|dual|double|twice|"
+                                       "overlap|identical|original study",
           r"duplicate\s+(?:publication|submission|article|paper)|(?:already|previously|simultaneously)\s+(?:been\s+)?"
           r"(?:published|submitted)\s+(?:\w+\s+){0,4}(?:in|to|elsewhere)|(?:is|was)\s+a\s+duplicate\s+of"
           r"|(?:redundant|dual|double)\s+publication|published\s+(?:\w+\s+){0,2}(?:twice|in\s+two\s+journals)"
@@ -109,65 +121,71 @@ RULES: tuple[Rule, ...] = (
           r"(?:previously|published|article|paper)|represent\s+an\s+original\s+study", 0.7,
           unless=r"plagiari|text\s+that|other\s+authors|another\s+group|different\s+laborator|published\s+in\s+error"
                  r"|republished\s+in\s+error"),
-    _rule("Euphemisms for Duplication",
+    _rule("Euphemisms for Duplication", "overlap|appeared|breach of the requirement",
           r"(?:extensive|substantial|significant|considerable"
           r"|large)\s+overlap\s+(?:\w+\s+){0,4}(?:previously\s+)?published"
           r"|overlap\s+with\s+(?:a\s+|an\s+)?(?:figure|text|previously|their|our|published)"
           r"|(?:also\s+)?appeared,?\s+(?:\w+\s+){0,6}in\s+(?:our|their)\s+previous\s+publication"
           r"|breach\s+of\s+the\s+requirement\s+that\s+a\s+submitted\s+paper", 0.55,
           unless=r"duplicat|plagiari"),
-    _rule("Duplication of Text",
+    _rule("Duplication of Text", "text|section|passage|paragraph|duplicity",
           r"(?:text|sections?|passages?|paragraphs?)\s+(?:\w+\s+){0,6}(?:duplicated|overlap\w*|duplicity)"
           r"|(?:duplicat\w+|duplicity)\s+(?:of\s+)?(?:the\s+)?text|overlapping\s+text"
           r"|text\s+that\s+has\s+been\s+duplicated",
           0.6, unless=r"plagiari"),
-    _rule("Duplication of/in Image",
+    _rule("Duplication of/in Image", "fig|image|panel|micrograph|photograph|blot|gel|band|loading control|histolog|"
+                                     "cytometry|duplication",
           rf"{_IMG}\s+(?:\w+\s+|[\d,;&()–-]+\s*){{0,14}}{_DUP}"
           rf"|{_DUP}\s+(?:\w+\s+|[\d,;&()–-]+\s*){{0,6}}{_IMG}"
           r"|(?:improper|inappropriate)\s+(?:\w+\s+){0,3}(?:replication|duplication)\s+of\s+(?:figures?|images?)"
           r"|data\s+duplication", 0.75,
           unless=r"\bnot\s+(?:been\s+)?(?:duplicat|reused)|\b(?:text|tables?)\s+(?:only|alone)"),
-    _rule("Concerns/Issues about Image",
+    _rule("Duplication of Data", "duplicat|replicat|shared|identical",
+          r"duplicat\w+\s+data|data\s+duplication|data\s+(?:\w+\s+){0,6}(?:duplicated|shared\s+with|identical)"
+          r"|(?:improper|inappropriate)\s+replication\s+of|featured\s+duplicated", 0.6),
+    _rule("Concerns/Issues about Image", "fig|image|panel|micrograph|photograph|blot|gel|band|loading control|"
+                                         "histolog|cytometry|background",
           r"(?:concerns?|questions?|issues?|anomal\w+|irregularit\w+|inconsistenc\w+|problems?)\s+(?:\w+\s+){0,5}"
           rf"(?:{_IMG}|figures?|data\s+presented\s+in\s+figs?)|image\s+integrity|{_IMG}\s+(?:\w+\s+){{0,4}}"
           r"(?:anomal\w+|irregularit\w+|inconsistenc\w+|concerns?)"
           r"|background\s+(?:\w+\s+){0,2}(?:inconsistenc\w+|features?|patterns?)|misuse\s+of\s+images", 0.65),
-    _rule("Manipulation of Images",
+    _rule("Manipulation of Images", "manipul|splic|edit|alter|modif|tamper|beautif|flip|rotat|revers|stretch|contrast",
           r"(?:images?|figures?|panels?|blots?|bands?|traces?|spectra)\s+(?:\w+\s+){0,6}(?:manipulat\w+|spliced|edited|"
           r"altered|modified|tampered|beautif\w+|flipped|rotated|reversed|stretched)"
           r"|(?:manipulat\w+|splic\w+|alter\w+|tamper\w+)\s+(?:\w+\s+){0,4}(?:images?|figures?|panels?|blots?|bands?)"
           r"|contrast\s+changes|have\s+been\s+reversed", 0.7, unless=_NEG_MISCONDUCT),
-    _rule("Falsification/Fabrication of Image",
+    _rule("Falsification/Fabrication of Image", "fabricat|falsif",
           r"(?:fabricat\w+|falsif\w+)\s+(?:\w+\s+){0,3}(?:images?|figures?)|(?:figures?|images?)\s+(?:\w+\s+){0,4}"
           r"(?:fabricat\w+|falsif\w+)|figure\s+fabrication", 0.75, unless=_NEG_MISCONDUCT),
-    _rule("Falsification/Fabrication of Data",
+    _rule("Falsification/Fabrication of Data", "fabricat|falsif",
           r"(?:fabricat\w+|falsif\w+)\s+(?:\w+\s+){0,4}(?:data|results?|experiments?|values?|measurements?)"
           r"|(?:data|results?)\s+(?:\w+\s+){0,4}(?:fabricat\w+|falsif\w+)|fabrication\s+of\s+data|(?:fabricated"
           r"|falsified)\b",
           0.75, unless=_NEG_MISCONDUCT + r"|fabricated\s+details\s+of\s+(?:potential\s+)?(?:peer\s+)?reviewers|"
                                          r"(?:fake|fabricated)\s+(?:\w+\s+)?reviewers?"),
-    _rule("Manipulation of Data",
+    _rule("Manipulation of Data", "manipul",
           r"data\s+manipulation|manipulat\w+\s+(?:of\s+)?(?:the\s+)?data|data\s+(?:\w+\s+){0,3}(?:were|was"
           r"|had\s+been)\s+"
           r"manipulated", 0.7, unless=_NEG_MISCONDUCT),
-    _rule("Manipulation of Results",
+    _rule("Manipulation of Results", "manipul",
           r"manipulat\w+\s+(?:of\s+)?(?:the\s+)?results|results\s+(?:were|was|had\s+been)\s+manipulated", 0.6,
           unless=_NEG_MISCONDUCT),
     # -- data, results, errors -----------------------------------------------------------------
-    _rule("Concerns/Issues about Data",
+    _rule("Concerns/Issues about Data", "data",
           r"(?:concerns?|questions?|doubts?|issues?|queries|inconsistenc\w+|irregularit\w+|anomal\w+|discrepanc\w+)\s+"
           r"(?:\w+\s+){0,6}(?:the\s+|some\s+of\s+the\s+|underlying\s+)?(?:raw\s+)?data\b"
           r"|(?:accuracy|validity|integrity|reliability|realiability|provenance)\s+of\s+(?:\w+\s+){0,3}data"
           r"|data\s+(?:\w+\s+){0,2}(?:integrity|reliability|realiability|validity)\s+(?:issues?|concerns?)"
           r"|no\s+longer\s+have\s+confidence\s+in\s+(?:\w+\s+){0,4}data"
           r"|highly\s+unlikely\s+repetitions\s+in\s+the\s+data|(?:anomalies|problems)\s+with\s+the\s+data", 0.65),
-    _rule("Unreliable Data",
+    _rule("Unreliable Data", "data",
           r"data\s+(?:\w+\s+){0,6}(?:are|is|were|was|be)\s+(?:therefore\s+|now\s+|deemed\s+|considered\s+)?"
           r"(?:unreliable|not\s+reliable|invalid|not\s+valid|compromised|questionable)"
           r"|(?:reliability|validity)\s+of\s+the\s+data\s+(?:\w+\s+){0,6}(?:questioned|doubt|compromised)"
           r"|called\s+into\s+question\s+the\s+reliability\s+of\s+the\s+data|entire\s+data\s+set\s+was\s+unreliable"
           r"|unreliable\s+data|cannot\s+(?:be\s+)?(?:rel[yi]\w*|trust\w*)\s+(?:\w+\s+){0,3}data", 0.7),
-    _rule("Error in Data",
+    _rule("Error in Data", "error|mistake|inaccura|incorrect|erroneous|wrong|mixed up|mislabel|misclassif|"
+                           "miscalculat|shift|bug",
           r"(?:errors?|mistakes?|inaccurac\w+)\s+(?:\w+\s+){0,5}(?:in|of|with)\s+(?:the\s+)?(?:\w+\s+){0,2}"
           r"(?:data|dataset|database|values|measurements|calculations?|numbers|sample\s+sizes?)"
           r"|data\s+(?:\w+\s+){0,4}(?:was|were|are|is)\s+(?:\w+\s+){0,2}(?:incorrect|erroneous|wrong|inaccurate"
@@ -175,7 +193,7 @@ RULES: tuple[Rule, ...] = (
           r"|mislabel\w+|misclassif\w+|miscalculat\w+)|data\s+errors|erroneous\s+data|incorrect\s+data"
           r"|misclassification|miscalculat\w+|(?:rows?|columns?)\s+to\s+shift|spreadsheet\s+error"
           r"|(?:bug|error)\s+in\s+(?:\w+\s+){0,3}(?:script|code|software|program)", 0.65),
-    _rule("Error in Analyses",
+    _rule("Error in Analyses", "error|mistake|flaw|incorrect|erroneous|wrong|bug|artifact",
           r"(?:errors?|mistakes?|flaws?)\s+(?:\w+\s+){0,4}(?:in|of)\s+(?:the\s+)?(?:\w+\s+){0,2}(?:statistical\s+)?"
           r"(?:analys[ie]s|statistics|calculations?|computations?|modell?ing|coding)"
           r"|(?:statistical|analytical|analysis|coding|calculation)\s+errors?"
@@ -183,40 +201,42 @@ RULES: tuple[Rule, ...] = (
           r"|(?:analys[ie]s|statistics)\s+(?:\w+\s+){0,4}(?:was|were)\s+(?:\w+\s+){0,2}(?:incorrect|flawed"
           r"|erroneous|wrong)"
           r"|(?:bug|error)\s+in\s+(?:\w+\s+){0,3}(?:script|code|software|program)|pcr\s+artifact", 0.6),
-    _rule("Error in Methods",
+    _rule("Error in Methods", "error|mistake|flaw|incorrect|erroneous|wrong|inappropriate|invalid|identif|bug",
           r"(?:errors?|mistakes?|flaws?)\s+(?:\w+\s+){0,4}(?:in|of)\s+(?:the\s+)?(?:\w+\s+){0,2}"
           r"(?:methods?|methodology|experimental\s+design|protocols?|procedures?|genotyping|identification|assays?)"
           r"|(?:methods?|methodology|experimental\s+design|protocol)\s+(?:\w+\s+){0,4}(?:was|were|is)\s+(?:\w+\s+){0,2}"
           r"(?:flawed|incorrect|erroneous|wrong|inappropriate|invalid)|mis-?identif\w+|technical\s+errors?"
           r"|(?:bug|error)\s+in\s+(?:\w+\s+){0,3}(?:script|code|software|program)|methodological\s+(?:error|flaw)s?"
           r"|(?:undisclosed|inadvertent)\s+errors?\s+in\s+(?:\w+\s+){0,3}(?:design|genotyping)", 0.6),
-    _rule("Error in Materials",
+    _rule("Error in Materials", "wrong|incorrect|mislabel|misidentif|not correct|pure",
           r"(?:wrong|incorrect|mislabel\w+|misidentified)\s+(?:\w+\s+){0,2}(?:reagents?|antibod\w+|plasmids?"
           r"|constructs?"
           r"|strains?|compounds?|samples?|primers?|mice|animals?|plants?)"
           r"|(?:reagents?|antibod\w+|plasmids?|constructs?|strains?|compounds?|transgenic\s+plants?)\s+(?:\w+\s+){0,6}"
           r"(?:were|was)\s+(?:\w+\s+){0,2}(?:not\s+correct|incorrect|wrong|mislabel\w+|not\s+(?:the\s+)?pure|impure)"
           r"|pure\s+compounds\s+could\s+not\s+be\s+obtained", 0.6),
-    _rule("Contamination of Cell Lines/Tissues",
+    _rule("Contamination of Cell Lines/Tissues", "contaminat|misidentif|authentication",
           r"(?:cell\s+lines?|cells|tissues?|cultures?)\s+(?:\w+\s+){0,6}(?:contaminat\w+|misidentif\w+"
           r"|cross-contaminat\w+)"
           r"|(?:contaminat\w+|misidentif\w+)\s+(?:\w+\s+){0,3}(?:cell\s+lines?|cells|cultures?)"
           r"|authentication\s+of\s+the\s+cell",
           0.8),
-    _rule("Contamination of Materials",
+    _rule("Contamination of Materials", "contaminat",
           r"(?:reagents?|samples?|compounds?|solutions?|materials?|antibod\w+)\s+(?:\w+\s+){0,4}(?:were"
           r"|was)\s+contaminated",
           0.7),
-    _rule("Error in Image",
+    _rule("Error in Image", "error|mistake|mistakenly|inadvertently|incorrect|wrong|erroneous|unintended|mislabel",
           r"(?:errors?|mistakes?)\s+(?:\w+\s+){0,3}(?:in|of|with)\s+(?:the\s+)?(?:figs?\.?|figures?|images?|panels?)"
           r"|(?:figs?\.?|figures?|images?|panels?)\s+(?:[\w,]+\s+){0,8}(?:mistakenly|inadvertently|incorrectly"
           r"|erroneously)"
           r"|(?:incorrect|wrong|erroneous)\s+(?:\w+\s+){0,1}(?:figs?\.?|figures?|images?|panels?)"
           r"|unintended\s+duplicate\s+image|mislabel\w+\s+of\s+the\s+[xy][- ]axis", 0.65),
-    _rule("Error in Text",
+    _rule("Error in Text", "error|mistake|typesetting",
           r"(?:errors?|mistakes?)\s+(?:\w+\s+){0,3}in\s+(?:the\s+)?(?:text|wording|typesetting)"
           r"|typesetting\s+errors?", 0.5),
-    _rule("Error in Results and/or Conclusions",
+    _rule("Error in Results and/or Conclusions", "invalid|incorrect|not valid|wrong|erroneous|false|not supported|"
+                                                 "no longer|unsupported|inaccurate|flawed|error|mistake|"
+                                                 "retract the conclusion|cannot be supported|invalidat|not correct",
           r"(?:conclusions?|results?|findings?|claims?)\s+(?:\w+\s+|[(),]\s*){0,10}(?:is|are|was|were"
           r"|be)\s+(?:\w+\s+){0,3}"
           r"(?:invalid|incorrect|not\s+valid|wrong|erroneous|false|not\s+supported|no\s+longer\s+(?:valid|supported)"
@@ -224,31 +244,37 @@ RULES: tuple[Rule, ...] = (
           r"|of)\s+(?:the\s+)?(?:results|conclusions?)"
           r"|retract\s+the\s+conclusion|(?:conclusion|results?)\s+(?:\w+\s+){0,4}(?:not\s+supported"
           r"|cannot\s+be\s+supported)"
+          r"|invalidat\w+\s+(?:\w+\s+){0,3}(?:results|conclusions?|findings)|(?:results|conclusions?|findings)\s+"
+          r"(?:\w+\s+){0,4}(?:have|has|had)\s+been\s+invalidated|(?:is|are)\s+therefore\s+(?:not\s+correct|invalid)"
           r"|(?:errors?|mistakes?)\s+(?:\w+\s+){0,6}(?:affect\w*|led\s+to|changes?\s+in)\s+(?:\w+\s+){0,3}"
           r"(?:results|conclusions?|findings)|(?:elements"
           r"|parts)\s+of\s+the\s+\d{4}\s+paper\s+(?:\w+\s+){0,3}are\s+incorrect",
           0.65),
-    _rule("Concerns/Issues about Results and/or Conclusions",
+    _rule("Concerns/Issues about Results and/or Conclusions", "result|conclusion|finding|validity|rationale|"
+                                                              "soundness|question",
           r"(?:concerns?|questions?|doubts?|issues?|controvers\w+|dispute)\s+(?:\w+\s+){0,8}(?:results?"
           r"|conclusions?|findings"
           r"|validity|rationale|scientific\s+soundness|soundness)|(?:validity|soundness)\s+of\s+(?:\w+\s+){0,4}"
           r"(?:results|conclusions?|findings|article|study)|call\s+into\s+question\s+the\s+(?:validity|article)", 0.55),
-    _rule("Unreliable Results and/or Conclusions",
+    _rule("Unreliable Results and/or Conclusions", "confidence|unreliable|not reliable|relied|questionable|"
+                                                   "validity|reliability|rigor|rigour|reliable",
           r"no\s+longer\s+(?:has|have)\s+confidence\s+in\s+(?:\w+\s+|[’'])*?(?:results?|conclusions?|findings|"
           r"integrity|soundness|reliability|article|study|work|paper|figures)"
           r"|(?:results?|conclusions?|findings|work|article)\s+(?:\w+\s+){0,4}(?:are|is|be"
           r"|were)\s+(?:therefore\s+|now\s+)?"
           r"(?:unreliable|not\s+reliable|cannot\s+be\s+relied|questionable)|cannot\s+be\s+relied\s+upon"
-          r"|integrity\s+of\s+the\s+(?:article|results|research|study)\s+cannot\s+be\s+(?:guaranteed|assured)"
+          r"|(?:affected|undermine[sd]?|compromise[sd]?)\s+the\s+(?:validity|reliability)\s+of\s+the\s+(?:article|results"
+          r"|findings|conclusions|study)|lack\s+of\s+rigou?r|no\s+longer\s+(?:be\s+)?(?:considered\s+)?reliable"
           r"|(?:do|does)\s+not\s+have\s+confidence\s+in\s+(?:\w+\s+){0,4}(?:conclusions|results|findings|figures)"
           r"|unreliable\s+(?:results|conclusions|findings)", 0.7),
-    _rule("Results Not Reproducible",
+    _rule("Results Not Reproducible", "reproduc|replicat|repeat|confirmed",
           r"(?:unable|not\s+able|failed|could\s+not|cannot|can\s+not|were\s+not\s+able)\s+(?:to\s+)?(?:\w+\s+){0,2}"
           r"(?:reproduc\w+|replicat\w+|repeat)|(?:not|non-?|ir)\s*reproducib\w+|could\s+not\s+be\s+(?:reproduced"
           r"|replicated|"
           r"repeated|confirmed)|failed\s+(?:\w+\s+){0,2}replicat\w+|lack\s+of\s+reproducibility", 0.8),
     # -- investigations and misconduct ----------------------------------------------------------
-    _rule("Investigation by Journal/Publisher",
+    _rule("Investigation by Journal/Publisher", "investigat|inquiry|review|assessment|evaluation|analysis|checks|"
+                                                "discovered|found|complaints",
           r"(?:journal|publisher|editors?|editorial\s+(?:board|office|team)|frontiers|plos|we)\s+(?:\w+\s+){0,3}"
           r"(?:conducted|carried\s+out|performed|initiated|undertook|launched|opened)\s+(?:an?\s+|its\s+|their\s+)?"
           r"(?:\w+\s+){0,2}(?:investigation|inquiry|review|assessment|evaluation|analysis)"
@@ -259,7 +285,8 @@ RULES: tuple[Rule, ...] = (
           r"(?:has\s+)?(?:investigated|discovered|found)|further\s+checks\s+by\s+the\s+publisher"
           r"|(?:investigation|review)\s+(?:\w+\s+){0,4}conducted\s+in\s+accordance\s+with\s+\w+[’']?\s+polic"
           r"|publisher\s+has\s+discovered|in\s+accordance\s+with\s+(?:the\s+)?\w+\s+complaints\s+protocol", 0.7),
-    _rule("Investigation by Company/Institution",
+    _rule("Investigation by Company/Institution", "investigation|inquiry|enquiry|panel|committee|review|"
+                                                  "integrity office|institution",
           r"(?:universit\w+|institut\w+|hospital|medical\s+(?:center|centre|school)|college|school\s+of\s+medicine|"
           r"research\s+cent\w+|employer|academy)\s*(?:'s|’s)?\s+(?:\w+\s+){0,5}(?:investigation|inquiry|enquiry"
           r"|review\s+panel|"
@@ -268,9 +295,10 @@ RULES: tuple[Rule, ...] = (
           r"(?:\d\w*\s+)?(?:\w+\s+){0,4}(?:universit\w+|institut\w+|hospital|medical\s+(?:center|centre)|college|"
           r"school\s+of\s+medicine)|informed\s+by\s+the\s+authors[’']?\s+institution|institutional\s+(?:investigation|"
           r"inquiry|review)|internal\s+review\s+committee\s+at", 0.75),
-    _rule("Investigation by ORI",
+    _rule("Investigation by ORI", "research integrity|ori",
           r"office\s+of\s+research\s+integrity|\bORI\b", 0.85),
-    _rule("Investigation by Third Party",
+    _rule("Investigation by Third Party", "council|fitness to practi|national|ministry|government|funding|committee|"
+                                          "judgment|judgement|finding|ruling|review panel",
           r"(?:general\s+medical\s+council|fitness\s+to\s+practi[sc]e|national\s+(?:\w+\s+){0,3}(?:council"
           r"|agency|commission)"
           r"|ministry|government|funding\s+(?:agency|body)|research\s+council|(?:ethics\s+committee"
@@ -280,60 +308,63 @@ RULES: tuple[Rule, ...] = (
           r"|carried\s+out)"
           r"|(?:judgment|judgement|finding|ruling)\s+of\s+the\s+(?:\w+\s+){0,4}(?:council|panel|court|tribunal)"
           r"|(?:evaluated|investigated)\s+by\s+a\s+review\s+panel\s+at", 0.7),
-    _rule("Misconduct - Official Investigation(s) and/or Finding(s)",
+    _rule("Misconduct - Official Investigation(s) and/or Finding(s)", "misconduct|fabricat|falsif|manipul|plagiar|"
+                                                                      "improper|false",
           r"(?:investigation|inquiry|committee|panel|review|council|ORI)\s+(?:\w+\s+){0,8}(?:found|concluded"
           r"|determined|"
           r"confirmed|established|identified)\s+(?:\w+\s+){0,10}(?:misconduct|fabricat\w+|falsif\w+|manipulat\w+|"
           r"plagiari\w+|improper|false)|finding\s+of\s+(?:research\s+|scientific\s+)?misconduct"
           r"|(?:found|confirmed)\s+(?:\w+\s+){0,3}(?:guilty|responsible)\s+of\s+(?:\w+\s+){0,2}misconduct", 0.7,
           unless=_NEG_MISCONDUCT),
-    _rule("Misconduct by Author",
+    _rule("Misconduct by Author", "misconduct|fabricat|falsif|manipul",
           r"(?:author|authors|he|she|they)\s+(?:\w+\s+){0,4}(?:admitted|confessed|committed"
           r"|engaged\s+in)\s+(?:\w+\s+){0,6}"
           r"(?:misconduct|fabricat\w+|falsif\w+|manipulat\w+)|(?:scientific|research)\s+misconduct"
-          r"|misconduct\s+(?:by|of|on\s+the\s+part\s+of)\s+(?:\w+\s+){0,3}(?:author|authors|dr|prof)", 0.7,
+          r"|misconduct\s+(?:by|of|on\s+the\s+part\s+of)\s+(?:\w+\s+){0,3}(?:author|authors|dr|prof)"
+          r"|(?:fabricated|falsified)\s+(?:\w+\s+){0,3}by\s+(?:the\s+)?(?:\w+\s+)?(?:author|authors)"
+          r"|(?:he|she|they)\s+(?:had\s+)?(?:fabricated|falsified)|guilty\s+of\s+(?:\w+\s+)?misconduct", 0.7,
           unless=_NEG_MISCONDUCT + r"|potential\s+scientific\s+misconduct|possible\s+misconduct|alleged"),
-    _rule("Euphemisms for Misconduct",
+    _rule("Euphemisms for Misconduct", "misconduct",
           r"(?:potential|possible|suspected|alleged|allegations?\s+of)\s+(?:scientific\s+"
           r"|research\s+)?misconduct", 0.55),
-    _rule("Ethical Violations by Author",
+    _rule("Ethical Violations by Author", "ethic",
           r"un-?ethical\s+(?:behaviou?rs?|conduct|practices?)|ethical\s+(?:violations?|misconduct|breach\w*|lapses?)"
           r"|(?:breach|violation|infringement)\s+of\s+(?:\w+\s+){0,3}(?:ethics|ethical\s+(?:standards|principles"
           r"|norms))"
           r"|publication\s+ethics\s+(?:violation|breach)", 0.65),
-    _rule("Breach of Policy by Author",
+    _rule("Breach of Policy by Author", "polic|should not have been accepted",
           r"(?:breach|violation|violat\w+|contravenes?|contravention)\s+(?:\w+\s+){0,5}polic(?:y|ies)"
           r"|(?:does|did)\s+not\s+(?:meet|comply\s+with)\s+(?:\w+\s+){0,4}(?:polic|standards\s+of\s+editorial)"
           r"|should\s+not\s+have\s+been\s+accepted", 0.6, unless=r"policy\s+on\s+article\s+withdrawal"),
     # -- authorship, consent, approvals ----------------------------------------------------------
-    _rule("Concerns/Issues about Authorship/Affiliation",
+    _rule("Concerns/Issues about Authorship/Affiliation", "authorship|affiliation|author list|listed as|part of the",
           r"(?:dispute|disagreement|concerns?|issues?|irregularit\w+)\s+(?:\w+\s+){0,4}(?:authorship|affiliation)"
           r"|authorship\s+(?:\w+\s+){0,2}(?:dispute|issues?|concerns?|is\s+not\s+genuine|change)"
           r"|added\s+to\s+the\s+(?:authorship|author\s+list)\s+without"
           r"|should\s+not\s+have\s+been\s+listed\s+as\s+an?\s+author"
           r"|not\s+(?:be\s+)?(?:a\s+)?part\s+of\s+the\s+(?:treating\s+|research\s+)?team"
           r"|authorship\s+of\s+the\s+paper", 0.65),
-    _rule("False/Forged Authorship",
+    _rule("False/Forged Authorship", "aware|knowledge|authorship|without|any part of",
           r"(?:unaware|not\s+aware|without\s+(?:the\s+)?(?:\w+\s+)?knowledge)\s+(?:\w+\s+){0,4}(?:submission|"
           r"authorship|listed\s+as\s+(?:an?\s+)?(?:co-?)?authors?)|authorship\s+is\s+not\s+genuine|forged\s+authorship"
           r"|(?:names?|identit\w+)\s+(?:\w+\s+){0,3}(?:used|added)\s+without\s+(?:\w+\s+){0,2}(?:knowledge"
           r"|consent|permission)"
           r"|did\s+not\s+(?:conduct|participate\s+in|contribute\s+to)\s+any\s+part\s+of\s+(?:this"
           r"|the)\s+research", 0.65),
-    _rule("False/Forged Affiliation",
+    _rule("False/Forged Affiliation", "affiliation",
           r"false\s+(?:information\s+(?:about|on|regarding)\s+)?(?:the\s+)?(?:author[’']?s?[’']?\s+)?affiliations?"
           r"|affiliations?\s+(?:\w+\s+){0,4}(?:false|fabricated|not\s+genuine|incorrect)", 0.7),
-    _rule("Lack of Approval from Author",
+    _rule("Lack of Approval from Author", "author",
           r"without\s+(?:the\s+)?(?:knowledge|consent|approval|agreement|permission)\s+of\s+(?:\w+\s+){0,2}"
           r"(?:co-?authors?|other\s+authors|all\s+authors)|co-?authors?\s+(?:\w+\s+){0,3}(?:did\s+not|had\s+not)\s+"
           r"(?:approve|agree|consent|see)", 0.65),
-    _rule("Lack of Approval from Third Party",
+    _rule("Lack of Approval from Third Party", "without|permission|approval number",
           r"without\s+(?:\w+\s+){0,2}(?:knowledge|consent|approval|agreement|permission)\s+(?:of|from)\s+(?:the\s+)?"
           r"(?:\w+\s+){0,3}(?:sponsor|funder|company|hospital|institution|laboratory|supervisor|group|owner"
           r"|investigators?)"
           r"|without\s+(?:his|her|their)\s+knowledge\s+or\s+permission|requisite\s+permissions?\s+from"
           r"|(?:ethical\s+)?approval\s+number\s+(?:\w+\s+){0,6}incorrect", 0.6),
-    _rule("Lack of IRB/IACUC Approval and/or Compliance",
+    _rule("Lack of IRB/IACUC Approval and/or Compliance", "ethic|irb|iacuc|institutional review board",
           r"(?:ethic\w*|IRB|IACUC|institutional\s+review\s+board)\s+(?:\w+\s+){0,3}(?:approval|oversight"
           r"|clearance|permission)"
           r"\s+(?:\w+\s+){0,4}(?:not|never|lack\w*|without|absent|missing|incorrect|inaccurate|duplicated)"
@@ -344,7 +375,7 @@ RULES: tuple[Rule, ...] = (
           r"(?:\w+\s+){0,2}(?:number|approval)|(?:approved|approval)\s+by\s+the\s+(?:local\s+)?ethics\s+committee\s+"
           r"(?:\w+\s+){0,6}false|investigations\s+were\s+[“\"]?approved[”\"]?\s+by\s+the\s+local\s+ethics"
           r"|did\s+not\s+receive\s+(?:an\s+application\s+for\s+)?ethic\w*\s+approval", 0.8),
-    _rule("Informed/Patient Consent - None/Withdrawn",
+    _rule("Informed/Patient Consent - None/Withdrawn", "consent|patient",
           r"(?:patient|informed|parental|participant"
           r"|written)\S*\s+(?:\w+\s+){0,2}consent\s+(?:\w+\s+){0,4}(?:not|never|"
           r"withdrawn|lack\w*|without|absent|missing)|(?:withdrawn|withdrew|without|lack\w*\s+of|no|not\s+obtained)\s+"
@@ -352,10 +383,10 @@ RULES: tuple[Rule, ...] = (
           r"|patient\s+has\s+withdrawn\s+(?:\w+\s+)?consent"
           r"|(?:identifiable\s+image\s+of\s+the\s+patient|permissions?\s+from\s+the\s+participating\s+patients)"
           r"|infringement\s+of\s+obtaining\s+patient\s+consent", 0.8),
-    _rule("Conflict of Interest",
+    _rule("Conflict of Interest", "interest",
           r"(?:undeclared|undisclosed|competing|conflicts?\s+of)\s+(?:\w+\s+){0,2}interests?", 0.8,
           unless=r"no\s+(?:competing|conflicts?)\s+interests?\s+(?:to\s+declare|exist)|declare\s+no"),
-    _rule("Original Data and/or Images not Provided and/or not Available",
+    _rule("Original Data and/or Images not Provided and/or not Available", "data|image|request|no longer existed",
           r"(?:not\s+able|unable|failed|could\s+not|did\s+not|were\s+not\s+able|cannot)\s+(?:to\s+)?(?:\w+\s+){0,3}"
           r"(?:provide|supply|produce|fulfil\w*|locate|furnish)\s+(?:\w+\s+){0,4}(?:raw|original|underlying"
           r"|primary|source)?"
@@ -363,7 +394,7 @@ RULES: tuple[Rule, ...] = (
           r"|(?:raw|original|underlying)\s+data\s+(?:\w+\s+){0,4}(?:not\s+(?:be\s+)?(?:available|provided"
           r"|located|found)|"
           r"(?:were|was)\s+lost|no\s+longer\s+(?:available|exist))|no\s+longer\s+existed\s+in\s+the\s+laboratory", 0.7),
-    _rule("Author Unresponsive",
+    _rule("Author Unresponsive", "respon|repl|answer|reached",
           r"(?:authors?|corresponding\s+author|they)\s+(?:\w+\s+){0,2}(?:did\s+not|has\s+not|have\s+not|failed\s+to|"
           r"could\s+not|either\s+did\s+not)\s+(?:\w+\s+){0,1}(?:respond|reply|replied|responded|answer)"
           r"|unable\s+to\s+receive\s+any\s+response|(?:no|without)\s+(?:any\s+)?(?:response"
@@ -371,7 +402,7 @@ RULES: tuple[Rule, ...] = (
           r"|could\s+not\s+be\s+reached|has\s+not\s+responded", 0.6,
           unless=r"this\s+retraction|the\s+retraction|retraction\s+notice|wording|correspondence\s+(?:from|relating)"),
     # -- the journal's own doing -----------------------------------------------------------------
-    _rule("Error by Journal/Publisher",
+    _rule("Error by Journal/Publisher", "published|error|mistake|proof",
           r"published\s+(?:\w+\s+){0,2}(?:in\s+error|by\s+(?:mistake|error)|inadvertently|accidentally|erroneously)"
           r"|(?:inadvertently|accidentally|mistakenly|erroneously)\s+(?:\w+\s+){0,2}published"
           r"|(?:journal|publisher|editorial|production)[’']?s?\s+(?:\w+\s+){0,2}(?:error|mistake)"
@@ -379,68 +410,73 @@ RULES: tuple[Rule, ...] = (
           r"|editorial)"
           r"|before\s+the\s+authors\s+were\s+able\s+to\s+review\s+the\s+proof", 0.7,
           unless=r"republished\s+in\s+error|published\s+twice"),
-    _rule("Duplication of Content through Error by Journal/Publisher",
+    _rule("Duplication of Content through Error by Journal/Publisher", "republished|published twice|error|mistake",
           r"republished\s+in\s+error|published\s+twice\s+(?:\w+\s+){0,3}(?:error|mistake)|(?:duplicate|second)\s+"
           r"(?:publication|copy)\s+(?:\w+\s+){0,4}(?:error|mistake)\s+(?:by|of)\s+the\s+(?:journal|publisher)", 0.75),
-    _rule("Removed",
+    _rule("Removed", "removed|no longer available|taken down|deleted",
           r"(?:contents?|article|text|full\s+text|images?)\s+(?:\w+\s+){0,4}(?:removed"
           r"|no\s+longer\s+(?:be\s+)?available|"
           r"taken\s+down|deleted)|removed\s+from\s+(?:the\s+)?(?:online|website|platform|database)", 0.6,
           unless=r"patient\s+image\s+will\s+also"),
-    _rule("Legal Reasons and/or Threats",
+    _rule("Legal Reasons and/or Threats", "legal|lawsuit|court|defamat|libel",
           r"legal\s+(?:reasons?|advice|review|threats?|action|grounds|concerns?|issues?)|lawsuit|court\s+order"
           r"|(?:defamat|libel)\w*", 0.7),
-    _rule("Copyright Claims",
+    _rule("Copyright Claims", "copyright|intellectual property|infring",
           r"copyright\s+(?:\w+\s+){0,3}(?:infring\w+|violat\w+|claims?|holder|owner)|infring\w+\s+(?:\w+\s+){0,3}"
           r"(?:copyright|intellectual\s+property)|intellectual\s+property", 0.7),
-    _rule("Taken from Dissertation/Thesis", r"(?:thesis|dissertation)\b", 0.5,
+    _rule("Taken from Dissertation/Thesis", "thesis|dissertation", r"(?:thesis|dissertation)\b", 0.5,
           unless=r"(?:his|her|their|own|author[’']?s)\s+(?:\w+\s+)?(?:thesis|dissertation)"),
-    _rule("Salami Slicing", r"salami|(?:same|overlapping)\s+(?:\w+\s+){0,2}(?:cohort|dataset"
-                            r"|data\s+set)\s+(?:\w+\s+){0,4}"
+    _rule("Salami Slicing", "salami|cohort|dataset|data set",
+          r"salami|(?:same|overlapping)\s+(?:\w+\s+){0,2}(?:cohort|dataset"
+          r"|data\s+set)\s+(?:\w+\s+){0,4}"
           r"(?:separate|another|multiple)\s+(?:publication|paper)s?", 0.6),
-    _rule("Hoax Paper", r"\bhoax\b|\bsting\s+operation", 0.8),
-    _rule("Computer-Aided Content or Computer-Generated Content",
+    _rule("Hoax Paper", "hoax|sting", r"\bhoax\b|\bsting\s+operation", 0.8),
+    _rule("Computer-Aided Content or Computer-Generated Content", "scigen|mathgen|generated|tortured|chatgpt|"
+                                                                  "language model",
           r"SCIgen|Mathgen|randomly\s+generated|computer[- ]generated|tortured\s+phrases"
           r"|(?:generative\s+)?AI[- ]generated"
           r"|ChatGPT|large\s+language\s+model", 0.8),
-    _rule("Concerns/Issues about Referencing/Attributions",
+    _rule("Concerns/Issues about Referencing/Attributions", "citation|reference|cited",
           r"citation\s+(?:manipulation|stacking|cartel|pushing)|(?:inappropriate|excessive"
           r"|irrelevant)\s+(?:\w+\s+){0,2}"
           r"(?:citations?|references?|self-citation)|cited\s+with\s+incorrect\s+author", 0.65),
-    _rule("Cites Retracted Work", r"cit(?:es|ed|ing)\s+(?:\w+\s+){0,3}retracted\s+(?:work|articles?|papers?"
+    _rule("Cites Retracted Work", "retracted",
+          r"cit(?:es|ed|ing)\s+(?:\w+\s+){0,3}retracted\s+(?:work|articles?|papers?"
                                   r"|studies)", 0.8),
-    _rule("Nonpayment of Fees and/or Refusal to Pay",
+    _rule("Nonpayment of Fees and/or Refusal to Pay", "pay|unpaid",
           r"(?:non-?payment|refus\w+\s+to\s+pay|failed\s+to\s+pay|did\s+not\s+pay"
           r"|unpaid)\s+(?:\w+\s+){0,3}(?:fees?|charges?|APC)?",
           0.8),
-    _rule("Not Presented at Conference", r"not\s+(?:\w+\s+){0,2}presented\s+at\s+the\s+(?:conference|meeting"
+    _rule("Not Presented at Conference", "presented",
+          r"not\s+(?:\w+\s+){0,2}presented\s+at\s+the\s+(?:conference|meeting"
                                          r"|congress)", 0.8),
-    _rule("Retract and Replace", r"retract(?:ed|ion)?\s+and\s+replace|replaced\s+(?:by"
+    _rule("Retract and Replace", "replace", r"retract(?:ed|ion)?\s+and\s+replace|replaced\s+(?:by"
                                  r"|with)\s+a\s+corrected\s+version", 0.8),
-    _rule("Withdrawn to Publish in Different Journal",
+    _rule("Withdrawn to Publish in Different Journal", "withdraw",
           r"withdraw\w*\s+(?:\w+\s+){0,6}(?:to|in\s+order\s+to)\s+(?:publish|submit)\s+(?:\w+\s+){0,3}(?:another"
           r"|a\s+different|"
           r"other)\s+journal", 0.8),
-    _rule("Concerns/Issues about Human Subject Welfare",
+    _rule("Concerns/Issues about Human Subject Welfare", "patients|participants|human subjects|unethical",
           r"(?:harm|risk|welfare|safety)\s+(?:\w+\s+){0,3}(?:to\s+)?(?:patients|participants|human\s+subjects)"
           r"|unethical\s+(?:\w+\s+){0,2}trial", 0.5),
-    _rule("Concerns/Issues about Animal Welfare",
+    _rule("Concerns/Issues about Animal Welfare", "animal",
           r"animal\s+welfare|(?:ethics|ethical)\s+approval\s+(?:\w+\s+){0,6}animal|animal\s+(?:\w+\s+){0,3}without\s+"
           r"(?:\w+\s+){0,2}approval", 0.45),
-    _rule("Miscommunication with/by Author",
+    _rule("Miscommunication with/by Author", "miscommunication",
           r"miscommunication\s+(?:\w+\s+){0,3}(?:authors?|co-?authors?)|(?:authors?|co-?authors?)\s+(?:\w+\s+){0,3}"
           r"miscommunication", 0.7),
-    _rule("Miscommunication with/by Journal/Publisher",
+    _rule("Miscommunication with/by Journal/Publisher", "miscommunication",
           r"miscommunication\s+(?:\w+\s+){0,3}(?:journal|publisher|editor)", 0.7),
-    _rule("Objections by Third Party",
+    _rule("Objections by Third Party", "concern|complaint|objection",
           r"(?:raised|made)\s+(?:\w+\s+){0,2}(?:concerns?|complaints?"
           r"|objections?)\s+that\s+(?:\w+\s+){0,4}(?:work|article)"
           r"\s+(?:was|is)\s+based\s+on|(?:manufacturers?|compan\w+|sponsors?)\s+raised\s+concerns", 0.5),
-    _rule("Complaints about Author", r"formal\s+complaint|complaints?\s+(?:about|against)\s+(?:the\s+)?authors?", 0.5),
-    _rule("Upgrade/Update of Prior Notice(s)",
+    _rule("Complaints about Author", "complaint",
+          r"formal\s+complaint|complaints?\s+(?:about|against)\s+(?:the\s+)?authors?", 0.5),
+    _rule("Upgrade/Update of Prior Notice(s)", "previous|earlier|prior",
           r"(?:replaces?|supersedes?|updates?|follows?\s+up)\s+(?:\w+\s+){0,3}(?:the\s+)?(?:previous|earlier|prior)\s+"
           r"(?:expression\s+of\s+concern|correction|erratum|notice)", 0.7),
-    _rule("Doing the Right Thing",
+    _rule("Doing the Right Thing", "discovered|noticed|detected|realized|realised|became aware|found|responsibility",
           r"(?:authors?|we|I)\s+(?:\w+\s+){0,2}(?:discovered|noticed|detected|realized|realised|became\s+aware"
           r"|found)\s+"
           r"(?:\w+\s+){0,6}(?:errors?|mistakes?|bug|problem)|(?:take|takes|taking)\s+full\s+responsibility"
@@ -450,6 +486,8 @@ RULES: tuple[Rule, ...] = (
 # A sentence that says the article is retracted (or withdrawn) and nothing more.
 _BARE_NOTICE = re.compile(r"\b(?:retract\w*|withdraw\w*)\b", re.I)
 _NO_REASON_CONFIDENCE = 0.4
+# Longer than this, a notice without a recognised reason most likely states one in words the rules miss.
+_SHORT_NOTICE = 400
 
 
 def find_reasons(text: str) -> list[ReasonClaim]:
@@ -458,13 +496,12 @@ def find_reasons(text: str) -> list[ReasonClaim]:
     order: dict[str, int] = {}
     kept = statements(text)
     for sentence in kept:
+        folded = " ".join(sentence.text.lower().replace("-", " ").split())
         for rule in RULES:
-            if not rule.pattern.search(sentence.text):
-                continue
-            if rule.unless is not None and rule.unless.search(sentence.text):
-                continue
-            _support(found, order, rule.label, sentence, rule.confidence)
-    if not found:
+            if rule.fires(sentence.text, folded):
+                for label in rule.labels:
+                    _support(found, order, label, sentence, rule.confidence)
+    if not found and sum(len(s.text) for s in kept) <= _SHORT_NOTICE:
         bare = next((s for s in kept if _BARE_NOTICE.search(s.text)), None)
         if bare is not None:
             _support(found, order, "Notice - Limited or No Information", bare, _NO_REASON_CONFIDENCE)

@@ -1,0 +1,281 @@
+"""Score what retractkg understands of notice prose against human labels and source metadata.
+
+    .venv/bin/python benchmarks/evaluate_extraction.py [--shared ../shared] [--details] [--json]
+    retractkg evaluate [--shared ../shared] [--details] [--json]
+
+Three measures, each split into a development part and a held-out part:
+- reasons: micro precision / recall / F1 of `find_reasons` against the Retraction Watch curators' reasons
+  in `data/notices/reasons-dev.jsonl`, compared as concepts (`reason_iri`), so the older and current
+  wordings of the taxonomy count as the same reason;
+- nature: accuracy of `classify_nature` on every notice whose nature a source states (pages sidecars,
+  PubMed Central JATS `article-type`, Europe PMC retraction set). JATS says "retraction" for withdrawals
+  too, so "retracting" accuracy accepts retraction/withdrawal/removal there; "strict" does not;
+- retracted-article identifier: DOI or PMID of the retracted article found by the text parser
+  (`retractkg.ingest.text_notice.parse`) against the sidecar's; "pending" while that parser is missing.
+
+The split is fixed by a hash of each notice's DOI (or file name): 30% is held out. Tune on the dev part
+only; `--details` lists dev errors and never held-out ones.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import importlib
+import json
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from retractkg.ingest.iris import fold, normalize_doi
+from retractkg.ingest.model import Nature
+from retractkg.ingest.nature import classify_nature
+from retractkg.ingest.reasons import find_reasons
+from retractkg.ontology.reasons import reason_iri
+
+DEFAULT_SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+HELD_OUT_PERCENT = 30
+SPLITS = ("dev", "held-out")
+_RETRACTING = {Nature.RETRACTION, Nature.WITHDRAWAL, Nature.REMOVAL}
+
+
+def split_of(key: str) -> str:
+    """'held-out' for a fixed 30% of notices, by a hash of their DOI or file name."""
+    digest = hashlib.sha256(key.strip().lower().encode()).hexdigest()
+    return "held-out" if int(digest, 16) % 100 < HELD_OUT_PERCENT else "dev"
+
+
+def concept(label: str) -> str:
+    """A reason's concept IRI; a label the taxonomy does not know stays its own (folded) concept."""
+    return reason_iri(label) or "unknown:" + fold(label)
+
+
+@dataclass
+class Counts:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    notices: int = 0
+
+    def prf(self) -> tuple[float, float, float]:
+        p = self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+        r = self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+        return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+@dataclass
+class Accuracy:
+    right: int = 0
+    total: int = 0
+    lenient_right: int = 0
+
+    def value(self, lenient: bool = False) -> float:
+        return (self.lenient_right if lenient else self.right) / self.total if self.total else 0.0
+
+
+@dataclass
+class Report:
+    reasons: dict[str, Counts] = field(default_factory=lambda: {s: Counts() for s in SPLITS})
+    nature: dict[str, Accuracy] = field(default_factory=lambda: {s: Accuracy() for s in SPLITS})
+    identifiers: dict[str, Accuracy] | None = None
+    details: list[str] = field(default_factory=list)
+    unknown_labels: set[str] = field(default_factory=set)
+
+    def as_dict(self) -> dict:
+        out: dict = {"reasons": {}, "nature": {}, "identifiers": None}
+        for s in SPLITS:
+            p, r, f = self.reasons[s].prf()
+            out["reasons"][s] = {"precision": p, "recall": r, "f1": f, "notices": self.reasons[s].notices}
+            n = self.nature[s]
+            out["nature"][s] = {"strict": n.value(), "retracting": n.value(lenient=True), "notices": n.total}
+            if self.identifiers is not None:
+                i = self.identifiers[s]
+                out.setdefault("identifiers", {})
+                out["identifiers"] = out["identifiers"] or {}
+                out["identifiers"][s] = {"accuracy": i.value(), "notices": i.total}
+        return out
+
+    def table(self) -> str:
+        rows = [("measure", "dev", "held-out")]
+        for name, index in (("reason precision", 0), ("reason recall", 1), ("reason F1", 2)):
+            rows.append((name, *(f"{self.reasons[s].prf()[index]:.3f}" for s in SPLITS)))
+        rows.append(("  notices with reasons", *(str(self.reasons[s].notices) for s in SPLITS)))
+        rows.append(("nature accuracy (retracting)", *(f"{self.nature[s].value(lenient=True):.3f}" for s in SPLITS)))
+        rows.append(("nature accuracy (strict)", *(f"{self.nature[s].value():.3f}" for s in SPLITS)))
+        rows.append(("  notices with a known nature", *(str(self.nature[s].total) for s in SPLITS)))
+        if self.identifiers is None:
+            rows.append(("retracted-article id accuracy", "pending", "pending"))
+        else:
+            rows.append(("retracted-article id accuracy", *(f"{self.identifiers[s].value():.3f}" for s in SPLITS)))
+            rows.append(("  notices with a known id", *(str(self.identifiers[s].total) for s in SPLITS)))
+        widths = [max(len(r[i]) for r in rows) for i in range(3)]
+        lines = ["  ".join(cell.ljust(widths[i]) if i == 0 else cell.rjust(widths[i]) for i, cell in enumerate(r))
+                 for r in rows]
+        lines.insert(1, "-" * len(lines[0]))
+        return "\n".join(lines)
+
+
+# -- the data ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KnownNotice:
+    key: str  # DOI or file name: decides the split
+    path: Path
+    title: str
+    text: str
+    nature: Nature
+    nature_is_coarse: bool  # the source says "retraction" for every retracting nature
+    article_doi: str = ""
+    article_pmid: str = ""
+
+
+def reason_rows(shared: Path) -> Iterator[tuple[str, str, set[str]]]:
+    """(split key, notice text, curated concepts) for every labelled notice."""
+    path = shared / "data" / "notices" / "reasons-dev.jsonl"
+    with path.open(encoding="utf-8") as f:
+        for line_no, line in enumerate(f, 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as e:
+                raise ValueError(f"{path}:{line_no}: not JSON: {e}") from e
+            labels = {label for labelling in row["labels"] for label in labelling["reasons"]}
+            key = row.get("notice_doi") or row["pmc_notice_file"]
+            yield key, row["notice_text"], labels
+
+
+_PAGE_NATURES = (("expression", Nature.EXPRESSION_OF_CONCERN), ("correction", Nature.CORRECTION),
+                 ("partial", Nature.PARTIAL_RETRACTION), ("withdraw", Nature.WITHDRAWAL),
+                 ("reinstat", Nature.REINSTATEMENT), ("retraction", Nature.RETRACTION))
+
+
+def known_notices(shared: Path) -> Iterator[KnownNotice]:
+    """Every notice whose nature a source states, with the retracted article's id where known."""
+    notices = shared / "data" / "notices"
+    for side in sorted((notices / "pages").glob("*.json")):
+        meta = json.loads(side.read_text(encoding="utf-8"))
+        kind = meta.get("notice_type", "").lower()
+        nature = next((n for word, n in _PAGE_NATURES if kind.startswith(word)), None)
+        if nature is None:
+            continue
+        text_path = side.with_suffix(".txt")
+        yield KnownNotice(meta.get("notice_doi") or meta.get("notice_doi_from_url") or side.stem, text_path, "",
+                          text_path.read_text(encoding="utf-8"), nature, False,
+                          normalize_doi(meta.get("retracted_article_doi") or meta.get("subject_article_doi") or ""),
+                          meta.get("subject_article_pmid", ""))
+    jats = shared / "data" / "jats"
+    for side in sorted((notices / "pmc").glob("*.json")):
+        meta = json.loads(side.read_text(encoding="utf-8"))
+        xml = jats / Path(meta.get("jats_file", "")).name
+        if xml.exists() and 'article-type="retraction"' not in xml.read_text(encoding="utf-8", errors="replace")[:4000]:
+            continue  # the JATS does not call it a retraction: its nature is not known here
+        doi, pmid = "", ""
+        for related in meta.get("retracted_article", []):
+            if related.get("id_type") == "doi" and related.get("id"):
+                doi = normalize_doi(related["id"])
+            elif related.get("id_type") == "pubmed" and related.get("id"):
+                pmid = related["id"]
+        text_path = side.with_suffix(".txt")
+        yield KnownNotice(meta.get("notice_doi") or side.stem, text_path, meta.get("notice_title") or "",
+                          text_path.read_text(encoding="utf-8"), Nature.RETRACTION, True, doi, pmid)
+    for side in sorted((notices / "europepmc_2023").glob("*.json")):
+        meta = json.loads(side.read_text(encoding="utf-8"))
+        text_path = side.with_suffix(".txt")
+        yield KnownNotice(meta.get("pmid") or side.stem, text_path, "", text_path.read_text(encoding="utf-8"),
+                          Nature.RETRACTION, True)
+
+
+# -- scoring -----------------------------------------------------------------------------------------
+
+
+def evaluate(shared: Path = DEFAULT_SHARED, *, details: bool = False) -> Report:
+    report = Report()
+    for key, text, labels in reason_rows(shared):
+        split = split_of(key)
+        gold = {concept(label) for label in labels}
+        report.unknown_labels |= {label for label in labels if reason_iri(label) is None}
+        found = {concept(claim.label) for claim in find_reasons(text)}
+        counts = report.reasons[split]
+        counts.notices += 1
+        counts.tp += len(gold & found)
+        counts.fp += len(found - gold)
+        counts.fn += len(gold - found)
+        if details and split == "dev" and gold != found:
+            report.details.append(f"reasons {key}: missed {_short(gold - found)}; extra {_short(found - gold)}")
+
+    parse = _text_parser()
+    if parse is not None:
+        report.identifiers = {s: Accuracy() for s in SPLITS}
+    for notice in known_notices(shared):
+        split = split_of(notice.key)
+        predicted, _ = classify_nature(notice.title, notice.text)
+        acc = report.nature[split]
+        acc.total += 1
+        acc.right += predicted is notice.nature
+        acc.lenient_right += predicted is notice.nature or (
+            notice.nature_is_coarse and notice.nature in _RETRACTING and predicted in _RETRACTING)
+        if details and split == "dev" and predicted is not notice.nature:
+            report.details.append(f"nature {notice.path.name}: {predicted.value} (source: {notice.nature.value})")
+        if parse is not None and (notice.article_doi or notice.article_pmid):
+            report.identifiers[split].total += 1
+            hit = _identifier_found(parse, notice)
+            report.identifiers[split].right += hit
+            report.identifiers[split].lenient_right += hit
+            if details and split == "dev" and not hit:
+                report.details.append(f"identifier {notice.path.name}: expected {notice.article_doi or notice.article_pmid}")
+    return report
+
+
+def _text_parser():
+    """The text parser's public `parse(path)`, or None while it does not exist yet."""
+    try:
+        module = importlib.import_module("retractkg.ingest.text_notice")
+    except ImportError:
+        return None
+    return getattr(module, "parse", None)
+
+
+def _identifier_found(parse, notice: KnownNotice) -> bool:
+    try:
+        records = list(parse(notice.path))
+    except Exception:  # noqa: BLE001 - a parser failure is a miss here, not a crash of the evaluation
+        return False
+    for record in records:
+        for article in record.notice.articles:
+            if notice.article_doi and normalize_doi(article.doi or "") == notice.article_doi:
+                return True
+            if notice.article_pmid and article.pmid == notice.article_pmid:
+                return True
+    return False
+
+
+def _short(concepts: set[str]) -> str:
+    return ", ".join(sorted(c.rsplit("/", 1)[-1] for c in concepts)) or "-"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED, help="the shared data folder")
+    parser.add_argument("--details", action="store_true", help="list development-split errors")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    args = parser.parse_args(argv)
+    if not (args.shared / "data" / "notices" / "reasons-dev.jsonl").exists():
+        print(f"evaluate: no data/notices/reasons-dev.jsonl under {args.shared}", file=sys.stderr)
+        return 2
+    report = evaluate(args.shared, details=args.details)
+    if args.json:
+        print(json.dumps(report.as_dict(), indent=2))
+    else:
+        print(report.table())
+        if report.unknown_labels:
+            print(f"\ncurated labels the taxonomy does not resolve: {', '.join(sorted(report.unknown_labels))}")
+        for line in report.details:
+            print(line)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
