@@ -2,7 +2,7 @@
 
 The union of the store's graphs is copied into an rdflib graph with one CONSTRUCT, so any `GraphStore`
 (embedded or remote) can be validated. The ontology and the concept schemes are added to that graph
-(pyshacl's `ont_graph`): a notice's nature or reasons are checked against the schemes shipped with this
+before validation: a notice's nature or reasons are checked against the schemes shipped with this
 version, even in a store that has not loaded them. This is tooling, not the request path.
 """
 
@@ -59,10 +59,14 @@ def store_graph(store: GraphStore) -> Graph:
 def validate_graph(data: Graph) -> tuple[bool, str]:
     """Validate an rdflib graph; return whether it conforms and a report for people."""
     shapes = shapes_graph()
+    # pyshacl mixes an ont_graph in only when it runs inference; we want none, so add the vocabulary here.
+    checked = data + vocabulary_graph()
+    for graph in (checked, shapes):
+        for prefix, namespace in _PREFIXES.items():
+            graph.bind(prefix.rstrip(":"), namespace, override=True, replace=True)
     conforms, results, _ = shacl_validate(
-        data,
+        checked,
         shacl_graph=shapes,
-        ont_graph=vocabulary_graph(),
         inference="none",
         abort_on_first=False,
         allow_warnings=True,

@@ -1,0 +1,150 @@
+"""SHACL validation of the store: mapped notices conform, broken graphs do not, and the CLI says so by exit code."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from notice_factory import sample_record
+
+from retractkg.cli import main
+from retractkg.config import Settings
+from retractkg.ingest.mapping import RecordMapper
+from retractkg.ingest.model import Nature
+from retractkg.ingest.pipeline import IngestReport, ensure_vocabulary, ingest, write_batch
+from retractkg.ontology.validation import validate
+from retractkg.store import OxigraphStore
+
+BASE = "https://w3id.org/retractkg/"
+NOTICE = BASE + "id/notice/retraction/10.1186/s12951-022-01520-8"
+CONCERN = BASE + "id/notice/concern/10.1000/concern.1"
+ARTICLE = BASE + "id/article/10.1186/s12951-022-01520-8"
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+PREFIXES = """
+PREFIX cito: <http://purl.org/spar/cito/>
+PREFIX schema: <http://schema.org/>
+PREFIX rkg: <https://w3id.org/retractkg/ontology#>
+PREFIX oa: <http://www.w3.org/ns/oa#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+"""
+
+
+def fill(store: OxigraphStore, *, vocabulary: bool = True) -> OxigraphStore:
+    """A retraction and an expression of concern, mapped and written as ingest writes them."""
+    settings = Settings(base=BASE)
+    if vocabulary:
+        ensure_vocabulary(store)
+    mapper = RecordMapper(settings.base)
+    records = [sample_record(), sample_record(nature=Nature.EXPRESSION_OF_CONCERN, doi="10.1000/concern.1")]
+    write_batch(store, [mapper.map(r) for r in records], IngestReport(), settings)
+    return store
+
+
+@pytest.mark.parametrize("nature", list(Nature))
+def test_a_mapped_notice_of_every_nature_conforms(nature):
+    store = OxigraphStore()
+    ensure_vocabulary(store)
+    settings = Settings(base=BASE)
+    write_batch(store, [RecordMapper(BASE).map(sample_record(nature=nature))], IngestReport(), settings)
+    conforms, report = validate(store)
+    assert conforms, report
+    assert report.startswith("Conforms: 1 notices")
+
+
+def test_conforms_without_the_vocabulary_graph_in_the_store():
+    """Scheme membership is checked against the shipped schemes, so a bare data store validates too."""
+    conforms, report = validate(fill(OxigraphStore(), vocabulary=False))
+    assert conforms, report
+
+
+def test_a_seed_like_retraction_watch_row_ingested_from_a_file_conforms():
+    store = OxigraphStore()
+    path = SHARED / "data" / "retraction-watch" / "egonw_quickstatements_comment_header_plus_1row.csv"
+    report = ingest(store, [path], Settings(base=BASE))
+    assert not report.errors and report.records == 1
+    conforms, text = validate(store)
+    assert conforms, text
+
+
+BROKEN = [
+    pytest.param(f"INSERT DATA {{ GRAPH <urn:test:broken> {{ <{CONCERN}> cito:retracts <{BASE}id/article/10.1000/"
+                 f"concern.1> }} }}", CONCERN, "never states cito:retracts", id="concern-retracts"),
+    pytest.param(f"INSERT DATA {{ GRAPH <urn:test:broken> {{ <{NOTICE}> rkg:nature <{BASE}id/nature/correction> }} }}",
+                 NOTICE, "exactly one rkg:nature", id="two-natures"),
+    pytest.param(f"DELETE WHERE {{ GRAPH ?g {{ <{NOTICE}> rkg:nature ?n }} }} ; INSERT DATA {{ GRAPH <urn:test:broken> "
+                 f"{{ <{NOTICE}> rkg:nature <https://example.org/retracted> }} }}",
+                 NOTICE, "concept of the natures scheme", id="nature-outside-scheme"),
+    pytest.param(f"INSERT DATA {{ GRAPH <urn:test:broken> {{ <{ARTICLE}> rkg:doi \"10.1186/S12951-022-01520-8\" }} }}",
+                 ARTICLE, "lower-cased", id="upper-case-doi"),
+    pytest.param(f"INSERT DATA {{ GRAPH <urn:test:broken> {{ <{ARTICLE}> rkg:pmid \"PMID123\" }} }}",
+                 ARTICLE, "digits only", id="pmid-not-digits"),
+    pytest.param(f"DELETE WHERE {{ GRAPH ?g {{ <{ARTICLE}#author-2> rkg:position ?p }} }}",
+                 ARTICLE + "#author-2", "exactly one rkg:position", id="authorship-without-position"),
+    pytest.param(f"DELETE WHERE {{ GRAPH ?g {{ <{ARTICLE}#author-1> rkg:position ?p }} }} ; "
+                 f"INSERT DATA {{ GRAPH <urn:test:broken> {{ <{ARTICLE}#author-1> rkg:position 0 }} }}",
+                 ARTICLE + "#author-1", "integer from 1", id="position-zero"),
+    pytest.param(f"DELETE WHERE {{ GRAPH ?g {{ <{NOTICE}> schema:datePublished ?d }} }} ; INSERT DATA {{ GRAPH "
+                 f"<urn:test:broken> {{ <{NOTICE}> schema:datePublished \"31 May 2024\" }} }}",
+                 NOTICE, "xsd:date, xsd:gYearMonth or xsd:gYear", id="date-as-string"),
+    pytest.param("DELETE { GRAPH ?g { ?a oa:hasBody ?b } } "
+                 "INSERT { GRAPH ?g { ?a oa:hasBody <https://example.org/x> } }"
+                 " WHERE { GRAPH ?g { ?a a rkg:ReasonAssignment ; oa:hasBody ?b } }",
+                 NOTICE + "#reason-error-in-image", "reasons scheme", id="reason-outside-scheme"),
+    pytest.param("DELETE { GRAPH ?g { ?p schema:name ?n } } WHERE { GRAPH ?g { ?p a schema:Person ; schema:name ?n } }",
+                 BASE + "id/person/", "has a schema:name", id="person-without-name"),
+    pytest.param("DELETE { GRAPH ?g { ?g rkg:contentHash ?h } } WHERE { GRAPH ?g { ?g a rkg:SourceRecord ; "
+                 "rkg:contentHash ?h } }",
+                 BASE + "graph/text/", "rkg:contentHash", id="record-without-hash"),
+    pytest.param("DELETE { GRAPH ?g { ?g prov:wasDerivedFrom ?s } } WHERE { GRAPH ?g { ?g a rkg:SourceRecord ; "
+                 "prov:wasDerivedFrom ?s } }",
+                 BASE + "graph/text/", "prov:wasDerivedFrom", id="record-without-source"),
+    pytest.param(f"DELETE WHERE {{ GRAPH ?g {{ <{CONCERN}> cito:updates ?a }} }}", CONCERN,
+                 "links at least one article", id="notice-without-article-or-identifier"),
+]
+
+
+@pytest.mark.parametrize(("update", "focus", "message"), BROKEN)
+def test_a_broken_graph_does_not_conform_and_the_report_says_where(update, focus, message):
+    store = fill(OxigraphStore())
+    store.update(PREFIXES + update)
+    conforms, report = validate(store)
+    assert not conforms
+    assert report.startswith("Does not conform:")
+    # Each result names the focus node on the line above its shape and message.
+    body = report.splitlines()
+    assert any(message in line and focus in body[i - 1] for i, line in enumerate(body)), report
+
+
+def test_cli_validate_exit_codes(tmp_path, capsys):
+    folder = tmp_path / "store"
+    with OxigraphStore(folder) as store:
+        fill(store)
+    assert main(["validate", "--store", str(folder)]) == 0
+    assert capsys.readouterr().out.startswith("Conforms: 2 notices")
+
+    with OxigraphStore(folder) as store:
+        store.update(PREFIXES + BROKEN[0].values[0])
+    assert main(["validate", "--store", str(folder)]) == 1
+    out = capsys.readouterr().out
+    assert "Violation" in out and CONCERN in out and "shapes:ExpressionOfConcernShape" in out
+
+
+def test_console_script_exits_1_on_a_non_conforming_store(tmp_path):
+    folder = tmp_path / "store"
+    with OxigraphStore(folder) as store:
+        fill(store)
+        store.update(PREFIXES + BROKEN[0].values[0])
+    command = [str(Path(sys.executable).with_name("retractkg")), "validate", "--store", str(folder)]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 1, result.stderr
+    assert "cito:retracts" in result.stdout
+
+
+def test_validating_leaves_the_store_unchanged(tmp_path):
+    store = fill(OxigraphStore())
+    before = sorted(str(q) for q in store.quads())
+    validate(store)
+    assert sorted(str(q) for q in store.quads()) == before
