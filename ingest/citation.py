@@ -1,0 +1,156 @@
+"""Citations of the retracted article as notices write them, parsed into their parts.
+
+Handles the shapes publishers use in notice headers and reference lists:
+  "Journal of Biomedical Science (2014) 21:19"            BMC/Springer: year, volume:article-number
+  "Mol Med (2012) 18:250–259"                              ... volume:pages
+  "Exp Ther Med 5:711–717, 2013"                           journal volume:pages, year
+  "Biochimie. 2023 Jan;204:171."  "Lancet 1998; 351: 637-641"   Vancouver / PubMed
+  "PLoS ONE 12(6): e0179536"                               journal volume(issue): e-locator
+  "Vol. 196, No. 10, November 18, 2002. Pages 1291–1305."  volume/issue/date/pages, no journal
+  "In PLoS Computational Biology, volume 3, issue 3"       spelled out
+  "Scientific Reports, published online 13 January 2021"   journal and date only
+Every pattern is anchored or bounded so that matching stays linear on long text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from retractkg.ingest.iris import normalize_doi
+from retractkg.ingest.model import Article
+from retractkg.ingest.written_dates import iso_date
+
+DASHES = "‐‑‒–—−-"  # hyphen-minus last so it is literal inside a character class
+_RANGE = rf"[A-Za-z]?\d+[A-Za-z]?(?:\s*[{DASHES}]\s*[A-Za-z]?\d+[A-Za-z]?)?"
+_JOURNAL = r"(?P<journal>[A-Z][\w&.'’()-]*(?:[ ]+(?:[A-Za-z&][\w&.'’-]*))*?)"
+DOI_IN_TEXT = re.compile(r"(?:https?://(?:dx\.)?doi\.org/|\bdoi:?\s*|\b)(10\.\d{4,9}/[^\s\"<>]+)", re.I)
+
+_SHAPES = [re.compile(p) for p in (
+    # Journal of Biomedical Science (2014) 21:19 ; Mol Med (2012) 18(3):250–259
+    rf"^{_JOURNAL}\s*\((?P<year>(?:19|20)\d\d)\)\s*(?P<volume>\d+)(?:\s*\((?P<issue>[^()]{{1,12}})\))?"
+    rf"\s*:\s*(?P<loc>{_RANGE})",
+    # PLoS ONE 12(6): e0179536 ; Exp Ther Med 5:711–717, 2013
+    rf"^{_JOURNAL}[ ,]+(?P<volume>\d+)(?:\s*\((?P<issue>[^()]{{1,12}})\))?\s*:\s*(?P<loc>{_RANGE})"
+    rf"(?:[.,;]\s*(?P<year>(?:19|20)\d\d)\b)?",
+    # Biochimie. 2023 Jan;204:171. ; Lancet 1998; 351: 637-641 ; J Biol Chem. 2010 May 7;285(19):1-9
+    rf"^{_JOURNAL}[.,]?\s+(?P<date>(?P<year>(?:19|20)\d\d)(?:\s+[A-Z][a-z]{{2,8}}\.?(?:\s+\d{{1,2}})?)?)\s*;\s*"
+    rf"(?P<volume>\d+)(?:\s*\((?P<issue>[^()]{{1,12}})\))?\s*:\s*(?P<loc>{_RANGE})",
+)]
+_VOL_NO = re.compile(
+    rf"\bVol(?:ume|\.)?\s*(?P<volume>\d+)(?:,?\s*(?:No\.?|Issue|Number)\s*(?P<issue>[\w{DASHES}]+))?"
+    rf"(?:,\s*(?P<date>[^.;]{{4,30}}?\d{{4}}))?[.,;]?\s*(?:(?:Pages?|pp?\.)\s*(?P<loc>{_RANGE}))?",
+    re.I,
+)
+_SPELLED = re.compile(
+    r"^(?:In\s+)?(?P<journal>[A-Z][^,;:]{2,80}?),\s*vol(?:ume|\.)\s*(?P<volume>\d+)"
+    r"(?:,\s*(?:issue|no\.?|number)\s*(?P<issue>\w+))?", re.I)
+_ONLINE = re.compile(r"^(?P<journal>[A-Z][^,;:()]{2,80}?),?\s+published\s+online\s+(?P<date>[^.;]{6,30})", re.I)
+
+
+def find_dois(text: str) -> list[tuple[str, int, int]]:
+    """Every DOI written in `text` (bare, lower-cased) with the offsets of its written form."""
+    found = []
+    for m in DOI_IN_TEXT.finditer(text):
+        written = _balanced(m.group(1)).rstrip(".,;:'\"’”]")
+        doi = normalize_doi(written)
+        if doi:
+            found.append((doi, m.start(), m.start(1) + len(written)))
+    return found
+
+
+def _balanced(doi: str) -> str:
+    """Cut a DOI at the first ")" that closes a parenthesis opened before it ("(DOI: 10.x/y)Since")."""
+    depth = 0
+    for i, char in enumerate(doi):
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth < 0:
+                return doi[:i]
+    return doi
+
+
+@dataclass
+class Citation:
+    journal: str = ""
+    year: str = ""
+    date: str = ""
+    volume: str = ""
+    issue: str = ""
+    pages: str = ""
+    article_number: str = ""
+    doi: str = ""
+    written: str = ""
+
+    def apply(self, article: Article) -> None:
+        """Fill the article's empty fields from this citation (what a better source set is kept)."""
+        if self.journal and not article.journal.name:
+            article.journal.name = self.journal
+        for name in ("year", "date", "volume", "issue", "pages", "article_number", "doi"):
+            if getattr(self, name) and not getattr(article, name):
+                setattr(article, name, getattr(self, name))
+        if self.written and not article.citation:
+            article.citation = self.written
+
+
+def _locator(citation: Citation, loc: str | None) -> None:
+    if not loc:
+        return
+    loc = re.sub(rf"\s*[{DASHES}]\s*", "-", loc.strip())
+    if "-" in loc:
+        citation.pages = loc
+    else:
+        citation.article_number = loc
+
+
+def _clean_journal(name: str | None) -> str:
+    name = (name or "").strip(" .,;:")
+    return re.sub(r"^(?:In|See)\s+", "", name)
+
+
+def parse_citation(written: str) -> Citation | None:
+    """The parts of a citation that starts `written`, or None if it is not a citation we know."""
+    text = " ".join(written.split())[:400]
+    for pattern in _SHAPES:
+        m = pattern.match(text)
+        if m:
+            g = m.groupdict()
+            journal = _clean_journal(g["journal"])
+            if len(journal.split()) > 12:
+                continue
+            citation = Citation(journal=journal, year=g.get("year") or "", volume=g["volume"],
+                                issue=(g.get("issue") or "").strip(), written=text[:m.end()].strip())
+            if g.get("date"):
+                citation.date = iso_date(g["date"])
+            _locator(citation, g["loc"])
+            break
+    else:
+        citation = _spelled_out(text)
+        if citation is None:
+            return None
+    for doi, _, _ in find_dois(text):
+        citation.doi = doi
+        break
+    if not citation.year and citation.date:
+        citation.year = citation.date[:4]
+    return citation
+
+
+def _spelled_out(text: str) -> Citation | None:
+    m = _SPELLED.match(text)
+    if m:
+        return Citation(journal=_clean_journal(m["journal"]), volume=m["volume"], issue=m["issue"] or "",
+                        written=text[:m.end()])
+    m = _ONLINE.match(text)
+    if m and iso_date(m["date"]):
+        return Citation(journal=_clean_journal(m["journal"]), date=iso_date(m["date"]), written=text[:m.end()])
+    m = _VOL_NO.match(text)
+    if m and (m["issue"] or m["loc"]):
+        citation = Citation(volume=m["volume"], issue=m["issue"] or "", written=text[:m.end()].strip())
+        if m["date"]:
+            citation.date = iso_date(m["date"])
+        _locator(citation, m["loc"])
+        return citation
+    return None

@@ -1,0 +1,100 @@
+"""Facts a notice states in its furniture: publication date, licence, publisher, journal named in prose.
+
+Each reader looks for the publisher's own wording ("Published online: 31 May 2024", "licensed under a
+Creative Commons Attribution 4.0 International License", "Springer Nature remains neutral ...") and
+returns "" when the text does not say; nothing is inferred from elsewhere.
+"""
+
+from __future__ import annotations
+
+import re
+
+from retractkg.ingest.written_dates import iso_date
+
+_PUBLISHED = re.compile(
+    r"^(?:First\s+)?(?:Published|Publication\s+date|Date\s+of\s+publication|Issue\s+date)(?:\s+online)?(?:\s+on)?"
+    r"\s*[:\-–]?\s*(?P<date>[^\n]{4,40})", re.I | re.M)
+_CC_URL = re.compile(r"creativecommons\.org/licenses/(?P<kind>by(?:-nc)?(?:-nd|-sa)?)/(?P<version>\d\.\d)", re.I)
+_CC_NAME = re.compile(
+    r"Creative\s+Commons\s+(?:Attribution|CC[- ]BY)(?P<nc>[- ]+Non-?Commercial)?(?P<nd>[- ]+No-?Deriv\w*)?"
+    r"(?P<sa>[- ]+Share-?Alike)?(?:\s+(?P<version>\d\.\d))?", re.I)
+_CC_SHORT = re.compile(r"\bCC[- ]BY(?P<nc>-NC)?(?P<mod>-ND|-SA)?(?:\s+(?P<version>\d\.\d))?\b")
+_PUBLISHERS = [(re.compile(p), name) for p, name in (
+    (r"\bSpringer Nature remains neutral", "Springer Nature"),
+    (r"\bElsevier Policy on Article Withdrawal|elsevier\.com/locate/withdrawalpolicy|\bElsevier\b", "Elsevier"),
+    (r"\bFrontiers['’]?\s+polic|Chief Executive Editor of Frontiers|\bFrontiers Media\b", "Frontiers"),
+    (r"\bPLOS\b|Public Library of Science", "Public Library of Science"),
+    (r"\bHindawi\b", "Hindawi"),
+    (r"\bTaylor\s*(?:&|and)\s*Francis\b", "Taylor & Francis"),
+    (r"\bJohn Wiley\b|\bWiley(?:-Blackwell| Periodicals)\b", "Wiley"),
+    (r"\bMDPI\b", "MDPI"),
+    (r"\bSAGE Publications\b", "SAGE Publications"),
+    (r"\bSpandidos\b", "Spandidos Publications"),
+    (r"\bPortland Press\b", "Portland Press"),
+    (r"\bBMJ Publishing\b", "BMJ Publishing Group"),
+    (r"\bOxford University Press\b", "Oxford University Press"),
+    (r"\bCambridge University Press\b", "Cambridge University Press"),
+    (r"\bAmerican Chemical Society\b", "American Chemical Society"),
+    (r"\bIOP Publishing\b", "IOP Publishing"),
+    (r"\bIEEE\b", "IEEE"),
+    (r"\bImpact Journals\b", "Impact Journals"),
+    (r"\bDove Medical Press\b", "Dove Medical Press"),
+    (r"\bWolters Kluwer\b", "Wolters Kluwer"),
+)]
+_PUBLISHED_BY = re.compile(r"\bPublished\s+by\s+(?P<name>[A-Z][\w&.' -]{2,60}?)(?:[.,;]|\s+on\s+behalf|$)", re.M)
+_J = r"[A-Z][\w'’&-]*"
+_JOURNAL_NAME = rf"(?P<journal>(?:The\s+)?{_J}(?:\s+(?:(?:of|and|in|for|on|&)\s+)?{_J})*)"
+_JOURNAL_IN_PROSE = [re.compile(p) for p in (
+    rf"(?:Editors?(?:[- ]in[- ]Chief)?|Editor\s+in\s+Chief|Chief\s+Editors?|Editorial\s+Board)\s+of\s+"
+    rf"(?:the\s+journal\s+)?{_JOURNAL_NAME}",
+    rf"^{_JOURNAL_NAME}\s+(?:has|have)\s+retracted\s+this\s+article",
+    rf"\bretracted\s+from\s+{_JOURNAL_NAME}\s+(?:at|by|following|because|after|due)",
+    rf"\bthe\s+journal\s+{_JOURNAL_NAME}\s+(?:has|have|is|are|retract)",
+)]
+_NOT_JOURNALS = {"the", "this", "our", "frontiers", "the journal", "journal"}
+
+
+def publication_date(text: str) -> str:
+    """The notice's own publication date from a "Published ..." line, or ""."""
+    for m in _PUBLISHED.finditer(text):
+        date = iso_date(m["date"])
+        if date:
+            return date
+    return ""
+
+
+def license_iri(text: str) -> str:
+    """The Creative Commons licence the notice is published under, as its canonical IRI, or ""."""
+    for m in _CC_URL.finditer(text):
+        return f"http://creativecommons.org/licenses/{m['kind'].lower()}/{m['version']}/"
+    m = _CC_NAME.search(text)
+    if m:
+        kind = "by" + ("-nc" if m["nc"] else "") + ("-nd" if m["nd"] else "-sa" if m["sa"] else "")
+        return f"http://creativecommons.org/licenses/{kind}/{m['version']}/" if m["version"] else \
+            f"http://creativecommons.org/licenses/{kind}/"
+    m = _CC_SHORT.search(text)
+    if m:
+        kind = "by" + ("-nc" if m["nc"] else "") + (m["mod"] or "").lower()
+        return f"http://creativecommons.org/licenses/{kind}/{m['version'] or ''}{'/' if m['version'] else ''}"
+    return ""
+
+
+def publisher_named(text: str) -> str:
+    """The publisher the notice names in its own boilerplate, or ""."""
+    for pattern, name in _PUBLISHERS:
+        # A plain substring test first: most cues are absent, and `in` is far cheaper than a regex scan.
+        if name.split()[0].rstrip("&") in text or name == "Public Library of Science" and "PLOS" in text:
+            if pattern.search(text):
+                return name
+    m = _PUBLISHED_BY.search(text)
+    return m["name"].strip() if m else ""
+
+
+def journal_named(text: str) -> str:
+    """A journal the notice's prose names as the one acting ("the Editor of Experimental and Therapeutic Medicine")."""
+    for pattern in _JOURNAL_IN_PROSE:
+        for m in pattern.finditer(text):
+            name = m["journal"].strip()
+            if name.lower() not in _NOT_JOURNALS and len(name) > 3:
+                return name
+    return ""

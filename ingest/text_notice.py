@@ -1,0 +1,318 @@
+"""Plain-text notices (as extracted from a PDF or copied from a page) read into the notice model.
+
+The text is normalised once (line ends, spaces, byte-order mark) and kept as `Notice.text`; every
+evidence span points into it. Layout lines (title, byline, affiliations, correspondence, licence
+footer, publisher's note) are read for what they state and masked out of the prose that the reason,
+nature and actor readers see, so boilerplate is never taken for a reason. The PDF and HTML readers
+reuse `read_notice` on their extracted text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from retractkg.ingest.actors import find_actors
+from retractkg.ingest.affected_items import affected_items
+from retractkg.ingest.author_stances import apply_stances, stated_stances
+from retractkg.ingest.citation import Citation, find_dois, parse_citation
+from retractkg.ingest.errors import IngestError
+from retractkg.ingest.model import Article, Notice, Person, SourceRecord
+from retractkg.ingest.nature import classify_nature
+from retractkg.ingest.notice_facts import journal_named, license_iri, publication_date, publisher_named
+from retractkg.ingest.notice_layout import (
+    BOILERPLATE,
+    LABEL_LINE,
+    RUNNING_HEAD,
+    TITLE_PREFIX,
+    Line,
+    lines_of,
+    read_correspondence,
+    read_title_block,
+)
+from retractkg.ingest.reasons import find_reasons
+
+FORMAT = "text"
+MAX_BYTES = 5_000_000  # a notice is a page or two; anything far larger is not one
+
+_ORIGINAL_AT = re.compile(
+    r"(?:original|retracted|corrected)\s+(?:article|paper|version)\s+(?:can\s+be\s+found|is\s+available|is)"
+    r"\s+(?:online\s+)?(?:at|under)\s*:?\s*", re.I)
+_FURNITURE_LINE = re.compile(
+    r"^(?:Publisher['’]s\s+Note|Footnotes?|Notes?|References?|Citation:|Copyright:|Editor:|Received:|Accepted:|"
+    r"Published(?:\s+online)?:|First\s+published|Academic\s+Editor|Article\s+history|Keywords?:|"
+    r"\*?Correspondence|https?://doi\.org/\S+$|doi:\s*\S+$|DOI:\s*\S+$)", re.I)
+_REFERENCE_ENTRY = re.compile(r"^(?:[-•]\s*)?(?:\[?\d{1,3}[.\]]\s+)(?P<entry>[A-Z].{20,})$")
+_NOTICE_CITATION = re.compile(r"^Citation:\s*(?P<cite>.+)$", re.I | re.M)
+_FOLLOWING_ARTICLE = re.compile(
+    r"(?:retract\w*|withdraw\w*)\s+the\s+following\s+(?:article|paper)\s*:?\s*[“\"]?(?P<title>[^\n]{15,400}?)[”\"]?"
+    r"\s*\(\s*(?:DOI|doi)\s*:?\s*(?P<doi>10\.\S+?)\s*\)")
+_QUOTED_TITLE = re.compile(
+    r"(?:entitled|titled|manuscript|article|paper)\s*[,:]?\s*[“\"](?P<title>[^”\"\n]{15,300})[”\"]")
+_PMID = re.compile(r"\bPMID\s*:?\s*(?P<pmid>\d{5,9})\b", re.I)
+_REFERENCE_TITLE = re.compile(r"\((?:19|20)\d\d[a-z]?\)\.?\s+(?P<title>[^.?!]{15,300}[.?!])\s+\S")
+_CITED_AS_ONE = re.compile(r"(?:this|the\s+above|the\s+original|the\s+following)\s+(?:article|paper|publication)\s*"
+                           r"\[1\]", re.I)
+
+
+def read_text(path: Path) -> str:
+    """The file's text, decoded; IngestError for unreadable, empty, binary or oversized input."""
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise IngestError(str(path), f"cannot read: {e.strerror or e}") from e
+    if data[:2] == b"\x1f\x8b":
+        import gzip
+
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError) as e:
+            raise IngestError(str(path), f"not a readable gzip file: {e}") from e
+    if len(data) > MAX_BYTES:
+        raise IngestError(str(path), f"{len(data)} bytes is too large for a notice (limit {MAX_BYTES})")
+    if b"\x00" in data[:65536]:
+        raise IngestError(str(path), "binary content, not a text notice")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")
+    return text
+
+
+def normalize(text: str) -> str:
+    """The one normal form evidence offsets refer to: \\n line ends, plain spaces, no trailing blanks."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+    text = text.translate({0xA0: " ", 0x2009: " ", 0x202F: " ", 0x2007: " ", 0x200B: None, 0xAD: None,
+                           0x0C: "\n", 0x0B: "\n"})
+    text = re.sub(r"[ \t]+\n", "\n", text)
+    text = re.sub(r"\n{4,}", "\n\n\n", text)
+    return text.strip()
+
+
+def parse(path: Path) -> Iterator[SourceRecord]:
+    """The one notice of a plain-text file."""
+    text = normalize(read_text(path))
+    if not text:
+        raise IngestError(str(path), "the file has no text")
+    if len(re.findall(r"[A-Za-z]{2,}", text[:5000])) < 5:
+        raise IngestError(str(path), "no prose to read: the text has almost no words")
+    yield SourceRecord(notice=read_notice(text), source=str(path), format=FORMAT)
+
+
+def read_notice(text: str, notice: Notice | None = None) -> Notice:
+    """Everything `text` states about a notice, added to what `notice` (e.g. page metadata) already says.
+
+    `text` must already be normalised; it becomes `notice.text` and all offsets refer to it.
+    """
+    notice = notice or Notice()
+    notice.text = text
+    article = notice.articles[0] if notice.articles else Article()
+    lines = lines_of(text)
+    block = read_title_block(text, lines)
+    furniture: list[Line] = list(block.furniture)
+
+    if block.title and not notice.title:
+        notice.title = " ".join(block.title.text.split())
+    if block.title:
+        furniture.append(block.title)
+    _read_header_citations(text, lines, block, notice, article, furniture)
+    if block.byline and not article.authors:
+        article.authors = block.byline.authors
+        article.organizations = block.organizations
+    furniture.extend(read_correspondence(lines, article.authors))
+    furniture.extend(line for line in lines if _is_furniture(line))
+    prose = _mask(text, furniture)
+
+    _read_article_identity(text, prose, lines, notice, article)
+    if article.title == "" and notice.title:
+        article.title = _article_title(notice.title)
+    if not notice.date:
+        notice.date = publication_date(text)
+    if not notice.license:
+        notice.license = license_iri(text)
+    if not notice.publisher:
+        notice.publisher = publisher_named(text)
+    if not notice.journal.name:
+        notice.journal.name = article.journal.name or journal_named(prose)
+    if not article.journal.name and notice.journal.name:
+        article.journal.name = notice.journal.name  # a notice appears in the journal of the article it concerns
+    if notice.publisher and not notice.journal.publisher:
+        notice.journal.publisher = notice.publisher
+
+    notice.nature, notice.nature_confidence = classify_nature(notice.title, prose)
+    notice.reasons = [_within(claim, text) for claim in find_reasons(prose)]
+    notice.retracted_by, notice.requested_by = find_actors(prose)
+    notice.affected_items = notice.affected_items or affected_items(prose)
+    article.authors.extend(apply_stances(stated_stances(prose), article.authors))
+    for person in article.authors:
+        _split_name(person)
+    if _has_identity(article) and not notice.articles:
+        notice.articles.append(article)
+    return notice
+
+
+def _is_furniture(line: Line) -> bool:
+    return bool(LABEL_LINE.match(line.text) or RUNNING_HEAD.match(line.text) or _FURNITURE_LINE.match(line.text)
+                or BOILERPLATE.search(line.text))
+
+
+def _mask(text: str, furniture: list[Line]) -> str:
+    """`text` with furniture blanked out (same length, so offsets into it are offsets into `text`)."""
+    chars = list(text)
+    for line in furniture:
+        for i in range(line.start, line.end):
+            if chars[i] != "\n":
+                chars[i] = " "
+    return "".join(chars)
+
+
+def _within(claim, text: str):
+    """Keep only evidence that quotes `text` exactly (a span crossing masked furniture is dropped)."""
+    claim.evidence = [span for span in claim.evidence if text[span.start:span.end] == span.exact]
+    return claim
+
+
+def _read_header_citations(text: str, lines: list[Line], block, notice: Notice, article: Article,
+                           furniture: list[Line]) -> None:
+    """Citation lines at the top ("Retraction Note: Journal ... (2022) 20:313", "Vol. 196, No. 10 ...")."""
+    if block.byline:
+        start = next((i for i, line in enumerate(lines) if line.start >= block.byline.line.end), len(lines))
+    else:
+        start = block.title_end
+    title_start = block.title.start if block.title else 0
+    head = [line for line in lines[:start + 6] if len(line.text) < 400]
+    for line in head:
+        written = line.text
+        prefix = TITLE_PREFIX.match(written)
+        if prefix:
+            written = written[prefix.end():]
+        if RUNNING_HEAD.match(line.text):
+            own = parse_citation(re.sub(r"^.*?\bet al\.?\s+", "", line.text))
+            if own and not notice.journal.name:
+                notice.journal.name = own.journal
+            continue
+        citation = parse_citation(written)
+        if citation and _plausible(citation):
+            citation.apply(article)
+            furniture.append(line)
+            if line is block.title:
+                block.title = None
+            if notice.title == " ".join(line.text.split()):
+                notice.title = ""  # "Retraction Note: Journal ... (2014) 21:19" is a citation, not a title
+        elif written.startswith(("https://doi.org", "http://dx.doi.org", "doi:", "DOI:")) and len(written) < 120:
+            dois = find_dois(written)
+            if dois and line.end <= title_start:  # above the title: the page header's own DOI
+                notice.doi = notice.doi or dois[0][0]
+            elif dois and not article.doi:
+                article.doi = dois[0][0]
+            furniture.append(line)
+
+
+def _plausible(citation: Citation) -> bool:
+    """A citation with a locator or a date, and a journal name short enough to be one."""
+    has_locator = bool(citation.volume or citation.pages or citation.article_number or citation.date)
+    return has_locator and len(citation.journal) <= 120
+
+
+def _read_article_identity(text: str, prose: str, lines: list[Line], notice: Notice, article: Article) -> None:
+    """DOI, PMID, title and citation of the article the notice concerns, from the most explicit statement."""
+    for m in _NOTICE_CITATION.finditer(text):
+        own = parse_citation(re.sub(r"^.*?\((?:19|20)\d\d\)\s*(?:[^.]*?:\s*)?[^.]*\.\s*", "", m["cite"]))
+        dois = find_dois(m["cite"])
+        if dois and not notice.doi:
+            notice.doi = dois[-1][0]
+        if own and not notice.journal.name:
+            notice.journal.name = own.journal
+        title = re.search(r"\((?:19|20)\d\d\)\s+(?P<title>.+?[.?!])\s+\S", m["cite"])
+        if title and not notice.title:
+            notice.title = title["title"].rstrip(".")
+    m = _ORIGINAL_AT.search(text)
+    if m and not article.doi:
+        dois = find_dois(text[m.end():m.end() + 200])
+        if dois:
+            article.doi = dois[0][0]
+    m = _FOLLOWING_ARTICLE.search(text)
+    if m:
+        article.title = article.title or " ".join(m["title"].split()).rstrip(" .")
+        article.doi = article.doi or (find_dois(m["doi"]) or [("", 0, 0)])[0][0]
+    if not article.doi:
+        _from_reference_list(text, lines, article)
+    if not article.doi:
+        _from_opening(prose, notice, article)
+    if not article.title:
+        m = _QUOTED_TITLE.search(prose)
+        if m:
+            article.title = " ".join(m["title"].split()).rstrip(" .")
+    if article.doi and article.doi == notice.doi:
+        notice.doi = ""  # some pages give the article's DOI as their own; the article keeps it
+
+
+def _from_reference_list(text: str, lines: list[Line], article: Article) -> None:
+    """The entry of a reference list that the notice cites as "this article [1]" (PLOS style)."""
+    if not _CITED_AS_ONE.search(text):
+        return
+    for line in lines:
+        m = _REFERENCE_ENTRY.match(line.text)
+        if not m or not re.match(r"^(?:[-•]\s*)?\[?1[.\]]", line.text):
+            continue
+        entry = m["entry"]
+        dois = find_dois(entry)
+        if dois:
+            article.doi = dois[0][0]
+        pmid = re.search(r"\bpmid\s*:?\s*(\d{5,9})", entry, re.I)
+        if pmid:
+            article.pmid = pmid.group(1)
+        title = _REFERENCE_TITLE.search(entry)
+        if title and not article.title:
+            article.title = title["title"].rstrip(".")
+            rest = entry[title.end() - 1:]
+            citation = parse_citation(rest.strip())
+            if citation:
+                citation.apply(article)
+        article.citation = article.citation or entry
+        return
+
+
+def _from_opening(prose: str, notice: Notice, article: Article) -> None:
+    """A DOI or PMID in the notice's opening lines, where notices cite the article they concern."""
+    opening = prose.lstrip()[:600]
+    first_paragraph = opening.split("\n\n", 1)[0]
+    for doi, start, _ in find_dois(first_paragraph):
+        before = first_paragraph[max(0, start - 80):start]
+        if doi != notice.doi and not re.search(r"\b(?:see|also|similar|previously\s+published)\b[^.]*$", before, re.I):
+            article.doi = doi
+            break
+    pmid = _PMID.search(first_paragraph)
+    if pmid and not article.pmid:
+        article.pmid = pmid["pmid"]
+    if not article.journal.name:
+        for line in first_paragraph.split("\n")[:2]:
+            citation = parse_citation(line.strip())
+            if citation and _plausible(citation):
+                citation.apply(article)
+                break
+
+
+def _article_title(notice_title: str) -> str:
+    prefix = TITLE_PREFIX.match(notice_title)
+    title = notice_title[prefix.end():] if prefix else ""
+    return "" if parse_citation(title) else title.strip()
+
+
+def _has_identity(article: Article) -> bool:
+    return any((article.doi, article.pmid, article.pmcid, article.title, article.citation, article.authors,
+                article.journal.name and (article.volume or article.year)))
+
+
+def _split_name(person: Person) -> None:
+    """Given and family name of a "Given Family" byline name (particles stay with the family name)."""
+    if person.family_name or person.given_name or "," in person.name:
+        return
+    tokens = person.name.split()
+    if len(tokens) < 2:
+        return
+    cut = len(tokens) - 1
+    while cut > 1 and tokens[cut - 1].lower() in {"van", "von", "de", "der", "den", "da", "di", "del", "le", "la"}:
+        cut -= 1
+    person.given_name, person.family_name = " ".join(tokens[:cut]), " ".join(tokens[cut:])
