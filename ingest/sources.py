@@ -7,8 +7,11 @@ file it cannot read at all. Detection looks at the bytes, not only at the file n
 
 from __future__ import annotations
 
+import csv
 import gzip
 import importlib
+import io
+import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,7 +47,27 @@ def _is_html(head: bytes, path: Path) -> bool:
 
 
 def _is_text(head: bytes, path: Path) -> bool:
-    return b"\x00" not in head
+    """Prose, not structured data: JSON, XML and delimited tables are left to their own sniffers."""
+    if b"\x00" in head:
+        return False
+    text = head[:8192].decode("utf-8", "replace").lstrip("\ufeff \t\r\n")
+    if text[:1] in ("{", "[", "<"):
+        return False
+    return not _looks_delimited(text)
+
+
+def _looks_delimited(text: str) -> bool:
+    """A table: its first rows (quoted cells may span lines) have the same number (>= 2) of cells."""
+    text = text[:text.rfind("\n")] if "\n" in text else text  # the head may end mid-row
+    for delimiter in (",", "\t", ";"):
+        try:
+            rows = list(itertools.islice(csv.reader(io.StringIO(text), delimiter=delimiter), 4))
+        except csv.Error:
+            continue
+        widths = {len(row) for row in rows}
+        if len(rows) >= 2 and len(widths) == 1 and min(widths) >= 2:
+            return True
+    return False
 
 
 # Most specific first; plain text is the fallback for anything that decodes.
