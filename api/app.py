@@ -14,7 +14,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from retractkg import __version__
-from retractkg.api import linked_data, sparql
+from retractkg.api import linked_data, pages, sparql
 from retractkg.api.errors import install_error_handlers
 from retractkg.config import Settings
 from retractkg.store import GraphStore, open_store
@@ -55,4 +55,5 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
     install_error_handlers(app)
     app.include_router(sparql.router)
     app.include_router(linked_data.router)
+    app.include_router(pages.router)
     return app

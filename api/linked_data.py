@@ -14,6 +14,7 @@ vocabulary namespace; both are served at the same paths of this server.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated
 from urllib.parse import quote
 
@@ -25,8 +26,10 @@ from retractkg.api.caching import cached_response
 from retractkg.api.conneg import negotiate
 from retractkg.api.deps import get_settings, get_store
 from retractkg.api.errors import ProblemError
-from retractkg.api.resources import Describer, resolve
+from retractkg.api.resources import Describer, Description, Resolved, ontology_description, resolve
+from retractkg.api.void import StatisticsCache, dataset_iri, void_triples
 from retractkg.config import Settings
+from retractkg.ontology import CONTEXT_FILE
 from retractkg.store import GraphStore
 
 router = APIRouter(tags=["linked data"])
@@ -59,16 +62,93 @@ def identify(path: str, request: Request, format: str | None = FORMAT_QUERY) -> 
     return RedirectResponse(location, status_code=303)
 
 
+def represent(request: Request, description: Description, settings: Settings, format: str | None,
+              offered: tuple[str, ...] = rep.DOCUMENT_TYPES, media_type: str | None = None) -> Response:
+    """Negotiate, render and answer with validators (304 when the client's copy is current)."""
+    media_type = media_type or negotiate(request.headers.get("accept"), offered, format=format,
+                                         aliases=rep.FORMAT_ALIASES)
+    body = rep.render(description, media_type, settings, request)
+    return cached_response(request, body, rep.content_type(media_type), last_modified=description.last_modified,
+                           headers={"Vary": "Accept", "Link": f'<{description.iri}>; rel="about"'})
+
+
 @router.api_route("/doc/{path:path}", methods=["GET", "HEAD"], response_class=Response, responses=DOCUMENT_RESPONSES,
                   summary="The document about a thing, content-negotiated")
 def document(path: str, request: Request, store: StoreDep, settings: SettingsDep,
              format: str | None = FORMAT_QUERY) -> Response:
     media_type = negotiate(request.headers.get("accept"), rep.DOCUMENT_TYPES, format=format,
-                           aliases=rep.FORMAT_ALIASES)
+                           aliases=rep.FORMAT_ALIASES)  # before the lookup: a 406 costs no query
     resolved = resolve(raw_tail(request, "/doc/"), settings)
     description = Describer(store).describe(resolved)
     if description is None:
         raise ProblemError(404, "not-found", f"nothing is known about <{resolved.iri}>")
-    body = rep.render(description, media_type, settings, request)
-    return cached_response(request, body, rep.content_type(media_type), last_modified=description.last_modified,
-                           headers={"Vary": "Accept", "Link": f'<{resolved.iri}>; rel="about"'})
+    return represent(request, description, settings, format, media_type=media_type)
+
+
+@router.api_route("/graph/{path:path}", methods=["GET", "HEAD"], response_class=Response,
+                  responses=DOCUMENT_RESPONSES, summary="A source record's named graph, with its provenance")
+def graph_document(path: str, request: Request, store: StoreDep, settings: SettingsDep,
+                   format: str | None = FORMAT_QUERY) -> Response:
+    iri = settings.base + "graph/" + raw_tail(request, "/graph/")
+    description = Describer(store).describe_graph(iri)
+    if description is None:
+        raise ProblemError(404, "not-found", f"no named graph <{iri}> in the store")
+    return represent(request, description, settings, format)
+
+
+@router.api_route("/change/{key}", methods=["GET", "HEAD"], response_class=Response,
+                  responses=DOCUMENT_RESPONSES, summary="One activity of the change log")
+def change_document(key: str, request: Request, store: StoreDep, settings: SettingsDep,
+                    format: str | None = FORMAT_QUERY) -> Response:
+    iri = settings.base + "change/" + raw_tail(request, "/change/")
+    description = Describer(store).describe(Resolved(iri, "other", False))
+    if description is None:
+        raise ProblemError(404, "not-found", f"no change <{iri}> in the change log")
+    return represent(request, description, settings, format)
+
+
+# -- the vocabulary and the dataset --------------------------------------------------------------
+
+@router.api_route("/ontology", methods=["GET", "HEAD"], response_class=Response, responses=DOCUMENT_RESPONSES,
+                  summary="The retractkg ontology (OWL), content-negotiated")
+def ontology(request: Request, settings: SettingsDep, format: str | None = FORMAT_QUERY) -> Response:
+    return represent(request, ontology_description(), settings, format)
+
+
+@router.api_route("/ontology.{extension}", methods=["GET", "HEAD"], response_class=Response,
+                  responses=DOCUMENT_RESPONSES, summary="The ontology in one format: ttl, nt, rdf, jsonld or html")
+def ontology_file(extension: str, request: Request, settings: SettingsDep) -> Response:
+    media_type = rep.EXTENSIONS.get(extension)
+    if media_type is None:
+        raise ProblemError(404, "not-found", f"no ontology format .{extension}; try .ttl, .nt, .rdf, .jsonld, .html")
+    return represent(request, ontology_description(), settings, None, media_type=media_type)
+
+
+@router.api_route("/context.jsonld", methods=["GET", "HEAD"], response_class=Response,
+                  responses={200: {"content": {rep.JSONLD: {}}, "description": "The JSON-LD context."}},
+                  summary="The JSON-LD context used by every JSON-LD document of the project")
+def context(request: Request) -> Response:
+    modified = datetime.fromtimestamp(int(CONTEXT_FILE.stat().st_mtime), UTC)
+    return cached_response(request, CONTEXT_FILE.read_bytes(), rep.JSONLD, last_modified=modified)
+
+
+VOID_TYPES = (rep.TURTLE, rep.JSONLD, rep.NTRIPLES, rep.RDFXML, rep.HTML, rep.JSON)
+
+
+@router.api_route("/.well-known/void", methods=["GET", "HEAD"], response_class=Response,
+                  responses={**DOCUMENT_RESPONSES, 200: {"content": {t: {} for t in VOID_TYPES},
+                                                         "description": "The VoID description of the dataset."}},
+                  summary="VoID description of the dataset (endpoint, dumps, URI space, partitions, counts)")
+def void(request: Request, store: StoreDep, settings: SettingsDep, format: str | None = FORMAT_QUERY) -> Response:
+    media_type = negotiate(request.headers.get("accept"), VOID_TYPES, format=format, aliases=rep.FORMAT_ALIASES)
+    cache = getattr(request.app.state, "void_statistics", None)
+    if cache is None:
+        cache = request.app.state.void_statistics = StatisticsCache()
+    triples = void_triples(settings, str(request.base_url), cache.get(store))
+    return represent(request, Description(dataset_iri(settings), "void", triples, None), settings, format,
+                     media_type=media_type)
+
+
+@router.api_route("/void", methods=["GET", "HEAD"], include_in_schema=False)
+def void_document(request: Request) -> Response:
+    return RedirectResponse("/.well-known/void" + (f"?{request.url.query}" if request.url.query else ""), 303)

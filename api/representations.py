@@ -33,6 +33,8 @@ CHARSET = {HTML: "text/html; charset=utf-8", TURTLE: "text/turtle; charset=utf-8
 PREFIXES = {
     "rkg": RKG, "schema": SCHEMA, "cito": CITO, "fabio": FABIO, "oa": OA, "skos": SKOS, "prov": PROV,
     "dct": DCT, "rdf": RDF, "rdfs": RDFS, "owl": OWL, "xsd": XSD,
+    "void": "http://rdfs.org/ns/void#", "dcat": "http://www.w3.org/ns/dcat#",
+    "as": "https://www.w3.org/ns/activitystreams#",
 }
 
 

@@ -23,6 +23,8 @@ from retractkg.ontology import (
     CITO,
     DCT,
     OA,
+    ONTOLOGY_FILE,
+    ONTOLOGY_IRI,
     PROV,
     RDF,
     RDFS,
@@ -200,8 +202,16 @@ class Describer:
         self.store = store
 
     def describe(self, resolved: Resolved) -> Description | None:
-        source: Store | GraphStore = vocabulary_store() if resolved.vocabulary else self.store
-        result = source.query(describe_query(resolved.iri, resolved.kind))
+        source = vocabulary_store() if resolved.vocabulary else self.store
+        return self._describe(source, resolved, describe_query(resolved.iri, resolved.kind))
+
+    def describe_graph(self, iri: str) -> Description | None:
+        """A named graph is a document: its statements, which include its own provenance."""
+        query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {NamedNode(iri)} {{ ?s ?p ?o }} }}"
+        return self._describe(self.store, Resolved(iri, "graph", False), query)
+
+    def _describe(self, source, resolved: Resolved, query: str) -> Description | None:
+        result = source.query(query)
         assert isinstance(result, QueryTriples)
         triples = list(dict.fromkeys(result))  # a graph is a set; sources may repeat a statement
         root = NamedNode(resolved.iri)
@@ -220,7 +230,7 @@ class Describer:
 
 
 @cache
-def vocabulary_store() -> Store:
+def vocabulary_store() -> _UnionQuery:
     """The ontology and concept schemes, in memory, read once from the files that define them."""
     store = Store()
     for path in VOCABULARY_FILES:
@@ -244,3 +254,12 @@ class _UnionQuery:
 def vocabulary_modified() -> datetime:
     stamp = max(path.stat().st_mtime for path in VOCABULARY_FILES)
     return datetime.fromtimestamp(int(stamp), UTC)
+
+
+@cache
+def ontology_description() -> Description:
+    """The whole ontology file: its document is the ontology, every term with its labels and axioms."""
+    triples = list(parse(path=str(ONTOLOGY_FILE), format=RdfFormat.TURTLE))
+    modified = datetime.fromtimestamp(int(ONTOLOGY_FILE.stat().st_mtime), UTC)
+    return Description(ONTOLOGY_IRI, "ontology", [Triple(t.subject, t.predicate, t.object) for t in triples],
+                       modified)

@@ -1,0 +1,248 @@
+"""HTML for people: one page per kind of resource, browse lists, search and the home page.
+
+Every page embeds its schema.org JSON-LD (`<script type="application/ld+json">`: the schema.org
+statements of the same description, so it says exactly what the data says) and links its RDF
+alternates. Pages about scholarly works (notices, articles) also carry Highwire `citation_*` meta
+tags for scholarly harvesters; pages about people, organizations, journals and concepts do not,
+since those tags would make harvesters index them as papers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from pyoxigraph import Triple
+
+from retractkg.api import representations as rep
+from retractkg.api import views
+from retractkg.api.caching import cached_response
+from retractkg.api.catalog import PAGE_SIZE, Catalog, NoticeRow
+from retractkg.api.deps import get_settings, get_store
+from retractkg.api.jsonld import CompactionContext, dumps, frame
+from retractkg.api.resources import Description, local_path
+from retractkg.config import Settings
+from retractkg.ontology import CITO, DCT, OWL, RDF, RKG, SCHEMA, SKOS
+from retractkg.store import GraphStore
+
+router = APIRouter(tags=["pages"])
+StoreDep = Annotated[GraphStore, Depends(get_store)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+PAGE_QUERY = Query(1, ge=1, le=10_000, description="Page of the list, from 1.")
+HTML_RESPONSES: dict[int | str, dict[str, Any]] = {200: {"content": {"text/html": {}}, "description": "An HTML page."}}
+
+TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).resolve().parent / "templates"),
+                        autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
+SCHEMA_ORG = CompactionContext({"@vocab": SCHEMA}, {"@vocab": SCHEMA})
+RDF_TYPE = RDF + "type"
+
+
+def schema_org_jsonld(triples: Iterable[Triple], root: str | None) -> str:
+    """The schema.org statements of a description as JSON-LD, safe inside a <script> element."""
+    kept = [t for t in triples if t.predicate.value.startswith(SCHEMA)
+            or (t.predicate.value == RDF_TYPE and t.object.value.startswith(SCHEMA))]
+    return script_json(frame(kept, root, context=SCHEMA_ORG))
+
+
+def script_json(document: Any) -> str:
+    return dumps(document).decode().replace("</", "<\\/")
+
+
+def render(template: str, **context: Any) -> bytes:
+    context.setdefault("citation", [])
+    context.setdefault("alternates", [])
+    context.setdefault("iri", "")
+    return TEMPLATES.get_template(template).render(**context).encode()
+
+
+def _html(request: Request, body: bytes) -> Response:
+    return cached_response(request, body, rep.content_type(rep.HTML), headers={"Vary": "Accept"})
+
+
+def highwire_date(value: str) -> str:
+    return value.replace("-", "/")
+
+
+def work_citation(item: dict[str, Any], authors: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    tags = [("citation_title", item["label"])]
+    tags += [("citation_author", a["label"]) for a in authors]
+    if item.get("date"):
+        tags.append(("citation_publication_date", highwire_date(item["date"])))
+    if item.get("journal"):
+        tags.append(("citation_journal_title", item["journal"]["label"]))
+    if item.get("publisher"):
+        tags.append(("citation_publisher", item["publisher"]["label"]))
+    for field in ("doi", "pmid"):
+        if item.get(field):
+            tags.append((f"citation_{field}", item[field]))
+    for field, name in (("volume", "citation_volume"), ("issue", "citation_issue"), ("number", "citation_firstpage")):
+        if item.get(field):
+            tags.append((name, item[field]))
+    return tags
+
+
+def alternates(request: Request) -> list[tuple[str, str]]:
+    path = request.url.path
+    return [(media, f"{path}?format={name}") for name, media in
+            (("jsonld", rep.JSONLD), ("ttl", rep.TURTLE), ("nt", rep.NTRIPLES), ("rdf", rep.RDFXML))]
+
+
+def _rows(rows: list[NoticeRow], settings: Settings) -> list[dict[str, str]]:
+    return [{**row.__dict__, "href": local_path(row.iri, settings) or row.iri,
+             "article_href": local_path(row.article, settings) or row.article} for row in rows]
+
+
+def _page(request: Request) -> int:
+    try:
+        return max(1, int(request.query_params.get("page", "1")))
+    except ValueError:
+        return 1
+
+
+def description_page(description: Description, settings: Settings, request: Request) -> bytes:
+    """The HTML page of one described resource (see `retractkg.api.resources`)."""
+    view = views.View(description.triples, settings)
+    iri = description.iri
+    common = {"iri": iri, "alternates": alternates(request),
+              "json_ld": schema_org_jsonld(description.triples, iri), "title": view.label(iri)}
+    types = view.types(iri)
+    if RKG + "Notice" in types:
+        notice = views.notice(view, iri)
+        article = notice["articles"][0] if notice["articles"] else {}
+        notice.setdefault("publisher", notice["publisher_link"])
+        byline = notice["signatories"] or article.get("authors", [])
+        return render("notice.html", n=notice, citation=work_citation(notice, byline), **common)
+    if RKG + "Article" in types or SCHEMA + "ScholarlyArticle" in types:
+        article = views.article(view, iri)
+        return render("article.html", a=article, citation=work_citation(article, article["authors"]), **common)
+    if SCHEMA + "Person" in types:
+        return render("person.html", p=views.person(view, iri), works=_works(view, iri), **common)
+    if SCHEMA + "Organization" in types and view.subjects(SCHEMA + "affiliation", iri):
+        members = [{**view.link(p), "works": [view.link(w) for w in view.subjects(SCHEMA + "author", p)]}
+                   for p in view.subjects(SCHEMA + "affiliation", iri)]
+        return render("organization.html", o=views.organization(view, iri), members=members, **common)
+    store = request.app.state.store
+    page = _page(request)
+    if SCHEMA + "Periodical" in types:
+        rows = Catalog(store).notices(journal=iri, page=page)
+        facts = [(name, value) for name, value in (
+            ("ISSN", ", ".join(view.texts(iri, SCHEMA + "issn"))),
+            ("Publisher", next((view.link(p) for p in view.iris(iri, SCHEMA + "publisher")), ""))) if value]
+        return render("listing.html", kind="Journal", heading=view.label(iri), facts=facts, counts=None,
+                      rows=_rows(rows, settings), rows_heading="Notices", page=page,
+                      more=len(rows) == PAGE_SIZE, pager_base="?", **common)
+    if SKOS + "Concept" in types:
+        rows = Catalog(store).notices(reason=iri, page=page) if RKG + "Reason" in types else None
+        schemes = view.links(iri, SKOS + "inScheme")
+        facts = [("Scheme", schemes[0])] if schemes else []
+        facts += [("Also worded", label) for label in view.texts(iri, SKOS + "altLabel")]
+        return render("listing.html", kind="Reason" if rows is not None else "Concept", heading=view.label(iri),
+                      facts=facts, definition=view.text(iri, SKOS + "definition"), counts=None,
+                      rows=_rows(rows, settings) if rows is not None else None, rows_heading="Notices with this reason",
+                      page=page if rows is not None else 0, more=rows is not None and len(rows) == PAGE_SIZE,
+                      pager_base="?", statements=views.properties(view, iri), **common)
+    if SKOS + "ConceptScheme" in types:
+        concepts = sorted((view.link(c) for c in view.subjects(SKOS + "inScheme", iri)
+                           + view.iris(iri, SKOS + "hasTopConcept")), key=lambda c: c["label"])
+        unique = list({c["iri"]: c for c in concepts}.values())
+        return render("listing.html", kind="Concept scheme", heading=view.label(iri), counts=None, rows=None,
+                      definition=view.text(iri, DCT + "description"), concepts=unique,
+                      **common)
+    if OWL + "Ontology" in types:
+        return render("listing.html", kind="Ontology", heading=view.label(iri), counts=None, rows=None,
+                      definition=view.text(iri, DCT + "description"), terms=views.terms(view, iri), **common)
+    return render("listing.html", kind="Resource", heading=view.label(iri), counts=None, rows=None,
+                  statements=views.properties(view, iri), **common)
+
+
+def _works(view: views.View, person: str) -> list[dict[str, Any]]:
+    works = []
+    for work in view.subjects(SCHEMA + "author", person):
+        position, corresponding = "", False
+        for authorship in view.iris(work, RKG + "authorship"):
+            if person in view.iris(authorship, RKG + "agent"):
+                position = view.text(authorship, RKG + "position")
+                corresponding = view.text(authorship, RKG + "isCorresponding") == "true"
+        works.append({**view.link(work), "position": position, "corresponding": corresponding,
+                      "notices": [views.notice_summary(view, n) for n in view.iris(work, CITO + "isUpdatedBy")]})
+    return works
+
+
+# -- routes ------------------------------------------------------------------------------------------
+
+def collection_jsonld(name: str, parts: list[tuple[str, str]]) -> str:
+    return script_json({"@context": {"@vocab": SCHEMA}, "@type": "CollectionPage", "name": name,
+                        "hasPart": [{"@id": iri, "name": label} for iri, label in parts]})
+
+
+@router.get("/", response_class=Response, responses=HTML_RESPONSES, summary="Home page, with the dataset description")
+def home(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
+    from retractkg.api.void import dataset_jsonld
+
+    body = render("home.html", title="Home", totals=Catalog(store).totals(),
+                  json_ld=script_json(dataset_jsonld(settings, str(request.base_url))))
+    return _html(request, body)
+
+
+@router.get("/browse", response_class=Response, responses=HTML_RESPONSES, summary="Browse lists")
+def browse(request: Request) -> Response:
+    lists = [("/browse/reasons", "Notices by reason"), ("/browse/journals", "Notices by journal"),
+             ("/browse/years", "Notices by year")]
+    counts = [{"href": href, "label": label, "count": ""} for href, label in lists]
+    body = render("listing.html", kind="Browse", heading="Browse the graph", title="Browse", counts=counts,
+                  count_heading="List", rows=None, json_ld=collection_jsonld("Browse", []))
+    return _html(request, body)
+
+
+@router.get("/browse/reasons", response_class=Response, responses=HTML_RESPONSES, summary="Reasons, with counts")
+def browse_reasons(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
+    counts = Catalog(store).reasons()
+    items = [{"href": local_path(c.iri, settings), "label": c.label, "count": c.count} for c in counts]
+    body = render("listing.html", kind="Browse", heading="Notices by reason", title="Reasons", counts=items,
+                  count_heading="Reason", rows=None,
+                  json_ld=collection_jsonld("Notices by reason", [(c.iri, c.label) for c in counts]))
+    return _html(request, body)
+
+
+@router.get("/browse/journals", response_class=Response, responses=HTML_RESPONSES, summary="Journals, with counts")
+def browse_journals(request: Request, store: StoreDep, settings: SettingsDep, page: int = PAGE_QUERY) -> Response:
+    counts = Catalog(store).journals(page)
+    items = [{"href": local_path(c.iri, settings), "label": c.label, "count": c.count} for c in counts]
+    body = render("listing.html", kind="Browse", heading="Notices by journal", title="Journals", counts=items,
+                  count_heading="Journal", rows=None, page=page, more=len(counts) == PAGE_SIZE, pager_base="?",
+                  json_ld=collection_jsonld("Notices by journal", [(c.iri, c.label) for c in counts]))
+    return _html(request, body)
+
+
+@router.get("/browse/years", response_class=Response, responses=HTML_RESPONSES, summary="Years, with counts")
+def browse_years(request: Request, store: StoreDep) -> Response:
+    counts = Catalog(store).years()
+    items = [{"href": f"/browse/years/{c.label}", "label": c.label, "count": c.count} for c in counts]
+    body = render("listing.html", kind="Browse", heading="Notices by year", title="Years", counts=items,
+                  count_heading="Year", rows=None, json_ld=collection_jsonld("Notices by year", []))
+    return _html(request, body)
+
+
+@router.get("/browse/years/{year}", response_class=Response, responses=HTML_RESPONSES,
+            summary="Notices published in one year")
+def browse_year(year: str, request: Request, store: StoreDep, settings: SettingsDep,
+                page: int = PAGE_QUERY) -> Response:
+    rows = Catalog(store).notices(year=year, page=page)
+    body = render("listing.html", kind="Year", heading=f"Notices of {year}", title=year, counts=None,
+                  rows=_rows(rows, settings), rows_heading="Notices", page=page, more=len(rows) == PAGE_SIZE,
+                  pager_base="?", json_ld=collection_jsonld(f"Notices of {year}", [(r.iri, r.title) for r in rows]))
+    return _html(request, body)
+
+
+@router.get("/search", response_class=Response, responses=HTML_RESPONSES,
+            summary="Search notices, articles and authors by DOI, title words or name")
+def search(request: Request, store: StoreDep, settings: SettingsDep,
+           q: str = Query("", max_length=300, description="A DOI (any form), title words or a name.")) -> Response:
+    hits = [{**hit.__dict__, "href": local_path(hit.iri, settings) or hit.iri} for hit in Catalog(store).search(q)]
+    body = render("search.html", title="Search", query=q, hits=hits,
+                  json_ld=script_json({"@context": {"@vocab": SCHEMA}, "@type": "SearchResultsPage", "name": q,
+                                       "hasPart": [{"@id": h["iri"], "name": h["label"]} for h in hits]}))
+    return _html(request, body)

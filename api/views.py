@@ -1,0 +1,218 @@
+"""What an HTML page shows, read from a description's triples: plain dicts for the templates.
+
+Pages link to this server's own paths (`/doc/...`) even though the IRIs are under the configured
+base, so a local server is browsable; each page also shows the IRI itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from pyoxigraph import Literal, NamedNode, Triple
+
+from retractkg.api.resources import local_path
+from retractkg.config import Settings
+from retractkg.ontology import CITO, DCT, OA, RDF, RDFS, RKG, SCHEMA, SKOS
+
+TYPE = RDF + "type"
+NAME_PROPERTIES = (SCHEMA + "name", SKOS + "prefLabel", RDFS + "label", DCT + "title")
+
+
+class View:
+    """An index of one description: subject -> predicate -> objects, with labels and local links."""
+
+    def __init__(self, triples: Iterable[Triple], settings: Settings) -> None:
+        self.settings = settings
+        self.index: dict[str, dict[str, list]] = {}
+        self.reverse: dict[str, dict[str, list[str]]] = {}
+        for t in triples:
+            self.index.setdefault(t.subject.value, {}).setdefault(t.predicate.value, []).append(t.object)
+            if isinstance(t.object, NamedNode):
+                self.reverse.setdefault(t.object.value, {}).setdefault(t.predicate.value, []).append(t.subject.value)
+
+    def objects(self, s: str, p: str) -> list:
+        return self.index.get(s, {}).get(p, [])
+
+    def iris(self, s: str, p: str) -> list[str]:
+        return sorted(o.value for o in self.objects(s, p) if isinstance(o, NamedNode))
+
+    def subjects(self, p: str, o: str) -> list[str]:
+        return sorted(self.reverse.get(o, {}).get(p, []))
+
+    def text(self, s: str, p: str) -> str:
+        literals = [o for o in self.objects(s, p) if isinstance(o, Literal)]
+        english = [o for o in literals if (o.language or "en").startswith("en")]
+        return (english or literals)[0].value if literals else ""
+
+    def texts(self, s: str, p: str) -> list[str]:
+        return sorted(o.value for o in self.objects(s, p) if isinstance(o, Literal))
+
+    def types(self, s: str) -> set[str]:
+        return {o.value for o in self.objects(s, TYPE)}
+
+    def label(self, iri: str) -> str:
+        for p in NAME_PROPERTIES:
+            found = self.text(iri, p)
+            if found:
+                return found
+        return iri.rstrip("/").rsplit("/", 1)[-1].split("#")[-1] or iri
+
+    def href(self, iri: str) -> str:
+        return local_path(iri, self.settings) or iri
+
+    def link(self, iri: str) -> dict[str, str]:
+        return {"iri": iri, "href": self.href(iri), "label": self.label(iri)}
+
+    def links(self, s: str, p: str) -> list[dict[str, str]]:
+        return [self.link(o) for o in self.iris(s, p)]
+
+
+def _position(view: View, authorship: str) -> int:
+    try:
+        return int(view.text(authorship, RKG + "position"))
+    except ValueError:
+        return 10**6
+
+
+def container_chain(view: View, iri: str) -> dict[str, Any]:
+    """Journal, volume and issue of a work, walking schema:isPartOf upwards."""
+    found: dict[str, Any] = {"journal": None, "volume": "", "issue": ""}
+    seen: set[str] = set()
+    current = view.iris(iri, SCHEMA + "isPartOf")
+    while current and current[0] not in seen:
+        node = current[0]
+        seen.add(node)
+        types = view.types(node)
+        if SCHEMA + "PublicationVolume" in types:
+            found["volume"] = view.text(node, SCHEMA + "volumeNumber")
+        elif SCHEMA + "PublicationIssue" in types:
+            found["issue"] = view.text(node, SCHEMA + "issueNumber")
+        else:
+            found["journal"] = view.link(node)
+            publisher = view.iris(node, SCHEMA + "publisher")
+            found["publisher"] = view.link(publisher[0]) if publisher else None
+        current = view.iris(node, SCHEMA + "isPartOf")
+    return found
+
+
+def identifiers(view: View, iri: str) -> dict[str, str]:
+    return {"doi": view.text(iri, RKG + "doi"), "pmid": view.text(iri, RKG + "pmid"),
+            "pmcid": view.text(iri, RKG + "pmcid")}
+
+
+def organization(view: View, iri: str) -> dict[str, Any]:
+    place = ""
+    for address in view.iris(iri, SCHEMA + "address"):
+        parts = [view.text(address, SCHEMA + p) for p in
+                 ("streetAddress", "addressLocality", "addressRegion", "postalCode", "addressCountry")]
+        place = ", ".join(p for p in parts if p)
+    return {**view.link(iri), "written": view.text(iri, RKG + "affiliationString"), "place": place}
+
+
+def person(view: View, iri: str, corresponding: bool = False) -> dict[str, Any]:
+    affiliations = [organization(view, org) for org in view.iris(iri, SCHEMA + "affiliation")]
+    return {**view.link(iri), "email": view.text(iri, SCHEMA + "email"), "corresponding": corresponding,
+            "orcid": next((s for s in view.iris(iri, SCHEMA + "sameAs") if "orcid.org" in s), ""),
+            "affiliations": affiliations}
+
+
+def authors(view: View, work: str) -> list[dict[str, Any]]:
+    """The byline in order (by authorship position), then any author without a position."""
+    ordered: list[dict[str, Any]] = []
+    placed: set[str] = set()
+    for authorship in sorted(view.iris(work, RKG + "authorship"), key=lambda a: _position(view, a)):
+        for agent in view.iris(authorship, RKG + "agent"):
+            corresponding = view.text(authorship, RKG + "isCorresponding") == "true"
+            ordered.append(person(view, agent, corresponding))
+            placed.add(agent)
+    ordered += [person(view, p) for p in view.iris(work, SCHEMA + "author") if p not in placed]
+    return ordered
+
+
+def notice_summary(view: View, iri: str) -> dict[str, Any]:
+    nature = view.iris(iri, RKG + "nature")
+    return {**view.link(iri), "date": view.text(iri, SCHEMA + "datePublished"),
+            "nature": view.label(nature[0]) if nature else "",
+            "reasons": [view.link(r) for r in view.iris(iri, RKG + "reason")]}
+
+
+def article(view: View, iri: str) -> dict[str, Any]:
+    return {
+        **view.link(iri), **identifiers(view, iri), **container_chain(view, iri),
+        "date": view.text(iri, SCHEMA + "datePublished"),
+        "number": view.text(iri, RKG + "articleNumber"), "pages": view.text(iri, SCHEMA + "pagination"),
+        "genre": view.text(iri, SCHEMA + "genre"), "citation": view.text(iri, RKG + "citation"),
+        "same_as": view.iris(iri, SCHEMA + "sameAs"), "authors": authors(view, iri),
+        "notices": [notice_summary(view, n) for n in view.iris(iri, CITO + "isUpdatedBy")],
+        "retracted": bool(view.iris(iri, CITO + "isRetractedBy")),
+    }
+
+
+def _evidence(view: View, targets: list[str]) -> list[str]:
+    quotes = []
+    for target in targets:
+        for selector in view.iris(target, OA + "hasSelector"):
+            exact = view.text(selector, OA + "exact")
+            if exact:
+                quotes.append(exact)
+    return quotes
+
+
+def notice(view: View, iri: str) -> dict[str, Any]:
+    reasons = []
+    for assignment in view.iris(iri, RKG + "reasonAssignment"):
+        for body in view.iris(assignment, OA + "hasBody"):
+            reasons.append({**view.link(body), "confidence": view.text(assignment, RKG + "confidence"),
+                            "evidence": _evidence(view, view.iris(assignment, OA + "hasTarget"))})
+    assigned = {r["iri"] for r in reasons}
+    reasons += [{**view.link(r), "confidence": "", "evidence": []}
+                for r in view.iris(iri, RKG + "reason") if r not in assigned]
+    stances = []
+    for stance in view.iris(iri, RKG + "authorStance"):
+        agents = view.iris(stance, RKG + "agent")
+        values = view.iris(stance, RKG + "stanceValue")
+        stances.append({"agent": view.label(agents[0]) if agents else "",
+                        "stance": view.label(values[0]) if values else "",
+                        "evidence": _evidence(view, view.iris(stance, RKG + "evidence"))})
+    nature = view.iris(iri, RKG + "nature")
+    license_ = view.iris(iri, SCHEMA + "license")
+    return {
+        **view.link(iri), **identifiers(view, iri), **container_chain(view, iri),
+        "date": view.text(iri, SCHEMA + "datePublished"),
+        "nature": view.link(nature[0]) if nature else None,
+        "retracting": bool(view.iris(iri, CITO + "retracts")),
+        "text": view.text(iri, SCHEMA + "text"), "note": view.text(iri, RKG + "note"),
+        "license": license_[0] if license_ else "", "url": next(iter(view.iris(iri, SCHEMA + "url")), ""),
+        "publisher_link": next((view.link(p) for p in view.iris(iri, SCHEMA + "publisher")), None),
+        "retracted_by": view.links(iri, RKG + "retractedBy"), "requested_by": view.links(iri, RKG + "requestedBy"),
+        "affected_items": view.texts(iri, RKG + "affectedItem"), "record_ids": view.texts(iri, RKG + "recordId"),
+        "same_as": view.iris(iri, SCHEMA + "sameAs"), "reasons": reasons, "stances": stances,
+        "signatories": [person(view, p) for p in view.iris(iri, SCHEMA + "author")],
+        "articles": [article(view, a) for a in view.iris(iri, CITO + "updates")],
+    }
+
+
+def terms(view: View, ontology: str) -> list[dict[str, str]]:
+    """The terms an ontology defines, with anchors matching their hash IRIs (`/ontology#Notice`)."""
+    found = []
+    for term in view.subjects(RDFS + "isDefinedBy", ontology):
+        kinds = sorted(t.rsplit("#", 1)[-1] for t in view.types(term) if t.startswith("http://www.w3.org/2002/07/owl#"))
+        found.append({"iri": term, "anchor": term.rsplit("#", 1)[-1], "label": view.label(term),
+                      "comment": view.text(term, RDFS + "comment"), "kind": ", ".join(kinds)})
+    return sorted(found, key=lambda t: (t["kind"], t["anchor"]))
+
+
+def properties(view: View, iri: str) -> list[dict[str, Any]]:
+    """Every statement about `iri`, for pages without a dedicated layout."""
+    rows = []
+    for predicate, objects in sorted(view.index.get(iri, {}).items()):
+        values = []
+        for o in objects:
+            if isinstance(o, NamedNode):
+                values.append(view.link(o.value))
+            else:
+                values.append({"iri": "", "href": "", "label": o.value})
+        rows.append({"predicate": predicate, "label": predicate.rsplit("/", 1)[-1].split("#")[-1],
+                     "objects": sorted(values, key=lambda v: v["label"])})
+    return rows

@@ -1,0 +1,158 @@
+"""Dataset metadata for aggregators: a VoID description (with DCAT and schema.org types) of the graph.
+
+Counts (triples, class and property partitions) are computed by SPARQL over the union graph and cached
+for `STATISTICS_TTL` seconds: on the full-size graph they take seconds, and they change only when
+something is ingested. Endpoint and dump addresses are absolute URLs of the server being asked.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from dataclasses import dataclass
+
+from pyoxigraph import Literal, NamedNode, Triple
+
+from retractkg.config import Settings
+from retractkg.ontology import CITO, DCT, FABIO, OA, ONTOLOGY_IRI, PROV, RDF, RKG, SCHEMA, SKOS, XSD
+from retractkg.store import GraphStore
+
+VOID = "http://rdfs.org/ns/void#"
+DCAT = "http://www.w3.org/ns/dcat#"
+FORMATS = "http://www.w3.org/ns/formats/"
+STATISTICS_TTL = 600.0
+TITLE = "retractkg: the linked-data graph of scholarly retractions"
+DESCRIPTION = ("Retraction notices, expressions of concern and corrections, the articles they concern, their "
+               "authors and affiliations, and the reasons given (Retraction Watch taxonomy), with the provenance "
+               "of every source record.")
+DUMPS = (("dumps/retractkg.nq.gz", "application/n-quads", "N-Quads"),
+         ("dumps/retractkg.jsonl", "application/x-ndjson", "JSON-LD"))
+
+
+@dataclass(frozen=True)
+class Statistics:
+    triples: int
+    classes: list[tuple[str, int]]
+    properties: list[tuple[str, int]]
+    graphs: int
+    example: str | None
+    computed: float
+
+
+class StatisticsCache:
+    """One computation at a time; later callers reuse it until it is `STATISTICS_TTL` old."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._value: Statistics | None = None
+
+    def get(self, store: GraphStore) -> Statistics:
+        with self._lock:
+            if self._value is None or time.monotonic() - self._value.computed > STATISTICS_TTL:
+                self._value = compute_statistics(store)
+            return self._value
+
+
+def _int(solution, name: str) -> int:
+    value = solution[name]
+    return int(value.value) if value is not None else 0
+
+
+def compute_statistics(store: GraphStore) -> Statistics:
+    triples = next(iter(store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))
+    graphs = next(iter(store.query("SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { } }")))
+    classes = store.query("SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c ORDER BY ?c")
+    properties = store.query("SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p ORDER BY ?p")
+    example = list(store.query(f"SELECT ?n WHERE {{ ?n a <{FABIO}RetractionNotice> }} LIMIT 1"))
+    return Statistics(
+        triples=_int(triples, "n"), graphs=_int(graphs, "n"),
+        classes=[(s["c"].value, _int(s, "n")) for s in classes if isinstance(s["c"], NamedNode)],
+        properties=[(s["p"].value, _int(s, "n")) for s in properties],
+        example=example[0]["n"].value if example else None, computed=time.monotonic(),
+    )
+
+
+def dataset_iri(settings: Settings) -> str:
+    return settings.base + "void#retractkg"
+
+
+def void_triples(settings: Settings, server: str, stats: Statistics) -> list[Triple]:
+    """The VoID description; `server` is the base URL of this server (ending in "/")."""
+    dataset = NamedNode(dataset_iri(settings))
+    out: list[Triple] = []
+
+    def add(s: NamedNode, p: str, o: NamedNode | Literal | str) -> None:
+        out.append(Triple(s, NamedNode(p), Literal(o) if isinstance(o, str) else o))
+
+    def integer(n: int) -> Literal:
+        return Literal(str(n), datatype=NamedNode(XSD + "integer"))
+
+    for cls in (VOID + "Dataset", DCAT + "Dataset", SCHEMA + "Dataset"):
+        add(dataset, RDF + "type", NamedNode(cls))
+    add(dataset, DCT + "title", Literal(TITLE, language="en"))
+    add(dataset, DCT + "description", Literal(DESCRIPTION, language="en"))
+    add(dataset, SCHEMA + "name", TITLE)
+    add(dataset, VOID + "sparqlEndpoint", NamedNode(server + "sparql"))
+    add(dataset, VOID + "uriSpace", settings.base + "id/")
+    add(dataset, VOID + "uriLookupEndpoint", NamedNode(server + "search?q="))
+    add(dataset, VOID + "openSearchDescription", NamedNode(server + "search"))
+    add(dataset, VOID + "feature", NamedNode(FORMATS + "Turtle"))
+    add(dataset, VOID + "feature", NamedNode(FORMATS + "JSON-LD"))
+    add(dataset, VOID + "feature", NamedNode(FORMATS + "N-Triples"))
+    add(dataset, VOID + "feature", NamedNode(FORMATS + "RDF_XML"))
+    for vocabulary in (SCHEMA, CITO, FABIO, RKG, SKOS, OA, PROV):
+        add(dataset, VOID + "vocabulary", NamedNode(vocabulary))
+    add(dataset, DCT + "conformsTo", NamedNode(ONTOLOGY_IRI))
+    for path, media_type, name in DUMPS:
+        url = NamedNode(server + path)
+        add(dataset, VOID + "dataDump", url)
+        distribution = NamedNode(f"{dataset.value}-{name.lower()}")
+        add(dataset, DCAT + "distribution", distribution)
+        add(distribution, RDF + "type", NamedNode(DCAT + "Distribution"))
+        add(distribution, DCAT + "downloadURL", url)
+        add(distribution, DCAT + "mediaType", media_type)
+        add(distribution, DCT + "title", f"{name} dump")
+    add(dataset, VOID + "triples", integer(stats.triples))
+    add(dataset, VOID + "classes", integer(len(stats.classes)))
+    add(dataset, VOID + "properties", integer(len(stats.properties)))
+    if stats.example:
+        add(dataset, VOID + "exampleResource", NamedNode(stats.example))
+    for cls, count in stats.classes:
+        partition = NamedNode(f"{dataset.value}-class-{_short(cls)}")
+        add(dataset, VOID + "classPartition", partition)
+        add(partition, VOID + "class", NamedNode(cls))
+        add(partition, VOID + "entities", integer(count))
+    for prop, count in stats.properties:
+        partition = NamedNode(f"{dataset.value}-property-{_short(prop)}")
+        add(dataset, VOID + "propertyPartition", partition)
+        add(partition, VOID + "property", NamedNode(prop))
+        add(partition, VOID + "triples", integer(count))
+    return out
+
+
+def _short(iri: str) -> str:
+    return hashlib.sha1(iri.encode()).hexdigest()[:12]
+
+
+def dataset_jsonld(settings: Settings, server: str) -> dict:
+    """The DCAT / schema.org `Dataset` of the home page (no counts: the page must stay cheap)."""
+    return {
+        "@context": {"@vocab": SCHEMA, "dcat": DCAT, "dct": DCT, "void": VOID},
+        "@id": dataset_iri(settings),
+        "@type": ["Dataset", "dcat:Dataset", "void:Dataset"],
+        "name": TITLE,
+        "description": DESCRIPTION,
+        "dct:title": TITLE,
+        "url": server,
+        "void:sparqlEndpoint": {"@id": server + "sparql"},
+        "void:uriSpace": settings.base + "id/",
+        "distribution": [
+            {"@id": f"{dataset_iri(settings)}-{name.lower()}", "@type": ["DataDownload", "dcat:Distribution"],
+             "contentUrl": {"@id": server + path}, "dcat:downloadURL": {"@id": server + path},
+             "encodingFormat": media_type, "dcat:mediaType": media_type, "name": f"{name} dump"}
+            for path, media_type, name in DUMPS
+        ],
+        "dcat:accessService": {"@id": server + "sparql", "@type": "dcat:DataService",
+                               "dcat:endpointURL": {"@id": server + "sparql"}},
+    }
