@@ -14,7 +14,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from retractkg import __version__
-from retractkg.api import linked_data, pages, sparql
+from retractkg.api import dumps, feed, linked_data, pages, sparql
 from retractkg.api.errors import install_error_handlers
 from retractkg.config import Settings
 from retractkg.store import GraphStore, open_store
@@ -56,4 +56,6 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
     app.include_router(sparql.router)
     app.include_router(linked_data.router)
     app.include_router(pages.router)
+    app.include_router(dumps.router)
+    app.include_router(feed.router)
     return app

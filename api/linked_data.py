@@ -46,13 +46,22 @@ DOCUMENT_RESPONSES = {
 }
 
 
+def get_and_head(path: str, **options):
+    """A GET route that also answers HEAD (FastAPI does not add it), documented once in OpenAPI."""
+    def register(endpoint):
+        router.add_api_route(path, endpoint, methods=["HEAD"], include_in_schema=False,
+                             response_class=options.get("response_class", Response))
+        return router.get(path, **options)(endpoint)
+    return register
+
+
 def raw_tail(request: Request, prefix: str) -> str:
     """The path after `prefix` exactly as sent (still percent-encoded), since IRIs keep their escapes."""
     raw = request.scope.get("raw_path") or quote(request.url.path).encode()
     return raw.decode("latin-1")[len(prefix):]
 
 
-@router.api_route("/id/{path:path}", methods=["GET", "HEAD"], status_code=303, response_class=Response,
+@get_and_head("/id/{path:path}", status_code=303, response_class=Response,
                   summary="Identify a thing: redirects (303) to the document about it",
                   responses={303: {"description": "See Other: the document about the thing, at /doc/{path}."}})
 def identify(path: str, request: Request, format: str | None = FORMAT_QUERY) -> Response:
@@ -72,7 +81,7 @@ def represent(request: Request, description: Description, settings: Settings, fo
                            headers={"Vary": "Accept", "Link": f'<{description.iri}>; rel="about"'})
 
 
-@router.api_route("/doc/{path:path}", methods=["GET", "HEAD"], response_class=Response, responses=DOCUMENT_RESPONSES,
+@get_and_head("/doc/{path:path}", response_class=Response, responses=DOCUMENT_RESPONSES,
                   summary="The document about a thing, content-negotiated")
 def document(path: str, request: Request, store: StoreDep, settings: SettingsDep,
              format: str | None = FORMAT_QUERY) -> Response:
@@ -85,7 +94,7 @@ def document(path: str, request: Request, store: StoreDep, settings: SettingsDep
     return represent(request, description, settings, format, media_type=media_type)
 
 
-@router.api_route("/graph/{path:path}", methods=["GET", "HEAD"], response_class=Response,
+@get_and_head("/graph/{path:path}", response_class=Response,
                   responses=DOCUMENT_RESPONSES, summary="A source record's named graph, with its provenance")
 def graph_document(path: str, request: Request, store: StoreDep, settings: SettingsDep,
                    format: str | None = FORMAT_QUERY) -> Response:
@@ -96,7 +105,7 @@ def graph_document(path: str, request: Request, store: StoreDep, settings: Setti
     return represent(request, description, settings, format)
 
 
-@router.api_route("/change/{key}", methods=["GET", "HEAD"], response_class=Response,
+@get_and_head("/change/{key}", response_class=Response,
                   responses=DOCUMENT_RESPONSES, summary="One activity of the change log")
 def change_document(key: str, request: Request, store: StoreDep, settings: SettingsDep,
                     format: str | None = FORMAT_QUERY) -> Response:
@@ -109,13 +118,13 @@ def change_document(key: str, request: Request, store: StoreDep, settings: Setti
 
 # -- the vocabulary and the dataset --------------------------------------------------------------
 
-@router.api_route("/ontology", methods=["GET", "HEAD"], response_class=Response, responses=DOCUMENT_RESPONSES,
+@get_and_head("/ontology", response_class=Response, responses=DOCUMENT_RESPONSES,
                   summary="The retractkg ontology (OWL), content-negotiated")
 def ontology(request: Request, settings: SettingsDep, format: str | None = FORMAT_QUERY) -> Response:
     return represent(request, ontology_description(), settings, format)
 
 
-@router.api_route("/ontology.{extension}", methods=["GET", "HEAD"], response_class=Response,
+@get_and_head("/ontology.{extension}", response_class=Response,
                   responses=DOCUMENT_RESPONSES, summary="The ontology in one format: ttl, nt, rdf, jsonld or html")
 def ontology_file(extension: str, request: Request, settings: SettingsDep) -> Response:
     media_type = rep.EXTENSIONS.get(extension)
@@ -124,7 +133,7 @@ def ontology_file(extension: str, request: Request, settings: SettingsDep) -> Re
     return represent(request, ontology_description(), settings, None, media_type=media_type)
 
 
-@router.api_route("/context.jsonld", methods=["GET", "HEAD"], response_class=Response,
+@get_and_head("/context.jsonld", response_class=Response,
                   responses={200: {"content": {rep.JSONLD: {}}, "description": "The JSON-LD context."}},
                   summary="The JSON-LD context used by every JSON-LD document of the project")
 def context(request: Request) -> Response:
@@ -135,7 +144,7 @@ def context(request: Request) -> Response:
 VOID_TYPES = (rep.TURTLE, rep.JSONLD, rep.NTRIPLES, rep.RDFXML, rep.HTML, rep.JSON)
 
 
-@router.api_route("/.well-known/void", methods=["GET", "HEAD"], response_class=Response,
+@get_and_head("/.well-known/void", response_class=Response,
                   responses={**DOCUMENT_RESPONSES, 200: {"content": {t: {} for t in VOID_TYPES},
                                                          "description": "The VoID description of the dataset."}},
                   summary="VoID description of the dataset (endpoint, dumps, URI space, partitions, counts)")

@@ -26,8 +26,9 @@ TITLE = "retractkg: the linked-data graph of scholarly retractions"
 DESCRIPTION = ("Retraction notices, expressions of concern and corrections, the articles they concern, their "
                "authors and affiliations, and the reasons given (Retraction Watch taxonomy), with the provenance "
                "of every source record.")
-DUMPS = (("dumps/retractkg.nq.gz", "application/n-quads", "N-Quads"),
-         ("dumps/retractkg.jsonl", "application/x-ndjson", "JSON-LD"))
+# (path, media type, name, compression)
+DUMPS = (("dumps/retractkg.nq.gz", "application/n-quads", "N-Quads", "application/gzip"),
+         ("dumps/retractkg.jsonl", "application/x-ndjson", "JSON-LD", ""))
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,7 @@ def void_triples(settings: Settings, server: str, stats: Statistics) -> list[Tri
     for vocabulary in (SCHEMA, CITO, FABIO, RKG, SKOS, OA, PROV):
         add(dataset, VOID + "vocabulary", NamedNode(vocabulary))
     add(dataset, DCT + "conformsTo", NamedNode(ONTOLOGY_IRI))
-    for path, media_type, name in DUMPS:
+    for path, media_type, name, compression in DUMPS:
         url = NamedNode(server + path)
         add(dataset, VOID + "dataDump", url)
         distribution = NamedNode(f"{dataset.value}-{name.lower()}")
@@ -113,6 +114,8 @@ def void_triples(settings: Settings, server: str, stats: Statistics) -> list[Tri
         add(distribution, DCAT + "downloadURL", url)
         add(distribution, DCAT + "mediaType", media_type)
         add(distribution, DCT + "title", f"{name} dump")
+        if compression:
+            add(distribution, DCAT + "compressFormat", compression)
     add(dataset, VOID + "triples", integer(stats.triples))
     add(dataset, VOID + "classes", integer(len(stats.classes)))
     add(dataset, VOID + "properties", integer(len(stats.properties)))
@@ -151,7 +154,7 @@ def dataset_jsonld(settings: Settings, server: str) -> dict:
             {"@id": f"{dataset_iri(settings)}-{name.lower()}", "@type": ["DataDownload", "dcat:Distribution"],
              "contentUrl": {"@id": server + path}, "dcat:downloadURL": {"@id": server + path},
              "encodingFormat": media_type, "dcat:mediaType": media_type, "name": f"{name} dump"}
-            for path, media_type, name in DUMPS
+            for path, media_type, name, _ in DUMPS
         ],
         "dcat:accessService": {"@id": server + "sparql", "@type": "dcat:DataService",
                                "dcat:endpointURL": {"@id": server + "sparql"}},

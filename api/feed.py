@@ -1,0 +1,132 @@
+"""The change feed: an Activity Streams 2.0 `OrderedCollection` of the ingest change log, oldest first.
+
+Ingest writes one activity per changed record (as:Create / as:Update / as:Delete, with as:object the
+notice, as:target the record's named graph, as:published the time) into `{base}graph/changes`, in the
+same transaction as the record. Pages are numbered from the oldest activity, so a page, once full,
+never changes: a harvester remembers the last page (and item) it read and resumes from there; every
+page has an ETag for cheap re-polling of the last one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+
+from retractkg.api.caching import cached_response
+from retractkg.api.conneg import negotiate
+from retractkg.api.deps import get_settings, get_store
+from retractkg.api.errors import ProblemError
+from retractkg.api.jsonld import dumps
+from retractkg.api.resources import local_path
+from retractkg.config import Settings
+from retractkg.ingest.pipeline import AS, changes_graph
+from retractkg.ontology import RDF, RKG
+from retractkg.store import GraphStore
+
+router = APIRouter(tags=["change feed"])
+StoreDep = Annotated[GraphStore, Depends(get_store)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+PAGE_SIZE = 100
+AS_CONTEXT = "https://www.w3.org/ns/activitystreams"
+ACTIVITY_JSON = "application/activity+json"
+FEED_TYPES = (ACTIVITY_JSON, "application/ld+json", "application/json")
+
+
+@dataclass(frozen=True)
+class Change:
+    iri: str
+    kind: str  # Create, Update, Delete
+    object: str
+    target: str
+    published: str
+    content_hash: str
+
+
+class ChangeLog:
+    """Reads the change log graph."""
+
+    def __init__(self, store: GraphStore, settings: Settings) -> None:
+        self.store = store
+        self.graph = changes_graph(settings)
+
+    def count(self) -> int:
+        result = self.store.query(
+            f"SELECT (COUNT(?c) AS ?n) WHERE {{ GRAPH <{self.graph}> {{ ?c <{AS}published> ?t }} }}")
+        return int(next(iter(result))["n"].value)
+
+    def page(self, number: int, size: int = PAGE_SIZE) -> list[Change]:
+        result = self.store.query(f"""
+            SELECT ?c ?type ?object ?target ?published ?hash WHERE {{ GRAPH <{self.graph}> {{
+              ?c <{AS}published> ?published ; <{RDF}type> ?type .
+              OPTIONAL {{ ?c <{AS}object> ?object }} OPTIONAL {{ ?c <{AS}target> ?target }}
+              OPTIONAL {{ ?c <{RKG}contentHash> ?hash }}
+            }} }} ORDER BY ?published ?c LIMIT {size} OFFSET {(number - 1) * size}""")
+
+        def text(solution, name: str) -> str:
+            value = solution[name]
+            return value.value if value is not None else ""
+
+        return [Change(text(s, "c"), text(s, "type").removeprefix(AS), text(s, "object"), text(s, "target"),
+                       text(s, "published"), text(s, "hash")) for s in result]
+
+
+def collection(total: int, server: str, size: int = PAGE_SIZE) -> dict[str, Any]:
+    last = max(1, -(-total // size))
+    return {"@context": AS_CONTEXT, "id": server + "changes", "type": "OrderedCollection",
+            "summary": "Changes to the retractkg graph, oldest first", "totalItems": total,
+            "first": f"{server}changes?page=1", "last": f"{server}changes?page={last}"}
+
+
+def collection_page(number: int, changes: list[Change], total: int, server: str, settings: Settings,
+                    size: int = PAGE_SIZE) -> dict[str, Any]:
+    last = max(1, -(-total // size))
+    page: dict[str, Any] = {
+        "@context": [AS_CONTEXT, {"rkg": RKG}],
+        "id": f"{server}changes?page={number}", "type": "OrderedCollectionPage",
+        "partOf": server + "changes", "startIndex": (number - 1) * size, "totalItems": total,
+        "orderedItems": [_activity(change, server, settings) for change in changes],
+    }
+    if number > 1:
+        page["prev"] = f"{server}changes?page={number - 1}"
+    if number < last:
+        page["next"] = f"{server}changes?page={number + 1}"
+    return page
+
+
+def _activity(change: Change, server: str, settings: Settings) -> dict[str, Any]:
+    obj: dict[str, Any] = {"id": change.object, "type": "Document"}
+    path = local_path(change.object, settings)
+    if path:
+        obj["url"] = server + path.lstrip("/")
+    activity: dict[str, Any] = {"id": change.iri, "type": change.kind, "published": change.published,
+                                "object": obj}
+    if change.target:
+        activity["target"] = change.target
+    if change.content_hash:
+        activity["rkg:contentHash"] = change.content_hash
+    return activity
+
+
+@router.get("/changes", response_class=Response,
+            responses={200: {"content": {t: {} for t in FEED_TYPES},
+                             "description": "The collection (no `page`) or one page of it, oldest first."},
+                       304: {"description": "Not modified."}, 404: {"description": "No such page."}},
+            summary="Change feed (Activity Streams 2.0 OrderedCollection, paged)")
+def changes(request: Request, store: StoreDep, settings: SettingsDep,
+            page: int | None = Query(None, ge=1, description="Page number, from 1 (oldest changes).")) -> Response:
+    media_type = negotiate(request.headers.get("accept"), FEED_TYPES)
+    log = ChangeLog(store, settings)
+    total = log.count()
+    server = str(request.base_url)
+    if page is None:
+        document = collection(total, server)
+    else:
+        items = log.page(page)
+        if not items and page > 1:
+            raise ProblemError(404, "not-found", f"page {page} is past the last page of {total} changes")
+        document = collection_page(page, items, total, server, settings)
+    if media_type == "application/ld+json":
+        media_type = f'application/ld+json; profile="{AS_CONTEXT}"'
+    return cached_response(request, dumps(document), media_type, headers={"Vary": "Accept"})
