@@ -13,7 +13,7 @@ _KEY = re.compile(
     r"\b(?P<supp>(?:Supplementary|Suppl\.|Supplemental|Supporting(?:\s+Information)?)\s+)?"
     r"(?P<word>Fig(?:ure)?s?\.?|Tables?|Movies?|Videos?)(?=\s*\(?S?\d)", re.I)
 _PLOS_KEY = re.compile(r"\b(?P<num>S\d+)\s+(?P<word>Fig|Table|File|Dataset|Video|Movie)\b")
-_ITEM = re.compile(r"\s*\(?(?P<num>S?\d{1,3})(?![\d.,]\d)(?P<panels>(?:[A-Za-z](?:\s*[-–]\s*[A-Za-z])?(?![A-Za-z]))"
+_ITEM = re.compile(r"\s*\(?(?P<num>S?\d{1,3})(?![\d.]\d)(?P<panels>(?:[A-Za-z](?:\s*[-–]\s*[A-Za-z])?(?![A-Za-z]))"
                    r"(?:\s*,\s*[A-Za-z](?![A-Za-z])(?!\s*\d))*)?\)?")
 _SEPARATOR = re.compile(r"(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*|\s*/\s*)")
 _BARE_PANEL = re.compile(r"\(?(?P<panel>[A-Za-z])\)?(?=\s*(?:[,;.)]|and\b|&|$))")

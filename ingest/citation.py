@@ -33,6 +33,11 @@ _SHAPES = [re.compile(p) for p in (
     # PLoS ONE 12(6): e0179536 ; Exp Ther Med 5:711–717, 2013
     rf"^{_JOURNAL}[ ,]+(?P<volume>\d+)(?:\s*\((?P<issue>[^()]{{1,12}})\))?\s*:\s*(?P<loc>{_RANGE})"
     rf"(?:[.,;]\s*(?P<year>(?:19|20)\d\d)\b)?",
+    # J Exp Clin Cancer Res 38, 189 (2019)
+    rf"^{_JOURNAL}\s+(?P<volume>\d+),\s*(?P<loc>{_RANGE})\s*\((?P<year>(?:19|20)\d\d)\)",
+    # Clinical Epigenetics 2012, 4:9 (BioMed Central before 2015)
+    rf"^{_JOURNAL}\s+(?P<year>(?:19|20)\d\d),\s*(?P<volume>\d+)(?:\s*\((?P<issue>[^()]{{1,12}})\))?\s*:\s*"
+    rf"(?P<loc>{_RANGE})",
     # Biochimie. 2023 Jan;204:171. ; Lancet 1998; 351: 637-641 ; J Biol Chem. 2010 May 7;285(19):1-9
     rf"^{_JOURNAL}[.,]?\s+(?P<date>(?P<year>(?:19|20)\d\d)(?:\s+[A-Z][a-z]{{2,8}}\.?(?:\s+\d{{1,2}})?)?)\s*;\s*"
     rf"(?P<volume>\d+)(?:\s*\((?P<issue>[^()]{{1,12}})\))?\s*:\s*(?P<loc>{_RANGE})",
@@ -53,10 +58,15 @@ def find_dois(text: str) -> list[tuple[str, int, int]]:
     found = []
     for m in DOI_IN_TEXT.finditer(text):
         written = _balanced(m.group(1)).rstrip(".,;:'\"’”]")
+        written = _GLUED_WORD.sub("", written)
         doi = normalize_doi(written)
         if doi:
             found.append((doi, m.start(), m.start(1) + len(written)))
     return found
+
+
+# Text that lost its line breaks glues the next sentence to a DOI: "10.1186/1472-6882-13-222The Editor".
+_GLUED_WORD = re.compile(r"(?<=\d)[A-Z][a-z]{1,12}$")
 
 
 def _balanced(doi: str) -> str:

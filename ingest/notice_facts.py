@@ -51,6 +51,7 @@ _JOURNAL_IN_PROSE = [re.compile(p) for p in (
     rf"\bretracted\s+from\s+{_JOURNAL_NAME}\s+(?:at|by|following|because|after|due)",
     rf"\bthe\s+journal\s+{_JOURNAL_NAME}\s+(?:has|have|is|are|retract)",
 )]
+_ACTOR_WORDS = re.compile(r"\b(?:Editors?|Editorial|Chief|Board|Publishers?|Authors?|We|Office|Committee)\b")
 _NOT_JOURNALS = {"the", "this", "our", "frontiers", "the journal", "journal"}
 
 
@@ -83,9 +84,9 @@ def publisher_named(text: str) -> str:
     """The publisher the notice names in its own boilerplate, or ""."""
     for pattern, name in _PUBLISHERS:
         # A plain substring test first: most cues are absent, and `in` is far cheaper than a regex scan.
-        if name.split()[0].rstrip("&") in text or name == "Public Library of Science" and "PLOS" in text:
-            if pattern.search(text):
-                return name
+        cue = "PLOS" if name == "Public Library of Science" else name.split()[0]
+        if (cue in text or name.split()[0] in text) and pattern.search(text):
+            return name
     m = _PUBLISHED_BY.search(text)
     return m["name"].strip() if m else ""
 
@@ -95,6 +96,6 @@ def journal_named(text: str) -> str:
     for pattern in _JOURNAL_IN_PROSE:
         for m in pattern.finditer(text):
             name = m["journal"].strip()
-            if name.lower() not in _NOT_JOURNALS and len(name) > 3:
+            if name.lower() not in _NOT_JOURNALS and len(name) > 3 and not _ACTOR_WORDS.search(name):
                 return name
     return ""

@@ -226,7 +226,7 @@ def read_title_block(text: str, lines: list[Line]) -> TitleBlock:
         if LABEL_LINE.match(line.text) or RUNNING_HEAD.match(line.text):
             block.furniture.append(line)
             continue
-        if block.title is None and TITLE_PREFIX.match(line.text):
+        if block.title is None and TITLE_PREFIX.match(line.text) and len(line.text) <= 400:
             block.title = line
             block.title_end = i + 1
             break

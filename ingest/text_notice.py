@@ -38,18 +38,24 @@ MAX_BYTES = 5_000_000  # a notice is a page or two; anything far larger is not o
 
 _ORIGINAL_AT = re.compile(
     r"(?:original|retracted|corrected)\s+(?:article|paper|version)\s+(?:can\s+be\s+found|is\s+available|is)"
-    r"\s+(?:online\s+)?(?:at|under)\s*:?\s*", re.I)
+    r"\s+(?:online\s+)?(?:at|under)\s*:?\s*|\bOriginal\s+DOI\s*:?\s*", re.I)
+_FOLLOWING_FROM = re.compile(
+    r"\bThe\s+following\s+(?:article|paper)\s+from\s+(?P<journal>[A-Z][^,“\"\n]{3,120}?),?\s*[“\"]"
+    r"(?P<title>[^”\"\n]{15,300})[”\"]")
+_PUBLISHED_IN = re.compile(r"\bpublished\s+in\s*:?\s+(?:the\s+journal\s+)?(?=[A-Z])")
 _FURNITURE_LINE = re.compile(
     r"^(?:Publisher['’]s\s+Note|Footnotes?|Notes?|References?|Citation:|Copyright:|Editor:|Received:|Accepted:|"
     r"Published(?:\s+online)?:|First\s+published|Academic\s+Editor|Article\s+history|Keywords?:|"
     r"\*?Correspondence|https?://doi\.org/\S+$|doi:\s*\S+$|DOI:\s*\S+$)", re.I)
+_TRAILING_DOI = re.compile(r"[.;,]?\s*(?:DOI:?\s*|doi:?\s*)?(?:https?://(?:dx\.)?doi\.org/|https?://\S+|10\.\d{4,9}/)\S*")
 _REFERENCE_ENTRY = re.compile(r"^(?:[-•]\s*)?(?:\[?\d{1,3}[.\]]\s+)(?P<entry>[A-Z].{20,})$")
 _NOTICE_CITATION = re.compile(r"^Citation:\s*(?P<cite>.+)$", re.I | re.M)
 _FOLLOWING_ARTICLE = re.compile(
     r"(?:retract\w*|withdraw\w*)\s+the\s+following\s+(?:article|paper)\s*:?\s*[“\"]?(?P<title>[^\n]{15,400}?)[”\"]?"
     r"\s*\(\s*(?:DOI|doi)\s*:?\s*(?P<doi>10\.\S+?)\s*\)")
 _QUOTED_TITLE = re.compile(
-    r"(?:entitled|titled|manuscript|article|paper)\s*[,:]?\s*[“\"](?P<title>[^”\"\n]{15,300})[”\"]")
+    r"(?:entitled|titled|(?:the|this)\s+manuscript|the\s+(?:article|paper))\s*[,:]?\s*[“\"]"
+    r"(?P<title>[^”\"\n]{15,300})[”\"]")
 _PMID = re.compile(r"\bPMID\s*:?\s*(?P<pmid>\d{5,9})\b", re.I)
 _REFERENCE_TITLE = re.compile(r"\((?:19|20)\d\d[a-z]?\)\.?\s+(?P<title>[^.?!]{15,300}[.?!])\s+\S")
 _CITED_AS_ONE = re.compile(r"(?:this|the\s+above|the\s+original|the\s+following)\s+(?:article|paper|publication)\s*"
@@ -94,7 +100,7 @@ def parse(path: Path) -> Iterator[SourceRecord]:
     """The one notice of a plain-text file."""
     text = normalize(read_text(path))
     if not text:
-        raise IngestError(str(path), "the file has no text")
+        raise IngestError(str(path), "the file is empty (no text to read)")
     if len(re.findall(r"[A-Za-z]{2,}", text[:5000])) < 5:
         raise IngestError(str(path), "no prose to read: the text has almost no words")
     yield SourceRecord(notice=read_notice(text), source=str(path), format=FORMAT)
@@ -181,12 +187,10 @@ def _read_header_citations(text: str, lines: list[Line], block, notice: Notice, 
     else:
         start = block.title_end
     title_start = block.title.start if block.title else 0
-    head = [line for line in lines[:start + 6] if len(line.text) < 400]
-    for line in head:
-        written = line.text
-        prefix = TITLE_PREFIX.match(written)
-        if prefix:
-            written = written[prefix.end():]
+    for line in lines[:start + 6]:
+        prefix = TITLE_PREFIX.match(line.text)
+        offset = prefix.end() if prefix else 0
+        written = line.text[offset:]
         if RUNNING_HEAD.match(line.text):
             own = parse_citation(re.sub(r"^.*?\bet al\.?\s+", "", line.text))
             if own and not notice.journal.name:
@@ -195,8 +199,15 @@ def _read_header_citations(text: str, lines: list[Line], block, notice: Notice, 
         citation = parse_citation(written)
         if citation and _plausible(citation):
             citation.apply(article)
-            furniture.append(line)
-            if line is block.title:
+            end = offset + _written_length(written, citation.written)
+            doi = _TRAILING_DOI.match(line.text, end)
+            if doi:
+                end = doi.end()
+                found = find_dois(doi.group())
+                if found and not article.doi:
+                    article.doi = found[0][0]
+            furniture.append(Line(line.start, line.start + end, line.text[:end]))
+            if block.title is not None and block.title.start == line.start:
                 block.title = None
             if notice.title == " ".join(line.text.split()):
                 notice.title = ""  # "Retraction Note: Journal ... (2014) 21:19" is a citation, not a title
@@ -207,6 +218,12 @@ def _read_header_citations(text: str, lines: list[Line], block, notice: Notice, 
             elif dois and not article.doi:
                 article.doi = dois[0][0]
             furniture.append(line)
+
+
+def _written_length(written: str, normalized: str) -> int:
+    """How many characters of `written` the whitespace-normalised citation `normalized` covers."""
+    m = re.match(r"\s+".join(map(re.escape, normalized.split())), written)
+    return m.end() if m else len(written)
 
 
 def _plausible(citation: Citation) -> bool:
@@ -228,10 +245,23 @@ def _read_article_identity(text: str, prose: str, lines: list[Line], notice: Not
         if title and not notice.title:
             notice.title = title["title"].rstrip(".")
     m = _ORIGINAL_AT.search(text)
-    if m and not article.doi:
+    if m:  # the notice's explicit pointer to the original beats a DOI inferred from the layout
         dois = find_dois(text[m.end():m.end() + 200])
         if dois:
             article.doi = dois[0][0]
+    m = _FOLLOWING_FROM.search(prose[:1000])
+    if m:
+        article.title = article.title or " ".join(m["title"].split()).rstrip(" .,[]1")
+        article.journal.name = article.journal.name or m["journal"].strip()
+    opening = _opening_paragraphs(prose)
+    if not article.journal.name:
+        for m in _PUBLISHED_IN.finditer(opening):
+            if re.search(r"\b(?:which|previously|already|also|later|subsequently)\b[^.]{0,30}$", opening[:m.start()]):
+                continue  # "a duplicate of research which was published in ...": another work
+            citation = parse_citation(opening[m.end():m.end() + 300])
+            if citation and _plausible(citation) and citation.journal:
+                citation.apply(article)
+                break
     m = _FOLLOWING_ARTICLE.search(text)
     if m:
         article.title = article.title or " ".join(m["title"].split()).rstrip(" .")
@@ -294,6 +324,12 @@ def _from_opening(prose: str, notice: Notice, article: Article) -> None:
                 break
 
 
+def _opening_paragraphs(prose: str) -> str:
+    """The first two paragraphs of the prose: where a notice names the article it concerns."""
+    paragraphs = [p for p in re.split(r"\n\s*\n", prose) if p.strip()]
+    return "\n\n".join(paragraphs[:2])[:1500]
+
+
 def _article_title(notice_title: str) -> str:
     prefix = TITLE_PREFIX.match(notice_title)
     title = notice_title[prefix.end():] if prefix else ""
@@ -301,8 +337,10 @@ def _article_title(notice_title: str) -> str:
 
 
 def _has_identity(article: Article) -> bool:
-    return any((article.doi, article.pmid, article.pmcid, article.title, article.citation, article.authors,
-                article.journal.name and (article.volume or article.year)))
+    """Enough to tell this article from others: without it the article (and the notice, whose IRI is keyed
+    by its one article) would get the IRI every other unidentified article gets."""
+    return bool(article.doi or article.pmid or article.pmcid or article.title or article.citation
+                or (article.journal.name and (article.volume or article.year or article.article_number)))
 
 
 def _split_name(person: Person) -> None:

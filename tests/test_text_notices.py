@@ -1,0 +1,234 @@
+"""Plain-text notices from many publishers, through the Python API and the CLI: layout, citations,
+stances, affected items, errors; and every shared development notice read without a crash."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from retractkg.config import Settings
+from retractkg.ingest.affected_items import affected_items
+from retractkg.ingest.affiliation import split_affiliation
+from retractkg.ingest.citation import find_dois, parse_citation
+from retractkg.ingest.errors import IngestError
+from retractkg.ingest.model import Nature, Stance
+from retractkg.ingest.sources import detect
+from retractkg.ingest.text_notice import parse, read_notice
+from retractkg.store import open_store
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTICES = ROOT.parent / "shared" / "data" / "notices"
+PAGES = NOTICES / "pages"
+RETRACTKG = str(Path(sys.executable).with_name("retractkg"))
+needs_shared = pytest.mark.skipif(not NOTICES.exists(), reason="../shared is not checked out beside the repo")
+
+
+def notice_of(name: str):
+    (record,) = list(parse(PAGES / name))
+    return record.notice
+
+
+def stances(notice) -> dict[str, Stance]:
+    return {p.name: p.stance for a in notice.articles for p in a.authors if p.stance}
+
+
+# -- citations, dates, affiliations, items -----------------------------------------------------------
+
+@pytest.mark.parametrize(("written", "expected"), [
+    ("Journal of Biomedical Science (2014) 21:19",
+     {"journal": "Journal of Biomedical Science", "year": "2014", "volume": "21", "article_number": "19"}),
+    ("Mol Med (2012) 18:250–259 https://doi.org/10.2119/molmed.2011.00389",
+     {"journal": "Mol Med", "year": "2012", "volume": "18", "pages": "250-259", "doi": "10.2119/molmed.2011.00389"}),
+    ("Vol. 196, No. 10, November 18, 2002. Pages 1291–1305.",
+     {"volume": "196", "issue": "10", "date": "2002-11-18", "pages": "1291-1305"}),
+    ("Exp Ther Med 5:711–717, 2013; DOI: 10.3892/etm.2012.868",
+     {"journal": "Exp Ther Med", "volume": "5", "pages": "711-717", "year": "2013", "doi": "10.3892/etm.2012.868"}),
+    ("Biochimie. 2023 Jan;204:171.", {"journal": "Biochimie", "date": "2023-01", "volume": "204"}),
+    ("Lancet 1998; 351: 637-641", {"journal": "Lancet", "year": "1998", "volume": "351", "pages": "637-641"}),
+    ("PLoS ONE 12(6): e0179536", {"journal": "PLoS ONE", "volume": "12", "issue": "6", "article_number": "e0179536"}),
+    ("J Exp Clin Cancer Res 38, 189 (2019)", {"journal": "J Exp Clin Cancer Res", "volume": "38", "year": "2019"}),
+    ("Scientific Reports, published online 13 January 2021", {"journal": "Scientific Reports", "date": "2021-01-13"}),
+])
+def test_citations_parse_into_parts(written, expected):
+    citation = parse_citation(written)
+    assert citation is not None
+    assert {key: getattr(citation, key) for key in expected} == expected
+
+
+def test_prose_is_not_a_citation():
+    assert parse_citation("The Editors-in-Chief have retracted this article after concerns were raised.") is None
+
+
+def test_dois_are_cut_where_the_source_glued_text_to_them():
+    text = "(DOI: 10.1080/21623945.2018.1551688)Since publication ... 10.1186/1472-6882-13-222The Editor"
+    assert [doi for doi, _, _ in find_dois(text)] == ["10.1080/21623945.2018.1551688", "10.1186/1472-6882-13-222"]
+
+
+@pytest.mark.parametrize(("written", "parts"), [
+    ("Karolinska Institutet, SE-171 77 Stockholm, Sweden",
+     ("Karolinska Institutet", "Stockholm", "SE-171 77", "Sweden")),
+    ("Stanford University, Stanford, CA 94305, USA", ("Stanford University", "Stanford", "94305", "USA")),
+    ("Department of Physics, University of Oxford, Oxford OX1 3PU, UK",
+     ("Department of Physics, University of Oxford", "Oxford", "OX1 3PU", "UK")),
+])
+def test_affiliations_split_into_organisation_and_address(written, parts):
+    org = split_affiliation(written)
+    assert (org.name, org.locality, org.postal_code, org.country) == parts
+
+
+def test_affected_items_read_lists_and_leave_out_other_works():
+    assert affected_items("errors in Figs. 4c, 7h and 7j; also Figs. 3m and 4c\n\nand g and 7c.") == [
+        "Fig. 3m", "Fig. 4c", "Fig. 4g", "Fig. 7c", "Fig. 7h", "Fig. 7j"]
+    assert affected_items("overlapping panels in Figs. 3A-C and Table 2") == [
+        "Fig. 3A", "Fig. 3B", "Fig. 3C", "Table 2"]
+    text = ("7 panels in Figure 2a appear to be the same as panels in Figure 2a of a previous article [1] "
+            "(Med Sci Monit, 2018; 24: 5874-5880 DOI: 10.12659/MSM.909682, Fig. 2B)")
+    assert affected_items(text) == ["Fig. 2a"]
+
+
+# -- real notices from the web -------------------------------------------------------------------
+
+@needs_shared
+def test_per_author_stances_as_stated():
+    notice = notice_of("springer_jbs_s12929-024-01066-x.txt")
+    assert stances(notice) == {
+        "Giorgio Ivan Russo": Stance.AGREES,
+        "Alessandra Bitto": Stance.DISAGREES, "Giuseppe Morgia": Stance.DISAGREES,
+        "Letteria Minutoli": Stance.NO_RESPONSE, "Herbert Marini": Stance.NO_RESPONSE,
+        "Natasha Irrera": Stance.NO_RESPONSE, "Salvatore Arena": Stance.NO_RESPONSE,
+        "Sebastiano Cimino": Stance.NO_RESPONSE,
+        "Mariagrazia Rinaldi": Stance.UNREACHABLE, "Gabriele Pizzino": Stance.UNREACHABLE,
+        "Domenica Altavilla": Stance.DECEASED, "Francesco Squadrito": Stance.DECEASED,
+    }
+    for person in notice.articles[0].authors:
+        span = person.stance_evidence
+        assert notice.text[span.start:span.end] == span.exact
+
+
+@needs_shared
+def test_citation_header_gives_the_retracted_article():
+    article = notice_of("springer_jbs_s12929-024-01066-x.txt").articles[0]
+    assert (article.journal.name, article.year, article.volume, article.article_number) == (
+        "Journal of Biomedical Science", "2014", "21", "19")
+    article = notice_of("springer_molmed_s10020-020-00264-1.txt").articles[0]
+    assert (article.doi, article.volume, article.pages) == ("10.2119/molmed.2011.00389", "18", "250-259")
+    article = notice_of("bmc_neurosci_PMC11484371.txt").articles[0]
+    assert article.doi == "10.1186/1471-2202-13-115"
+
+
+@needs_shared
+def test_scientific_reports_stances_and_citation():
+    notice = notice_of("nature_scirep_s41598-022-15749-8.txt")
+    assert stances(notice) == {"Nasrullah Khan": Stance.DISAGREES, "Muhammad Aslam": Stance.DISAGREES,
+                               "P. Jeyadurga": Stance.NO_RESPONSE, "S. Balamurali": Stance.NO_RESPONSE}
+    assert notice.articles[0].date == "2021-01-13"
+
+
+@needs_shared
+def test_expression_of_concern_and_correction_are_not_retractions():
+    eoc = notice_of("plosone_eoc_0278502.txt")
+    assert eoc.nature is Nature.EXPRESSION_OF_CONCERN
+    assert (eoc.doi, eoc.date) == ("10.1371/journal.pone.0278502", "2022-11-28")
+    (article,) = eoc.articles
+    assert (article.doi, article.pmid) == ("10.1371/journal.pone.0179536", "28604812")
+    assert notice_of("bmc_correction_s12864-017-3482-3.txt").nature is Nature.CORRECTION
+
+
+@needs_shared
+def test_page_notices_publishers_and_journals():
+    assert notice_of("elsevier_biochimie_pmid36623910.txt").publisher == "Elsevier"
+    assert notice_of("frontiers_endocrinology_via_rw_blog.txt").journal.name == "Frontiers in Endocrinology"
+    assert notice_of("hindawi_mpe_2021_5547762.txt").journal.name == "Mathematical Problems in Engineering"
+    assert notice_of("bmc_neurosci_PMC11484371.txt").publisher == "Springer Nature"
+
+
+@needs_shared
+def test_text_without_line_breaks_still_yields_the_article():
+    (record,) = list(parse(NOTICES / "europepmc_2023" / "MED37189206.txt"))
+    article = record.notice.articles[0]
+    assert (article.journal.name, article.volume, article.article_number, article.year, article.doi) == (
+        "J Exp Clin Cancer Res", "38", "189", "2019", "10.1186/s13046-019-1193-0")
+    assert record.notice.reasons, "the masked citation must not hide the prose"
+
+
+@needs_shared
+def test_every_shared_notice_reads_with_exact_evidence():
+    files = sorted([*PAGES.glob("*.txt"), *(NOTICES / "pmc").glob("*.txt"),
+                    *(NOTICES / "europepmc_2023").glob("*.txt")])
+    assert len(files) > 300
+    for path in files:
+        (record,) = list(parse(path))
+        notice = record.notice
+        spans = [s for claim in notice.reasons for s in claim.evidence]
+        spans += [p.stance_evidence for a in notice.articles for p in a.authors if p.stance_evidence]
+        for span in spans:
+            assert notice.text[span.start:span.end] == span.exact, path.name
+
+
+@needs_shared
+def test_pmc_sidecar_dois_are_found_when_the_text_states_them():
+    agree = disagree = 0
+    for sidecar in sorted((NOTICES / "pmc").glob("*.json")):
+        expected = (json.loads(sidecar.read_text()).get("retracted_article") or [{}])[0]
+        if expected.get("id_type") != "doi" or not expected.get("id"):
+            continue
+        (record,) = list(parse(sidecar.with_suffix(".txt")))
+        found = record.notice.articles[0].doi if record.notice.articles else ""
+        if found:
+            agree += found == expected["id"].lower()
+            disagree += found != expected["id"].lower()
+    assert agree >= 10 and disagree == 0
+
+
+def test_licence_footer_and_publishers_note_are_not_reasons():
+    text = ("Retraction Note: A study of things\n\nThe Editors have retracted this article because of duplicated "
+            "images in Fig. 2.\n\nPublisher's Note\n\nSpringer Nature remains neutral with regard to jurisdictional "
+            "claims in published maps and institutional affiliations.\n\n© The Author(s) 2024. Open Access This "
+            "article is licensed under a Creative Commons Attribution 4.0 International License.")
+    notice = read_notice(text)
+    quoted = [s.exact for claim in notice.reasons for s in claim.evidence]
+    assert quoted and not [q for q in quoted if "neutral" in q or "Creative Commons" in q]
+    assert notice.license == "http://creativecommons.org/licenses/by/4.0/"
+    assert notice.publisher == "Springer Nature"
+
+
+# -- bad input -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("content", "message"), [
+    (b"", "empty"), (b"   \n\n  ", "empty"), (b"\x00\x01\x02binary\x00", "binary"), (b"12 34 56\n", "no prose"),
+])
+def test_unreadable_text_is_an_error_naming_the_file(tmp_path, content, message):
+    path = tmp_path / "notice.txt"
+    path.write_bytes(content)
+    with pytest.raises(IngestError) as raised:
+        list(parse(path))
+    assert str(path) in str(raised.value) and message in str(raised.value)
+
+
+def test_cli_reports_bad_files_and_keeps_what_is_stored(tmp_path):
+    good = tmp_path / "good.txt"
+    good.write_text("Retraction Note: Journal of Biomedical Science (2014) 21:19\n\nThe Editor-in-Chief retracted "
+                    "this article because of duplicated gels in Figure 1.\n", encoding="utf-8")
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    store = tmp_path / "store"
+    result = subprocess.run([RETRACTKG, "ingest", str(good), str(empty), "--store", str(store), "--quiet"],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 1
+    assert str(empty) in result.stderr
+    with open_store(Settings(store_path=store)) as opened:
+        assert bool(opened.query("ASK { ?n <http://purl.org/spar/cito/retracts> ?a }"))
+
+
+def test_structured_content_is_not_sniffed_as_a_text_notice(tmp_path):
+    for name, content in (("a.json", '{"notice": "Retraction"}'), ("b.xml", "<?xml version='1.0'?><article/>"),
+                          ("c.csv", "doi,title,date\n10.1/x,A,2020\n10.1/y,B,2021\n")):
+        path = tmp_path / name
+        path.write_text(content, encoding="utf-8")
+        with contextlib.suppress(IngestError):  # no reader claims it: also not taken for a notice
+            assert detect(path).name != "text", name
