@@ -94,6 +94,17 @@ _BODY: dict[Nature, tuple[tuple[str, float], ...]] = {
     ),
 }
 _BODY_RE = {nature: [(re.compile(p, re.I | re.M), w) for p, w in patterns] for nature, patterns in _BODY.items()}
+# Cheap gates: a nature's statements are only looked for in sentences holding one of these stems.
+_GATES: dict[Nature, tuple[str, ...]] = {
+    Nature.RETRACTION: ("retract",),
+    Nature.PARTIAL_RETRACTION: ("retract",),
+    Nature.WITHDRAWAL: ("withdr",),
+    Nature.REMOVAL: ("removed",),
+    Nature.EXPRESSION_OF_CONCERN: ("concern",),
+    Nature.CORRECTION: ("correct", "error", "mistake", "typo", "omission", "inaccura", "should", "errat", "corrigend",
+                        "wrongly", "apologi", "unexpected text", "overlapped", "typesetting"),
+    Nature.REINSTATEMENT: ("reinstat", "rescind", "revers", "lifted", "withdrawn", "removed"),
+}
 
 # Sentences about publisher policy say "withdrawal" without withdrawing anything.
 _POLICY = re.compile(r"policy\s+on\s+article\s+withdrawal|withdrawalpolicy|locate/withdrawal"
@@ -145,8 +156,11 @@ def body_scores(text: str) -> dict[Nature, float]:
     """Evidence for each nature in the body: the sum of matched statement weights, counting each sentence once."""
     scores: dict[Nature, float] = {}
     for sentence in sentences(text):
-        s = _POLICY.sub(" ", sentence.text)
+        s = _POLICY.sub(" ", sentence.text) if "withdr" in sentence.text.lower() else sentence.text
+        lower = s.lower()
         for nature, patterns in _BODY_RE.items():
+            if not any(g in lower for g in _GATES[nature]):
+                continue
             weight = max((w for p, w in patterns if p.search(s)), default=0.0)
             if weight:
                 scores[nature] = scores.get(nature, 0.0) + weight

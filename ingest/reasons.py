@@ -21,18 +21,21 @@ from retractkg.ingest.prose import Sentence, statements
 @dataclass(frozen=True)
 class Rule:
     labels: tuple[str, ...]  # current Retraction Watch wording; a phrasing may imply several reasons
-    keys: tuple[str, ...]  # lower-case stems of which one must occur: a cheap gate before the expression
+    keys: tuple[frozenset[str], ...]  # a cheap gate before the expression: one stem of every group must occur
     pattern: re.Pattern[str]
     confidence: float
     unless: re.Pattern[str] | None = None  # the rule does not fire in a sentence matching this
 
-    def fires(self, sentence: str, folded: str) -> bool:
-        return (any(k in folded for k in self.keys) and self.pattern.search(sentence) is not None
+    def fires(self, sentence: str, stems: set[str]) -> bool:
+        """`stems`: the gate stems occurring in the sentence (see `_stems_in`)."""
+        return (all(not group.isdisjoint(stems) for group in self.keys) and self.pattern.search(sentence) is not None
                 and not (self.unless is not None and self.unless.search(sentence)))
 
 
 def _rule(label: str, keys: str, pattern: str, confidence: float = 0.8, unless: str | None = None) -> Rule:
-    return Rule(tuple(label.split(";")), tuple(keys.split("|")), re.compile(pattern, re.I), confidence,
+    gate = tuple(frozenset(group.split("|")) for group in keys.split("&"))
+    # Every phrasing starts at a word: the leading \b lets the engine skip the other positions quickly.
+    return Rule(tuple(label.split(";")), gate, re.compile(r"\b(?:" + pattern + ")", re.I), confidence,
                 re.compile(unless, re.I) if unless else None)
 
 
@@ -85,7 +88,9 @@ RULES: tuple[Rule, ...] = (
           r"|(?:large|substantial|significant|considerable)\s+(?:amount|portion|part)s?\s+of\s+(?:the\s+)?text"
           r"|without\s+(?:proper\s+|appropriate\s+|adequate\s+|due\s+)?(?:citation|attribution|acknowledg\w+"
           r"|reference)", 0.7),
-    _rule("Euphemisms for Plagiarism", "from|with|without|originat|attributed",
+    _rule("Euphemisms for Plagiarism", "from|with|without|originat|attributed&text|passage|sentence|material|content|"
+                                       "portion|section|part|overlap|figure|attribution|citation|acknowledg|"
+                                       "originate|attributed|permission",
           r"(?:text|passages?|sentences?|material|materials|content|portions?|sections?|parts?|overlap|figure)\s+"
           r"(?:\w+\s+){0,8}(?:duplicated|copied|taken|reproduced|identical|overlap\w*|originat\w*)\s+(?:\w+\s+){0,4}"
           r"(?:from|with|to|in)\s+(?:\w+\s+){0,4}(?:other|another|previously\s+published"
@@ -111,7 +116,8 @@ RULES: tuple[Rule, ...] = (
           r"|images?)\s+"
           r"from\s+a\s+different\s+laborator", 0.65),
     _rule("Duplication of/in Article", "duplicate|already|previously|simultaneously|redundant|dual|double|twice|"
-                                       "overlap|identical|original study",
+                                       "overlap|identical|original study&publi|submi|duplicate|original study|"
+                                       "work|article|paper",
           r"duplicate\s+(?:publication|submission|article|paper)|(?:already|previously|simultaneously)\s+(?:been\s+)?"
           r"(?:published|submitted)\s+(?:\w+\s+){0,4}(?:in|to|elsewhere)|(?:is|was)\s+a\s+duplicate\s+of"
           r"|(?:redundant|dual|double)\s+publication|published\s+(?:\w+\s+){0,2}(?:twice|in\s+two\s+journals)"
@@ -134,7 +140,8 @@ RULES: tuple[Rule, ...] = (
           r"|text\s+that\s+has\s+been\s+duplicated",
           0.6, unless=r"plagiari"),
     _rule("Duplication of/in Image", "fig|image|panel|micrograph|photograph|blot|gel|band|loading control|histolog|"
-                                     "cytometry|duplication",
+                                     "cytometry|duplication&duplicat|overlap|identical|same|used|reus|repeat|similar|"
+                                     "shared|derived|appear|published|copied",
           rf"{_IMG}\s+(?:\w+\s+|[\d,;&()–-]+\s*){{0,14}}{_DUP}"
           rf"|{_DUP}\s+(?:\w+\s+|[\d,;&()–-]+\s*){{0,6}}{_IMG}"
           r"|(?:improper|inappropriate)\s+(?:\w+\s+){0,3}(?:replication|duplication)\s+of\s+(?:figures?|images?)"
@@ -149,7 +156,8 @@ RULES: tuple[Rule, ...] = (
           rf"(?:{_IMG}|figures?|data\s+presented\s+in\s+figs?)|image\s+integrity|{_IMG}\s+(?:\w+\s+){{0,4}}"
           r"(?:anomal\w+|irregularit\w+|inconsistenc\w+|concerns?)"
           r"|background\s+(?:\w+\s+){0,2}(?:inconsistenc\w+|features?|patterns?)|misuse\s+of\s+images", 0.65),
-    _rule("Manipulation of Images", "manipul|splic|edit|alter|modif|tamper|beautif|flip|rotat|revers|stretch|contrast",
+    _rule("Manipulation of Images", "manipul|splic|edited|alter|modif|tamper|beautif|flip|rotat|revers|stretch|"
+                                    "contrast&image|fig|panel|blot|band|trace|spectra|contrast|revers",
           r"(?:images?|figures?|panels?|blots?|bands?|traces?|spectra)\s+(?:\w+\s+){0,6}(?:manipulat\w+|spliced|edited|"
           r"altered|modified|tampered|beautif\w+|flipped|rotated|reversed|stretched)"
           r"|(?:manipulat\w+|splic\w+|alter\w+|tamper\w+)\s+(?:\w+\s+){0,4}(?:images?|figures?|panels?|blots?|bands?)"
@@ -171,7 +179,9 @@ RULES: tuple[Rule, ...] = (
           r"manipulat\w+\s+(?:of\s+)?(?:the\s+)?results|results\s+(?:were|was|had\s+been)\s+manipulated", 0.6,
           unless=_NEG_MISCONDUCT),
     # -- data, results, errors -----------------------------------------------------------------
-    _rule("Concerns/Issues about Data", "data",
+    _rule("Concerns/Issues about Data", "data&concern|question|doubt|issue|quer|inconsisten|irregular|anomal|"
+                                        "discrepan|accuracy|validity|integrity|reliab|realiab|provenance|"
+                                        "confidence|repetition|problem",
           r"(?:concerns?|questions?|doubts?|issues?|queries|inconsistenc\w+|irregularit\w+|anomal\w+|discrepanc\w+)\s+"
           r"(?:\w+\s+){0,6}(?:the\s+|some\s+of\s+the\s+|underlying\s+)?(?:raw\s+)?data\b"
           r"|(?:accuracy|validity|integrity|reliability|realiability|provenance)\s+of\s+(?:\w+\s+){0,3}data"
@@ -274,7 +284,8 @@ RULES: tuple[Rule, ...] = (
           r"repeated|confirmed)|failed\s+(?:\w+\s+){0,2}replicat\w+|lack\s+of\s+reproducibility", 0.8),
     # -- investigations and misconduct ----------------------------------------------------------
     _rule("Investigation by Journal/Publisher", "investigat|inquiry|review|assessment|evaluation|analysis|checks|"
-                                                "discovered|found|complaints",
+                                                "discovered|found|complaints&journal|publisher|editor|frontiers|plos|"
+                                                "we |investigat|checks",
           r"(?:journal|publisher|editors?|editorial\s+(?:board|office|team)|frontiers|plos|we)\s+(?:\w+\s+){0,3}"
           r"(?:conducted|carried\s+out|performed|initiated|undertook|launched|opened)\s+(?:an?\s+|its\s+|their\s+)?"
           r"(?:\w+\s+){0,2}(?:investigation|inquiry|review|assessment|evaluation|analysis)"
@@ -286,7 +297,8 @@ RULES: tuple[Rule, ...] = (
           r"|(?:investigation|review)\s+(?:\w+\s+){0,4}conducted\s+in\s+accordance\s+with\s+\w+[’']?\s+polic"
           r"|publisher\s+has\s+discovered|in\s+accordance\s+with\s+(?:the\s+)?\w+\s+complaints\s+protocol", 0.7),
     _rule("Investigation by Company/Institution", "investigation|inquiry|enquiry|panel|committee|review|"
-                                                  "integrity office|institution",
+                                                  "integrity office|institution&univers|institut|hospital|medical|"
+                                                  "college|school|research cent|employer|academy",
           r"(?:universit\w+|institut\w+|hospital|medical\s+(?:center|centre|school)|college|school\s+of\s+medicine|"
           r"research\s+cent\w+|employer|academy)\s*(?:'s|’s)?\s+(?:\w+\s+){0,5}(?:investigation|inquiry|enquiry"
           r"|review\s+panel|"
@@ -402,7 +414,8 @@ RULES: tuple[Rule, ...] = (
           r"|could\s+not\s+be\s+reached|has\s+not\s+responded", 0.6,
           unless=r"this\s+retraction|the\s+retraction|retraction\s+notice|wording|correspondence\s+(?:from|relating)"),
     # -- the journal's own doing -----------------------------------------------------------------
-    _rule("Error by Journal/Publisher", "published|error|mistake|proof",
+    _rule("Error by Journal/Publisher", "in error|by error|by mistake|inadvertent|accident|mistaken|erroneous|"
+                                        "s error|s mistake|error by|mistake by|error on|mistake on|proof",
           r"published\s+(?:\w+\s+){0,2}(?:in\s+error|by\s+(?:mistake|error)|inadvertently|accidentally|erroneously)"
           r"|(?:inadvertently|accidentally|mistakenly|erroneously)\s+(?:\w+\s+){0,2}published"
           r"|(?:journal|publisher|editorial|production)[’']?s?\s+(?:\w+\s+){0,2}(?:error|mistake)"
@@ -426,7 +439,7 @@ RULES: tuple[Rule, ...] = (
           r"(?:copyright|intellectual\s+property)|intellectual\s+property", 0.7),
     _rule("Taken from Dissertation/Thesis", "thesis|dissertation", r"(?:thesis|dissertation)\b", 0.5,
           unless=r"(?:his|her|their|own|author[’']?s)\s+(?:\w+\s+)?(?:thesis|dissertation)"),
-    _rule("Salami Slicing", "salami|cohort|dataset|data set",
+    _rule("Salami Slicing", "salami|same cohort|same dataset|same data set|overlapping cohort|overlapping data",
           r"salami|(?:same|overlapping)\s+(?:\w+\s+){0,2}(?:cohort|dataset"
           r"|data\s+set)\s+(?:\w+\s+){0,4}"
           r"(?:separate|another|multiple)\s+(?:publication|paper)s?", 0.6),
@@ -490,15 +503,32 @@ _NO_REASON_CONFIDENCE = 0.4
 _SHORT_NOTICE = 400
 
 
+# Every gate stem; a sentence is checked for each once (substring tests are fast), and only the rules
+# whose first gate group it meets are tried.
+_ALL_STEMS = tuple(sorted({stem for rule in RULES for group in rule.keys for stem in group}))
+_RULES_BY_STEM: dict[str, set[int]] = {}
+for _index, _r in enumerate(RULES):
+    for _stem in _r.keys[0]:
+        _RULES_BY_STEM.setdefault(_stem, set()).add(_index)
+
+
+def _stems_in(text: str, among: tuple[str, ...] | set[str] = _ALL_STEMS) -> set[str]:
+    folded = " ".join(text.lower().replace("-", " ").split())
+    return {stem for stem in among if stem in folded}
+
+
 def find_reasons(text: str) -> list[ReasonClaim]:
     """Reasons stated in a notice, each with the sentences that support it, in order of first evidence."""
     found: dict[str, ReasonClaim] = {}
     order: dict[str, int] = {}
     kept = statements(text)
+    in_notice = _stems_in(text)
     for sentence in kept:
-        folded = " ".join(sentence.text.lower().replace("-", " ").split())
-        for rule in RULES:
-            if rule.fires(sentence.text, folded):
+        stems = _stems_in(sentence.text, in_notice)
+        candidates = set().union(*(_RULES_BY_STEM.get(stem, ()) for stem in stems))
+        for index in sorted(candidates):
+            rule = RULES[index]
+            if rule.fires(sentence.text, stems):
                 for label in rule.labels:
                     _support(found, order, label, sentence, rule.confidence)
     if not found and sum(len(s.text) for s in kept) <= _SHORT_NOTICE:

@@ -117,6 +117,21 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 0 if conforms else 1
 
 
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    """Run benchmarks/evaluate_extraction.py, the one definition of the extraction scores."""
+    import importlib.util
+
+    script = Path(__file__).resolve().parents[1] / "benchmarks" / "evaluate_extraction.py"
+    if not script.exists():
+        raise UsageError(f"{script} is missing: evaluate runs from a source checkout of retractkg")
+    spec = importlib.util.spec_from_file_location("retractkg_evaluate_extraction", script)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while the script loads
+    spec.loader.exec_module(module)
+    argv = ["--shared", str(args.shared)] if args.shared else []
+    return module.main(argv + (["--details"] if args.details else []) + (["--json"] if args.json else []))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="retractkg", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"retractkg {__version__}")
@@ -150,6 +165,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("validate", parents=[common], help="check the store against the SHACL shapes")
     p.set_defaults(run=cmd_validate)
+
+    p = sub.add_parser("evaluate", help="score reason, nature and identifier extraction (dev vs held-out)")
+    p.add_argument("--shared", type=Path, help="the shared data folder (default: ../shared next to the checkout)")
+    p.add_argument("--details", action="store_true", help="list development-split errors")
+    p.add_argument("--json", action="store_true", help="print the figures as JSON")
+    p.set_defaults(run=cmd_evaluate)
     return parser
 
 
