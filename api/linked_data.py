@@ -26,10 +26,18 @@ from retractkg.api.caching import cached_response
 from retractkg.api.conneg import negotiate
 from retractkg.api.deps import get_settings, get_store
 from retractkg.api.errors import ProblemError
-from retractkg.api.resources import Describer, Description, Resolved, ontology_description, resolve
+from retractkg.api.resources import (
+    Describer,
+    Description,
+    Resolved,
+    ontology_description,
+    resolve,
+    software_description,
+)
 from retractkg.api.void import StatisticsCache, dataset_iri, void_triples
 from retractkg.config import Settings
-from retractkg.ontology import CONTEXT_FILE
+from retractkg.ingest.pipeline import changes_graph
+from retractkg.ontology import CONTEXT_FILE, ONTOLOGY_IRI
 from retractkg.store import GraphStore
 
 router = APIRouter(tags=["linked data"])
@@ -99,10 +107,14 @@ def document(path: str, request: Request, store: StoreDep, settings: SettingsDep
 def graph_document(path: str, request: Request, store: StoreDep, settings: SettingsDep,
                    format: str | None = FORMAT_QUERY) -> Response:
     iri = settings.base + "graph/" + raw_tail(request, "/graph/")
+    media_type = negotiate(request.headers.get("accept"), rep.DOCUMENT_TYPES, format=format,
+                           aliases=rep.FORMAT_ALIASES)
+    if iri == changes_graph(settings) and media_type == rep.HTML:  # people read the change log as the feed
+        return RedirectResponse("/changes?page=1", status_code=303)
     description = Describer(store).describe_graph(iri)
     if description is None:
         raise ProblemError(404, "not-found", f"no named graph <{iri}> in the store")
-    return represent(request, description, settings, format)
+    return represent(request, description, settings, format, media_type=media_type)
 
 
 @get_and_head("/change/{key}", response_class=Response,
@@ -133,6 +145,17 @@ def ontology_file(extension: str, request: Request, settings: SettingsDep) -> Re
     return represent(request, ontology_description(), settings, None, media_type=media_type)
 
 
+@get_and_head("/ontology/{version}", response_class=Response, responses=DOCUMENT_RESPONSES,
+              summary="The ontology by its version IRI (only the current version is served)")
+def ontology_version(version: str, request: Request, settings: SettingsDep,
+                     format: str | None = FORMAT_QUERY) -> Response:
+    description = ontology_description()
+    version_iri = f"{ONTOLOGY_IRI}/{version}"
+    if not any(t.object.value == version_iri for t in description.triples):
+        raise ProblemError(404, "not-found", f"<{version_iri}> is not the current version of the ontology")
+    return represent(request, description, settings, format)
+
+
 @get_and_head("/context.jsonld", response_class=Response,
                   responses={200: {"content": {rep.JSONLD: {}}, "description": "The JSON-LD context."}},
                   summary="The JSON-LD context used by every JSON-LD document of the project")
@@ -156,6 +179,12 @@ def void(request: Request, store: StoreDep, settings: SettingsDep, format: str |
     triples = void_triples(settings, str(request.base_url), cache.get(store))
     return represent(request, Description(dataset_iri(settings), "void", triples, None), settings, format,
                      media_type=media_type)
+
+
+@get_and_head("/software/retractkg", response_class=Response, responses=DOCUMENT_RESPONSES,
+              summary="The software recorded as the agent of every ingest activity")
+def software(request: Request, settings: SettingsDep, format: str | None = FORMAT_QUERY) -> Response:
+    return represent(request, software_description(), settings, format)
 
 
 @router.api_route("/void", methods=["GET", "HEAD"], include_in_schema=False)

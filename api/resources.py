@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
 
-from pyoxigraph import NamedNode, Quad, QueryTriples, RdfFormat, Store, Triple, parse
+from pyoxigraph import Literal, NamedNode, Quad, QueryTriples, RdfFormat, Store, Triple, parse
 
 from retractkg.config import Settings
 from retractkg.ontology import (
@@ -208,14 +208,14 @@ class Describer:
     def describe_graph(self, iri: str) -> Description | None:
         """A named graph is a document: its statements, which include its own provenance."""
         query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {NamedNode(iri)} {{ ?s ?p ?o }} }}"
-        return self._describe(self.store, Resolved(iri, "graph", False), query)
+        return self._describe(self.store, Resolved(iri, "graph", False), query, about_root=False)
 
-    def _describe(self, source, resolved: Resolved, query: str) -> Description | None:
+    def _describe(self, source, resolved: Resolved, query: str, *, about_root: bool = True) -> Description | None:
         result = source.query(query)
         assert isinstance(result, QueryTriples)
         triples = list(dict.fromkeys(result))  # a graph is a set; sources may repeat a statement
         root = NamedNode(resolved.iri)
-        if not any(t.subject == root for t in triples):
+        if not triples or (about_root and not any(t.subject == root for t in triples)):
             return None
         modified = vocabulary_modified() if resolved.vocabulary else self._last_modified(resolved.iri)
         return Description(resolved.iri, resolved.kind, triples, modified)
@@ -263,3 +263,15 @@ def ontology_description() -> Description:
     modified = datetime.fromtimestamp(int(ONTOLOGY_FILE.stat().st_mtime), UTC)
     return Description(ONTOLOGY_IRI, "ontology", [Triple(t.subject, t.predicate, t.object) for t in triples],
                        modified)
+
+
+def software_description() -> Description:
+    """The software that ingest records as the agent of every ingest activity (prov:wasAssociatedWith)."""
+    from retractkg import __version__
+
+    software = NamedNode(VOCAB + "software/retractkg")
+    facts = [(RDF + "type", NamedNode(SCHEMA + "SoftwareApplication")), (RDF + "type", NamedNode(PROV + "Agent")),
+             (SCHEMA + "name", Literal("retractkg")), (SCHEMA + "softwareVersion", Literal(__version__)),
+             (SCHEMA + "license", NamedNode("https://www.apache.org/licenses/LICENSE-2.0"))]
+    return Description(software.value, "other", [Triple(software, NamedNode(p), o) for p, o in facts],
+                       vocabulary_modified())

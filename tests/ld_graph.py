@@ -41,6 +41,7 @@ SEED_AUTHORS = ["Sijie Wang", "Na Yin", "Yongjuan Li", "Tingting Xiang", "Wenxia
                 "Zhenzhong Zhang", "Jinjin Shi", "Kaixiang Zhang", "Xingming Guo", "Pilei Si", "Junjie Liu"]
 # Affiliation indexes per author, from the superscripts (1 lost its marker in the PDF text).
 SEED_MARKERS = [[0], [0], [4], [0], [0], [0], [0], [0], [0], [0], [1], [2, 3], [0, 3]]
+AWKWARD_DOI = "10.5555/(sici)1097-4636(199912)47:4-hydrogel-é"
 NANOBIOTECH = Journal(name="Journal of Nanobiotechnology", issn=["1477-3155"], publisher="Springer Nature")
 ESPR = Journal(name="Environmental Science and Pollution Research", publisher="Springer")
 
@@ -129,6 +130,12 @@ def other_notices() -> list[Notice]:
                articles=[Article(title="Gene expression in zebrafish fins", doi="10.1371/journal.pone.0200001",
                                  journal=Journal(name="PLOS ONE", issn=["1932-6203"]), year="2018",
                                  authors=[Person(name="Ana Souza")])]),
+        # A DOI with SICI punctuation and a non-ASCII letter: minted IRIs keep it percent-encoded.
+        Notice(title="Retraction: Hydrogel scaffolds", nature=Nature.RETRACTION, date="1999-12-01",
+               journal=Journal(name="Journal of Biomedical Materials Research"),
+               articles=[Article(title="Hydrogel scaffolds", doi=AWKWARD_DOI, year="1999", volume="47", issue="4",
+                                 pages="505-512", journal=Journal(name="Journal of Biomedical Materials Research"),
+                                 authors=[Person(name="José Álvarez-Núñez")])]),
         Notice(title="Correction: Soil microbes under drought", doi="10.1371/journal.pone.0300002",
                nature=Nature.CORRECTION, date="2021-11-20",
                journal=Journal(name="PLOS ONE", issn=["1932-6203"], publisher="Public Library of Science"),
