@@ -51,14 +51,13 @@ def write_jsonld(store: GraphStore, settings: Settings, output: BinaryIO) -> Non
     output.flush()
 
 
-def nquads_gzip(store: GraphStore) -> Iterator[bytes]:
-    """Every quad, as gzip-compressed N-Quads, `BATCH` quads at a time."""
+def nquads_gzip(store: GraphStore, batch_size: int = BATCH) -> Iterator[bytes]:
+    """Every quad, as gzip-compressed N-Quads, `batch_size` quads at a time."""
     compressor = zlib.compressobj(6, zlib.DEFLATED, 31)  # wbits 31: a gzip member
     quads = store.quads()
-    while batch := list(islice(quads, BATCH)):
-        chunk = compressor.compress(serialize(batch, format=RdfFormat.N_QUADS))
-        if chunk:
-            yield chunk
+    while batch := list(islice(quads, batch_size)):
+        # A sync flush per batch: the client receives every batch as soon as it is read.
+        yield compressor.compress(serialize(batch, format=RdfFormat.N_QUADS)) + compressor.flush(zlib.Z_SYNC_FLUSH)
     yield compressor.flush()
 
 

@@ -156,6 +156,7 @@ def dataset_jsonld(settings: Settings, server: str) -> dict:
              "encodingFormat": media_type, "dcat:mediaType": media_type, "name": f"{name} dump"}
             for path, media_type, name, _ in DUMPS
         ],
+        "dcat:distribution": [{"@id": f"{dataset_iri(settings)}-{name.lower()}"} for _, _, name, _ in DUMPS],
         "dcat:accessService": {"@id": server + "sparql", "@type": "dcat:DataService",
                                "dcat:endpointURL": {"@id": server + "sparql"}},
     }

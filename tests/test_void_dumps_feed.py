@@ -1,0 +1,166 @@
+"""For aggregators: VoID and the home page's Dataset, streaming dumps, and the AS2 change feed."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+import zlib
+
+import ld_graph
+import pytest
+from fastapi.testclient import TestClient
+from pyld import jsonld as pyld
+from pyoxigraph import NamedNode, RdfFormat, parse
+from test_jsonld import load_context, nquads_lines
+
+from retractkg.api.app import create_app
+from retractkg.api.dumps import nquads_gzip
+from retractkg.cli import main
+from retractkg.config import Settings
+from retractkg.ingest.mapping import RecordMapper
+from retractkg.ingest.model import Article, Journal, Nature, Notice, SourceRecord
+from retractkg.ingest.pipeline import IngestReport, ensure_vocabulary, write_batch
+from retractkg.ontology import FABIO, RKG
+from retractkg.store import OxigraphStore
+
+VOID = "http://rdfs.org/ns/void#"
+
+
+@pytest.fixture(scope="module")
+def settings() -> Settings:
+    return Settings()
+
+
+@pytest.fixture(scope="module")
+def store(settings: Settings):
+    return ld_graph.published_store(settings)
+
+
+@pytest.fixture(scope="module")
+def client(settings: Settings, store):
+    with TestClient(create_app(settings, store)) as client:
+        yield client
+
+
+def turtle_triples(response) -> set[tuple[str, str, str]]:
+    return {(t.subject.value, t.predicate.value, t.object.value) for t in parse(response.content, RdfFormat.TURTLE)}
+
+
+def test_void_names_endpoint_dumps_uri_space_partitions_and_counts(client, store, settings):
+    response = client.get("/.well-known/void", headers={"Accept": "text/turtle"})
+    assert response.status_code == 200
+    triples = turtle_triples(response)
+    dataset = settings.base + "void#retractkg"
+    assert (dataset, VOID + "sparqlEndpoint", "http://testserver/sparql") in triples
+    assert (dataset, VOID + "dataDump", "http://testserver/dumps/retractkg.nq.gz") in triples
+    assert (dataset, VOID + "uriSpace", settings.base + "id/") in triples
+    total = int(next(iter(store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))["n"].value)
+    assert (dataset, VOID + "triples", str(total)) in triples
+    by_class = {o for s, p, o in triples if p == VOID + "class"}
+    assert {FABIO + "RetractionNotice", RKG + "Notice", "http://schema.org/Person"} <= by_class
+    partition = next(s for s, p, o in triples if p == VOID + "class" and o == FABIO + "RetractionNotice")
+    assert (partition, VOID + "entities", "4") in triples  # seed, two RW rows, the SICI-style retraction
+    prop = next(s for s, p, o in triples if p == VOID + "property" and o == "http://purl.org/spar/cito/retracts")
+    assert (prop, VOID + "triples", "4") in triples
+    jsonld = client.get("/.well-known/void", headers={"Accept": "application/ld+json"}).json()
+    nquads = pyld.to_rdf(jsonld, {"format": "application/n-quads", "documentLoader": load_context})
+    assert len(nquads_lines(nquads)) == len(triples)
+
+
+def test_home_page_embeds_a_dcat_and_schema_org_dataset(client):
+    page = client.get("/", headers={"Accept": "text/html"}).text
+    script = re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1)
+    expanded = pyld.expand(json.loads(script))
+    types = set(expanded[0]["@type"])
+    assert {"http://schema.org/Dataset", "http://www.w3.org/ns/dcat#Dataset"} <= types
+    downloads = expanded[0]["http://schema.org/distribution"]
+    assert {d["@id"] for d in downloads} == {d["@id"] for d in expanded[0]["http://www.w3.org/ns/dcat#distribution"]}
+    assert len(downloads) == 2
+
+
+def test_nquads_dump_is_every_quad_gzipped(client, store):
+    response = client.get("/dumps/retractkg.nq.gz")
+    assert response.headers["content-type"] == "application/gzip"
+    dumped = {str(q) for q in parse(gzip.decompress(response.content), RdfFormat.N_QUADS)}
+    assert dumped == {str(q) for q in store.quads()}
+
+
+def test_nquads_dump_streams_in_batches(store):
+    chunks = nquads_gzip(store, batch_size=200)
+    first = next(chunks)  # produced after reading one batch, not the whole store
+    rest = list(chunks)
+    assert len(rest) >= 5
+    lines = zlib.decompress(first + b"".join(rest), 31).decode().splitlines()
+    assert len(lines) == sum(1 for _ in store.quads())
+
+
+def test_jsonld_lines_hold_one_framed_notice_each_equal_to_its_document(client, settings):
+    response = client.get("/dumps/retractkg.jsonl")
+    assert response.headers["content-type"] == "application/x-ndjson"
+    lines = response.text.splitlines()
+    assert len(lines) == len(ld_graph.records())
+    for line in lines:
+        document = json.loads(line)
+        turtle = client.get("/" + document["id"][len(settings.base):], headers={"Accept": "text/turtle"})
+        expected = {f"{t.subject} {t.predicate} {t.object} ." for t in parse(turtle.content, RdfFormat.TURTLE)}
+        nquads = pyld.to_rdf(document, {"format": "application/n-quads", "documentLoader": load_context})
+        assert nquads_lines(nquads) == expected, document["id"]
+
+
+def test_export_jsonld_through_the_cli(tmp_path, settings, capsys):
+    path = tmp_path / "store"
+    ld_graph.published_store(settings, path).close()
+    output = tmp_path / "notices.jsonl"
+    assert main(["export", "--format", "jsonld", "--store", str(path), "--output", str(output)]) == 0
+    documents = [json.loads(line) for line in output.read_text(encoding="utf-8").splitlines()]
+    assert {d["id"] for d in documents} == {ld_graph.notice_iri(settings, i) for i in range(len(ld_graph.records()))}
+    seed = next(d for d in documents if d["id"] == ld_graph.notice_iri(settings))
+    assert [a["name"] for a in seed["retracts"]["author"]] == ld_graph.SEED_AUTHORS
+
+
+def numbered_record(number: int, title: str = "") -> SourceRecord:
+    notice = Notice(title=title or f"Retraction: study {number}", nature=Nature.RETRACTION, date="2020-01-01",
+                    articles=[Article(title=f"Study {number}", doi=f"10.5555/study.{number}",
+                                      journal=Journal(name="Journal of Tests"))])
+    return SourceRecord(notice, source="tests/test_void_dumps_feed.py", format="test", record_key=str(number))
+
+
+def test_change_feed_pages_oldest_first_and_a_harvester_resumes_where_it_left_off(settings):
+    store = OxigraphStore()
+    ensure_vocabulary(store)
+    mapper = RecordMapper(settings.base)
+    for start in (0, 60, 120):  # three ingests: 150 records, two pages of 100
+        write_batch(store, [mapper.map(numbered_record(n)) for n in range(start, min(start + 60, 150))],
+                    IngestReport(), settings)
+    with TestClient(create_app(settings, store)) as client:
+        collection = client.get("/changes").json()
+        assert collection["type"] == "OrderedCollection" and collection["totalItems"] == 150
+        assert collection["first"].endswith("/changes?page=1") and collection["last"].endswith("/changes?page=2")
+        page1 = client.get(collection["first"]).json()
+        assert page1["type"] == "OrderedCollectionPage" and len(page1["orderedItems"]) == 100
+        published = [item["published"] for item in page1["orderedItems"]]
+        assert published == sorted(published)
+        assert {item["type"] for item in page1["orderedItems"]} == {"Create"}
+        page2 = client.get(page1["next"])
+        last_seen = page2.json()["orderedItems"][-1]["id"]
+        assert client.get(page1["next"], headers={"If-None-Match": page2.headers["etag"]}).status_code == 304
+
+        # Something changes: a record is updated and a new one created.
+        write_batch(store, [mapper.map(numbered_record(3, "Retraction: study three, corrected")),
+                            mapper.map(numbered_record(500))], IngestReport(), settings)
+        resumed = client.get(page1["next"])
+        assert resumed.status_code == 200  # the last page grew: its ETag no longer matches
+        items = resumed.json()["orderedItems"]
+        new = items[[i["id"] for i in items].index(last_seen) + 1:]
+        # Both changes of one ingest share a time; the feed orders them by IRI after it.
+        assert sorted((i["type"], i["object"]["id"]) for i in new) == [
+            ("Create", mapper.map(numbered_record(500)).notice), ("Update", mapper.map(numbered_record(3)).notice)]
+        assert client.get(page1["id"]).json()["orderedItems"] == page1["orderedItems"]  # full pages never change
+        assert client.get("/changes?page=9").status_code == 404
+        assert client.get(new[0]["object"]["url"].replace("http://testserver", ""),
+                          headers={"Accept": "text/turtle"}).status_code == 200
+        assert client.get("/changes", headers={"Accept": "application/ld+json"}).headers["content-type"].startswith(
+            "application/ld+json")
+        activity = client.get("/" + new[0]["id"][len(settings.base):], headers={"Accept": "text/turtle"})
+        assert NamedNode(new[0]["id"]) in {t.subject for t in parse(activity.content, RdfFormat.TURTLE)}
