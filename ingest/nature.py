@@ -18,7 +18,9 @@ import re
 from retractkg.ingest.model import Nature
 from retractkg.ingest.prose import sentences
 
-# Title patterns, tried at every word position; the leftmost match names the nature.
+# Notice kinds as titles name them. A kind counts where titles put it: at the start ("Retraction Note: ..."),
+# at the end ("...: Retraction", "... [Retraction]"), or anywhere as an unambiguous phrase ("Correction to");
+# a bare word inside a retracted article's own title ("... carbon dioxide removal: ...") does not count.
 _TITLE = (
     (Nature.REINSTATEMENT, r"reinstat\w*|(?:withdrawal|retraction|removal|rescission)\s+of\s+(?:\w+\s+){0,2}retraction"
                            r"|retraction\s+(?:withdrawn|rescinded|reversed)|notice\s+of\s+reinstatement"),
@@ -26,10 +28,20 @@ _TITLE = (
     (Nature.PARTIAL_RETRACTION, r"partial(?:ly)?\s+retract\w*"),
     (Nature.CORRECTION, r"correction|corrigend\w*|errat\w*|addend\w*|(?:author|publisher)\s+correction|\bcorrected\b"),
     (Nature.REMOVAL, r"removal\s+notice|notice\s+of\s+removal|(?:article\s+)?removed\b|removal\b"),
-    (Nature.WITHDRAWAL, r"withdrawal\s+(?:note|notice|of)?|withdrawn\b|notice\s+of\s+withdrawal"),
+    (Nature.WITHDRAWAL, r"withdrawal(?:\s+(?:note|notice|of))?|withdrawn\b|notice\s+of\s+withdrawal"),
     (Nature.RETRACTION, r"retract\w*|r[ée]traction|retractation|wycofan\w*|rückzug|retirad\w*"),
 )
-_TITLE_RE = re.compile("|".join(f"(?P<{n.name}>{p})" for n, p in _TITLE), re.I)
+_KINDS = "|".join(f"(?P<{n.name}>{p})" for n, p in _TITLE)
+_TITLE_START = re.compile(r"^[\W\d]*(?:notice\s+of\s+|full\s+|editorial\s+|editor'?s\s+)?(?:" + _KINDS + r")(?!\w)",
+                          re.I)
+_TITLE_END = re.compile(r"(?:^|[:.,;\-–—(\[])\s*(?:" + _KINDS + r")[\s\W]*$", re.I)
+_TITLE_PHRASE = re.compile(
+    r"(?P<EXPRESSION_OF_CONCERN>expression\s+of\s+concern)|(?P<PARTIAL_RETRACTION>partial\s+retraction)"
+    r"|(?P<REINSTATEMENT>notice\s+of\s+reinstatement|retraction\s+(?:withdrawn|rescinded|reversed))"
+    r"|(?P<CORRECTION>(?:correction|erratum|corrigendum|addendum)\s+(?:to|for)\b)"
+    r"|(?P<WITHDRAWAL>withdrawal\s+notice|notice\s+of\s+withdrawal)"
+    r"|(?P<RETRACTION>retraction\s+(?:note|notice|statement|announcement|of|to|for)\b|notice\s+of\s+retraction"
+    r"|retracted\s+article|\[retract\w*\])", re.I)
 
 _ARTICLE = r"(?:article|paper|manuscript|publication|study|review|letter|report|abstract|chapter|it|this|work)"
 
@@ -38,7 +50,7 @@ _BODY: dict[Nature, tuple[tuple[str, float], ...]] = {
     Nature.RETRACTION: (
         (r"\b(?:is|are|has\s+been|have\s+been|was|were|being|be|hereby|now|formally|fully|regretfully|been)\s+"
          r"(?:\w+\s+){0,2}retracted\b", 1.0),
-        (r"\b(?:retract|retracts|retracting|retracted)\s+(?:\w+\s+){0,4}" + _ARTICLE, 1.0),
+        (r"\b(?:retract|retracts|retracting|retracted)\s+(?:[\w-]+\s+){0,4}" + _ARTICLE, 1.0),
         (r"\b(?:request(?:ed|s)?|asked\s+for|recommended|approved|agree\w*\s+(?:to|with))\s+(?:\w+\s+){0,3}"
          r"(?:the\s+|its\s+|a\s+|this\s+)?retraction", 0.9),
         (r"\bdecided\s+to\s+retract|\bwish(?:es)?\s+to\s+retract|\bmust\s+be\s+retracted"
@@ -57,6 +69,8 @@ _BODY: dict[Nature, tuple[tuple[str, float], ...]] = {
         (_ARTICLE + r"\s+(?:\w+\s+){0,3}(?:has|have|had|is|was|were|been|being)\s+(?:\w+\s+){0,2}withdrawn\b", 1.0),
         (r"\b(?:withdraw|withdrew|withdrawing)\s+(?:\w+\s+){0,2}(?:the|this|our|their|his|her)\s+" + _ARTICLE, 1.0),
         (r"\bwithdrawal\s+of\s+(?:the|this|our)\s+" + _ARTICLE, 0.9),
+        (r"\b(?:was|were|has\s+been|have\s+been|is|are|being)\s+withdrawn\s+by\s+(?:the\s+)?(?:editors?|authors?|journal|"
+         r"publisher|editorial|corresponding)", 1.0),
         (r"^\s*(?:notice\s+of\s+)?withdrawal\b", 0.8),
     ),
     Nature.REMOVAL: (
@@ -143,10 +157,10 @@ def classify_nature(title: str, text: str) -> tuple[Nature, float]:
 
 
 def title_nature(title: str) -> Nature | None:
-    """The nature a notice's title names, if any (the leftmost notice word wins)."""
+    """The nature a notice's title names, if any: at its start, its end, or as an unambiguous phrase."""
     if not title:
         return None
-    m = _TITLE_RE.search(title)
+    m = _TITLE_START.search(title) or _TITLE_END.search(title) or _TITLE_PHRASE.search(title)
     if m is None:
         return None
     return Nature[m.lastgroup]

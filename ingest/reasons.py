@@ -63,6 +63,27 @@ RULES: tuple[Rule, ...] = (
           unless=r"interests?\b"),
     _rule("Investigation by Journal/Publisher", "systematic and detailed",
           r"systematic\s+and\s+detailed\s+investigation", 0.6),
+    # The publishers' paper-mill template (Hindawi, Wiley, SAGE 2022-): "indicators of systematic manipulation of
+    # the publication process", listing inappropriate citations and incoherent content.
+    _rule("Investigation by Journal/Publisher;Concerns/Issues about Peer Review",
+          "systematic manipulation|publication process&manipulat|compromised",
+          r"(?:systematic|possible)\s+manipulation\s+of\s+the\s+(?:publication|peer[- ]review)\s+process"
+          r"|publication\s+process\s+(?:\w+\s+){0,3}(?:manipulated|compromised)", 0.75),
+    _rule("Computer-Aided Content or Computer-Generated Content", "incoherent|meaningless|nonsensical",
+          r"(?:incoherent|meaningless|nonsensical)\s+(?:\w+\s+|,\s*|and/or\s+){0,4}(?:content|text|language|phrases)",
+          0.6),
+    _rule("Concerns/Issues about Data", "discrepanc&data",
+          r"discrepanc\w+\s+between\s+the\s+availability\s+of\s+data|data\s+availability\s+(?:\w+\s+){0,3}"
+          r"(?:discrepanc|not\s+consistent|inconsisten)", 0.6),
+    _rule("Breach of Policy by Author", "publication principles|in violation of",
+          r"in\s+violation\s+of\s+(?:\w+[’']?s?\s+){1,4}(?:publication\s+principles|polic(?:y|ies)|guidelines)", 0.7),
+    _rule("Investigation by Journal/Publisher", "expert committee|duly constituted|came to the attention|"
+                                                "come to the attention|brought to the attention|alerted|"
+                                                "made aware&journal|editor|publisher|frontiers|plos|ieee|our",
+          r"(?:review|evaluation)\s+(?:\w+\s+){0,6}by\s+a\s+duly\s+constituted\s+expert\s+committee"
+          r"|(?:came|come|brought)\s+to\s+the\s+attention\s+of\s+the\s+(?:journal|editors?|publisher|editorial)"
+          r"|(?:journal|editors?|publisher|editorial\s+office)\s+(?:was|were|has\s+been|have\s+been)\s+"
+          r"(?:made\s+aware|alerted|informed|notified)", 0.6),
     _rule("Misconduct by Third Party", "third part|agenc|paper mill",
           r"third[- ]part(?:y|ies)\s+(?:\w+\s+){0,3}(?:involved\s+in\s+supplying\s+fabricated|manipulat|fabricat"
           r"|submitted\s+fake)"
@@ -104,7 +125,8 @@ RULES: tuple[Rule, ...] = (
           r"(?:article|paper|study|manuscript)\s+(?:\w+\s+){0,6}(?:was|is|were|has\s+been)\s+(?:\w+\s+){0,2}"
           r"(?:plagiari[sz]ed|copied|taken)\s+(?:\w+\s+){0,3}from|(?:copied|plagiari[sz]ed|taken)\s+(?:\w+\s+){0,3}"
           r"(?:in\s+(?:its|their)\s+entirety|as\s+a\s+whole)", 0.7),
-    _rule("Euphemisms for Plagiarism;Plagiarism of Text", "material|content",
+    # Notices saying only "contains material from another publication" are curated either way (text or article).
+    _rule("Euphemisms for Plagiarism;Plagiarism of Text;Plagiarism of/in Article", "material|content",
           r"contains?\s+(?:\w+\s+){0,4}materials?\s+(?:\w+\s+){0,3}(?:from|taken\s+from)\s+(?:\w+\s+){0,3}"
           r"(?:other|another|the\s+paper|publications?|following|published|an?\s+article)"
           r"|origin\s+of\s+(?:a\s+)?majority\s+of\s+the\s+content", 0.65, unless=r"plagiari|same\s+authors"),
@@ -112,13 +134,15 @@ RULES: tuple[Rule, ...] = (
           r"(?:images?|figures?|photographs?|micrographs?)\s+(?:\w+\s+){0,8}(?:plagiari|did\s+not\s+originate"
           r"|taken\s+from"
           r"\s+(?:\w+\s+){0,3}(?:other|another|different)|(?:without|not)\s+(?:\w+\s+){0,3}(?:attributed|permission))"
+          r"|used\s+(?:figures?|images?|photographs?)\s+from\s+(?:a|an|the)\s+previously\s+published"
           r"|(?:figures?|images?|data)\s+(?:\w+\s+){0,8}similar\s+to\s+(?:\w+\s+){0,3}(?:published\s+)?(?:data"
           r"|images?)\s+"
           r"from\s+a\s+different\s+laborator", 0.65),
     _rule("Duplication of/in Article", "duplicate|already|previously|simultaneously|redundant|dual|double|twice|"
                                        "overlap|identical|original study&publi|submi|duplicate|original study|"
                                        "work|article|paper",
-          r"duplicate\s+(?:publication|submission|article|paper)|(?:already|previously|simultaneously)\s+(?:been\s+)?"
+          r"duplicate\s+(?:publication|submission|article|paper)|submitted\s+to\s+two\s+(?:\w+\s+)?journals"
+          r"|(?:already|previously|simultaneously)\s+(?:been\s+)?"
           r"(?:published|submitted)\s+(?:\w+\s+){0,4}(?:in|to|elsewhere)|(?:is|was)\s+a\s+duplicate\s+of"
           r"|(?:redundant|dual|double)\s+publication|published\s+(?:\w+\s+){0,2}(?:twice|in\s+two\s+journals)"
           r"|(?:overlap|identical)\s+(?:\w+\s+){0,6}(?:previously\s+published|(?:their|our|own)\s+(?:previous"
@@ -129,7 +153,7 @@ RULES: tuple[Rule, ...] = (
                  r"|republished\s+in\s+error"),
     _rule("Euphemisms for Duplication", "overlap|appeared|breach of the requirement",
           r"(?:extensive|substantial|significant|considerable"
-          r"|large)\s+overlap\s+(?:\w+\s+){0,4}(?:previously\s+)?published"
+          r"|large)\s+overlap\s+(?:\w+\s+){0,8}(?:previously\s+)?published"
           r"|overlap\s+with\s+(?:a\s+|an\s+)?(?:figure|text|previously|their|our|published)"
           r"|(?:also\s+)?appeared,?\s+(?:\w+\s+){0,6}in\s+(?:our|their)\s+previous\s+publication"
           r"|breach\s+of\s+the\s+requirement\s+that\s+a\s+submitted\s+paper", 0.55,
@@ -217,7 +241,8 @@ RULES: tuple[Rule, ...] = (
           r"|(?:methods?|methodology|experimental\s+design|protocol)\s+(?:\w+\s+){0,4}(?:was|were|is)\s+(?:\w+\s+){0,2}"
           r"(?:flawed|incorrect|erroneous|wrong|inappropriate|invalid)|mis-?identif\w+|technical\s+errors?"
           r"|(?:bug|error)\s+in\s+(?:\w+\s+){0,3}(?:script|code|software|program)|methodological\s+(?:error|flaw)s?"
-          r"|(?:undisclosed|inadvertent)\s+errors?\s+in\s+(?:\w+\s+){0,3}(?:design|genotyping)", 0.6),
+          r"|(?:undisclosed|inadvertent)\s+errors?\s+in\s+(?:\w+\s+){0,3}(?:design|genotyping)", 0.6,
+          unless=r"(?:editorial|publication|production)\s+process|typesetting|by\s+the\s+(?:journal|publisher)"),
     _rule("Error in Materials", "wrong|incorrect|mislabel|misidentif|not correct|pure",
           r"(?:wrong|incorrect|mislabel\w+|misidentified)\s+(?:\w+\s+){0,2}(?:reagents?|antibod\w+|plasmids?"
           r"|constructs?"
@@ -332,6 +357,7 @@ RULES: tuple[Rule, ...] = (
           r"(?:author|authors|he|she|they)\s+(?:\w+\s+){0,4}(?:admitted|confessed|committed"
           r"|engaged\s+in)\s+(?:\w+\s+){0,6}"
           r"(?:misconduct|fabricat\w+|falsif\w+|manipulat\w+)|(?:scientific|research)\s+misconduct"
+          r"|authors?[’']?s?[’']?\s+misconduct"
           r"|misconduct\s+(?:by|of|on\s+the\s+part\s+of)\s+(?:\w+\s+){0,3}(?:author|authors|dr|prof)"
           r"|(?:fabricated|falsified)\s+(?:\w+\s+){0,3}by\s+(?:the\s+)?(?:\w+\s+)?(?:author|authors)"
           r"|(?:he|she|they)\s+(?:had\s+)?(?:fabricated|falsified)|guilty\s+of\s+(?:\w+\s+)?misconduct", 0.7,
@@ -397,7 +423,8 @@ RULES: tuple[Rule, ...] = (
           r"|infringement\s+of\s+obtaining\s+patient\s+consent", 0.8),
     _rule("Conflict of Interest", "interest",
           r"(?:undeclared|undisclosed|competing|conflicts?\s+of)\s+(?:\w+\s+){0,2}interests?", 0.8,
-          unless=r"no\s+(?:competing|conflicts?)\s+interests?\s+(?:to\s+declare|exist)|declare\s+no"),
+          unless=r"\bno\s+(?:\w+\s+){0,2}(?:competing|conflicts?)\s+(?:of\s+)?interests?|declare[sd]?\s+(?:that\s+)?"
+                 r"(?:\w+\s+){0,2}no\b|nothing\s+to\s+declare"),
     _rule("Original Data and/or Images not Provided and/or not Available", "data|image|request|no longer existed",
           r"(?:not\s+able|unable|failed|could\s+not|did\s+not|were\s+not\s+able|cannot)\s+(?:to\s+)?(?:\w+\s+){0,3}"
           r"(?:provide|supply|produce|fulfil\w*|locate|furnish)\s+(?:\w+\s+){0,4}(?:raw|original|underlying"
@@ -415,13 +442,15 @@ RULES: tuple[Rule, ...] = (
           unless=r"this\s+retraction|the\s+retraction|retraction\s+notice|wording|correspondence\s+(?:from|relating)"),
     # -- the journal's own doing -----------------------------------------------------------------
     _rule("Error by Journal/Publisher", "in error|by error|by mistake|inadvertent|accident|mistaken|erroneous|"
-                                        "s error|s mistake|error by|mistake by|error on|mistake on|proof",
+                                        "s error|s mistake|error by|mistake by|error on|mistake on|proof|"
+                                        "editorial process|production process|publication process",
           r"published\s+(?:\w+\s+){0,2}(?:in\s+error|by\s+(?:mistake|error)|inadvertently|accidentally|erroneously)"
           r"|(?:inadvertently|accidentally|mistakenly|erroneously)\s+(?:\w+\s+){0,2}published"
           r"|(?:journal|publisher|editorial|production)[’']?s?\s+(?:\w+\s+){0,2}(?:error|mistake)"
           r"|(?:error|mistake)\s+(?:\w+\s+){0,2}(?:by|on\s+the\s+part\s+of)\s+(?:the\s+)?(?:journal|publisher"
           r"|editorial)"
-          r"|before\s+the\s+authors\s+were\s+able\s+to\s+review\s+the\s+proof", 0.7,
+          r"|before\s+the\s+authors\s+were\s+able\s+to\s+review\s+the\s+proof"
+          r"|errors?\s+(?:during|in)\s+the\s+(?:editorial|publication|production|typesetting)\s+process", 0.7,
           unless=r"republished\s+in\s+error|published\s+twice"),
     _rule("Duplication of Content through Error by Journal/Publisher", "republished|published twice|error|mistake",
           r"republished\s+in\s+error|published\s+twice\s+(?:\w+\s+){0,3}(?:error|mistake)|(?:duplicate|second)\s+"
