@@ -339,8 +339,16 @@ def _article_title(notice_title: str) -> str:
 def _has_identity(article: Article) -> bool:
     """Enough to tell this article from others: without it the article (and the notice, whose IRI is keyed
     by its one article) would get the IRI every other unidentified article gets."""
-    return bool(article.doi or article.pmid or article.pmcid or article.title or article.citation
-                or (article.journal.name and (article.volume or article.year or article.article_number)))
+    if article.doi or article.pmid or article.pmcid or article.title:
+        return True
+    if article.journal.name and (article.volume or article.pages or article.article_number):
+        return True
+    if article.citation and article.date and len(article.date) == 10:
+        # "Scientific Reports, published online 13 January 2021": a journal and a year alone would give every
+        # such article of that journal and year one IRI; without the year the key is the citation as written.
+        article.year = ""
+        return True
+    return False
 
 
 def _split_name(person: Person) -> None:
