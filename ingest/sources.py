@@ -48,8 +48,8 @@ def _is_html(head: bytes, path: Path) -> bool:
 
 def _is_text(head: bytes, path: Path) -> bool:
     """Prose, not structured data: JSON, XML and delimited tables are left to their own sniffers."""
-    if b"\x00" in head:
-        return False
+    if b"\x00" in head or path.suffix.lower() in (".md", ".markdown", ".rst"):
+        return False  # a folder's README or SOURCES.md documents the notices; it is not one
     text = head[:8192].decode("utf-8", "replace").lstrip("\ufeff \t\r\n")
     if text[:1] in ("{", "[", "<"):
         return False
