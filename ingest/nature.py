@@ -89,6 +89,13 @@ _BODY: dict[Nature, tuple[tuple[str, float], ...]] = {
          r"(?:contained|contains|included|there\s+(?:was|were|is|are))\s+(?:an?\s+|some\s+|several\s+|two\s+|\w+\s+)?"
          r"(?:errors?|mistakes?|typos?|omissions?|inaccurac\w+)", 1.0),
         (r"\bthere\s+(?:was|were)\s+(?:an?\s+)?(?:errors?|mistakes?)\s*:?\s*$", 0.8),
+        (r"^\s*there\s+(?:is|are|was|were)\s+(?:an?\s+|\w+\s+)?(?:errors?|mistakes?|omissions?|typos?)\s+"
+         r"(?:in|on)\b", 0.9),
+        (r"\b(?:please\s+see|can\s+be\s+viewed|is\s+provided|appears?)\s+(?:\w+\s+){0,3}here\b", 0.5),
+        (r"\bregret\s+(?:that\s+)?(?:\w+\s+){0,8}(?:errors?|mistakes?|incorrect\w*|omitted|missing)", 0.8),
+        (r"\b(?:identified|noticed|discovered|found|reported)\s+(?:an?\s+|two\s+|several\s+|some\s+)?(?:errors?|mistakes?)"
+         r"\s+in\s+(?:the\s+)?(?:fig|table|legend|author|affiliation|funding|reference|equation|abstract|title|text)",
+         0.7),
         (r"\bshould\s+(?:have\s+)?read\b|\bshould\s+have\s+(?:been\s+)?(?:appeared|included|listed|stated)", 1.0),
         (r"\bha(?:s|ve)\s+(?:now\s+)?been\s+(?:corrected|updated|amended|rectified|fixed)\b", 0.8),
         (r"\b(?:the\s+)?correct(?:ed)?\s+(?:version|figure|table|value|data|affiliation|name|spelling|equation|text|"
@@ -116,7 +123,7 @@ _GATES: dict[Nature, tuple[str, ...]] = {
     Nature.REMOVAL: ("removed",),
     Nature.EXPRESSION_OF_CONCERN: ("concern",),
     Nature.CORRECTION: ("correct", "error", "mistake", "typo", "omission", "inaccura", "should", "errat", "corrigend",
-                        "wrongly", "apologi", "unexpected text", "overlapped", "typesetting"),
+                        "wrongly", "apologi", "unexpected text", "overlapped", "typesetting", "here", "regret"),
     Nature.REINSTATEMENT: ("reinstat", "rescind", "revers", "lifted", "withdrawn", "removed"),
 }
 
@@ -126,6 +133,11 @@ _POLICY = re.compile(r"policy\s+on\s+article\s+withdrawal|withdrawalpolicy|locat
                      r"|had)\s+(?:been\s+)?withdrawn"
                      r"|withdr[ae]w\w*\s+(?:\w+\s+){0,2}(?:consent|support|submission|approval)", re.I)
 _RETRACTING = (Nature.RETRACTION, Nature.PARTIAL_RETRACTION, Nature.WITHDRAWAL, Nature.REMOVAL)
+# "...will decide whether the article should be retracted": a possibility, not the notice's act. Only a
+# hedge governing the retraction verb counts ("could not be reproduced" elsewhere in the sentence does not).
+_HEDGED = re.compile(r"\b(?:whether|if|may|might|could|would|until|pending|consider\w*|possibl[ey])\s+"
+                     r"(?:[\w,]+\s+){0,6}?(?:be\s+|been\s+)?(?:retract|withdraw)|\bnot\s+(?:\w+\s+)?(?:be|been)\s+(?:retracted|withdrawn)",
+                     re.I)
 _MIN_BODY = 0.5
 
 
@@ -176,6 +188,8 @@ def body_scores(text: str) -> dict[Nature, float]:
             if not any(g in lower for g in _GATES[nature]):
                 continue
             weight = max((w for p, w in patterns if p.search(s)), default=0.0)
+            if weight and nature in _RETRACTING and _HEDGED.search(s):
+                weight *= 0.3
             if weight:
                 scores[nature] = scores.get(nature, 0.0) + weight
     if Nature.CORRECTION in scores and Nature.RETRACTION in scores:

@@ -22,7 +22,9 @@ _ABBREVIATIONS = {
 }
 
 # A candidate end: terminal punctuation (optionally closing quotes/brackets) then space, or a line break.
-_BOUNDARY = re.compile(r"[.!?][\"”’')\]]*(?=\s)|\n[ \t]*\n|\n(?=[ \t]*(?:[-•*]|\d+[.)]\s))")
+# Also "...the same time.In light of..." (a word, a stop and a capitalised word glued: sources that lost spaces).
+_BOUNDARY = re.compile(r"[.!?][\"”’')\]]*(?=\s)|(?<=[a-z)\]])[.!?](?=[A-Z][a-z])|\n[ \t]*\n"
+                       r"|\n(?=[ \t]*(?:[-•*]|\d+[.)]\s))")
 _WORD_BEFORE = re.compile(r"([A-Za-z]+)\.?[\"”’')\]]*$")
 
 
@@ -60,6 +62,8 @@ def sentences(text: str) -> tuple[Sentence, ...]:
 def _ends_sentence(text: str, dot: int, end: int) -> bool:
     if text[dot] != ".":
         return True
+    if dot >= 2 and text[dot - 2] == ".":  # "e.g.", "i.e.", "U.S."
+        return False
     before = _WORD_BEFORE.search(text, max(0, dot - 20), dot + 1)
     if before:
         word = before.group(1)

@@ -59,6 +59,26 @@ def test_titles_and_statements(title, text, expected):
     assert classify_nature(title, text)[0] is expected
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("There are errors in the Funding section. The correct funding statement is: This work was funded by X.",
+     Nature.CORRECTION),
+    ("The authors regret that the affiliation of the second author was given incorrectly.", Nature.CORRECTION),
+    ("The PLOS ONE Editors issue this Expression of Concern. PLOS will update readers on whether the article should "
+     "be retracted once the institution completes its investigation.", Nature.EXPRESSION_OF_CONCERN),
+    ("This article has been retracted because the results could not be reproduced.", Nature.RETRACTION),
+    ("The concerns were not resolved.In light of the concerns, the PLOS ONE Editors retract this article.",
+     Nature.RETRACTION),
+])
+def test_bodies_without_a_title(text, expected):
+    assert classify_nature("", text)[0] is expected
+
+
+def test_a_word_inside_the_retracted_articles_title_is_not_the_notice_kind():
+    title = "Extra corporeal carbon dioxide removal: A reliable modality in refractory hypercapnia: Retraction"
+    assert classify_nature(title, "The article is being retracted.")[0] is Nature.RETRACTION
+    assert classify_nature("Gamma correction of images", "Figure 1 shows the method.")[0] is Nature.UNCLASSIFIED
+
+
 def test_no_evidence_is_unclassified_never_retraction():
     nature, confidence = classify_nature("", "Figure 2 shows the growth of the cells over ten days.")
     assert nature is Nature.UNCLASSIFIED and confidence < 0.5
