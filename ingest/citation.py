@@ -33,6 +33,8 @@ _SHAPES = [re.compile(p) for p in (
     # PLoS ONE 12(6): e0179536 ; Exp Ther Med 5:711–717, 2013
     rf"^{_JOURNAL}[ ,]+(?P<volume>\d+)(?:\s*\((?P<issue>[^()]{{1,12}})\))?\s*:\s*(?P<loc>{_RANGE})"
     rf"(?:[.,;]\s*(?P<year>(?:19|20)\d\d)\b)?",
+    # J. Oral Biosci. 60 (2018) 1–10 (Elsevier)
+    rf"^{_JOURNAL}\s+(?P<volume>\d+)\s*\((?P<year>(?:19|20)\d\d)\)\s*(?P<loc>{_RANGE})(?![\d:])",
     # J Exp Clin Cancer Res 38, 189 (2019)
     rf"^{_JOURNAL}\s+(?P<volume>\d+),\s*(?P<loc>{_RANGE})\s*\((?P<year>(?:19|20)\d\d)\)",
     # Clinical Epigenetics 2012, 4:9 (BioMed Central before 2015)

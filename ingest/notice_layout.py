@@ -25,7 +25,7 @@ TITLE_PREFIX = re.compile(
     r"^(?:Notice\s+of\s+)?(?:Retraction(?:\s+Note)?|Retracted(?:\s+article)?|Partial\s+Retraction|"
     r"Withdrawal|Withdrawn|Removal|Removed|(?:Editorial\s+)?Expression\s+of\s+Concern|Correction|Corrigendum|"
     r"Erratum|Addendum|Reinstatement|Notice\s+of\s+Concern|Editor['’]s\s+Note)"
-    r"(?:\s+(?:Note|notice))?(?:\s+(?:to|of|for|on))?\s*(?::|[-–—]|\.)\s*", re.I)
+    r"(?:\s+(?:Note|notice))?(?:\s+(?:to|of|for|on))?(?:\s*(?::|[-–—]|\.)\s*|\s+(?=[“\"‘]))", re.I)
 # Lines that label the page rather than say anything: "RETRACTION NOTE", "Open Access", "Page 1 of 2".
 LABEL_LINE = re.compile(
     r"^(?:(?:retraction|retracted|correction|erratum|corrigendum|expression\s+of\s+concern|withdrawal|"
@@ -41,14 +41,15 @@ BOILERPLATE = re.compile(
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 _MARKS = (rf"(?:\^\{{[^{{}}]{{1,20}}\}}|\^[\w*]{{1,4}}|[{_SUP}{_SYMBOLS}]"
-          rf"|(?<=[a-z\u00df-\u024f.)])\d{{1,2}}(?:,\d{{1,2}})*)")
+          rf"|(?<=[a-z\u00df-\u024f.)])\d{{1,2}}(?:,\d{{1,2}})*"
+          rf"|(?<=\s)[a-h](?:,[a-h])*(?=[,*\s]|$))")  # Elsevier's letter markers: "Libo Sun b,*"
 _TRAILING_MARKS = re.compile(rf"(?P<marks>(?:{_MARKS}[,\s]*)+)$")
 _PIECE_SPLIT = re.compile(r",\s+(?![^{]*\})|\s+and\s+|\s*&\s*|;\s*")
 _PARTICLES = {"van", "von", "de", "der", "den", "da", "di", "del", "della", "dos", "du", "le", "la", "bin",
               "binti", "al", "el", "ter", "y", "e", "zu", "af"}
 _AFFILIATION_START = re.compile(
     rf"^(?:\^\{{(?P<braced>[^{{}}]{{1,12}})\}}|\^(?P<caret>\w{{1,3}})|(?P<sup>[{_SUP}]+)|(?P<digits>\d{{1,2}})"
-    rf"(?=\s?[A-Z][a-z]))\s*(?P<rest>\S.*)$")
+    rf"(?=\s?[A-Z][a-z])|(?P<letter>[a-h])(?=\s[A-Z][a-z]))\s*(?P<rest>\S.*)$")
 _INLINE_AFFILIATION = re.compile(rf"\s(?=(?:\^\{{\w{{1,3}}\}}|\^\w{{1,3}}|[{_SUP}]+|\d{{1,2}}(?=[A-Z][a-z]))\s?[A-Z])")
 
 
@@ -175,7 +176,7 @@ def _affiliation_chunks(line: Line) -> list[tuple[str, str]]:
         chunk = chunk.strip()
         m = _AFFILIATION_START.match(chunk)
         if m and looks_like_affiliation(m["rest"]):
-            marker = (m["braced"] or m["caret"] or m["sup"] or m["digits"]).translate(SUPERSCRIPTS)
+            marker = (m["braced"] or m["caret"] or m["sup"] or m["digits"] or m["letter"]).translate(SUPERSCRIPTS)
             found.append((marker.strip(" *"), m["rest"]))
         elif looks_like_affiliation(chunk) and not EMAIL.search(chunk) and len(chunk) < 300:
             found.append(("", chunk))

@@ -132,7 +132,7 @@ def read_notice(text: str, notice: Notice | None = None) -> Notice:
 
     _read_article_identity(text, prose, lines, notice, article)
     if article.title == "" and notice.title:
-        article.title = _article_title(notice.title)
+        article.title = _article_title(notice.title, article)
     if not notice.date:
         notice.date = publication_date(text)
     if not notice.license:
@@ -197,7 +197,11 @@ def _read_header_citations(text: str, lines: list[Line], block, notice: Notice, 
                 notice.journal.name = own.journal
             continue
         citation = parse_citation(written)
-        if citation and _plausible(citation):
+        if citation and _plausible(citation) and line.end <= title_start:
+            # Above the title: the page header cites the notice itself ("Journal ... 65 (2023) 171").
+            notice.journal.name = notice.journal.name or citation.journal
+            furniture.append(line)
+        elif citation and _plausible(citation):
             citation.apply(article)
             end = offset + _written_length(written, citation.written)
             doi = _TRAILING_DOI.match(line.text, end)
@@ -330,10 +334,18 @@ def _opening_paragraphs(prose: str) -> str:
     return "\n\n".join(paragraphs[:2])[:1500]
 
 
-def _article_title(notice_title: str) -> str:
+def _article_title(notice_title: str, article: Article | None = None) -> str:
+    """The retracted article's title inside the notice's ("Retraction notice to “T” [J. X 10 (2018) 1–9]")."""
     prefix = TITLE_PREFIX.match(notice_title)
     title = notice_title[prefix.end():] if prefix else ""
-    return "" if parse_citation(title) else title.strip()
+    bracketed = re.search(r"\s*\[(?P<cite>[^\[\]]{5,200})\]\s*$", title)
+    if bracketed:
+        citation = parse_citation(bracketed["cite"])
+        if citation and article is not None:
+            citation.apply(article)
+        title = title[:bracketed.start()]
+    title = title.strip().strip("“”\"‘’").strip()
+    return "" if parse_citation(title) else title
 
 
 def _has_identity(article: Article) -> bool:

@@ -232,3 +232,45 @@ def test_structured_content_is_not_sniffed_as_a_text_notice(tmp_path):
         path.write_text(content, encoding="utf-8")
         with contextlib.suppress(IngestError):  # no reader claims it: also not taken for a notice
             assert detect(path).name != "text", name
+
+
+ELSEVIER_STYLE = """Journal of Oral Biosciences 65 (2023) 171
+Retraction notice to “Effect of things on stuff in mice” [J. Oral Biosci. 60 (2018) 1–10]
+Ningning Sun a, Libo Sun b,*
+a Department of Oral and Maxillofacial Surgery, China Medical University, Shenyang, 110002, China
+b Department of Stomatology, Southwest Medical University, Luzhou, Sichuan, 646000, China
+This article has been retracted at the request of the Editor-in-Chief. The journal found duplication of images in
+Figs. 2A and 5C.
+* Corresponding author. E-mail address: sun@example.org (L. Sun).
+"""
+
+
+def test_elsevier_layout_letter_markers_and_bracketed_citation():
+    notice = read_notice(ELSEVIER_STYLE)
+    (article,) = notice.articles
+    assert article.title == "Effect of things on stuff in mice"
+    assert (article.journal.name, article.volume, article.year, article.pages) == ("J. Oral Biosci", "60", "2018",
+                                                                                 "1-10")
+    assert notice.journal.name == "Journal of Oral Biosciences"  # the page header cites the notice itself
+    sun, libo = article.authors
+    assert [article.organizations[i].name for i in libo.affiliations] == [
+        "Department of Stomatology, Southwest Medical University"]
+    assert (libo.corresponding, libo.email, sun.corresponding) == (True, "sun@example.org", False)
+    assert article.organizations[1].region == "Sichuan" and article.organizations[1].postal_code == "646000"
+    assert notice.affected_items == ["Fig. 2A", "Fig. 5C"]
+
+
+def test_demo_folder_ingests_and_validates(tmp_path):
+    store = tmp_path / "store"
+    ingested = subprocess.run([RETRACTKG, "ingest", "--demo", "--store", str(store), "--quiet"],
+                              capture_output=True, text=True, timeout=300)
+    assert ingested.returncode == 0, ingested.stderr
+    assert "SOURCES.md" not in ingested.stdout
+    validated = subprocess.run([RETRACTKG, "validate", "--store", str(store)], capture_output=True, text=True,
+                               timeout=300)
+    assert validated.returncode == 0, validated.stdout + validated.stderr
+    with open_store(Settings(store_path=store)) as opened:
+        natures = {row["n"].value for row in opened.query(
+            "SELECT ?n WHERE { ?x <https://w3id.org/retractkg/ontology#nature> ?n }")}
+    assert natures == {"https://w3id.org/retractkg/id/nature/retraction",
+                       "https://w3id.org/retractkg/id/nature/expression-of-concern"}
