@@ -31,8 +31,13 @@ _DROP = ("script", "style", "noscript", "nav", "header", "footer", "aside", "for
          "iframe", "select")
 _BLOCK = {"p", "div", "section", "article", "main", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl",
           "dt", "dd", "blockquote", "table", "tr", "figure", "figcaption", "pre", "address", "hr", "br"}
-_MAIN = ("//*[@itemprop='articleBody']", "//*[contains(concat(' ', normalize-space(@class), ' '), ' c-article-body ')]",
-         "//article", "//main", "//*[@role='main']", "//body")
+# The notice's content on publishers' pages (Springer/BMC/Nature, PMC, ScienceDirect, Wiley, PLOS,
+# Atypon-based sites), then generic containers; page chrome outside them is never read as prose.
+_MAIN = tuple(f"//*[{condition}]" for condition in (
+    "@itemprop='articleBody'", "contains(concat(' ', normalize-space(@class), ' '), ' c-article-body ')",
+    "contains(@class, 'main-article-body')", "@id='body' and ancestor::article", "@id='artText'",
+    "contains(@class, 'article-section__content')", "contains(@class, 'article__body')",
+    "contains(@class, 'hlFld-Fulltext')")) + ("//article", "//main", "//*[@role='main']", "//body")
 # Page sections that are about the page, not the notice.
 _SKIP_SECTION = re.compile(r"^\s*(?:Cite this article|Share this article|Download citation|Metrics|Comments|"
                            r"Similar articles|Related articles|Cited by|Associated content)\s*$", re.I)
@@ -117,7 +122,7 @@ def page_metadata(root) -> Notice:
     ld = _json_ld(root)
     notice = Notice()
     notice.title = (_first(meta, "citation_title", "dc.title", "prism.title") or _name_of(ld.get("headline"))
-                    or _name_of(ld.get("name")) or _first(meta, "og:title"))
+                    or _name_of(ld.get("name")) or _first(meta, "og:title") or _heading(root))
     doi_sources = [_first(meta, "citation_doi", "prism.doi", "bepress_citation_doi"),
                    *meta.get("dc.identifier", []), str(ld.get("@id", "")), str(ld.get("sameAs", "")),
                    json.dumps(ld.get("identifier", "")), _first(meta, "og:url")]
@@ -148,6 +153,14 @@ def page_metadata(root) -> Notice:
         # Publishers list the retracted article's authors as the notice's authors (Springer, BMC, Wiley).
         notice.articles = [Article(authors=people, organizations=organizations)]
     return notice
+
+
+def _heading(root) -> str:
+    for heading in root.xpath("//h1"):
+        text = " ".join(heading.text_content().split())
+        if text:
+            return text
+    return ""
 
 
 def _canonical_url(root, meta: dict[str, list[str]]) -> str:
