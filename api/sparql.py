@@ -17,10 +17,9 @@ import asyncio
 import re
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated
 from urllib.parse import parse_qsl
 
-from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 from pyoxigraph import NamedNode
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import HTMLResponse, Response
@@ -40,8 +39,6 @@ from retractkg.config import Settings
 from retractkg.store import GraphStore, StoreError
 
 router = APIRouter()
-StoreDep = Annotated[GraphStore, Depends(get_store)]
-SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 PATH = "/sparql"
 FORM = "application/x-www-form-urlencoded"
@@ -75,8 +72,21 @@ class Operation:
         self.format = format
 
 
-@router.get(PATH, include_in_schema=False)
-async def sparql_get(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
+async def sparql_endpoint(request: Request) -> Response:
+    """GET/POST /sparql. A plain Starlette route (no FastAPI parameter machinery: it is the hot path)."""
+    if request.method == "GET":
+        return await sparql_get(request, get_store(request), get_settings(request))
+    if request.method == "POST":
+        return await sparql_post(request, get_store(request), get_settings(request))
+    return problem_response(405, "method-not-allowed",
+                            f"{request.method} is not part of the SPARQL 1.1 Protocol for queries: use GET or POST",
+                            {"Allow": "GET, POST"})
+
+
+router.add_route(PATH, sparql_endpoint, methods=["GET", "POST", "PUT", "DELETE", "PATCH"], include_in_schema=False)
+
+
+async def sparql_get(request: Request, store: GraphStore, settings: Settings) -> Response:
     try:
         params = request.query_params.multi_items()
         if _values(params, "update"):
@@ -88,19 +98,11 @@ async def sparql_get(request: Request, store: StoreDep, settings: SettingsDep) -
         return problem_response(e.status, e.kind, e.detail, e.headers)
 
 
-@router.post(PATH, include_in_schema=False)
-async def sparql_post(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
+async def sparql_post(request: Request, store: GraphStore, settings: Settings) -> Response:
     try:
         return await _answer(request, await _post_operation(request), store, settings)
     except ProblemError as e:
         return problem_response(e.status, e.kind, e.detail, e.headers)
-
-
-@router.api_route(PATH, methods=["PUT", "DELETE", "PATCH"], include_in_schema=False)
-async def sparql_other(request: Request) -> Response:
-    return problem_response(405, "method-not-allowed",
-                            f"{request.method} is not part of the SPARQL 1.1 Protocol for queries: use GET or POST",
-                            {"Allow": "GET, POST"})
 
 
 async def _post_operation(request: Request) -> Operation:

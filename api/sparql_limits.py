@@ -95,6 +95,10 @@ class Deadline:
 class _RowCounter:
     """Counts result rows in a serialized result stream fed chunk by chunk."""
 
+    # The fewest bytes one row takes in the format: below `max_rows * min_row_bytes` bytes in all,
+    # the result cannot have too many rows, so small answers are never scanned.
+    min_row_bytes = 1
+
     def feed(self, chunk: bytes) -> int:
         raise NotImplementedError
 
@@ -115,6 +119,8 @@ class _LineRows(_RowCounter):
 
 class _CsvRows(_RowCounter):
     """CSV: rows end in CRLF; a quoted field may hold line breaks itself ("" escapes a quote, toggling twice)."""
+
+    min_row_bytes = 2
 
     _TOKEN = re.compile(rb'["\n]')
 
@@ -142,6 +148,7 @@ class _XmlRows(_RowCounter):
     """XML: one `<result>` element per row; text content is escaped, so the tag cannot occur in it."""
 
     TAG = b"<result>"
+    min_row_bytes = len(b"<result></result>")
 
     def __init__(self) -> None:
         self.tail = b""
@@ -157,6 +164,7 @@ class _JsonRows(_RowCounter):
 
     _TOKEN = re.compile(rb'[\\"{}\[\]]')
     ROW_DEPTH = 3
+    min_row_bytes = len(b"{},")
 
     def __init__(self) -> None:
         self.depth = 0
@@ -207,16 +215,23 @@ class GuardedBuffer:
         self.max_rows = max_rows
         self.counter = rows
         self.rows = 0
+        self.size = 0
+        self.counting = False
         self.chunks: list[bytes] = []
 
     def write(self, chunk: bytes) -> int:
         self.deadline.check()
         data = bytes(chunk)
+        self.chunks.append(data)
+        self.size += len(data)
         if self.counter is not None and self.max_rows is not None:
-            self.rows += self.counter.feed(data)
+            if self.counting:
+                self.rows += self.counter.feed(data)
+            elif self.size > self.max_rows * self.counter.min_row_bytes:
+                self.counting = True  # from here on the cap could be passed: count everything so far
+                self.rows = sum(self.counter.feed(c) for c in self.chunks)
             if self.rows > self.max_rows:
                 raise ResultTooLarge(too_many("rows", self.max_rows))
-        self.chunks.append(data)
         return len(data)
 
     def flush(self) -> None:

@@ -126,15 +126,15 @@ def run_query(store: GraphStore, query: str, dataset: Dataset, *, base_iri: str,
             raise QuerySyntaxError(_user_position(str(cause))) from e
         raise
     if isinstance(result, QueryBoolean):
-        media_type = negotiate(accept, list(BOOLEAN_TYPES), format=format, aliases=SOLUTION_ALIASES)
+        media_type = choose("boolean", accept, format)
         return Answer(result.serialize(format=BOOLEAN_TYPES[media_type]), media_type)
     if isinstance(result, QuerySolutions):
-        media_type = negotiate(accept, list(SOLUTION_TYPES), format=format, aliases=SOLUTION_ALIASES)
+        media_type = choose("solutions", accept, format)
         results_format = SOLUTION_TYPES[media_type]
         buffer = GuardedBuffer(deadline, max_rows=max_rows, rows=ROW_COUNTERS[results_format]())
         result.serialize(buffer, results_format)
         return Answer(buffer.getvalue(), media_type)
-    media_type = negotiate(accept, list(GRAPH_TYPES), format=format, aliases=GRAPH_ALIASES)
+    media_type = choose("graph", accept, format)
     rdf_format = GRAPH_TYPES[media_type]
     triples = guarded_triples(result, deadline, max_rows)
     buffer = GuardedBuffer(deadline)
@@ -148,6 +148,17 @@ def run_query(store: GraphStore, query: str, dataset: Dataset, *, base_iri: str,
     else:
         serialize_rdf(triples, buffer, rdf_format, prefixes=PREFIXES)
     return Answer(buffer.getvalue(), media_type)
+
+
+_OFFERS = {"boolean": (tuple(BOOLEAN_TYPES), SOLUTION_ALIASES), "solutions": (tuple(SOLUTION_TYPES), SOLUTION_ALIASES),
+           "graph": (tuple(GRAPH_TYPES), GRAPH_ALIASES)}
+
+
+@lru_cache(maxsize=512)
+def choose(kind: str, accept: str | None, format: str | None) -> str:
+    """The media type for a kind of result; clients repeat their Accept headers, so answers are cached."""
+    offered, aliases = _OFFERS[kind]
+    return negotiate(accept, offered, format=format, aliases=aliases)
 
 
 def _user_position(message: str) -> str:
