@@ -1,0 +1,165 @@
+"""The HTML pages in a real browser (Debian's Chromium driven by Playwright) against `retractkg serve`:
+a reader goes home -> browse -> a retraction -> its article -> an author -> an affiliation, and a
+harvester finds each page's schema.org JSON-LD and Highwire citation_* tags."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import ld_graph
+import pytest
+from playwright.sync_api import Page, sync_playwright
+
+from retractkg.config import Settings
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory) -> Iterator[str]:
+    """`retractkg serve` on a store holding the test graph, on 127.0.0.1; stopped by its PID."""
+    store_path = tmp_path_factory.mktemp("browser") / "store"
+    ld_graph.published_store(Settings(), store_path).close()
+    port = free_port()
+    log = tmp_path_factory.mktemp("browser-log") / "serve.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "retractkg.cli", "serve", "--store", str(store_path), "--port", str(port)],
+            stdout=output, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(url + "/browse", timeout=2):
+                    break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"retractkg serve did not start: {log.read_text()}") from None
+                time.sleep(0.2)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture(scope="module")
+def page(server: str) -> Iterator[Page]:
+    assert CHROMIUM.exists(), "Chromium missing: run scripts/install_test_deps.sh"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield browser.new_page()
+        finally:
+            browser.close()
+
+
+def embedded_jsonld(page: Page) -> dict:
+    text = page.locator('script[type="application/ld+json"]').text_content()
+    return json.loads(text)
+
+
+def described(page: Page) -> dict:
+    """The node of the embedded JSON-LD that the page is about (its IRI is in the page footer)."""
+    document = embedded_jsonld(page)
+    iri = page.locator("footer .iri").inner_text()
+    nodes = document.get("@graph", [document])
+    return next(node for node in nodes if node["@id"] == iri)
+
+
+def meta(page: Page, name: str) -> list[str]:
+    return [m.get_attribute("content") for m in page.locator(f'meta[name="{name}"]').all()]
+
+
+def test_a_reader_follows_links_from_home_to_an_author(page: Page, server: str):
+    page.goto(server + "/")
+    assert "linked-data graph of scholarly retractions" in page.locator("h1").inner_text()
+    dataset = embedded_jsonld(page)
+    assert "Dataset" in dataset["@type"]
+
+    page.get_by_role("link", name="Notices by year").click()
+    page.get_by_role("link", name="2024").click()
+    assert page.locator("h1").inner_text() == "Notices of 2024"
+    page.get_by_role("link", name="Retraction Note: Copper-based metal organic framework", exact=False).click()
+
+    # The retraction.
+    assert page.locator("h1").inner_text().startswith("Retraction Note: Copper-based metal organic framework")
+    reasons = page.locator("section.reasons").inner_text()
+    assert "Error in Image" in reasons and "the authors found errors in Figs. 4c, 7h and 7j" in reasons
+    assert "Editor-in-Chief" in page.locator("dl.facts").inner_text()
+    notice = described(page)
+    assert "ScholarlyArticle" in notice["@type"] and notice["name"].startswith("Retraction Note:")
+    assert meta(page, "citation_title")[0].startswith("Retraction Note: Copper-based")
+    assert meta(page, "citation_doi") == ["10.1186/s12951-024-02589-z"]
+    assert meta(page, "citation_journal_title") == ["Journal of Nanobiotechnology"]
+    assert meta(page, "citation_publication_date") == ["2024/05/31"]
+    assert meta(page, "citation_author") == ld_graph.SEED_AUTHORS
+
+    # Its article.
+    page.locator("section.article").get_by_role("link", name=ld_graph.SEED_TITLE).click()
+    assert page.locator("h1").inner_text() == ld_graph.SEED_TITLE
+    assert page.locator(".badge").first.inner_text() == "Retracted"
+    authors = page.locator("ol.authors > li").all_inner_texts()
+    assert [a.split("\n")[0].split(" corresponding")[0].strip() for a in authors] == ld_graph.SEED_AUTHORS
+    assert meta(page, "citation_doi") == ["10.1186/s12951-022-01520-8"]
+    assert meta(page, "citation_volume") == ["20"]
+    article = described(page)
+    assert article["@id"].endswith("/id/article/10.1186/s12951-022-01520-8")
+
+    # An author, and the affiliation.
+    page.get_by_role("link", name="Xingming Guo").first.click()
+    assert page.locator("h1").inner_text() == "Xingming Guo"
+    assert "guoxm@cqu.edu.cn" in page.locator("dl.facts").inner_text()
+    assert described(page)["@type"] == "Person"
+    assert not meta(page, "citation_title")  # people are not papers
+    page.get_by_role("link", name="Chongqing University").click()
+    assert page.locator("h1").inner_text() == "Chongqing University"
+    assert "Xingming Guo" in page.locator("main").inner_text()
+
+
+def test_browse_by_reason_and_by_journal_lead_to_the_notices(page: Page, server: str):
+    page.goto(server + "/browse/reasons")
+    # Retraction Watch's older "Fake Peer Review" is the current "Compromised Peer Review".
+    page.get_by_role("link", name="Compromised Peer Review").click()
+    assert page.locator("h1").inner_text() == "Compromised Peer Review"
+    assert "Fake Peer Review" in page.locator("dl.facts").inner_text()
+    listed = page.locator("table.notices").inner_text()
+    assert "sustainable impact of covid-19" in listed.lower() and "tourism economy" in listed
+    page.goto(server + "/browse/journals")
+    page.get_by_role("link", name="PLOS ONE").click()
+    rows = page.locator("table.notices tbody tr").all_inner_texts()
+    assert any("Expression of Concern: Gene expression" in r for r in rows)
+    assert any("Correction: Soil microbes" in r for r in rows)
+
+
+def test_search_by_doi_title_and_author(page: Page, server: str):
+    page.goto(server + "/")
+    page.get_by_label("Search the graph").fill("https://doi.org/10.1186/S12951-022-01520-8")
+    page.get_by_label("Search the graph").press("Enter")
+    page.wait_for_url("**/search?q=*")
+    assert ld_graph.SEED_TITLE in page.locator("ul.hits").inner_text()
+    page.goto(server + "/search?q=tourism+economy")
+    assert "China's tourism economy" in page.locator("ul.hits").inner_text()
+    page.goto(server + "/search?q=Álvarez")
+    page.get_by_role("link", name="José Álvarez-Núñez").click()
+    assert page.locator("h1").inner_text() == "José Álvarez-Núñez"
+    assert "Hydrogel scaffolds" in page.locator("ul.works").inner_text()
