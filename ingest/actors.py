@@ -21,12 +21,14 @@ _ROLE_WORDS: tuple[tuple[Role, str], ...] = (
     (Role.EDITORIAL_BOARD, r"editorial\s+(?:board|office|team|committee)|board\s+of\s+editors"),
     (Role.EDITOR, r"(?:handling\s+|associate\s+|academic\s+|section\s+|guest\s+|managing\s+|series\s+)?editors?\b"
                   r"|editorship"),
-    (Role.PUBLISHER, r"publishers?\b|\bfrontiers\b|biomed\s+central|springer(?:\s+nature)?|elsevier|wiley|hindawi"
-                     r"|\bPLOS\b|\bMDPI\b|taylor\s+&\s+francis|sage\s+publications|spandidos"),
+    (Role.PUBLISHER, r"publishers?\b|(?-i:\b(?!In\b)[A-Z]\w+\s+Press\b)|\bfrontiers\b|biomed\s+central"
+                     r"|springer(?:\s+nature)?|elsevier|wiley|hindawi|\bPLOS\b|\bMDPI\b|taylor\s+&\s+francis"
+                     r"|sage\s+publications|spandidos"),
     (Role.AUTHORS, r"(?:co-?)?authors?\b|corresponding\s+author|first\s+author|last\s+author"),
     (Role.INSTITUTION, r"universit\w+|institut\w+|hospital|medical\s+(?:center|centre|school)|college|employer"
                        r"|research\s+integrity\s+office|academy"),
-    (Role.JOURNAL, r"(?:the\s+)?journal\b"),
+    # "the Journal Editor-in-chief", "the journal's Editors": the journal qualifies another role there.
+    (Role.JOURNAL, r"(?:the\s+)?journal\b(?!\s*(?:[’']s\s+)?(?:editor|editorial|office|board|polic))"),
     (Role.THIRD_PARTY, r"manufacturers?|compan(?:y|ies)|funders?|sponsors?|council|ministry|government|readers?"),
 )
 _ROLE_RE = [(role, re.compile(p, re.I)) for role, p in _ROLE_WORDS]
@@ -36,13 +38,18 @@ _ACTIVE_VERB = re.compile(
     r"(?:(?:\w+ly|therefore|now|hereby)\s+)?(?:ha(?:s|ve)\s+)?(?:(?:\w+ly|therefore|now|hereby)\s+)?"
     r"(?:retracted|retracts?|retracting|decided\s+to\s+retract|wish(?:es)?\s+to\s+retract|would\s+like\s+to\s+retract"
     r"|are\s+retracting|(?:is|are)\s+going\s+to\s+retract)\b", re.I)
+# "The Editorial Team and the Publisher have determined that the original paper should be retracted"
+_DECIDED_VERB = re.compile(
+    r"(?:ha(?:s|ve)\s+)?(?:therefore\s+)?(?:determined|decided|concluded|agreed)\s+(?:that\s+)?(?:[\w-]+\s+){0,5}?"
+    r"(?:should|must|will|would|is\s+to|are\s+to)\s+be\s+retracted", re.I)
 _PASSIVE_AUX = re.compile(r"\b(?:been|is|are|was|were|be|being|not)\s*$|[\[(]\s*$", re.I)
 _AGENT_WORDS = 9
+_PARENTHESES = re.compile(r"\([^()]*\)")  # "The senior author (J. Lee) and ...": initials are not sentence ends
 _PASSIVE = re.compile(
     r"(?:retracted|withdrawn|retraction\s+(?:\w+\s+){0,3}(?:was|is|has\s+been)\s+approved)\s+(?:\w+\s+){0,2}?by\s+"
     r"((?:the\s+)?(?:[\w’'-]+\s+){0,6}[\w’'-]+)", re.I)
 _REQUEST = re.compile(
-    r"(?:at\s+the\s+request\s+of|requested\s+by|on\s+the\s+(?:request|recommendation)\s+of|following\s+a\s+request\s+"
+    r"(?:at\s+the\s+request\s+of|requested\s+by|on\s+(?:the\s+)?(?:request|recommendation)\s+of|following\s+a\s+request\s+"
     r"(?:from|by)|upon\s+(?:the\s+)?request\s+of|at\s+(?:the\s+)?(?:authors?|editors?)[’']?s?[’']?\s+request)\s+"
     r"((?:[\w’'-]+\s+|&\s+|,\s*){0,10}[\w’'-]+)", re.I)
 _REQUESTER = re.compile(
@@ -66,8 +73,8 @@ def find_actors(text: str) -> tuple[list[Role], list[Role]]:
         s = sentence.text
         lower = s.lower()
         if "retract" in lower:
-            for m in _ACTIVE_VERB.finditer(s):
-                before = s[:m.start()]
+            for m in [*_ACTIVE_VERB.finditer(s), *_DECIDED_VERB.finditer(s)]:
+                before = _PARENTHESES.sub(" ", s[:m.start()])
                 if _PASSIVE_AUX.search(before):
                     continue
                 agent = _last_clause(" ".join(re.split(r"[.;:]\s", before)[-1].split()[-_AGENT_WORDS:]))

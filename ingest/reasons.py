@@ -525,6 +525,19 @@ RULES: tuple[Rule, ...] = (
           r"|responsibility\s+(?:\w+\s+){0,6}is\s+entirely\s+mine", 0.45),
 )
 
+# Reasons that curators assign together with another one (Retraction Watch export sample of 2025,
+# data/retraction-watch/mdpi_..._sampled.csv: P(implied | reason) >= 0.79), kept only where the pair is
+# one finding seen twice: compromised peer review and a paper mill are found by the journal's investigation,
+# and a paper mill's output is unreliable. The implied reason quotes the same evidence, less confidently.
+IMPLIED: dict[str, tuple[tuple[str, float], ...]] = {
+    "Compromised Peer Review": (("Investigation by Journal/Publisher", 0.87),),
+    "Paper Mill": (("Investigation by Journal/Publisher", 0.88), ("Unreliable Results and/or Conclusions", 0.8)),
+}
+# Misconduct stated together with an investigation is an official finding of misconduct.
+_MISCONDUCT = ("Misconduct by Author", "Falsification/Fabrication of Data", "Falsification/Fabrication of Image")
+_INVESTIGATIONS = ("Investigation by Company/Institution", "Investigation by ORI", "Investigation by Third Party")
+_OFFICIAL = "Misconduct - Official Investigation(s) and/or Finding(s)"
+
 # A sentence that says the article is retracted (or withdrawn) and nothing more.
 _BARE_NOTICE = re.compile(r"\b(?:retract\w*|withdraw\w*)\b", re.I)
 _NO_REASON_CONFIDENCE = 0.4
@@ -560,11 +573,28 @@ def find_reasons(text: str) -> list[ReasonClaim]:
             if rule.fires(sentence.text, stems):
                 for label in rule.labels:
                     _support(found, order, label, sentence, rule.confidence)
+    _add_implied(found, order)
     if not found and sum(len(s.text) for s in kept) <= _SHORT_NOTICE:
         bare = next((s for s in kept if _BARE_NOTICE.search(s.text)), None)
         if bare is not None:
             _support(found, order, "Notice - Limited or No Information", bare, _NO_REASON_CONFIDENCE)
     return sorted(found.values(), key=lambda claim: order[claim.label])
+
+
+def _add_implied(found: dict[str, ReasonClaim], order: dict[str, int]) -> None:
+    for label, implied in IMPLIED.items():
+        claim = found.get(label)
+        if claim is None:
+            continue
+        for other, probability in implied:
+            if other not in found:
+                found[other] = ReasonClaim(other, list(claim.evidence), round((claim.confidence or 0) * probability, 3))
+                order[other] = order[label]
+    misconduct = [found[label] for label in _MISCONDUCT if label in found]
+    if misconduct and _OFFICIAL not in found and any(label in found for label in _INVESTIGATIONS):
+        source = misconduct[0]
+        found[_OFFICIAL] = ReasonClaim(_OFFICIAL, list(source.evidence), round((source.confidence or 0) * 0.8, 3))
+        order[_OFFICIAL] = order[source.label]
 
 
 def _support(found: dict[str, ReasonClaim], order: dict[str, int], label: str, sentence: Sentence,
