@@ -74,7 +74,7 @@ class Operation:
 
 async def sparql_endpoint(request: Request) -> Response:
     """GET/POST /sparql. A plain Starlette route (no FastAPI parameter machinery: it is the hot path)."""
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         return await sparql_get(request, get_store(request), get_settings(request))
     if request.method == "POST":
         return await sparql_post(request, get_store(request), get_settings(request))

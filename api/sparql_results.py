@@ -139,7 +139,7 @@ def run_query(store: GraphStore, query: str, dataset: Dataset, *, base_iri: str,
     triples = guarded_triples(result, deadline, max_rows)
     buffer = GuardedBuffer(deadline)
     if rdf_format == RdfFormat.JSON_LD:
-        serialize_rdf(triples, buffer, rdf_format)
+        serialize_rdf(triples, buffer, RdfFormat.N_TRIPLES)
         deadline.check()
         return Answer(compact_jsonld(buffer.getvalue()), media_type)
     if rdf_format.supports_datasets:
@@ -183,11 +183,15 @@ def _local_documents_only(url: str, options: dict | None = None) -> dict:
                       code="loading document failed")
 
 
-def compact_jsonld(expanded: bytes) -> bytes:
-    """Compact pyoxigraph's JSON-LD with the project's context, embedded so the answer stands alone."""
+def compact_jsonld(ntriples: bytes) -> bytes:
+    """JSON-LD compacted with the project's context, embedded so that the answer stands alone.
+
+    pyld builds it from N-Triples (from_rdf turns rdf:type into @type, which pyoxigraph's own
+    JSON-LD writer leaves as a plain property).
+    """
     from pyld import jsonld
 
-    document = json.loads(expanded)
-    compacted = jsonld.compact(document, {"@context": project_context()},
+    expanded = jsonld.from_rdf(ntriples.decode("utf-8"), {"format": "application/n-quads"})
+    compacted = jsonld.compact(expanded, {"@context": project_context()},
                                options={"documentLoader": _local_documents_only})
     return json.dumps(compacted, ensure_ascii=False, indent=1).encode("utf-8")
