@@ -111,8 +111,12 @@ def _output(path: str | None):
 def cmd_validate(args: argparse.Namespace) -> int:
     from retractkg.ontology.validation import validate
 
+    def progress(done: int, total: int) -> None:
+        if total > 1 and not args.quiet:
+            print(f"... validated chunk {done} of {total}", file=sys.stderr, flush=True)
+
     with open_store(_settings(args)) as store:
-        conforms, report = validate(store)
+        conforms, report = validate(store, progress=progress)
     print(report)
     return 0 if conforms else 1
 
@@ -164,6 +168,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=cmd_export)
 
     p = sub.add_parser("validate", parents=[common], help="check the store against the SHACL shapes")
+    p.add_argument("--quiet", action="store_true", help="no progress lines")
     p.set_defaults(run=cmd_validate)
 
     p = sub.add_parser("evaluate", help="score reason, nature and identifier extraction (dev vs held-out)")

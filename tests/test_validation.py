@@ -148,3 +148,22 @@ def test_validating_leaves_the_store_unchanged(tmp_path):
     before = sorted(str(q) for q in store.quads())
     validate(store)
     assert sorted(str(q) for q in store.quads()) == before
+
+
+def test_chunks_keep_every_source_about_one_article_together():
+    """Two sources naming different first authors of one article must meet in one pyshacl run."""
+    settings = Settings(base=BASE)
+    store = OxigraphStore()
+    first, second = sample_record(), sample_record()
+    second.record_key, second.format = "row-2", "retraction-watch-csv"
+    second.notice.articles[0].authors[0].name = "Someone Else"
+    others = [sample_record(doi=f"10.1000/other.{i}") for i in range(4)]
+    mapper = RecordMapper(BASE)
+    write_batch(store, [mapper.map(r) for r in [first, *others, second]], IngestReport(), settings)
+
+    chunks = []
+    conforms, report = validate(store, chunk_triples=1, progress=lambda done, total: chunks.append((done, total)))
+    assert chunks[-1] == (6, 6)  # one per article, and the change log on its own (it is over a quarter chunk)
+    assert not conforms
+    assert "exactly one rkg:agent" in report and ARTICLE + "#author-1" in report
+    assert (conforms, report) == validate(store)
