@@ -107,7 +107,7 @@ _BODY: dict[Nature, tuple[tuple[str, float], ...]] = {
          r"erratum|corrigendum)", 1.2),
         (r"\bin\s+(?:the\s+|this\s+)?(?:version\s+of\s+this\s+)?article\s+(?:\w+\s+){0,6}(?:there\s+(?:was|were)|"
          r"(?:an?\s+)?errors?\s+(?:was|were|has|have))", 0.8),
-        (r"\bunexpected\s+text|\boverlapped\s+by\b|\btypesetting\b", 0.4),
+        (r"\btypesetting\b", 0.4),
     ),
     Nature.REINSTATEMENT: (
         (r"\breinstat\w+|\b(?:retraction|expression\s+of\s+concern)\s+(?:\w+\s+){0,3}(?:has\s+been|is|was)\s+"
@@ -123,7 +123,7 @@ _GATES: dict[Nature, tuple[str, ...]] = {
     Nature.REMOVAL: ("removed",),
     Nature.EXPRESSION_OF_CONCERN: ("concern",),
     Nature.CORRECTION: ("correct", "error", "mistake", "typo", "omission", "inaccura", "should", "errat", "corrigend",
-                        "wrongly", "apologi", "unexpected text", "overlapped", "typesetting", "here", "regret"),
+                        "wrongly", "apologi", "typesetting", "here", "regret"),
     Nature.REINSTATEMENT: ("reinstat", "rescind", "revers", "lifted", "withdrawn", "removed"),
 }
 

@@ -40,8 +40,8 @@ def _rule(label: str, keys: str, pattern: str, confidence: float = 0.8, unless: 
 
 
 # Building blocks, so that rules read like the notices they match.
-_IMG = r"(?:fig(?:ure)?s?\.?|images?|panels?|micrographs?|photographs?|blots?|western\s+blots?|gels?|bands?" \
-       r"|immunoblots?|loading\s+controls?|histolog\w*|flow[- ]cytometry)"
+_IMG = r"(?:fig(?:ure)?s?\.?|images?|(?<!review\s)panels?|micrographs?|photographs?|blots?|western\s+blots?|gels?" \
+       r"|bands?|immunoblots?|loading\s+controls?|histolog\w*|flow[- ]cytometry)"
 _DUP = r"(?:duplicat\w*|overlap\w*|identical|the\s+same\s+as|same\s+(?:images?|panels?|micrographs?|sources?)" \
        r"|re-?used|reus\w+|repeated|repetiti\w+|similarit\w+|similar|shared|derived\s+from\s+(?:no\s+more\s+than" \
        r"|the\s+same)" \
@@ -139,7 +139,7 @@ RULES: tuple[Rule, ...] = (
           r"|images?)\s+"
           r"from\s+a\s+different\s+laborator", 0.65),
     _rule("Duplication of/in Article", "duplicate|already|previously|simultaneously|redundant|dual|double|twice|"
-                                       "overlap|identical|original study&publi|submi|duplicate|original study|"
+                                       "overlap|identical&publi|submi|duplicate|"
                                        "work|article|paper",
           r"duplicate\s+(?:publication|submission|article|paper)|submitted\s+to\s+two\s+(?:\w+\s+)?journals"
           r"|(?:already|previously|simultaneously)\s+(?:been\s+)?"
@@ -148,15 +148,14 @@ RULES: tuple[Rule, ...] = (
           r"|(?:overlap|identical)\s+(?:\w+\s+){0,6}(?:previously\s+published|(?:their|our|own)\s+(?:previous"
           r"|earlier)\s+"
           r"(?:work|article|paper|publication))|substantial(?:ly)?\s+(?:\w+\s+){0,3}overlap\w*\s+with\s+(?:\w+\s+){0,3}"
-          r"(?:previously|published|article|paper)|represent\s+an\s+original\s+study", 0.7,
+          r"(?:previously|published|article|paper)", 0.7,
           unless=r"plagiari|text\s+that|other\s+authors|another\s+group|different\s+laborator|published\s+in\s+error"
                  r"|republished\s+in\s+error"),
-    _rule("Euphemisms for Duplication", "overlap|appeared|breach of the requirement",
+    _rule("Euphemisms for Duplication", "overlap|appeared",
           r"(?:extensive|substantial|significant|considerable"
           r"|large)\s+overlap\s+(?:\w+\s+){0,8}(?:previously\s+)?published"
           r"|overlap\s+with\s+(?:a\s+|an\s+)?(?:figure|text|previously|their|our|published)"
-          r"|(?:also\s+)?appeared,?\s+(?:\w+\s+){0,6}in\s+(?:our|their)\s+previous\s+publication"
-          r"|breach\s+of\s+the\s+requirement\s+that\s+a\s+submitted\s+paper", 0.55,
+          r"|(?:also\s+)?appeared,?\s+(?:\w+\s+){0,6}in\s+(?:our|their)\s+previous\s+publication", 0.55,
           unless=r"duplicat|plagiari"),
     _rule("Duplication of Text", "text|section|passage|paragraph|duplicity",
           r"(?:text|sections?|passages?|paragraphs?)\s+(?:\w+\s+){0,6}(?:duplicated|overlap\w*|duplicity)"
@@ -179,7 +178,7 @@ RULES: tuple[Rule, ...] = (
           r"(?:concerns?|questions?|issues?|anomal\w+|irregularit\w+|inconsistenc\w+|problems?)\s+(?:\w+\s+){0,5}"
           rf"(?:{_IMG}|figures?|data\s+presented\s+in\s+figs?)|image\s+integrity|{_IMG}\s+(?:\w+\s+){{0,4}}"
           r"(?:anomal\w+|irregularit\w+|inconsistenc\w+|concerns?)"
-          r"|background\s+(?:\w+\s+){0,2}(?:inconsistenc\w+|features?|patterns?)|misuse\s+of\s+images", 0.65),
+          r"|background\s+(?:\w+\s+){0,2}(?:inconsistenc\w+|features?|patterns?)", 0.65),
     _rule("Manipulation of Images", "manipul|splic|edited|alter|modif|tamper|beautif|flip|rotat|revers|stretch|"
                                     "contrast&image|fig|panel|blot|band|trace|spectra|contrast|revers",
           r"(?:images?|figures?|panels?|blots?|bands?|traces?|spectra)\s+(?:\w+\s+){0,6}(?:manipulat\w+|spliced|edited|"
@@ -211,12 +210,13 @@ RULES: tuple[Rule, ...] = (
           r"|(?:accuracy|validity|integrity|reliability|realiability|provenance)\s+of\s+(?:\w+\s+){0,3}data"
           r"|data\s+(?:\w+\s+){0,2}(?:integrity|reliability|realiability|validity)\s+(?:issues?|concerns?)"
           r"|no\s+longer\s+have\s+confidence\s+in\s+(?:\w+\s+){0,4}data"
-          r"|highly\s+unlikely\s+repetitions\s+in\s+the\s+data|(?:anomalies|problems)\s+with\s+the\s+data", 0.65),
+          r"|(?:unlikely|unexpected)\s+(?:repetitions|similarities)\s+in\s+the\s+data|(?:anomalies|problems)\s+with\s+the\s+data",
+          0.65),
     _rule("Unreliable Data", "data",
           r"data\s+(?:\w+\s+){0,6}(?:are|is|were|was|be)\s+(?:therefore\s+|now\s+|deemed\s+|considered\s+)?"
           r"(?:unreliable|not\s+reliable|invalid|not\s+valid|compromised|questionable)"
           r"|(?:reliability|validity)\s+of\s+the\s+data\s+(?:\w+\s+){0,6}(?:questioned|doubt|compromised)"
-          r"|called\s+into\s+question\s+the\s+reliability\s+of\s+the\s+data|entire\s+data\s+set\s+was\s+unreliable"
+          r"|called\s+into\s+question\s+the\s+reliability\s+of\s+the\s+data"
           r"|unreliable\s+data|cannot\s+(?:be\s+)?(?:rel[yi]\w*|trust\w*)\s+(?:\w+\s+){0,3}data", 0.7),
     _rule("Error in Data", "error|mistake|inaccura|incorrect|erroneous|wrong|mixed up|mislabel|misclassif|"
                            "miscalculat|shift|bug",
@@ -225,7 +225,7 @@ RULES: tuple[Rule, ...] = (
           r"|data\s+(?:\w+\s+){0,4}(?:was|were|are|is)\s+(?:\w+\s+){0,2}(?:incorrect|erroneous|wrong|inaccurate"
           r"|mixed\s+up"
           r"|mislabel\w+|misclassif\w+|miscalculat\w+)|data\s+errors|erroneous\s+data|incorrect\s+data"
-          r"|misclassification|miscalculat\w+|(?:rows?|columns?)\s+to\s+shift|spreadsheet\s+error"
+          r"|misclassification|miscalculat\w+|spreadsheet\s+error"
           r"|(?:bug|error)\s+in\s+(?:\w+\s+){0,3}(?:script|code|software|program)", 0.65),
     _rule("Error in Analyses", "error|mistake|flaw|incorrect|erroneous|wrong|bug|artifact",
           r"(?:errors?|mistakes?|flaws?)\s+(?:\w+\s+){0,4}(?:in|of)\s+(?:the\s+)?(?:\w+\s+){0,2}(?:statistical\s+)?"
@@ -248,8 +248,8 @@ RULES: tuple[Rule, ...] = (
           r"|constructs?"
           r"|strains?|compounds?|samples?|primers?|mice|animals?|plants?)"
           r"|(?:reagents?|antibod\w+|plasmids?|constructs?|strains?|compounds?|transgenic\s+plants?)\s+(?:\w+\s+){0,6}"
-          r"(?:were|was)\s+(?:\w+\s+){0,2}(?:not\s+correct|incorrect|wrong|mislabel\w+|not\s+(?:the\s+)?pure|impure)"
-          r"|pure\s+compounds\s+could\s+not\s+be\s+obtained", 0.6),
+          r"(?:were|was)\s+(?:\w+\s+){0,2}(?:not\s+correct|incorrect|wrong|mislabel\w+|not\s+(?:the\s+)?pure|impure)",
+          0.6),
     _rule("Contamination of Cell Lines/Tissues", "contaminat|misidentif|authentication",
           r"(?:cell\s+lines?|cells|tissues?|cultures?)\s+(?:\w+\s+){0,6}(?:contaminat\w+|misidentif\w+"
           r"|cross-contaminat\w+)"
@@ -282,8 +282,7 @@ RULES: tuple[Rule, ...] = (
           r"|invalidat\w+\s+(?:\w+\s+){0,3}(?:results|conclusions?|findings)|(?:results|conclusions?|findings)\s+"
           r"(?:\w+\s+){0,4}(?:have|has|had)\s+been\s+invalidated|(?:is|are)\s+therefore\s+(?:not\s+correct|invalid)"
           r"|(?:errors?|mistakes?)\s+(?:\w+\s+){0,6}(?:affect\w*|led\s+to|changes?\s+in)\s+(?:\w+\s+){0,3}"
-          r"(?:results|conclusions?|findings)|(?:elements"
-          r"|parts)\s+of\s+the\s+\d{4}\s+paper\s+(?:\w+\s+){0,3}are\s+incorrect",
+          r"(?:results|conclusions?|findings)",
           0.65),
     _rule("Concerns/Issues about Results and/or Conclusions", "result|conclusion|finding|validity|rationale|"
                                                               "soundness|question",
@@ -320,7 +319,7 @@ RULES: tuple[Rule, ...] = (
           r"|(?:after|following)\s+(?:having\s+)?investigat\w+\s+(?:this|the)\s+matter|(?:journal|publisher)\s+"
           r"(?:has\s+)?(?:investigated|discovered|found)|further\s+checks\s+by\s+the\s+publisher"
           r"|(?:investigation|review)\s+(?:\w+\s+){0,4}conducted\s+in\s+accordance\s+with\s+\w+[’']?\s+polic"
-          r"|publisher\s+has\s+discovered|in\s+accordance\s+with\s+(?:the\s+)?\w+\s+complaints\s+protocol", 0.7),
+          r"|publisher\s+has\s+discovered|complaints?\s+(?:protocol|procedure)", 0.7),
     _rule("Investigation by Company/Institution", "investigation|inquiry|enquiry|panel|committee|review|"
                                                   "integrity office|institution&univers|institut|hospital|medical|"
                                                   "college|school|research cent|employer|academy",
@@ -396,12 +395,12 @@ RULES: tuple[Rule, ...] = (
           r"without\s+(?:the\s+)?(?:knowledge|consent|approval|agreement|permission)\s+of\s+(?:\w+\s+){0,2}"
           r"(?:co-?authors?|other\s+authors|all\s+authors)|co-?authors?\s+(?:\w+\s+){0,3}(?:did\s+not|had\s+not)\s+"
           r"(?:approve|agree|consent|see)", 0.65),
-    _rule("Lack of Approval from Third Party", "without|permission|approval number",
+    _rule("Lack of Approval from Third Party", "without|permission",
           r"without\s+(?:\w+\s+){0,2}(?:knowledge|consent|approval|agreement|permission)\s+(?:of|from)\s+(?:the\s+)?"
           r"(?:\w+\s+){0,3}(?:sponsor|funder|company|hospital|institution|laboratory|supervisor|group|owner"
           r"|investigators?)"
-          r"|without\s+(?:his|her|their)\s+knowledge\s+or\s+permission|requisite\s+permissions?\s+from"
-          r"|(?:ethical\s+)?approval\s+number\s+(?:\w+\s+){0,6}incorrect", 0.6),
+          r"|without\s+(?:his|her|their)\s+knowledge\s+or\s+permission"
+          r"|permissions?\s+(?:\w+\s+){0,8}(?:were|was)\s+(?:also\s+)?not\s+(?:taken|obtained|sought|granted)", 0.6),
     _rule("Lack of IRB/IACUC Approval and/or Compliance", "ethic|irb|iacuc|institutional review board",
           r"(?:ethic\w*|IRB|IACUC|institutional\s+review\s+board)\s+(?:\w+\s+){0,3}(?:approval|oversight"
           r"|clearance|permission)"
@@ -411,28 +410,28 @@ RULES: tuple[Rule, ...] = (
           r"(?:approval|oversight|clearance|committee)|(?:duplicated|false|fake|forged)\s+(?:\w+\s+){0,3}(?:IRB"
           r"|ethics)\s+"
           r"(?:\w+\s+){0,2}(?:number|approval)|(?:approved|approval)\s+by\s+the\s+(?:local\s+)?ethics\s+committee\s+"
-          r"(?:\w+\s+){0,6}false|investigations\s+were\s+[“\"]?approved[”\"]?\s+by\s+the\s+local\s+ethics"
-          r"|did\s+not\s+receive\s+(?:an\s+application\s+for\s+)?ethic\w*\s+approval", 0.8),
+          r"(?:\w+\s+){0,6}false|(?:ethic\w*|IRB)\s+(?:approval\s+)?(?:number|statement)\s+(?:\w+\s+){0,6}"
+          r"(?:incorrect|inaccurate|false|invalid)|did\s+not\s+receive\s+(?:\w+\s+){0,4}ethic\w*\s+approval", 0.8),
     _rule("Informed/Patient Consent - None/Withdrawn", "consent|patient",
           r"(?:patient|informed|parental|participant"
           r"|written)\S*\s+(?:\w+\s+){0,2}consent\s+(?:\w+\s+){0,4}(?:not|never|"
           r"withdrawn|lack\w*|without|absent|missing)|(?:withdrawn|withdrew|without|lack\w*\s+of|no|not\s+obtained)\s+"
           r"(?:\w+\s+){0,3}(?:patient|informed|their|her|his|parental)\s+consent"
           r"|patient\s+has\s+withdrawn\s+(?:\w+\s+)?consent"
-          r"|(?:identifiable\s+image\s+of\s+the\s+patient|permissions?\s+from\s+the\s+participating\s+patients)"
-          r"|infringement\s+of\s+obtaining\s+patient\s+consent", 0.8),
+          r"|identifiable\s+(?:images?|photographs?|information|details)\s+of\s+(?:the\s+|a\s+)?patients?"
+          r"|permissions?\s+from\s+the\s+(?:\w+\s+)?patients?\s+(?:\w+\s+){0,6}not\s+(?:taken|obtained)", 0.8),
     _rule("Conflict of Interest", "interest",
           r"(?:undeclared|undisclosed|competing|conflicts?\s+of)\s+(?:\w+\s+){0,2}interests?", 0.8,
           unless=r"\bno\s+(?:\w+\s+){0,2}(?:competing|conflicts?)\s+(?:of\s+)?interests?|declare[sd]?\s+(?:that\s+)?"
                  r"(?:\w+\s+){0,2}no\b|nothing\s+to\s+declare"),
-    _rule("Original Data and/or Images not Provided and/or not Available", "data|image|request|no longer existed",
+    _rule("Original Data and/or Images not Provided and/or not Available", "data|image|request",
           r"(?:not\s+able|unable|failed|could\s+not|did\s+not|were\s+not\s+able|cannot)\s+(?:to\s+)?(?:\w+\s+){0,3}"
           r"(?:provide|supply|produce|fulfil\w*|locate|furnish)\s+(?:\w+\s+){0,4}(?:raw|original|underlying"
           r"|primary|source)?"
           r"\s*(?:data|images?|request)|(?:lack|absence)\s+of\s+(?:the\s+)?(?:raw|original)\s+data"
           r"|(?:raw|original|underlying)\s+data\s+(?:\w+\s+){0,4}(?:not\s+(?:be\s+)?(?:available|provided"
           r"|located|found)|"
-          r"(?:were|was)\s+lost|no\s+longer\s+(?:available|exist))|no\s+longer\s+existed\s+in\s+the\s+laboratory", 0.7),
+          r"(?:were|was)\s+lost|no\s+longer\s+(?:available|exist))", 0.7),
     _rule("Author Unresponsive", "respon|repl|answer|reached",
           r"(?:authors?|corresponding\s+author|they)\s+(?:\w+\s+){0,2}(?:did\s+not|has\s+not|have\s+not|failed\s+to|"
           r"could\s+not|either\s+did\s+not)\s+(?:\w+\s+){0,1}(?:respond|reply|replied|responded|answer)"
@@ -449,7 +448,7 @@ RULES: tuple[Rule, ...] = (
           r"|(?:journal|publisher|editorial|production)[’']?s?\s+(?:\w+\s+){0,2}(?:error|mistake)"
           r"|(?:error|mistake)\s+(?:\w+\s+){0,2}(?:by|on\s+the\s+part\s+of)\s+(?:the\s+)?(?:journal|publisher"
           r"|editorial)"
-          r"|before\s+the\s+authors\s+were\s+able\s+to\s+review\s+the\s+proof"
+          r"|(?:published|posted)\s+(?:\w+\s+){0,4}before\s+(?:\w+\s+){0,6}proofs?"
           r"|errors?\s+(?:during|in)\s+the\s+(?:editorial|publication|production|typesetting)\s+process", 0.7,
           unless=r"republished\s+in\s+error|published\s+twice"),
     _rule("Duplication of Content through Error by Journal/Publisher", "republished|published twice|error|mistake",
@@ -481,7 +480,8 @@ RULES: tuple[Rule, ...] = (
     _rule("Concerns/Issues about Referencing/Attributions", "citation|reference|cited",
           r"citation\s+(?:manipulation|stacking|cartel|pushing)|(?:inappropriate|excessive"
           r"|irrelevant)\s+(?:\w+\s+){0,2}"
-          r"(?:citations?|references?|self-citation)|cited\s+with\s+incorrect\s+author", 0.65),
+          r"(?:citations?|references?|self-citation)|(?:references?|citations?)\s+(?:\w+\s+|\d+\s+){0,6}(?:were|was)\s+"
+          r"(?:cited|given|listed)\s+(?:\w+\s+)?(?:incorrect\w*|wrong\w*)", 0.65),
     _rule("Cites Retracted Work", "retracted",
           r"cit(?:es|ed|ing)\s+(?:\w+\s+){0,3}retracted\s+(?:work|articles?|papers?"
                                   r"|studies)", 0.8),
@@ -518,11 +518,10 @@ RULES: tuple[Rule, ...] = (
     _rule("Upgrade/Update of Prior Notice(s)", "previous|earlier|prior",
           r"(?:replaces?|supersedes?|updates?|follows?\s+up)\s+(?:\w+\s+){0,3}(?:the\s+)?(?:previous|earlier|prior)\s+"
           r"(?:expression\s+of\s+concern|correction|erratum|notice)", 0.7),
-    _rule("Doing the Right Thing", "discovered|noticed|detected|realized|realised|became aware|found|responsibility",
+    _rule("Doing the Right Thing", "discovered|noticed|detected|realized|realised|became aware|found",
           r"(?:authors?|we|I)\s+(?:\w+\s+){0,2}(?:discovered|noticed|detected|realized|realised|became\s+aware"
           r"|found)\s+"
-          r"(?:\w+\s+){0,6}(?:errors?|mistakes?|bug|problem)|(?:take|takes|taking)\s+full\s+responsibility"
-          r"|responsibility\s+(?:\w+\s+){0,6}is\s+entirely\s+mine", 0.45),
+          r"(?:\w+\s+){0,6}(?:errors?|mistakes?|bug|problem)", 0.45),
 )
 
 # Reasons that curators assign together with another one (Retraction Watch export sample of 2025,
