@@ -72,6 +72,32 @@ def test_typical_phrasings(sentence, label):
     assert label in {c.label for c in find_reasons(sentence)}
 
 
+HINDAWI_2023 = (
+    "This article has been retracted by Hindawi following an investigation undertaken by the publisher. This "
+    "investigation has uncovered evidence of one or more of the following indicators of systematic manipulation of "
+    "the publication process: (1) Discrepancies in scope (2) Discrepancies between the availability of data and the "
+    "research described (3) Inappropriate citations (4) Incoherent, meaningless and/or irrelevant content included in "
+    "the article (5) Manipulated or compromised peer review. Please note that this notice is intended solely to alert "
+    "readers that the content of this article is unreliable. We wish to credit anonymous and named external "
+    "researchers and research integrity experts for contributing to this investigation.")
+
+
+def test_publishers_paper_mill_template():
+    labels = {c.label for c in find_reasons(HINDAWI_2023)}
+    assert {"Investigation by Journal/Publisher", "Investigation by Third Party",
+            "Concerns/Issues about Referencing/Attributions", "Concerns/Issues about Data",
+            "Computer-Aided Content or Computer-Generated Content", "Unreliable Results and/or Conclusions"} <= labels
+    assert "Compromised Peer Review" not in labels  # one possible indicator among several, not a finding
+
+
+def test_declarations_and_stances_are_not_reasons():
+    text = ("This article has been retracted because Fig. 2 duplicates Fig. 4. There are no conflicts of interest. "
+            "Author A does not agree with this retraction.")
+    labels = {c.label for c in find_reasons(text)}
+    assert "Conflict of Interest" not in labels
+    assert "Objections by Author(s)" in labels
+
+
 def test_negation_vetoes_misconduct():
     text = "The investigation found no evidence of misconduct by the authors. The article is retracted."
     assert "Misconduct by Author" not in {c.label for c in find_reasons(text)}
