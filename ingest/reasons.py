@@ -101,7 +101,7 @@ RULES: tuple[Rule, ...] = (
           r"|(?:authors?|they)\s+(?:\w+\s+){0,2}(?:stand|stands)\s+by\s+(?:the|their|its|the\s+article[’']?s)\s+"
           r"(?:findings|results|conclusions|data|work)|dispute[sd]?\s+the\s+(?:retraction|decision|findings\s+of)",
           0.6),
-    _rule("Rogue Editor", "guest edit&compromis|manipulat|not in accordance|inappropriate|irregular|concern",
+    _rule("Rogue Editor", "guest edit&compromis|manipulat|in accordance|inappropriate|irregular|concern",
           r"guest[- ]edit\w*\s+(?:\w+\s+){0,12}(?:compromised|manipulated|not\s+(?:carried\s+out\s+)?in\s+accordance|"
           r"inappropriate|irregular|concerns?)|(?:compromised|manipulated|irregular)\s+(?:\w+\s+){0,12}guest[- ]edit",
           0.6),
@@ -554,6 +554,7 @@ RULES: tuple[Rule, ...] = (
 # and a paper mill's output is unreliable. The implied reason quotes the same evidence, less confidently.
 IMPLIED: dict[str, tuple[tuple[str, float], ...]] = {
     "Compromised Peer Review": (("Investigation by Journal/Publisher", 0.87),),
+    "Rogue Editor": (("Investigation by Journal/Publisher", 0.89), ("Compromised Peer Review", 0.88)),
     "Paper Mill": (("Investigation by Journal/Publisher", 0.88), ("Investigation by Third Party", 0.88),
                    ("Unreliable Results and/or Conclusions", 0.8)),
 }
