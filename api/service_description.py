@@ -53,19 +53,40 @@ class DatasetCounts:
 
 
 class CountsCache:
-    """VoID counts of the store, recomputed at most every `COUNTS_TTL_SECONDS`."""
+    """VoID counts of the store, recomputed at most every `COUNTS_TTL_SECONDS`, never holding up a request.
 
-    def __init__(self) -> None:
+    Counting a large store takes a while: the description waits up to `wait` seconds for a fresh
+    count and otherwise goes out with the last one known (or none), while the count finishes in
+    the background for the next client.
+    """
+
+    def __init__(self, wait: float = 1.0) -> None:
+        self.wait = wait
         self._lock = threading.Lock()
         self._value: DatasetCounts | None = None
         self._at = 0.0
+        self._running: threading.Thread | None = None
 
-    def get(self, store: GraphStore) -> DatasetCounts:
+    def get(self, store: GraphStore) -> DatasetCounts | None:
         with self._lock:
-            if self._value is None or time.monotonic() - self._at > COUNTS_TTL_SECONDS:
-                self._value = count_dataset(store)
-                self._at = time.monotonic()
-            return self._value
+            fresh = self._value is not None and time.monotonic() - self._at <= COUNTS_TTL_SECONDS
+            if not fresh and self._running is None:
+                self._running = threading.Thread(target=self._count, args=(store,), daemon=True,
+                                                 name="void-counts")
+                self._running.start()
+            running = self._running
+        if running is not None:
+            running.join(self.wait)
+        return self._value
+
+    def _count(self, store: GraphStore) -> None:
+        try:
+            counts = count_dataset(store)
+            with self._lock:
+                self._value, self._at = counts, time.monotonic()
+        finally:
+            with self._lock:
+                self._running = None
 
 
 def count_dataset(store: GraphStore) -> DatasetCounts:

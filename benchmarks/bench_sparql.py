@@ -154,70 +154,100 @@ def load(base: str, paths: list[str], duration: float, connections: int, work: P
     return asyncio.run(run_httpx(base, paths, duration, connections))
 
 
+def measure(contenders: dict[str, tuple[str, str]], lookups: list[dict[str, str]], args: argparse.Namespace,
+            work: Path) -> dict[str, dict[str, float]]:
+    """Mean requests/s per query kind and contender (name -> (base URL, path)), in alternating rounds."""
+    means: dict[str, dict[str, float]] = {}
+    for kind, template in QUERIES.items():
+        queries = [template.replace("{doi}", x["doi"]).replace("{notice}", x["notice"]) for x in lookups]
+        # Same answers from every contender, or the comparison means nothing.
+        for query in queries[:20]:
+            answers = [normalized(fetch(base + path, query)) for base, path in contenders.values()]
+            assert all(a == answers[0] for a in answers) and answers[0], (kind, query, answers)
+        paths = {name: [f"{path}?{urllib.parse.urlencode({'query': q})}" for q in queries]
+                 for name, (_, path) in contenders.items()}
+        rates: dict[str, list[float]] = {name: [] for name in contenders}
+        for name, (base, _) in contenders.items():  # warm-up
+            load(base, paths[name], 3, args.connections, work)
+        for _ in range(args.rounds):
+            for name, (base, _) in contenders.items():
+                rate, bad = load(base, paths[name], args.duration, args.connections, work)
+                if bad:
+                    raise RuntimeError(f"{name}: {bad} non-2xx answers during {kind}")
+                rates[name].append(rate)
+        means[kind] = {name: sum(r) / len(r) for name, r in rates.items()}
+    return means
+
+
+def report(title: str, means: dict[str, dict[str, float]], ours: str) -> None:
+    print(f"\n{title}")
+    print(f"{'lookup':<20} {ours + ' req/s':>24} {'oxigraph req/s':>15} {'ratio':>7}")
+    for kind, by_server in means.items():
+        print(f"{kind:<20} {by_server[ours]:>24.0f} {by_server['oxigraph']:>15.0f} "
+              f"{by_server[ours] / by_server['oxigraph']:>6.2f}x")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--store", type=Path, required=True, help="a retractkg store (not in use by a server)")
     parser.add_argument("--duration", type=float, default=15.0, help="seconds per round and server")
     parser.add_argument("--rounds", type=int, default=2, help="alternating rounds per query kind")
     parser.add_argument("--connections", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=2,
+                        help="also measure retractkg with this many read-only worker processes (0: skip)")
     args = parser.parse_args()
     oxigraph = shutil.which("oxigraph", path=os.pathsep.join([str(Path(sys.executable).parent), os.environ["PATH"]]))
     if not oxigraph:
         print("the oxigraph server is missing: pip install oxigraph", file=sys.stderr)
         return 2
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
     with tempfile.TemporaryDirectory(prefix="bench-sparql-") as tmp:
         work = Path(tmp)
         dump = work / "store.nq"
         began = time.monotonic()
         lookups = sample_lookups(args.store, dump)
         subprocess.run([oxigraph, "load", "--location", str(work / "oxigraph"), "--file", str(dump)], check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                       **quiet)
         print(f"{len(lookups)} lookups sampled; {dump.stat().st_size / 1e6:.0f} MB of N-Quads loaded into "
               f"oxigraph in {time.monotonic() - began:.0f} s")
-        ours_port, theirs_port = free_port(), free_port()
-        servers = {
-            "retractkg": (subprocess.Popen(
-                [sys.executable, "-m", "retractkg.cli", "serve", "--store", str(args.store), "--host", "127.0.0.1",
-                 "--port", str(ours_port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL),
-                f"http://127.0.0.1:{ours_port}", "/sparql"),
-            "oxigraph": (subprocess.Popen(
-                [oxigraph, "serve", "--location", str(work / "oxigraph"),
-                 "--bind", f"127.0.0.1:{theirs_port}", "--union-default-graph"],
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL),
-                f"http://127.0.0.1:{theirs_port}", "/query"),
-        }
+        port = free_port()
+        theirs = subprocess.Popen([oxigraph, "serve", "--location", str(work / "oxigraph"),
+                                   "--bind", f"127.0.0.1:{port}", "--union-default-graph"], **quiet)
+        oxigraph_server = (f"http://127.0.0.1:{port}", "/query")
         try:
-            for process, base, path in servers.values():
-                wait_for(base + path, process)
-            results: dict[str, dict[str, list[float]]] = {}
-            for kind, template in QUERIES.items():
-                queries = [template.replace("{doi}", x["doi"]).replace("{notice}", x["notice"]) for x in lookups]
-                # Same answers from both, or the comparison means nothing.
-                for query in queries[:20]:
-                    answers = [normalized(fetch(base + path, query)) for _, base, path in servers.values()]
-                    assert answers[0] == answers[1] and answers[0], (kind, query, answers)
-                results[kind] = {name: [] for name in servers}
-                for _, base, path in servers.values():  # warm-up
-                    load(base, [f"{path}?{urllib.parse.urlencode({'query': q})}" for q in queries], 3,
-                         args.connections, work)
-                for _ in range(args.rounds):
-                    for name, (_, base, path) in servers.items():
-                        rate, bad = load(base, [f"{path}?{urllib.parse.urlencode({'query': q})}" for q in queries],
-                                         args.duration, args.connections, work)
-                        if bad:
-                            raise RuntimeError(f"{name}: {bad} non-2xx answers during {kind}")
-                        results[kind][name].append(rate)
+            wait_for("".join(oxigraph_server), theirs)
+            # 1. `retractkg serve`: one process, the store opened for writing (as the README runs it).
+            port = free_port()
+            ours = subprocess.Popen([sys.executable, "-m", "retractkg.cli", "serve", "--store", str(args.store),
+                                     "--host", "127.0.0.1", "--port", str(port)], **quiet)
+            try:
+                wait_for(f"http://127.0.0.1:{port}/sparql", ours)
+                single = measure({"retractkg": (f"http://127.0.0.1:{port}", "/sparql"),
+                                  "oxigraph": oxigraph_server}, lookups, args, work)
+            finally:
+                stop(ours)
+            # 2. Worker processes, each with the store opened read-only (api/worker_app.py).
+            several = None
+            if args.workers:
+                port = free_port()
+                ours = subprocess.Popen(
+                    [sys.executable, "-m", "uvicorn", "--factory", "retractkg.api.worker_app:create_read_only_app",
+                     "--host", "127.0.0.1", "--port", str(port), "--workers", str(args.workers),
+                     "--log-level", "warning"], env={**os.environ, "RETRACTKG_STORE": str(args.store)}, **quiet)
+                try:
+                    wait_for(f"http://127.0.0.1:{port}/sparql", ours)
+                    several = measure({f"retractkg x{args.workers}": (f"http://127.0.0.1:{port}", "/sparql"),
+                                       "oxigraph": oxigraph_server}, lookups, args, work)
+                finally:
+                    stop(ours)
         finally:
-            for process, _, _ in servers.values():
-                stop(process)
+            stop(theirs)
     tool = "wrk" if shutil.which("wrk") else "httpx"
     print(f"load: {tool}, {args.connections} connections on 127.0.0.1, {args.rounds} x {args.duration:g} s per server "
-          f"and query kind, {os.cpu_count()} CPUs shared by clients and servers")
-    print(f"{'lookup':<20} {'retractkg req/s':>16} {'oxigraph req/s':>15} {'ratio':>7}")
-    for kind, by_server in results.items():
-        ours = sum(by_server["retractkg"]) / len(by_server["retractkg"])
-        theirs = sum(by_server["oxigraph"]) / len(by_server["oxigraph"])
-        print(f"{kind:<20} {ours:>16.0f} {theirs:>15.0f} {ours / theirs:>6.2f}x")
+          f"and lookup kind, alternating; {os.cpu_count()} CPUs shared by the load generator and the servers")
+    report("retractkg serve (one process) vs oxigraph serve", single, "retractkg")
+    if several:
+        report(f"retractkg, {args.workers} read-only workers, vs oxigraph serve", several, f"retractkg x{args.workers}")
     return 0
 
 
