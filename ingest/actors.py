@@ -47,7 +47,7 @@ _AGENT_WORDS = 9
 _PARENTHESES = re.compile(r"\([^()]*\)")  # "The senior author (J. Lee) and ...": initials are not sentence ends
 _PASSIVE = re.compile(
     r"(?:retracted|withdrawn|retraction\s+(?:\w+\s+){0,3}(?:was|is|has\s+been)\s+approved)\s+(?:\w+\s+){0,2}?by\s+"
-    r"((?:the\s+)?(?:[\w’'-]+\s+){0,6}[\w’'-]+)", re.I)
+    r"((?:the\s+)?(?:[\w’'&-]+,?\s+){0,12}[\w’'-]+)", re.I)
 _REQUEST = re.compile(
     r"(?:at\s+the\s+request\s+of|requested\s+by|on\s+(?:the\s+)?(?:request|recommendation)\s+of|following\s+a\s+request\s+"
     r"(?:from|by)|upon\s+(?:the\s+)?request\s+of|at\s+(?:the\s+)?(?:authors?|editors?)[’']?s?[’']?\s+request)\s+"

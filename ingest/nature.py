@@ -76,6 +76,7 @@ _BODY: dict[Nature, tuple[tuple[str, float], ...]] = {
     Nature.REMOVAL: (
         (r"\b(?:has|have)\s+been\s+(?:permanently\s+)?removed\s+(?:from|for)\s+(?:\w+\s+){0,4}(?:legal|database|"
          r"online|platform|website)", 0.8),
+        (r"\b(?:article|paper|it)\s+has\s+been\s+(?:permanently\s+)?removed\b", 1.0),
     ),
     Nature.EXPRESSION_OF_CONCERN: (
         (r"\b(?:issu\w+|publish\w+|post\w+|releas\w+|is|are|this|an|these|editorial)\s+(?:\w+\s+){0,3}expressions?\s+of"
@@ -111,7 +112,7 @@ _BODY: dict[Nature, tuple[tuple[str, float], ...]] = {
     ),
     Nature.REINSTATEMENT: (
         (r"\breinstat\w+|\b(?:retraction|expression\s+of\s+concern)\s+(?:\w+\s+){0,3}(?:has\s+been|is|was)\s+"
-         r"(?:withdrawn|rescinded|reversed|lifted|removed)", 1.4),
+         r"(?:withdrawn|rescinded|reversed|lifted|removed)", 2.0),
     ),
 }
 _BODY_RE = {nature: [(re.compile(p, re.I | re.M), w) for p, w in patterns] for nature, patterns in _BODY.items()}
@@ -159,13 +160,19 @@ def classify_nature(title: str, text: str) -> tuple[Nature, float]:
         return titled, 0.97 if agree >= _MIN_BODY else 0.85 if best in (titled, None) else 0.75
     if best is None or body[best] < _MIN_BODY:
         return Nature.UNCLASSIFIED, round(min(0.3, body[best] * 0.3), 3) if best else 0.0
-    if best in _RETRACTING and best is not Nature.PARTIAL_RETRACTION:
-        best = _retracting_choice(body)
-    ranked = sorted(body.values(), reverse=True)
+    # The retracting natures compete as one family ("retracting Figure 3 from this article" is evidence
+    # for both retraction and partial retraction); the family's best member is chosen afterwards.
+    families: dict[Nature, float] = {}
+    for nature, score in body.items():
+        family = Nature.RETRACTION if nature in _RETRACTING else nature
+        families[family] = max(families.get(family, 0.0), score)
+    ranked = sorted(families.values(), reverse=True)
+    winner = max(families, key=families.get)
     margin = ranked[0] - (ranked[1] if len(ranked) > 1 else 0.0)
     if margin < 0.3:
         return Nature.UNCLASSIFIED, 0.3
-    return best, round(min(0.9, 0.5 + 0.2 * body[best] + 0.1 * margin), 3)
+    chosen = _retracting_choice(body) if winner is Nature.RETRACTION else winner
+    return chosen, round(min(0.9, 0.5 + 0.2 * families[winner] + 0.1 * margin), 3)
 
 
 def title_nature(title: str) -> Nature | None:

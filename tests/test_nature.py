@@ -54,6 +54,14 @@ def test_correction_page_is_a_correction():
      Nature.PARTIAL_RETRACTION),
     ("Notice of reinstatement", "The retraction has been withdrawn after the investigation cleared the authors.",
      Nature.REINSTATEMENT),
+    ("", "The retraction of this article has been withdrawn after the investigation cleared the authors.",
+     Nature.REINSTATEMENT),
+    ("", "The authors are retracting Figure 3 from this article because the panels overlap.",
+     Nature.PARTIAL_RETRACTION),
+    ("", "This article has been removed: please see Elsevier Policy on Article Withdrawal. This article has been "
+         "removed at the request of the Editors-in-Chief because of legal concerns.", Nature.REMOVAL),
+    ("", "This article has been withdrawn at the request of the author(s) and/or editor. The full Elsevier Policy "
+         "on Article Withdrawal can be found at https://www.elsevier.com/locate/withdrawalpolicy.", Nature.WITHDRAWAL),
 ])
 def test_titles_and_statements(title, text, expected):
     assert classify_nature(title, text)[0] is expected
@@ -92,6 +100,12 @@ def test_no_evidence_is_unclassified_never_retraction():
     ("The authors have retracted this article because they could not reproduce Fig. 2.", [Role.AUTHORS], []),
     ("Hence the Editorial board of the journal has decided to retract the article.", [Role.EDITORIAL_BOARD], []),
     ("Mathematical Problems in Engineering has retracted this article.", [Role.JOURNAL], []),
+    ("The above article has been retracted by agreement between the journal Editor in Chief, Jane Roe, and John "
+     "Wiley & Sons Ltd.", [Role.EDITOR_IN_CHIEF, Role.PUBLISHER], []),
+    ("We, the Editors and Publisher of Journal of Things, have retracted the following article.",
+     [Role.EDITOR, Role.PUBLISHER], []),
+    ("The senior author (J. Lee) and the first author (S. Y. Jeong) have retracted this review article.",
+     [Role.AUTHORS], []),
 ])
 def test_actors(text, retracted_by, requested_by):
     assert find_actors(text) == (retracted_by, requested_by)
