@@ -96,14 +96,19 @@ class Citation:
     doi: str = ""
     written: str = ""
 
-    def apply(self, article: Article) -> None:
-        """Fill the article's empty fields from this citation (what a better source set is kept)."""
-        if self.journal and not article.journal.name:
+    def apply(self, article: Article, *, overwrite: bool = False) -> None:
+        """Fill the article's empty fields from this citation (what a better source set is kept), or
+        replace them all when this citation is known to be the article's own (`overwrite`)."""
+        if self.journal and (overwrite or not article.journal.name):
             article.journal.name = self.journal
-        for name in ("year", "date", "volume", "issue", "pages", "article_number", "doi"):
+        fields = ("year", "date", "volume", "issue", "pages", "article_number", "doi")
+        if overwrite:
+            for name in fields:
+                setattr(article, name, getattr(self, name) or (getattr(article, name) if name == "doi" else ""))
+        for name in fields:
             if getattr(self, name) and not getattr(article, name):
                 setattr(article, name, getattr(self, name))
-        if self.written and not article.citation:
+        if self.written and (overwrite or not article.citation):
             article.citation = self.written
 
 
@@ -166,3 +171,30 @@ def _spelled_out(text: str) -> Citation | None:
         _locator(citation, m["loc"])
         return citation
     return None
+
+
+_REF_AUTHOR = r"(?:[A-Z][\w'’-]+(?:[ -][A-Z][\w'’-]+)*\s+[A-Z]{1,4}|[A-Z]{1,3}\s+[A-Z][\w'’-]+)"  # "Li J" or "J Li"
+_REFERENCE = re.compile(
+    rf"^(?:\[?\d{{1,3}}[.\]]\s+|-\s+)?(?P<authors>{_REF_AUTHOR}(?:,\s*{_REF_AUTHOR}){{0,40}}(?:,?\s*et\s+al)?)"
+    rf"(?:\.\s+|\s*\((?:19|20)\d\d[a-z]?\)\.?\s+)(?P<title>[^\n]{{10,400}}?[.?!])\s+(?P<cite>[A-Z][^\n]{{3,300}})$")
+
+
+@dataclass
+class Reference:
+    """A reference as Vancouver/PubMed styles write it: "Moazzam MS, Ahmed SM. Title. J Emerg ... 2010;3:300."."""
+
+    authors: list[str]
+    title: str
+    citation: Citation
+
+
+def parse_reference(written: str) -> Reference | None:
+    """Authors, title and citation of a one-line reference, or None if `written` is not one."""
+    m = _REFERENCE.match(" ".join(written.split())[:1200])
+    if not m:
+        return None
+    citation = parse_citation(m["cite"])
+    if citation is None or not (citation.volume or citation.pages or citation.article_number):
+        return None
+    authors = [a.strip() for a in re.split(r",\s*", re.sub(r",?\s*et\s+al$", "", m["authors"])) if a.strip()]
+    return Reference(authors, m["title"].rstrip("."), citation)

@@ -16,7 +16,7 @@ from pathlib import Path
 from retractkg.ingest.actors import find_actors
 from retractkg.ingest.affected_items import affected_items
 from retractkg.ingest.author_stances import apply_stances, stated_stances
-from retractkg.ingest.citation import Citation, find_dois, parse_citation
+from retractkg.ingest.citation import Citation, find_dois, parse_citation, parse_reference
 from retractkg.ingest.errors import IngestError
 from retractkg.ingest.model import Article, Notice, Person, SourceRecord
 from retractkg.ingest.nature import classify_nature
@@ -42,6 +42,10 @@ _ORIGINAL_AT = re.compile(
 _FOLLOWING_FROM = re.compile(
     r"\bThe\s+following\s+(?:article|paper)\s+from\s+(?P<journal>[A-Z][^,“\"\n]{3,120}?),?\s*[“\"]"
     r"(?P<title>[^”\"\n]{15,300})[”\"]")
+_ANOTHER_WORK = re.compile(
+    r"(?:plagiari[sz]\w*|copied|taken|reproduced|duplicated)\s+from|original\s+(?:article|source|work|publication)"
+    r"|previously\s+published|published\s+(?:earlier|previously|elsewhere)|\bsource\b|duplicate|simultaneous", re.I)
+_THIS_WORK = re.compile(r"retract|withdraw|article\s+concerned|following\s+(?:article|paper)", re.I)
 _PUBLISHED_IN = re.compile(r"\bpublished\s+in\s*:?\s+(?:the\s+journal\s+)?(?=[A-Z])")
 _FURNITURE_LINE = re.compile(
     r"^(?:Publisher['’]s\s+Note|Footnotes?|Notes?|References?|Citation:|Copyright:|Editor:|Received:|Accepted:|"
@@ -275,6 +279,8 @@ def _read_article_identity(text: str, prose: str, lines: list[Line], notice: Not
     if not article.doi:
         _from_opening(prose, notice, article)
     if not article.title:
+        _from_reference_line(prose, lines, article)
+    if not article.title:
         m = _QUOTED_TITLE.search(prose)
         if m:
             article.title = " ".join(m["title"].split()).rstrip(" .")
@@ -306,6 +312,37 @@ def _from_reference_list(text: str, lines: list[Line], article: Article) -> None
                 citation.apply(article)
         article.citation = article.citation or entry
         return
+
+
+def _from_reference_line(prose: str, lines: list[Line], article: Article) -> None:
+    """A reference to the article on a line of its own ("Moazzam MS, Ahmed SM. Title. J Emerg ... 2010;3:300.").
+
+    A reference introduced as the retracted one ("The following article is retracted:") wins; otherwise the
+    first one not introduced as another work (the source of plagiarised text, an earlier publication).
+    """
+    candidates = []
+    previous = ""
+    for line in lines:
+        if re.match(r"^(?:References?|Bibliography|Literature\s+cited)\s*:?$", line.text, re.I):
+            break  # a reference list is read by _from_reference_list, through the notice's "[1]"
+        if not prose[line.start:line.end].strip() or len(line.text) > 1200:
+            continue
+        reference = parse_reference(line.text)
+        if reference and not _ANOTHER_WORK.search(previous[-200:]):
+            candidates.append((not _THIS_WORK.search(previous[-200:]), len(candidates), reference, line))
+        previous = line.text
+    if not candidates:
+        return
+    _, _, reference, line = min(candidates, key=lambda c: c[:2])
+    if article.doi and reference.citation.doi and reference.citation.doi != article.doi:
+        return
+    article.title = reference.title
+    # A reference carrying the DOI the notice names as the original's is the article's own citation:
+    # it replaces a header citation that described the notice itself.
+    reference.citation.apply(article, overwrite=bool(article.doi and reference.citation.doi == article.doi))
+    article.citation = " ".join(line.text.split())
+    if not article.authors:
+        article.authors = [Person(name=name) for name in reference.authors]
 
 
 def _from_opening(prose: str, notice: Notice, article: Article) -> None:
