@@ -152,12 +152,14 @@ def records() -> list[SourceRecord]:
     return found
 
 
-def published_store(settings: Settings, path: Path | None = None) -> OxigraphStore:
-    """A store holding the vocabulary and the records above, as `retractkg ingest` would leave it."""
+def published_store(settings: Settings, path: Path | None = None, *, with_seed: bool = True) -> OxigraphStore:
+    """A store holding the vocabulary and the records above, as `retractkg ingest` would leave it
+    (`with_seed=False` leaves the seed to `retractkg ingest --demo`)."""
     store = OxigraphStore(path)
     ensure_vocabulary(store)
     mapper = RecordMapper(settings.base)
-    write_batch(store, [mapper.map(record) for record in records()], IngestReport(), settings)
+    chosen = records() if with_seed else records()[1:]
+    write_batch(store, [mapper.map(record) for record in chosen], IngestReport(), settings)
     return store
 
 
