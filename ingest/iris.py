@@ -21,6 +21,7 @@ from urllib.parse import quote
 from retractkg.ingest.model import Article, Nature, Notice
 
 _DOI_SAFE = "/:;()@!$&'*+,=-._~"
+_WORD = re.compile(r"[a-z0-9]+")
 
 # Natures that describe the same event from different sources share a notice IRI.
 _NOTICE_KIND = {
@@ -44,9 +45,11 @@ def normalize_doi(doi: str) -> str:
 
 def fold(text: str) -> str:
     """Case-, accent-, punctuation- and space-insensitive form for comparing names."""
+    if text.isascii():  # the common case, and the same result: NFKD leaves ASCII as it is
+        return " ".join(_WORD.findall(text.lower()))
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    return " ".join(re.findall(r"[a-z0-9]+", text))
+    return " ".join(_WORD.findall(text))
 
 
 def stable_hash(*parts: str) -> str:

@@ -4,6 +4,11 @@ Each `SourceRecord` becomes one named graph: the statements its source makes, pl
 provenance about the graph itself. Statements use schema.org, CiTO and FaBiO terms directly
 wherever they fit, so the data answers plain queries without inference; `rkg:` terms cover
 the rest (see ontology/retractkg.ttl for their alignment).
+
+Terms are written straight in N-Triples syntax (`Term`), not as pyoxigraph objects: a full
+Retraction Watch export is millions of triples, and building, printing (for the content hash)
+and re-reading objects cost more than everything else. IRIs are still checked by pyoxigraph,
+so what the mapping accepts is what the store accepts; `MappedRecord.quads` parses on demand.
 """
 
 from __future__ import annotations
@@ -12,12 +17,14 @@ import hashlib
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
+from urllib.parse import quote
 
-from pyoxigraph import Literal, NamedNode, Quad
+from pyoxigraph import NamedNode, Quad, RdfFormat, parse
 
 from retractkg import __version__
-from retractkg.ingest.iris import Minter, fold
+from retractkg.ingest.iris import _DOI_SAFE, Minter, fold
 from retractkg.ingest.model import Article, Nature, Notice, Organization, Person, SourceRecord, Span
 from retractkg.ontology import (
     CITO,
@@ -35,16 +42,60 @@ from retractkg.ontology import (
 )
 from retractkg.ontology.reasons import reason_iri
 
-SOFTWARE = NamedNode(VOCAB + "software/retractkg")
+
+class MappingError(ValueError):
+    """The record cannot be expressed in the ontology (a value is malformed)."""
+
+
+class Term(str):
+    """An RDF term in N-Triples syntax: `<iri>` or a literal such as `"2024"^^<...#gYear>`."""
+
+    __slots__ = ()
+
+    @property
+    def value(self) -> str:
+        """The IRI of an IRI term (without its angle brackets)."""
+        return self[1:-1]
+
+
+def iri(value: str) -> Term:
+    """An IRI term; pyoxigraph checks it, so a malformed IRI fails the record, not the store write."""
+    try:
+        NamedNode(value)
+    except ValueError as e:
+        raise MappingError(f"not a valid IRI: {value!r} ({e})") from e
+    return Term(f"<{value}>")
+
+
+# N-Triples string escapes, exactly as pyoxigraph prints literals (so content hashes stay comparable).
+_ESCAPES = {i: f"\\u{i:04X}" for i in (*range(0x20), 0x7F)}
+_ESCAPES.update({0x08: "\\b", 0x09: "\\t", 0x0A: "\\n", 0x0C: "\\f", 0x0D: "\\r",
+                 ord('"'): '\\"', ord("\\"): "\\\\"})
+
+
+def literal(text: str, datatype: str | None = None) -> Term:
+    """A literal term: a plain string, or typed with the datatype IRI given."""
+    quoted = '"' + text.translate(_ESCAPES) + '"'
+    return Term(quoted if datatype is None else f"{quoted}^^<{datatype}>")
 
 
 def _ns(prefix: str):
-    return lambda local: NamedNode(prefix + local)
+    """A term factory for one namespace; each term is made once."""
+    terms: dict[str, Term] = {}
+
+    def term(local: str) -> Term:
+        node = terms.get(local)
+        if node is None:
+            node = terms[local] = iri(prefix + local)
+        return node
+    return term
 
 
 schema, rkg, cito, fabio, prov, oa = map(_ns, (SCHEMA, RKG, CITO, FABIO, PROV, OA))
-A = NamedNode(RDF + "type")
-INTEGER, DECIMAL, BOOLEAN, DATETIME = (NamedNode(XSD + t) for t in ("integer", "decimal", "boolean", "dateTime"))
+nature_term, role_term, stance_term = map(_ns, (NATURE, ROLE, STANCE))
+A = iri(RDF + "type")
+SOFTWARE = iri(VOCAB + "software/retractkg")
+INTEGER, DECIMAL, BOOLEAN, DATETIME = (XSD + t for t in ("integer", "decimal", "boolean", "dateTime"))
 
 _NOTICE_CLASSES = {
     Nature.RETRACTION: ("RetractionNotice",),
@@ -58,31 +109,32 @@ _NOTICE_CLASSES = {
 }
 
 
-class MappingError(ValueError):
-    """The record cannot be expressed in the ontology (a value is malformed)."""
-
-
 @dataclass(frozen=True)
 class MappedRecord:
-    """A record's triples: `content` decides whether anything changed, `quads` is what is stored."""
+    """A record's triples: `content_hash` decides whether anything changed, `nquads` is what is stored."""
 
     graph: str
     notice: str
     content_hash: str
-    quads: list[Quad]
+    nquads: bytes  # the record's named graph as N-Quads (UTF-8)
+
+    @property
+    def quads(self) -> list[Quad]:
+        return list(parse(self.nquads, RdfFormat.N_QUADS))
 
 
-def date_literal(value: str) -> Literal:
+def date_literal(value: str) -> Term:
     """An ISO date typed as precisely as it is known: xsd:date, xsd:gYearMonth or xsd:gYear."""
     value = value.strip()
     for pattern, datatype in ((r"\d{4}-\d{2}-\d{2}", "date"), (r"\d{4}-\d{2}", "gYearMonth"), (r"\d{4}", "gYear")):
         if re.fullmatch(pattern, value):
-            return Literal(value, datatype=NamedNode(XSD + datatype))
+            return literal(value, XSD + datatype)
     raise MappingError(f"not an ISO 8601 date, year-month or year: {value!r}")
 
 
-def doi_iri(doi: str) -> NamedNode:
-    return NamedNode("https://doi.org/" + doi.lower())
+def doi_iri(doi: str) -> Term:
+    # Characters an IRI cannot hold (a few old DOIs have "<", ">" or "#") are percent-encoded.
+    return iri("https://doi.org/" + quote(doi.lower(), safe=_DOI_SAFE))
 
 
 class _Graph:
@@ -91,11 +143,14 @@ class _Graph:
     def __init__(self) -> None:
         self.triples: dict[tuple, None] = {}
 
-    def add(self, s: NamedNode, p: NamedNode, o: NamedNode | Literal | str | None) -> None:
-        if o is None or o == "":
+    def add(self, s: Term, p: Term, o: Term | str | None) -> None:
+        """`o` is a term, or a plain string for a string literal ("" and None add nothing)."""
+        if o is None:
             return
-        if isinstance(o, str):
-            o = Literal(o)
+        if o.__class__ is not Term:
+            if not o:
+                return
+            o = literal(o)
         self.triples[(s, p, o)] = None
 
 
@@ -107,28 +162,32 @@ class RecordMapper:
 
     def map(self, record: SourceRecord, *, now: datetime | None = None) -> MappedRecord:
         g = _Graph()
-        notice_iri = NamedNode(self.mint.notice(record.notice))
+        notice_iri = iri(self.mint.notice(record.notice))
         self._notice(g, notice_iri, record.notice)
         content = sorted(f"{s} {p} {o} ." for s, p, o in g.triples)
         content_hash = hashlib.sha256("\n".join(content).encode()).hexdigest()
 
-        graph = NamedNode(self.mint.graph(record.format, record.record_key or notice_iri.value))
+        graph = iri(self.mint.graph(record.format, record.record_key or notice_iri.value))
         self._provenance(g, graph, notice_iri, record, content_hash, now or datetime.now(UTC))
-        quads = [Quad(s, p, o, graph) for s, p, o in g.triples]
-        return MappedRecord(graph.value, notice_iri.value, content_hash, quads)
+        suffix = f" {graph} .\n"
+        try:
+            nquads = "".join(f"{s} {p} {o}{suffix}" for s, p, o in g.triples).encode()
+        except UnicodeEncodeError as e:
+            raise MappingError(f"text that is not valid Unicode: {e}") from e
+        return MappedRecord(graph.value, notice_iri.value, content_hash, nquads)
 
     # -- the notice -------------------------------------------------------------------------
 
-    def _notice(self, g: _Graph, n: NamedNode, notice: Notice) -> None:
+    def _notice(self, g: _Graph, n: Term, notice: Notice) -> None:
         g.add(n, A, rkg("Notice"))
         g.add(n, A, schema("ScholarlyArticle"))
         for cls in _NOTICE_CLASSES[notice.nature]:
             g.add(n, A, rkg(cls))
         if notice.nature.retracts:
             g.add(n, A, fabio("RetractionNotice"))
-        g.add(n, rkg("nature"), NamedNode(NATURE + notice.nature.value))
+        g.add(n, rkg("nature"), nature_term(notice.nature.value))
         if notice.nature_confidence is not None:
-            g.add(n, rkg("natureConfidence"), Literal(f"{notice.nature_confidence:.3f}", datatype=DECIMAL))
+            g.add(n, rkg("natureConfidence"), literal(f"{notice.nature_confidence:.3f}", DECIMAL))
         g.add(n, schema("name"), notice.title)
         if notice.date:
             g.add(n, schema("datePublished"), date_literal(notice.date))
@@ -138,25 +197,27 @@ class RecordMapper:
         else:
             self._identifiers(g, n, "", notice.pmid, notice.pmcid)
         if notice.url:
-            g.add(n, schema("url"), NamedNode(notice.url))
+            g.add(n, schema("url"), iri(notice.url))
         if notice.license:
-            g.add(n, schema("license"), NamedNode(notice.license))
+            g.add(n, schema("license"), iri(notice.license))
         g.add(n, schema("text"), notice.text)
         g.add(n, schema("inLanguage"), notice.language)
         g.add(n, rkg("note"), notice.notes)
         if notice.paywalled is not None:
-            g.add(n, rkg("paywalled"), Literal(str(notice.paywalled).lower(), datatype=BOOLEAN))
+            g.add(n, rkg("paywalled"), literal(str(notice.paywalled).lower(), BOOLEAN))
         for source, record_id in sorted(notice.record_ids.items()):
-            g.add(n, rkg("recordId"), Literal(f"{source}:{record_id}"))
+            g.add(n, rkg("recordId"), f"{source}:{record_id}")
+        for url in notice.coverage:
+            g.add(n, schema("subjectOf"), web_iri(url))
         journal = self._journal(g, notice.journal.name, notice.journal.issn, notice.journal.publisher)
         g.add(n, schema("isPartOf"), journal)
         publisher = notice.publisher or notice.journal.publisher
         if publisher:
             g.add(n, schema("publisher"), self._publisher(g, publisher))
         for role in notice.retracted_by:
-            g.add(n, rkg("retractedBy"), NamedNode(ROLE + role.value))
+            g.add(n, rkg("retractedBy"), role_term(role.value))
         for role in notice.requested_by:
-            g.add(n, rkg("requestedBy"), NamedNode(ROLE + role.value))
+            g.add(n, rkg("requestedBy"), role_term(role.value))
         for item in notice.affected_items:
             g.add(n, rkg("affectedItem"), item)
         for person in notice.authors:
@@ -165,16 +226,16 @@ class RecordMapper:
             concept = reason_iri(claim.label)
             if concept is None:
                 raise MappingError(f"not a Retraction Watch reason: {claim.label!r}")
-            concept_node = NamedNode(concept)
+            concept_node = _concept(concept)
             g.add(n, rkg("reason"), concept_node)
-            assignment = NamedNode(f"{n.value}#reason-{concept.rsplit('/', 1)[-1]}")
+            assignment = iri(f"{n.value}#reason-{concept.rsplit('/', 1)[-1]}")
             g.add(n, rkg("reasonAssignment"), assignment)
             g.add(assignment, A, rkg("ReasonAssignment"))
             g.add(assignment, A, oa("Annotation"))
             g.add(assignment, oa("motivatedBy"), oa("classifying"))
             g.add(assignment, oa("hasBody"), concept_node)
             if claim.confidence is not None:
-                g.add(assignment, rkg("confidence"), Literal(f"{claim.confidence:.3f}", datatype=DECIMAL))
+                g.add(assignment, rkg("confidence"), literal(f"{claim.confidence:.3f}", DECIMAL))
             if not claim.evidence:
                 g.add(assignment, oa("hasTarget"), n)
             for i, span in enumerate(claim.evidence, 1):
@@ -185,16 +246,16 @@ class RecordMapper:
             for position, person in enumerate(article.authors, 1):
                 if person.stance is None:
                     continue
-                stance = NamedNode(f"{n.value}#stance-{index + 1}-{position}")
+                stance = iri(f"{n.value}#stance-{index + 1}-{position}")
                 g.add(n, rkg("authorStance"), stance)
                 g.add(stance, A, rkg("AuthorStance"))
-                g.add(stance, rkg("agent"), NamedNode(self.mint.person(a.value, person.name, person.orcid)))
-                g.add(stance, rkg("stanceValue"), NamedNode(STANCE + person.stance.value))
+                g.add(stance, rkg("agent"), iri(self.mint.person(a.value, person.name, person.orcid)))
+                g.add(stance, rkg("stanceValue"), stance_term(person.stance.value))
                 if person.stance_evidence:
                     g.add(stance, rkg("evidence"),
                           self._quote(g, n, f"{stance.value}-evidence", person.stance_evidence, notice.text))
 
-    def _link(self, g: _Graph, n: NamedNode, a: NamedNode, nature: Nature) -> None:
+    def _link(self, g: _Graph, n: Term, a: Term, nature: Nature) -> None:
         g.add(n, cito("updates"), a)
         g.add(a, cito("isUpdatedBy"), n)
         if nature.retracts:
@@ -208,31 +269,31 @@ class RecordMapper:
         elif nature is Nature.REINSTATEMENT:
             g.add(n, rkg("reinstates"), a)
 
-    def _quote(self, g: _Graph, source: NamedNode, iri: str, span: Span, text: str) -> NamedNode:
+    def _quote(self, g: _Graph, source: Term, target_iri: str, span: Span, text: str) -> Term:
         """A Web Annotation target: the notice text, selected by quote and by position."""
         if text and text[span.start:span.end] != span.exact:
             raise MappingError(f"evidence offsets {span.start}-{span.end} do not select {span.exact!r}")
-        target = NamedNode(iri)
+        target = iri(target_iri)
         g.add(target, A, oa("SpecificResource"))
         g.add(target, oa("hasSource"), source)
-        quote = NamedNode(iri + "-quote")
-        g.add(target, oa("hasSelector"), quote)
-        g.add(quote, A, oa("TextQuoteSelector"))
-        g.add(quote, oa("exact"), span.exact)
+        selector = iri(target_iri + "-quote")
+        g.add(target, oa("hasSelector"), selector)
+        g.add(selector, A, oa("TextQuoteSelector"))
+        g.add(selector, oa("exact"), span.exact)
         if text:
-            g.add(quote, oa("prefix"), text[max(0, span.start - 32):span.start])
-            g.add(quote, oa("suffix"), text[span.end:span.end + 32])
-        position = NamedNode(iri + "-position")
+            g.add(selector, oa("prefix"), text[max(0, span.start - 32):span.start])
+            g.add(selector, oa("suffix"), text[span.end:span.end + 32])
+        position = iri(target_iri + "-position")
         g.add(target, oa("hasSelector"), position)
         g.add(position, A, oa("TextPositionSelector"))
-        g.add(position, oa("start"), Literal(str(span.start), datatype=INTEGER))
-        g.add(position, oa("end"), Literal(str(span.end), datatype=INTEGER))
+        g.add(position, oa("start"), literal(str(span.start), INTEGER))
+        g.add(position, oa("end"), literal(str(span.end), INTEGER))
         return target
 
     # -- the article and its parts -----------------------------------------------------------
 
-    def _article(self, g: _Graph, article: Article) -> NamedNode:
-        a = NamedNode(self.mint.article(article))
+    def _article(self, g: _Graph, article: Article) -> Term:
+        a = iri(self.mint.article(article))
         g.add(a, A, rkg("Article"))
         g.add(a, A, schema("ScholarlyArticle"))
         if article.journal.name or article.journal.issn:
@@ -240,7 +301,7 @@ class RecordMapper:
         g.add(a, schema("name"), article.title)
         self._identifiers(g, a, article.doi, article.pmid, article.pmcid)
         if article.url:
-            g.add(a, schema("url"), NamedNode(article.url))
+            g.add(a, schema("url"), iri(article.url))
         if article.date or article.year:
             g.add(a, schema("datePublished"), date_literal(article.date or article.year))
         g.add(a, schema("pagination"), article.pages)
@@ -249,102 +310,109 @@ class RecordMapper:
             g.add(a, schema("pageStart"), start.strip())
             g.add(a, schema("pageEnd"), end.strip())
         g.add(a, rkg("articleNumber"), article.article_number)
-        g.add(a, schema("genre"), article.article_type)
+        for genre in article.article_type.split(";"):
+            g.add(a, schema("genre"), genre.strip())
         g.add(a, rkg("citation"), article.citation)
         for subject in article.subjects:
             g.add(a, schema("keywords"), subject)
+        for country in article.countries:  # a name as written; schema.org accepts text for a Country
+            g.add(a, schema("countryOfOrigin"), country)
         g.add(a, schema("isPartOf"), self._container(g, article))
         orgs = [self._organization(g, org) for org in article.organizations]
+        linked = {index for person in article.authors for index in person.affiliations}
+        for index, org in enumerate(orgs):
+            if index not in linked:  # the source lists affiliations without saying whose they are
+                g.add(a, schema("sourceOrganization"), org)
         for position, person in enumerate(article.authors, 1):
             p = self._person(g, a.value, person, orgs)
             g.add(a, schema("author"), p)
-            authorship = NamedNode(f"{a.value}#author-{position}")
+            authorship = iri(f"{a.value}#author-{position}")
             g.add(a, rkg("authorship"), authorship)
             g.add(authorship, A, rkg("Authorship"))
             g.add(authorship, rkg("agent"), p)
-            g.add(authorship, rkg("position"), Literal(str(position), datatype=INTEGER))
+            g.add(authorship, rkg("position"), literal(str(position), INTEGER))
             if person.corresponding:
-                g.add(authorship, rkg("isCorresponding"), Literal("true", datatype=BOOLEAN))
+                g.add(authorship, rkg("isCorresponding"), literal("true", BOOLEAN))
         return a
 
-    def _identifiers(self, g: _Graph, node: NamedNode, doi: str, pmid: str, pmcid: str) -> None:
+    def _identifiers(self, g: _Graph, node: Term, doi: str, pmid: str, pmcid: str) -> None:
         if doi:
             g.add(node, schema("sameAs"), doi_iri(doi))
             g.add(node, rkg("doi"), doi.lower())
         if pmid:
-            g.add(node, schema("sameAs"), NamedNode(f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/"))
+            g.add(node, schema("sameAs"), iri(f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/"))
             g.add(node, rkg("pmid"), pmid)
         if pmcid:
             pmcid = pmcid.upper()
-            g.add(node, schema("sameAs"), NamedNode(f"https://www.ncbi.nlm.nih.gov/pmc/articles/{pmcid}/"))
+            g.add(node, schema("sameAs"), iri(f"https://www.ncbi.nlm.nih.gov/pmc/articles/{pmcid}/"))
             g.add(node, rkg("pmcid"), pmcid)
 
-    def _container(self, g: _Graph, article: Article) -> NamedNode | None:
+    def _container(self, g: _Graph, article: Article) -> Term | None:
         """The innermost of issue, volume and journal that is known; each is part of the next."""
         journal = article.journal
         if not (journal.name or journal.issn):
             return None
         container = self._journal(g, journal.name, journal.issn, journal.publisher)
         if article.volume:
-            volume = NamedNode(f"{container.value}/volume/{_path_safe(article.volume)}")
+            volume = iri(f"{container.value}/volume/{_path_safe(article.volume)}")
             g.add(volume, A, schema("PublicationVolume"))
             g.add(volume, schema("volumeNumber"), article.volume)
             g.add(volume, schema("isPartOf"), container)
             container = volume
         if article.issue:
-            issue = NamedNode(f"{container.value}/issue/{_path_safe(article.issue)}")
+            issue = iri(f"{container.value}/issue/{_path_safe(article.issue)}")
             g.add(issue, A, schema("PublicationIssue"))
             g.add(issue, schema("issueNumber"), article.issue)
             g.add(issue, schema("isPartOf"), container)
             container = issue
         return container
 
-    def _journal(self, g: _Graph, name: str, issn: list[str], publisher: str) -> NamedNode | None:
+    def _journal(self, g: _Graph, name: str, issn: list[str], publisher: str) -> Term | None:
         if not (name or issn):
             return None
-        j = NamedNode(self.mint.journal(name, issn))
+        j = iri(self.mint.journal(name, issn))
         g.add(j, A, schema("Periodical"))
         g.add(j, schema("name"), name)
         for number in issn:
             g.add(j, schema("issn"), number)
-            g.add(j, schema("sameAs"), NamedNode(f"https://portal.issn.org/resource/ISSN/{number}"))
+            g.add(j, schema("sameAs"), iri(f"https://portal.issn.org/resource/ISSN/{number}"))
         if publisher:
             g.add(j, schema("publisher"), self._publisher(g, publisher))
         return j
 
-    def _publisher(self, g: _Graph, name: str) -> NamedNode:
-        p = NamedNode(self.mint.publisher(name))
+    def _publisher(self, g: _Graph, name: str) -> Term:
+        p = iri(self.mint.publisher(name))
         g.add(p, A, schema("Organization"))
         g.add(p, schema("name"), name)
         return p
 
     def _person(self, g: _Graph, article_iri: str, person: Person,
-                orgs: list[NamedNode] | None = None) -> NamedNode:
-        p = NamedNode(self.mint.person(article_iri, person.name, person.orcid))
+                orgs: list[Term] | None = None) -> Term:
+        p = iri(self.mint.person(article_iri, person.name, person.orcid))
         g.add(p, A, schema("Person"))
         g.add(p, schema("name"), person.name)
         g.add(p, schema("givenName"), person.given_name)
         g.add(p, schema("familyName"), person.family_name)
         g.add(p, schema("email"), person.email)
         if person.orcid:
-            g.add(p, schema("sameAs"), NamedNode(f"https://orcid.org/{person.orcid}"))
+            g.add(p, schema("sameAs"), iri(f"https://orcid.org/{person.orcid}"))
         for index in person.affiliations:
             if orgs is None or not 0 <= index < len(orgs):
                 raise MappingError(f"{person.name}: affiliation index {index} has no organization")
             g.add(p, schema("affiliation"), orgs[index])
         return p
 
-    def _organization(self, g: _Graph, org: Organization) -> NamedNode:
+    def _organization(self, g: _Graph, org: Organization) -> Term:
         written = org.label or org.name
-        o = NamedNode(self.mint.organization(written))
+        o = iri(self.mint.organization(written))
         g.add(o, A, schema("Organization"))
         g.add(o, schema("name"), org.name)
         if org.label and fold(org.label) != fold(org.name):
             g.add(o, rkg("affiliationString"), org.label)
         if org.ror:
-            g.add(o, schema("sameAs"), NamedNode(f"https://ror.org/{org.ror}"))
+            g.add(o, schema("sameAs"), iri(f"https://ror.org/{org.ror}"))
         if any((org.street, org.locality, org.region, org.postal_code, org.country)):
-            address = NamedNode(o.value + "#address")
+            address = iri(o.value + "#address")
             g.add(o, schema("address"), address)
             g.add(address, A, schema("PostalAddress"))
             g.add(address, schema("streetAddress"), org.street)
@@ -356,7 +424,7 @@ class RecordMapper:
 
     # -- provenance ---------------------------------------------------------------------------
 
-    def _provenance(self, g: _Graph, graph: NamedNode, notice: NamedNode, record: SourceRecord,
+    def _provenance(self, g: _Graph, graph: Term, notice: Term, record: SourceRecord,
                     content_hash: str, now: datetime) -> None:
         g.add(graph, A, rkg("SourceRecord"))
         g.add(graph, A, prov("Entity"))
@@ -365,8 +433,8 @@ class RecordMapper:
         g.add(graph, rkg("sourceFormat"), record.format)
         g.add(graph, rkg("recordKey"), record.record_key)
         g.add(graph, prov("wasDerivedFrom"), _source_node(record.source))
-        g.add(graph, prov("generatedAtTime"), Literal(now.isoformat(timespec="seconds"), datatype=DATETIME))
-        activity = NamedNode(graph.value + "#ingest")
+        g.add(graph, prov("generatedAtTime"), literal(now.isoformat(timespec="seconds"), DATETIME))
+        activity = iri(graph.value + "#ingest")
         g.add(graph, prov("wasGeneratedBy"), activity)
         g.add(activity, A, prov("Activity"))
         g.add(activity, prov("used"), _source_node(record.source))
@@ -374,10 +442,25 @@ class RecordMapper:
         g.add(activity, rkg("softwareVersion"), __version__)
 
 
-def _source_node(source: str) -> NamedNode:
+def web_iri(url: str) -> Term:
+    """An IRI for a URL as a source wrote it: characters an IRI cannot hold are percent-encoded."""
+    url = url.strip()
+    try:
+        return iri(url)
+    except MappingError:
+        return iri(quote(url, safe=":/?#@!$&'()*+,;=%~"))
+
+
+@cache
+def _concept(concept: str) -> Term:
+    return iri(concept)
+
+
+@cache
+def _source_node(source: str) -> Term:
     if re.match(r"^[a-z][a-z0-9+.-]*:", source, re.I) and " " not in source:
-        return NamedNode(source)
-    return NamedNode(Path(source).resolve().as_uri())
+        return iri(source)
+    return iri(Path(source).resolve().as_uri())
 
 
 def _path_safe(value: str) -> str:

@@ -114,8 +114,9 @@ class Article:
     issue: str = ""
     pages: str = ""  # "903-912"
     article_number: str = ""  # e-locator such as "313" or "e0278502"
-    article_type: str = ""  # as the source says, e.g. "Research Article"
+    article_type: str = ""  # as the source says, e.g. "Research Article"; several ";"-separated
     subjects: list[str] = field(default_factory=list)
+    countries: list[str] = field(default_factory=list)  # of the authors' affiliations, when not tied to one
     authors: list[Person] = field(default_factory=list)  # in byline order
     organizations: list[Organization] = field(default_factory=list)
     citation: str = ""  # the citation as written in the notice
@@ -156,6 +157,7 @@ class Notice:
     notes: str = ""
     paywalled: bool | None = None
     record_ids: dict[str, str] = field(default_factory=dict)  # e.g. {"retraction-watch": "51234"}
+    coverage: list[str] = field(default_factory=list)  # URLs of reports about it (Retraction Watch posts)
 
 
 @dataclass
@@ -167,3 +169,4 @@ class SourceRecord:
     format: str  # e.g. "text", "pdf", "html", "retraction-watch-csv", "jats", "pubmed", "crossref"
     record_key: str = ""  # identifies the record within the source (row id, PMID); "" for one-record files
     location: str = ""  # where in the source, for error messages ("line 42")
+    warnings: list[str] = field(default_factory=list)  # what the parser could not read but went on without

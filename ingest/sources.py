@@ -15,6 +15,7 @@ import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from retractkg.ingest.errors import IngestError
 from retractkg.ingest.model import SourceRecord
@@ -70,12 +71,50 @@ def _looks_delimited(text: str) -> bool:
     return False
 
 
+def _sniff(module: str) -> Callable[[bytes, Path], bool]:
+    """A structured source's own `sniff(head, path)`, imported when first asked."""
+    def sniff(head: bytes, path: Path) -> bool:
+        return importlib.import_module(f"retractkg.ingest.{module}").sniff(head, path)
+    return sniff
+
+
 # Most specific first; plain text is the fallback for anything that decodes.
 FORMATS: list[SourceFormat] = [
     SourceFormat("pdf", _is_pdf, "pdf_notice:parse"),
     SourceFormat("html", _is_html, "html_notice:parse"),
+    SourceFormat("retraction-watch-csv", _sniff("retraction_watch"), "retraction_watch:parse"),
     SourceFormat("text", _is_text, "text_notice:parse"),
 ]
+
+
+def open_binary(path: Path) -> BinaryIO:
+    """The file's bytes, decompressed on the fly if it is gzipped: parsers stream from it."""
+    try:
+        f = path.open("rb")
+        if f.read(2) == b"\x1f\x8b":
+            f.close()
+            return gzip.open(path, "rb")  # type: ignore[return-value]
+        f.seek(0)
+        return f
+    except OSError as e:
+        raise IngestError(str(path), f"cannot read: {e.strerror or e}") from e
+
+
+class RecordStream(Iterator[SourceRecord]):
+    """Turns a generator of records and per-record errors into the parser contract.
+
+    A generator that raises is finished, so a multi-record parser yields its bad records as
+    `IngestError`s instead; this iterator raises them one by one and then goes on with the next record.
+    """
+
+    def __init__(self, items: Iterator[SourceRecord | IngestError]) -> None:
+        self._items = items
+
+    def __next__(self) -> SourceRecord:
+        item = next(self._items)
+        if isinstance(item, IngestError):
+            raise item
+        return item
 
 
 def read_head(path: Path) -> bytes:
