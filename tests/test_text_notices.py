@@ -274,3 +274,26 @@ def test_demo_folder_ingests_and_validates(tmp_path):
             "SELECT ?n WHERE { ?x <https://w3id.org/retractkg/ontology#nature> ?n }")}
     assert natures == {"https://w3id.org/retractkg/id/nature/retraction",
                        "https://w3id.org/retractkg/id/nature/expression-of-concern"}
+
+
+@needs_shared
+def test_reference_line_introduced_as_retracted_wins_over_the_duplicate_it_names():
+    (record,) = list(parse(NOTICES / "pmc" / "PMC4248516.txt"))
+    article = record.notice.articles[0]
+    assert (article.journal.name, article.volume, article.pages, article.doi) == (
+        "Indian J Dermatol", "54", "229-36", "10.4103/0019-5154.55630")
+    assert [p.name for p in article.authors] == ["MH Ezzat", "KY Shaheen"]
+
+
+@needs_shared
+def test_original_doi_beats_the_notices_own_header_citation():
+    (record,) = list(parse(NOTICES / "pmc" / "PMC3519205.txt"))
+    article = record.notice.articles[0]
+    assert (article.doi, article.volume, article.year, article.pages) == (
+        "10.4103/0973-029x.86678", "15", "2011", "272-7")
+
+
+@needs_shared
+def test_a_reference_list_entry_is_not_taken_for_the_article_without_the_notices_pointer():
+    (record,) = list(parse(NOTICES / "pmc" / "PMC3655198.txt"))
+    assert not [a for a in record.notice.articles if a.journal.name == "Avian Pathol"]
