@@ -241,16 +241,17 @@ class GuardedBuffer:
         return b"".join(self.chunks)
 
 
-def guarded_triples(triples: Iterable[Triple], deadline: Deadline, max_triples: int) -> Iterator[Triple]:
+def guarded_triples(triples: Iterable[Triple], deadline: Deadline, max_triples: int, *,
+                    hint: str | None = None) -> Iterator[Triple]:
     """Pass triples through, checking the deadline every 256 and the cap on each."""
     for count, triple in enumerate(triples, 1):
         if count > max_triples:
-            raise ResultTooLarge(too_many("triples", max_triples))
+            raise ResultTooLarge(too_many("triples", max_triples, hint))
         if count % 256 == 0:
             deadline.check()
         yield triple
 
 
-def too_many(what: str, limit: int) -> str:
+def too_many(what: str, limit: int, hint: str | None = None) -> str:
     return (f"the result has more than {limit} {what}, the most this endpoint returns at once; "
-            "page through it with LIMIT/OFFSET, or use the dumps for the whole graph")
+            + (hint or "page through it with LIMIT/OFFSET, or use the dumps for the whole graph"))

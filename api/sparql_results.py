@@ -83,6 +83,8 @@ GRAPH_ALIASES = {"turtle": "text/turtle", "ttl": "text/turtle", "n3": "text/n3",
 PREFIXES = {"rkg": RKG, "schema": SCHEMA, "cito": CITO, "fabio": FABIO, "prov": PROV, "oa": OA, "skos": SKOS,
             "dct": DCT, "rdf": RDF, "rdfs": RDFS, "owl": OWL, "xsd": XSD}
 
+JSONLD_MAX_TRIPLES = 2_000
+JSONLD_HINT = "JSON-LD answers are compacted and capped lower; ask for N-Triples or Turtle, or page with LIMIT/OFFSET"
 _POSITION = re.compile(r"error at (\d+):(\d+)")
 
 
@@ -136,12 +138,14 @@ def run_query(store: GraphStore, query: str, dataset: Dataset, *, base_iri: str,
         return Answer(buffer.getvalue(), media_type)
     media_type = choose("graph", accept, format)
     rdf_format = GRAPH_TYPES[media_type]
-    triples = guarded_triples(result, deadline, max_rows)
     buffer = GuardedBuffer(deadline)
     if rdf_format == RdfFormat.JSON_LD:
-        serialize_rdf(triples, buffer, RdfFormat.N_TRIPLES)
+        # pyld's compaction takes about a millisecond per triple and cannot be interrupted: cap it lower.
+        serialize_rdf(guarded_triples(result, deadline, min(max_rows, JSONLD_MAX_TRIPLES), hint=JSONLD_HINT),
+                      buffer, RdfFormat.JSON_LD)
         deadline.check()
         return Answer(compact_jsonld(buffer.getvalue()), media_type)
+    triples = guarded_triples(result, deadline, max_rows)
     if rdf_format.supports_datasets:
         serialize_rdf((Quad(t.subject, t.predicate, t.object) for t in triples), buffer, rdf_format,
                       prefixes=PREFIXES)
@@ -183,15 +187,24 @@ def _local_documents_only(url: str, options: dict | None = None) -> dict:
                       code="loading document failed")
 
 
-def compact_jsonld(ntriples: bytes) -> bytes:
-    """JSON-LD compacted with the project's context, embedded so that the answer stands alone.
+def compact_jsonld(expanded: bytes) -> bytes:
+    """Compact pyoxigraph's JSON-LD with the project's context, embedded so that the answer stands alone.
 
-    pyld builds it from N-Triples (from_rdf turns rdf:type into @type, which pyoxigraph's own
-    JSON-LD writer leaves as a plain property).
+    pyoxigraph writes rdf:type as an ordinary property; it becomes `@type` first, as JSON-LD's
+    own RDF conversion would do (pyld's from_rdf does the same but is far slower).
     """
     from pyld import jsonld
 
-    expanded = jsonld.from_rdf(ntriples.decode("utf-8"), {"format": "application/n-quads"})
-    compacted = jsonld.compact(expanded, {"@context": project_context()},
+    document = json.loads(expanded)
+    nodes = document.get("@graph", document) if isinstance(document, dict) else document
+    for node in nodes if isinstance(nodes, list) else [nodes]:
+        types = node.pop(RDF + "type", None)
+        if types:
+            iris = [t["@id"] for t in types if "@id" in t]
+            node.setdefault("@type", []).extend(iris)
+            rest = [t for t in types if "@id" not in t]
+            if rest:
+                node[RDF + "type"] = rest
+    compacted = jsonld.compact(document, {"@context": project_context()},
                                options={"documentLoader": _local_documents_only})
     return json.dumps(compacted, ensure_ascii=False, indent=1).encode("utf-8")

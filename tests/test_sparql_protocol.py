@@ -341,6 +341,19 @@ def big_store(size: int = 400) -> OxigraphStore:
     return store
 
 
+def test_json_ld_answers_have_a_lower_cap(settings: Settings) -> None:
+    from retractkg.api.sparql_results import JSONLD_MAX_TRIPLES
+
+    with TestClient(create_app(settings, big_store(JSONLD_MAX_TRIPLES + 1))) as client:
+        query = {"query": "CONSTRUCT WHERE { ?s ?p ?o }"}
+        problem = assert_problem(client.get("/sparql", params=query, headers={"Accept": "application/ld+json"}),
+                                 400, "result-too-large")
+        assert "N-Triples" in problem["detail"]
+        response = client.get("/sparql", params=query, headers={"Accept": "application/n-triples"})
+        assert response.status_code == 200
+        assert len(response.content.splitlines()) == JSONLD_MAX_TRIPLES + 1
+
+
 # Hundreds of millions of rows: runs far longer than any deadline set below.
 RUNAWAY = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
