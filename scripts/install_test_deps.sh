@@ -46,3 +46,15 @@ if [ ! -x .ci/work/jena/rsparql ]; then
   chmod +x "$jena/rsparql.tmp"
   mv "$jena/rsparql.tmp" "$jena/rsparql"
 fi
+
+# Remote store contract (tests/test_store_contract.py): Virtuoso from Debian. The tests run their
+# own private instance (loopback-only ini in a temp folder); the package's system service must not
+# start, so where no policy-rc.d forbids it already, one does for the time of the install.
+if ! command -v virtuoso-t >/dev/null 2>&1; then
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
+    trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+  fi
+  apt_install virtuoso-opensource
+fi
+# The Oxigraph server binary comes from PyPI (`oxigraph`, in the `test` extra).

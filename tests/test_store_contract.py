@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import servers
 from notice_factory import sample_record
 from pyoxigraph import (
     BlankNode,
@@ -41,6 +42,7 @@ from retractkg.ingest.pipeline import (
     write_batch,
 )
 from retractkg.store import GraphStore, OxigraphStore, StoreError, open_store
+from retractkg.store.remote import RemoteSparqlStore, split_batch
 
 BACKENDS = ["embedded", "oxigraph", "virtuoso"]
 ENV_VARS = ["RETRACTKG_STORE", "RETRACTKG_BASE", "RETRACTKG_SPARQL_QUERY_URL", "RETRACTKG_SPARQL_UPDATE_URL",
@@ -337,3 +339,82 @@ def test_cli_query_and_export(backend, tmp_path, capsys):
     with backend.open() as store:
         assert exported == set(store.graph_names())
     assert all(g.startswith("https://w3id.org/retractkg/graph/") for g in exported)
+
+
+# -- The remote store's own concerns: request splitting, server configuration, errors ------------
+
+SERVERS = ["oxigraph", "virtuoso"]
+
+
+def remote(server, **options) -> RemoteSparqlStore:
+    store = RemoteSparqlStore(server.query_url, server.update_url, user=server.user, password=server.password,
+                              graph_prefixes=["https://w3id.org/retractkg/graph/"], **options)
+    store.remove_graphs(store.graph_names())
+    return store
+
+
+def test_split_batch_keeps_each_change_log_entry_with_its_record():
+    settings = Settings()
+    records = mapped(demo_records(), settings)
+    log = [q for m in records for q in change_quads(settings, "Create", m, FIXED_TIME)]
+    chunks = split_batch({m.graph: m.quads for m in records}, log, max_quads=1)
+    assert [list(graphs) for graphs, _ in chunks] == [[m.graph] for m in records]
+    for graphs, extra in chunks:
+        [graph] = graphs
+        targets = {q.object.value for q in extra if q.predicate.value.endswith("#target")}
+        assert targets == {graph} and len(extra) == len(log) // len(records)
+    assert len(split_batch({m.graph: m.quads for m in records}, log, max_quads=10**6, max_graphs=2)) == 2
+
+
+@pytest.mark.parametrize("staged", [False, True], ids=["one-request-swaps", "staged-swaps"])
+@pytest.mark.parametrize("server_name", SERVERS)
+def test_batches_split_into_many_requests_store_the_same(request, server_name, staged):
+    server = request.getfixturevalue(f"{server_name}_server")
+    store = remote(server, max_request_quads=1, staged_swaps=staged)
+    settings = Settings()
+    report = ingest(store, demo_records(), settings)
+    reference = OxigraphStore()
+    ingest(reference, demo_records(), settings)
+    assert len(report.added) == 3
+    for graph in record_graphs(reference):
+        assert quad_lines(store.quads(graph)) == quad_lines(reference.quads(graph))
+    logged = rows(store.query(PREFIXES + "SELECT ?g WHERE { ?c a as:Create ; as:target ?g }"))
+    assert logged == [(f"<{g}>",) for g in record_graphs(reference)]
+    ingest(store, [sample_record(title="Replaced in a staged or direct swap")], settings)  # replaces a graph
+    assert not [g for g in store.graph_names() if "staging" in g]
+    assert len(rows(store.query(PREFIXES + "SELECT ?t WHERE { ?a schema:name 'Replaced in a staged or direct swap' }"
+                                ))) == 1
+
+
+def test_a_default_graph_that_is_not_the_union_is_reported_with_the_fix():
+    with servers.oxigraph_server(union_default_graph=False) as server:
+        store = remote(server)
+        with pytest.raises(StoreError, match="--union-default-graph"):  # once the vocabulary is in
+            ingest(store, demo_records(), Settings())
+        with pytest.raises(StoreError, match="--union-default-graph"):
+            store.query("ASK { ?s ?p ?o }")
+        # Naming the graphs does not need the union, and still works.
+        assert bool(store.query("ASK { ?s ?p ?o }", default_graphs=store.graph_names()))
+
+
+def test_virtuoso_writes_need_digest_credentials(virtuoso_server):
+    anonymous = RemoteSparqlStore(virtuoso_server.query_url, virtuoso_server.update_url)
+    with pytest.raises(StoreError, match="HTTP 401.*digest auth"):
+        anonymous.update("INSERT DATA { GRAPH <https://w3id.org/retractkg/graph/x> { <urn:a> <urn:b> <urn:c> } }")
+    wrong = RemoteSparqlStore(virtuoso_server.query_url, virtuoso_server.update_url, user="dba", password="nope")
+    with pytest.raises(StoreError, match="HTTP 401"):
+        wrong.update("INSERT DATA { GRAPH <https://w3id.org/retractkg/graph/x> { <urn:a> <urn:b> <urn:c> } }")
+    assert bool(anonymous.query("ASK { <urn:a> ?p ?o }")) is False
+
+
+def test_an_unreachable_server_is_named_in_the_error():
+    url = f"http://127.0.0.1:{servers.free_port()}/sparql"
+    with pytest.raises(StoreError, match=f"cannot reach the SPARQL server at {url}"):
+        RemoteSparqlStore(url, url).query("ASK {}")
+    with pytest.raises(StoreError, match="must be http"):
+        RemoteSparqlStore("ftp://example.org/sparql", url)
+
+
+def test_an_update_is_refused_as_a_query(oxigraph_server):
+    with pytest.raises(StoreError, match="run it as an update"):
+        remote(oxigraph_server).query("INSERT DATA { <urn:a> <urn:b> <urn:c> }")
