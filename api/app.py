@@ -15,9 +15,10 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from retractkg import __version__
 from retractkg.api import dumps, feed, linked_data, pages, sparql
+from retractkg.api.caching import RepresentationCache
 from retractkg.api.errors import install_error_handlers
 from retractkg.config import Settings
-from retractkg.store import GraphStore, open_store
+from retractkg.store import GraphStore, OxigraphStore, open_store
 
 
 def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
@@ -27,6 +28,8 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = store is None
         app.state.store = open_store(settings) if owned else store
+        if owned and isinstance(app.state.store, OxigraphStore):
+            app.state.representations = RepresentationCache()
         try:
             yield
         finally:
@@ -42,6 +45,7 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.representations = None
     if store is not None:
         app.state.store = store
     # Linked data is public and read-only: any origin may read it (and see the caching headers).

@@ -4,6 +4,8 @@ data's provenance, and `304 Not Modified` when the client's copy is current (RFC
 from __future__ import annotations
 
 import hashlib
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
@@ -47,3 +49,31 @@ def cached_response(request: Request, body: bytes, media_type: str, *, last_modi
     if status_code == 200 and not_modified(request, etag, last_modified):
         return Response(status_code=304, headers=all_headers)
     return Response(body, status_code=status_code, media_type=media_type, headers=all_headers)
+
+
+class RepresentationCache:
+    """Rendered documents by (path and query, media type), least recently used dropped first.
+
+    Only sound when nothing can change the data behind the app's back: `create_app` enables it for an
+    embedded store it opened itself (the store's files are locked by this process and the HTTP API
+    is read-only), never for a store passed in or a remote SPARQL server.
+    """
+
+    def __init__(self, size: int = 4096) -> None:
+        self.size = size
+        self._items: OrderedDict[tuple[str, str], tuple[bytes, datetime | None]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, str]) -> tuple[bytes, datetime | None] | None:
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+            return found
+
+    def put(self, key: tuple[str, str], value: tuple[bytes, datetime | None]) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)

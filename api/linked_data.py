@@ -22,7 +22,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import RedirectResponse
 
 from retractkg.api import representations as rep
-from retractkg.api.caching import cached_response
+from retractkg.api.caching import RepresentationCache, cached_response
 from retractkg.api.conneg import negotiate
 from retractkg.api.deps import get_settings, get_store
 from retractkg.api.errors import ProblemError
@@ -96,10 +96,19 @@ def document(path: str, request: Request, store: StoreDep, settings: SettingsDep
     media_type = negotiate(request.headers.get("accept"), rep.DOCUMENT_TYPES, format=format,
                            aliases=rep.FORMAT_ALIASES)  # before the lookup: a 406 costs no query
     resolved = resolve(raw_tail(request, "/doc/"), settings)
-    description = Describer(store).describe(resolved)
-    if description is None:
-        raise ProblemError(404, "not-found", f"nothing is known about <{resolved.iri}>")
-    return represent(request, description, settings, format, media_type=media_type)
+    cache: RepresentationCache | None = request.app.state.representations
+    key = (raw_tail(request, "") + "?" + request.url.query, media_type)
+    found = cache.get(key) if cache is not None else None
+    if found is None:
+        description = Describer(store).describe(resolved)
+        if description is None:
+            raise ProblemError(404, "not-found", f"nothing is known about <{resolved.iri}>")
+        found = rep.render(description, media_type, settings, request), description.last_modified
+        if cache is not None:
+            cache.put(key, found)
+    body, last_modified = found
+    return cached_response(request, body, rep.content_type(media_type), last_modified=last_modified,
+                           headers={"Vary": "Accept", "Link": f'<{resolved.iri}>; rel="about"'})
 
 
 @get_and_head("/graph/{path:path}", response_class=Response,

@@ -216,3 +216,33 @@ def test_the_dataset_iri_leads_to_the_void_description(client, settings):
     response = client.get(path, headers={"Accept": "text/turtle"}, follow_redirects=False)
     assert response.status_code == 303 and response.headers["location"] == "/.well-known/void"
     assert quote("/.well-known/void") == "/.well-known/void"
+
+
+def test_documents_follow_writes_to_a_store_the_app_shares(settings):
+    """A store passed in may be written by its owner: its documents are never served from a cache."""
+    from retractkg.ingest.mapping import RecordMapper
+    from retractkg.ingest.model import Nature
+    from retractkg.ingest.pipeline import IngestReport, write_batch
+
+    store = ld_graph.published_store(settings)
+    with TestClient(create_app(settings, store)) as client:
+        path = "/doc/" + ld_graph.notice_iri(settings, 3)[len(settings.base) + 3:]
+        before = client.get(path, headers={"Accept": "text/turtle"})
+        record = ld_graph.records()[3]
+        record.notice.title = "Expression of Concern: Gene expression in zebrafish fins (updated)"
+        assert record.notice.nature is Nature.EXPRESSION_OF_CONCERN
+        write_batch(store, [RecordMapper(settings.base).map(record)], IngestReport(), settings)
+        after = client.get(path, headers={"Accept": "text/turtle", "If-None-Match": before.headers["etag"]})
+        assert after.status_code == 200 and "(updated)" in after.text
+
+
+def test_a_server_that_owns_its_store_serves_the_same_document_again(tmp_path, settings):
+    ld_graph.published_store(settings, tmp_path / "store").close()
+    owned = Settings(store_path=tmp_path / "store")
+    with TestClient(create_app(owned)) as client:
+        path = "/doc/" + ld_graph.notice_iri(owned)[len(owned.base) + 3:]
+        first = client.get(path, headers={"Accept": "application/ld+json"})
+        second = client.get(path, headers={"Accept": "application/ld+json"})
+        assert first.status_code == second.status_code == 200
+        assert first.content == second.content and first.headers["etag"] == second.headers["etag"]
+        assert client.get(path, headers={"Accept": "text/turtle"}).headers["content-type"].startswith("text/turtle")
