@@ -344,7 +344,7 @@ def big_store(size: int = 400) -> OxigraphStore:
 def test_json_ld_answers_have_a_lower_cap(settings: Settings) -> None:
     from retractkg.api.sparql_results import JSONLD_MAX_TRIPLES
 
-    with TestClient(create_app(settings, big_store(JSONLD_MAX_TRIPLES + 1))) as client:
+    with TestClient(create_app(replace(settings, max_result_rows=10**6), big_store(JSONLD_MAX_TRIPLES + 1))) as client:
         query = {"query": "CONSTRUCT WHERE { ?s ?p ?o }"}
         problem = assert_problem(client.get("/sparql", params=query, headers={"Accept": "application/ld+json"}),
                                  400, "result-too-large")
