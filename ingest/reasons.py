@@ -563,6 +563,14 @@ _MISCONDUCT = ("Misconduct by Author", "Falsification/Fabrication of Data", "Fal
 _INVESTIGATIONS = ("Investigation by Company/Institution", "Investigation by ORI", "Investigation by Third Party")
 _OFFICIAL = "Misconduct - Official Investigation(s) and/or Finding(s)"
 
+# An article retracted for an error is one whose results are in error and no longer reliable: that is why it
+# is retracted (curators co-assign these about half the time or more). Not for corrections, whose errors
+# are mended.
+_ERRORS = ("Error in Data", "Error in Methods", "Error in Analyses", "Error in Materials",
+           "Error in Results and/or Conclusions")
+_ERROR_CONSEQUENCES = (("Unreliable Results and/or Conclusions", 0.5),)
+_RETRACTING = re.compile(r"\bretract|\bwithdr[ae]w", re.I)
+
 # A sentence that says the article is retracted (or withdrawn) and nothing more.
 _BARE_NOTICE = re.compile(r"\b(?:retract\w*|withdraw\w*)\b", re.I)
 _NO_REASON_CONFIDENCE = 0.4
@@ -598,7 +606,7 @@ def find_reasons(text: str) -> list[ReasonClaim]:
             if rule.fires(sentence.text, stems):
                 for label in rule.labels:
                     _support(found, order, label, sentence, rule.confidence)
-    _add_implied(found, order)
+    _add_implied(found, order, retracting=any(_RETRACTING.search(s.text) for s in kept))
     if not found and sum(len(s.text) for s in kept) <= _SHORT_NOTICE:
         bare = next((s for s in kept if _BARE_NOTICE.search(s.text)), None)
         if bare is not None:
@@ -606,7 +614,15 @@ def find_reasons(text: str) -> list[ReasonClaim]:
     return sorted(found.values(), key=lambda claim: order[claim.label])
 
 
-def _add_implied(found: dict[str, ReasonClaim], order: dict[str, int]) -> None:
+def _add_implied(found: dict[str, ReasonClaim], order: dict[str, int], *, retracting: bool) -> None:
+    errors = [found[label] for label in _ERRORS if label in found]
+    if retracting and errors:
+        source = errors[0]
+        for other, probability in _ERROR_CONSEQUENCES:
+            if other not in found:
+                found[other] = ReasonClaim(other, list(source.evidence),
+                                           round((source.confidence or 0) * probability, 3))
+                order[other] = order[source.label]
     for label, implied in IMPLIED.items():
         claim = found.get(label)
         if claim is None:

@@ -1,6 +1,6 @@
 """The extraction scores, measured through `retractkg evaluate`: a regression below the floors fails.
 
-The floors sit a little under the figures measured when they were set (see the lead's report), so that
+The floors sit about 0.05 under the figures measured when they were set (noted above FLOORS), so that
 a change that makes reason, nature or identifier extraction worse on notices nobody tuned on is caught.
 """
 
@@ -17,13 +17,16 @@ SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 pytestmark = pytest.mark.skipif(not (SHARED / "data" / "notices" / "reasons-dev.jsonl").exists(),
                                 reason="../shared is not present")
 
-# measured 2026-11-25: see benchmarks/evaluate_extraction.py
+# Measured 2026-11-25 (`retractkg evaluate --json`): reasons F1 dev 0.617, held-out 0.470, rw-export 0.277;
+# nature accuracy (retracting) dev 0.987, held-out 0.990; strict dev 0.964, held-out 0.990. Floors ~0.05 below.
 FLOORS = {
-    ("reasons", "held-out", "f1"): 0.45,
-    ("reasons", "dev", "f1"): 0.55,
+    ("reasons", "held-out", "f1"): 0.42,
+    ("reasons", "dev", "f1"): 0.56,
+    ("reasons", "rw-export", "f1"): 0.22,
     ("nature", "held-out", "retracting"): 0.94,
     ("nature", "dev", "retracting"): 0.93,
     ("nature", "held-out", "strict"): 0.94,
+    ("nature", "dev", "strict"): 0.91,
 }
 
 
@@ -49,6 +52,7 @@ def test_both_splits_are_scored(scores):
     assert dev + held_out == 89
     assert 0.2 <= held_out / (dev + held_out) <= 0.4
     assert scores["nature"]["held-out"]["notices"] >= 50
+    assert scores["reasons"]["rw-export"]["notices"] >= 15  # independent labels, none in reasons-dev
 
 
 def test_table_names_every_measure(capsys):
@@ -57,7 +61,7 @@ def test_table_names_every_measure(capsys):
     for row in ("reason precision", "reason recall", "reason F1", "nature accuracy (strict)",
                 "retracted-article id accuracy"):
         assert row in table
-    assert "held-out" in table.splitlines()[0]
+    assert table.splitlines()[0].split()[1:] == ["dev", "held-out", "rw-export"]
 
 
 def test_missing_data_is_a_clear_error(tmp_path, capsys):
