@@ -242,12 +242,14 @@ RULES: tuple[Rule, ...] = (
           r"|(?:reliability|validity)\s+of\s+the\s+data\s+(?:\w+\s+){0,6}(?:questioned|doubt|compromised)"
           r"|called\s+into\s+question\s+the\s+reliability\s+of\s+the\s+data"
           r"|unreliable\s+data|cannot\s+(?:be\s+)?(?:rel[yi]\w*|trust\w*)\s+(?:\w+\s+){0,3}data", 0.7),
-    _rule("Error in Data", "error|mistake|inaccura|incorrect|erroneous|wrong|mixed up|mislabel|misclassif|"
-                           "miscalculat|shift|bug",
-          r"(?:errors?|mistakes?|inaccurac\w+)\s+(?:\w+\s+){0,5}(?:in|of|with)\s+(?:the\s+)?(?:\w+\s+){0,2}"
-          r"(?:data|dataset|database|values|measurements|calculations?|numbers|sample\s+sizes?)"
-          r"|data\s+(?:\w+\s+){0,4}(?:was|were|are|is)\s+(?:\w+\s+){0,2}(?:incorrect|erroneous|wrong|inaccurate"
-          r"|mixed\s+up"
+    _rule("Error in Data", "error|mistake|inaccura|incorrect|erroneous|wrong|mixed up|mix up|mislabel|misclassif|"
+                           "miscalculat|shift|bug|swapped|switched",
+          r"(?:errors?|mistakes?|inaccurac\w+|mix-?ups?)\s+(?:\w+\s+){0,5}(?:in|of|with|during)\s+(?:the\s+)?"
+          r"(?:\w+\s+){0,2}(?:data|dataset|database|values|measurements|calculations?|numbers|sample\s+sizes?|samples"
+          r"|quantification|sequenc\w+|label+ing|spreadsheets?|files|records|entries|cohort)"
+          r"|(?:data|values|measurements|numbers|samples|labels)\s+(?:\w+\s+){0,4}(?:was|were|are|is|had\s+been)\s+"
+          r"(?:\w+\s+){0,2}(?:incorrect|erroneous|wrong|inaccurate|swapped|switched|mixed\s+up"
+          r"|incorrectly\s+(?:entered|recorded|calculated|assigned|labell?ed|reported)"
           r"|mislabel\w+|misclassif\w+|miscalculat\w+)|data\s+errors|erroneous\s+data|incorrect\s+data"
           r"|misclassification|miscalculat\w+|spreadsheet\s+error"
           r"|(?:bug|error)\s+in\s+(?:\w+\s+){0,3}(?:script|code|software|program)", 0.65),
