@@ -34,10 +34,13 @@ _ROLE_WORDS: tuple[tuple[Role, str], ...] = (
 _ROLE_RE = [(role, re.compile(p, re.I)) for role, p in _ROLE_WORDS]
 
 # The verb of an agent retracting; its subject is read from the words before it.
+# The verb is found first (a cheap search); the words before it are then read for its subject, less the
+# auxiliaries and adverbs between them ("have regretfully", "therefore").
 _ACTIVE_VERB = re.compile(
-    r"(?:(?:\w+ly|therefore|now|hereby)\s+)?(?:ha(?:s|ve)\s+)?(?:(?:\w+ly|therefore|now|hereby)\s+)?"
-    r"(?:retracted|retracts?|retracting|decided\s+to\s+retract|wish(?:es)?\s+to\s+retract|would\s+like\s+to\s+retract"
-    r"|are\s+retracting|(?:is|are)\s+going\s+to\s+retract)\b", re.I)
+    r"\b(?:retract(?:ed|s|ing)?|decided\s+to\s+retract|wish(?:es)?\s+to\s+retract|would\s+like\s+to\s+retract"
+    r"|going\s+to\s+retract)\b", re.I)
+_BETWEEN = re.compile(r"(?:\s*,?\s+(?:\w+ly|therefore|now|hereby|has|have|had|are|is|am|jointly|thus|hence))+\s*$",
+                      re.I)
 # "The Editorial Team and the Publisher have determined that the original paper should be retracted"
 _DECIDED_VERB = re.compile(
     r"(?:ha(?:s|ve)\s+)?(?:therefore\s+)?(?:determined|decided|concluded|agreed)\s+(?:that\s+)?(?:[\w-]+\s+){0,5}?"
@@ -75,8 +78,9 @@ def find_actors(text: str) -> tuple[list[Role], list[Role]]:
         if "retract" in lower:
             for m in [*_ACTIVE_VERB.finditer(s), *_DECIDED_VERB.finditer(s)]:
                 before = _PARENTHESES.sub(" ", s[:m.start()])
-                if _PASSIVE_AUX.search(before):
+                if m.group().lower() == "retracted" and _PASSIVE_AUX.search(before):
                     continue
+                before = _BETWEEN.sub(" ", " " + before)
                 agent = _last_clause(" ".join(re.split(r"[.;:]\s", before)[-1].split()[-_AGENT_WORDS:]))
                 if agent and not _NOT_AN_AGENT.search(agent):
                     _extend(retracted, roles_in(agent) or ([Role.JOURNAL] if _NAME.match(agent) else []))
