@@ -60,8 +60,6 @@ _NOTICE_NODES = """
     UNION { ?root schema:isPartOf|cito:updates/schema:isPartOf+ ?s }
     UNION { ?root (schema:isPartOf|cito:updates/schema:isPartOf+)?/schema:publisher ?s }
 """
-# ... and to the concepts of which only the labels and scheme are included.
-_NOTICE_CONCEPTS = "rkg:reason|rkg:nature|rkg:retractedBy|rkg:requestedBy|rkg:authorStance/rkg:stanceValue"
 
 _ARTICLE_NODES = """
     { VALUES ?s { ?root } }
@@ -73,7 +71,6 @@ _ARTICLE_NODES = """
     UNION { ?root schema:isPartOf+/schema:publisher ?s }
     UNION { ?root cito:isUpdatedBy ?s }
 """
-_ARTICLE_CONCEPTS = "cito:isUpdatedBy/(rkg:reason|rkg:nature)"
 
 _PERSON_NODES = """
     { VALUES ?s { ?root } }
@@ -83,7 +80,6 @@ _PERSON_NODES = """
     UNION { ?root ^schema:author ?s }
     UNION { ?root ^schema:author/cito:isUpdatedBy ?s }
 """
-_PERSON_CONCEPTS = "^schema:author/cito:isUpdatedBy/rkg:nature"
 
 _ORGANIZATION_NODES = """
     { VALUES ?s { ?root } }
@@ -102,6 +98,7 @@ _JOURNAL_NODES = """
 """
 
 _CONCEPT_NODES = "{ VALUES ?s { ?root } }"
+# From a concept to the concepts and schemes of which only the labels are included.
 _CONCEPT_CONCEPTS = "skos:inScheme|skos:topConceptOf|skos:broader|skos:narrower|skos:related"
 
 _SCHEME_NODES = "{ VALUES ?s { ?root } }"
@@ -114,9 +111,9 @@ _OTHER_NODES = """
 """
 
 REACH: dict[str, tuple[str, str]] = {
-    "notice": (_NOTICE_NODES, _NOTICE_CONCEPTS),
-    "article": (_ARTICLE_NODES, _ARTICLE_CONCEPTS),
-    "person": (_PERSON_NODES, _PERSON_CONCEPTS),
+    "notice": (_NOTICE_NODES, ""),
+    "article": (_ARTICLE_NODES, ""),
+    "person": (_PERSON_NODES, ""),
     "org": (_ORGANIZATION_NODES, ""),
     "journal": (_JOURNAL_NODES, ""),
     "concept": (_CONCEPT_NODES, _CONCEPT_CONCEPTS),
@@ -217,6 +214,8 @@ class Describer:
         root = NamedNode(resolved.iri)
         if not triples or (about_root and not any(t.subject == root for t in triples)):
             return None
+        if not resolved.vocabulary:
+            triples += concept_labels(t.object for t in triples)
         modified = vocabulary_modified() if resolved.vocabulary else self._last_modified(resolved.iri)
         return Description(resolved.iri, resolved.kind, triples, modified)
 
@@ -275,3 +274,26 @@ def software_description() -> Description:
              (SCHEMA + "license", NamedNode("https://www.apache.org/licenses/LICENSE-2.0"))]
     return Description(software.value, "other", [Triple(software, NamedNode(p), o) for p, o in facts],
                        vocabulary_modified())
+
+
+LABEL_PREDICATES = frozenset(NamedNode(p) for p in (
+    RDF + "type", SKOS + "prefLabel", SKOS + "inScheme", SKOS + "notation"))
+
+
+def concept_labels(objects) -> list[Triple]:
+    """Labels, types and scheme of the vocabulary concepts among `objects`, from the vocabulary files:
+    they never change while serving, so documents do not look them up in the store."""
+    found: list[Triple] = []
+    for concept in dict.fromkeys(o for o in objects if isinstance(o, NamedNode)
+                                 and o.value.startswith(VOCAB + "id/")):
+        found += _labels_of(concept.value)
+    return found
+
+
+@cache
+def _labels_of(iri: str) -> tuple[Triple, ...]:
+    if iri.split("/")[-2] not in VOCABULARY_KINDS:
+        return ()
+    node = NamedNode(iri)
+    result = vocabulary_store().query(f"CONSTRUCT {{ {node} ?p ?o }} WHERE {{ {node} ?p ?o }}")
+    return tuple(t for t in result if t.predicate in LABEL_PREDICATES)
