@@ -20,39 +20,57 @@ _TOKEN = r"[A-Z](?:[a-z]?\.|[\w'’-]*[\w'’])"
 _NAME = (rf"(?:(?:Dr|Prof|Professor|Mr|Mrs|Ms)\.?\s+)?{_TOKEN}"
          rf"(?:\s+(?:{_TOKEN}|van|von|de|der|da|di|del|le|la|bin|al|el))*")
 _NAMES = rf"(?P<names>{_NAME}(?:\s*,\s*(?:and\s+)?{_NAME})*(?:,?\s+and\s+{_NAME})?)"
-_RETRACTION = r"(?:this|the)\s+(?:retraction|notice|decision|withdrawal|expression\s+of\s+concern)"
-_ALL = r"(?:All\s+(?:of\s+)?(?:the\s+)?(?:co-?)?authors|The\s+(?:co-?)?authors|Both\s+authors|The\s+author)"
+_RETRACTION = (r"(?:(?:this|the)\s+(?:retraction|notice|decision|withdrawal|expression\s+of\s+concern|request|"
+               r"statement)|retract(?:ion|ing)?\b)")
+_ALL = (r"(?:(?:[Aa]ll|[Bb]oth)\s+(?:of\s+)?(?:the\s+)?(?:named\s+)?(?:co-?)?authors|[Tt]he\s+(?:co-?)?authors?"
+        r"|[Aa]ll\s+co-?authors)")
+_AGREE = r"(?:agrees?|agreed|consent(?:s|ed)?)\s+(?:to|with)\s+"
+_WHO = r"(?:,?\s+who\s+[^.,;]{1,80}?,?)?"  # "The first author Zhiheng Zhou who was responsible ... agrees"
 
-# (stance, pattern, applies to everyone) in the order they are tried; "disagree" before "agree".
+# (stance, pattern, keyword) in the order they are tried, "disagree" before "agree"; a pattern runs only on
+# text that has its keyword, since most notices state no stance at all.
 _PER_NAME = [
-    (Stance.DISAGREES, rf"{_NAMES}\s+(?:disagrees?|do(?:es)?\s+not\s+agree|did\s+not\s+agree|ha(?:s|ve)\s+not\s+agreed"
-                       rf"|object(?:s|ed)?)\s+(?:to|with)\s+{_RETRACTION}"),
-    (Stance.AGREES, rf"{_NAMES}\s+(?:(?:has|have|had)\s+)?(?:agrees?|agreed|consent(?:s|ed)?)\s+(?:to|with)\s+"
-                    rf"{_RETRACTION}"),
-    (Stance.NO_RESPONSE, rf"{_NAMES}\s+(?:did|have|has|had)\s+not\s+(?:respond(?:ed)?|repl(?:y|ied))"),
-    (Stance.UNREACHABLE, rf"(?:unable|not\s+able)\s+to\s+(?:contact|reach)\s+{_NAMES}"),
-    (Stance.UNREACHABLE, rf"{_NAMES}\s+could\s+not\s+be\s+(?:reached|contacted)"),
-    (Stance.DECEASED, rf"{_NAMES}\s+(?:ha(?:s|ve)\s+)?(?:since\s+)?(?:passed\s+away|died)"),
-    (Stance.DECEASED, rf"{_NAMES}\s+(?:is|are|was|were)\s+deceased"),
+    (Stance.DISAGREES, rf"{_NAMES}{_WHO}\s+(?:disagrees?|do(?:es)?\s+not\s+agree|did\s+not\s+agree"
+                       rf"|ha(?:s|ve)\s+not\s+agreed|object(?:s|ed)?)\s+(?:to|with)\s+{_RETRACTION}", r"agree|object"),
+    (Stance.AGREES, rf"{_NAMES}{_WHO}\s+(?:(?:has|have|had)\s+)?{_AGREE}{_RETRACTION}", r"agree|consent"),
+    (Stance.AGREES, rf"following\s+authors?\s+(?:have\s+|has\s+)?{_AGREE}[^:.]{{0,40}}:\s*{_NAMES}", r"following"),
+    (Stance.DISAGREES, rf"following\s+authors?\s+(?:disagree\w*|did\s+not\s+agree|do\s+not\s+agree)\s+"
+                       rf"(?:to|with)\s+[^:.]{{0,40}}:\s*{_NAMES}", r"following"),
+    (Stance.NO_RESPONSE, rf"{_NAMES}\s+(?:either\s+)?(?:did|have|has|had)\s+not\s+(?:respond(?:ed)?|repl(?:y|ied))",
+     r"not\s+(?:respond|repl)"),
+    (Stance.UNREACHABLE, rf"(?:unable|not\s+able)\s+to\s+(?:contact|reach)\s+{_NAMES}",
+     r"able\s+to\s+(?:contact|reach)"),
+    (Stance.UNREACHABLE, rf"{_NAMES}\s+could\s+not\s+be\s+(?:reached|contacted)", r"could\s+not\s+be"),
+    (Stance.DECEASED, rf"{_NAMES},?\s+(?:ha(?:s|ve)\s+)?(?:since\s+|sadly\s+|unfortunately\s+)?(?:passed\s+away|died)",
+     r"passed\s+away|died"),
+    (Stance.DECEASED, rf"{_NAMES},?\s+(?:is|are|was|were)\s+deceased", r"deceased"),
+    (Stance.DECEASED, rf"\bthe\s+late\s+{_NAMES}", r"the\s+late"),
 ]
 _FOR_ALL = [
-    (Stance.AGREES, rf"(?:{_NAME}\s+)?(?:has|have)\s+stated\s+on\s+behalf\s+of\s+all\s+(?:the\s+)?(?:co-?)?authors\s+"
-                    rf"that\s+they\s+agree"),
-    (Stance.DISAGREES, rf"{_ALL}\s+(?:disagree|do\s+not\s+agree|did\s+not\s+agree)\s+(?:to|with)\s+{_RETRACTION}"),
-    (Stance.AGREES, rf"{_ALL}\s+(?:(?:have|had|did)\s+)?(?:agree|agreed|consented)\s+(?:to|with)\s+{_RETRACTION}"),
-    (Stance.AGREES, r"with\s+the\s+agreement\s+of\s+(?:all\s+)?the\s+authors"),
-    (Stance.NO_RESPONSE, rf"{_ALL}\s+(?:either\s+)?(?:did|have|has)\s+not\s+(?:respond(?:ed)?|repl(?:y|ied))"),
-    (Stance.NO_RESPONSE, r"None\s+of\s+the\s+authors\s+(?:responded|replied)"),
+    (Stance.AGREES, rf"(?:{_NAME}\s+)?(?:has|have)\s+stated\s+on\s+behalf\s+of\s+all\s+(?:the\s+)?(?:co-?)?"
+                    rf"authors\s+that\s+they\s+agree", r"on\s+behalf"),
+    (Stance.DISAGREES, rf"{_ALL}\s+(?:\w+\s+){{0,8}}?(?:disagree|do(?:es)?\s+not\s+agree|did\s+not\s+agree)\s+"
+                       rf"(?:to|with)\s+{_RETRACTION}", r"agree"),
+    (Stance.AGREES, rf"{_ALL}\s+(?:\w+\s+){{0,8}}?(?:(?:have|had|did)\s+)?{_AGREE}(?:the\s+)?{_RETRACTION}",
+     r"agree|consent"),
+    (Stance.AGREES, rf"{_ALL}\s+(?:\w+\s+){{0,6}}?{_AGREE}this\s+request", r"agree"),
+    (Stance.AGREES, rf"{_ALL}\b[^.]{{0,150}}?\bthey\s+(?:all\s+)?{_AGREE}(?:the\s+)?{_RETRACTION}", r"they"),
+    (Stance.AGREES, rf"{_ALL}\s+(?:\w+\s+){{0,3}}?(?:are|were)\s+in\s+agreement|\ball\s+are\s+in\s+agreement",
+     r"agreement"),
+    (Stance.AGREES, r"(?:with\s+the|by(?:\s+mutual)?|in)\s+agreement\s+(?:of|between|with)\s+(?:all\s+)?the\s+"
+                    r"(?:co-?)?authors", r"agreement"),
+    (Stance.NO_RESPONSE, rf"{_ALL}\s+(?:either\s+)?(?:did|have|has)\s+not\s+(?:respond(?:ed)?|repl(?:y|ied))",
+     r"not\s+(?:respond|repl)"),
+    (Stance.NO_RESPONSE, r"None\s+of\s+the\s+authors\s+(?:responded|replied)", r"None\s+of"),
+    (Stance.UNREACHABLE, r"(?:unable|not\s+able)\s+to\s+(?:contact|reach)\s+(?:any\s+of\s+)?the\s+(?:co-?)?authors\b"
+                         r"(?!\s+(?:of\s+the\s+(?:other|original|source)|who))", r"able\s+to"),
 ]
 _REMAINING_UNREACHABLE = re.compile(
     r"(?:unable|not\s+able)\s+to\s+(?:confirm\s+(?:current\s+)?contact\s+details|contact|reach)\s+(?:for\s+)?"
     r"the\s+remaining\s+authors")
-# Each pattern runs only on text that has its keyword: most notices state no stance at all.
-_PER_NAME_RE = [(stance, re.compile(p), re.compile(k)) for (stance, p), k in zip(_PER_NAME, (
-    r"agree|object", r"agree|consent", r"not\s+(?:respond|repl)", r"able\s+to\s+(?:contact|reach)",
-    r"could\s+not\s+be", r"passed\s+away|died", r"deceased"), strict=True)]
-_FOR_ALL_RE = [(stance, re.compile(p), re.compile(k)) for (stance, p), k in zip(_FOR_ALL, (
-    r"on\s+behalf", r"agree", r"agree|consent", r"agreement", r"not\s+(?:respond|repl)", r"None\s+of"), strict=True)]
+_PER_NAME_RE = [(stance, re.compile(p), re.compile(k)) for stance, p, k in _PER_NAME]
+_FOR_ALL_RE = [(stance, re.compile(p), re.compile(k)) for stance, p, k in _FOR_ALL]
+_INITIALS = re.compile(r"^[A-Z]{2,4}$")  # "MHZ agreed with the retraction": an author by initials
 _NOT_NAMES = {"the", "all", "both", "these", "those", "editor", "editors", "publisher", "journal", "authors",
               "author", "we", "they", "he", "she", "it", "this", "following", "further", "however", "editorial"}
 
@@ -66,8 +84,9 @@ class StatedStance:
 
 def _sentence(text: str, start: int, end: int) -> Span:
     """The sentence around [start, end): from the previous full stop or paragraph break to the next one."""
-    left = max([0] + [i + 2 for i in (text.rfind(". ", 0, start), text.rfind(".\n", 0, start),
-                                      text.rfind("\n\n", 0, start)) if i >= 0])
+    window = max(0, start - 1000)
+    ends = [m.end() for m in _SENTENCE_START.finditer(text, window, start + 1) if m.end() <= start]
+    left = ends[-1] if ends else window
     stop = _SENTENCE_END.search(text, end)
     right = stop.end() if stop else len(text)
     while left < right and text[left].isspace():
@@ -76,6 +95,9 @@ def _sentence(text: str, start: int, end: int) -> Span:
 
 
 _SENTENCE_END = re.compile(r"\.(?=\s|$)|\n\n")
+# Where a sentence may start: after a full stop and space, a paragraph break, or a full stop glued to a
+# capital where the source lost its spaces ("...in the lab.JX and MHZ did not agree").
+_SENTENCE_START = re.compile(r"[.!?]\s+|\n\s*\n|(?<=[a-z)\]])[.!?](?=[A-Z])")
 
 
 def _split_names(written: str) -> list[str]:
@@ -83,8 +105,8 @@ def _split_names(written: str) -> list[str]:
     for name in re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+", written):
         name = re.sub(r"^(?:Dr|Prof|Professor|Mr|Mrs|Ms)\.?\s+", "", name.strip())
         tokens = name.split()
-        if len(tokens) >= 2 and tokens[0].lower() not in _NOT_NAMES and not any(t.lower() in _NOT_NAMES
-                                                                                  for t in tokens[-1:]):
+        full_name = len(tokens) >= 2 and tokens[0].lower() not in _NOT_NAMES and tokens[-1].lower() not in _NOT_NAMES
+        if full_name or _INITIALS.match(name):
             names.append(name)
     return names
 
@@ -120,6 +142,8 @@ def _same_person(written: str, person: Person) -> bool:
     a, b = fold(written), fold(person.name)
     if a == b:
         return True
+    if _INITIALS.match(written):  # "MHZ" for "Mohammad H. Zadeh"
+        return written.lower() == "".join(token[0] for token in b.split())
     ta, tb = a.split(), b.split()
     # "G. I. Russo" or "Russo GI" against "Giorgio Ivan Russo": same family name and first initial.
     return bool(ta and tb) and ta[-1] == tb[-1] and ta[0][0] == tb[0][0]
@@ -131,6 +155,8 @@ def apply_stances(stances: list[StatedStance], authors: list[Person]) -> list[Pe
     named = [s for s in stances if s.name and not s.name.startswith("*")]
     for stated in named:
         person = next((p for p in [*authors, *extra] if _same_person(stated.name, p)), None)
+        if person is None and _INITIALS.match(stated.name):
+            continue  # initials name an author only against a known byline
         if person is None:
             person = Person(name=stated.name)
             extra.append(person)

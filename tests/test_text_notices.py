@@ -14,6 +14,7 @@ import pytest
 from retractkg.config import Settings
 from retractkg.ingest.affected_items import affected_items
 from retractkg.ingest.affiliation import split_affiliation
+from retractkg.ingest.author_stances import stated_stances
 from retractkg.ingest.citation import find_dois, parse_citation
 from retractkg.ingest.errors import IngestError
 from retractkg.ingest.model import Nature, Stance
@@ -297,3 +298,27 @@ def test_original_doi_beats_the_notices_own_header_citation():
 def test_a_reference_list_entry_is_not_taken_for_the_article_without_the_notices_pointer():
     (record,) = list(parse(NOTICES / "pmc" / "PMC3655198.txt"))
     assert not [a for a in record.notice.articles if a.journal.name == "Avian Pathol"]
+
+
+@pytest.mark.parametrize(("sentence", "stance"), [
+    ("The authors have been notified and agree with the retraction.", Stance.AGREES),
+    ("All the named authors agree to this retraction.", Stance.AGREES),
+    ("The article has been retracted by agreement between the authors and the journal.", Stance.AGREES),
+    ("The author considers the retraction to be unwarranted and therefore does not agree to the statement.",
+     Stance.DISAGREES),
+    ("We were unable to contact the authors of the article, despite our best efforts.", Stance.UNREACHABLE),
+])
+def test_stances_stated_for_all_authors(sentence, stance):
+    notice = read_notice(f"Retraction Note: Journal of Things (2019) 4:17\n\n{sentence}\n")
+    assert {p.stance for p in notice.articles[0].authors} <= {stance}
+    assert [(s.name, s.stance) for s in stated_stances(sentence)] == [("", stance)]
+
+
+def test_initials_name_authors_of_a_known_byline_only():
+    text = ("Retraction Note: Copper and zinc\n\nJun Xu¹, Mei Hua Zhang¹\n\n¹ Department of Chemistry, Zhengzhou "
+            "University, Zhengzhou 450001, China\n\nThe Editors retract this article.JX and MHZ did not agree with the "
+            "retraction. SW did not respond.\n")
+    notice = read_notice(text)
+    authors = notice.articles[0].authors
+    assert [(p.name, p.stance) for p in authors] == [("Jun Xu", Stance.DISAGREES), ("Mei Hua Zhang", Stance.DISAGREES)]
+    assert authors[0].stance_evidence.exact == "JX and MHZ did not agree with the retraction."
