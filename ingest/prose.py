@@ -98,9 +98,16 @@ _BOILERPLATE = re.compile(
 )
 
 
+# Words one of which every boilerplate phrase holds: most sentences are cleared without the expression.
+_BOILERPLATE_WORDS = ("creative", "licen", "unrestricted", "open access", "neutral", "jurisdiction", "©", "copyright",
+                      "(c)", "rights reserved", "withdrawal", "online version", "pre-publication", "publisher",
+                      "published", "received", "accepted", "credit", "statutory", "public domain")
+
+
 def is_boilerplate(sentence: str) -> bool:
     """Licence, copyright and neutrality text that publishers attach to every notice."""
-    return bool(_BOILERPLATE.search(sentence))
+    lower = sentence.lower()
+    return any(w in lower for w in _BOILERPLATE_WORDS) and bool(_BOILERPLATE.search(sentence))
 
 
 @lru_cache(maxsize=32)

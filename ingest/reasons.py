@@ -580,8 +580,10 @@ _NO_REASON_CONFIDENCE = 0.4
 _SHORT_NOTICE = 400
 
 
-# Every gate stem; a sentence is checked for each once (substring tests are fast), and only the rules
-# whose first gate group it meets are tried.
+# Every gate stem, found in one scan of a sentence by an expression shaped as a trie of the stems (the
+# engine then rejects most positions on their first character). The scan is a lookahead, so matches may
+# overlap; each match is the longest stem at its position, and the stems it begins with are credited too.
+# Only the rules whose first gate group a sentence meets are tried.
 _ALL_STEMS = tuple(sorted({stem for rule in RULES for group in rule.keys for stem in group}))
 _RULES_BY_STEM: dict[str, set[int]] = {}
 for _index, _r in enumerate(RULES):
@@ -589,9 +591,35 @@ for _index, _r in enumerate(RULES):
         _RULES_BY_STEM.setdefault(_stem, set()).add(_index)
 
 
-def _stems_in(text: str, among: tuple[str, ...] | set[str] = _ALL_STEMS) -> set[str]:
+def _trie_pattern(words: tuple[str, ...]) -> str:
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:
+        branches = [re.escape(char) + build(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return build(trie)
+
+
+_STEM_SCAN = re.compile("(?=(" + _trie_pattern(_ALL_STEMS) + "))")
+_STEMS_STARTING = {stem: frozenset(s for s in _ALL_STEMS if stem.startswith(s)) for stem in _ALL_STEMS}
+
+
+def _stems_in(text: str) -> set[str]:
     folded = " ".join(text.lower().replace("-", " ").split())
-    return {stem for stem in among if stem in folded}
+    stems: set[str] = set()
+    for m in _STEM_SCAN.finditer(folded):
+        if m.group(1):
+            stems |= _STEMS_STARTING[m.group(1)]
+    return stems
 
 
 def find_reasons(text: str) -> list[ReasonClaim]:
@@ -599,9 +627,8 @@ def find_reasons(text: str) -> list[ReasonClaim]:
     found: dict[str, ReasonClaim] = {}
     order: dict[str, int] = {}
     kept = statements(text)
-    in_notice = _stems_in(text)
     for sentence in kept:
-        stems = _stems_in(sentence.text, in_notice)
+        stems = _stems_in(sentence.text)
         candidates = set().union(*(_RULES_BY_STEM.get(stem, ()) for stem in stems))
         for index in sorted(candidates):
             rule = RULES[index]
