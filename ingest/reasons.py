@@ -468,8 +468,11 @@ RULES: tuple[Rule, ...] = (
     # -- the journal's own doing -----------------------------------------------------------------
     _rule("Error by Journal/Publisher", "in error|by error|by mistake|inadvertent|accident|mistaken|erroneous|"
                                         "s error|s mistake|error by|mistake by|error on|mistake on|proof|"
-                                        "editorial process|production process|publication process",
-          r"published\s+(?:\w+\s+){0,2}(?:in\s+error|by\s+(?:mistake|error)|inadvertently|accidentally|erroneously)"
+                                        "editorial process|production process|publication process|administrative|"
+                                        "technical error",
+          r"(?:published|accepted)\s+(?:\w+\s+){0,2}(?:in\s+error|by\s+(?:mistake|error)|inadvertently|accidentally"
+          r"|erroneously)|(?:administrative|production|technical|clerical)\s+(?:error|mistake)s?\s+(?:\w+\s+){0,3}"
+          r"(?:by|at|of|in)\s+(?:the\s+)?(?:journal|publisher|editorial|production)"
           r"|(?:inadvertently|accidentally|mistakenly|erroneously)\s+(?:\w+\s+){0,2}published"
           r"|(?:journal|publisher|editorial|production)[’']?s?\s+(?:\w+\s+){0,2}(?:error|mistake)"
           r"|(?:error|mistake)\s+(?:\w+\s+){0,2}(?:by|on\s+the\s+part\s+of)\s+(?:the\s+)?(?:journal|publisher"
