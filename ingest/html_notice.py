@@ -58,10 +58,17 @@ def parse(path: Path) -> Iterator[SourceRecord]:
     except (lxml.etree.ParserError, ValueError) as e:
         raise IngestError(str(path), f"not readable HTML: {e}") from e
     notice = page_metadata(root)
+    kind = article_type(root)
     text = normalize(visible_text(root))
     if len(re.findall(r"[A-Za-z]{2,}", text)) < 5 and not notice.title:
         raise IngestError(str(path), "the page has neither notice metadata nor prose")
-    yield SourceRecord(notice=read_notice(text, notice), source=str(path), format=FORMAT)
+    yield SourceRecord(notice=read_notice(text, notice, kind=kind), source=str(path), format=FORMAT)
+
+
+def article_type(root) -> str:
+    """What the page calls the article ("Retraction Note", "Expression of Concern"), or ""."""
+    meta, _ = _meta(root)
+    return _first(meta, "citation_article_type", "dc.type", "prism.section", "article:section")
 
 
 # -- metadata -------------------------------------------------------------------------------------
@@ -185,8 +192,9 @@ def _authors(meta: dict[str, list[str]], sequence: list[tuple[str, str]], ld: di
              ) -> tuple[list[Person], list[Organization]]:
     """Authors with their affiliations: citation_author tags (each followed by its own institution, e-mail
     and ORCID tags), else JSON-LD `author`, else Dublin Core creators."""
+    listed = [name.strip() for value in meta.get("citation_authors", []) for name in value.split(";") if name.strip()]
     return _highwire_authors(sequence) or _json_ld_authors(ld) or (
-        [Person(name=name) for name in meta.get("dc.creator", [])], [])
+        [Person(name=_display_name(name)) for name in listed or meta.get("dc.creator", [])], [])
 
 
 def _highwire_authors(sequence: list[tuple[str, str]]) -> tuple[list[Person], list[Organization]] | None:

@@ -42,6 +42,7 @@ _ORIGINAL_AT = re.compile(
 _FOLLOWING_FROM = re.compile(
     r"\bThe\s+following\s+(?:article|paper)\s+from\s+(?P<journal>[A-Z][^,“\"\n]{3,120}?),?\s*[“\"]"
     r"(?P<title>[^”\"\n]{15,300})[”\"]")
+_KIND_LABEL = re.compile(r"retract|withdraw|concern|correct|erratum|corrigendum|remov|reinstate", re.I)
 _ANOTHER_WORK = re.compile(
     r"(?:plagiari[sz]\w*|copied|taken|reproduced|duplicated)\s+from|original\s+(?:article|source|work|publication)"
     r"|previously\s+published|published\s+(?:earlier|previously|elsewhere)|\bsource\b|duplicate|simultaneous", re.I)
@@ -110,10 +111,11 @@ def parse(path: Path) -> Iterator[SourceRecord]:
     yield SourceRecord(notice=read_notice(text), source=str(path), format=FORMAT)
 
 
-def read_notice(text: str, notice: Notice | None = None) -> Notice:
+def read_notice(text: str, notice: Notice | None = None, *, kind: str = "") -> Notice:
     """Everything `text` states about a notice, added to what `notice` (e.g. page metadata) already says.
 
-    `text` must already be normalised; it becomes `notice.text` and all offsets refer to it.
+    `text` must already be normalised; it becomes `notice.text` and all offsets refer to it. `kind` is what
+    the source calls the notice ("Expression of Concern", a page's article type) when its title does not say.
     """
     notice = notice or Notice()
     notice.text = text
@@ -150,15 +152,21 @@ def read_notice(text: str, notice: Notice | None = None) -> Notice:
     if notice.publisher and not notice.journal.publisher:
         notice.journal.publisher = notice.publisher
 
-    notice.nature, notice.nature_confidence = classify_nature(notice.title, prose)
+    # A title that does not name the kind ("Copper-based ...") is read with the label the page gives it
+    # ("RETRACTION NOTE", "EXPRESSION OF CONCERN" above the title; a page's article type).
+    label = kind or next((line.text for line in block.furniture if _KIND_LABEL.search(line.text)), "")
+    title = notice.title if TITLE_PREFIX.match(notice.title) or not label else f"{label}: {notice.title}"
+    notice.nature, notice.nature_confidence = classify_nature(title, prose)
     notice.reasons = [_within(claim, text) for claim in find_reasons(prose)]
     notice.retracted_by, notice.requested_by = find_actors(prose)
     notice.affected_items = notice.affected_items or affected_items(prose)
     article.authors.extend(apply_stances(stated_stances(prose), article.authors))
     for person in article.authors:
         _split_name(person)
-    if _has_identity(article) and not notice.articles:
+    if not notice.articles:
         notice.articles.append(article)
+    # An article known only by its authors (page metadata without a citation) cannot be told from others.
+    notice.articles = [a for a in notice.articles if _has_identity(a)]
     return notice
 
 

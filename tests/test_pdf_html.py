@@ -226,3 +226,17 @@ def test_page_that_is_not_html_enough_is_an_error(tmp_path):
     with pytest.raises(IngestError) as raised:
         list(parse_html(path))
     assert str(path) in str(raised.value)
+
+
+def test_page_article_type_tells_the_kind_when_the_title_does_not(tmp_path):
+    path = tmp_path / "eoc.html"
+    path.write_text(
+        "<html><head><meta name='citation_title' content='Effects of light on leaves'>"
+        "<meta name='citation_article_type' content='Expression of Concern'>"
+        "<meta name='citation_authors' content='Wang, Sijie; Yin, Na'></head><body><article>"
+        "<p>The journal has been made aware of concerns about the images in Figure 2. An investigation is "
+        "ongoing.</p></article></body></html>", encoding="utf-8")
+    (record,) = list(parse_html(path))
+    assert record.notice.nature is Nature.EXPRESSION_OF_CONCERN
+    assert record.notice.title == "Effects of light on leaves"
+    assert record.notice.articles == []  # known only by its authors: no resource that others would share

@@ -322,3 +322,9 @@ def test_initials_name_authors_of_a_known_byline_only():
     authors = notice.articles[0].authors
     assert [(p.name, p.stance) for p in authors] == [("Jun Xu", Stance.DISAGREES), ("Mei Hua Zhang", Stance.DISAGREES)]
     assert authors[0].stance_evidence.exact == "JX and MHZ did not agree with the retraction."
+
+
+def test_a_label_above_an_unprefixed_title_tells_the_kind():
+    notice = read_notice("EXPRESSION OF CONCERN\n\nThe journal has been made aware of concerns about the images in "
+                         "Figure 2. An investigation is ongoing.")
+    assert notice.nature is Nature.EXPRESSION_OF_CONCERN
