@@ -151,20 +151,20 @@ MaxClientConnections = 8
 
 [SPARQL]
 ; Virtuoso cuts results at ResultSetMaxRows (Debian's default is 10000): far too few for dumps.
-ResultSetMaxRows = 10000000
+ResultSetMaxRows = {max_rows}
 MaxQueryExecutionTime = 300
 MaxQueryCostEstimationTime = 0
 """
 
 
 @contextmanager
-def virtuoso_server() -> Iterator[Server]:
+def virtuoso_server(*, max_rows: int = 10_000_000) -> Iterator[Server]:
     """Debian's `virtuoso-opensource` with a fresh database; writes need digest auth on /sparql-auth."""
     binary = require("virtuoso-t", "apt-get install virtuoso-opensource")
     with tempfile.TemporaryDirectory(prefix="retractkg-virtuoso-") as tmp:
         http_port, sql_port = free_port(), free_port()
         ini = Path(tmp) / "virtuoso.ini"
-        ini.write_text(VIRTUOSO_INI.format(dir=tmp, sql_port=sql_port, http_port=http_port))
+        ini.write_text(VIRTUOSO_INI.format(dir=tmp, sql_port=sql_port, http_port=http_port, max_rows=max_rows))
         log = Path(tmp) / "server.log"
         began = time.monotonic()
         with open(log, "wb") as out:

@@ -263,8 +263,9 @@ def _refuse_truncated(response: HTTPResponse, url: str) -> None:
     if max_rows or state:
         response.close()
         message = response.headers.get("X-SQL-Message", "")
-        raise StoreError(f"{url} returned incomplete results (max rows {max_rows or '?'}; {state or ''} {message})."
-                         " Raise [SPARQL] ResultSetMaxRows and MaxQueryExecutionTime in virtuoso.ini")
+        cut = f"as many rows as its ResultSetMaxRows ({max_rows})" if max_rows else f"{state} {message}".strip()
+        raise StoreError(f"{url} may have cut the results ({cut}): raise [SPARQL] ResultSetMaxRows"
+                         " and MaxQueryExecutionTime in virtuoso.ini")
 
 
 def _ask_from_solutions(result: QuerySolutions) -> QueryBoolean:
