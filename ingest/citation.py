@@ -24,6 +24,7 @@ from retractkg.ingest.written_dates import iso_date
 DASHES = "‐‑‒–—−-"  # hyphen-minus last so it is literal inside a character class
 _RANGE = rf"[A-Za-z]?\d+[A-Za-z]?(?:\s*[{DASHES}]\s*[A-Za-z]?\d+[A-Za-z]?)?"
 _JOURNAL = r"(?P<journal>[A-Z][\w&.'’()-]*(?:[ ]+(?:[A-Za-z&][\w&.'’-]*))*?)"
+PMID_IN_TEXT = re.compile(r"\bPMID\s*:?\s*(\d{5,9})\b", re.I)
 DOI_IN_TEXT = re.compile(r"(?:https?://(?:dx\.)?doi\.org/|\bdoi:?\s*|\b)(10\.\d{4,9}/[^\s\"<>]+)", re.I)
 
 _SHAPES = [re.compile(p) for p in (
@@ -33,6 +34,9 @@ _SHAPES = [re.compile(p) for p in (
     # PLoS ONE 12(6): e0179536 ; Exp Ther Med 5:711–717, 2013
     rf"^{_JOURNAL}[ ,]+(?P<volume>\d+)(?:\s*\((?P<issue>[^()]{{1,12}})\))?\s*:\s*(?P<loc>{_RANGE})"
     rf"(?:[.,;]\s*(?P<year>(?:19|20)\d\d)\b)?",
+    # British Journal of Cancer (2005) 92, 942–948 (Nature Publishing Group)
+    rf"^{_JOURNAL}\s*\((?P<year>(?:19|20)\d\d)\)\s*(?P<volume>\d+)(?:\s*\((?P<issue>[^()]{{1,12}})\))?,\s*"
+    rf"(?P<loc>{_RANGE})",
     # J. Oral Biosci. 60 (2018) 1–10 (Elsevier)
     rf"^{_JOURNAL}\s+(?P<volume>\d+)\s*\((?P<year>(?:19|20)\d\d)\)\s*(?P<loc>{_RANGE})(?![\d:])",
     # J Exp Clin Cancer Res 38, 189 (2019)
@@ -94,6 +98,7 @@ class Citation:
     pages: str = ""
     article_number: str = ""
     doi: str = ""
+    pmid: str = ""
     written: str = ""
 
     def apply(self, article: Article, *, overwrite: bool = False) -> None:
@@ -101,7 +106,7 @@ class Citation:
         replace them all when this citation is known to be the article's own (`overwrite`)."""
         if self.journal and (overwrite or not article.journal.name):
             article.journal.name = self.journal
-        fields = ("year", "date", "volume", "issue", "pages", "article_number", "doi")
+        fields = ("year", "date", "volume", "issue", "pages", "article_number", "doi", "pmid")
         if overwrite:
             for name in fields:
                 setattr(article, name, getattr(self, name) or (getattr(article, name) if name == "doi" else ""))
@@ -150,6 +155,9 @@ def parse_citation(written: str) -> Citation | None:
     for doi, _, _ in find_dois(text):
         citation.doi = doi
         break
+    pmid = PMID_IN_TEXT.search(text)
+    if pmid:
+        citation.pmid = pmid.group(1)
     if not citation.year and citation.date:
         citation.year = citation.date[:4]
     return citation

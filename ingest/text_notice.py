@@ -16,7 +16,7 @@ from pathlib import Path
 from retractkg.ingest.actors import find_actors
 from retractkg.ingest.affected_items import affected_items
 from retractkg.ingest.author_stances import apply_stances, stated_stances
-from retractkg.ingest.citation import Citation, find_dois, parse_citation, parse_reference
+from retractkg.ingest.citation import PMID_IN_TEXT, Citation, find_dois, parse_citation, parse_reference
 from retractkg.ingest.errors import IngestError
 from retractkg.ingest.model import Article, Notice, Person, SourceRecord
 from retractkg.ingest.nature import classify_nature
@@ -28,6 +28,7 @@ from retractkg.ingest.notice_layout import (
     TITLE_PREFIX,
     Line,
     lines_of,
+    parse_byline,
     read_correspondence,
     read_title_block,
 )
@@ -42,6 +43,10 @@ _ORIGINAL_AT = re.compile(
 _FOLLOWING_FROM = re.compile(
     r"\bThe\s+following\s+(?:article|paper)\s+from\s+(?P<journal>[A-Z][^,“\"\n]{3,120}?),?\s*[“\"]"
     r"(?P<title>[^”\"\n]{15,300})[”\"]")
+_ID_LINE = re.compile(
+    r"^(?:DOI\s*:?\s*|https?://(?:dx\.)?doi\.org/)(?P<doi>10\.\d{4,9}/[^\s,;]+?)[.,;]?"
+    r"(?:\s*,?\s*PMCID\s*:?\s*(?P<pmcid>PMC\d+))?(?:\s*,?\s*PMID\s*:?\s*(?P<pmid>\d{5,9}))?\.?$", re.I)
+_RETRACTED_MARK = re.compile(r"\(RETRACTED\)\.?")
 _KIND_LABEL = re.compile(r"retract|withdraw|concern|correct|erratum|corrigendum|remov|reinstate", re.I)
 _ANOTHER_WORK = re.compile(
     r"(?:plagiari[sz]\w*|copied|taken|reproduced|duplicated)\s+from|original\s+(?:article|source|work|publication)"
@@ -163,6 +168,9 @@ def read_notice(text: str, notice: Notice | None = None, *, kind: str = "") -> N
     article.authors.extend(apply_stances(stated_stances(prose), article.authors))
     for person in article.authors:
         _split_name(person)
+    listed = _listed_articles(lines)
+    if len(listed) >= 2 and not notice.articles:  # "The following articles are retracted: ..."
+        notice.articles = listed
     if not notice.articles:
         notice.articles.append(article)
     # An article known only by its authors (page metadata without a citation) cannot be told from others.
@@ -229,10 +237,12 @@ def _read_header_citations(text: str, lines: list[Line], block, notice: Notice, 
                 notice.title = ""  # "Retraction Note: Journal ... (2014) 21:19" is a citation, not a title
         elif written.startswith(("https://doi.org", "http://dx.doi.org", "doi:", "DOI:")) and len(written) < 120:
             dois = find_dois(written)
+            pmid = PMID_IN_TEXT.search(written)
             if dois and line.end <= title_start:  # above the title: the page header's own DOI
                 notice.doi = notice.doi or dois[0][0]
             elif dois and not article.doi:
                 article.doi = dois[0][0]
+                article.pmid = article.pmid or (pmid.group(1) if pmid else "")
             furniture.append(line)
 
 
@@ -292,6 +302,11 @@ def _read_article_identity(text: str, prose: str, lines: list[Line], notice: Not
         m = _QUOTED_TITLE.search(prose)
         if m:
             article.title = " ".join(m["title"].split()).rstrip(" .")
+    if article.doi and not article.pmid:  # "DOI: 10.4103/0974-2727.72152 PMID: 21346899"
+        line = next((line for line in lines if article.doi in line.text.lower()), None)
+        pmid = PMID_IN_TEXT.search(line.text) if line else None
+        if pmid and len(PMID_IN_TEXT.findall(line.text)) == 1:
+            article.pmid = pmid.group(1)
     if article.doi and article.doi == notice.doi:
         notice.doi = ""  # some pages give the article's DOI as their own; the article keeps it
 
@@ -351,6 +366,34 @@ def _from_reference_line(prose: str, lines: list[Line], article: Article) -> Non
     article.citation = " ".join(line.text.split())
     if not article.authors:
         article.authors = [Person(name=name) for name in reference.authors]
+
+
+def _listed_articles(lines: list[Line]) -> list[Article]:
+    """Several articles of one notice, each given on a line of its own: an identifier line ("DOI: 10.x/y
+    PMID: 123", after the title and byline lines) or a reference marked "(RETRACTED)"."""
+    articles: list[Article] = []
+    for index, line in enumerate(lines):
+        identifiers = _ID_LINE.match(line.text)
+        if identifiers:
+            article = Article(doi=(find_dois(identifiers["doi"]) or [("", 0, 0)])[0][0],
+                              pmid=identifiers["pmid"] or "", pmcid=(identifiers["pmcid"] or "").upper())
+            before = [lines[i].text for i in range(max(0, index - 2), index)]
+            if len(before) == 2 and (byline := parse_byline(lines[index - 1])):
+                article.authors = byline.authors
+                article.title = re.sub(r"\s+p\.\s*\d+$", "", before[0]).strip()  # "... p. 70": its page
+            articles.append(article)
+        elif _RETRACTED_MARK.search(line.text):
+            reference = parse_reference(_RETRACTED_MARK.sub("", line.text).strip())
+            dois = find_dois(line.text)
+            if reference:
+                article = Article(title=reference.title, authors=[Person(name=n) for n in reference.authors],
+                                  citation=" ".join(line.text.split()))
+                reference.citation.apply(article)
+                articles.append(article)
+            elif dois:  # a reference in a shape not read, but with its DOI
+                articles.append(Article(doi=dois[0][0], citation=" ".join(line.text.split())))
+    unique = {a.doi or a.pmid or a.title: a for a in articles if a.doi or a.pmid or a.title}
+    return list(unique.values())
 
 
 def _from_opening(prose: str, notice: Notice, article: Article) -> None:

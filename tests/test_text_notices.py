@@ -328,3 +328,13 @@ def test_a_label_above_an_unprefixed_title_tells_the_kind():
     notice = read_notice("EXPRESSION OF CONCERN\n\nThe journal has been made aware of concerns about the images in "
                          "Figure 2. An investigation is ongoing.")
     assert notice.nature is Nature.EXPRESSION_OF_CONCERN
+
+
+@needs_shared
+def test_a_notice_listing_several_articles_yields_each():
+    (record,) = list(parse(NOTICES / "pmc" / "PMC3249713.txt"))
+    assert [(a.doi, a.pmid) for a in record.notice.articles] == [
+        ("10.4103/0974-2727.72152", "21346899"), ("10.4103/0974-2727.72153", "21346900")]
+    assert record.notice.articles[1].title.startswith("Prevalence of Pseudomonas aeruginosa")
+    assert [p.name for p in record.notice.articles[1].authors] == [
+        "K Prabhat Ranjan", "Neelima Ranjan", "Satish K Bansal", "DR Arora"]
