@@ -23,7 +23,7 @@ from retractkg.ingest.citation import find_dois
 from retractkg.ingest.errors import IngestError
 from retractkg.ingest.model import Article, Notice, Organization, Person, SourceRecord
 from retractkg.ingest.notice_facts import license_iri
-from retractkg.ingest.text_notice import MAX_BYTES, normalize, read_notice
+from retractkg.ingest.text_notice import MAX_BYTES, normalize, read_bytes, read_notice
 from retractkg.ingest.written_dates import iso_date
 
 FORMAT = "html"
@@ -47,12 +47,7 @@ _ARTICLE_TYPES = ("ScholarlyArticle", "Article", "MedicalScholarlyArticle", "New
 
 def parse(path: Path) -> Iterator[SourceRecord]:
     """The one notice of an HTML page."""
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        raise IngestError(str(path), f"cannot read: {e.strerror or e}") from e
-    if len(data) > MAX_BYTES * 4:
-        raise IngestError(str(path), f"{len(data)} bytes is too large for a notice page")
+    data = read_bytes(path, limit=MAX_BYTES * 4)  # pages carry scripts and styles besides the notice
     try:
         root = lxml.html.fromstring(data)
     except (lxml.etree.ParserError, ValueError) as e:

@@ -7,6 +7,7 @@ notice's own DOI) when the page itself does not say.
 
 from __future__ import annotations
 
+import io
 import logging
 import re
 from collections.abc import Iterator
@@ -19,17 +20,19 @@ from retractkg.ingest.citation import find_dois
 from retractkg.ingest.errors import IngestError
 from retractkg.ingest.model import Notice, SourceRecord
 from retractkg.ingest.notice_layout import TITLE_PREFIX
-from retractkg.ingest.text_notice import normalize, read_notice
+from retractkg.ingest.text_notice import normalize, read_bytes, read_notice
 
 FORMAT = "pdf"
+MAX_PDF_BYTES = 100_000_000
 MAX_PAGES = 50  # notices are a page or two; a long PDF is an article or an issue, read only its start
 
 
 def extract_text(path: Path) -> tuple[str, dict[str, str]]:
     """The PDF's text (pages joined by blank lines) and its document information, as strings."""
     logging.getLogger("pypdf").setLevel(logging.ERROR)  # malformed-but-readable files warn on every page
+    data = read_bytes(path, limit=MAX_PDF_BYTES)
     try:
-        reader = PdfReader(path)
+        reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
             raise IngestError(str(path), "the PDF is encrypted with a password")
         pages = [page.extract_text() or "" for page in reader.pages[:MAX_PAGES]]

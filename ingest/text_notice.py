@@ -9,6 +9,7 @@ reuse `read_notice` on their extracted text.
 
 from __future__ import annotations
 
+import gzip
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -72,21 +73,25 @@ _CITED_AS_ONE = re.compile(r"(?:this|the\s+above|the\s+original|the\s+following)
                            r"\[1\]", re.I)
 
 
-def read_text(path: Path) -> str:
-    """The file's text, decoded; IngestError for unreadable, empty, binary or oversized input."""
+def read_bytes(path: Path, limit: int = MAX_BYTES) -> bytes:
+    """The file's bytes, gunzipped if gzipped; IngestError for unreadable or oversized input."""
     try:
         data = path.read_bytes()
     except OSError as e:
         raise IngestError(str(path), f"cannot read: {e.strerror or e}") from e
     if data[:2] == b"\x1f\x8b":
-        import gzip
-
         try:
             data = gzip.decompress(data)
         except (OSError, EOFError) as e:
             raise IngestError(str(path), f"not a readable gzip file: {e}") from e
-    if len(data) > MAX_BYTES:
-        raise IngestError(str(path), f"{len(data)} bytes is too large for a notice (limit {MAX_BYTES})")
+    if len(data) > limit:
+        raise IngestError(str(path), f"{len(data)} bytes is too large for a notice (limit {limit})")
+    return data
+
+
+def read_text(path: Path) -> str:
+    """The file's text, decoded; IngestError for unreadable, empty, binary or oversized input."""
+    data = read_bytes(path)
     if b"\x00" in data[:65536]:
         raise IngestError(str(path), "binary content, not a text notice")
     try:

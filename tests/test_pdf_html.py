@@ -9,6 +9,7 @@ from the seed's own facts.
 
 from __future__ import annotations
 
+import gzip
 import html
 import re
 import subprocess
@@ -240,3 +241,13 @@ def test_page_article_type_tells_the_kind_when_the_title_does_not(tmp_path):
     assert record.notice.nature is Nature.EXPRESSION_OF_CONCERN
     assert record.notice.title == "Effects of light on leaves"
     assert record.notice.articles == []  # known only by its authors: no resource that others would share
+
+
+def test_gzipped_pdf_and_page_are_read(seed_pdf, tmp_path):
+    pdf = tmp_path / "notice.pdf.gz"
+    pdf.write_bytes(gzip.compress(seed_pdf.read_bytes()))
+    page = tmp_path / "page.html.gz"
+    page.write_bytes(gzip.compress(PLOS_PAGE.read_bytes()))
+    assert (detect(pdf).name, detect(page).name) == ("pdf", "html")
+    assert next(parse_pdf(pdf)).notice.articles[0].doi == ARTICLE_DOI
+    assert next(parse_html(page)).notice.doi == "10.1371/journal.pone.0278502"
