@@ -463,6 +463,10 @@ def _split_name(person: Person) -> None:
     tokens = person.name.split()
     if len(tokens) < 2:
         return
+    if re.fullmatch(r"[A-Z]{1,3}", tokens[-1]) and not re.fullmatch(r"[A-Z]{1,3}", tokens[0]):
+        # Vancouver style, family name first: "Moazzam MS"
+        person.given_name, person.family_name = tokens[-1], " ".join(tokens[:-1])
+        return
     cut = len(tokens) - 1
     while cut > 1 and tokens[cut - 1].lower() in {"van", "von", "de", "der", "den", "da", "di", "del", "le", "la"}:
         cut -= 1

@@ -283,7 +283,7 @@ def test_reference_line_introduced_as_retracted_wins_over_the_duplicate_it_names
     article = record.notice.articles[0]
     assert (article.journal.name, article.volume, article.pages, article.doi) == (
         "Indian J Dermatol", "54", "229-36", "10.4103/0019-5154.55630")
-    assert [p.name for p in article.authors] == ["MH Ezzat", "KY Shaheen"]
+    assert [(p.given_name, p.family_name) for p in article.authors] == [("MH", "Ezzat"), ("KY", "Shaheen")]
 
 
 @needs_shared
@@ -338,3 +338,14 @@ def test_a_notice_listing_several_articles_yields_each():
     assert record.notice.articles[1].title.startswith("Prevalence of Pseudomonas aeruginosa")
     assert [p.name for p in record.notice.articles[1].authors] == [
         "K Prabhat Ranjan", "Neelima Ranjan", "Satish K Bansal", "DR Arora"]
+
+
+def test_vancouver_reference_authors_are_family_name_first():
+    notice = read_notice("The following article is retracted because of duplicate publication:\n\n"
+                         "Moazzam MS, Ahmed SM, Bano S. Traumatic haemorrhage of occult phaeochromocytoma in a patient "
+                         "with septic shock. J Emerg Trauma Shock 2010;3:300.\n")
+    (article,) = notice.articles
+    assert (article.journal.name, article.year, article.volume, article.article_number) == (
+        "J Emerg Trauma Shock", "2010", "3", "300")
+    assert [(p.family_name, p.given_name) for p in article.authors] == [("Moazzam", "MS"), ("Ahmed", "SM"),
+                                                                      ("Bano", "S")]
