@@ -81,6 +81,13 @@ RULES: tuple[Rule, ...] = (
           r"(?:discrepanc|not\s+consistent|inconsisten)", 0.6),
     _rule("Breach of Policy by Author", "publication principles|in violation of",
           r"in\s+violation\s+of\s+(?:\w+[’']?s?\s+){1,4}(?:publication\s+principles|polic(?:y|ies)|guidelines)", 0.7),
+    _rule("Investigation by Journal/Publisher", "found|identified|determined|confirmed|noted|observed|concluded|"
+                                                "examined|reviewed|looked into|assessed&editor|journal|publisher|"
+                                                "editorial|plos|frontiers|hindawi|elsevier|springer|wiley",
+          r"(?:editors?(?:-in-chief)?|journal|publisher|editorial\s+(?:office|board|team)|PLOS|Frontiers|Hindawi"
+          r"|Elsevier|Springer(?:\s+Nature)?|Wiley)\s+(?:\w+\s+){0,2}(?:found|identified|determined|confirmed|noted"
+          r"|observed|concluded|examined|reviewed|looked\s+into|assessed)\b", 0.6,
+          unless=r"\b(?:authors?|we|I)\s+(?:\w+\s+){0,2}(?:found|identified|noted|observed)"),
     _rule("Investigation by Journal/Publisher", "expert committee|duly constituted|came to the attention|"
                                                 "come to the attention|brought to the attention|alerted|"
                                                 "made aware&journal|editor|publisher|frontiers|plos|ieee|our",
