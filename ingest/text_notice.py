@@ -356,8 +356,9 @@ def _from_reference_line(prose: str, lines: list[Line], article: Article) -> Non
         if not prose[line.start:line.end].strip() or len(line.text) > 1200:
             continue
         reference = parse_reference(line.text)
-        if reference and not _ANOTHER_WORK.search(previous[-200:]):
-            candidates.append((not _THIS_WORK.search(previous[-200:]), len(candidates), reference, line))
+        introduced_as_this = bool(_THIS_WORK.search(previous[-200:]))
+        if reference and (introduced_as_this or not _ANOTHER_WORK.search(previous[-200:])):
+            candidates.append((not introduced_as_this, len(candidates), reference, line))
         previous = line.text
     if not candidates:
         return
