@@ -169,13 +169,19 @@ def _unwrap_affiliations(text: str, lines: list[Line], after: int) -> list[Line]
     return merged
 
 
+def _ends_with_country(text: str) -> bool:
+    """"CNRS UMR 5086, Lyon, France": an affiliation by its address even without an organisation word."""
+    parts = text.split(",")
+    return len(parts) >= 2 and is_country(parts[-1]) and not EMAIL.search(text)
+
+
 def _affiliation_chunks(line: Line) -> list[tuple[str, str]]:
     """(marker, affiliation) pairs of one line; marker "" where the line has none."""
     found = []
     for chunk in _INLINE_AFFILIATION.split(line.text):
         chunk = chunk.strip()
         m = _AFFILIATION_START.match(chunk)
-        if m and looks_like_affiliation(m["rest"]):
+        if m and (looks_like_affiliation(m["rest"]) or _ends_with_country(m["rest"])):
             marker = (m["braced"] or m["caret"] or m["sup"] or m["digits"] or m["letter"]).translate(SUPERSCRIPTS)
             found.append((marker.strip(" *"), m["rest"]))
         elif looks_like_affiliation(chunk) and not EMAIL.search(chunk) and len(chunk) < 300:

@@ -349,3 +349,12 @@ def test_vancouver_reference_authors_are_family_name_first():
         "J Emerg Trauma Shock", "2010", "3", "300")
     assert [(p.family_name, p.given_name) for p in article.authors] == [("Moazzam", "MS"), ("Ahmed", "SM"),
                                                                       ("Bano", "S")]
+
+
+def test_marked_affiliation_known_by_its_address_alone():
+    notice = read_notice("Retraction Note: Light and leaves\n\nAnne Martin¹, Paul Durand²\n\n¹CNRS UMR 5086, Lyon, "
+                         "France\n²Sorbonne Université, Paris, France\n\nThe Editors have retracted this article.")
+    (article,) = notice.articles
+    assert [(o.marker, o.name, o.locality, o.country) for o in article.organizations] == [
+        ("1", "CNRS UMR 5086", "Lyon", "France"), ("2", "Sorbonne Université", "Paris", "France")]
+    assert [p.affiliations for p in article.authors] == [[0], [1]]
