@@ -76,6 +76,8 @@ class Accuracy:
     right: int = 0
     total: int = 0
     lenient_right: int = 0
+    not_retracting: int = 0  # notices whose source nature does not retract (corrections, EoCs, ...)
+    shown_retracting: int = 0  # ... that were classified as retracting: the failure users complain about
 
     def value(self, lenient: bool = False) -> float:
         return (self.lenient_right if lenient else self.right) / self.total if self.total else 0.0
@@ -96,7 +98,8 @@ class Report:
             out["reasons"][s] = {"precision": p, "recall": r, "f1": f, "notices": self.reasons[s].notices}
         for s in SPLITS:
             n = self.nature[s]
-            out["nature"][s] = {"strict": n.value(), "retracting": n.value(lenient=True), "notices": n.total}
+            out["nature"][s] = {"strict": n.value(), "retracting": n.value(lenient=True), "notices": n.total,
+                                "non_retractions": n.not_retracting, "non_retractions_shown_retracting": n.shown_retracting}
             if self.identifiers is not None:
                 i = self.identifiers[s]
                 out["identifiers"] = out["identifiers"] or {}
@@ -111,6 +114,8 @@ class Report:
         rows.append(("nature accuracy (retracting)", *(f"{self.nature[s].value(lenient=True):.3f}" for s in SPLITS)))
         rows.append(("nature accuracy (strict)", *(f"{self.nature[s].value():.3f}" for s in SPLITS)))
         rows.append(("  notices with a known nature", *(str(self.nature[s].total) for s in SPLITS)))
+        rows.append(("non-retractions shown retracting",
+                     *(f"{self.nature[s].shown_retracting}/{self.nature[s].not_retracting}" for s in SPLITS)))
         if self.identifiers is None:
             rows.append(("retracted-article id accuracy", "pending", "pending"))
         else:
@@ -256,6 +261,9 @@ def evaluate(shared: Path = DEFAULT_SHARED, *, details: bool = False) -> Report:
         acc.right += predicted is notice.nature
         acc.lenient_right += predicted is notice.nature or (
             notice.nature_is_coarse and notice.nature in _RETRACTING and predicted in _RETRACTING)
+        if not notice.nature.retracts:
+            acc.not_retracting += 1
+            acc.shown_retracting += predicted.retracts
         if details and split == "dev" and predicted is not notice.nature:
             report.details.append(f"nature {notice.path.name}: {predicted.value} (source: {notice.nature.value})")
         if parse is not None and _stated_in_text(notice):

@@ -47,6 +47,12 @@ def test_scores_stay_above_their_floors(scores, measure, split, figure):
     assert scores[measure][split][figure] >= FLOORS[(measure, split, figure)]
 
 
+def test_no_correction_or_expression_of_concern_is_shown_as_a_retraction(scores):
+    non_retractions = sum(scores["nature"][s]["non_retractions"] for s in ("dev", "held-out"))
+    assert non_retractions >= 2  # the pages' correction and expression of concern at least
+    assert sum(scores["nature"][s]["non_retractions_shown_retracting"] for s in ("dev", "held-out")) == 0
+
+
 def test_both_splits_are_scored(scores):
     dev, held_out = scores["reasons"]["dev"]["notices"], scores["reasons"]["held-out"]["notices"]
     assert dev + held_out == 89
