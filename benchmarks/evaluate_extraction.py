@@ -99,7 +99,8 @@ class Report:
         for s in SPLITS:
             n = self.nature[s]
             out["nature"][s] = {"strict": n.value(), "retracting": n.value(lenient=True), "notices": n.total,
-                                "non_retractions": n.not_retracting, "non_retractions_shown_retracting": n.shown_retracting}
+                                "non_retractions": n.not_retracting,
+                                "non_retractions_shown_retracting": n.shown_retracting}
             if self.identifiers is not None:
                 i = self.identifiers[s]
                 out["identifiers"] = out["identifiers"] or {}
