@@ -271,7 +271,9 @@ def visible_text(root) -> str:
         if _SKIP_SECTION.match(heading.text_content()):
             section = heading.getparent()
             _remove(section if section is not None and section.tag == "section" else heading)
-    container = next((found[0] for xpath in _MAIN if (found := root.xpath(xpath))), root)
+    # Of several matches (teasers of related articles are <article>s too) the one with the most text.
+    matches = (found for xpath in _MAIN if (found := root.xpath(xpath)))
+    container = max(next(matches, [root]), key=lambda element: len(element.text_content()))
     parts: list[str] = []
     _collect(container, parts)
     text = "".join(parts)
