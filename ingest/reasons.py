@@ -304,7 +304,8 @@ RULES: tuple[Rule, ...] = (
           r"|typesetting\s+errors?", 0.5),
     _rule("Error in Results and/or Conclusions", "invalid|incorrect|not valid|wrong|erroneous|false|not supported|"
                                                  "no longer|unsupported|inaccurate|flawed|error|mistake|"
-                                                 "retract the conclusion|cannot be supported|invalidat|not correct",
+                                                 "retract the conclusion|cannot be supported|invalidat|not correct|"
+                                                 "elements|aspects|parts",
           r"(?:conclusions?|results?|findings?|claims?)\s+(?:\w+\s+|[(),]\s*){0,10}(?:is|are|was|were"
           r"|be)\s+(?:\w+\s+){0,3}"
           r"(?:invalid|incorrect|not\s+valid|wrong|erroneous|false|not\s+supported|no\s+longer\s+(?:valid|supported)"
@@ -315,7 +316,8 @@ RULES: tuple[Rule, ...] = (
           r"|invalidat\w+\s+(?:\w+\s+){0,3}(?:results|conclusions?|findings)|(?:results|conclusions?|findings)\s+"
           r"(?:\w+\s+){0,4}(?:have|has|had)\s+been\s+invalidated|(?:is|are)\s+therefore\s+(?:not\s+correct|invalid)"
           r"|(?:errors?|mistakes?)\s+(?:\w+\s+){0,6}(?:affect\w*|led\s+to|changes?\s+in)\s+(?:\w+\s+){0,3}"
-          r"(?:results|conclusions?|findings)",
+          r"(?:results|conclusions?|findings)|(?:elements|aspects|parts|claims)\s+of\s+the\s+(?:\w+\s+){0,2}"
+          r"(?:paper|article|study|report)\s+(?:\w+\s+){0,4}(?:are|were|is|was)\s+(?:\w+\s+)?(?:incorrect|false|wrong)",
           0.65),
     _rule("Concerns/Issues about Results and/or Conclusions", "result|conclusion|finding|validity|rationale|"
                                                               "soundness|question",
@@ -442,7 +444,8 @@ RULES: tuple[Rule, ...] = (
           r"|IACUC)\s+(?:\w+\s+){0,2}"
           r"(?:approval|oversight|clearance|committee)|(?:duplicated|false|fake|forged)\s+(?:\w+\s+){0,3}(?:IRB"
           r"|ethics)\s+"
-          r"(?:\w+\s+){0,2}(?:number|approval)|(?:approved|approval)\s+by\s+the\s+(?:local\s+)?ethics\s+committee\s+"
+          r"(?:\w+\s+){0,2}(?:number|approval)|(?:approved|approval)[”’'\"]?\s+by\s+the\s+(?:local\s+)?ethics"
+          r"\s+committee\s+"
           r"(?:\w+\s+){0,6}false|(?:ethic\w*|IRB)\s+(?:approval\s+)?(?:number|statement)\s+(?:\w+\s+){0,6}"
           r"(?:incorrect|inaccurate|false|invalid)|did\s+not\s+receive\s+(?:\w+\s+){0,4}ethic\w*\s+approval", 0.8),
     _rule("Informed/Patient Consent - None/Withdrawn", "consent|patient",
@@ -476,7 +479,7 @@ RULES: tuple[Rule, ...] = (
     _rule("Error by Journal/Publisher", "in error|by error|by mistake|inadvertent|accident|mistaken|erroneous|"
                                         "s error|s mistake|error by|mistake by|error on|mistake on|proof|"
                                         "editorial process|production process|publication process|administrative|"
-                                        "technical error",
+                                        "technical error|apologis|apologiz",
           r"(?:published|accepted)\s+(?:\w+\s+){0,2}(?:in\s+error|by\s+(?:mistake|error)|inadvertently|accidentally"
           r"|erroneously)|(?:administrative|production|technical|clerical)\s+(?:error|mistake)s?\s+(?:\w+\s+){0,3}"
           r"(?:by|at|of|in)\s+(?:the\s+)?(?:journal|publisher|editorial|production)"
@@ -485,7 +488,8 @@ RULES: tuple[Rule, ...] = (
           r"|(?:error|mistake)\s+(?:\w+\s+){0,2}(?:by|on\s+the\s+part\s+of)\s+(?:the\s+)?(?:journal|publisher"
           r"|editorial)"
           r"|(?:published|posted)\s+(?:\w+\s+){0,4}before\s+(?:\w+\s+){0,6}proofs?"
-          r"|errors?\s+(?:during|in)\s+the\s+(?:editorial|publication|production|typesetting)\s+process", 0.7,
+          r"|errors?\s+(?:during|in)\s+the\s+(?:editorial|publication|production|typesetting)\s+process"
+          r"|(?:publisher|journal)\s+apologi[sz]es\s+for\s+(?:these|this|the)\s+(?:errors?|mistakes?)", 0.7,
           unless=r"republished\s+in\s+error|published\s+twice"),
     _rule("Duplication of Content through Error by Journal/Publisher", "republished|published twice|error|mistake",
           r"republished\s+in\s+error|published\s+twice\s+(?:\w+\s+){0,3}(?:error|mistake)|(?:duplicate|second)\s+"
