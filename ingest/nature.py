@@ -24,7 +24,8 @@ from retractkg.ingest.prose import sentences
 _TITLE = (
     (Nature.REINSTATEMENT, r"reinstat\w*|(?:withdrawal|retraction|removal|rescission)\s+of\s+(?:\w+\s+){0,2}retraction"
                            r"|retraction\s+(?:withdrawn|rescinded|reversed)|notice\s+of\s+reinstatement"),
-    (Nature.EXPRESSION_OF_CONCERN, r"(?:editorial\s+)?expression\s+of\s+concern|notice\s+of\s+concern|\bEoC\b"),
+    (Nature.EXPRESSION_OF_CONCERN, r"(?:editorial\s+)?expression\s+of\s+concern|(?:notice|statement)\s+of\s+concern"
+                                   r"|\bEoC\b"),
     (Nature.PARTIAL_RETRACTION, r"partial(?:ly)?\s+retract\w*"),
     (Nature.CORRECTION, r"correction|corrigend\w*|errat\w*|addend\w*|(?:author|publisher)\s+correction|\bcorrected\b"),
     (Nature.REMOVAL, r"removal\s+notice|notice\s+of\s+removal|(?:article\s+)?removed\b|removal\b"),
@@ -32,7 +33,8 @@ _TITLE = (
     (Nature.RETRACTION, r"retract\w*|r[ée]traction|retractation|wycofan\w*|rückzug|retirad\w*"),
 )
 _KINDS = "|".join(f"(?P<{n.name}>{p})" for n, p in _TITLE)
-_TITLE_START = re.compile(r"^[\W\d]*(?:notice\s+of\s+|full\s+|editorial\s+|editor'?s\s+)?(?:" + _KINDS + r")(?!\w)",
+_TITLE_START = re.compile(r"^[\W\d]*(?:(?:notice|statement)\s+of\s+|full\s+|editorial\s+|editor'?s\s+)?(?:" + _KINDS
+                          + r")(?!\w)",
                           re.I)
 _TITLE_END = re.compile(r"(?:^|[:.,;\-–—(\[])\s*(?:" + _KINDS + r")[\s\W]*$", re.I)
 _TITLE_PHRASE = re.compile(
