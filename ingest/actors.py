@@ -47,6 +47,7 @@ _DECIDED_VERB = re.compile(
     r"(?:should|must|will|would|is\s+to|are\s+to)\s+be\s+retracted", re.I)
 _PASSIVE_AUX = re.compile(r"\b(?:been|is|are|was|were|be|being|not)\s*$|[\[(]\s*$", re.I)
 _AGENT_WORDS = 9
+_ASKED = re.compile(r"\b(?:request\w*|ask\w*|recommend\w*|advis\w*|call\w*\s+for)\s+(?:to|that)?\s*$", re.I)
 _PARENTHESES = re.compile(r"\([^()]*\)")  # "The senior author (J. Lee) and ...": initials are not sentence ends
 _PASSIVE = re.compile(
     r"(?:retracted|withdrawn|retraction\s+(?:\w+\s+){0,3}(?:was|is|has\s+been)\s+approved)\s+(?:\w+\s+){0,2}?by\s+"
@@ -58,8 +59,8 @@ _REQUEST = re.compile(
 _REQUESTER = re.compile(
     r"\b(?:requested|request|requests|asked\s+for|recommended|advised|called\s+for)\s+"
     r"(?:\w+\s+){0,3}?(?:the\s+|a\s+|its\s+|their\s+)?(?:retraction|withdrawal|that\s+(?:\w+\s+){0,3}"
-    r"(?:should\s+be|be)\s+retracted)", re.I)
-_REQUEST_WORDS = ("request", "asked for", "recommend", "advised", "called for")
+    r"(?:should\s+be|be)\s+retracted)|\b(?:requested|asked|request|requests)\s+to\s+(?:retract|withdraw)", re.I)
+_REQUEST_WORDS = ("request", "asked", "recommend", "advised", "called for")
 # "We are retracting our review article", "I ... request a retraction of our paper": the authors speak.
 _FIRST_PERSON = re.compile(r"\b(?:retract\w*|withdraw\w*|retraction\s+of)\s+(?:\w+\s+){0,2}?our\s+(?:\w+\s+){0,2}?"
                            r"(?:article|paper|manuscript|study|review|work|publication)", re.I)
@@ -78,7 +79,7 @@ def find_actors(text: str) -> tuple[list[Role], list[Role]]:
         if "retract" in lower:
             for m in [*_ACTIVE_VERB.finditer(s), *_DECIDED_VERB.finditer(s)]:
                 before = _PARENTHESES.sub(" ", s[:m.start()])
-                if m.group().lower() == "retracted" and _PASSIVE_AUX.search(before):
+                if (m.group().lower() == "retracted" and _PASSIVE_AUX.search(before)) or _ASKED.search(before):
                     continue
                 before = _BETWEEN.sub(" ", " " + before)
                 agent = _last_clause(" ".join(re.split(r"[.;:]\s", before)[-1].split()[-_AGENT_WORDS:]))

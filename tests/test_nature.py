@@ -103,6 +103,8 @@ def test_no_evidence_is_unclassified_never_retraction():
     ("The authors have retracted this article because they could not reproduce Fig. 2.", [Role.AUTHORS], []),
     ("Hence the Editorial board of the journal has decided to retract the article.", [Role.EDITORIAL_BOARD], []),
     ("Mathematical Problems in Engineering has retracted this article.", [Role.JOURNAL], []),
+    ("The corresponding author has formally requested to retract the above-titled paper.", [], [Role.AUTHORS]),
+    ("The University of X advised that the publication should be retracted.", [], [Role.INSTITUTION]),
     ("The above article has been retracted by agreement between the journal Editor in Chief, Jane Roe, and John "
      "Wiley & Sons Ltd.", [Role.EDITOR_IN_CHIEF, Role.PUBLISHER], []),
     ("We, the Editors and Publisher of Journal of Things, have retracted the following article.",
