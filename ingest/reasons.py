@@ -593,6 +593,9 @@ _ERRORS = ("Error in Data", "Error in Methods", "Error in Analyses", "Error in M
            "Error in Results and/or Conclusions")
 _ERROR_CONSEQUENCES = (("Unreliable Results and/or Conclusions", 0.5),)
 _RETRACTING = re.compile(r"\bretract|\bwithdr[ae]w", re.I)
+_AN_ERROR = re.compile(r"\b(?:an?|the|this|these|several|some|two|three|multiple|serious|major|critical|honest|"
+                       r"inadvertent|unintentional|unintended|technical|systematic)\s+(?:\w+\s+)?(?:errors?|mistakes?)\b"
+                       r"|\berroneous\b", re.I)
 
 # A sentence that says the article is retracted (or withdrawn) and nothing more.
 _BARE_NOTICE = re.compile(r"\b(?:retract\w*|withdraw\w*)\b", re.I)
@@ -648,7 +651,10 @@ def find_reasons(text: str) -> list[ReasonClaim]:
     found: dict[str, ReasonClaim] = {}
     order: dict[str, int] = {}
     kept = statements(text)
+    unspecified_error: Sentence | None = None
     for sentence in kept:
+        if unspecified_error is None and _AN_ERROR.search(sentence.text):
+            unspecified_error = sentence
         stems = _stems_in(sentence.text)
         candidates = set().union(*(_RULES_BY_STEM.get(stem, ()) for stem in stems))
         for index in sorted(candidates):
@@ -656,7 +662,11 @@ def find_reasons(text: str) -> list[ReasonClaim]:
             if rule.fires(sentence.text, stems):
                 for label in rule.labels:
                     _support(found, order, label, sentence, rule.confidence)
-    _add_implied(found, order, retracting=any(_RETRACTING.search(s.text) for s in kept))
+    retracting = any(_RETRACTING.search(s.text) for s in kept)
+    if retracting and unspecified_error is not None and not any(label in found for label in _ERRORS):
+        # "We found an error ..." without saying where: curators read an error in the data.
+        _support(found, order, "Error in Data", unspecified_error, 0.4)
+    _add_implied(found, order, retracting=retracting)
     if not found and sum(len(s.text) for s in kept) <= _SHORT_NOTICE:
         bare = next((s for s in kept if _BARE_NOTICE.search(s.text)), None)
         if bare is not None:
