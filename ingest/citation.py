@@ -34,6 +34,9 @@ _SHAPES = [re.compile(p) for p in (
     # PLoS ONE 12(6): e0179536 ; Exp Ther Med 5:711–717, 2013
     rf"^{_JOURNAL}[ ,]+(?P<volume>\d+)(?:\s*\((?P<issue>[^()]{{1,12}})\))?\s*:\s*(?P<loc>{_RANGE})"
     rf"(?:[.,;]\s*(?P<year>(?:19|20)\d\d)\b)?",
+    # Journal of Cellular Biochemistry 120, no. 3 (2019): 1234–1245 (Wiley, Chicago style)
+    rf"^{_JOURNAL},?\s+(?P<volume>\d+),?\s+no\.\s*(?P<issue>[\w{DASHES}]+)\s+\((?P<year>(?:19|20)\d\d)\)\s*:\s*"
+    rf"(?P<loc>{_RANGE})",
     # British Journal of Cancer (2005) 92, 942–948 (Nature Publishing Group)
     rf"^{_JOURNAL}\s*\((?P<year>(?:19|20)\d\d)\)\s*(?P<volume>\d+)(?:\s*\((?P<issue>[^()]{{1,12}})\))?,\s*"
     rf"(?P<loc>{_RANGE})",
@@ -206,3 +209,19 @@ def parse_reference(written: str) -> Reference | None:
         return None
     authors = [a.strip() for a in re.split(r",\s*", re.sub(r",?\s*et\s+al$", "", m["authors"])) if a.strip()]
     return Reference(authors, m["title"].rstrip("."), citation)
+
+
+_QUOTED_REFERENCE = re.compile(
+    r"^(?P<authors>[^“\"]{3,600}?),\s*[“\"](?P<title>[^”\"]{10,400}?)[,.]?[”\"],?\s*(?P<cite>.+)$")
+
+
+def parse_quoted_reference(written: str) -> Reference | None:
+    """"A. Smith, B. Jones, “Title,” Journal 12, no. 3 (2019): 45–56, https://doi.org/..." (Wiley notices)."""
+    m = _QUOTED_REFERENCE.match(" ".join(written.split())[:1500])
+    if not m:
+        return None
+    citation = parse_citation(m["cite"])
+    if citation is None or not (citation.volume or citation.pages or citation.article_number):
+        return None
+    authors = [a.strip() for a in re.split(r",\s*(?:and\s+)?|\s+and\s+", m["authors"]) if a.strip()]
+    return Reference(authors, m["title"].strip(), citation)

@@ -17,7 +17,14 @@ from pathlib import Path
 from retractkg.ingest.actors import find_actors
 from retractkg.ingest.affected_items import affected_items
 from retractkg.ingest.author_stances import apply_stances, stated_stances
-from retractkg.ingest.citation import PMID_IN_TEXT, Citation, find_dois, parse_citation, parse_reference
+from retractkg.ingest.citation import (
+    PMID_IN_TEXT,
+    Citation,
+    find_dois,
+    parse_citation,
+    parse_quoted_reference,
+    parse_reference,
+)
 from retractkg.ingest.errors import IngestError
 from retractkg.ingest.model import Article, Notice, Person, SourceRecord
 from retractkg.ingest.nature import classify_nature
@@ -34,6 +41,7 @@ from retractkg.ingest.notice_layout import (
     read_title_block,
 )
 from retractkg.ingest.reasons import find_reasons
+from retractkg.ingest.written_dates import iso_date
 
 FORMAT = "text"
 MAX_BYTES = 5_000_000  # a notice is a page or two; anything far larger is not one
@@ -48,6 +56,11 @@ _ID_LINE = re.compile(
     r"^(?:DOI\s*:?\s*|https?://(?:dx\.)?doi\.org/)(?P<doi>10\.\d{4,9}/[^\s,;]+?)[.,;]?"
     r"(?:\s*,?\s*PMCID\s*:?\s*(?P<pmcid>PMC\d+))?(?:\s*,?\s*PMID\s*:?\s*(?P<pmid>\d{5,9}))?\.?$", re.I)
 _RETRACTED_MARK = re.compile(r"\(RETRACTED\)\.?")
+# "The above article, published online on 5 March 2019 in Wiley Online Library", "retract the 27 November
+# 2020 article cited above" (Frontiers): the retracted article's own publication date.
+_ARTICLE_DATE = re.compile(
+    r"(?:above|original|following)\s+article,?\s+(?:first\s+)?published\s+(?:online\s+)?(?:on\s+)?(?P<date>[^,()]{6,30}?)"
+    r"(?=\s+in\b|,|\s*\()|retracts?\s+the\s+(?P<date2>\d{1,2}\s+[A-Z][a-z]+\s+\d{4})\s+article")
 _KIND_LABEL = re.compile(r"retract|withdraw|concern|correct|erratum|corrigendum|remov|reinstate", re.I)
 _ANOTHER_WORK = re.compile(
     r"(?:plagiari[sz]\w*|copied|taken|reproduced|duplicated)\s+from|original\s+(?:article|source|work|publication)"
@@ -221,6 +234,16 @@ def _read_header_citations(text: str, lines: list[Line], block, notice: Notice, 
             if own and not notice.journal.name:
                 notice.journal.name = own.journal
             continue
+        quoted = parse_quoted_reference(written) if "“" in written or '"' in written else None
+        if quoted and line.start >= title_start:
+            # "RETRACTION: A. Smith, B. Jones, “Title,” Journal 12, no. 3 (2019): 45–56, https://doi.org/..."
+            article.title = article.title or quoted.title
+            quoted.citation.apply(article)
+            article.citation = article.citation or " ".join(written.split())
+            if not article.authors:
+                article.authors = [Person(name=name) for name in quoted.authors]
+            furniture.append(line)
+            continue
         citation = parse_citation(written)
         if citation and _plausible(citation) and line.end <= title_start:
             # Above the title: the page header cites the notice itself ("Journal ... 65 (2023) 171").
@@ -301,6 +324,10 @@ def _read_article_identity(text: str, prose: str, lines: list[Line], notice: Not
         _from_reference_list(text, lines, article)
     if not article.doi:
         _from_opening(prose, notice, article)
+    if not article.date:
+        m = _ARTICLE_DATE.search(prose)
+        if m:
+            article.date = iso_date(m["date"] or m["date2"])
     if not article.title:
         _from_reference_line(prose, lines, article)
     if not article.title:

@@ -358,3 +358,19 @@ def test_marked_affiliation_known_by_its_address_alone():
     assert [(o.marker, o.name, o.locality, o.country) for o in article.organizations] == [
         ("1", "CNRS UMR 5086", "Lyon", "France"), ("2", "Sorbonne Université", "Paris", "France")]
     assert [p.affiliations for p in article.authors] == [[0], [1]]
+
+
+def test_wiley_notice_quotes_the_article_in_its_title():
+    notice = read_notice(
+        "RETRACTION: A. Smith, B. Jones, and C. Lee, “Effects of light on leaf growth,” Journal of Cellular "
+        "Biochemistry 120, no. 3 (2019): 1234–1245, https://doi.org/10.1002/jcb.27895.\n\nThe above article, "
+        "published online on 5 March 2019 in Wiley Online Library (wileyonlinelibrary.com), has been retracted by "
+        "agreement between the journal Editor-in-Chief, Christian Behl; and John Wiley & Sons Ltd.")
+    (article,) = notice.articles
+    assert (article.title, article.journal.name, article.volume, article.issue, article.pages, article.doi) == (
+        "Effects of light on leaf growth", "Journal of Cellular Biochemistry", "120", "3", "1234-1245",
+        "10.1002/jcb.27895")
+    assert article.date == "2019-03-05"
+    assert [p.name for p in article.authors] == ["A. Smith", "B. Jones", "C. Lee"]
+    assert notice.publisher == "Wiley"
+    assert all(p.stance is None for p in article.authors)  # the agreement is the editor's and the publisher's
