@@ -61,6 +61,9 @@ _RETRACTED_MARK = re.compile(r"\(RETRACTED\)\.?")
 _ARTICLE_DATE = re.compile(
     r"(?:above|original|following)\s+article,?\s+(?:first\s+)?published\s+(?:online\s+)?(?:on\s+)?(?P<date>[^,()]{6,30}?)"
     r"(?=\s+in\b|,|\s*\()|retracts?\s+the\s+(?P<date2>\d{1,2}\s+[A-Z][a-z]+\s+\d{4})\s+article")
+_LABELLED = re.compile(r"^(?P<label>Article\s+title|Title\s+of\s+(?:the\s+)?article|Authors?|Journal|Bibliometrics|DOI)"
+                       r"\s*:\s*(?P<value>\S.{1,600})$", re.I)
+_INVERTED_NAME = re.compile(r"([A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)*),\s+((?:[A-Z]\.\s?-?)+)")
 _KIND_LABEL = re.compile(r"retract|withdraw|concern|correct|erratum|corrigendum|remov|reinstate", re.I)
 _ANOTHER_WORK = re.compile(
     r"(?:plagiari[sz]\w*|copied|taken|reproduced|duplicated)\s+from|original\s+(?:article|source|work|publication)"
@@ -324,6 +327,7 @@ def _read_article_identity(text: str, prose: str, lines: list[Line], notice: Not
         _from_reference_list(text, lines, article)
     if not article.doi:
         _from_opening(prose, notice, article)
+    _from_labelled_fields(lines, article)
     if not article.date:
         m = _ARTICLE_DATE.search(prose)
         if m:
@@ -367,6 +371,34 @@ def _from_reference_list(text: str, lines: list[Line], article: Article) -> None
                 citation.apply(article)
         article.citation = article.citation or entry
         return
+
+
+def _from_labelled_fields(lines: list[Line], article: Article) -> None:
+    """Taylor & Francis style fields: "Article title: ...", "Authors: ...", "Journal: ...",
+    "Bibliometrics: Volume 22, Number 4, pages 380-392", "DOI: ..."; each fills what is still empty."""
+    for line in lines:
+        m = _LABELLED.match(line.text)
+        if not m:
+            continue
+        label, value = m["label"].lower(), m["value"].strip()
+        if label.endswith("title") and not article.title:
+            article.title = value.strip("“”\"").rstrip(".")
+        elif label.startswith("author") and not article.authors:
+            inverted = _INVERTED_NAME.findall(value)  # "Smith, J., Jones, K. and Lee, C."
+            if inverted:
+                names = [f"{initials.strip()} {family}" for family, initials in inverted]
+            else:
+                names = re.split(r"\s*;\s*" if ";" in value else r",\s+(?:and\s+)?|\s+and\s+", value)
+            article.authors = [Person(name=n.strip(" .")) for n in names if len(n.strip(" .")) > 1]
+        elif label == "journal" and not article.journal.name:
+            article.journal.name = value.rstrip(".")
+        elif label == "bibliometrics":
+            citation = parse_citation(re.sub(r"pages?\s*:", "Pages", value, flags=re.I))
+            if citation:
+                citation.apply(article)
+        elif label == "doi" and not article.doi:
+            dois = find_dois(value)
+            article.doi = dois[0][0] if dois else ""
 
 
 def _from_reference_line(prose: str, lines: list[Line], article: Article) -> None:

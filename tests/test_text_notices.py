@@ -374,3 +374,18 @@ def test_wiley_notice_quotes_the_article_in_its_title():
     assert [p.name for p in article.authors] == ["A. Smith", "B. Jones", "C. Lee"]
     assert notice.publisher == "Wiley"
     assert all(p.stance is None for p in article.authors)  # the agreement is the editor's and the publisher's
+
+
+def test_taylor_and_francis_labelled_fields():
+    notice = read_notice(
+        "Statement of Retraction\n\nWe, the Editors and Publisher of Cogent Medicine, have retracted the following "
+        "article:\n\nArticle title: The effect of exercise on blood pressure in adults\nAuthors: Smith, J., "
+        "Jones, K. and Lee, C.\nJournal: Cogent Medicine\nBibliometrics: Volume 6, Number 1, pages: 1-10\n"
+        "DOI: http://dx.doi.org/10.1080/2331205X.2019.1234567\n\nFollowing publication, significant concerns were "
+        "raised about the integrity of the data.")
+    (article,) = notice.articles
+    assert (article.title, article.journal.name, article.volume, article.issue, article.pages, article.doi) == (
+        "The effect of exercise on blood pressure in adults", "Cogent Medicine", "6", "1", "1-10",
+        "10.1080/2331205x.2019.1234567")
+    assert [p.name for p in article.authors] == ["J. Smith", "K. Jones", "C. Lee"]
+    assert notice.nature is Nature.RETRACTION
