@@ -12,7 +12,8 @@ import re
 from retractkg.ingest.written_dates import iso_date
 
 _PUBLISHED = re.compile(
-    r"^(?:First\s+)?(?:Published|Publication\s+date|Date\s+of\s+publication|Issue\s+date)(?:\s+online)?(?:\s+on)?"
+    r"^(?P<what>(?:First\s+)?(?:Published|Publication\s+date|Date\s+of\s+publication|Issue\s+date))(?:\s+online)?"
+    r"(?:\s+on)?"
     r"\s*[:\-–]?\s*(?P<date>[^\n]{4,40})", re.I | re.M)
 _CC_URL = re.compile(r"creativecommons\.org/licenses/(?P<kind>by(?:-nc)?(?:-nd|-sa)?)/(?P<version>\d\.\d)", re.I)
 _CC_NAME = re.compile(
@@ -57,11 +58,10 @@ _NOT_JOURNALS = {"the", "this", "our", "frontiers", "the journal", "journal"}
 
 def publication_date(text: str) -> str:
     """The notice's own publication date from a "Published ..." line, or ""."""
-    for m in _PUBLISHED.finditer(text):
-        date = iso_date(m["date"])
-        if date:
-            return date
-    return ""
+    found = [(m["what"].lower().startswith("issue"), len(iso_date(m["date"])) < 10, i, iso_date(m["date"]))
+             for i, m in enumerate(_PUBLISHED.finditer(text)) if iso_date(m["date"])]
+    # A "Published" day beats an issue date or a mere month: the notice appeared online on that day.
+    return min(found)[3] if found else ""
 
 
 def license_iri(text: str) -> str:
