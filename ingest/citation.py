@@ -37,6 +37,8 @@ _SHAPES = [re.compile(p) for p in (
     # Journal of Cellular Biochemistry 120, no. 3 (2019): 1234–1245 (Wiley, Chicago style)
     rf"^{_JOURNAL},?\s+(?P<volume>\d+),?\s+no\.\s*(?P<issue>[\w{DASHES}]+)\s+\((?P<year>(?:19|20)\d\d)\)\s*:\s*"
     rf"(?P<loc>{_RANGE})",
+    # Dis. Model. Mech. 8, 1155-1166. (The Company of Biologists): volume, pages, nothing after
+    rf"^{_JOURNAL}\s+(?P<volume>\d+),\s*(?P<loc>\d+\s*[{DASHES}]\s*\d+)\.?(?:\s|$)",
     # British Journal of Cancer (2005) 92, 942–948 (Nature Publishing Group)
     rf"^{_JOURNAL}\s*\((?P<year>(?:19|20)\d\d)\)\s*(?P<volume>\d+)(?:\s*\((?P<issue>[^()]{{1,12}})\))?,\s*"
     rf"(?P<loc>{_RANGE})",
@@ -53,12 +55,13 @@ _SHAPES = [re.compile(p) for p in (
 )]
 _VOL_NO = re.compile(
     rf"\bVol(?:ume|\.)?\s*(?P<volume>\d+)(?:,?\s*(?:No\.?|Issue|Number)\s*(?P<issue>[\w{DASHES}]+))?"
-    rf"(?:,\s*(?P<date>[^.;]{{4,30}}?\d{{4}}))?[.,;]?\s*(?:(?:Pages?|pp?\.)\s*(?P<loc>{_RANGE}))?",
+    rf"(?:,\s*(?P<date>[^.;]{{4,30}}?\d{{4}}))?[.,;]?\s*(?:(?:Pages?|pp?\.)\s*:?\s*(?P<loc>{_RANGE}))?",
     re.I,
 )
 _SPELLED = re.compile(
-    r"^(?:In\s+)?(?P<journal>[A-Z][^,;:]{2,80}?),\s*vol(?:ume|\.)\s*(?P<volume>\d+)"
-    r"(?:,\s*(?:issue|no\.?|number)\s*(?P<issue>\w+))?", re.I)
+    r"^(?:In\s+)?(?P<journal>[A-Z][^,;:]{2,80}?),\s*(?:(?P<date>[A-Z][a-z]+\.?\s+(?:\d{1,2},?\s+)?\d{4}),\s*)?"
+    r"vol(?:ume|\.)\s*(?P<volume>\d+)(?:,\s*(?:issue|no\.?|number)\s*(?P<issue>\w+))?"
+    rf"(?:,\s*(?:pp?\.?|pages?)\s*(?P<loc>{_RANGE}))?", re.I)
 _ONLINE = re.compile(r"^(?P<journal>[A-Z][^,;:()]{2,80}?),?\s+published\s+online\s+(?P<date>[^.;]{6,30})", re.I)
 
 
@@ -169,8 +172,10 @@ def parse_citation(written: str) -> Citation | None:
 def _spelled_out(text: str) -> Citation | None:
     m = _SPELLED.match(text)
     if m:
-        return Citation(journal=_clean_journal(m["journal"]), volume=m["volume"], issue=m["issue"] or "",
-                        written=text[:m.end()])
+        citation = Citation(journal=_clean_journal(m["journal"]), volume=m["volume"], issue=m["issue"] or "",
+                            date=iso_date(m["date"] or ""), written=text[:m.end()])
+        _locator(citation, m["loc"])
+        return citation
     m = _ONLINE.match(text)
     if m and iso_date(m["date"]):
         return Citation(journal=_clean_journal(m["journal"]), date=iso_date(m["date"]), written=text[:m.end()])
@@ -199,15 +204,31 @@ class Reference:
     citation: Citation
 
 
+_AUTHOR_YEAR_REFERENCE = re.compile(
+    r"^(?P<authors>[A-Z][^()]{2,600}?)\.\s+(?:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+)?"
+    r"(?P<year>(?:19|20)\d\d)[a-z]?\.\s+(?P<title>[^\n]{10,400}?[.?!])\s+(?P<cite>[A-Z][^\n]{3,300})$")
+
+
 def parse_reference(written: str) -> Reference | None:
     """Authors, title and citation of a one-line reference, or None if `written` is not one."""
-    m = _REFERENCE.match(" ".join(written.split())[:1200])
+    written = " ".join(written.split())[:1200]
+    m = _REFERENCE.match(written) or _AUTHOR_YEAR_REFERENCE.match(written)
     if not m:
         return None
     citation = parse_citation(m["cite"])
     if citation is None or not (citation.volume or citation.pages or citation.article_number):
         return None
-    authors = [a.strip() for a in re.split(r",\s*", re.sub(r",?\s*et\s+al$", "", m["authors"])) if a.strip()]
+    written_authors = re.sub(r",?\s*et\s+al$", "", m["authors"])
+    inverted = re.findall(r"([A-Z][\w'’-]+),\s+((?:[A-Z]\.\s?-?)+)", written_authors)  # "Kiehntopf, M., F. Herrmann"
+    if inverted and m.re is _AUTHOR_YEAR_REFERENCE:
+        first = f"{inverted[0][1].strip()} {inverted[0][0]}"
+        rest = written_authors.split(",", 2)[2] if written_authors.count(",") >= 2 else ""
+        authors = [first] + [a.strip() for a in re.split(r",\s*(?:and\s+)?|\s+and\s+", rest) if a.strip(" .")]
+    else:
+        authors = [a.strip() for a in re.split(r",\s*", written_authors) if a.strip()]
+    authors = [a.strip("*†‡ ") for a in authors if a.strip("*†‡ ")]  # corresponding-author stars
+    if not citation.year and m.groupdict().get("year"):
+        citation.year = m["year"]
     return Reference(authors, m["title"].rstrip("."), citation)
 
 

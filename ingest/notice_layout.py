@@ -138,6 +138,20 @@ def parse_byline(line: Line) -> Byline | None:
     return None
 
 
+_PROSE_VERB = re.compile(r"\b(?:has|have|had)\s+been\b|\b(?:was|were|is|are)\s+(?:\w+ly\s+)?\w+ed\b|\bwe\s+\w+\b", re.I)
+
+
+def _reads_as_title(rest: str) -> bool:
+    """What follows "Retraction:" on a title line is a title or a citation, not a sentence of the notice
+    ("Retraction: Due to the authors' negligence ... the article is retracted.") nor a date."""
+    words = rest.split()
+    if len(words) >= 15 and rest.rstrip().endswith(".") and not re.search(r"\b(?:19|20)\d\d\b", rest):
+        return False
+    if len(words) >= 8 and _PROSE_VERB.search(rest):
+        return False
+    return not re.fullmatch(r"[A-Z][a-z]+\.?\s+\d{1,2},?\s+\d{4}\.?|\d{1,2}\s+[A-Z][a-z]+\.?\s+\d{4}\.?", rest.strip())
+
+
 def _wrapped_byline(text: str, lines: list[Line], index: int) -> Byline | None:
     """The byline starting at `lines[index]`, joined with the lines it wraps onto (PDF column width)."""
     best = None
@@ -233,19 +247,24 @@ def read_title_block(text: str, lines: list[Line]) -> TitleBlock:
         if LABEL_LINE.match(line.text) or RUNNING_HEAD.match(line.text):
             block.furniture.append(line)
             continue
-        if block.title is None and TITLE_PREFIX.match(line.text) and len(line.text) <= 400:
+        prefix = TITLE_PREFIX.match(line.text)
+        if prefix and len(line.text) <= 400 and _reads_as_title(line.text[prefix.end():]):
             block.title = line
             block.title_end = i + 1
             break
     if block.title is None:
         return block
-    # A title wrapped over several lines continues until the byline or a blank-separated line.
+    # A title wrapped over several lines continues until the byline or a blank-separated line; a bare
+    # "Retraction to:" continues on the next line whatever separates them.
     end = block.title.end
+    bare = not block.title.text[TITLE_PREFIX.match(block.title.text).end():].strip()
     for line in lines[block.title_end:block.title_end + 3]:
-        if "\n\n" in text[end:line.start] or parse_byline(line) or TITLE_PREFIX.match(line.text):
+        if (("\n\n" in text[end:line.start] and not bare) or parse_byline(line) or TITLE_PREFIX.match(line.text)
+                or len(line.text) > 400):
             break
         end = line.end
         block.title_end += 1
+        bare = False
     block.title = Line(block.title.start, end, text[block.title.start:end])
     for index in range(block.title_end, min(block.title_end + 3, len(lines))):
         byline = _wrapped_byline(text, lines, index)

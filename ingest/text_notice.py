@@ -165,6 +165,13 @@ def read_notice(text: str, notice: Notice | None = None, *, kind: str = "") -> N
     _read_article_identity(text, prose, lines, notice, article)
     if article.title == "" and notice.title:
         article.title = _article_title(notice.title, article)
+    if not article.title and block.byline and notice.title and not _article_title(notice.title):
+        # "Retraction to:" / byline / the article's title on the line after the byline
+        after = next((line for line in lines if line.start >= block.byline.line.end), None)
+        if after and len(after.text) <= 300 and not after.text.endswith(".") and not parse_citation(after.text) \
+                and not _FURNITURE_LINE.match(after.text) and not BOILERPLATE.search(after.text):
+            article.title = after.text
+            furniture.append(after)
     if not notice.date:
         notice.date = publication_date(text)
     if not notice.license:
@@ -238,6 +245,8 @@ def _read_header_citations(text: str, lines: list[Line], block, notice: Notice, 
                 notice.journal.name = own.journal
             continue
         quoted = parse_quoted_reference(written) if "“" in written or '"' in written else None
+        if quoted is None and prefix:  # "Retraction: Kiehntopf, M., ... 1995. Title. J. Exp. Med. 181:793–798."
+            quoted = parse_reference(written)
         if quoted and line.start >= title_start:
             # "RETRACTION: A. Smith, B. Jones, “Title,” Journal 12, no. 3 (2019): 45–56, https://doi.org/..."
             article.title = article.title or quoted.title

@@ -389,3 +389,25 @@ def test_taylor_and_francis_labelled_fields():
         "10.1080/2331205x.2019.1234567")
     assert [p.name for p in article.authors] == ["J. Smith", "K. Jones", "C. Lee"]
     assert notice.nature is Nature.RETRACTION
+
+
+def test_a_sentence_after_retraction_colon_is_prose_not_a_title():
+    text = ("Retraction: Due to the authors' negligence during the preparation of this manuscript, the data in "
+            "Figure 2 has been duplicated from another study and the article is retracted.\n")
+    notice = read_notice(text)
+    assert notice.title == ""
+    assert notice.affected_items == ["Fig. 2"]  # the sentence stays prose, read for what it says
+
+
+@needs_shared
+def test_author_year_reference_in_the_title_line():
+    (record,) = list(parse(NOTICES / "pmc" / "PMC2198959.txt"))
+    (article,) = record.notice.articles
+    assert (article.journal.name, article.year, article.volume, article.pages) == ("J. Exp. Med", "1995", "181",
+                                                                                  "793-798")
+    assert [p.name for p in article.authors] == ["M. Kiehntopf", "F. Herrmann", "M.A. Brach"]
+    (record,) = list(parse(NOTICES / "pmc" / "PMC5329833.txt"))
+    (article,) = record.notice.articles
+    assert (article.year, article.volume, article.pages, article.doi) == ("2015", "10", "337-381",
+                                                                          "10.1515/med-2015-0067")
+    assert article.authors[0].name == "Hu Yine"
