@@ -42,7 +42,7 @@ from retractkg.store.base import GraphStore
 
 SHAPES = Namespace("https://w3id.org/retractkg/shapes#")
 CHUNK_TRIPLES = 60_000  # per pyshacl run: about 40 s and 200 MB
-MAX_LISTED = 100  # results printed in full; the rest are counted by shape
+EXAMPLES = 20  # focus nodes listed per shape and message; the rest are counted
 
 Row = tuple[str, str, str, str, str, str]  # severity, focus, shape, path, value, message
 
@@ -221,21 +221,22 @@ def check(data: Graph, shapes: Graph, vocabulary: Graph) -> list[Row]:
 
 
 def report(outcome: Outcome) -> str:
-    """One entry per result: severity, focus node and path, offending value, shape and message."""
+    """Results grouped by shape and message, each group with its focus nodes (path, offending value)."""
     scope = f"{outcome.notices} notices, {outcome.triples} triples"
     if not outcome.rows:
         return f"Conforms: {scope} checked against {outcome.shapes} shapes."
-    rows = sorted(outcome.rows, key=lambda r: (r[0] != "Violation", r[2], r[1], r[3]))
-    counts = Counter(r[0] for r in rows)
+    groups: dict[tuple[str, str, str], list[Row]] = {}
+    for row in sorted(outcome.rows, key=lambda r: (r[1], r[3], r[4])):
+        groups.setdefault((row[0], row[2], row[5]), []).append(row)
+    counts = Counter(r[0] for r in outcome.rows)
     verdict = "Does not conform" if not outcome.conforms else "Conforms, with remarks"
     lines = [f"{verdict}: {', '.join(f'{n} {kind.lower()}(s)' for kind, n in counts.items())} in {scope}."]
-    for severity, focus, shape, path, value, message in rows[:MAX_LISTED]:
-        where = focus + (f" {path}" if path else "") + (f" (value: {value})" if value else "")
-        lines.append(f"{severity}: {where}\n    shape {shape}: {message}")
-    if len(rows) > MAX_LISTED:
-        rest = Counter(r[2] for r in rows[MAX_LISTED:])
-        lines.append(f"... and {len(rows) - MAX_LISTED} more: "
-                     + ", ".join(f"{n} x {shape}" for shape, n in rest.most_common()))
+    for (severity, shape, message), rows in sorted(groups.items(), key=lambda g: (g[0][0] != "Violation", g[0][1:])):
+        lines.append(f"{severity} x {len(rows)}, shape {shape}: {message}")
+        for _, focus, _, path, value, _ in rows[:EXAMPLES]:
+            lines.append("    " + focus + (f" {path}" if path else "") + (f" (value: {value})" if value else ""))
+        if len(rows) > EXAMPLES:
+            lines.append(f"    ... and {len(rows) - EXAMPLES} more")
     return "\n".join(lines)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -113,9 +114,9 @@ def test_a_broken_graph_does_not_conform_and_the_report_says_where(update, focus
     conforms, report = validate(store)
     assert not conforms
     assert report.startswith("Does not conform:")
-    # Each result names the focus node on the line above its shape and message.
-    body = report.splitlines()
-    assert any(message in line and focus in body[i - 1] for i, line in enumerate(body)), report
+    # Results are grouped under their shape and message, each listing its focus nodes.
+    groups = re.split(r"\n(?=\S)", report)
+    assert any(message in group.splitlines()[0] and focus in group for group in groups), report
 
 
 def test_cli_validate_exit_codes(tmp_path, capsys):
