@@ -6,16 +6,21 @@ are always checked together (the shapes compare what different sources say about
 chunks are filled up to `CHUNK_TRIPLES`. Graphs that are not source records (the change log, anything
 added by hand) are checked with every chunk when small, on their own otherwise. The ontology and the
 concept schemes shipped with this version are added to each chunk, so scheme membership is checked even
-in a store that has not loaded them. Data leaves the store by SPARQL only, so any `GraphStore` works.
+in a store that has not loaded them. Chunks run in worker processes, one per CPU. Data leaves the store
+by SPARQL only, so any `GraphStore` works.
 This is tooling, not the request path.
 """
 
 from __future__ import annotations
 
 import io
+import os
 from collections import Counter
 from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
+from functools import cache
+from multiprocessing import get_context
 
 from pyoxigraph import NamedNode, RdfFormat
 from pyshacl import validate as shacl_validate
@@ -72,22 +77,46 @@ class Outcome:
         return not any(row[0] == "Violation" for row in self.rows)
 
 
-def validate(store: GraphStore, *, chunk_triples: int = CHUNK_TRIPLES,
+def validate(store: GraphStore, *, chunk_triples: int = CHUNK_TRIPLES, workers: int | None = None,
              progress: Callable[[int, int], None] | None = None) -> tuple[bool, str]:
-    """Run the SHACL shapes over everything in the store; `progress(done, total)` after each chunk."""
-    shapes = shapes_graph()
-    vocabulary = vocabulary_graph()
-    outcome = Outcome(shapes=len(set(shapes.subjects(RDF.type, SH.NodeShape))))
+    """Run the SHACL shapes over everything in the store; `progress(done, total)` after each chunk.
+
+    With several chunks, `workers` processes (default: one per CPU) run pyshacl side by side; this
+    process only reads the chunks from the store, so a remote store sees one client.
+    """
+    outcome = Outcome(shapes=len(set(_shapes().subjects(RDF.type, SH.NodeShape))))
     chunks = list(plan_chunks(store, chunk_triples))
     outcome.notices = _count(store, f"SELECT (COUNT(DISTINCT ?n) AS ?c) {{ ?n a <{RKG}Notice> }}")
     outcome.triples = _count(
         store, f"SELECT (COUNT(*) AS ?c) {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{VOCABULARY_GRAPH}>) }}")
-    for done, graphs in enumerate(chunks, 1):
-        data = graphs_graph(store, graphs)
-        outcome.rows.update(dict.fromkeys(check(data, shapes, vocabulary)))
-        if progress:
-            progress(done, len(chunks))
+    workers = min(workers or os.cpu_count() or 1, len(chunks))
+    if workers <= 1:
+        results = (check_ntriples(chunk_ntriples(store, graphs)) for graphs in chunks)
+        for done, rows in enumerate(results, 1):
+            outcome.rows.update(dict.fromkeys(rows))
+            if progress:
+                progress(done, len(chunks))
+        return outcome.conforms, report(outcome)
+    # spawn, not fork: the parent holds an open store and its threads.
+    with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
+        pending: set = set()
+        done = 0
+        for graphs in chunks:
+            if len(pending) >= 2 * workers:  # keep memory bounded: a few chunks in flight
+                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                done += _collect(finished, outcome, progress, done, len(chunks))
+            pending.add(pool.submit(check_ntriples, chunk_ntriples(store, graphs)))
+        _collect(wait(pending).done, outcome, progress, done, len(chunks))
     return outcome.conforms, report(outcome)
+
+
+def _collect(finished, outcome: Outcome, progress, done: int, total: int) -> int:
+    for future in finished:
+        outcome.rows.update(dict.fromkeys(future.result()))
+        done += 1
+        if progress:
+            progress(done, total)
+    return len(finished)
 
 
 def validate_graph(data: Graph) -> tuple[bool, str]:
@@ -168,15 +197,30 @@ def _fill(graphs: list[str], sizes: dict[str, int], chunk_triples: int) -> Itera
         yield chunk
 
 
-def graphs_graph(store: GraphStore, graphs: list[str]) -> Graph:
-    """The union of some named graphs, as an rdflib graph."""
+def chunk_ntriples(store: GraphStore, graphs: list[str]) -> bytes:
+    """The union of some named graphs, as N-Triples."""
     if not graphs:
-        return Graph()
+        return b""
     values = " ".join(str(NamedNode(g)) for g in graphs)
     triples = store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}")
     buffer = io.BytesIO()
     triples.serialize(buffer, RdfFormat.N_TRIPLES)
-    return Graph().parse(data=buffer.getvalue(), format="nt")
+    return buffer.getvalue()
+
+
+def check_ntriples(data: bytes) -> list[Row]:
+    """Validate one chunk (runs in a worker process: everything it needs comes in as bytes)."""
+    return check(Graph().parse(data=data, format="nt"), _shapes(), _vocabulary())
+
+
+@cache
+def _shapes() -> Graph:
+    return shapes_graph()
+
+
+@cache
+def _vocabulary() -> Graph:
+    return vocabulary_graph()
 
 
 def store_graph(store: GraphStore) -> Graph:

@@ -163,8 +163,21 @@ def test_chunks_keep_every_source_about_one_article_together():
     write_batch(store, [mapper.map(r) for r in [first, *others, second]], IngestReport(), settings)
 
     chunks = []
-    conforms, report = validate(store, chunk_triples=1, progress=lambda done, total: chunks.append((done, total)))
-    assert chunks[-1] == (6, 6)  # one per article, and the change log on its own (it is over a quarter chunk)
+    conforms, report = validate(store, chunk_triples=1, workers=1,
+                                progress=lambda done, total: chunks.append((done, total)))
+    assert chunks == [(i, 6) for i in range(1, 7)]  # one per article, and the change log on its own
     assert not conforms
     assert "exactly one rkg:agent" in report and ARTICLE + "#author-1" in report
-    assert (conforms, report) == validate(store)
+    assert (conforms, report) == validate(store, workers=1)  # one chunk: the same findings
+
+
+def test_parallel_workers_find_what_one_process_finds():
+    store = fill(OxigraphStore())
+    write_batch(store, [RecordMapper(BASE).map(sample_record(doi=f"10.1000/more.{i}")) for i in range(3)],
+                IngestReport(), Settings(base=BASE))
+    store.update(PREFIXES + BROKEN[0].values[0])
+    chunks = []
+    parallel = validate(store, chunk_triples=1, workers=2, progress=lambda done, total: chunks.append(total))
+    assert chunks == [7] * 7  # 5 articles, the change log, the graph with the broken triple
+    assert parallel == validate(store, chunk_triples=1, workers=1)
+    assert not parallel[0]
