@@ -181,3 +181,15 @@ def test_parallel_workers_find_what_one_process_finds():
     assert chunks == [7] * 7  # 5 articles, the change log, the graph with the broken triple
     assert parallel == validate(store, chunk_triples=1, workers=1)
     assert not parallel[0]
+
+
+def test_sources_disagreeing_on_access_is_a_warning_not_a_violation():
+    store = OxigraphStore()
+    first, second = sample_record(), sample_record()
+    first.notice.paywalled, second.notice.paywalled = True, False
+    second.record_key, second.format = "row-2", "retraction-watch-csv"
+    write_batch(store, [RecordMapper(BASE).map(r) for r in (first, second)], IngestReport(), Settings(base=BASE))
+    conforms, report = validate(store, workers=1)
+    assert conforms
+    assert report.startswith("Conforms, with remarks: 1 warning(s)")
+    assert "Sources disagree on whether the notice is paywalled." in report and NOTICE in report
