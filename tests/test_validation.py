@@ -193,3 +193,12 @@ def test_sources_disagreeing_on_access_is_a_warning_not_a_violation():
     assert conforms
     assert report.startswith("Conforms, with remarks: 1 warning(s)")
     assert "Sources disagree on whether the notice is paywalled." in report and NOTICE in report
+
+
+def test_the_demo_notices_ingested_by_the_cli_conform(tmp_path, capsys):
+    folder = str(tmp_path / "store")
+    assert main(["ingest", "--demo", "--quiet", "--store", folder]) == 0
+    capsys.readouterr()
+    assert main(["validate", "--store", folder]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Conforms: ") and " 0 notices" not in out
