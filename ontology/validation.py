@@ -119,17 +119,6 @@ def _collect(finished, outcome: Outcome, progress, done: int, total: int) -> int
     return len(finished)
 
 
-def validate_graph(data: Graph) -> tuple[bool, str]:
-    """Validate one rdflib graph as a whole."""
-    shapes = shapes_graph()
-    outcome = Outcome(shapes=len(set(shapes.subjects(RDF.type, SH.NodeShape))),
-                      notices=len(set(data.subjects(RDF.type, URIRef(RKG + "Notice")))), triples=len(data))
-    copy = Graph()
-    copy += data  # check() adds the vocabulary to what it is given
-    outcome.rows.update(dict.fromkeys(check(copy, shapes, vocabulary_graph())))
-    return outcome.conforms, report(outcome)
-
-
 def _count(store: GraphStore, sparql: str) -> int:
     return int(next(iter(store.query(sparql)))["c"].value)
 
@@ -221,14 +210,6 @@ def _shapes() -> Graph:
 @cache
 def _vocabulary() -> Graph:
     return vocabulary_graph()
-
-
-def store_graph(store: GraphStore) -> Graph:
-    """Every triple of the store's default graph (the union of its named graphs)."""
-    triples = store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
-    buffer = io.BytesIO()
-    triples.serialize(buffer, RdfFormat.N_TRIPLES)
-    return Graph().parse(data=buffer.getvalue(), format="nt")
 
 
 # --- One pyshacl run -----------------------------------------------------------------------------------------
