@@ -70,6 +70,7 @@ _REMAINING_UNREACHABLE = re.compile(
     r"the\s+remaining\s+authors")
 _PER_NAME_RE = [(stance, re.compile(p), re.compile(k)) for stance, p, k in _PER_NAME]
 _FOR_ALL_RE = [(stance, re.compile(p), re.compile(k)) for stance, p, k in _FOR_ALL]
+_ANY_KEYWORD = re.compile("|".join(k for _, _, k in [*_PER_NAME, *_FOR_ALL]) + r"|remaining")
 _INITIALS = re.compile(r"^[A-Z]{2,4}$")  # "MHZ agreed with the retraction": an author by initials
 _NOT_NAMES = {"the", "all", "both", "these", "those", "editor", "editors", "publisher", "journal", "authors",
               "author", "we", "they", "he", "she", "it", "this", "following", "further", "however", "editorial"}
@@ -114,6 +115,8 @@ def _split_names(written: str) -> list[str]:
 def stated_stances(text: str) -> list[StatedStance]:
     """Every stance stated in `text`, per name or for all authors, with its sentence."""
     found: list[StatedStance] = []
+    if not _ANY_KEYWORD.search(text):
+        return found
     taken: list[tuple[int, int]] = []
     for stance, pattern, keyword in _PER_NAME_RE:
         if not keyword.search(text):

@@ -53,6 +53,9 @@ _SHAPES = [re.compile(p) for p in (
     rf"^{_JOURNAL}[.,]?\s+(?P<date>(?P<year>(?:19|20)\d\d)(?:\s+[A-Z][a-z]{{2,8}}\.?(?:\s+\d{{1,2}})?)?)\s*;\s*"
     rf"(?P<volume>\d+)(?:\s*\((?P<issue>[^()]{{1,12}})\))?\s*:\s*(?P<loc>{_RANGE})",
 )]
+# Something every shape has near its start: "(2014)", "21:19", "2013;", "Vol.", "published online", "92, 942".
+_CITATION_HINT = re.compile(
+    r"\(\d{4}\)|\d\)?\s*[:;]|\b(?:19|20)\d\d(?:\s*[;,.]|\s+[A-Z][a-z]{2})|\bvol|published\s+online|\d,\s*\d", re.I)
 _VOL_NO = re.compile(
     rf"\bVol(?:ume|\.)?\s*(?P<volume>\d+)(?:,?\s*(?:No\.?|Issue|Number)\s*(?P<issue>[\w{DASHES}]+))?"
     rf"(?:,\s*(?P<date>[^.;]{{4,30}}?\d{{4}}))?[.,;]?\s*(?:(?:Pages?|pp?\.)\s*:?\s*(?P<loc>{_RANGE}))?",
@@ -140,7 +143,9 @@ def _clean_journal(name: str | None) -> str:
 
 def parse_citation(written: str) -> Citation | None:
     """The parts of a citation that starts `written`, or None if it is not a citation we know."""
-    text = " ".join(written.split())[:400]
+    text = " ".join(written[:600].split())[:400]
+    if not _CITATION_HINT.search(text, 0, 200):
+        return None  # most lines tried are prose: one cheap test before the anchored shapes
     for pattern in _SHAPES:
         m = pattern.match(text)
         if m:
