@@ -37,6 +37,8 @@ _SHAPES = [re.compile(p) for p in (
     # Journal of Cellular Biochemistry 120, no. 3 (2019): 1234–1245 (Wiley, Chicago style)
     rf"^{_JOURNAL},?\s+(?P<volume>\d+),?\s+no\.\s*(?P<issue>[\w{DASHES}]+)\s+\((?P<year>(?:19|20)\d\d)\)\s*:\s*"
     rf"(?P<loc>{_RANGE})",
+    # Int. J. Mol. Sci. 2019, 20, 1234 (MDPI): year, volume, article number
+    rf"^{_JOURNAL}\s+(?P<year>(?:19|20)\d\d),\s*(?P<volume>\d+),\s*(?P<loc>{_RANGE})(?![\d:])",
     # Dis. Model. Mech. 8, 1155-1166. (The Company of Biologists): volume, pages, nothing after
     rf"^{_JOURNAL}\s+(?P<volume>\d+),\s*(?P<loc>\d+\s*[{DASHES}]\s*\d+)\.?(?:\s|$)",
     # British Journal of Cancer (2005) 92, 942–948 (Nature Publishing Group)
@@ -214,9 +216,22 @@ _AUTHOR_YEAR_REFERENCE = re.compile(
     r"(?P<year>(?:19|20)\d\d)[a-z]?\.\s+(?P<title>[^\n]{10,400}?[.?!])\s+(?P<cite>[A-Z][^\n]{3,300})$")
 
 
+_INVERTED_AUTHOR = r"[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)*,\s(?:[A-Z]\.-?\s?)+"
+_SEMICOLON_REFERENCE = re.compile(  # MDPI: "Smith, J.; Doe, A.B. Title. Int. J. Mol. Sci. 2019, 20, 1234."
+    rf"^(?P<authors>{_INVERTED_AUTHOR}(?:;\s*{_INVERTED_AUTHOR}){{0,40}}(?:;?\s*et\s+al\.)?)\s*"
+    r"(?P<title>[A-Z][^\n]{9,400}?[.?!])\s+(?P<cite>[A-Z][^\n]{3,300})$")
+
+
 def parse_reference(written: str) -> Reference | None:
     """Authors, title and citation of a one-line reference, or None if `written` is not one."""
     written = " ".join(written.split())[:1200]
+    semicolons = _SEMICOLON_REFERENCE.match(written)
+    if semicolons:
+        citation = parse_citation(semicolons["cite"])
+        if citation and (citation.volume or citation.pages or citation.article_number):
+            authors = [f"{initials.strip()} {family}" for family, initials in
+                       re.findall(r"([A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)*),\s((?:[A-Z]\.-?\s?)+)", semicolons["authors"])]
+            return Reference(authors, semicolons["title"].rstrip("."), citation)
     m = _REFERENCE.match(written) or _AUTHOR_YEAR_REFERENCE.match(written)
     if not m:
         return None

@@ -411,3 +411,13 @@ def test_author_year_reference_in_the_title_line():
     assert (article.year, article.volume, article.pages, article.doi) == ("2015", "10", "337-381",
                                                                           "10.1515/med-2015-0067")
     assert article.authors[0].name == "Hu Yine"
+
+
+def test_mdpi_notice_cites_the_article_in_its_title():
+    notice = read_notice("Retraction: Smith, J.; Doe, A.B. Effects of light on leaf growth. Int. J. Mol. Sci. 2019, "
+                         "20, 1234\n\nThe journal retracts the article cited above. Following publication, concerns "
+                         "were brought to the attention of the editorial office regarding the validity of the data.")
+    (article,) = notice.articles
+    assert (article.title, article.journal.name, article.year, article.volume, article.article_number) == (
+        "Effects of light on leaf growth", "Int. J. Mol. Sci", "2019", "20", "1234")
+    assert [p.name for p in article.authors] == ["J. Smith", "A.B. Doe"]
