@@ -66,7 +66,8 @@ _VOL_NO = re.compile(
 _SPELLED = re.compile(
     r"^(?:In\s+)?(?P<journal>[A-Z][^,;:]{2,80}?),\s*(?:(?P<date>[A-Z][a-z]+\.?\s+(?:\d{1,2},?\s+)?\d{4}),\s*)?"
     r"vol(?:ume|\.)\s*(?P<volume>\d+)(?:,\s*(?:issue|no\.?|number)\s*(?P<issue>\w+))?"
-    rf"(?:,\s*(?:pp?\.?|pages?)\s*(?P<loc>{_RANGE}))?", re.I)
+    rf"(?:,\s*(?:pp?\.?|pages?)\s*(?P<loc>{_RANGE})|,\s*Article\s+ID\s+(?P<aid>\w+))?"
+    r"(?:,\s*\d+\s+pages)?(?:,\s*(?P<year>(?:19|20)\d\d)\b)?", re.I)
 _ONLINE = re.compile(r"^(?P<journal>[A-Z][^,;:()]{2,80}?),?\s+published\s+online\s+(?P<date>[^.;]{6,30})", re.I)
 
 
@@ -180,7 +181,8 @@ def _spelled_out(text: str) -> Citation | None:
     m = _SPELLED.match(text)
     if m:
         citation = Citation(journal=_clean_journal(m["journal"]), volume=m["volume"], issue=m["issue"] or "",
-                            date=iso_date(m["date"] or ""), written=text[:m.end()])
+                            date=iso_date(m["date"] or ""), year=m["year"] or "", article_number=m["aid"] or "",
+                            written=text[:m.end()])
         _locator(citation, m["loc"])
         return citation
     m = _ONLINE.match(text)
@@ -253,7 +255,7 @@ def parse_reference(written: str) -> Reference | None:
 
 
 _QUOTED_REFERENCE = re.compile(
-    r"^(?P<authors>[^“\"]{3,600}?),\s*[“\"](?P<title>[^”\"]{10,400}?)[,.]?[”\"],?\s*(?P<cite>.+)$")
+    r"^(?:\[?\d{1,3}[.\]]\s+)?(?P<authors>[^“\"]{3,600}?),\s*[“\"](?P<title>[^”\"]{10,400}?)[,.]?[”\"],?\s*(?P<cite>.+)$")
 
 
 def parse_quoted_reference(written: str) -> Reference | None:

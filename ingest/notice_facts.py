@@ -12,7 +12,7 @@ import re
 from retractkg.ingest.written_dates import iso_date
 
 _PUBLISHED = re.compile(
-    r"^(?P<what>(?:First\s+)?(?:Published|Publication\s+date|Date\s+of\s+publication|Issue\s+date))(?:\s+online)?"
+    r"(?:^|;\s*)(?P<what>(?:First\s+)?(?:Published|Publication\s+date|Date\s+of\s+publication|Issue\s+date))(?:\s+online)?"
     r"(?:\s+on)?"
     r"\s*[:\-–]?\s*(?P<date>[^\n]{4,40})", re.I | re.M)
 _CC_URL = re.compile(r"creativecommons\.org/licenses/(?P<kind>by(?:-nc)?(?:-nd|-sa)?)/(?P<version>\d\.\d)", re.I)
@@ -48,7 +48,7 @@ _JOURNAL_NAME = rf"(?P<journal>(?:The\s+)?{_J}(?:\s+(?:(?:of|and|in|for|on|&)\s+
 _JOURNAL_IN_PROSE = [re.compile(p) for p in (
     rf"(?:Editors?(?:[- ]in[- ]Chief)?|Editor\s+in\s+Chief|Chief\s+Editors?|Editorial\s+Board)\s+of\s+"
     rf"(?:the\s+journal\s+)?{_JOURNAL_NAME}",
-    rf"^{_JOURNAL_NAME}\s+(?:has|have)\s+retracted\s+this\s+article",
+    rf"(?:^|(?<=\n)){_JOURNAL_NAME}\s+(?:has|have)\s+retracted\s+(?:this|the)\s+article",
     rf"\bretracted\s+from\s+{_JOURNAL_NAME}\s+(?:at|by|following|because|after|due)",
     rf"\bthe\s+journal\s+{_JOURNAL_NAME}\s+(?:has|have|is|are|retract)",
 )]

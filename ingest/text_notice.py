@@ -85,8 +85,9 @@ _QUOTED_TITLE = re.compile(
     r"(?P<title>[^”\"\n]{15,300})[”\"]")
 _PMID = re.compile(r"\bPMID\s*:?\s*(?P<pmid>\d{5,9})\b", re.I)
 _REFERENCE_TITLE = re.compile(r"\((?:19|20)\d\d[a-z]?\)\.?\s+(?P<title>[^.?!]{15,300}[.?!])\s+\S")
-_CITED_AS_ONE = re.compile(r"(?:this|the\s+above|the\s+original|the\s+following)\s+(?:article|paper|publication)\s*"
-                           r"\[1\]", re.I)
+# "this article [1]", "the article titled “...” [1]": the notice cites the article it concerns as reference 1.
+_CITED_AS_ONE = re.compile(r"(?:this|the\s+above|the\s+original|the\s+following|the)\s+(?:article|paper|publication)"
+                           r"\b[^.\[\]]{0,400}?\[1\]", re.I)
 
 
 def read_bytes(path: Path, limit: int = MAX_BYTES) -> bytes:
@@ -360,19 +361,29 @@ def _from_reference_list(text: str, lines: list[Line], article: Article) -> None
     """The entry of a reference list that the notice cites as "this article [1]" (PLOS style)."""
     if not _CITED_AS_ONE.search(text):
         return
-    for line in lines:
+    for index, line in enumerate(lines):
         m = _REFERENCE_ENTRY.match(line.text)
         if not m or not re.match(r"^(?:[-•]\s*)?\[?1[.\]]", line.text):
             continue
-        entry = m["entry"]
+        entry, end = m["entry"], line.end
+        for following in lines[index + 1:index + 4]:  # an entry wrapped over lines (PDF columns)
+            if "\n\n" in text[end:following.start] or re.match(r"^(?:[-•]\s*)?\[?\d{1,3}[.\]]\s", following.text):
+                break
+            entry, end = f"{entry} {following.text}", following.end
         dois = find_dois(entry)
         if dois:
             article.doi = dois[0][0]
         pmid = re.search(r"\bpmid\s*:?\s*(\d{5,9})", entry, re.I)
         if pmid:
             article.pmid = pmid.group(1)
+        reference = parse_quoted_reference(entry) or parse_reference(entry)  # IEEE/Hindawi, Vancouver
         title = _REFERENCE_TITLE.search(entry)
-        if title and not article.title:
+        if reference:
+            article.title = article.title or reference.title
+            reference.citation.apply(article)
+            if not article.authors:
+                article.authors = [Person(name=name) for name in reference.authors]
+        elif title and not article.title:
             article.title = title["title"].rstrip(".")
             rest = entry[title.end() - 1:]
             citation = parse_citation(rest.strip())

@@ -421,3 +421,31 @@ def test_mdpi_notice_cites_the_article_in_its_title():
     assert (article.title, article.journal.name, article.year, article.volume, article.article_number) == (
         "Effects of light on leaf growth", "Int. J. Mol. Sci", "2019", "20", "1234")
     assert [p.name for p in article.authors] == ["J. Smith", "A.B. Doe"]
+
+
+HINDAWI_STYLE = """Retracted: Application of Deep Learning in Sports Training Evaluation
+
+Computational Intelligence and Neuroscience
+
+Received 12 Sept 2023; Accepted 12 Sept 2023; Published 13 Sept 2023
+
+Copyright © 2023 Computational Intelligence and Neuroscience. This is an open access article distributed under the
+Creative Commons Attribution License, which permits unrestricted use, distribution, and reproduction in any medium.
+
+Computational Intelligence and Neuroscience has retracted the article titled “Application of Deep Learning in Sports
+Training Evaluation” [1] due to concerns that the peer review process has been compromised.
+
+References
+
+[1] S. Pang, “Application of Deep Learning in Sports Training Evaluation,” Computational Intelligence and
+Neuroscience, vol. 2022, Article ID 7174405, 10 pages, 2022.
+"""
+
+
+def test_hindawi_layout_reference_one_and_received_published_line():
+    notice = read_notice(HINDAWI_STYLE)
+    assert (notice.date, notice.journal.name) == ("2023-09-13", "Computational Intelligence and Neuroscience")
+    (article,) = notice.articles
+    assert (article.title, article.volume, article.article_number, article.year) == (
+        "Application of Deep Learning in Sports Training Evaluation", "2022", "7174405", "2022")
+    assert [p.name for p in article.authors] == ["S. Pang"]
