@@ -64,6 +64,12 @@ _ARTICLE_DATE = re.compile(
 _LABELLED = re.compile(r"^(?P<label>Article\s+title|Title\s+of\s+(?:the\s+)?article|Authors?|Journal|Bibliometrics|DOI)"
                        r"\s*:\s*(?P<value>\S.{1,600})$", re.I)
 _INVERTED_NAME = re.compile(r"([A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)*),\s+((?:[A-Z]\.\s?-?)+)")
+_RETRACTION_OF_ARTICLE = re.compile(
+    r"\bA\s+Retraction\s+of\s+the\s+(?:Original\s+Research\s+|Review\s+|Brief\s+Research\s+Report\s+|Mini\s+Review\s+|"
+    r"Systematic\s+Review\s+|Hypothesis\s+and\s+Theory\s+|Methods\s+)?Article\b\s*:?", re.I)
+_TITLE_BY_AUTHORS = re.compile(
+    r"^(?P<title>.{10,400}?)\s+by\s+(?P<authors>[A-Z].{1,600}?)\s*\((?P<year>(?:19|20)\d\d)\)\.?"
+    r"\s*(?P<cite>[A-Z].{3,300})$")
 _KIND_LABEL = re.compile(r"retract|withdraw|concern|correct|erratum|corrigendum|remov|reinstate", re.I)
 _ANOTHER_WORK = re.compile(
     r"(?:plagiari[sz]\w*|copied|taken|reproduced|duplicated)\s+from|original\s+(?:article|source|work|publication)"
@@ -338,6 +344,7 @@ def _read_article_identity(text: str, prose: str, lines: list[Line], notice: Not
     if not article.doi:
         _from_opening(prose, notice, article)
     _from_labelled_fields(lines, article)
+    _from_retraction_of_article_line(text, article)
     if not article.date:
         m = _ARTICLE_DATE.search(prose)
         if m:
@@ -393,13 +400,35 @@ def _from_reference_list(text: str, lines: list[Line], article: Article) -> None
         return
 
 
+def _from_retraction_of_article_line(text: str, article: Article) -> None:
+    """Frontiers: "A Retraction of the Original Research Article / <title> / by Zhang, Y., Li, X. (2020).
+    Front. Endocrinol. 11:572938. doi: 10.3389/fendo.2020.572938"."""
+    head = _RETRACTION_OF_ARTICLE.search(text)
+    if not head:
+        return
+    m = _TITLE_BY_AUTHORS.match(" ".join(text[head.end():head.end() + 1500].split()))
+    if not m:
+        return
+    citation = parse_citation(m["cite"])
+    if citation is None:
+        return
+    article.title = article.title or m["title"].strip(" .")
+    citation.apply(article)
+    article.year = article.year or m["year"]
+    if not article.authors:
+        inverted = _INVERTED_NAME.findall(m["authors"])
+        names = [f"{i.strip()} {f}" for f, i in inverted] if inverted else \
+            re.split(r",\s+(?:and\s+)?|\s+and\s+", m["authors"])
+        article.authors = [Person(name=n.strip(" .")) for n in names if n.strip(" .") and "et al" not in n]
+
+
 def _from_labelled_fields(lines: list[Line], article: Article) -> None:
     """Taylor & Francis style fields: "Article title: ...", "Authors: ...", "Journal: ...",
     "Bibliometrics: Volume 22, Number 4, pages 380-392", "DOI: ..."; each fills what is still empty."""
-    for line in lines:
-        m = _LABELLED.match(line.text)
-        if not m:
-            continue
+    fields = [m for line in lines if (m := _LABELLED.match(line.text))]
+    if len({m["label"].lower() for m in fields} - {"doi"}) < 2:
+        return  # a lone "DOI: ..." line is the page's own identifier, not a field of the retracted article
+    for m in fields:
         label, value = m["label"].lower(), m["value"].strip()
         if label.endswith("title") and not article.title:
             article.title = value.strip("“”\"").rstrip(".")

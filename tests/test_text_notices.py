@@ -449,3 +449,28 @@ def test_hindawi_layout_reference_one_and_received_published_line():
     assert (article.title, article.volume, article.article_number, article.year) == (
         "Application of Deep Learning in Sports Training Evaluation", "2022", "7174405", "2022")
     assert [p.name for p in article.authors] == ["S. Pang"]
+
+
+FRONTIERS_STYLE = """RETRACTION
+published: 11 January 2022
+doi: 10.3389/fendo.2021.812345
+
+Retraction: Overexpression of microRNA-216a-3p Accelerates the Inflammatory Response in Cardiomyocytes
+
+Frontiers Editorial Office
+
+A Retraction of the Original Research Article
+Overexpression of microRNA-216a-3p Accelerates the Inflammatory Response in Cardiomyocytes
+by Zhang, Y., Li, X., and Wang, Z. (2020). Front. Endocrinol. 11:572938. doi: 10.3389/fendo.2020.572938
+
+The journal and Chief Editors retract the 27 November 2020 article cited above.
+"""
+
+
+def test_frontiers_layout_own_doi_above_and_the_article_below():
+    notice = read_notice(FRONTIERS_STYLE)
+    assert (notice.doi, notice.date) == ("10.3389/fendo.2021.812345", "2022-01-11")
+    (article,) = notice.articles
+    assert (article.doi, article.journal.name, article.volume, article.article_number, article.year, article.date) == (
+        "10.3389/fendo.2020.572938", "Front. Endocrinol", "11", "572938", "2020", "2020-11-27")
+    assert [p.name for p in article.authors] == ["Y. Zhang", "X. Li", "Z. Wang"]
