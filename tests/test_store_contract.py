@@ -229,6 +229,14 @@ def test_construct_and_describe(loaded, reference, query):
         assert answer and answer == triples(reference.query(PREFIXES + query))
 
 
+def test_syntax_errors_are_store_errors_caused_by_a_syntax_error(backend):
+    with backend.open() as store:
+        for broken in (store.query, store.update):
+            with pytest.raises(StoreError) as raised:
+                broken("SELECT ?s WHERE { ?s ?p")
+            assert isinstance(raised.value.__cause__, SyntaxError)
+
+
 def test_reingest_changes_nothing(backend, capsys):
     first = ingest_demo_with_cli(capsys)
     with backend.open() as store:

@@ -256,7 +256,10 @@ class RemoteSparqlStore(GraphStore):
             if e.code in (401, 403):
                 hint = (" (credentials: RETRACTKG_SPARQL_USER/RETRACTKG_SPARQL_PASSWORD; Virtuoso takes writes"
                         " only on /sparql-auth with digest auth)")
-            raise StoreError(f"SPARQL {what} refused by {url}: HTTP {e.code} {e.reason}{hint}: {detail}") from e
+            message = f"SPARQL {what} refused by {url}: HTTP {e.code} {e.reason}{hint}: {detail}"
+            if e.code == 400:  # a malformed request: a SyntaxError cause, as the embedded store gives
+                raise StoreError(message) from SyntaxError(detail)
+            raise StoreError(message) from e
         except (urllib.error.URLError, OSError) as e:
             reason = getattr(e, "reason", e)
             raise StoreError(f"cannot reach the SPARQL server at {url}: {reason}") from e
