@@ -98,7 +98,7 @@ def _sentence(text: str, start: int, end: int) -> Span:
 _SENTENCE_END = re.compile(r"\.(?=\s|$)|\n\n")
 # Where a sentence may start: after a full stop and space, a paragraph break, or a full stop glued to a
 # capital where the source lost its spaces ("...in the lab.JX and MHZ did not agree").
-_SENTENCE_START = re.compile(r"[.!?]\s+|\n\s*\n|(?<=[a-z)\]])[.!?](?=[A-Z])")
+_SENTENCE_START = re.compile(r"(?<!\b[A-Z])[.!?]\s+|\n\s*\n|(?<=[a-z)\]])[.!?](?=[A-Z])")  # not after an initial
 
 
 def _split_names(written: str) -> list[str]:
@@ -112,6 +112,24 @@ def _split_names(written: str) -> list[str]:
     return names
 
 
+def _matches(pattern: re.Pattern, keyword: re.Pattern, text: str) -> list[re.Match]:
+    """The pattern's matches within the sentences that hold its keyword: a name list is only tried near
+    the verb that gives it a stance, not from every capital letter of the notice."""
+    found: dict[int, re.Match] = {}
+    end = -1
+    for k in keyword.finditer(text):
+        if k.start() < end:
+            continue  # inside the window just searched
+        window = max(0, k.start() - 800)
+        starts = [m.end() for m in _SENTENCE_START.finditer(text, window, k.start() + 1) if m.end() <= k.start()]
+        low = starts[-1] if starts else window
+        stop = _SENTENCE_END.search(text, k.end(), k.end() + 600)
+        end = stop.end() if stop else min(len(text), k.end() + 600)
+        for m in pattern.finditer(text, low, end):
+            found.setdefault(m.start(), m)
+    return [found[start] for start in sorted(found)]
+
+
 def stated_stances(text: str) -> list[StatedStance]:
     """Every stance stated in `text`, per name or for all authors, with its sentence."""
     found: list[StatedStance] = []
@@ -119,9 +137,7 @@ def stated_stances(text: str) -> list[StatedStance]:
         return found
     taken: list[tuple[int, int]] = []
     for stance, pattern, keyword in _PER_NAME_RE:
-        if not keyword.search(text):
-            continue
-        for m in pattern.finditer(text):
+        for m in _matches(pattern, keyword, text):
             if any(s <= m.start() < e for s, e in taken):
                 continue
             names = _split_names(m["names"])
@@ -130,9 +146,7 @@ def stated_stances(text: str) -> list[StatedStance]:
                 evidence = _sentence(text, m.start(), m.end())
                 found.extend(StatedStance(name, stance, evidence) for name in names)
     for stance, pattern, keyword in _FOR_ALL_RE:
-        if not keyword.search(text):
-            continue
-        for m in pattern.finditer(text):
+        for m in _matches(pattern, keyword, text):
             if not any(s <= m.start() < e for s, e in taken):
                 taken.append((m.start(), m.end()))
                 found.append(StatedStance("", stance, _sentence(text, m.start(), m.end())))
