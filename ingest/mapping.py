@@ -160,6 +160,10 @@ class RecordMapper:
     def __init__(self, base: str) -> None:
         self.mint = Minter(base)
 
+    def graph_iri(self, record: SourceRecord) -> str:
+        """The named graph a record is stored in (by its key in the source, else by its notice)."""
+        return self.mint.graph(record.format, record.record_key or self.mint.notice(record.notice))
+
     def map(self, record: SourceRecord, *, now: datetime | None = None) -> MappedRecord:
         g = _Graph()
         notice_iri = iri(self.mint.notice(record.notice))
@@ -167,7 +171,7 @@ class RecordMapper:
         content = sorted(f"{s} {p} {o} ." for s, p, o in g.triples)
         content_hash = hashlib.sha256("\n".join(content).encode()).hexdigest()
 
-        graph = iri(self.mint.graph(record.format, record.record_key or notice_iri.value))
+        graph = iri(self.graph_iri(record))
         self._provenance(g, graph, notice_iri, record, content_hash, now or datetime.now(UTC))
         suffix = f" {graph} .\n"
         try:
@@ -220,14 +224,19 @@ class RecordMapper:
             g.add(n, rkg("requestedBy"), role_term(role.value))
         for item in notice.affected_items:
             g.add(n, rkg("affectedItem"), item)
+        notice_orgs = [self._organization(g, org) for org in notice.organizations]
         for person in notice.authors:
-            g.add(n, schema("author"), self._person(g, n.value, person))
+            g.add(n, schema("author"), self._person(g, n.value, person, notice_orgs))
         for claim in notice.reasons:
             concept = reason_iri(claim.label)
             if concept is None:
                 raise MappingError(f"not a Retraction Watch reason: {claim.label!r}")
             concept_node = _concept(concept)
             g.add(n, rkg("reason"), concept_node)
+            if not claim.evidence and claim.confidence is None:
+                # Nothing to say beyond rkg:reason (a curated database's labels): an annotation would
+                # only repeat it, in seven triples per reason of every row of a Retraction Watch export.
+                continue
             assignment = iri(f"{n.value}#reason-{concept.rsplit('/', 1)[-1]}")
             g.add(n, rkg("reasonAssignment"), assignment)
             g.add(assignment, A, rkg("ReasonAssignment"))
@@ -237,7 +246,7 @@ class RecordMapper:
             if claim.confidence is not None:
                 g.add(assignment, rkg("confidence"), literal(f"{claim.confidence:.3f}", DECIMAL))
             if not claim.evidence:
-                g.add(assignment, oa("hasTarget"), n)
+                g.add(assignment, oa("hasTarget"), n)  # a confidence about the notice as a whole
             for i, span in enumerate(claim.evidence, 1):
                 g.add(assignment, oa("hasTarget"), self._quote(g, n, f"{assignment.value}-{i}", span, notice.text))
         for index, article in enumerate(notice.articles):

@@ -154,6 +154,7 @@ class Notice:
     reasons: list[ReasonClaim] = field(default_factory=list)
     affected_items: list[str] = field(default_factory=list)  # "Fig. 3m", "Table 2", "Supplementary Fig. S1"
     authors: list[Person] = field(default_factory=list)  # the notice's own signatories, if any
+    organizations: list[Organization] = field(default_factory=list)  # their affiliations (Person.affiliations)
     notes: str = ""
     paywalled: bool | None = None
     record_ids: dict[str, str] = field(default_factory=dict)  # e.g. {"retraction-watch": "51234"}

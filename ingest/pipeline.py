@@ -1,13 +1,20 @@
 """Ingest: files -> source records -> named graphs -> store, idempotently and batch by batch.
 
 A record whose content hash equals the one stored is left alone (its provenance time too), so
-ingesting the same notice twice changes nothing. Each batch is written in one store transaction;
-a bad record is reported with its file and location and the rest of the batch goes on.
+ingesting the same notice twice changes nothing. Each batch is written atomically with its change
+log (new records in one bulk load, changed ones in one transaction), so a run killed at any point
+leaves whole records behind and a re-run completes it; a bad record is reported with its file and
+location and the rest of the batch goes on.
+
+Withdrawn records: with `replace_source=True` the files given are the whole current content of the
+source formats they hold (a newer Retraction Watch export, a new Crossref dump): every stored record
+of such a format that the files no longer contain is removed, and an `as:Delete` is logged for it.
 """
 
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -18,7 +25,7 @@ from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, parse
 from retractkg.config import Settings
 from retractkg.ingest import sources
 from retractkg.ingest.errors import IngestError
-from retractkg.ingest.mapping import MappedRecord, MappingError, RecordMapper
+from retractkg.ingest.mapping import MappedRecord, MappingError, RecordMapper, literal
 from retractkg.ingest.model import SourceRecord
 from retractkg.ontology import RDF, RKG, VOCAB, VOCABULARY_FILES, XSD
 from retractkg.store import GraphStore
@@ -35,14 +42,24 @@ class IngestReport:
     unchanged: int = 0
     errors: list[IngestError] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # files in a folder that are no notice format
+    withdrawn: list[str] = field(default_factory=list)  # graph IRIs removed by `replace_source`
+    warnings: list[str] = field(default_factory=list)  # what parsers left out of records they kept
+    started: float = field(default_factory=time.monotonic)
 
     @property
     def records(self) -> int:
         return len(self.added) + len(self.updated) + self.unchanged
 
     def summary(self) -> str:
+        withdrawn = f", {len(self.withdrawn)} withdrawn" if self.withdrawn else ""
         return (f"{self.records} records: {len(self.added)} added, {len(self.updated)} updated, "
-                f"{self.unchanged} unchanged, {len(self.errors)} errors")
+                f"{self.unchanged} unchanged{withdrawn}, {len(self.errors)} errors")
+
+    def progress(self) -> str:
+        """A progress line for long runs: the summary so far, elapsed time and rate."""
+        elapsed = time.monotonic() - self.started
+        rate = self.records / elapsed if elapsed > 0 else 0.0
+        return f"{self.summary()} ({elapsed:.0f} s, {rate:,.0f} records/s)"
 
 
 Progress = Callable[[IngestReport], None]
@@ -86,25 +103,76 @@ def read_records(paths: Iterable[Path], report: IngestReport, *, format: str | N
                     break
 
 
+# A batch is one atomic write. Large batches matter for speed: the embedded store bulk-loads new
+# records, and every bulk load adds files that RocksDB later compacts, so fewer, larger loads cost
+# less; but a batch must stay below the bulk loader's chunk (1M quads) to stay one atomic write.
+BATCH_QUADS = 800_000
+
+
 def ingest(store: GraphStore, paths: Sequence[Path], settings: Settings, *, format: str | None = None,
-           batch_size: int = 500, progress: Progress | None = None) -> IngestReport:
+           batch_size: int = 100_000, batch_quads: int = BATCH_QUADS, progress: Progress | None = None,
+           progress_every: float = 2.0, replace_source: bool = False) -> IngestReport:
+    """Read, map and store every record; `progress` is called at most every `progress_every` seconds.
+
+    A batch is written when it holds `batch_size` records or `batch_quads` quads.
+    """
     report = IngestReport()
     ensure_vocabulary(store)
     mapper = RecordMapper(settings.base)
+    seen: dict[str, set[str]] = {}  # format -> graphs of the records read (see `withdraw_missing`)
     batch: list[MappedRecord] = []
+    quads_in_batch = 0
+    last_progress = time.monotonic()
     for record in read_records(paths, report, format=format):
+        if replace_source:  # noted before mapping: a record that is there but fails to map is not withdrawn
+            seen.setdefault(record.format, set()).add(mapper.graph_iri(record))
+        report.warnings.extend(record.warnings)
+        if progress and time.monotonic() - last_progress >= progress_every:
+            progress(report)
+            last_progress = time.monotonic()
         try:
-            batch.append(mapper.map(record))
+            mapped = mapper.map(record)
         except MappingError as e:
-            report.errors.append(IngestError(record.source, str(e), location=record.location))
+            report.errors.append(IngestError(record.source, str(e), location=record.location,
+                                             record_key=record.record_key))
             continue
-        if len(batch) >= batch_size:
+        batch.append(mapped)
+        quads_in_batch += mapped.nquads.count(b"\n")
+        if len(batch) >= batch_size or quads_in_batch >= batch_quads:
             write_batch(store, batch, report, settings)
-            batch = []
-            if progress:
-                progress(report)
+            batch, quads_in_batch = [], 0
     write_batch(store, batch, report, settings)
+    if replace_source:
+        withdraw_missing(store, seen, report, settings)
     return report
+
+
+def withdraw_missing(store: GraphStore, seen: dict[str, set[str]], report: IngestReport, settings: Settings,
+                     *, batch_size: int = 2000) -> None:
+    """Remove the stored records of each format read that the files no longer hold, logging as:Delete.
+
+    A record that is still there but could not be read (an error naming its record key) is kept.
+    Nothing is withdrawn when some input could not be read at all (a whole file, or a record without
+    a key): which stored records it held cannot be told.
+    """
+    unsure = sorted({e.source for e in report.errors if not e.record_key})
+    if unsure:
+        report.warnings.append(f"nothing withdrawn: some input could not be read ({', '.join(unsure)})")
+        return
+    kept_keys = {e.record_key for e in report.errors}
+    for source_format, graphs in seen.items():
+        stored = store.query(f"""SELECT ?g ?notice ?key WHERE {{ GRAPH ?g {{
+            ?g <{RKG}sourceFormat> {literal(source_format)} ; <{RKG}describes> ?notice .
+            OPTIONAL {{ ?g <{RKG}recordKey> ?key }} }} }}""")
+        gone = [(s["g"].value, s["notice"].value) for s in stored
+                if s["g"].value not in graphs and (s["key"] is None or s["key"].value not in kept_keys)]
+        for start in range(0, len(gone), batch_size):
+            chunk = gone[start:start + batch_size]
+            now = datetime.now(UTC)
+            log = "".join(change_nquads(settings, "Delete", graph, notice, "", now) for graph, notice in chunk)
+            # Emptying a graph drops it; the deletion and its log entry are one transaction.
+            store.replace_graphs_nquads({graph: b"" for graph, _ in chunk}, also_add=log.encode())
+            report.withdrawn.extend(graph for graph, _ in chunk)
 
 
 def stored_hashes(store: GraphStore, graphs: Iterable[str]) -> dict[str, str]:
@@ -118,7 +186,7 @@ def stored_hashes(store: GraphStore, graphs: Iterable[str]) -> dict[str, str]:
 
 
 def write_batch(store: GraphStore, batch: list[MappedRecord], report: IngestReport, settings: Settings) -> None:
-    """Store the records whose content changed, and log each change, in one transaction."""
+    """Store the records whose content changed, each write together with its change log entries."""
     # Two records of one batch may describe the same graph; the later one wins, as it would across batches.
     latest = {mapped.graph: mapped for mapped in batch}
     known = stored_hashes(store, latest)
@@ -127,27 +195,38 @@ def write_batch(store: GraphStore, batch: list[MappedRecord], report: IngestRepo
     if not changed:
         return
     now = datetime.now(UTC)
-    log: list[Quad] = []
-    for graph, mapped in changed.items():
-        kind = "Update" if graph in known else "Create"
-        (report.updated if graph in known else report.added).append(graph)
-        log.extend(change_quads(settings, kind, mapped, now))
-    # The change log is written with the records it describes, so a feed never misses one.
-    store.replace_graphs({g: m.quads for g, m in changed.items()}, also_add=log)
+    # New records and changed ones are written apart: new ones can be bulk-loaded, changed ones need
+    # the old graph dropped in the same transaction. Each write carries the log of what it holds,
+    # so a feed never misses a change and never announces one that was not stored.
+    for kind, graphs in (("Create", [g for g in changed if g not in known]),
+                         ("Update", [g for g in changed if g in known])):
+        if not graphs:
+            continue
+        log = "".join(change_nquads(settings, kind, g, changed[g].notice, changed[g].content_hash, now)
+                      for g in graphs)
+        store.replace_graphs_nquads({g: changed[g].nquads for g in graphs}, also_add=log.encode())
+        (report.added if kind == "Create" else report.updated).extend(graphs)
+
+
+def change_nquads(settings: Settings, kind: str, graph: str, notice: str, content_hash: str,
+                  when: datetime) -> str:
+    """One Activity Streams 2.0 activity as N-Quads: what changed (the notice), in which graph, when."""
+    stamp = when.isoformat(timespec="microseconds")
+    change = f"<{settings.base}change/{hashlib.sha1((stamp + graph).encode()).hexdigest()[:20]}>"
+    log = f"<{changes_graph(settings)}> .\n"
+    lines = [f"{change} <{RDF}type> <{AS}{kind}> {log}",
+             f"{change} <{AS}object> <{notice}> {log}",
+             f"{change} <{AS}target> <{graph}> {log}",
+             f"{change} <{AS}published> {literal(stamp, XSD + 'dateTime')} {log}"]
+    if content_hash:
+        lines.append(f"{change} <{RKG}contentHash> {literal(content_hash)} {log}")
+    return "".join(lines)
 
 
 def change_quads(settings: Settings, kind: str, mapped: MappedRecord, when: datetime) -> list[Quad]:
-    """One Activity Streams 2.0 activity: what changed (the notice), in which graph, when."""
-    stamp = when.isoformat(timespec="microseconds")
-    change = NamedNode(f"{settings.base}change/{hashlib.sha1((stamp + mapped.graph).encode()).hexdigest()[:20]}")
-    graph = NamedNode(changes_graph(settings))
-    return [
-        Quad(change, NamedNode(RDF + "type"), NamedNode(AS + kind), graph),
-        Quad(change, NamedNode(AS + "object"), NamedNode(mapped.notice), graph),
-        Quad(change, NamedNode(AS + "target"), NamedNode(mapped.graph), graph),
-        Quad(change, NamedNode(AS + "published"), Literal(stamp, datatype=NamedNode(XSD + "dateTime")), graph),
-        Quad(change, NamedNode(RKG + "contentHash"), Literal(mapped.content_hash), graph),
-    ]
+    """`change_nquads` of one mapped record, as quads."""
+    text = change_nquads(settings, kind, mapped.graph, mapped.notice, mapped.content_hash, when)
+    return list(parse(text.encode(), RdfFormat.N_QUADS))
 
 
 def ensure_vocabulary(store: GraphStore) -> None:

@@ -88,7 +88,7 @@ def _rows(path: Path) -> Iterator[SourceRecord | IngestError]:
             try:
                 yield _record(cells, source, location)
             except ValueError as e:
-                yield IngestError(source, str(e), location=location)
+                yield IngestError(source, str(e), location=location, record_key=record_id)
 
 
 def _decoded_lines(f) -> Iterator[str]:

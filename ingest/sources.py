@@ -83,6 +83,9 @@ FORMATS: list[SourceFormat] = [
     SourceFormat("pdf", _is_pdf, "pdf_notice:parse"),
     SourceFormat("html", _is_html, "html_notice:parse"),
     SourceFormat("retraction-watch-csv", _sniff("retraction_watch"), "retraction_watch:parse"),
+    SourceFormat("jats", _sniff("jats"), "jats:parse"),
+    SourceFormat("pubmed", _sniff("pubmed"), "pubmed:parse"),
+    SourceFormat("crossref", _sniff("crossref"), "crossref:parse"),
     SourceFormat("text", _is_text, "text_notice:parse"),
 ]
 

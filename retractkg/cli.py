@@ -45,9 +45,12 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     with open_store(_settings(args)) as store:
         def progress(report) -> None:
             if not args.quiet:
-                print(f"... {report.summary()}", file=sys.stderr, flush=True)
+                print(f"... {report.progress()}", file=sys.stderr, flush=True)
 
-        report = ingest(store, paths, _settings(args), format=args.format, progress=progress)
+        report = ingest(store, paths, _settings(args), format=args.format, progress=progress,
+                        replace_source=args.replace_source)
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     for error in report.errors:
         print(f"error: {error}", file=sys.stderr)
     for skipped in report.skipped:
@@ -149,6 +152,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--demo", action="store_true", help="also ingest the bundled demo notices")
     p.add_argument("--format", help="force a source format instead of detecting it")
     p.add_argument("--quiet", action="store_true", help="no progress lines")
+    p.add_argument("--replace-source", action="store_true",
+                   help="the files are the whole current source (e.g. a newer Retraction Watch export): "
+                        "stored records of their formats that they no longer hold are withdrawn")
     p.set_defaults(run=cmd_ingest)
 
     p = sub.add_parser("serve", parents=[common], help="serve SPARQL and linked data over HTTP")

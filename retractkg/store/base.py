@@ -10,7 +10,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import BinaryIO
 
-from pyoxigraph import NamedNode, Quad, QueryBoolean, QuerySolutions, QueryTriples, RdfFormat
+from pyoxigraph import NamedNode, Quad, QueryBoolean, QuerySolutions, QueryTriples, RdfFormat, parse
 
 QueryResult = QuerySolutions | QueryBoolean | QueryTriples
 
@@ -42,6 +42,15 @@ class GraphStore(ABC):
     @abstractmethod
     def replace_graphs(self, graphs: Mapping[str, Sequence[Quad]], *, also_add: Sequence[Quad] = ()) -> None:
         """Atomically make each named graph hold exactly the given quads, and add `also_add` (to any graph)."""
+
+    def replace_graphs_nquads(self, graphs: Mapping[str, bytes], *, also_add: bytes = b"") -> None:
+        """`replace_graphs` with each graph's quads (and `also_add`) as an N-Quads document.
+
+        Ingest writes this way: a store can load the text without a Python object per quad. This
+        default parses it and calls `replace_graphs`; the embedded store bulk-loads new graphs.
+        """
+        self.replace_graphs({g: list(parse(data, RdfFormat.N_QUADS)) for g, data in graphs.items()},
+                            also_add=list(parse(also_add, RdfFormat.N_QUADS)) if also_add else ())
 
     @abstractmethod
     def remove_graphs(self, graphs: Iterable[str]) -> None:

@@ -10,6 +10,10 @@ from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, Store
 
 from retractkg.store.base import GraphStore, QueryResult, StoreError, replace_graphs_update
 
+# Oxigraph's bulk loader writes (and RocksDB ingests) its input in chunks of 1,000,000 quads; below
+# that, one bulk load is one atomic ingestion (see `OxigraphStore.replace_graphs_nquads`).
+BULK_CHUNK_QUADS = 1_000_000
+
 
 class OxigraphStore(GraphStore):
     """Embedded Oxigraph: full SPARQL 1.1, transactions, and bulk loading without a server."""
@@ -71,6 +75,29 @@ class OxigraphStore(GraphStore):
         quads = [q for graph_quads in [*graphs.values(), also_add] for q in graph_quads]
         try:
             self._store.extend(quads)  # one transaction
+        except OSError as e:
+            raise StoreError(f"writing {len(graphs)} graphs failed: {e}") from e
+
+    def replace_graphs_nquads(self, graphs: Mapping[str, bytes], *, also_add: bytes = b"") -> None:
+        """New graphs are bulk-loaded: several times faster than a transaction, and still all or nothing.
+
+        Oxigraph's bulk loader turns up to `BULK_CHUNK_QUADS` quads into one set of SST files and
+        hands them to RocksDB in one `IngestExternalFiles` call, which is atomic across column
+        families; a parse error stops it before anything is written. So a batch below that size is
+        stored whole or not at all, even if the process is killed. Graphs that already exist (an
+        update) go through the transactional `replace_graphs`.
+        """
+        data = b"".join([*graphs.values(), also_add])
+        if not data:
+            return
+        if data.count(b"\n") >= BULK_CHUNK_QUADS or any(
+                self._store.contains_named_graph(NamedNode(g)) for g in graphs):
+            super().replace_graphs_nquads(graphs, also_add=also_add)
+            return
+        try:
+            self._store.bulk_load(data, RdfFormat.N_QUADS)
+        except SyntaxError as e:
+            raise StoreError(f"not valid N-Quads: {e}") from e
         except OSError as e:
             raise StoreError(f"writing {len(graphs)} graphs failed: {e}") from e
 

@@ -1,0 +1,129 @@
+"""The full-size Retraction Watch export into the on-disk store: time, peak memory, and the bulk-load floor.
+
+    .venv/bin/python benchmarks/bench_rw_ingest.py [--csv /tmp/rw.csv] [--work /tmp/rw-bench] [--rows 72500]
+
+Without `--csv`, a full-size export (72,500 rows) is written first by `../shared/tools/make_rw_scale.py`.
+Measured in this run, each in a fresh child process (so peak RSS is that run's own):
+- ingest: `retractkg ingest CSV --store DIR` (the real CLI and pipeline), wall time and peak RSS;
+- floor: pyoxigraph `Store.bulk_load` of exactly the triples that ingest stored (dumped as N-Quads)
+  into a fresh on-disk store: what the store needs to take these quads in, whatever produced them;
+- re-ingest of the same export (every record unchanged) and a newer export with changes.
+Printed against the goals: ingest <= 60 s, peak RSS <= 1.5 GB, ingest <= 3x the floor.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+GOAL_SECONDS, GOAL_RSS_GB, GOAL_RATIO = 60.0, 1.5, 3.0
+
+FLOOR = """
+import sys
+from pyoxigraph import RdfFormat, Store
+store = Store(sys.argv[1])
+store.bulk_load(path=sys.argv[2], format=RdfFormat.N_QUADS)
+store.flush()
+"""
+
+
+def run(command: list[str]) -> tuple[float, float, str]:
+    """Wall seconds, peak RSS (GB) and last stdout line of a child process (its own rusage, by wait4)."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        child = subprocess.Popen(command, stdout=out, stderr=err)
+        _, status, usage = os.wait4(child.pid, 0)
+        seconds = time.perf_counter() - start
+        child.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        if child.returncode not in (0, 1):
+            sys.exit(f"{' '.join(command)} failed ({child.returncode}):\n{err.read()[-3000:].decode()}")
+        lines = out.read().decode().strip().splitlines()
+    return seconds, usage.ru_maxrss / 1024 / 1024, lines[-1] if lines else ""
+
+
+def newer_export(csv_path: Path, out: Path) -> tuple[int, int, int]:
+    """The export as a month later: 1% of rows changed, 1% withdrawn, 500 added. Returns the counts."""
+    changed = withdrawn = added = 0
+    with csv_path.open(encoding="utf-8", newline="") as f, out.open("w", encoding="utf-8", newline="") as g:
+        rows = csv.reader(f)
+        writer = csv.writer(g, lineterminator="\r\n")
+        header = next(rows)
+        writer.writerow(header)
+        last = None
+        for i, row in enumerate(rows):
+            last = row
+            if i % 100 == 1:
+                withdrawn += 1
+                continue
+            if i % 100 == 2:
+                row = list(row)
+                row[header.index("Notes")] = "Updated note " + str(i)
+                changed += 1
+            writer.writerow(row)
+        for j in range(500):
+            row = list(last)
+            row[0] = str(900_000 + j)
+            row[header.index("OriginalPaperDOI")] = f"10.9999/new.{j}"
+            writer.writerow(row)
+            added += 1
+    return changed, withdrawn, added
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--csv", type=Path, help="a Retraction Watch export (default: generate a full-size one)")
+    ap.add_argument("--rows", type=int, default=72_500)
+    ap.add_argument("--work", type=Path, default=Path("/tmp/rw-bench"))
+    ap.add_argument("--skip-delta", action="store_true", help="only the first ingest and the floor")
+    args = ap.parse_args()
+    work = args.work
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    csv_path = args.csv
+    if csv_path is None:
+        csv_path = work / "rw.csv"
+        subprocess.run([sys.executable, str(SHARED / "tools" / "make_rw_scale.py"), str(csv_path),
+                        "--rows", str(args.rows)], check=True)
+    retractkg = [sys.executable, "-m", "retractkg.cli"]
+    store = work / "store"
+
+    ingest_s, ingest_gb, summary = run([*retractkg, "ingest", str(csv_path), "--store", str(store), "--quiet"])
+    print(f"ingest      {ingest_s:7.1f} s  peak RSS {ingest_gb:5.2f} GB   {summary}")
+
+    dump = work / "stored.nq"
+    subprocess.run([*retractkg, "export", "--format", "nquads", "--store", str(store), "-o", str(dump)], check=True)
+    with dump.open("rb") as f:
+        quads = sum(1 for _ in f)
+    floor_s, floor_gb, _ = run([sys.executable, "-c", FLOOR, str(work / "floor-store"), str(dump)])
+    print(f"bulk floor  {floor_s:7.1f} s  peak RSS {floor_gb:5.2f} GB   pyoxigraph bulk_load of the same "
+          f"{quads:,} quads")
+    ratio = ingest_s / floor_s
+    print(f"ratio ingest/floor {ratio:.2f} (goal <= {GOAL_RATIO:.0f});  ingest {ingest_s:.1f} s "
+          f"(goal <= {GOAL_SECONDS:.0f}), peak {ingest_gb:.2f} GB (goal <= {GOAL_RSS_GB})")
+    print(f"verdict: time {'ok' if ingest_s <= GOAL_SECONDS else 'OVER'}, memory "
+          f"{'ok' if ingest_gb <= GOAL_RSS_GB else 'OVER'}, ratio {'ok' if ratio <= GOAL_RATIO else 'OVER'}")
+    if args.skip_delta:
+        return
+
+    again_s, _, summary = run([*retractkg, "ingest", str(csv_path), "--store", str(store), "--quiet"])
+    print(f"re-ingest   {again_s:7.1f} s   same export: {summary}")
+    newer = work / "rw-newer.csv"
+    changed, withdrawn, added = newer_export(csv_path, newer)
+    delta_s, _, summary = run([*retractkg, "ingest", str(newer), "--store", str(store), "--quiet",
+                               "--replace-source"])
+    print(f"newer       {delta_s:7.1f} s   {changed} changed, {withdrawn} withdrawn, {added} added: {summary}")
+
+
+if __name__ == "__main__":
+    main()
