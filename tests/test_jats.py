@@ -1,0 +1,121 @@
+"""JATS notices from PubMed Central (../shared/data/jats): complete files and files cut short by their source."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from retractkg.config import Settings
+from retractkg.ingest import jats, sources
+from retractkg.ingest.errors import IngestError
+from retractkg.ingest.model import Nature
+from retractkg.ingest.pipeline import ingest
+from retractkg.store import OxigraphStore
+
+JATS = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "jats"
+pytestmark = pytest.mark.skipif(not JATS.exists(), reason="../shared is not present")
+BASE = Settings().base
+PREFIXES = """PREFIX schema: <http://schema.org/> PREFIX rkg: <https://w3id.org/retractkg/ontology#>
+PREFIX cito: <http://purl.org/spar/cito/>
+"""
+
+
+def one(path: Path):
+    (record,) = list(jats.parse(path))
+    return record
+
+
+def sidecar(path: Path) -> dict:
+    return json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+
+
+def test_every_sample_is_detected_and_read_without_crashing():
+    files = sorted(JATS.glob("*.xml"))
+    assert len(files) == 571
+    store = OxigraphStore()
+    report = ingest(store, files, Settings())
+    assert report.errors == []
+    assert len(report.added) == 571
+    truncated = [f for f in files if not sidecar(f)["well_formed_as_stored"]]
+    # Each file cut short says so, and what it lost, in a warning naming the file.
+    for path in truncated:
+        assert any(w.startswith(f"{path}:") and "not well-formed XML" in w for w in report.warnings), path
+    assert all(sources.detect(f).name == "jats" for f in files[:50])
+
+
+def test_related_articles_match_what_pmc_lists():
+    checked = 0
+    for path in sorted(JATS.glob("*.xml")):
+        expected = sidecar(path)["related_articles"]
+        ids = {(r["ext_link_type"], r["href"]) for r in expected if r["href"]}
+        record = one(path)
+        assert bool(record.notice.articles) == bool(expected), path
+        for kind, href in ids:
+            got = {a.doi for a in record.notice.articles} | {a.pmid for a in record.notice.articles} | {
+                a.pmcid for a in record.notice.articles}
+            want = href.lower() if kind == "doi" else (href if kind == "pubmed" else "PMC" + href.removeprefix("PMC"))
+            assert want in got, (path, kind, href, got)
+            checked += 1
+    assert checked > 350
+
+
+def test_authors_with_xref_affiliations_dates_and_licence():
+    record = one(JATS / "PMC1804336.xml")
+    notice = record.notice
+    assert notice.nature is Nature.RETRACTION and notice.pmcid == "PMC1804336"
+    assert [p.name for p in notice.authors] == ["Paolo Terranova", "Francesca Carletti", "Paolo Valli",
+                                                 "Simonetta Dell'Orto", "Greco Enrico Maria", "Peppino Terranova"]
+    orgs = notice.organizations
+    assert [orgs[i].name[:30] for i in notice.authors[0].affiliations] == [
+        "Divisione e Cattedra di Cardio", "Unita Operativa di Cardiologia", "Divisione di Cardiologia, Azie"]
+    assert notice.date == "2007-02-14"  # the electronic date, the most precise stated
+    assert notice.license == "http://creativecommons.org/licenses/by/2.5/"
+    assert notice.journal.name == "Indian Pacing and Electrophysiology Journal" and notice.journal.issn == ["0972-6292"]
+    (article,) = notice.articles
+    assert article.pmcid == "PMC1764909" and article.volume == "7" and article.pages == "50"
+    assert notice.text.startswith("Manuscript retracted by first author")
+
+
+def test_graph_links_notice_article_and_affiliated_authors():
+    store = OxigraphStore()
+    ingest(store, [JATS / "PMC1804336.xml"], Settings())
+    result = store.query(PREFIXES + """SELECT ?name ?org WHERE {
+        ?n cito:retracts ?a ; schema:author ?p .
+        ?a schema:sameAs <https://www.ncbi.nlm.nih.gov/pmc/articles/PMC1764909/> .
+        ?p schema:name ?name ; schema:affiliation/schema:name ?org }""")
+    pairs = {(s["name"].value, s["org"].value[:20]) for s in result}
+    assert ("Peppino Terranova", "Divisione di Cardiol") in pairs and len(pairs) == 8
+
+
+def test_a_truncated_file_keeps_what_precedes_the_cut_and_says_what_is_missing():
+    path = JATS / "PMC1802623.xml"
+    assert sidecar(path)["well_formed_as_stored"] is False
+    record = one(path)
+    assert record.notice.doi == "10.1093/nar/gkl1107" and record.notice.pmid == "17178748"
+    assert record.notice.title.startswith("Non-random, individual-specific methylation profiles")
+    assert record.notice.date == "2006-12-18"
+    (warning,) = record.warnings
+    assert "not well-formed XML" in warning and "related-article" in warning and "body text" in warning
+
+
+def test_a_file_cut_before_the_metadata_is_rejected_with_a_clear_error(tmp_path):
+    text = (JATS / "PMC1804336.xml").read_text(encoding="utf-8")
+    cut = tmp_path / "cut.xml"
+    cut.write_text(text[:text.index("<article-meta>") - 40], encoding="utf-8")
+    with pytest.raises(IngestError) as caught:
+        list(jats.parse(cut))
+    assert "article-meta" in str(caught.value) and str(cut) in str(caught.value)
+    store = OxigraphStore()
+    report = ingest(store, [cut, JATS / "PMC1804336.xml"], Settings())  # the batch goes on
+    assert len(report.errors) == 1 and len(report.added) == 1
+
+
+def test_a_research_article_is_not_taken_for_a_notice(tmp_path):
+    text = (JATS / "PMC1804336.xml").read_text(encoding="utf-8").replace(
+        'article-type="retraction"', 'article-type="research-article"')
+    path = tmp_path / "article.xml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(IngestError, match="research-article"):
+        list(jats.parse(path))
