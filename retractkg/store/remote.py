@@ -63,8 +63,9 @@ class RemoteSparqlStore(GraphStore):
     starts with one of them, so that a server's own graphs (Virtuoso keeps several) or other
     datasets on a shared server stay out of exports. Queries still see everything the server has.
     `max_request_quads`/`max_request_graphs` bound one update request (Virtuoso refuses a request
-    that compiles to more than 10,000 lines of SQL); a larger `replace_graphs` batch is split between
-    records, each record's graph swap (and its change-log entries) staying in one request.
+    that compiles to more than 10,000 lines of SQL, and both servers take small updates faster);
+    a larger `replace_graphs` batch is split between records, each record's graph swap (and its
+    change-log entries) staying in one request.
 
     Oxigraph server (and Fuseki on TDB2) runs an update request in one transaction. Virtuoso runs its
     operations one by one (a failing operation does not undo the earlier ones), so there the new
@@ -74,7 +75,7 @@ class RemoteSparqlStore(GraphStore):
 
     def __init__(self, query_url: str, update_url: str, *, user: str = "", password: str = "",
                  timeout: float = 300.0, graph_prefixes: Sequence[str] = (),
-                 max_request_quads: int = 10_000, max_request_graphs: int = 200, graphs_per_page: int = 50,
+                 max_request_quads: int = 5_000, max_request_graphs: int = 200, graphs_per_page: int = 50,
                  staged_swaps: bool | None = None) -> None:
         if not query_url.startswith(("http://", "https://")):
             raise StoreError(f"the SPARQL query URL must be http(s): {query_url!r}")
