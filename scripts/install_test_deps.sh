@@ -16,7 +16,9 @@ apt_install() {
 
 # Linked data (tests/test_jsonld.py, tests/test_pages_browser.py): jsonld.js as a second JSON-LD
 # processor, and Debian's Chromium driven by Playwright (no `playwright install`: the system browser).
-apt_install chromium nodejs npm
+apt_install chromium
+# A Node.js from elsewhere (e.g. NodeSource's, which bundles npm) conflicts with Debian's npm package.
+command -v npm >/dev/null 2>&1 || apt_install nodejs npm
 if [ ! -f .ci/work/node/node_modules/jsonld/package.json ]; then
   mkdir -p .ci/work/node
   npm install --prefix .ci/work/node --silent --no-audit --no-fund jsonld@8 >/dev/null
