@@ -32,7 +32,7 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from retractkg.ingest.pipeline import DEMO_DIR, ingest
+    from retractkg.ingest.pipeline import BATCH_QUADS, DEMO_DIR, ingest
 
     paths = [Path(p) for p in args.paths]
     if args.demo:
@@ -48,7 +48,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
                 print(f"... {report.progress()}", file=sys.stderr, flush=True)
 
         report = ingest(store, paths, _settings(args), format=args.format, progress=progress,
-                        replace_source=args.replace_source)
+                        replace_source=args.replace_source, batch_quads=args.batch_quads or BATCH_QUADS)
     for warning in report.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     for error in report.errors:
@@ -155,6 +155,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--replace-source", action="store_true",
                    help="the files are the whole current source (e.g. a newer Retraction Watch export): "
                         "stored records of their formats that they no longer hold are withdrawn")
+    p.add_argument("--batch-quads", type=int, metavar="N",
+                   help="quads per atomic write (default 800,000; smaller uses less memory)")
     p.set_defaults(run=cmd_ingest)
 
     p = sub.add_parser("serve", parents=[common], help="serve SPARQL and linked data over HTTP")

@@ -1,0 +1,235 @@
+"""One graph from four sources, re-ingest of a newer export, and ingest killed mid-run.
+
+- The same retraction from Retraction Watch, JATS, PubMed and Crossref is one notice and one
+  article; each source's statements stay in its own named graph; where sources disagree (dates,
+  reasons) every value stays visible.
+- A newer export applies only its changes: added, changed and withdrawn records (`--replace-source`),
+  each logged as an Activity Streams activity.
+- `retractkg ingest` killed with SIGKILL at an arbitrary point leaves a consistent store, and a re-run
+  ends with exactly what an uninterrupted run stores.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from pyoxigraph import NamedNode, RdfFormat
+
+from retractkg.cli import main
+from retractkg.config import Settings
+from retractkg.ingest.pipeline import changes_graph, ingest
+from retractkg.store import OxigraphStore
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+DATA = SHARED / "data"
+pytestmark = pytest.mark.skipif(not DATA.exists(), reason="../shared is not present")
+BASE = Settings().base
+AS = "https://www.w3.org/ns/activitystreams#"
+PREFIXES = """PREFIX schema: <http://schema.org/> PREFIX rkg: <https://w3id.org/retractkg/ontology#>
+PREFIX cito: <http://purl.org/spar/cito/> PREFIX as: <https://www.w3.org/ns/activitystreams#>
+"""
+ARTICLE_DOI = "10.1371/journal.pone.0043406"  # retracted by PMC3490484 (JATS, related-article by DOI)
+NOTICE_DOI = "10.1371/annotation/81e8574c-71c3-4a76-b1aa-e3c7b058af69"
+
+
+def values(store: OxigraphStore, sparql: str) -> list[str]:
+    result = store.query(PREFIXES + sparql)
+    (variable,) = result.variables
+    return sorted(s[variable].value for s in result)
+
+
+# --- one graph from four sources ---------------------------------------------------------------------------
+
+
+def four_sources(tmp_path: Path) -> list[Path]:
+    """The PLOS ONE retraction of 10.1371/journal.pone.0043406 as each source would state it.
+
+    JATS is the real PMC file; the Retraction Watch row, the PubMed record and the Crossref work are
+    real records of those sources with their identifiers set to this retraction's.
+    """
+    rw_source = DATA / "retraction-watch" / "rw_covid19_subset_dev_rawformat.csv"
+    with rw_source.open(encoding="utf-8", newline="") as f:
+        reader = csv.reader(f)
+        header, row = next(reader), next(reader)
+    col = {name: i for i, name in enumerate(header)}
+    row[col["OriginalPaperDOI"]], row[col["RetractionDOI"]] = ARTICLE_DOI.upper(), NOTICE_DOI
+    row[col["RetractionDate"]] = "11/7/2012 0:00"  # JATS says 2012-11-05: two dates, both kept
+    row[col["RetractionNature"]] = "Retraction"
+    row[col["RetractionPubMedID"]] = row[col["OriginalPaperPubMedID"]] = "0"
+    rw = tmp_path / "rw.csv"
+    with rw.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f, lineterminator="\r\n").writerows([header, row])
+
+    pubmed = tmp_path / "pubmed.xml"
+    text = (DATA / "pubmed" / "pubmed_11543891.xml").read_text(encoding="utf-8")
+    pubmed.write_text(text.replace('<ArticleId IdType="pubmed">11543891</ArticleId>',
+                                   f'<ArticleId IdType="pubmed">11543891</ArticleId>'
+                                   f'<ArticleId IdType="doi">{ARTICLE_DOI}</ArticleId>'), encoding="utf-8")
+
+    crossref = tmp_path / "crossref.json"
+    snippet = json.loads((DATA / "crossref" / "crossref_community_updated-by_snippet_10.1021_am300292v.json")
+                         .read_text(encoding="utf-8"))
+    snippet["work_DOI"] = ARTICLE_DOI
+    snippet["updated-by"][0]["DOI"] = NOTICE_DOI
+    crossref.write_text(json.dumps(snippet), encoding="utf-8")
+    return [rw, DATA / "jats" / "PMC3490484.xml", pubmed, crossref]
+
+
+def test_the_same_retraction_from_four_sources_is_one_notice_and_one_article(tmp_path):
+    store = OxigraphStore()
+    report = ingest(store, four_sources(tmp_path), Settings())
+    assert not report.errors and len(report.added) == 4
+    article = BASE + "id/article/" + ARTICLE_DOI
+    notices = values(store, f"SELECT DISTINCT ?n WHERE {{ ?n cito:retracts <{article}> }}")
+    assert notices == [BASE + "id/notice/retraction/" + ARTICLE_DOI]
+    notice = notices[0]
+    formats = values(store, f"""SELECT DISTINCT ?format WHERE {{ GRAPH ?g {{ <{notice}> cito:retracts <{article}> .
+        ?g rkg:sourceFormat ?format ; rkg:describes <{notice}> }} }}""")
+    assert formats == ["crossref", "jats", "pubmed", "retraction-watch-csv"]
+    # Disagreements stay visible, each in the graph of the source that states it.
+    dated = store.query(PREFIXES + f"""SELECT ?d ?format WHERE {{ GRAPH ?g {{ <{notice}> schema:datePublished ?d .
+        ?g rkg:sourceFormat ?format }} }}""")
+    assert {(s["format"].value, s["d"].value) for s in dated} == {
+        ("retraction-watch-csv", "2012-11-07"), ("jats", "2012-11-05"), ("crossref", "2019-07-26"),
+        ("pubmed", "2001-10")}
+    assert values(store, f"SELECT DISTINCT ?doi WHERE {{ <{notice}> schema:sameAs ?doi }}") == [
+        "https://doi.org/" + NOTICE_DOI, "https://pubmed.ncbi.nlm.nih.gov/11600210/",
+        "https://pubmed.ncbi.nlm.nih.gov/23144771/", "https://www.ncbi.nlm.nih.gov/pmc/articles/PMC3490484/"]
+    reasons = values(store, f"""SELECT ?r WHERE {{ GRAPH ?g {{ <{notice}> rkg:reason ?r .
+        ?g rkg:sourceFormat "retraction-watch-csv" }} }}""")
+    assert reasons and values(store, f"SELECT ?r WHERE {{ <{notice}> rkg:reason ?r }}") == reasons
+    assert values(store, f"SELECT ?id WHERE {{ <{notice}> rkg:recordId ?id }}") == [
+        "retraction-watch:20946", "retraction-watch:54680"]  # as the Crossref assertion and the export name it
+
+
+# --- a newer export ----------------------------------------------------------------------------------------
+
+
+def export_rows() -> tuple[list[str], list[list[str]]]:
+    with (DATA / "retraction-watch" / "rw_covid19_subset_dev_rawformat.csv").open(encoding="utf-8", newline="") as f:
+        reader = csv.reader(f)
+        return next(reader), [row for _, row in zip(range(40), reader, strict=False)]
+
+
+def write_export(path: Path, header: list[str], rows: list[list[str]]) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f, lineterminator="\r\n").writerows([header, *rows])
+    return path
+
+
+def test_a_newer_export_applies_only_its_changes(tmp_path, capsys):
+    header, rows = export_rows()
+    store_dir = str(tmp_path / "store")
+    first = write_export(tmp_path / "rw-2024-07.csv", header, rows)
+    assert main(["ingest", str(first), "--store", store_dir, "--quiet"]) == 0
+    assert "40 records: 40 added" in capsys.readouterr().out
+
+    notes = header.index("Notes")
+    changed, withdrawn = list(rows[3]), rows[7]
+    changed[notes] = "Corrected notice posted."
+    added = list(rows[0])
+    added[0], added[header.index("OriginalPaperDOI")] = "99999", "10.9999/new-article"
+    newer = [changed if i == 3 else row for i, row in enumerate(rows) if i != 7] + [added]
+    second = write_export(tmp_path / "rw-2024-08.csv", header, newer)
+    assert main(["ingest", str(second), "--store", store_dir, "--quiet", "--replace-source"]) == 0
+    out = capsys.readouterr().out
+    assert "40 records: 1 added, 1 updated, 38 unchanged, 1 withdrawn, 0 errors" in out
+
+    check_changes(store_dir, withdrawn=withdrawn[0], changed=changed[0])
+
+    # The same newer export again: nothing changes, nothing is logged.
+    assert main(["ingest", str(second), "--store", store_dir, "--quiet", "--replace-source"]) == 0
+    assert "40 records: 0 added, 0 updated, 40 unchanged, 0 errors" in capsys.readouterr().out
+
+
+def check_changes(store_dir: str, *, withdrawn: str, changed: str) -> None:
+    """The change log holds each change once; the withdrawn record is gone, the changed one changed."""
+    with OxigraphStore(store_dir) as store:
+        log = store.query(PREFIXES + f"""SELECT ?kind ?target WHERE {{ GRAPH <{changes_graph(Settings())}> {{
+            ?c a ?kind ; as:target ?target }} }}""")
+        kinds: dict[str, list[str]] = {}
+        for s in log:
+            kinds.setdefault(s["kind"].value.removeprefix(AS), []).append(s["target"].value)
+        assert {k: len(v) for k, v in kinds.items()} == {"Create": 41, "Update": 1, "Delete": 1}
+        (gone,) = kinds["Delete"]
+        assert gone.startswith(BASE + "graph/retraction-watch-csv/")
+        assert not store.oxigraph.contains_named_graph(NamedNode(gone))
+        record_ids = values(store, "SELECT ?id WHERE { ?n rkg:recordId ?id }")
+        assert f"retraction-watch:{withdrawn}" not in record_ids and "retraction-watch:99999" in record_ids
+        assert values(store, f"""SELECT ?note WHERE {{ ?n rkg:recordId "retraction-watch:{changed}" ;
+            rkg:note ?note }}""") == ["Corrected notice posted."]
+
+
+def test_nothing_is_withdrawn_when_some_input_could_not_be_read(tmp_path, capsys):
+    header, rows = export_rows()
+    store_dir = str(tmp_path / "store")
+    main(["ingest", str(write_export(tmp_path / "a.csv", header, rows)), "--store", store_dir, "--quiet"])
+    capsys.readouterr()
+    broken = tmp_path / "b.csv"
+    broken.write_text("Record ID,Title\n", encoding="utf-8")  # an export that lost its columns
+    assert main(["ingest", str(broken), "--store", store_dir, "--quiet", "--replace-source",
+                 "--format", "retraction-watch-csv"]) == 1
+    err = capsys.readouterr().err
+    assert "nothing withdrawn" in err and "no column" in err
+    with OxigraphStore(store_dir) as store:
+        assert len(values(store, "SELECT ?n WHERE { ?n a rkg:Notice }")) == 40
+
+
+# --- killed mid-run ----------------------------------------------------------------------------------------
+
+
+def content(store_dir: Path) -> set[str]:
+    """Every stored quad but the ingest times (the change log's and the records' generatedAtTime)."""
+    with OxigraphStore(store_dir) as store:
+        dump = store.oxigraph.dump(format=RdfFormat.N_QUADS).decode()
+    return {line for line in dump.splitlines()
+            if "prov#generatedAtTime" not in line and f"<{changes_graph(Settings())}> ." not in line}
+
+
+def change_log(store_dir: Path) -> list[tuple[str, str]]:
+    with OxigraphStore(store_dir) as store:
+        result = store.query(PREFIXES + f"""SELECT ?kind ?target WHERE {{ GRAPH <{changes_graph(Settings())}> {{
+            ?c a ?kind ; as:target ?target }} }}""")
+        return sorted((s["kind"].value, s["target"].value) for s in result)
+
+
+def test_ingest_killed_mid_run_leaves_a_consistent_store_and_a_rerun_completes(tmp_path):
+    export = tmp_path / "rw.csv"
+    subprocess.run([sys.executable, str(SHARED / "tools" / "make_rw_scale.py"), str(export), "--rows", "2000"],
+                   check=True)
+    command = [sys.executable, "-m", "retractkg.cli", "ingest", str(export), "--batch-quads", "20000"]
+
+    reference = tmp_path / "reference"
+    subprocess.run([*command, "--store", str(reference), "--quiet"], check=True, capture_output=True)
+
+    killed = tmp_path / "killed"
+    child = subprocess.Popen([*command, "--store", str(killed)], stderr=subprocess.PIPE, text=True)
+    progress = child.stderr.readline()  # the first progress line: some batches are in
+    assert progress.startswith("... "), progress
+    time.sleep(0.3)  # and one is most likely half written
+    os.kill(child.pid, signal.SIGKILL)
+    child.wait()
+    assert child.returncode == -signal.SIGKILL
+
+    partial = content(killed)
+    assert 0 < len(partial) < len(content(reference))
+    # Whole records only: every record graph in the store has its content hash and its Create entry.
+    log = change_log(killed)
+    with OxigraphStore(killed) as store:
+        records = values(store, "SELECT ?g WHERE { GRAPH ?g { ?g rkg:contentHash ?h } }")
+    records = [g for g in records if "/graph/retraction-watch-csv/" in g]
+    assert sorted(g for _, g in log) == records
+
+    rerun = subprocess.run([*command, "--store", str(killed), "--quiet"], capture_output=True, text=True)
+    assert rerun.returncode == 0, rerun.stderr
+    assert "2000 records" in rerun.stdout and f"{len(records)} unchanged" in rerun.stdout
+    assert content(killed) == content(reference)
+    assert change_log(killed) == change_log(reference)  # one Create per record, none twice
