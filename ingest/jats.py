@@ -67,6 +67,8 @@ def _articles(path: Path) -> Iterator[SourceRecord | IngestError]:
                 count += 1
                 yield _one(article, source, count, events.error_log)
                 article.clear(keep_tail=False)
+                while article.getprevious() is not None:  # a large article set stays flat in memory
+                    del article.getparent()[0]
         except etree.XMLSyntaxError as e:
             raise IngestError(source, f"not readable as XML, even leniently: {e}") from e
         if count == 0:
@@ -253,9 +255,7 @@ def _contributors(meta, organizations: list[Organization]) -> list[Person]:
 
 
 def _organization(aff) -> Organization:
-    label = _text(aff.find("{*}label"))
-    whole = " ".join("".join(t for t in _texts_without(aff, "label")).split())
-    whole = whole.removeprefix(label).strip(" ,;") if label else whole
+    whole = " ".join("".join(_texts_without(aff, "label")).split()).strip(" ,;")
     institutions = [_text(el) for el in aff.findall("{*}institution") if _text(el)]
     institution_wrap = aff.find("{*}institution-wrap")
     if institution_wrap is not None:
@@ -276,13 +276,9 @@ def _texts_without(element, skipped: str) -> Iterator[str]:
         yield element.text
     for child in element:
         if not (isinstance(child.tag, str) and etree.QName(child).localname == skipped):
-            yield from _texts_without_inner(child)
+            yield from child.itertext()
         if child.tail:
             yield child.tail
-
-
-def _texts_without_inner(element) -> Iterator[str]:
-    yield from element.itertext()
 
 
 def _related(meta, article, journal: Journal) -> list[Article]:

@@ -112,7 +112,7 @@ BATCH_QUADS = 800_000
 def ingest(store: GraphStore, paths: Sequence[Path], settings: Settings, *, format: str | None = None,
            batch_size: int = 100_000, batch_quads: int = BATCH_QUADS, progress: Progress | None = None,
            progress_every: float = 2.0, replace_source: bool = False) -> IngestReport:
-    """Read, map and store every record; `progress` is called at most every `progress_every` seconds.
+    """Read, map and store every record; `progress` is called after each batch and every `progress_every` s.
 
     A batch is written when it holds `batch_size` records or `batch_quads` quads.
     """
@@ -141,6 +141,9 @@ def ingest(store: GraphStore, paths: Sequence[Path], settings: Settings, *, form
         if len(batch) >= batch_size or quads_in_batch >= batch_quads:
             write_batch(store, batch, report, settings)
             batch, quads_in_batch = [], 0
+            if progress:  # after every batch, and every `progress_every` seconds while reading
+                progress(report)
+                last_progress = time.monotonic()
     write_batch(store, batch, report, settings)
     if replace_source:
         withdraw_missing(store, seen, report, settings)

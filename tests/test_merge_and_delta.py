@@ -212,7 +212,7 @@ def test_ingest_killed_mid_run_leaves_a_consistent_store_and_a_rerun_completes(t
 
     killed = tmp_path / "killed"
     child = subprocess.Popen([*command, "--store", str(killed)], stderr=subprocess.PIPE, text=True)
-    progress = child.stderr.readline()  # the first progress line: some batches are in
+    progress = child.stderr.readline()  # printed after the first batch is stored
     assert progress.startswith("... "), progress
     time.sleep(0.3)  # and one is most likely half written
     os.kill(child.pid, signal.SIGKILL)
