@@ -43,81 +43,80 @@ PREFIXES = (
     f"PREFIX oa: <{OA}> PREFIX skos: <{SKOS}> PREFIX prov: <{PROV}> PREFIX dct: <{DCT}> PREFIX rdfs: <{RDFS}> "
 )
 
-# Paths from the described resource to the nodes whose triples are all included ...
-_NOTICE_NODES = """
-    { VALUES ?s { ?root } }
-    UNION { ?root rkg:reasonAssignment ?s }
-    UNION { ?root rkg:reasonAssignment/oa:hasTarget ?s FILTER(?s != ?root) }
-    UNION { ?root rkg:reasonAssignment/oa:hasTarget/oa:hasSelector ?s }
-    UNION { ?root rkg:authorStance ?s }
-    UNION { ?root rkg:authorStance/rkg:evidence ?s }
-    UNION { ?root rkg:authorStance/rkg:evidence/oa:hasSelector ?s }
-    UNION { ?root cito:updates ?s }
-    UNION { ?root cito:updates/rkg:authorship ?s }
-    UNION { ?root schema:author|cito:updates/schema:author ?s }
-    UNION { ?root (schema:author|cito:updates/schema:author)/schema:affiliation ?s }
-    UNION { ?root (schema:author|cito:updates/schema:author)/schema:affiliation/schema:address ?s }
-    UNION { ?root schema:isPartOf|cito:updates/schema:isPartOf+ ?s }
-    UNION { ?root (schema:isPartOf|cito:updates/schema:isPartOf+)?/schema:publisher ?s }
-"""
-
-_ARTICLE_NODES = """
-    { VALUES ?s { ?root } }
-    UNION { ?root rkg:authorship ?s }
-    UNION { ?root schema:author ?s }
-    UNION { ?root schema:author/schema:affiliation ?s }
-    UNION { ?root schema:author/schema:affiliation/schema:address ?s }
-    UNION { ?root schema:isPartOf+ ?s }
-    UNION { ?root schema:isPartOf+/schema:publisher ?s }
-    UNION { ?root cito:isUpdatedBy ?s }
-"""
-
-_PERSON_NODES = """
-    { VALUES ?s { ?root } }
-    UNION { ?root schema:affiliation ?s }
-    UNION { ?root schema:affiliation/schema:address ?s }
-    UNION { ?root ^rkg:agent ?s }
-    UNION { ?root ^schema:author ?s }
-    UNION { ?root ^schema:author/cito:isUpdatedBy ?s }
-"""
-
-_ORGANIZATION_NODES = """
-    { VALUES ?s { ?root } }
-    UNION { ?root schema:address ?s }
-    UNION { ?root ^schema:affiliation ?s }
-    UNION { ?root ^schema:affiliation/^schema:author ?s }
-"""
-
-_JOURNAL_NODES = """
-    { VALUES ?s { ?root } }
-    UNION { ?root schema:publisher ?s }
-    UNION { ?root schema:isPartOf+ ?s }
-    UNION { ?root schema:isPartOf*/schema:publisher ?s }
-    UNION { ?s schema:isPartOf ?root ; a ?container FILTER(?container IN (schema:PublicationVolume,
-                                                                           schema:PublicationIssue)) }
-"""
-
-_CONCEPT_NODES = "{ VALUES ?s { ?root } }"
-# From a concept to the concepts and schemes of which only the labels are included.
+# Each kind of resource: the paths from it to the nodes whose triples are all included. Every path
+# is its own UNION branch with the `?s ?p ?o` lookup inside it, so each branch is evaluated from the
+# bound IRI through the indexes (a shared `?s ?p ?o` after the UNION makes Oxigraph scan the store).
+# Containers are at most three deep (issue, volume, journal): fixed-length paths, since Oxigraph
+# evaluates `schema:isPartOf+` far more slowly than the same hops spelled out.
+SELF = "BIND(?root AS ?s)"
+UP = ("schema:isPartOf", "schema:isPartOf/schema:isPartOf", "schema:isPartOf/schema:isPartOf/schema:isPartOf")
+_NOTICE_NODES = [
+    SELF,
+    "?root rkg:reasonAssignment ?s",
+    "?root rkg:reasonAssignment/oa:hasTarget ?s FILTER(?s != ?root)",
+    "?root rkg:reasonAssignment/oa:hasTarget/oa:hasSelector ?s",
+    "?root rkg:authorStance ?s",
+    "?root rkg:authorStance/rkg:evidence ?s",
+    "?root rkg:authorStance/rkg:evidence/oa:hasSelector ?s",
+    "?root cito:updates ?s",
+    "?root cito:updates/rkg:authorship ?s",
+    "?root schema:author|cito:updates/schema:author ?s",
+    "?root (schema:author|cito:updates/schema:author)/schema:affiliation ?s",
+    "?root (schema:author|cito:updates/schema:author)/schema:affiliation/schema:address ?s",
+    "?root schema:isPartOf ?s",
+    "?root schema:publisher|schema:isPartOf/schema:publisher ?s",
+    *(f"?root cito:updates/{up} ?s" for up in UP),
+    *(f"?root cito:updates/{up}/schema:publisher ?s" for up in UP),
+]
+_ARTICLE_NODES = [
+    SELF,
+    "?root rkg:authorship ?s",
+    "?root schema:author ?s",
+    "?root schema:author/schema:affiliation ?s",
+    "?root schema:author/schema:affiliation/schema:address ?s",
+    *(f"?root {up} ?s" for up in UP),
+    *(f"?root {up}/schema:publisher ?s" for up in UP),
+    "?root cito:isUpdatedBy ?s",
+]
+_PERSON_NODES = [
+    SELF,
+    "?root schema:affiliation ?s",
+    "?root schema:affiliation/schema:address ?s",
+    "?root ^rkg:agent ?s",
+    "?root ^schema:author ?s",
+    "?root ^schema:author/cito:isUpdatedBy ?s",
+]
+_ORGANIZATION_NODES = [
+    SELF,
+    "?root schema:address ?s",
+    "?root ^schema:affiliation ?s",
+    "?root ^schema:affiliation/^schema:author ?s",
+]
+_JOURNAL_NODES = [
+    SELF,
+    "?root schema:publisher ?s",
+    *(f"?root {up} ?s" for up in UP[:2]),
+    *(f"?root {up}/schema:publisher ?s" for up in UP[:2]),
+    "?s schema:isPartOf ?root ; a ?container FILTER(?container IN (schema:PublicationVolume, "
+    "schema:PublicationIssue))",
+]
+# Any other resource: its own triples and those of its hash IRIs.
+_OTHER_NODES = [
+    SELF,
+    '?root ?link ?s FILTER(isIRI(?s) && STRSTARTS(STR(?s), CONCAT(STR(?root), "#")))',
+]
+# From a concept or scheme to the concepts and schemes of which only the labels are included.
 _CONCEPT_CONCEPTS = "skos:inScheme|skos:topConceptOf|skos:broader|skos:narrower|skos:related"
-
-_SCHEME_NODES = "{ VALUES ?s { ?root } }"
 _SCHEME_CONCEPTS = "skos:hasTopConcept|^skos:inScheme"
 
-# Any other resource: its own triples and those of its hash IRIs.
-_OTHER_NODES = """
-    { VALUES ?s { ?root } }
-    UNION { ?root ?link ?s FILTER(isIRI(?s) && STRSTARTS(STR(?s), CONCAT(STR(?root), "#"))) }
-"""
-
-REACH: dict[str, tuple[str, str]] = {
+REACH: dict[str, tuple[list[str], str]] = {
     "notice": (_NOTICE_NODES, ""),
     "article": (_ARTICLE_NODES, ""),
     "person": (_PERSON_NODES, ""),
     "org": (_ORGANIZATION_NODES, ""),
     "journal": (_JOURNAL_NODES, ""),
-    "concept": (_CONCEPT_NODES, _CONCEPT_CONCEPTS),
-    "scheme": (_SCHEME_NODES, _SCHEME_CONCEPTS),
+    "concept": ([SELF], _CONCEPT_CONCEPTS),
+    "scheme": ([SELF], _SCHEME_CONCEPTS),
     "other": (_OTHER_NODES, ""),
 }
 
@@ -125,16 +124,14 @@ REACH: dict[str, tuple[str, str]] = {
 def describe_query(iri: str, kind: str) -> str:
     """The CONSTRUCT that gathers the document of `iri` (a resource of the given kind)."""
     nodes, concepts = REACH.get(kind, REACH["other"])
-    labels = ""
+    branches = [f"{{ GRAPH ?g {{ {path} . ?s ?p ?o }} }}" if path != SELF
+                else "{ GRAPH ?g { ?root ?p ?o } BIND(?root AS ?s) }" for path in nodes]
     if concepts:
-        labels = f"""
-  UNION {{
-    ?root {concepts} ?s .
-    ?s ?p ?o FILTER(?p IN (rdf:type, skos:prefLabel, skos:inScheme, skos:notation, dct:title, rdfs:label))
-  }}"""
+        branches.append(f"{{ ?root {concepts} ?s . ?s ?p ?o FILTER(?p IN (rdf:type, skos:prefLabel, "
+                        "skos:inScheme, skos:notation, dct:title, rdfs:label)) }")
     # The IRI is written into every branch: SPARQL evaluates groups bottom-up, so an outer VALUES
     # would not bind ?root inside them.
-    query = f"{PREFIXES}\nCONSTRUCT {{ ?s ?p ?o }} WHERE {{\n  {{ {nodes}\n    ?s ?p ?o }}{labels}\n}}"
+    query = f"{PREFIXES}\nCONSTRUCT {{ ?s ?p ?o }} WHERE {{\n  " + "\n  UNION ".join(branches) + "\n}"
     return query.replace("?root", str(NamedNode(iri)))
 
 
