@@ -4,7 +4,10 @@ A description is not a bare CBD: a notice's document also carries the article it
 article's authors (with their authorship positions), the authors' affiliations and addresses, the
 journal/volume/issue chain, the publisher, the reason assignments with their evidence quotes, and
 the labels of every concept it points to (reasons, nature, roles, stances). Each kind of resource
-has its own reach (`REACH`); the query runs over the union of the named graphs.
+has its own reach (`REACH`). Each path is followed inside the named graphs that state it: a
+document merges what every source record says along those paths (two sources of one notice both
+count), but a shared node such as a journal or a publisher, restated by thousands of records, is read
+from the records about this resource only; its own document merges them all.
 
 Vocabulary resources (concepts, schemes) are described from the vocabulary files themselves, so
 they dereference even in an empty store.
