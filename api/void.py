@@ -1,8 +1,9 @@
 """Dataset metadata for aggregators: a VoID description (with DCAT and schema.org types) of the graph.
 
-Counts (triples, class and property partitions) are computed by SPARQL over the union graph and cached
-for `STATISTICS_TTL` seconds: on the full-size graph they take seconds, and they change only when
-something is ingested. Endpoint and dump addresses are absolute URLs of the server being asked.
+Counts (triples, class and property partitions) are computed by SPARQL over the union graph and kept
+for `STATISTICS_TTL` seconds, then refreshed in the background: on the full-size graph (7.2 M triples)
+they take about 20 s, and they change only when something is ingested. Endpoint and dump addresses
+are absolute URLs of the server being asked.
 """
 
 from __future__ import annotations
@@ -42,17 +43,32 @@ class Statistics:
 
 
 class StatisticsCache:
-    """One computation at a time; later callers reuse it until it is `STATISTICS_TTL` old."""
+    """Counts computed once, then refreshed in the background when older than `STATISTICS_TTL` (the
+    stale counts are served meanwhile): on the full-size graph a computation takes tens of seconds."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._value: Statistics | None = None
+        self._refreshing = False
 
     def get(self, store: GraphStore) -> Statistics:
         with self._lock:
-            if self._value is None or time.monotonic() - self._value.computed > STATISTICS_TTL:
-                self._value = compute_statistics(store)
+            value = self._value
+            if value is not None:
+                if time.monotonic() - value.computed > STATISTICS_TTL and not self._refreshing:
+                    self._refreshing = True
+                    threading.Thread(target=self._refresh, args=(store,), daemon=True).start()
+                return value
+            self._value = compute_statistics(store)  # the first caller waits; others wait on the lock
             return self._value
+
+    def _refresh(self, store: GraphStore) -> None:
+        try:
+            fresh = compute_statistics(store)
+            with self._lock:
+                self._value = fresh
+        finally:
+            self._refreshing = False
 
 
 def _int(solution, name: str) -> int:
