@@ -175,7 +175,7 @@ def apply_stances(stances: list[StatedStance], authors: list[Person]) -> list[Pe
         if person is None and _INITIALS.match(stated.name):
             continue  # initials name an author only against a known byline
         if person is None:
-            person = Person(name=stated.name)
+            person = Person(name=stated.name, in_byline=False)
             extra.append(person)
         if person.stance is None:
             person.stance, person.stance_evidence = stated.stance, stated.evidence

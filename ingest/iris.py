@@ -64,7 +64,7 @@ def article_key(article: Article) -> str:
         return f"pmid/{article.pmid}"
     if article.pmcid:
         return f"pmc/{article.pmcid.upper()}"
-    citation = [article.journal.name, article.year, article.volume, article.issue,
+    citation = [article.journal.name, article.date or article.year, article.volume, article.issue,
                 article.pages or article.article_number]
     if not any(citation[1:]):
         citation = [article.title or article.citation]

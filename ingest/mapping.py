@@ -140,8 +140,11 @@ def doi_iri(doi: str) -> Term:
 class _Graph:
     """Collects the triples of one record (deduplicated, order kept for readable dumps)."""
 
-    def __init__(self) -> None:
+    def __init__(self, source_tag: str = "") -> None:
         self.triples: dict[tuple, None] = {}
+        # Nodes that quote one source's text (annotations, stances) carry this tag in their hash IRI:
+        # two sources of one notice quote different texts at different offsets.
+        self.source_tag = source_tag
 
     def add(self, s: Term, p: Term, o: Term | str | None) -> None:
         """`o` is a term, or a plain string for a string literal ("" and None add nothing)."""
@@ -165,13 +168,13 @@ class RecordMapper:
         return self.mint.graph(record.format, record.record_key or self.mint.notice(record.notice))
 
     def map(self, record: SourceRecord, *, now: datetime | None = None) -> MappedRecord:
-        g = _Graph()
+        graph = iri(self.graph_iri(record))
+        g = _Graph(source_tag=hashlib.sha1(graph.value.encode()).hexdigest()[:8])
         notice_iri = iri(self.mint.notice(record.notice))
         self._notice(g, notice_iri, record.notice)
         content = sorted(f"{s} {p} {o} ." for s, p, o in g.triples)
         content_hash = hashlib.sha256("\n".join(content).encode()).hexdigest()
 
-        graph = iri(self.graph_iri(record))
         self._provenance(g, graph, notice_iri, record, content_hash, now or datetime.now(UTC))
         suffix = f" {graph} .\n"
         try:
@@ -237,7 +240,7 @@ class RecordMapper:
                 # Nothing to say beyond rkg:reason (a curated database's labels): an annotation would
                 # only repeat it, in seven triples per reason of every row of a Retraction Watch export.
                 continue
-            assignment = iri(f"{n.value}#reason-{concept.rsplit('/', 1)[-1]}")
+            assignment = iri(f"{n.value}#reason-{concept.rsplit('/', 1)[-1]}-{g.source_tag}")
             g.add(n, rkg("reasonAssignment"), assignment)
             g.add(assignment, A, rkg("ReasonAssignment"))
             g.add(assignment, A, oa("Annotation"))
@@ -255,7 +258,7 @@ class RecordMapper:
             for position, person in enumerate(article.authors, 1):
                 if person.stance is None:
                     continue
-                stance = iri(f"{n.value}#stance-{index + 1}-{position}")
+                stance = iri(f"{n.value}#stance-{index + 1}-{position}-{g.source_tag}")
                 g.add(n, rkg("authorStance"), stance)
                 g.add(stance, A, rkg("AuthorStance"))
                 g.add(stance, rkg("agent"), iri(self.mint.person(a.value, person.name, person.orcid)))
@@ -332,9 +335,13 @@ class RecordMapper:
         for index, org in enumerate(orgs):
             if index not in linked:  # the source lists affiliations without saying whose they are
                 g.add(a, schema("sourceOrganization"), org)
-        for position, person in enumerate(article.authors, 1):
+        position = 0
+        for person in article.authors:
             p = self._person(g, a.value, person, orgs)
             g.add(a, schema("author"), p)
+            if not person.in_byline:
+                continue
+            position += 1
             authorship = iri(f"{a.value}#author-{position}")
             g.add(a, rkg("authorship"), authorship)
             g.add(authorship, A, rkg("Authorship"))

@@ -89,6 +89,9 @@ class Person:
     affiliations: list[int] = field(default_factory=list)  # indexes into Article.organizations
     stance: Stance | None = None
     stance_evidence: Span | None = None
+    # False for a person the source names (e.g. in a stance sentence) without giving the byline:
+    # such a person is an author of the article but has no known position in its author order.
+    in_byline: bool = True
 
 
 @dataclass

@@ -178,14 +178,19 @@ def withdraw_missing(store: GraphStore, seen: dict[str, set[str]], report: Inges
             report.withdrawn.extend(graph for graph, _ in chunk)
 
 
+HASH_LOOKUP_CHUNK = 2000  # Virtuoso refuses a VALUES list of about 5,000 entries
+
+
 def stored_hashes(store: GraphStore, graphs: Iterable[str]) -> dict[str, str]:
-    values = " ".join(f"<{g}>" for g in graphs)
-    if not values:
-        return {}
-    result = store.query(
-        f"SELECT ?g ?h WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?g <{RKG}contentHash> ?h }} }}"
-    )
-    return {s["g"].value: s["h"].value for s in result}
+    names = list(graphs)
+    found: dict[str, str] = {}
+    for start in range(0, len(names), HASH_LOOKUP_CHUNK):
+        values = " ".join(f"<{g}>" for g in names[start:start + HASH_LOOKUP_CHUNK])
+        result = store.query(
+            f"SELECT ?g ?h WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?g <{RKG}contentHash> ?h }} }}"
+        )
+        found.update((s["g"].value, s["h"].value) for s in result)
+    return found
 
 
 def write_batch(store: GraphStore, batch: list[MappedRecord], report: IngestReport, settings: Settings) -> None:

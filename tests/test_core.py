@@ -9,7 +9,7 @@ from pyoxigraph import RdfFormat
 from retractkg.cli import main
 from retractkg.config import Settings
 from retractkg.ingest.mapping import MappingError, RecordMapper
-from retractkg.ingest.model import Nature
+from retractkg.ingest.model import Nature, Person, Span
 from retractkg.ingest.pipeline import IngestReport, changes_graph, ensure_vocabulary, write_batch
 from retractkg.store import OxigraphStore
 
@@ -201,3 +201,24 @@ def test_replace_graphs_is_atomic_on_failure():
     with pytest.raises(Exception):  # noqa: B017 - any store error; what matters is what is left
         store.replace_graphs(broken)
     assert store.oxigraph.dump(format=RdfFormat.N_QUADS) == before
+
+
+def test_a_person_outside_the_byline_gets_no_made_up_position():
+    record = sample_record()
+    record.notice.articles[0].authors.insert(0, Person(name="Named In A Stance", in_byline=False))
+    store, _ = store_with(record)
+    positions = {r["name"].value: int(r["pos"].value) for r in store.query(PREFIXES + """
+        SELECT ?name ?pos WHERE { ?a rkg:authorship [ rkg:position ?pos ; rkg:agent [ schema:name ?name ] ] }""")}
+    assert positions == {"Sijie Wang": 1, "Xingming Guo": 2}
+    assert ask(store, 'ASK { ?a cito:isRetractedBy ?n ; schema:author [ schema:name "Named In A Stance" ] }')
+
+
+def test_two_sources_of_one_notice_keep_their_own_evidence():
+    text, html = sample_record(), sample_record()
+    html.format, html.notice.text = "html", "<intro> " + html.notice.text
+    html.notice.reasons[0].evidence = [Span(s.start + 8, s.end + 8, s.exact) for s in html.notice.reasons[0].evidence]
+    store, report = store_with(text, html)
+    assert len(report.added) == 2
+    starts = list(store.query(PREFIXES + """PREFIX oa: <http://www.w3.org/ns/oa#>
+        SELECT ?target (COUNT(?start) AS ?n) WHERE { ?target oa:start ?start } GROUP BY ?target"""))
+    assert len(starts) == 2 and all(int(r["n"].value) == 1 for r in starts)

@@ -44,12 +44,12 @@ class OxigraphStore(GraphStore):
         named_graphs: Sequence[str] | None = None,
     ) -> QueryResult:
         options: dict[str, object] = {}
-        if default_graphs is not None:
-            options["default_graph"] = [NamedNode(g) for g in default_graphs] or [DefaultGraph()]
-        else:
+        if default_graphs is None and named_graphs is None:
             options["use_default_graph_as_union"] = True
-        if named_graphs is not None:
-            options["named_graphs"] = [NamedNode(g) for g in named_graphs]
+        else:
+            # As the SPARQL Protocol says: naming either part of the dataset leaves the other empty.
+            options["default_graph"] = [NamedNode(g) for g in default_graphs or ()] or [DefaultGraph()]
+            options["named_graphs"] = [NamedNode(g) for g in named_graphs or ()]
         try:
             return self._store.query(sparql, **options)
         except SyntaxError as e:
