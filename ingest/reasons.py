@@ -71,8 +71,6 @@ RULES: tuple[Rule, ...] = (
           # is one item of the publishers' list of possible indicators (curators take it for the item it is
           # about in one case of five, Retraction Watch export sample 2025).
           unless=r"interests?\b|manipulated\s+or\s+compromised\s+peer\s+review|one\s+or\s+more\s+of\s+the\s+following"),
-    _rule("Investigation by Journal/Publisher", "systematic and detailed",
-          r"systematic\s+and\s+detailed\s+investigation", 0.6),
     # The publishers' paper-mill template (Hindawi, Wiley, SAGE 2022-): "indicators of systematic manipulation of
     # the publication process", listing inappropriate citations and incoherent content.
     # Curated with Paper Mill in 63% of cases (Hindawi 2023, Retraction Watch export sample 2025).
@@ -123,7 +121,7 @@ RULES: tuple[Rule, ...] = (
           r"third[- ]part(?:y|ies)\s+(?:involvement|agenc\w+|services?)"
           r"|involvement\s+of\s+(?:an?\s+)?third[- ]part(?:y|ies)", 0.6),
     _rule("Misconduct by Third Party", "third part|agenc|paper mill",
-          r"third[- ]part(?:y|ies)\s+(?:\w+\s+){0,3}(?:involved\s+in\s+supplying\s+fabricated|manipulat|fabricat"
+          r"third[- ]part(?:y|ies)\s+(?:\w+\s+){0,3}(?:manipulat|fabricat"
           r"|submitted\s+fake)"
           r"|(?:agency|agencies|paper\s+mill)\s+(?:\w+\s+){0,4}(?:manipulat|fabricat|falsif)", 0.7),
     _rule("Paper Mill", "mill|agenc|compan",
@@ -203,7 +201,7 @@ RULES: tuple[Rule, ...] = (
     _rule("Duplication of/in Image", "fig|image|panel|micrograph|photograph|blot|gel|band|loading control|histolog|"
                                      "cytometry|duplication&duplicat|overlap|identical|same|used|reus|repeat|similar|"
                                      "shared|derived|appear|published|copied",
-          rf"{_IMG}\s+(?:\w+\s+|[\d,;&()–-]+\s*){{0,14}}{_DUP}"
+          rf"{_IMG}\s+(?:\S+\s+|[\d,;&()–-]+(?=\w)){{0,14}}{_DUP}"
           rf"|{_DUP}\s+(?:\w+\s+|[\d,;&()–-]+\s*){{0,6}}{_IMG}"
           r"|(?:improper|inappropriate)\s+(?:\w+\s+){0,3}(?:replication|duplication)\s+of\s+(?:figures?|images?)"
           r"|data\s+duplication", 0.75,
@@ -322,9 +320,15 @@ RULES: tuple[Rule, ...] = (
           r"|cannot\s+be\s+supported)"
           r"|invalidat\w+\s+(?:\w+\s+){0,3}(?:results|conclusions?|findings)|(?:results|conclusions?|findings)\s+"
           r"(?:\w+\s+){0,4}(?:have|has|had)\s+been\s+invalidated|(?:is|are)\s+therefore\s+(?:not\s+correct|invalid)"
-          r"|(?:errors?|mistakes?)\s+(?:\w+\s+){0,6}(?:affect\w*|led\s+to|changes?\s+in)\s+(?:\w+\s+){0,3}"
+          r"|(?:errors?|mistakes?)\s+(?:\w+\s+){0,6}(?:affect\w*|led\s+to|changes?\s+in)\s+(?:\w+\s+){0,4}"
           r"(?:results|conclusions?|findings)|(?:elements|aspects|parts|claims)\s+of\s+the\s+(?:\w+\s+){0,2}"
-          r"(?:paper|article|study|report)\s+(?:\w+\s+){0,4}(?:are|were|is|was)\s+(?:\w+\s+)?(?:incorrect|false|wrong)",
+          r"(?:paper|article|study|report)\s+(?:\w+\s+){0,4}(?:are|were|is|was)\s+(?:\w+\s+)?(?:incorrect|false|wrong)"
+          # "our original conclusion that <a long statement of it> is incorrect"
+          r"|(?:original|main|major|central|principal|primary|key)\s+(?:conclusions?|findings?|claims?)\s+that\s+"
+          r"[^.]{0,300}?\b(?:is|are|was|were)\s+(?:now\s+)?(?:incorrect|invalid|not\s+valid|wrong|false|not\s+correct"
+          r"|unsupported|not\s+supported)"
+          r"|(?:results?|findings?|conclusions?)\s+(?:presented|shown|reported|described)\s+in\s+[^.]{0,60}?\b"
+          r"(?:are|is|were|was)\s+(?:therefore\s+)?(?:not\s+valid|invalid|incorrect|wrong|erroneous)",
           0.65),
     _rule("Concerns/Issues about Results and/or Conclusions", "result|conclusion|finding|validity|rationale|"
                                                               "soundness|question",
@@ -575,16 +579,26 @@ RULES: tuple[Rule, ...] = (
 # data/retraction-watch/mdpi_..._sampled.csv: P(implied | reason) >= 0.79), kept only where the pair is
 # one finding seen twice: compromised peer review and a paper mill are found by the journal's investigation,
 # and a paper mill's output is unreliable. The implied reason quotes the same evidence, less confidently.
+_OFFICIAL = "Misconduct - Official Investigation(s) and/or Finding(s)"
 IMPLIED: dict[str, tuple[tuple[str, float], ...]] = {
     "Compromised Peer Review": (("Investigation by Journal/Publisher", 0.87),),
     "Rogue Editor": (("Investigation by Journal/Publisher", 0.89), ("Compromised Peer Review", 0.88)),
     "Paper Mill": (("Investigation by Journal/Publisher", 0.88), ("Investigation by Third Party", 0.88),
                    ("Unreliable Results and/or Conclusions", 0.8)),
+    # Concerns the journal itself raises or receives are what its investigation found (P >= 0.88).
+    "Concerns/Issues about Peer Review": (("Investigation by Journal/Publisher", 0.98),),
+    "Computer-Aided Content or Computer-Generated Content": (("Investigation by Journal/Publisher", 0.98),),
+    "Concerns/Issues about Referencing/Attributions": (("Investigation by Journal/Publisher", 0.93),),
+    # The Office of Research Integrity publishes findings of misconduct by a named researcher (P >= 0.91).
+    "Investigation by ORI": ((_OFFICIAL, 0.96), ("Misconduct by Author", 0.91)),
+    # An official finding of misconduct is the institution's finding about its researcher (P >= 0.91).
+    _OFFICIAL: (("Misconduct by Author", 0.91), ("Investigation by Company/Institution", 0.92)),
+    # Contaminated or misidentified cells invalidate the findings built on them (P = 0.80).
+    "Contamination of Cell Lines/Tissues": (("Unreliable Results and/or Conclusions", 0.8),),
 }
 # Misconduct stated together with an investigation is an official finding of misconduct.
 _MISCONDUCT = ("Misconduct by Author", "Falsification/Fabrication of Data", "Falsification/Fabrication of Image")
 _INVESTIGATIONS = ("Investigation by Company/Institution", "Investigation by ORI", "Investigation by Third Party")
-_OFFICIAL = "Misconduct - Official Investigation(s) and/or Finding(s)"
 
 # An article retracted for an error is one whose results are in error and no longer reliable: that is why it
 # is retracted (curators co-assign these about half the time or more). Not for corrections, whose errors
@@ -592,10 +606,21 @@ _OFFICIAL = "Misconduct - Official Investigation(s) and/or Finding(s)"
 _ERRORS = ("Error in Data", "Error in Methods", "Error in Analyses", "Error in Materials",
            "Error in Results and/or Conclusions")
 _ERROR_CONSEQUENCES = (("Unreliable Results and/or Conclusions", 0.5),)
+# An error in how the work was analysed, in an article retracted for it, is an error in its results
+# (P = 0.51 after an error in analyses, same export sample); data found
+# unreliable make the results unreliable (P = 0.44).
+RETRACTION_IMPLIED: dict[str, tuple[tuple[str, float], ...]] = {
+    "Error in Analyses": (("Error in Results and/or Conclusions", 0.51),),
+    "Unreliable Data": (("Unreliable Results and/or Conclusions", 0.44),),
+}
 _RETRACTING = re.compile(r"\bretract|\bwithdr[ae]w", re.I)
 _AN_ERROR = re.compile(r"\b(?:an?|the|this|these|several|some|two|three|multiple|serious|major|critical|honest|"
                        r"inadvertent|unintentional|unintended|technical|systematic)\s+(?:\w+\s+)?(?:errors?|mistakes?)\b"
                        r"|\berroneous\b", re.I)
+
+# An apology "for the error" names no error of its own: it refers to the one the notice states.
+_APOLOGY = re.compile(r"\b(?:apologi[sz]e|regret)", re.I)
+_JOURNAL_ERRORS = ("Error by Journal/Publisher", "Duplication of Content through Error by Journal/Publisher")
 
 # A sentence that says the article is retracted (or withdrawn) and nothing more.
 _BARE_NOTICE = re.compile(r"\b(?:retract\w*|withdraw\w*)\b", re.I)
@@ -653,7 +678,7 @@ def find_reasons(text: str) -> list[ReasonClaim]:
     kept = statements(text)
     unspecified_error: Sentence | None = None
     for sentence in kept:
-        if unspecified_error is None and _AN_ERROR.search(sentence.text):
+        if unspecified_error is None and _AN_ERROR.search(sentence.text) and not _APOLOGY.search(sentence.text):
             unspecified_error = sentence
         stems = _stems_in(sentence.text)
         candidates = set().union(*(_RULES_BY_STEM.get(stem, ()) for stem in stems))
@@ -663,7 +688,8 @@ def find_reasons(text: str) -> list[ReasonClaim]:
                 for label in rule.labels:
                     _support(found, order, label, sentence, rule.confidence)
     retracting = any(_RETRACTING.search(s.text) for s in kept)
-    if retracting and unspecified_error is not None and not any(label in found for label in _ERRORS):
+    if retracting and unspecified_error is not None and not any(label in found for label in (*_ERRORS,
+                                                                                             *_JOURNAL_ERRORS)):
         # "We found an error ..." without saying where: curators read an error in the data.
         _support(found, order, "Error in Data", unspecified_error, 0.4)
     _add_implied(found, order, retracting=retracting)
@@ -683,7 +709,7 @@ def _add_implied(found: dict[str, ReasonClaim], order: dict[str, int], *, retrac
                 found[other] = ReasonClaim(other, list(source.evidence),
                                            round((source.confidence or 0) * probability, 3))
                 order[other] = order[source.label]
-    for label, implied in IMPLIED.items():
+    for label, implied in (*IMPLIED.items(), *(RETRACTION_IMPLIED.items() if retracting else ())):
         claim = found.get(label)
         if claim is None:
             continue

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from retractkg.ingest.reasons import RULES, find_reasons
+from retractkg.ingest.reasons import IMPLIED, RETRACTION_IMPLIED, RULES, find_reasons
 from retractkg.ontology.reasons import reason_iri
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
@@ -40,6 +40,8 @@ def test_boilerplate_gives_no_reason():
 
 def test_every_rule_label_is_a_taxonomy_concept():
     labels = {label for rule in RULES for label in rule.labels} | {"Notice - Limited or No Information"}
+    for table in (IMPLIED, RETRACTION_IMPLIED):
+        labels |= set(table) | {other for implied in table.values() for other, _ in implied}
     assert [label for label in labels if reason_iri(label) is None] == []
 
 
@@ -107,3 +109,44 @@ def test_a_bare_notice_has_limited_information():
     claims = find_reasons("This article has been retracted.")
     assert [c.label for c in claims] == ["Notice - Limited or No Information"]
     assert claims[0].evidence[0].exact == "This article has been retracted."
+
+
+def test_a_long_statement_of_the_conclusion_found_incorrect():
+    text = ("These new results indicate that our original conclusion that the poor uptake of tamoxifen by "
+            "sarcomas impaired recombination in Col1a1FRT-STOP-FRT-Cre-ER-T2; KrasFRT-STOP-FRT-G12D/+ mice is "
+            "incorrect. We would like to retract our paper.")
+    claims = {c.label: c for c in find_reasons(text)}
+    assert "Error in Results and/or Conclusions" in claims
+    span = claims["Error in Results and/or Conclusions"].evidence[0]
+    assert text[span.start:span.end] == span.exact and span.exact.startswith("These new results")
+
+
+def test_figure_labels_with_any_characters_before_the_duplication():
+    text = ("We became aware that Figures one C (let-7a and let-7a#), four B (bmo-let-7a and bmo-let-7a#) were "
+            "duplicated from another published article. The authors have decided to retract the article.")
+    assert "Duplication of/in Image" in {c.label for c in find_reasons(text)}
+
+
+def test_an_apology_for_the_journals_error_is_no_error_in_data():
+    text = ("The publisher has retracted this article because it was republished in error due to technical reasons. "
+            "The publisher apologizes to the authors and readers for the error and any inconvenience caused.")
+    labels = {c.label for c in find_reasons(text)}
+    assert "Duplication of Content through Error by Journal/Publisher" in labels
+    assert not labels & {"Error in Data", "Unreliable Results and/or Conclusions"}
+
+
+def test_an_ori_finding_is_an_official_finding_of_misconduct_by_the_author():
+    text = ("Following an investigation, the Office of Research Integrity found that the first author falsified "
+            "data in Figure 2. The article is retracted.")
+    labels = {c.label for c in find_reasons(text)}
+    assert {"Investigation by ORI", "Misconduct - Official Investigation(s) and/or Finding(s)",
+            "Misconduct by Author"} <= labels
+
+
+def test_a_third_party_is_blamed_only_when_the_notice_says_so():
+    template = ("A systematic and detailed investigation suggests that a third party was involved in supplying "
+                "fabricated details of potential peer reviewers for a large number of manuscripts.")
+    assert "Misconduct by Third Party" not in {c.label for c in find_reasons(template)}
+    exonerating = template + (" It was not possible to determine that the authors were aware of any third party "
+                              "attempts to manipulate peer review of their manuscript.")
+    assert "Misconduct by Third Party" in {c.label for c in find_reasons(exonerating)}
