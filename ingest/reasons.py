@@ -39,9 +39,15 @@ class Rule:
                 and not (self.unless is not None and self.unless.search(sentence)))
 
 
+# A word between the cue words of a phrasing may be a possessive ("the journal’s ethical policy", "Cincinnati
+# Children's Hospital"): every "(?:\w+\s+)" of a rule reads as this (unambiguous, so it cannot backtrack).
+_ANY_WORD = r"(?:\w+(?:[’']\w+)?\s+)"
+
+
 def _rule(label: str, keys: str, pattern: str, confidence: float = 0.8, unless: str | None = None) -> Rule:
     gate = tuple(frozenset(group.split("|")) for group in keys.split("&"))
     # Every phrasing starts at a word.
+    pattern = pattern.replace(r"(?:\w+\s+)", _ANY_WORD)
     return Rule(tuple(label.split(";")), gate, re.compile(r"\b(?:" + pattern + ")", re.I), confidence,
                 re.compile(unless, re.I) if unless else None)
 
@@ -498,7 +504,7 @@ RULES: tuple[Rule, ...] = (
           r"|(?:journal|publisher|editorial|production)[’']?s?\s+(?:\w+\s+){0,2}(?:error|mistake)"
           r"|(?:error|mistake)\s+(?:\w+\s+){0,2}(?:by|on\s+the\s+part\s+of)\s+(?:the\s+)?(?:journal|publisher"
           r"|editorial)"
-          r"|(?:published|posted)\s+(?:\w+\s+){0,4}before\s+(?:\w+\s+){0,6}proofs?"
+          r"|(?:published|posted)\s+(?:\w+\s+){0,4}before\s+(?:\w+\s+){0,8}proofs?"
           r"|errors?\s+(?:during|in)\s+the\s+(?:editorial|publication|production|typesetting)\s+process"
           r"|(?:publisher|journal)\s+apologi[sz]es\s+for\s+(?:these|this|the)\s+(?:errors?|mistakes?)", 0.7,
           unless=r"republished\s+in\s+error|published\s+twice"),
@@ -569,6 +575,60 @@ RULES: tuple[Rule, ...] = (
     _rule("Upgrade/Update of Prior Notice(s)", "previous|earlier|prior",
           r"(?:replaces?|supersedes?|updates?|follows?\s+up)\s+(?:\w+\s+){0,3}(?:the\s+)?(?:previous|earlier|prior)\s+"
           r"(?:expression\s+of\s+concern|correction|erratum|notice)", 0.7),
+    # -- plainer wordings of the reasons above (seen in notices of many small publishers) -------------------
+    _rule("Misconduct by Author", "misconduct",
+          r"(?:retract\w*|withdraw\w*)\s+(?:\w+\s+){0,6}(?:due\s+to|because\s+of|owing\s+to|for)\s+"
+          r"(?:\w+\s+){0,2}misconduct", 0.6,
+          unless=_NEG_MISCONDUCT + r"|potential|possible|alleged|suspected|allegations?"),
+    _rule("Falsification/Fabrication of Data", "reality|never|forg",
+          r"not\s+(?:been\s+)?(?:conducted|performed|carried\s+out|done)\s+in\s+reality"
+          r"|(?:study|experiments?|trial|research|survey|work)\s+(?:\w+\s+){0,4}(?:was|were|had)\s+never\s+(?:been\s+)?"
+          r"(?:conducted|performed|carried\s+out|done)"
+          r"|forg(?:ery|ed)\s+(?:of\s+)?(?:the\s+)?data|data\s+(?:\w+\s+){0,3}(?:were|was|had\s+been)\s+forged", 0.7),
+    _rule("Original Data and/or Images not Provided and/or not Available", "missing|lost|found|located|retrieved",
+          r"(?:original|raw|primary|underlying)\s+(?:\w+\s+){0,2}(?:data|images?|films?|blots?|records|gels)\s+"
+          r"(?:\w+\s+){0,3}(?:(?:were|was|are|is)\s+(?:\w+\s+)?(?:missing|lost)"
+          r"|(?:could\s+not|cannot|can\s+not)\s+be\s+(?:found|located|retrieved))", 0.65),
+    _rule("Plagiarism of Text", "unreferenced|unattributed|uncited|unacknowledged",
+          r"(?:unreferenced|unattributed|uncited|unacknowledged)\s+(?:\w+\s+){0,2}(?:text|re-?use|passages?|material"
+          r"|content|copying|overlap)", 0.7),
+    # "Duplicity" is how several journals name duplication.
+    _rule("Duplication of Text", "duplicity", r"duplicity\s+(?:of|in)\s+(?:the\s+)?(?:\w+\s+)?text", 0.6),
+    _rule("Duplication of/in Article", "duplicity",
+          r"duplicity\s+(?:of|in)\s+(?:the\s+)?(?:content|article|publication|paper)", 0.6),
+    _rule("Error in Data", "data&accurate|complete|correct",
+          r"data\s+(?:\w+\s+){0,3}(?:is|are|was|were)\s+not\s+(?:\w+\s+){0,2}(?:accurate|complete|correct)\b", 0.6),
+    _rule("Error by Journal/Publisher", "administrative", r"administrative\s+(?:error|mistake|oversight)", 0.6),
+    _rule("Copyright Claims", "ownership|rights",
+          r"(?:ownership|rights?)\s+(?:of|to|over)\s+(?:the\s+)?(?:\w+\s+)?(?:data|dataset|images?|materials?|figures?)"
+          r"|(?:do|does|did)\s+not\s+(?:have|own|hold)\s+(?:\w+\s+){0,2}(?:ownership|rights?)\b", 0.6),
+    _rule("Error in Results and/or Conclusions", "incorrect|invalid|not valid|wrong|false|not correct|unsupported|"
+                                                 "not supported&conclusion|finding|claim",
+          r"(?:original|main|major|central|principal|primary|key)\s+(?:conclusions?|findings?|claims?)\b"
+          r"[^.]{0,300}?\b(?:is|are|was|were)\s+(?:now\s+)?(?:incorrect|invalid|not\s+valid|wrong|false|not\s+correct"
+          r"|unsupported|not\s+supported)", 0.65),
+    _rule("Duplication of/in Article", "identical|same|repeat|duplication|journals|same time|simultaneous|"
+                                       "same authors",
+          r"(?:is|are|was|were)\s+(?:\w+\s+){0,5}identical\s+to\s+(?:an?|the)\s+(?:\w+\s+){0,2}(?:article|paper"
+          r"|publication|study)|(?:two|both)\s+(?:studies|articles|papers)\s+(?:are|were)\s+(?:\w+\s+)?the\s+same"
+          r"|(?:is|was)\s+(?:a|the)\s+repeat\s+of"
+          r"|(?:levels?|amount|degree)\s+of\s+duplication\s+with\s+(?:a|an|the)\s+(?:\w+\s+){0,2}(?:previously\s+)?"
+          r"published|(?:was|is)\s+a\s+duplication\s+of\s+(?:the|an?)\s+(?:\w+\s+){0,2}(?:article|paper|publication)"
+          r"\b(?![’']s)"
+          r"|submitted\s+(?:\w+\s+){0,3}to\s+two\s+(?:\w+\s+)?journals"
+          r"|submitted\s+(?:\w+\s+){0,8}(?:at\s+the\s+same\s+time|simultaneously)"
+          r"|materials?\s+from\s+(?:\w+\s+){0,6}by\s+the\s+same\s+authors?", 0.6,
+          unless=r"other\s+authors|different\s+authors|another\s+group|plagiari"),
+    _rule("Copyright Claims", "copyright",
+          r"copyright\s+(?:issues?|disputes?|concerns?|problems?|reasons?)", 0.65),
+    _rule("Plagiarism of Text", "plagi", r"plagi[ée]\w*", 0.7),
+    _rule("Lack of Approval from Author", "without|approval|agreement|consent",
+          r"without\s+(?:the\s+)?(?:prior\s+)?(?:knowledge|consent|approval|agreement|permission)(?:\s+(?:and|or)\s+"
+          r"(?:knowledge|consent|approval|agreement|permission))?\s+of\s+(?:\w+\s+){0,3}(?:co-?authors?|other\s+authors"
+          r"|all\s+(?:the\s+)?authors|corresponding\s+author|senior\s+author)", 0.65),
+    _rule("Lack of Approval from Third Party", "agreement|consent|approval|permission&collaborator|colleague",
+          r"(?:failed\s+to|did\s+not|without)\s+(?:obtain\w*\s+)?(?:the\s+)?(?:agreement|consent|approval|permission)\s+"
+          r"(?:of|from)\s+(?:\w+\s+){0,3}(?:collaborators|colleagues|co-?workers)", 0.6),
     _rule("Doing the Right Thing", "discovered|noticed|detected|realized|realised|became aware|found",
           r"(?:authors?|we|I)\s+(?:\w+\s+){0,2}(?:discovered|noticed|detected|realized|realised|became\s+aware"
           r"|found)\s+"

@@ -150,3 +150,40 @@ def test_a_third_party_is_blamed_only_when_the_notice_says_so():
     exonerating = template + (" It was not possible to determine that the authors were aware of any third party "
                               "attempts to manipulate peer review of their manuscript.")
     assert "Misconduct by Third Party" in {c.label for c in find_reasons(exonerating)}
+
+
+@pytest.mark.parametrize(("text", "label"), [
+    ("The article was withdrawn because it constituted a breach of the journal’s ethical policy.",
+     "Breach of Policy by Author"),
+    ("The article is retracted following an investigation by officials at the Cincinnati Children's Hospital "
+     "Medical Center.", "Investigation by Company/Institution"),
+    ("The article is for the most part identical to an article by the same author published in Clinical Imaging.",
+     "Duplication of/in Article"),
+    ("This article was submitted to two international journals by me and the co-author at the same time. "
+     "I hereby retract the paper.", "Duplication of/in Article"),
+    ("The article has been retracted due to a copyright issue raised by the author of the original article.",
+     "Copyright Claims"),
+    ("The paper has been retracted as it was submitted without the knowledge and approval of all the other "
+     "coauthors.", "Lack of Approval from Author"),
+    ("The senior author and the first author have retracted this review article due to misconduct.",
+     "Misconduct by Author"),
+    ("It has been found that the study represented in the article was not conducted in reality.",
+     "Falsification/Fabrication of Data"),
+    ("The committee also found that some of the original data were missing. The article is retracted.",
+     "Original Data and/or Images not Provided and/or not Available"),
+    ("Our investigations supported the reader's claim of extensive and unreferenced text re-use; the paper has "
+     "been retracted.", "Plagiarism of Text"),
+    ("This paper was posted online before the authors were able to review the proof pages.",
+     "Error by Journal/Publisher"),
+])
+def test_plainer_wordings_of_common_reasons(text, label):
+    claims = {c.label: c for c in find_reasons(text)}
+    assert label in claims, sorted(claims)
+    span = claims[label].evidence[0]
+    assert text[span.start:span.end] == span.exact
+
+
+def test_manuscripts_sent_to_different_journals_by_a_third_party_are_no_duplicate_publication():
+    text = ("A systematic and detailed investigation suggests that a third party was involved in supplying fabricated "
+            "details of potential peer reviewers for a large number of manuscripts submitted to different journals.")
+    assert "Duplication of/in Article" not in {c.label for c in find_reasons(text)}
