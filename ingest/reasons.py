@@ -41,7 +41,7 @@ class Rule:
 
 # A word between the cue words of a phrasing may be a possessive ("the journal’s ethical policy", "Cincinnati
 # Children's Hospital"): every "(?:\w+\s+)" of a rule reads as this (unambiguous, so it cannot backtrack).
-_ANY_WORD = r"(?:\w+(?:[’']\w+)?\s+)"
+_ANY_WORD = r"(?:\w+(?:[-’']\w+)*\s+)"
 
 
 def _rule(label: str, keys: str, pattern: str, confidence: float = 0.8, unless: str | None = None) -> Rule:
@@ -371,7 +371,8 @@ RULES: tuple[Rule, ...] = (
           r"|(?:after|following)\s+(?:having\s+)?investigat\w+\s+(?:this|the)\s+matter|(?:journal|publisher)\s+"
           r"(?:has\s+)?(?:investigated|discovered|found)|further\s+checks\s+by\s+the\s+publisher"
           r"|(?:investigation|review)\s+(?:\w+\s+){0,4}conducted\s+in\s+accordance\s+with\s+\w+[’']?\s+polic"
-          r"|publisher\s+has\s+discovered|complaints?\s+(?:protocol|procedure)", 0.7),
+          r"|publisher\s+has\s+discovered|complaints?\s+(?:protocol|procedure)", 0.7,
+          unless=r"departmental|our\s+(?:own\s+)?(?:lab|laboratory|group|team)\b"),  # the authors' own inquiry
     _rule("Investigation by Company/Institution", "investigation|inquiry|enquiry|panel|committee|review|"
                                                   "integrity office|institution&univers|institut|hospital|medical|"
                                                   "college|school|research cent|employer|academy",
@@ -629,6 +630,26 @@ RULES: tuple[Rule, ...] = (
     _rule("Lack of Approval from Third Party", "agreement|consent|approval|permission&collaborator|colleague",
           r"(?:failed\s+to|did\s+not|without)\s+(?:obtain\w*\s+)?(?:the\s+)?(?:agreement|consent|approval|permission)\s+"
           r"(?:of|from)\s+(?:\w+\s+){0,3}(?:collaborators|colleagues|co-?workers)", 0.6),
+    # -- what authors write when retracting for their own error --------------------------------------------
+    _rule("Contamination of Materials", "contaminat",
+          r"contamination\s+of\s+(?:the\s+)?(?:\w+\s+){0,3}(?:proteins?|reagents?|samples?|compounds?|antibod\w+"
+          r"|materials?|plasmids?|preparations?|stocks?|solutions?|media|medium|batch\w*)\b", 0.65),
+    _rule("Contamination of Cell Lines/Tissues", "contaminat",
+          r"contaminat\w+\s+(?:\w+\s+){0,8}(?:cell\s+lines?|cultures?)\b", 0.7),
+    _rule("Error in Analyses", "incorrect|wrong|inappropriate|erroneous|flawed|improper&statistic",
+          r"(?:incorrect|wrong|inappropriate|erroneous|flawed|improper)(?:ly)?\s+(?:\w+\s+)?(?:applied\s+)?"
+          r"statistic(?:al|s)", 0.6),
+    _rule("Error in Methods", "incorrect|wrong|inappropriate|erroneous|flawed|improper&method|protocol|procedure",
+          r"(?:incorrect|wrong|erroneous|flawed|improper)\s+(?:\w+\s+)?(?:methods?|methodology|protocols?"
+          r"|procedures?)\s+(?:was|were|had\s+been)\s+(?:used|applied|employed|followed)", 0.6),
+    _rule("Error in Data", "incorrectly|error|mistake",
+          r"(?:was|were|had\s+been)\s+(?:\w+\s+)?(?:assigned|identified|determined|recorded|calculated|measured"
+          r"|labell?ed|entered|transcribed|quantified)\s+incorrectly"
+          r"|(?:errors?|mistakes?)\s+(?:were|was)\s+(?:\w+\s+)?made\s+in\s+(?:determining|measuring|calculating"
+          r"|quantif\w+|recording|entering|collecting)", 0.6),
+    _rule("Author Unresponsive", "contact|reach|locate",
+          r"(?:unable|not\s+able|could\s+not|cannot|failed|have\s+not\s+been\s+able)\s+to\s+(?:contact|reach"
+          r"|locate)\b", 0.6),
     _rule("Doing the Right Thing", "discovered|noticed|detected|realized|realised|became aware|found",
           r"(?:authors?|we|I)\s+(?:\w+\s+){0,2}(?:discovered|noticed|detected|realized|realised|became\s+aware"
           r"|found)\s+"

@@ -187,3 +187,28 @@ def test_manuscripts_sent_to_different_journals_by_a_third_party_are_no_duplicat
     text = ("A systematic and detailed investigation suggests that a third party was involved in supplying fabricated "
             "details of potential peer reviewers for a large number of manuscripts submitted to different journals.")
     assert "Duplication of/in Article" not in {c.label for c in find_reasons(text)}
+
+
+@pytest.mark.parametrize(("text", "label"), [
+    ("The prior experiments were an artifact resulting from contamination of the fusion proteins with an "
+     "anti-EpCAM antibody. The authors wish to retract the paper.", "Contamination of Materials"),
+    ("An investigation detected evidence of contaminating wild-type calreticulin in the original mutant cell lines.",
+     "Contamination of Cell Lines/Tissues"),
+    ("Incorrect statistical methods were used to calculate mean and S.D. values.", "Error in Analyses"),
+    ("Additional errors were made in determining 8-OHdG concentrations. The article is retracted.", "Error in Data"),
+    ("The author has indicated that the metal atom in the reported complex was assigned incorrectly.",
+     "Error in Data"),
+    ("The Journal has been unable to contact the first author, who has not agreed to the retraction.",
+     "Author Unresponsive"),
+])
+def test_what_authors_write_when_retracting_for_their_own_error(text, label):
+    claims = {c.label: c for c in find_reasons(text)}
+    assert label in claims, sorted(claims)
+    span = claims[label].evidence[0]
+    assert text[span.start:span.end] == span.exact
+
+
+def test_the_authors_own_departmental_investigation_is_not_the_journals():
+    text = ("We carried out a detailed intra-departmental investigation and found that the concentrations had been "
+            "miscalculated. We retract the article.")
+    assert "Investigation by Journal/Publisher" not in {c.label for c in find_reasons(text)}
