@@ -85,20 +85,24 @@ class Catalog:
         elif year:
             if not re.fullmatch(r"\d{4}", year):
                 return []
-            where = f'?n a rkg:Notice ; schema:datePublished ?date FILTER(STRSTARTS(STR(?date), "{year}"))'
+            where = f'?n a rkg:Notice ; schema:datePublished ?d FILTER(STRSTARTS(STR(?d), "{year}"))'
         return self._rows(where, page)
 
     def _rows(self, where: str, page: int) -> list[NoticeRow]:
+        # Page first, then read the page's rows; names of shared nodes (journals) are read in the
+        # notice's own graphs, since thousands of records restate them.
+        dated = "" if "?d" in where else "OPTIONAL { ?n schema:datePublished ?d }"
         result = self.store.query(PREFIXES + f"""
             SELECT ?n (SAMPLE(?t) AS ?title) (SAMPLE(?d) AS ?date) (SAMPLE(?nl) AS ?nature)
                    (SAMPLE(?jn) AS ?journal) (SAMPLE(?a) AS ?article) (SAMPLE(?at) AS ?articleTitle) WHERE {{
-              {{ SELECT DISTINCT ?n WHERE {{ {where} }} }}
+              {{ SELECT DISTINCT ?n ?d WHERE {{ {where} {dated} }}
+                 ORDER BY DESC(?d) ?n LIMIT {PAGE_SIZE} OFFSET {(max(page, 1) - 1) * PAGE_SIZE} }}
               OPTIONAL {{ ?n schema:name ?t }}
-              OPTIONAL {{ ?n schema:datePublished ?d }}
               OPTIONAL {{ ?n rkg:nature/skos:prefLabel ?nl }}
-              OPTIONAL {{ ?n schema:isPartOf/schema:name ?jn }}
-              OPTIONAL {{ ?n cito:updates ?a OPTIONAL {{ ?a schema:name ?at }} }}
-            }} GROUP BY ?n ORDER BY DESC(?date) ?n LIMIT {PAGE_SIZE} OFFSET {(max(page, 1) - 1) * PAGE_SIZE}""")
+              OPTIONAL {{ GRAPH ?g {{ ?n schema:isPartOf ?j . ?j schema:name ?jn }} }}
+              OPTIONAL {{ GRAPH ?h {{ ?n cito:updates ?a OPTIONAL {{ ?a schema:name ?at }}
+                                      OPTIONAL {{ ?a schema:isPartOf/schema:isPartOf?/schema:name ?jn }} }} }}
+            }} GROUP BY ?n ORDER BY DESC(?date) ?n""")
         return [NoticeRow(_str(s, "n"), _str(s, "title"), _str(s, "date"), _str(s, "nature"), _str(s, "journal"),
                           _str(s, "article"), _str(s, "articleTitle")) for s in result]
 
