@@ -9,7 +9,7 @@ since those tags would make harvesters index them as papers.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -24,6 +24,7 @@ from retractkg.api.catalog import PAGE_SIZE, Catalog, NoticeRow
 from retractkg.api.deps import get_settings, get_store
 from retractkg.api.jsonld import CompactionContext, dumps, frame
 from retractkg.api.resources import Description, local_path
+from retractkg.api.void import dataset_jsonld
 from retractkg.config import Settings
 from retractkg.ontology import CITO, DCT, OWL, RDF, RKG, SCHEMA, SKOS
 from retractkg.store import GraphStore
@@ -58,7 +59,18 @@ def render(template: str, **context: Any) -> bytes:
     return TEMPLATES.get_template(template).render(**context).encode()
 
 
-def _html(request: Request, body: bytes) -> Response:
+def _html(request: Request, body: bytes | Callable[[], bytes]) -> Response:
+    """An HTML page; a builder (lists over the whole graph) is reused from the app's document cache,
+    which exists only when the data cannot change behind the app (see `RepresentationCache`)."""
+    if callable(body):
+        cache = request.app.state.representations
+        key = (str(request.url), rep.HTML)  # with the host: pages may carry absolute URLs
+        found = cache.get(key) if cache is not None else None
+        if found is None:
+            found = (body(), None)
+            if cache is not None:
+                cache.put(key, found)
+        body = found[0]
     return cached_response(request, body, rep.content_type(rep.HTML), headers={"Vary": "Accept"})
 
 
@@ -180,11 +192,12 @@ def collection_jsonld(name: str, parts: list[tuple[str, str]]) -> str:
 
 @router.get("/", response_class=Response, responses=HTML_RESPONSES, summary="Home page, with the dataset description")
 def home(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
-    from retractkg.api.void import dataset_jsonld
+    def build() -> bytes:
+        body = render("home.html", title="Home", totals=Catalog(store).totals(),
+                      json_ld=script_json(dataset_jsonld(settings, str(request.base_url))))
+        return body
 
-    body = render("home.html", title="Home", totals=Catalog(store).totals(),
-                  json_ld=script_json(dataset_jsonld(settings, str(request.base_url))))
-    return _html(request, body)
+    return _html(request, build)
 
 
 @router.get("/browse", response_class=Response, responses=HTML_RESPONSES, summary="Browse lists")
@@ -199,42 +212,54 @@ def browse(request: Request) -> Response:
 
 @router.get("/browse/reasons", response_class=Response, responses=HTML_RESPONSES, summary="Reasons, with counts")
 def browse_reasons(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
-    counts = Catalog(store).reasons()
-    items = [{"href": local_path(c.iri, settings), "label": c.label, "count": c.count} for c in counts]
-    body = render("listing.html", kind="Browse", heading="Notices by reason", title="Reasons", counts=items,
-                  count_heading="Reason", rows=None,
-                  json_ld=collection_jsonld("Notices by reason", [(c.iri, c.label) for c in counts]))
-    return _html(request, body)
+    def build() -> bytes:
+        counts = Catalog(store).reasons()
+        items = [{"href": local_path(c.iri, settings), "label": c.label, "count": c.count} for c in counts]
+        body = render("listing.html", kind="Browse", heading="Notices by reason", title="Reasons", counts=items,
+                      count_heading="Reason", rows=None,
+                      json_ld=collection_jsonld("Notices by reason", [(c.iri, c.label) for c in counts]))
+        return body
+
+    return _html(request, build)
 
 
 @router.get("/browse/journals", response_class=Response, responses=HTML_RESPONSES, summary="Journals, with counts")
 def browse_journals(request: Request, store: StoreDep, settings: SettingsDep, page: int = PAGE_QUERY) -> Response:
-    counts = Catalog(store).journals(page)
-    items = [{"href": local_path(c.iri, settings), "label": c.label, "count": c.count} for c in counts]
-    body = render("listing.html", kind="Browse", heading="Notices by journal", title="Journals", counts=items,
-                  count_heading="Journal", rows=None, page=page, more=len(counts) == PAGE_SIZE, pager_base="?",
-                  json_ld=collection_jsonld("Notices by journal", [(c.iri, c.label) for c in counts]))
-    return _html(request, body)
+    def build() -> bytes:
+        counts = Catalog(store).journals(page)
+        items = [{"href": local_path(c.iri, settings), "label": c.label, "count": c.count} for c in counts]
+        body = render("listing.html", kind="Browse", heading="Notices by journal", title="Journals", counts=items,
+                      count_heading="Journal", rows=None, page=page, more=len(counts) == PAGE_SIZE, pager_base="?",
+                      json_ld=collection_jsonld("Notices by journal", [(c.iri, c.label) for c in counts]))
+        return body
+
+    return _html(request, build)
 
 
 @router.get("/browse/years", response_class=Response, responses=HTML_RESPONSES, summary="Years, with counts")
 def browse_years(request: Request, store: StoreDep) -> Response:
-    counts = Catalog(store).years()
-    items = [{"href": f"/browse/years/{c.label}", "label": c.label, "count": c.count} for c in counts]
-    body = render("listing.html", kind="Browse", heading="Notices by year", title="Years", counts=items,
-                  count_heading="Year", rows=None, json_ld=collection_jsonld("Notices by year", []))
-    return _html(request, body)
+    def build() -> bytes:
+        counts = Catalog(store).years()
+        items = [{"href": f"/browse/years/{c.label}", "label": c.label, "count": c.count} for c in counts]
+        body = render("listing.html", kind="Browse", heading="Notices by year", title="Years", counts=items,
+                      count_heading="Year", rows=None, json_ld=collection_jsonld("Notices by year", []))
+        return body
+
+    return _html(request, build)
 
 
 @router.get("/browse/years/{year}", response_class=Response, responses=HTML_RESPONSES,
             summary="Notices published in one year")
 def browse_year(year: str, request: Request, store: StoreDep, settings: SettingsDep,
                 page: int = PAGE_QUERY) -> Response:
-    rows = Catalog(store).notices(year=year, page=page)
-    body = render("listing.html", kind="Year", heading=f"Notices of {year}", title=year, counts=None,
-                  rows=_rows(rows, settings), rows_heading="Notices", page=page, more=len(rows) == PAGE_SIZE,
-                  pager_base="?", json_ld=collection_jsonld(f"Notices of {year}", [(r.iri, r.title) for r in rows]))
-    return _html(request, body)
+    def build() -> bytes:
+        rows = Catalog(store).notices(year=year, page=page)
+        body = render("listing.html", kind="Year", heading=f"Notices of {year}", title=year, counts=None,
+                      rows=_rows(rows, settings), rows_heading="Notices", page=page, more=len(rows) == PAGE_SIZE,
+                      pager_base="?", json_ld=collection_jsonld(f"Notices of {year}", [(r.iri, r.title) for r in rows]))
+        return body
+
+    return _html(request, build)
 
 
 @router.get("/search", response_class=Response, responses=HTML_RESPONSES,
