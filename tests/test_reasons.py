@@ -212,3 +212,17 @@ def test_the_authors_own_departmental_investigation_is_not_the_journals():
     text = ("We carried out a detailed intra-departmental investigation and found that the concentrations had been "
             "miscalculated. We retract the article.")
     assert "Investigation by Journal/Publisher" not in {c.label for c in find_reasons(text)}
+
+
+def test_elseviers_withdrawal_template_is_a_removal_with_limited_information():
+    text = ("This article has been withdrawn at the request of the author(s) and/or editor. The Publisher apologizes "
+            "for any inconvenience this may cause.")
+    labels = [c.label for c in find_reasons(text)]
+    assert labels == ["Removed", "Notice - Limited or No Information"]
+
+
+def test_an_investigation_conducted_under_the_publishers_policies_is_the_journals():
+    text = ("Following publication, concerns were raised regarding the integrity of the methodology used in the study. "
+            "The authors failed to provide a satisfactory explanation during the investigation, which was conducted "
+            "in accordance with Frontiers’ policies.")
+    assert "Investigation by Journal/Publisher" in {c.label for c in find_reasons(text)}
