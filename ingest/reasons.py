@@ -650,6 +650,17 @@ RULES: tuple[Rule, ...] = (
     _rule("Author Unresponsive", "contact|reach|locate",
           r"(?:unable|not\s+able|could\s+not|cannot|failed|have\s+not\s+been\s+able)\s+to\s+(?:contact|reach"
           r"|locate)\b", 0.6),
+    # The whole work said to be plagiarized ("it was found to be plagiarized from an article titled ...").
+    _rule("Plagiarism of/in Article", "plagi",
+          r"(?:it|which|article|paper|manuscript|study)\s+(?:\w+\s+){0,2}(?:was|is|has\s+been|had\s+been)\s+"
+          r"(?:\w+\s+){0,3}plagiari[sz]ed\s+(?:\w+\s+){0,2}from|(?:was|were|has\s+been)\s+found\s+to\s+be\s+"
+          r"plagiari[sz]ed\b", 0.65,
+          unless=r"\b(?:parts?|portions?|sections?|passages?|sentences?|paragraphs?|text|figures?|images?|data)\b"),
+    _rule("Retract and Replace", "republi|replace",
+          r"retraction\s+and\s+republication|retracted\s+and\s+republished|(?:republished|replaced)\s+(?:\w+\s+){0,3}"
+          r"(?:with|by|as)\s+(?:a|the)\s+(?:\w+\s+){0,2}(?:corrected|revised)\s+(?:version|article)"
+          r"|(?:corrected|revised)\s+(?:version|article)\s+(?:\w+\s+){0,4}(?:replaces|has\s+replaced"
+          r"|will\s+replace)", 0.75),
     # Elsevier's template for an article withdrawn (taken off the platform) without a stated cause.
     _rule("Removed", "and/or editor",
           r"withdrawn\s+at\s+the\s+request\s+of\s+the\s+authors?(?:\(s\))?\s+and/or\s+(?:the\s+)?editor", 0.55),

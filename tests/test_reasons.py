@@ -226,3 +226,19 @@ def test_an_investigation_conducted_under_the_publishers_policies_is_the_journal
             "The authors failed to provide a satisfactory explanation during the investigation, which was conducted "
             "in accordance with Frontiers’ policies.")
     assert "Investigation by Journal/Publisher" in {c.label for c in find_reasons(text)}
+
+
+@pytest.mark.parametrize(("text", "label"), [
+    ("This article is being retracted. After publication it was found to be plagiarized from an article titled "
+     "“Structural changes in the mucosa” published in a Russian journal.", "Plagiarism of/in Article"),
+    ("Notice of retraction and republication. The original article has been replaced by a revised version.",
+     "Retract and Replace"),
+])
+def test_whole_article_wordings(text, label):
+    assert label in {c.label for c in find_reasons(text)}
+
+
+def test_part_of_a_manuscript_plagiarized_is_plagiarism_of_text_only():
+    labels = {c.label for c in find_reasons("The following article is being retracted as a part of the manuscript "
+                                            "was plagiarized.")}
+    assert "Plagiarism of Text" in labels and "Plagiarism of/in Article" not in labels
