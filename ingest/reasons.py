@@ -661,6 +661,14 @@ RULES: tuple[Rule, ...] = (
           r"(?:with|by|as)\s+(?:a|the)\s+(?:\w+\s+){0,2}(?:corrected|revised)\s+(?:version|article)"
           r"|(?:corrected|revised)\s+(?:version|article)\s+(?:\w+\s+){0,4}(?:replaces|has\s+replaced"
           r"|will\s+replace)", 0.75),
+    _rule("Results Not Reproducible", "reproduc|replicat|repeat|verified|confirmed",
+          r"inability\s+to\s+(?:\w+\s+)?(?:reproduce|replicate|repeat)"
+          r"|attempts?\s+to\s+(?:reproduce|replicate|repeat)\s+(?:\w+\s+){0,6}(?:were|was|have\s+been|has\s+been)\s+"
+          r"(?:unsuccessful|not\s+successful|failed)"
+          r"|(?:could|can)\s*not\s+be\s+independently\s+(?:verified|confirmed|reproduced|replicated)", 0.75),
+    _rule("Error in Materials", "specific",
+          r"(?:antibod\w+|reagents?|primers?|probes?)\s+(?:\w+\s+){0,3}(?:was|were|is|are)\s+not\s+specific"
+          r"|non-?specific\s+(?:\w+\s+)?(?:antibod\w+|primers?|probes?)", 0.6),
     # Elsevier's template for an article withdrawn (taken off the platform) without a stated cause.
     _rule("Removed", "and/or editor",
           r"withdrawn\s+at\s+the\s+request\s+of\s+the\s+authors?(?:\(s\))?\s+and/or\s+(?:the\s+)?editor", 0.55),

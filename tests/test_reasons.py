@@ -242,3 +242,15 @@ def test_part_of_a_manuscript_plagiarized_is_plagiarism_of_text_only():
     labels = {c.label for c in find_reasons("The following article is being retracted as a part of the manuscript "
                                             "was plagiarized.")}
     assert "Plagiarism of Text" in labels and "Plagiarism of/in Article" not in labels
+
+
+@pytest.mark.parametrize(("text", "label"), [
+    ("The retraction is due to the authors' inability to reproduce the key findings.", "Results Not Reproducible"),
+    ("Subsequent attempts to replicate the results were unsuccessful. The article is retracted.",
+     "Results Not Reproducible"),
+    ("The Editors retract this article because the reported results could not be independently verified.",
+     "Results Not Reproducible"),
+    ("We have found that the antibody used was not specific, and we retract the article.", "Error in Materials"),
+])
+def test_irreproducible_results_and_faulty_materials(text, label):
+    assert label in {c.label for c in find_reasons(text)}
