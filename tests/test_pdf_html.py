@@ -29,7 +29,7 @@ from retractkg.store import open_store
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "ingest" / "demo" / "bmc_jnanobiotech_retraction_note_2024.txt"
-PLOS_PAGE = ROOT / "tests" / "fixtures" / "plos_one_eoc_0278502.html"
+PLOS_PAGE = ROOT / "ingest" / "demo" / "plos_one_expression_of_concern_2022.html"  # a demo notice, CC BY 4.0
 RETRACTKG = str(Path(sys.executable).with_name("retractkg"))
 NOTICE_DOI = "10.1186/s12951-024-02589-z"
 ARTICLE_DOI = "10.1186/s12951-022-01520-8"
