@@ -21,14 +21,10 @@ the ratio retractkg / oxigraph.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import gc
 import os
-import re
 import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -36,6 +32,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+from loadgen import free_port, load, start, stop
 from pyoxigraph import RdfFormat
 
 from retractkg.api.caching import RepresentationCache
@@ -46,12 +43,6 @@ from retractkg.ontology import FABIO
 from retractkg.store import OxigraphStore
 
 JSONLD = "application/ld+json"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def sample_notices(store: OxigraphStore, count: int) -> list[str]:
@@ -113,89 +104,18 @@ def in_process(store_path: Path, settings: Settings, samples: int) -> tuple[list
     return rotation, results
 
 
-WRK_SCRIPT = """
-local paths = {}
-for line in io.lines(os.getenv("BENCH_PATHS")) do paths[#paths + 1] = line end
-local i = 0
-request = function()
-  i = i % #paths + 1
-  return wrk.format("GET", paths[i], {["Accept"] = "application/ld+json"})
-end
-"""
-
-
-def drive(base: str, paths: list[str], duration: float, connections: int, work: Path) -> tuple[float, int]:
-    """Requests/s and the number of non-2xx answers under `connections` concurrent connections."""
-    if shutil.which("wrk"):
-        listing = work / "paths.txt"
-        listing.write_text("\n".join(paths) + "\n")
-        script = work / "rotate.lua"
-        script.write_text(WRK_SCRIPT)
-        done = subprocess.run(["wrk", "-t", "1", "-c", str(connections), "-d", f"{duration:g}s", "-s", str(script),
-                               base + "/"], capture_output=True, text=True,
-                              env={**os.environ, "BENCH_PATHS": str(listing)})
-        rate = float(re.search(r"Requests/sec:\s+([\d.]+)", done.stdout).group(1))
-        bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", done.stdout)
-        return rate, int(bad.group(1)) if bad else 0
-    return asyncio.run(_drive_httpx(base, paths, duration, connections))
-
-
-async def _drive_httpx(base: str, paths: list[str], duration: float, connections: int) -> tuple[float, int]:
-    import httpx
-
-    done = bad = 0
-    stop_at = time.monotonic() + duration
-    async with httpx.AsyncClient(base_url=base, headers={"Accept": JSONLD},
-                                 limits=httpx.Limits(max_connections=connections)) as client:
-        async def worker(offset: int) -> None:
-            nonlocal done, bad
-            i = offset
-            while time.monotonic() < stop_at:
-                response = await client.get(paths[i % len(paths)])
-                done += 1
-                bad += response.status_code != 200
-                i += connections
-        began = time.monotonic()
-        await asyncio.gather(*(worker(k) for k in range(connections)))
-        return done / (time.monotonic() - began), bad
-
-
-def serve(command: list[str], probe: str) -> subprocess.Popen:
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 120
-    while True:
-        try:
-            with urllib.request.urlopen(probe, timeout=2):
-                return process
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                stop(process)
-                raise RuntimeError(f"{command[0]} did not start") from None
-            time.sleep(0.3)
-
-
-def stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
 def over_http(store_path: Path, settings: Settings, notices: list[str], duration: float, connections: int,
               work: Path) -> dict[str, tuple[float, int]]:
     rates: dict[str, tuple[float, int]] = {}
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    ours = serve([sys.executable, "-m", "retractkg.cli", "serve", "--store", str(store_path), "--port", str(port)],
+    ours = start([sys.executable, "-m", "retractkg.cli", "serve", "--store", str(store_path), "--port", str(port)],
                  base + "/browse")
     paths = ["/doc/" + iri[len(settings.base) + 3:] for iri in notices]
     try:
-        drive(base, paths, 3, connections, work)  # warm-up
-        rates["retractkg one"] = drive(base, paths[:1], duration, connections, work)
-        rates["retractkg rotating"] = drive(base, paths, duration, connections, work)
+        load(base, paths, 3, connections, work, JSONLD)  # warm-up
+        rates["retractkg one"] = load(base, paths[:1], duration, connections, work, JSONLD)
+        rates["retractkg rotating"] = load(base, paths, duration, connections, work, JSONLD)
     finally:
         stop(ours)
     oxigraph = shutil.which("oxigraph", path=os.pathsep.join([str(Path(sys.executable).parent), os.environ["PATH"]]))
@@ -204,13 +124,13 @@ def over_http(store_path: Path, settings: Settings, notices: list[str], duration
         return rates
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    peer = serve([oxigraph, "serve-read-only", "--location", str(store_path), "--bind", f"127.0.0.1:{port}",
+    peer = start([oxigraph, "serve-read-only", "--location", str(store_path), "--bind", f"127.0.0.1:{port}",
                   "--union-default-graph"], base + "/query?query=ASK%7B%7D")
     queries = ["/query?" + urllib.parse.urlencode({"query": describe_query(iri, "notice")}) for iri in notices]
     try:
-        drive(base, queries, 3, connections, work)
-        rates["oxigraph one"] = drive(base, queries[:1], duration, connections, work)
-        rates["oxigraph rotating"] = drive(base, queries, duration, connections, work)
+        load(base, queries, 3, connections, work, JSONLD)
+        rates["oxigraph one"] = load(base, queries[:1], duration, connections, work, JSONLD)
+        rates["oxigraph rotating"] = load(base, queries, duration, connections, work, JSONLD)
     finally:
         stop(peer)
     return rates

@@ -17,13 +17,9 @@ Lookups: a notice by DOI (`?x schema:sameAs <https://doi.org/...>`) and the reas
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import os
-import re
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -32,24 +28,20 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+from loadgen import free_port, load, start, stop
 from pyoxigraph import RdfFormat
 
 from retractkg.ontology import RKG, SCHEMA, SKOS
 from retractkg.store import OxigraphStore
 
 ACCEPT = "application/sparql-results+json"
+ASK = "?query=ASK%7B%7D"
 SAMPLE = 500
 
 QUERIES = {
     "notice-by-doi": f"SELECT ?x ?type WHERE {{ ?x <{SCHEMA}sameAs> <{{doi}}> ; a ?type }}",
     "reasons-of-notice": f"SELECT ?label WHERE {{ <{{notice}}> <{RKG}reason> ?r . ?r <{SKOS}prefLabel> ?label }}",
 }
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def sample_lookups(store_path: Path, dump: Path) -> list[dict[str, str]]:
@@ -69,29 +61,6 @@ def sample_lookups(store_path: Path, dump: Path) -> list[dict[str, str]]:
     return lookups
 
 
-def wait_for(url: str, process: subprocess.Popen, timeout: float = 120.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{process.args[0]} exited with {process.returncode}")
-        try:
-            with urllib.request.urlopen(url + "?query=ASK%7B%7D", timeout=2):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"{url} did not answer in {timeout}s")
-
-
-def stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        os.kill(process.pid, signal.SIGTERM)
-        try:
-            process.wait(20)
-        except subprocess.TimeoutExpired:
-            os.kill(process.pid, signal.SIGKILL)
-            process.wait()
-
-
 def fetch(url: str, query: str) -> dict:
     request = urllib.request.Request(url + "?" + urllib.parse.urlencode({"query": query}), headers={"Accept": ACCEPT})
     with urllib.request.urlopen(request, timeout=30) as response:
@@ -100,58 +69,6 @@ def fetch(url: str, query: str) -> dict:
 
 def normalized(result: dict) -> list:
     return sorted(json.dumps(b, sort_keys=True) for b in result["results"]["bindings"])
-
-
-WRK_SCRIPT = """
-local paths = {}
-for line in io.lines(os.getenv("BENCH_PATHS")) do paths[#paths + 1] = line end
-local i = 0
-request = function()
-  i = i % #paths + 1
-  return wrk.format("GET", paths[i], {["Accept"] = "ACCEPT"})
-end
-""".replace("ACCEPT", ACCEPT)
-
-
-def run_wrk(base: str, paths: list[str], duration: float, connections: int, work: Path) -> tuple[float, int]:
-    listing = work / "paths.txt"
-    listing.write_text("\n".join(paths) + "\n")
-    script = work / "rotate.lua"
-    script.write_text(WRK_SCRIPT)
-    done = subprocess.run(["wrk", "-t", "1", "-c", str(connections), "-d", f"{duration:g}s", "-s", str(script),
-                           base + "/"], capture_output=True, text=True, env={**os.environ, "BENCH_PATHS": str(listing)})
-    if done.returncode:
-        raise RuntimeError(f"wrk failed: {done.args}: {done.stdout} {done.stderr}")
-    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", done.stdout).group(1))
-    bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", done.stdout)
-    return rate, int(bad.group(1)) if bad else 0
-
-
-async def run_httpx(base: str, paths: list[str], duration: float, connections: int) -> tuple[float, int]:
-    import httpx
-
-    done = 0
-    bad = 0
-    stop_at = time.monotonic() + duration
-    async with httpx.AsyncClient(base_url=base, headers={"Accept": ACCEPT},
-                                 limits=httpx.Limits(max_connections=connections)) as client:
-        async def worker(offset: int) -> None:
-            nonlocal done, bad
-            i = offset
-            while time.monotonic() < stop_at:
-                response = await client.get(paths[i % len(paths)])
-                done += 1
-                bad += response.status_code != 200
-                i += connections
-        began = time.monotonic()
-        await asyncio.gather(*(worker(k) for k in range(connections)))
-        return done / (time.monotonic() - began), bad
-
-
-def load(base: str, paths: list[str], duration: float, connections: int, work: Path) -> tuple[float, int]:
-    if shutil.which("wrk"):
-        return run_wrk(base, paths, duration, connections, work)
-    return asyncio.run(run_httpx(base, paths, duration, connections))
 
 
 def measure(contenders: dict[str, tuple[str, str]], lookups: list[dict[str, str]], args: argparse.Namespace,
@@ -168,10 +85,10 @@ def measure(contenders: dict[str, tuple[str, str]], lookups: list[dict[str, str]
                  for name, (_, path) in contenders.items()}
         rates: dict[str, list[float]] = {name: [] for name in contenders}
         for name, (base, _) in contenders.items():  # warm-up
-            load(base, paths[name], 3, args.connections, work)
+            load(base, paths[name], 3, args.connections, work, ACCEPT)
         for _ in range(args.rounds):
             for name, (base, _) in contenders.items():
-                rate, bad = load(base, paths[name], args.duration, args.connections, work)
+                rate, bad = load(base, paths[name], args.duration, args.connections, work, ACCEPT)
                 if bad:
                     raise RuntimeError(f"{name}: {bad} non-2xx answers during {kind}")
                 rates[name].append(rate)
@@ -211,17 +128,15 @@ def main() -> int:
         print(f"{len(lookups)} lookups sampled; {dump.stat().st_size / 1e6:.0f} MB of N-Quads loaded into "
               f"oxigraph in {time.monotonic() - began:.0f} s")
         port = free_port()
-        theirs = subprocess.Popen([oxigraph, "serve", "--location", str(work / "oxigraph"),
-                                   "--bind", f"127.0.0.1:{port}", "--union-default-graph"], **quiet)
         oxigraph_server = (f"http://127.0.0.1:{port}", "/query")
+        theirs = start([oxigraph, "serve", "--location", str(work / "oxigraph"), "--bind", f"127.0.0.1:{port}",
+                        "--union-default-graph"], "".join(oxigraph_server) + ASK)
         try:
-            wait_for("".join(oxigraph_server), theirs)
             # 1. `retractkg serve`: one process, the store opened for writing (as the README runs it).
             port = free_port()
-            ours = subprocess.Popen([sys.executable, "-m", "retractkg.cli", "serve", "--store", str(args.store),
-                                     "--host", "127.0.0.1", "--port", str(port)], **quiet)
+            ours = start([sys.executable, "-m", "retractkg.cli", "serve", "--store", str(args.store),
+                          "--host", "127.0.0.1", "--port", str(port)], f"http://127.0.0.1:{port}/sparql{ASK}")
             try:
-                wait_for(f"http://127.0.0.1:{port}/sparql", ours)
                 single = measure({"retractkg": (f"http://127.0.0.1:{port}", "/sparql"),
                                   "oxigraph": oxigraph_server}, lookups, args, work)
             finally:
@@ -230,12 +145,12 @@ def main() -> int:
             several = None
             if args.workers:
                 port = free_port()
-                ours = subprocess.Popen(
+                ours = start(
                     [sys.executable, "-m", "uvicorn", "--factory", "retractkg.api.worker_app:create_read_only_app",
                      "--host", "127.0.0.1", "--port", str(port), "--workers", str(args.workers),
-                     "--log-level", "warning"], env={**os.environ, "RETRACTKG_STORE": str(args.store)}, **quiet)
+                     "--log-level", "warning"], f"http://127.0.0.1:{port}/sparql{ASK}",
+                    env={**os.environ, "RETRACTKG_STORE": str(args.store)})
                 try:
-                    wait_for(f"http://127.0.0.1:{port}/sparql", ours)
                     several = measure({f"retractkg x{args.workers}": (f"http://127.0.0.1:{port}", "/sparql"),
                                        "oxigraph": oxigraph_server}, lookups, args, work)
                 finally:
