@@ -157,7 +157,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="the files are the whole current source (e.g. a newer Retraction Watch export): "
                         "stored records of their formats that they no longer hold are withdrawn")
     p.add_argument("--batch-quads", type=int, metavar="N",
-                   help="quads per atomic write (default 800,000; smaller uses less memory)")
+                   help="quads per atomic write (default 400,000; smaller uses less memory)")
     p.set_defaults(run=cmd_ingest)
 
     p = sub.add_parser("serve", parents=[common], help="serve SPARQL and linked data over HTTP")
