@@ -21,14 +21,19 @@ from retractkg.config import Settings
 from retractkg.store import GraphStore, OxigraphStore, open_store
 
 
-def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
-    """The application for one store; a store passed in stays open (its owner closes it)."""
+def create_app(settings: Settings, store: GraphStore | None = None, *, exclusive: bool = False) -> FastAPI:
+    """The application for one store; a store passed in stays open (its owner closes it).
+
+    `exclusive`: nothing but this app writes to the store passed in while it runs (a writable
+    embedded store, which locks its folder), so rendered documents may be cached. A store the app
+    opens itself is exclusive when it is embedded.
+    """
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = store is None
         app.state.store = open_store(settings) if owned else store
-        if owned and isinstance(app.state.store, OxigraphStore):
+        if (owned or exclusive) and isinstance(app.state.store, OxigraphStore):
             app.state.representations = RepresentationCache()
         try:
             yield

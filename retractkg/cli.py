@@ -64,9 +64,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from retractkg.api.app import create_app
 
-    app = create_app(_settings(args))
-    # An access line per request costs a third of the throughput of small SPARQL lookups: opt in.
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info", access_log=args.access_log)
+    settings = _settings(args)
+    # Opened here rather than in the app's startup, so that a store that cannot be opened (another
+    # process holds its lock, a server is down) is a one-line error and exit status 1, not a traceback.
+    with open_store(settings) as store:
+        app = create_app(settings, store, exclusive=True)
+        # An access line per request costs a third of the throughput of small SPARQL lookups: opt in.
+        uvicorn.run(app, host=args.host, port=args.port, log_level="info", access_log=args.access_log)
     return 0
 
 
