@@ -24,9 +24,9 @@ from retractkg.store import GraphStore, OxigraphStore, open_store
 def create_app(settings: Settings, store: GraphStore | None = None, *, exclusive: bool = False) -> FastAPI:
     """The application for one store; a store passed in stays open (its owner closes it).
 
-    `exclusive`: nothing but this app writes to the store passed in while it runs (a writable
-    embedded store, which locks its folder), so rendered documents may be cached. A store the app
-    opens itself is exclusive when it is embedded.
+    `exclusive`: nothing else writes to the embedded store passed in while the app runs (a writable
+    one locks its folder; a read-only one must not be written meanwhile), so rendered documents may
+    be cached. A store the app opens itself is exclusive when it is embedded.
     """
 
     @asynccontextmanager

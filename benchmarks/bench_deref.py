@@ -2,7 +2,7 @@
 
     python3 ../shared/tools/make_rw_scale.py /tmp/rw.csv
     retractkg ingest /tmp/rw.csv --store /tmp/rw-store
-    python benchmarks/bench_deref.py --store /tmp/rw-store [--duration 15] [--connections 4]
+    python benchmarks/bench_deref.py --store /tmp/rw-store [--duration 15] [--connections 4] [--workers 2]
 
 In-process (goal: p50 <= 5 ms): the whole work of `GET /doc/notice/...` with JSON-LD (the describe
 CONSTRUCT, framing and compaction with the project context, serialization), called directly and
@@ -13,7 +13,8 @@ uncompacted) JSON-LD: the floor of any Python implementation on the same store.
 HTTP (goal: >= 500 requests/s with 4 connections): `retractkg serve` on the store, driven by `wrk`
 (an httpx client if wrk is missing) on 127.0.0.1, for one retraction repeated (served from the
 server's document cache after the first request) and for a rotation over more retractions than that
-cache holds (every request misses: the cold path); then `oxigraph serve-read-only` on the same store
+cache holds (every request misses: the cold path), with one process and with `--workers N` read-only
+worker processes (one per core); then `oxigraph serve-read-only` on the same store
 (the same files, one server at a time) answering the same CONSTRUCT as JSON-LD. Prints requests/s and
 the ratio retractkg / oxigraph.
 """
@@ -105,19 +106,21 @@ def in_process(store_path: Path, settings: Settings, samples: int) -> tuple[list
 
 
 def over_http(store_path: Path, settings: Settings, notices: list[str], duration: float, connections: int,
-              work: Path) -> dict[str, tuple[float, int]]:
+              work: Path, workers: int) -> dict[str, tuple[float, int]]:
     rates: dict[str, tuple[float, int]] = {}
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    ours = start([sys.executable, "-m", "retractkg.cli", "serve", "--store", str(store_path), "--port", str(port)],
-                 base + "/browse")
     paths = ["/doc/" + iri[len(settings.base) + 3:] for iri in notices]
-    try:
-        load(base, paths, 3, connections, work, JSONLD)  # warm-up
-        rates["retractkg one"] = load(base, paths[:1], duration, connections, work, JSONLD)
-        rates["retractkg rotating"] = load(base, paths, duration, connections, work, JSONLD)
-    finally:
-        stop(ours)
+    for count in sorted({1, workers}):
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        ours = start([sys.executable, "-m", "retractkg.cli", "serve", "--store", str(store_path), "--port", str(port),
+                      "--workers", str(count)], base + "/browse")
+        name = "retractkg" if count == 1 else f"retractkg x{count}"
+        try:
+            load(base, paths, 3, connections, work, JSONLD)  # warm-up
+            rates[f"{name} one"] = load(base, paths[:1], duration, connections, work, JSONLD)
+            rates[f"{name} rotating"] = load(base, paths, duration, connections, work, JSONLD)
+        finally:
+            stop(ours)
     oxigraph = shutil.which("oxigraph", path=os.pathsep.join([str(Path(sys.executable).parent), os.environ["PATH"]]))
     if not oxigraph:
         print("peer skipped: the oxigraph server is missing (pip install oxigraph)", file=sys.stderr)
@@ -142,6 +145,8 @@ def main() -> int:
     parser.add_argument("--samples", type=int, default=300, help="different retractions to dereference")
     parser.add_argument("--duration", type=float, default=15.0, help="seconds of load per measurement")
     parser.add_argument("--connections", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=2,
+                        help="also measure `retractkg serve --workers N` (read-only worker processes); 1: only one")
     args = parser.parse_args()
     settings = Settings.from_env(store_path=args.store)
     notices, times = in_process(args.store, settings, args.samples)
@@ -153,16 +158,18 @@ def main() -> int:
         ratio = statistics.median(times[f"ours-{kind}"]) / statistics.median(times[f"peer-{kind}"])
         print(f"  {kind}: retractkg framed+compacted / pyoxigraph flat JSON-LD, p50 ratio {ratio:.2f}x")
     with tempfile.TemporaryDirectory(prefix="bench-deref-") as tmp:
-        rates = over_http(args.store, settings, notices, args.duration, args.connections, Path(tmp))
+        rates = over_http(args.store, settings, notices, args.duration, args.connections, Path(tmp), args.workers)
     tool = "wrk" if shutil.which("wrk") else "httpx"
     print(f"HTTP, {tool}, {args.connections} connections on 127.0.0.1, {args.duration:g} s each, rotating over "
           f"{len(notices)} notices (client and server share the CPUs)")
     for name, (rate, bad) in rates.items():
         print(f"  {name:<20} {rate:8.0f} req/s" + (f"  ({bad} non-2xx)" if bad else ""))
+    ours = ["retractkg"] + ([f"retractkg x{args.workers}"] if args.workers > 1 else [])
     for kind in ("one", "rotating"):
         if f"oxigraph {kind}" in rates:
-            ratio = rates[f"retractkg {kind}"][0] / rates[f"oxigraph {kind}"][0]
-            print(f"  {kind}: retractkg / oxigraph {ratio:.2f}x")
+            for name in ours:
+                ratio = rates[f"{name} {kind}"][0] / rates[f"oxigraph {kind}"][0]
+                print(f"  {kind}: {name} / oxigraph {ratio:.2f}x")
     return 0
 
 

@@ -141,15 +141,13 @@ def main() -> int:
                                   "oxigraph": oxigraph_server}, lookups, args, work)
             finally:
                 stop(ours)
-            # 2. Worker processes, each with the store opened read-only (api/worker_app.py).
+            # 2. Worker processes, each with the store opened read-only (`retractkg serve --workers N`).
             several = None
             if args.workers:
                 port = free_port()
-                ours = start(
-                    [sys.executable, "-m", "uvicorn", "--factory", "retractkg.api.worker_app:create_read_only_app",
-                     "--host", "127.0.0.1", "--port", str(port), "--workers", str(args.workers),
-                     "--log-level", "warning"], f"http://127.0.0.1:{port}/sparql{ASK}",
-                    env={**os.environ, "RETRACTKG_STORE": str(args.store)})
+                ours = start([sys.executable, "-m", "retractkg.cli", "serve", "--store", str(args.store),
+                              "--port", str(port), "--workers", str(args.workers)],
+                             f"http://127.0.0.1:{port}/sparql{ASK}")
                 try:
                     several = measure({f"retractkg x{args.workers}": (f"http://127.0.0.1:{port}", "/sparql"),
                                        "oxigraph": oxigraph_server}, lookups, args, work)

@@ -7,6 +7,7 @@ non-zero; none of them removes what is already stored.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -65,6 +66,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from retractkg.api.app import create_app
 
     settings = _settings(args)
+    if args.workers < 1:
+        raise UsageError(f"--workers must be at least 1, not {args.workers}")
+    if args.workers > 1:
+        # Each worker process opens the store itself, read-only (api/worker_app.py); a store that cannot
+        # be opened so is reported here, once, before any worker starts.
+        open_store(settings, read_only=True).close()
+        os.environ.update(settings.environment())
+        uvicorn.run("retractkg.api.worker_app:create_read_only_app", factory=True, workers=args.workers,
+                    host=args.host, port=args.port, log_level="info", access_log=args.access_log)
+        return 0
     # Opened here rather than in the app's startup, so that a store that cannot be opened (another
     # process holds its lock, a server is down) is a one-line error and exit status 1, not a traceback.
     with open_store(settings) as store:
@@ -168,6 +179,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--access-log", action="store_true", help="log every request")
+    p.add_argument("--workers", type=int, default=1,
+                   help="server processes (one per core); above 1 each opens the embedded store read-only, "
+                        "so nothing may ingest into it while it is served")
     p.set_defaults(run=cmd_serve)
 
     p = sub.add_parser("query", parents=[common], help="run a SPARQL query (text, or @FILE)")

@@ -48,3 +48,12 @@ class Settings:
             max_result_rows=int(env.get("RETRACTKG_MAX_RESULT_ROWS", "100000")),
         )
         return replace(settings, **{k: v for k, v in overrides.items() if v is not None})
+
+    def environment(self) -> dict[str, str]:
+        """These settings as the environment `from_env` reads: how they reach server worker processes."""
+        return {"RETRACTKG_BASE": self.base, "RETRACTKG_STORE": str(self.store_path),
+                "RETRACTKG_SPARQL_QUERY_URL": self.sparql_query_url,
+                "RETRACTKG_SPARQL_UPDATE_URL": self.sparql_update_url,
+                "RETRACTKG_SPARQL_USER": self.sparql_user, "RETRACTKG_SPARQL_PASSWORD": self.sparql_password,
+                "RETRACTKG_QUERY_TIMEOUT": repr(self.query_timeout),
+                "RETRACTKG_MAX_RESULT_ROWS": str(self.max_result_rows)}

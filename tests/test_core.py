@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 from notice_factory import sample_record
 from pyoxigraph import RdfFormat
@@ -194,16 +191,6 @@ def test_cli_query_and_export_formats(tmp_path, capsys):
     dumped = OxigraphStore()
     dumped.oxigraph.load(path=str(out), format=RdfFormat.N_QUADS)
     assert len(dumped.oxigraph) == len(store.oxigraph)
-
-
-def test_cli_serve_on_a_store_held_by_another_process_fails_in_one_line(tmp_path):
-    store_dir = tmp_path / "store"
-    with OxigraphStore(store_dir):  # this process holds the store's lock
-        done = subprocess.run([sys.executable, "-m", "retractkg.cli", "serve", "--store", str(store_dir),
-                               "--port", "0"], capture_output=True, text=True, timeout=60)
-    assert done.returncode == 1
-    assert f"cannot open the store at {store_dir}" in done.stderr
-    assert "Traceback" not in done.stderr
 
 
 def test_replace_graphs_is_atomic_on_failure():

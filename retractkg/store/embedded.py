@@ -20,6 +20,7 @@ class OxigraphStore(GraphStore):
 
     def __init__(self, path: str | Path | None = None, *, read_only: bool = False) -> None:
         self.path = Path(path) if path is not None else None
+        self.read_only = read_only
         try:
             if self.path is None:
                 self._store = Store()
@@ -121,5 +122,5 @@ class OxigraphStore(GraphStore):
     def close(self) -> None:
         """Flush and let go of the database, so another process (or store) may open the folder."""
         store = self.__dict__.pop("_store", None)
-        if store is not None and self.path is not None:
+        if store is not None and self.path is not None and not self.read_only:  # read-only stores cannot flush
             store.flush()

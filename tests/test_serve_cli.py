@@ -1,0 +1,74 @@
+"""`retractkg serve` as a process: one that owns its store, several read-only workers, and stores it cannot open."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+import servers
+
+from retractkg.cli import main
+from retractkg.store import OxigraphStore
+
+SEED_ARTICLE = "/doc/article/10.1186/s12951-022-01520-8"
+COUNT_RETRACTIONS = "SELECT (COUNT(*) AS ?n) WHERE { ?notice <http://purl.org/spar/cito/retracts> ?article }"
+
+
+def serve(store: Path, *options: str, timeout: float = 60) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "retractkg.cli", "serve", "--store", str(store), "--port", "0",
+                           *options], capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.fixture(scope="module")
+def demo_store(tmp_path_factory) -> Path:
+    store = tmp_path_factory.mktemp("serve") / "store"
+    assert main(["ingest", "--demo", "--quiet", "--store", str(store)]) == 0
+    return store
+
+
+def test_a_store_held_by_another_process_is_a_one_line_error(tmp_path):
+    store_dir = tmp_path / "store"
+    with OxigraphStore(store_dir):  # this process holds the store's lock
+        done = serve(store_dir)
+    assert done.returncode == 1
+    assert f"cannot open the store at {store_dir}" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_workers_need_an_existing_store_and_a_positive_count(tmp_path, demo_store):
+    missing = serve(tmp_path / "none", "--workers", "2")
+    assert missing.returncode == 1
+    assert f"cannot open the store at {tmp_path / 'none'}" in missing.stderr
+    assert "Traceback" not in missing.stderr
+    assert not (tmp_path / "none").exists()  # a read-only open creates nothing
+    zero = serve(demo_store, "--workers", "0")
+    assert zero.returncode == 2
+    assert "--workers must be at least 1" in zero.stderr
+
+
+def test_two_workers_serve_sparql_and_documents_from_the_same_store(tmp_path, demo_store):
+    port = servers.free_port()
+    log = tmp_path / "serve.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen([sys.executable, "-m", "retractkg.cli", "serve", "--store", str(demo_store),
+                                    "--port", str(port), "--workers", "2"], stdout=output, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        servers.wait_until_answering(base + "/sparql", process, log)
+        workers = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
+        assert len(workers) >= 2, log.read_text()
+        request = urllib.request.Request(base + "/sparql?" + urllib.parse.urlencode({"query": COUNT_RETRACTIONS}),
+                                         headers={"Accept": "text/csv"})
+        for _ in range(6):  # several connections, so that both workers answer some
+            with urllib.request.urlopen(request, timeout=10) as response:
+                assert response.read().decode().split() == ["n", "3"]
+        document = urllib.request.Request(base + SEED_ARTICLE, headers={"Accept": "text/turtle"})
+        with urllib.request.urlopen(document, timeout=10) as response:
+            assert response.headers["Content-Type"].startswith("text/turtle")
+            assert "Copper-based metal organic framework" in response.read().decode()
+    finally:
+        servers.stop(process)
