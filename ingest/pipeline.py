@@ -135,6 +135,10 @@ def ingest(store: GraphStore, paths: Sequence[Path], settings: Settings, *, form
             if replace_source:  # noted before mapping: a record that is there but fails to map is not withdrawn
                 seen.setdefault(record.format, set()).add(mapper.graph_iri(record))
             report.warnings.extend(record.warnings)
+            if not (record.notice.articles or record.notice.doi or record.notice.pmid or record.notice.pmcid):
+                where = f"{record.source}:{record.location}" if record.location else record.source
+                report.warnings.append(f"{where}: names no article it concerns (no DOI, PMID, citation or title) "
+                                       "and no identifier of its own: stored, but linked to nothing")
             if progress and time.monotonic() - last_progress >= progress_every:
                 progress(report)
                 last_progress = time.monotonic()

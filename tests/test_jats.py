@@ -119,3 +119,14 @@ def test_a_research_article_is_not_taken_for_a_notice(tmp_path):
     path.write_text(text, encoding="utf-8")
     with pytest.raises(IngestError, match="research-article"):
         list(jats.parse(path))
+
+
+def test_an_affiliation_cut_empty_by_the_source_names_no_organization():
+    path = JATS / "PMC4038915.xml"  # the file ends inside `<aff id="I1">`
+    notice = one(path).notice
+    assert notice.organizations == []
+    assert notice.authors and not any(person.affiliations for person in notice.authors)
+    store = OxigraphStore()
+    ingest(store, [path], Settings())
+    assert not bool(store.query(PREFIXES + "ASK { ?p schema:affiliation ?o }"))
+

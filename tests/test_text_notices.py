@@ -226,6 +226,23 @@ def test_cli_reports_bad_files_and_keeps_what_is_stored(tmp_path):
         assert bool(opened.query("ASK { ?n <http://purl.org/spar/cito/retracts> ?a }"))
 
 
+def test_a_notice_naming_nothing_is_kept_with_a_warning_and_validates_with_a_remark(tmp_path):
+    body = tmp_path / "body.txt"  # a PubMed Central body: "this article [1]", and no reference list
+    body.write_text("The publisher has retracted this article [1] because it was republished in error [2] due to "
+                    "technical reasons. The publisher apologizes to the authors and readers for the error.\n",
+                    encoding="utf-8")
+    store = tmp_path / "store"
+    result = subprocess.run([RETRACTKG, "ingest", str(body), "--store", str(store), "--quiet"],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert f"warning: {body}: names no article it concerns" in result.stderr
+    checked = subprocess.run([RETRACTKG, "validate", "--store", str(store), "--quiet"],
+                             capture_output=True, text=True, timeout=300)
+    assert checked.returncode == 0, checked.stdout
+    assert checked.stdout.startswith("Conforms, with remarks: 1 warning(s)")
+    assert "links at least one article" in checked.stdout
+
+
 def test_structured_content_is_not_sniffed_as_a_text_notice(tmp_path):
     for name, content in (("a.json", '{"notice": "Retraction"}'), ("b.xml", "<?xml version='1.0'?><article/>"),
                           ("c.csv", "doi,title,date\n10.1/x,A,2020\n10.1/y,B,2021\n")):

@@ -73,8 +73,6 @@ def test_a_seed_like_retraction_watch_row_ingested_from_a_file_conforms():
 BROKEN = [
     pytest.param(f"INSERT DATA {{ GRAPH <urn:test:broken> {{ <{CONCERN}> cito:retracts <{BASE}id/article/10.1000/"
                  f"concern.1> }} }}", CONCERN, "never states cito:retracts", id="concern-retracts"),
-    pytest.param(f"INSERT DATA {{ GRAPH <urn:test:broken> {{ <{NOTICE}> rkg:nature <{BASE}id/nature/correction> }} }}",
-                 NOTICE, "exactly one rkg:nature", id="two-natures"),
     pytest.param(f"DELETE WHERE {{ GRAPH ?g {{ <{NOTICE}> rkg:nature ?n }} }} ; INSERT DATA {{ GRAPH <urn:test:broken> "
                  f"{{ <{NOTICE}> rkg:nature <https://example.org/retracted> }} }}",
                  NOTICE, "concept of the natures scheme", id="nature-outside-scheme"),
@@ -102,6 +100,15 @@ BROKEN = [
     pytest.param("DELETE { GRAPH ?g { ?g prov:wasDerivedFrom ?s } } WHERE { GRAPH ?g { ?g a rkg:SourceRecord ; "
                  "prov:wasDerivedFrom ?s } }",
                  BASE + "graph/text/", "prov:wasDerivedFrom", id="record-without-source"),
+    pytest.param(f"DELETE WHERE {{ GRAPH ?g {{ <{NOTICE}> rkg:nature ?n }} }}", NOTICE, "has an rkg:nature",
+                 id="no-nature"),
+]
+
+# What sources may leave open or disagree on: reported as warnings, and the store still conforms.
+WARNED = [
+    pytest.param(f"INSERT DATA {{ GRAPH <urn:test:other-source> {{ <{NOTICE}> rkg:nature "
+                 f"<{BASE}id/nature/withdrawal> }} }}",
+                 NOTICE, "Sources disagree on the notice's nature", id="two-sources-two-natures"),
     pytest.param(f"DELETE WHERE {{ GRAPH ?g {{ <{CONCERN}> cito:updates ?a }} }}", CONCERN,
                  "links at least one article", id="notice-without-article-or-identifier"),
 ]
@@ -117,6 +124,18 @@ def test_a_broken_graph_does_not_conform_and_the_report_says_where(update, focus
     # Results are grouped under their shape and message, each listing its focus nodes.
     groups = re.split(r"\n(?=\S)", report)
     assert any(message in group.splitlines()[0] and focus in group for group in groups), report
+
+
+@pytest.mark.parametrize(("update", "focus", "message"), WARNED)
+def test_what_sources_leave_open_is_a_warning_and_the_store_conforms(update, focus, message):
+    store = fill(OxigraphStore())
+    store.update(PREFIXES + update)
+    conforms, report = validate(store)
+    assert conforms, report
+    assert report.startswith("Conforms, with remarks: 1 warning(s)")
+    groups = re.split(r"\n(?=\S)", report)
+    assert any(group.startswith("Warning x 1") and message in group.splitlines()[0] and focus in group
+               for group in groups), report
 
 
 def test_cli_validate_exit_codes(tmp_path, capsys):
