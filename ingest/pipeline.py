@@ -106,6 +106,10 @@ def read_records(paths: Iterable[Path], report: IngestReport, *, format: str | N
                 report.errors.append(e)
                 if not e.location:  # the file as a whole failed: its parser cannot go on
                     break
+            except Exception as e:  # noqa: BLE001 - input no reader foresaw: report it, go on with the next file
+                report.errors.append(IngestError(str(path), f"the {source_format.name} reader failed "
+                                                 f"({type(e).__name__}: {e}); records before it were read"))
+                break
 
 
 # A batch is one atomic write, and must stay below the bulk loader's chunk (1M quads) to stay one.

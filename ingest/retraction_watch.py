@@ -56,8 +56,13 @@ _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[T ].*)?")
 
 def sniff(head: bytes, path: Path) -> bool:
     """The export's header row: "Record ID,Title,..." (a BOM and a trailing comma allowed)."""
-    first = head.removeprefix(b"\xef\xbb\xbf").split(b"\n", 1)[0].decode("latin-1")
-    header = {name.strip() for name in next(csv.reader([first]), [])}
+    lines = head.removeprefix(b"\xef\xbb\xbf").splitlines()  # \n, \r\n or a lone \r
+    if not lines:
+        return False
+    try:
+        header = {name.strip() for name in next(csv.reader([lines[0].decode("latin-1")]), [])}
+    except csv.Error:  # not CSV at all
+        return False
     return set(REQUIRED) <= header
 
 

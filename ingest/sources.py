@@ -140,9 +140,14 @@ def detect(path: Path) -> SourceFormat:
     if not head.strip():
         raise IngestError(str(path), "the file is empty")
     for source_format in FORMATS:
-        if source_format.sniff(head, path):
-            return source_format
-    raise IngestError(str(path), "not a format retractkg reads (binary content that is not PDF)")
+        try:
+            if source_format.sniff(head, path):
+                return source_format
+        except Exception as e:  # noqa: BLE001 - a reader's own bug must not end a run of many files
+            raise IngestError(str(path), f"the {source_format.name} reader failed on the file's first bytes "
+                              f"({type(e).__name__}: {e})") from e
+    raise IngestError(str(path), "not a format retractkg reads (no notice text, PDF, HTML, CSV, XML or JSON "
+                      "it recognises)")
 
 
 def by_name(name: str) -> SourceFormat:

@@ -32,6 +32,14 @@ def _settings(args: argparse.Namespace) -> Settings:
     return Settings.from_env(store_path=getattr(args, "store", None), base=getattr(args, "base", None))
 
 
+def _stored(settings: Settings) -> Settings:
+    """The settings of a store that must exist already: a mistyped --store would otherwise be a new, empty one."""
+    if not settings.sparql_query_url and not settings.store_path.is_dir():
+        raise UsageError(f"no store at {settings.store_path}: ingest into it first, or name another with --store "
+                         "(or RETRACTKG_STORE)")
+    return settings
+
+
 def cmd_ingest(args: argparse.Namespace) -> int:
     from retractkg.ingest.pipeline import BATCH_QUADS, DEMO_DIR, ingest
 
@@ -65,9 +73,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from retractkg.api.app import create_app
 
-    settings = _settings(args)
+    settings = _stored(_settings(args))
     if args.workers < 1:
         raise UsageError(f"--workers must be at least 1, not {args.workers}")
+    if not 0 <= args.port <= 65535:
+        raise UsageError(f"--port must be from 0 to 65535, not {args.port}")
     if args.workers > 1:
         # Each worker process opens the store itself, read-only (api/worker_app.py); a store that cannot
         # be opened so is reported here, once, before any worker starts.
@@ -92,7 +102,7 @@ def cmd_query(args: argparse.Namespace) -> int:
             sparql = Path(sparql[1:]).read_text(encoding="utf-8")
         except OSError as e:
             raise UsageError(f"cannot read query file {sparql[1:]}: {e.strerror}") from e
-    with open_store(_settings(args)) as store:
+    with open_store(_stored(_settings(args))) as store:
         result = store.query(sparql)
         out = sys.stdout.buffer
         if isinstance(result, QuerySolutions | QueryBoolean):
@@ -100,10 +110,16 @@ def cmd_query(args: argparse.Namespace) -> int:
             if fmt not in RESULT_FORMATS:
                 raise UsageError(f"--format {fmt} is not a SELECT/ASK result format: {', '.join(RESULT_FORMATS)}")
             result.serialize(out, RESULT_FORMATS[fmt])
+        elif args.format == "jsonld":
+            from retractkg.api.sparql_results import compact_jsonld
+
+            # Compacted with the project's context, as the endpoint answers the same query.
+            out.write(compact_jsonld(result.serialize(format=RdfFormat.JSON_LD)))
         else:
             fmt = args.format or "turtle"
             if fmt not in GRAPH_FORMATS or GRAPH_FORMATS[fmt].supports_datasets:
-                raise UsageError(f"--format {fmt} is not a graph format for CONSTRUCT/DESCRIBE")
+                raise UsageError(f"--format {fmt} is not a graph format for CONSTRUCT/DESCRIBE: turtle, ntriples, "
+                                 "rdfxml, jsonld")
             result.serialize(out, GRAPH_FORMATS[fmt])
         out.flush()
     return 0
@@ -111,7 +127,7 @@ def cmd_query(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     fmt = GRAPH_FORMATS[args.format]
-    with open_store(_settings(args)) as store:
+    with open_store(_stored(_settings(args))) as store:
         if args.format == "jsonld":
             from retractkg.api.dumps import write_jsonld
 
@@ -124,7 +140,12 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def _output(path: str | None):
-    return sys.stdout.buffer if path in (None, "-") else open(path, "wb")  # noqa: SIM115 - closed at exit
+    if path in (None, "-"):
+        return sys.stdout.buffer
+    try:
+        return open(path, "wb")  # noqa: SIM115 - closed at exit
+    except OSError as e:
+        raise UsageError(f"cannot write {path}: {e.strerror or e}") from e
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -134,7 +155,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         if total > 1 and not args.quiet:
             print(f"... validated chunk {done} of {total}", file=sys.stderr, flush=True)
 
-    with open_store(_settings(args)) as store:
+    with open_store(_stored(_settings(args))) as store:
         conforms, report = validate(store, progress=progress)
     print(report)
     return 0 if conforms else 1

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from notice_factory import sample_record
 from pyoxigraph import RdfFormat
@@ -38,10 +40,22 @@ def ask(store: OxigraphStore, query: str) -> bool:
     return bool(store.query(PREFIXES + query))
 
 
-def test_retraction_links_both_ways_and_is_a_fabio_retraction_notice():
-    store, _ = store_with(sample_record())
+@pytest.mark.parametrize("nature", [Nature.RETRACTION, Nature.PARTIAL_RETRACTION, Nature.WITHDRAWAL,
+                                    Nature.REMOVAL])
+def test_retraction_links_both_ways_and_is_a_fabio_retraction_notice(nature):
+    store, _ = store_with(sample_record(nature=nature))
     assert ask(store, "ASK { ?n a fabio:RetractionNotice ; cito:retracts ?a . ?a cito:isRetractedBy ?n }")
-    assert ask(store, "ASK { ?a schema:sameAs <https://doi.org/10.1186/s12951-022-01520-8> ; cito:isRetractedBy ?n }")
+    assert ask(store, "ASK { ?a schema:sameAs <https://doi.org/10.1186/s12951-022-01520-8> ; cito:isRetractedBy ?n ; "
+                      "a fabio:JournalArticle }")
+    assert ask(store, f"ASK {{ ?n rkg:nature <https://w3id.org/retractkg/id/nature/{nature.value}> }}")
+
+
+def test_a_correction_corrects_and_a_concern_expresses_concern():
+    store, _ = store_with(sample_record(nature=Nature.CORRECTION))
+    assert ask(store, "ASK { ?n a rkg:CorrectionNotice ; cito:corrects ?a ; cito:updates ?a }")
+    store, _ = store_with(sample_record(nature=Nature.EXPRESSION_OF_CONCERN))
+    assert ask(store, "ASK { ?n rkg:expressesConcernAbout ?a ; cito:updates ?a }")
+    assert not ask(store, "ASK { ?n cito:corrects ?a }")
 
 
 @pytest.mark.parametrize("nature", [Nature.EXPRESSION_OF_CONCERN, Nature.CORRECTION, Nature.REINSTATEMENT,
@@ -191,6 +205,45 @@ def test_cli_query_and_export_formats(tmp_path, capsys):
     dumped = OxigraphStore()
     dumped.oxigraph.load(path=str(out), format=RdfFormat.N_QUADS)
     assert len(dumped.oxigraph) == len(store.oxigraph)
+
+
+def test_cli_refuses_a_missing_store_an_unwritable_output_and_a_bad_port_in_one_line(tmp_path, capsys):
+    missing = tmp_path / "mistyped"
+    for command in (["query", "ASK {}"], ["export"], ["validate"], ["serve"]):
+        assert main([*command, "--store", str(missing)]) == 2
+        assert f"no store at {missing}" in capsys.readouterr().err
+    assert not missing.exists()  # nothing was created under the mistyped name
+    store_dir = tmp_path / "store"
+    with OxigraphStore(store_dir) as store:
+        ensure_vocabulary(store)
+    assert main(["export", "--store", str(store_dir), "-o", str(tmp_path / "no" / "such" / "dir.nq")]) == 2
+    assert "cannot write" in capsys.readouterr().err
+    assert main(["serve", "--store", str(store_dir), "--port", "99999"]) == 2
+    assert "--port must be from 0 to 65535" in capsys.readouterr().err
+
+
+def test_cli_query_construct_as_json_ld_is_compacted_with_the_project_context(tmp_path, capsys):
+    store_dir = tmp_path / "store"
+    store, _ = store_with(sample_record())
+    with OxigraphStore(store_dir) as target:
+        target.oxigraph.load(store.oxigraph.dump(format=RdfFormat.N_QUADS), format=RdfFormat.N_QUADS)
+    assert main(["query", "CONSTRUCT WHERE { ?a <http://schema.org/name> ?t ; <http://purl.org/spar/cito/"
+                 "isRetractedBy> ?n }", "--store", str(store_dir), "--format", "jsonld"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    nodes = document.get("@graph", [document])
+    assert any(str(node.get("name", "")).startswith("Copper-based") for node in nodes)
+    assert not any("http://schema.org/name" in node for node in nodes)  # compact terms, not full IRIs
+
+
+def test_a_file_no_reader_foresaw_is_an_error_and_the_next_file_is_still_read(tmp_path, capsys):
+    lone_cr = tmp_path / "old-mac.txt"  # line ends a lone CR, as some old exports write them
+    lone_cr.write_bytes(b"Retraction\rThe editors retracted this article because of duplicated images.\r")
+    seed_like = tmp_path / "notice.txt"
+    seed_like.write_text("Retraction Note: Journal of Biomedical Science (2014) 21:19\n\nThe Editor-in-Chief "
+                         "retracted this article because of duplicated gels in Figure 1.\n", encoding="utf-8")
+    store_dir = tmp_path / "store"
+    assert main(["ingest", str(lone_cr), str(seed_like), "--store", str(store_dir), "--quiet"]) == 0
+    assert "2 records: 2 added" in capsys.readouterr().out
 
 
 def test_replace_graphs_is_atomic_on_failure():

@@ -90,3 +90,26 @@ def test_a_work_that_updates_nothing_is_reported(tmp_path):
     store = OxigraphStore()
     report = ingest(store, [path], Settings(), format="crossref")
     assert "neither update-to nor updated-by" in str(report.errors[0]) and not report.added
+
+
+def test_a_correction_typed_update_whose_title_names_another_nature_takes_the_titles(tmp_path):
+    """Real dump lines: retractions, withdrawals and concerns deposited as erratum/err/correction."""
+    wanted = {"10.1002/aoc.4054": Nature.RETRACTION, "10.1016/s0168-8278(16)01707-4": Nature.RETRACTION}
+    lines, plain_correction = [], None
+    with gzip.open(DUMP, "rt", encoding="utf-8") as f:
+        for line in f:
+            record = json.loads(line)["record"]
+            doi = record["identifier"]["doi"].lower()
+            if doi in wanted and not any(doi in seen.lower() for seen in lines):
+                lines.append(line)
+            elif plain_correction is None and record["title"].startswith("Corrigendum to"):
+                plain_correction = line
+    assert len(lines) == 2 and plain_correction
+    path = tmp_path / "updates.jsonl"
+    path.write_text("".join([*lines, plain_correction]), encoding="utf-8")
+    records = list(crossref.parse(path))
+    natures = {r.notice.articles[0].doi: r.notice.nature for r in records}
+    assert {doi: natures[doi] for doi in wanted} == wanted
+    assert sorted(natures.values()).count(Nature.CORRECTION) == 1  # a corrigendum stays a correction
+    warned = [w for r in records for w in r.warnings]
+    assert len(warned) == 2 and all("but the title says retraction" in w for w in warned)

@@ -109,6 +109,13 @@ def test_natures_of_the_covid_subset_and_no_retracts_for_concerns_or_corrections
     counted = rows(store, """SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g {
         ?g rkg:sourceFormat "retraction-watch-csv" } }""")
     assert counted == [{"n": "243"}]
+    # Both PubMed ids of a row (record 54680), each on its own side, as IRIs and as plain ids.
+    notice = BASE + "id/notice/retraction/10.1007/s11356-022-20387-8"
+    article = BASE + "id/article/10.1007/s11356-022-20387-8"
+    pmids = rows(store, f"""SELECT ?who ?pmid WHERE {{ VALUES ?who {{ <{notice}> <{article}> }}
+        ?who rkg:pmid ?pmid ; schema:sameAs ?pubmed FILTER(STRSTARTS(STR(?pubmed), "https://pubmed.ncbi.nlm.nih.gov/"))
+        FILTER(STR(?pubmed) = CONCAT("https://pubmed.ncbi.nlm.nih.gov/", ?pmid, "/")) }} ORDER BY ?pmid""")
+    assert pmids == [{"who": article, "pmid": "35567688"}, {"who": notice, "pmid": "38972950"}]
 
 
 def test_list_cells_dates_and_identifiers_are_read_as_the_export_writes_them():

@@ -41,8 +41,8 @@ def test_a_store_held_by_another_process_is_a_one_line_error(tmp_path):
 
 def test_workers_need_an_existing_store_and_a_positive_count(tmp_path, demo_store):
     missing = serve(tmp_path / "none", "--workers", "2")
-    assert missing.returncode == 1
-    assert f"cannot open the store at {tmp_path / 'none'}" in missing.stderr
+    assert missing.returncode == 2
+    assert f"no store at {tmp_path / 'none'}" in missing.stderr
     assert "Traceback" not in missing.stderr
     assert not (tmp_path / "none").exists()  # a read-only open creates nothing
     zero = serve(demo_store, "--workers", "0")
