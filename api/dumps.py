@@ -4,23 +4,32 @@ Neither loads the graph: N-Quads are serialized batch by batch from the store's 
 compressed on the fly; JSON-LD lines describe one notice at a time (the same document as
 `/doc/notice/...` in JSON-LD, compact on one line). `retractkg export --format jsonld` writes the same
 lines through `write_jsonld`.
+
+Their validators come from the change log, which logs every change ingest makes: a harvester's
+conditional GET (or HEAD) of a dump is answered without reading the graph.
 """
 
 from __future__ import annotations
 
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from itertools import islice
 from typing import Annotated, BinaryIO
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import StreamingResponse
 from pyoxigraph import RdfFormat, serialize
 
+from retractkg import __version__
+from retractkg.api.caching import etag_for, http_date, not_modified
 from retractkg.api.deps import get_settings, get_store
+from retractkg.api.feed import ChangeLog
 from retractkg.api.jsonld import dumps, frame
 from retractkg.api.resources import Describer, Resolved
+from retractkg.api.routing import get_and_head
 from retractkg.config import Settings
+from retractkg.ingest.pipeline import VOCABULARY_GRAPH, stored_hashes
 from retractkg.ontology import RKG
 from retractkg.store import GraphStore
 
@@ -61,19 +70,37 @@ def nquads_gzip(store: GraphStore, batch_size: int = BATCH) -> Iterator[bytes]:
     yield compressor.flush()
 
 
-@router.get("/dumps/retractkg.nq.gz", response_class=StreamingResponse,
-            responses={200: {"content": {"application/gzip": {}},
-                             "description": "Every quad of the store as gzipped N-Quads (named graph per record)."}},
-            summary="Dump of the whole graph: N-Quads, gzip")
-def nquads_dump(store: StoreDep) -> StreamingResponse:
-    return StreamingResponse(nquads_gzip(store), media_type="application/gzip",
-                             headers={"Content-Disposition": 'attachment; filename="retractkg.nq.gz"'})
+def dump_response(request: Request, store: GraphStore, settings: Settings, body: Callable[[], Iterator[bytes]],
+                  media_type: str, filename: str) -> Response:
+    """The dump streamed, or only its headers (HEAD), or 304 when the client's copy is current."""
+    count, newest = ChangeLog(store, settings).extent()
+    vocabulary = stored_hashes(store, [VOCABULARY_GRAPH]).get(VOCABULARY_GRAPH, "")
+    etag = etag_for(f"{count} {newest} {vocabulary} {__version__}".encode(), media_type)
+    modified = datetime.fromisoformat(newest) if newest else None
+    headers = {"ETag": etag, "Content-Disposition": f'attachment; filename="{filename}"'}
+    if modified is not None:
+        modified = modified if modified.tzinfo else modified.replace(tzinfo=UTC)
+        headers["Last-Modified"] = http_date(modified)
+    if not_modified(request, etag, modified):
+        return Response(status_code=304, headers=headers)
+    if request.method == "HEAD":
+        return Response(media_type=media_type, headers=headers)
+    return StreamingResponse(body(), media_type=media_type, headers=headers)
 
 
-@router.get("/dumps/retractkg.jsonl", response_class=StreamingResponse,
-            responses={200: {"content": {NDJSON: {}},
-                             "description": "One framed JSON-LD document per notice, one per line."}},
-            summary="Dump of every notice as JSON-LD lines")
-def jsonld_dump(store: StoreDep, settings: SettingsDep) -> StreamingResponse:
-    return StreamingResponse(jsonld_lines(store, settings), media_type=NDJSON,
-                             headers={"Content-Disposition": 'attachment; filename="retractkg.jsonl"'})
+@get_and_head(router, "/dumps/retractkg.nq.gz", response_class=StreamingResponse,
+              responses={200: {"content": {"application/gzip": {}},
+                               "description": "Every quad of the store as gzipped N-Quads (named graph per record)."},
+                         304: {"description": "Not modified."}},
+              summary="Dump of the whole graph: N-Quads, gzip")
+def nquads_dump(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
+    return dump_response(request, store, settings, lambda: nquads_gzip(store), "application/gzip", "retractkg.nq.gz")
+
+
+@get_and_head(router, "/dumps/retractkg.jsonl", response_class=StreamingResponse,
+              responses={200: {"content": {NDJSON: {}},
+                               "description": "One framed JSON-LD document per notice, one per line."},
+                         304: {"description": "Not modified."}},
+              summary="Dump of every notice as JSON-LD lines")
+def jsonld_dump(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
+    return dump_response(request, store, settings, lambda: jsonld_lines(store, settings), NDJSON, "retractkg.jsonl")

@@ -20,6 +20,7 @@ from retractkg.api.deps import get_settings, get_store
 from retractkg.api.errors import ProblemError
 from retractkg.api.jsonld import dumps
 from retractkg.api.resources import local_path
+from retractkg.api.routing import get_and_head
 from retractkg.config import Settings
 from retractkg.ingest.pipeline import AS, changes_graph
 from retractkg.ontology import RDF, RKG
@@ -52,9 +53,14 @@ class ChangeLog:
         self.graph = changes_graph(settings)
 
     def count(self) -> int:
-        result = self.store.query(
-            f"SELECT (COUNT(?c) AS ?n) WHERE {{ GRAPH <{self.graph}> {{ ?c <{AS}published> ?t }} }}")
-        return int(next(iter(result))["n"].value)
+        return self.extent()[0]
+
+    def extent(self) -> tuple[int, str]:
+        """How many changes are logged, and when the newest was published (xsd:dateTime; "" for none)."""
+        result = self.store.query(f"SELECT (COUNT(?c) AS ?n) (MAX(?t) AS ?m) WHERE {{ GRAPH <{self.graph}> "
+                                  f"{{ ?c <{AS}published> ?t }} }}")
+        row = next(iter(result))
+        return int(row["n"].value), row["m"].value if row["m"] is not None else ""
 
     def page(self, number: int, size: int = PAGE_SIZE) -> list[Change]:
         result = self.store.query(f"""
@@ -109,11 +115,11 @@ def _activity(change: Change, server: str, settings: Settings) -> dict[str, Any]
     return activity
 
 
-@router.get("/changes", response_class=Response,
-            responses={200: {"content": {t: {} for t in FEED_TYPES},
-                             "description": "The collection (no `page`) or one page of it, oldest first."},
-                       304: {"description": "Not modified."}, 404: {"description": "No such page."}},
-            summary="Change feed (Activity Streams 2.0 OrderedCollection, paged)")
+@get_and_head(router, "/changes", response_class=Response,
+              responses={200: {"content": {t: {} for t in FEED_TYPES},
+                               "description": "The collection (no `page`) or one page of it, oldest first."},
+                         304: {"description": "Not modified."}, 404: {"description": "No such page."}},
+              summary="Change feed (Activity Streams 2.0 OrderedCollection, paged)")
 def changes(request: Request, store: StoreDep, settings: SettingsDep,
             page: int | None = Query(None, ge=1, description="Page number, from 1 (oldest changes).")) -> Response:
     media_type = negotiate(request.headers.get("accept"), FEED_TYPES)

@@ -34,6 +34,7 @@ from retractkg.api.resources import (
     resolve,
     software_description,
 )
+from retractkg.api.routing import get_and_head
 from retractkg.api.void import StatisticsCache, dataset_iri, void_triples
 from retractkg.config import Settings
 from retractkg.ingest.pipeline import changes_graph
@@ -54,22 +55,13 @@ DOCUMENT_RESPONSES = {
 }
 
 
-def get_and_head(path: str, **options):
-    """A GET route that also answers HEAD (FastAPI does not add it), documented once in OpenAPI."""
-    def register(endpoint):
-        router.add_api_route(path, endpoint, methods=["HEAD"], include_in_schema=False,
-                             response_class=options.get("response_class", Response))
-        return router.get(path, **options)(endpoint)
-    return register
-
-
 def raw_tail(request: Request, prefix: str) -> str:
     """The path after `prefix` exactly as sent (still percent-encoded), since IRIs keep their escapes."""
     raw = request.scope.get("raw_path") or quote(request.url.path).encode()
     return raw.decode("latin-1")[len(prefix):]
 
 
-@get_and_head("/id/{path:path}", status_code=303, response_class=Response,
+@get_and_head(router, "/id/{path:path}", status_code=303, response_class=Response,
                   summary="Identify a thing: redirects (303) to the document about it",
                   responses={303: {"description": "See Other: the document about the thing, at /doc/{path}."}})
 def identify(path: str, request: Request, format: str | None = FORMAT_QUERY) -> Response:
@@ -89,7 +81,7 @@ def represent(request: Request, description: Description, settings: Settings, fo
                            headers={"Vary": "Accept", "Link": f'<{description.iri}>; rel="about"'})
 
 
-@get_and_head("/doc/{path:path}", response_class=Response, responses=DOCUMENT_RESPONSES,
+@get_and_head(router, "/doc/{path:path}", response_class=Response, responses=DOCUMENT_RESPONSES,
                   summary="The document about a thing, content-negotiated")
 def document(path: str, request: Request, store: StoreDep, settings: SettingsDep,
              format: str | None = FORMAT_QUERY) -> Response:
@@ -111,7 +103,7 @@ def document(path: str, request: Request, store: StoreDep, settings: SettingsDep
                            headers={"Vary": "Accept", "Link": f'<{resolved.iri}>; rel="about"'})
 
 
-@get_and_head("/graph/{path:path}", response_class=Response,
+@get_and_head(router, "/graph/{path:path}", response_class=Response,
                   responses=DOCUMENT_RESPONSES, summary="A source record's named graph, with its provenance")
 def graph_document(path: str, request: Request, store: StoreDep, settings: SettingsDep,
                    format: str | None = FORMAT_QUERY) -> Response:
@@ -126,7 +118,7 @@ def graph_document(path: str, request: Request, store: StoreDep, settings: Setti
     return represent(request, description, settings, format, media_type=media_type)
 
 
-@get_and_head("/change/{key}", response_class=Response,
+@get_and_head(router, "/change/{key}", response_class=Response,
                   responses=DOCUMENT_RESPONSES, summary="One activity of the change log")
 def change_document(key: str, request: Request, store: StoreDep, settings: SettingsDep,
                     format: str | None = FORMAT_QUERY) -> Response:
@@ -139,13 +131,13 @@ def change_document(key: str, request: Request, store: StoreDep, settings: Setti
 
 # -- the vocabulary and the dataset --------------------------------------------------------------
 
-@get_and_head("/ontology", response_class=Response, responses=DOCUMENT_RESPONSES,
+@get_and_head(router, "/ontology", response_class=Response, responses=DOCUMENT_RESPONSES,
                   summary="The retractkg ontology (OWL), content-negotiated")
 def ontology(request: Request, settings: SettingsDep, format: str | None = FORMAT_QUERY) -> Response:
     return represent(request, ontology_description(), settings, format)
 
 
-@get_and_head("/ontology.{extension}", response_class=Response,
+@get_and_head(router, "/ontology.{extension}", response_class=Response,
                   responses=DOCUMENT_RESPONSES, summary="The ontology in one format: ttl, nt, rdf, jsonld or html")
 def ontology_file(extension: str, request: Request, settings: SettingsDep) -> Response:
     media_type = rep.EXTENSIONS.get(extension)
@@ -154,7 +146,7 @@ def ontology_file(extension: str, request: Request, settings: SettingsDep) -> Re
     return represent(request, ontology_description(), settings, None, media_type=media_type)
 
 
-@get_and_head("/ontology/{version}", response_class=Response, responses=DOCUMENT_RESPONSES,
+@get_and_head(router, "/ontology/{version}", response_class=Response, responses=DOCUMENT_RESPONSES,
               summary="The ontology by its version IRI (only the current version is served)")
 def ontology_version(version: str, request: Request, settings: SettingsDep,
                      format: str | None = FORMAT_QUERY) -> Response:
@@ -165,7 +157,7 @@ def ontology_version(version: str, request: Request, settings: SettingsDep,
     return represent(request, description, settings, format)
 
 
-@get_and_head("/context.jsonld", response_class=Response,
+@get_and_head(router, "/context.jsonld", response_class=Response,
                   responses={200: {"content": {rep.JSONLD: {}}, "description": "The JSON-LD context."}},
                   summary="The JSON-LD context used by every JSON-LD document of the project")
 def context(request: Request) -> Response:
@@ -176,7 +168,7 @@ def context(request: Request) -> Response:
 VOID_TYPES = (rep.TURTLE, rep.JSONLD, rep.NTRIPLES, rep.RDFXML, rep.HTML, rep.JSON)
 
 
-@get_and_head("/.well-known/void", response_class=Response,
+@get_and_head(router, "/.well-known/void", response_class=Response,
                   responses={**DOCUMENT_RESPONSES, 200: {"content": {t: {} for t in VOID_TYPES},
                                                          "description": "The VoID description of the dataset."}},
                   summary="VoID description of the dataset (endpoint, dumps, URI space, partitions, counts)")
@@ -190,7 +182,7 @@ def void(request: Request, store: StoreDep, settings: SettingsDep, format: str |
                      media_type=media_type)
 
 
-@get_and_head("/software/retractkg", response_class=Response, responses=DOCUMENT_RESPONSES,
+@get_and_head(router, "/software/retractkg", response_class=Response, responses=DOCUMENT_RESPONSES,
               summary="The software recorded as the agent of every ingest activity")
 def software(request: Request, settings: SettingsDep, format: str | None = FORMAT_QUERY) -> Response:
     return represent(request, software_description(), settings, format)

@@ -24,6 +24,7 @@ from retractkg.api.catalog import PAGE_SIZE, Catalog, NoticeRow
 from retractkg.api.deps import get_settings, get_store
 from retractkg.api.jsonld import CompactionContext, dumps, frame
 from retractkg.api.resources import Description, local_path
+from retractkg.api.routing import get_and_head
 from retractkg.api.void import dataset_jsonld
 from retractkg.config import Settings
 from retractkg.ontology import CITO, DCT, OWL, RDF, RKG, SCHEMA, SKOS
@@ -190,7 +191,8 @@ def collection_jsonld(name: str, parts: list[tuple[str, str]]) -> str:
                         "hasPart": [{"@id": iri, "name": label} for iri, label in parts]})
 
 
-@router.get("/", response_class=Response, responses=HTML_RESPONSES, summary="Home page, with the dataset description")
+@get_and_head(router, "/", response_class=Response, responses=HTML_RESPONSES,
+                summary="Home page, with the dataset description")
 def home(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
     def build() -> bytes:
         body = render("home.html", title="Home", totals=Catalog(store).totals(),
@@ -200,7 +202,7 @@ def home(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
     return _html(request, build)
 
 
-@router.get("/browse", response_class=Response, responses=HTML_RESPONSES, summary="Browse lists")
+@get_and_head(router, "/browse", response_class=Response, responses=HTML_RESPONSES, summary="Browse lists")
 def browse(request: Request) -> Response:
     lists = [("/browse/reasons", "Notices by reason"), ("/browse/journals", "Notices by journal"),
              ("/browse/years", "Notices by year")]
@@ -210,7 +212,8 @@ def browse(request: Request) -> Response:
     return _html(request, body)
 
 
-@router.get("/browse/reasons", response_class=Response, responses=HTML_RESPONSES, summary="Reasons, with counts")
+@get_and_head(router, "/browse/reasons", response_class=Response, responses=HTML_RESPONSES,
+                summary="Reasons, with counts")
 def browse_reasons(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
     def build() -> bytes:
         counts = Catalog(store).reasons()
@@ -223,7 +226,8 @@ def browse_reasons(request: Request, store: StoreDep, settings: SettingsDep) -> 
     return _html(request, build)
 
 
-@router.get("/browse/journals", response_class=Response, responses=HTML_RESPONSES, summary="Journals, with counts")
+@get_and_head(router, "/browse/journals", response_class=Response, responses=HTML_RESPONSES,
+                summary="Journals, with counts")
 def browse_journals(request: Request, store: StoreDep, settings: SettingsDep, page: int = PAGE_QUERY) -> Response:
     def build() -> bytes:
         counts = Catalog(store).journals(page)
@@ -236,7 +240,7 @@ def browse_journals(request: Request, store: StoreDep, settings: SettingsDep, pa
     return _html(request, build)
 
 
-@router.get("/browse/years", response_class=Response, responses=HTML_RESPONSES, summary="Years, with counts")
+@get_and_head(router, "/browse/years", response_class=Response, responses=HTML_RESPONSES, summary="Years, with counts")
 def browse_years(request: Request, store: StoreDep) -> Response:
     def build() -> bytes:
         counts = Catalog(store).years()
@@ -248,8 +252,8 @@ def browse_years(request: Request, store: StoreDep) -> Response:
     return _html(request, build)
 
 
-@router.get("/browse/years/{year}", response_class=Response, responses=HTML_RESPONSES,
-            summary="Notices published in one year")
+@get_and_head(router, "/browse/years/{year}", response_class=Response, responses=HTML_RESPONSES,
+              summary="Notices published in one year")
 def browse_year(year: str, request: Request, store: StoreDep, settings: SettingsDep,
                 page: int = PAGE_QUERY) -> Response:
     def build() -> bytes:
@@ -262,8 +266,8 @@ def browse_year(year: str, request: Request, store: StoreDep, settings: Settings
     return _html(request, build)
 
 
-@router.get("/search", response_class=Response, responses=HTML_RESPONSES,
-            summary="Search notices, articles and authors by DOI, title words or name")
+@get_and_head(router, "/search", response_class=Response, responses=HTML_RESPONSES,
+              summary="Search notices, articles and authors by DOI, title words or name")
 def search(request: Request, store: StoreDep, settings: SettingsDep,
            q: str = Query("", max_length=300, description="A DOI (any form), title words or a name.")) -> Response:
     hits = [{**hit.__dict__, "href": local_path(hit.iri, settings) or hit.iri} for hit in Catalog(store).search(q)]

@@ -164,3 +164,51 @@ def test_change_feed_pages_oldest_first_and_a_harvester_resumes_where_it_left_of
             "application/ld+json")
         activity = client.get("/" + new[0]["id"][len(settings.base):], headers={"Accept": "text/turtle"})
         assert NamedNode(new[0]["id"]) in {t.subject for t in parse(activity.content, RdfFormat.TURTLE)}
+
+
+def test_dumps_answer_head_and_conditional_requests_until_the_graph_changes(settings):
+    store = OxigraphStore()
+    ensure_vocabulary(store)
+    mapper = RecordMapper(settings.base)
+    write_batch(store, [mapper.map(numbered_record(n)) for n in range(3)], IngestReport(), settings)
+    with TestClient(create_app(settings, store)) as client:
+        for path in ("/dumps/retractkg.nq.gz", "/dumps/retractkg.jsonl"):
+            full = client.get(path)
+            etag, modified = full.headers["etag"], full.headers["last-modified"]
+            assert full.status_code == 200 and full.content
+            head = client.head(path)
+            assert head.status_code == 200 and head.content == b"" and head.headers["etag"] == etag
+            assert client.get(path, headers={"If-None-Match": etag}).status_code == 304
+            assert client.get(path, headers={"If-Modified-Since": modified}).status_code == 304
+        nquads_etag = client.head("/dumps/retractkg.nq.gz").headers["etag"]
+        assert nquads_etag != client.head("/dumps/retractkg.jsonl").headers["etag"]
+        write_batch(store, [mapper.map(numbered_record(7))], IngestReport(), settings)  # the graph changes
+        changed = client.get("/dumps/retractkg.nq.gz", headers={"If-None-Match": nquads_etag})
+        assert changed.status_code == 200 and changed.headers["etag"] != nquads_etag
+
+
+@pytest.mark.parametrize("path", ["/", "/browse", "/browse/reasons", "/browse/journals", "/browse/years",
+                                  "/search?q=retraction", "/changes", "/changes?page=1", "/.well-known/void"])
+def test_pages_and_the_feed_answer_head_as_get(client, path):
+    got, head = client.get(path), client.head(path)
+    assert got.status_code == head.status_code == 200
+    assert head.content == b"" and head.headers["etag"] == got.headers["etag"]
+
+
+def test_a_withdrawn_record_is_a_delete_in_the_feed(tmp_path, settings, capsys):
+    rows = tmp_path / "export.csv"
+    header = ("Record ID,Title,Subject,Institution,Journal,Publisher,Country,Author,URLS,ArticleType,"
+              "RetractionDate,RetractionDOI,RetractionPubMedID,OriginalPaperDate,OriginalPaperDOI,"
+              "OriginalPaperPubMedID,RetractionNature,Reason,Paywalled,Notes\n")
+    row = '{id},Paper {id},,,J,P,,A B,,Research Article,1/2/2020 0:00,10.1000/n.{id},0,1/1/2019 0:00,' \
+          '10.1000/a.{id},0,Retraction,+Error in Data;,No,\n'
+    rows.write_text(header + row.format(id=1) + row.format(id=2), encoding="utf-8")
+    store_dir = tmp_path / "store"
+    assert main(["ingest", str(rows), "--store", str(store_dir), "--quiet"]) == 0
+    rows.write_text(header + row.format(id=1), encoding="utf-8")  # record 2 is gone from the newer export
+    assert main(["ingest", str(rows), "--store", str(store_dir), "--quiet", "--replace-source"]) == 0
+    capsys.readouterr()
+    with OxigraphStore(store_dir) as store, TestClient(create_app(settings, store)) as client:
+        items = client.get("/changes?page=1").json()["orderedItems"]
+    assert [i["type"] for i in items] == ["Create", "Create", "Delete"]
+    assert items[-1]["object"]["id"] == settings.base + "id/notice/retraction/10.1000/a.2"
