@@ -215,10 +215,12 @@ async def _answer(request: Request, operation: Operation, store: GraphStore, set
                            headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
     waiting = asyncio.wrap_future(future)
     # `asyncio.wait` (unlike wait_for) does not cancel a queued job: the job itself sees the
-    # abandoned deadline and frees its slot.
+    # abandoned deadline and frees its slot. A job still computing (pyoxigraph cannot be interrupted
+    # before its first answer) is set aside, and a fresh thread serves the other queries.
     done, _ = await asyncio.wait({waiting}, timeout=settings.query_timeout + 1.0)
     if not done:
         deadline.abandon()
+        query_gate(request.app).set_aside(future)
         raise ProblemError(503, "query-timeout", f"the query ran longer than the endpoint's limit of "
                            f"{settings.query_timeout:g} s; narrow it down (more specific patterns, LIMIT)")
     answer = waiting.result()

@@ -7,8 +7,10 @@ result rows exactly from the serialized bytes (per format), and CONSTRUCT triple
 chunk of output with a clear error, and nothing is sent before the whole answer is known to fit.
 
 pyoxigraph has no way to cancel a query that is still computing its first answer (a huge
-aggregate); such a query keeps one worker thread until it yields, but it never holds more than
-its slot: the other slots keep serving, and when all are taken clients get 429 + Retry-After.
+aggregate, an ORDER BY over a cross product). When such a query's client has been answered 503 at
+the deadline, the gate sets its thread aside and starts a fresh one in its place, so that the
+other queries keep being served; the runaway's thread ends when pyoxigraph lets go of it. A few
+runaways at most are set aside at once: past that, new queries get 429 + Retry-After until one ends.
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ import re
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
+from queue import SimpleQueue
 from typing import TypeVar
 
 from pyoxigraph import QueryResultsFormat, Triple
@@ -26,6 +29,7 @@ T = TypeVar("T")
 
 DEFAULT_WORKERS = 4
 DEFAULT_QUEUE = 16
+DEFAULT_MAX_RUNAWAYS = 8
 RETRY_AFTER_SECONDS = 2
 
 
@@ -38,41 +42,79 @@ class ResultTooLarge(Exception):
 
 
 class QueryGate:
-    """A fixed pool of query threads and a cap on queries in flight (running or queued).
+    """Query threads, a cap on queries in flight (running or queued), and a cap on runaways set aside."""
 
-    A slot is released when the worker thread really finishes, not when the client gives up, so a
-    runaway query keeps counting against the cap until pyoxigraph lets go of it.
-    """
-
-    def __init__(self, workers: int = DEFAULT_WORKERS, queue: int = DEFAULT_QUEUE) -> None:
+    def __init__(self, workers: int = DEFAULT_WORKERS, queue: int = DEFAULT_QUEUE,
+                 max_runaways: int = DEFAULT_MAX_RUNAWAYS) -> None:
         self.workers = workers
         self.capacity = workers + queue
-        self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="sparql")
+        self.max_runaways = max_runaways
+        self._jobs: SimpleQueue[tuple[Future, Callable[[], object]] | None] = SimpleQueue()
         self._lock = threading.Lock()
         self._in_flight = 0
+        self._running: set[Future] = set()
+        self._set_aside: set[Future] = set()
+        for _ in range(workers):
+            self._start_thread()
 
     @property
     def in_flight(self) -> int:
         return self._in_flight
 
+    @property
+    def runaways(self) -> int:
+        return len(self._set_aside)
+
     def submit(self, job: Callable[[], T]) -> Future[T] | None:
-        """Start `job` on a query thread, or return None when the endpoint is saturated."""
+        """Queue `job` for a query thread, or return None when the endpoint is saturated."""
         with self._lock:
-            if self._in_flight >= self.capacity:
+            if self._in_flight >= self.capacity or len(self._set_aside) >= self.max_runaways:
                 return None
             self._in_flight += 1
+        future: Future[T] = Future()
+        self._jobs.put((future, job))
+        return future
 
-        def run() -> T:
-            try:
-                return job()
-            finally:
-                with self._lock:
-                    self._in_flight -= 1
-
-        return self._executor.submit(run)
+    def set_aside(self, future: Future) -> None:
+        """The client of `future` has had its answer (a timeout): if the query still runs, a fresh
+        thread takes its place and the query no longer counts as in flight."""
+        with self._lock:
+            if future not in self._running or future in self._set_aside:
+                return
+            self._set_aside.add(future)
+            self._in_flight -= 1
+        self._start_thread()
 
     def shutdown(self) -> None:
-        self._executor.shutdown(wait=False, cancel_futures=True)
+        for _ in range(self.workers):
+            self._jobs.put(None)
+
+    def _start_thread(self) -> None:
+        threading.Thread(target=self._work, name="sparql", daemon=True).start()
+
+    def _work(self) -> None:
+        while (item := self._jobs.get()) is not None:
+            future, job = item
+            if not future.set_running_or_notify_cancel():  # its client went away while it was queued
+                with self._lock:
+                    self._in_flight -= 1
+                continue
+            with self._lock:
+                self._running.add(future)
+            try:
+                future.set_result(job())
+            except BaseException as e:  # noqa: BLE001 - handed to the waiting side, as an executor does
+                future.set_exception(e)
+            finally:
+                with self._lock:
+                    self._running.discard(future)
+                    replaced = future in self._set_aside
+                    if replaced:
+                        self._set_aside.discard(future)
+                    else:
+                        self._in_flight -= 1
+            if replaced:
+                return  # another thread took this one's place while the runaway ran
 
 
 class Deadline:

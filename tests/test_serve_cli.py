@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+import urllib.error
 import urllib.parse
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 import servers
 
+from retractkg.api.sparql_limits import DEFAULT_WORKERS
 from retractkg.cli import main
 from retractkg.store import OxigraphStore
 
@@ -72,3 +76,33 @@ def test_two_workers_serve_sparql_and_documents_from_the_same_store(tmp_path, de
             assert "Copper-based metal organic framework" in response.read().decode()
     finally:
         servers.stop(process)
+
+
+def test_runaway_aggregates_are_set_aside_and_the_endpoint_keeps_serving(tmp_path, demo_store):
+    """pyoxigraph cannot interrupt an aggregate over a cross product; as many of them as there are query
+    threads must still leave the endpoint answering others (a server process, so that the runaways end
+    with it)."""
+    port = servers.free_port()
+    log = tmp_path / "serve.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen([sys.executable, "-m", "retractkg.cli", "serve", "--store", str(demo_store),
+                                    "--port", str(port)], stdout=output, stderr=subprocess.STDOUT,
+                                   env={**os.environ, "RETRACTKG_QUERY_TIMEOUT": "1"})
+    base = f"http://127.0.0.1:{port}/sparql?"
+    runaway = base + urllib.parse.urlencode(
+        {"query": "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"})
+
+    def status(url: str) -> int:
+        try:
+            with urllib.request.urlopen(url, timeout=30) as response:
+                return response.status
+        except urllib.error.HTTPError as e:
+            return e.code
+
+    try:
+        servers.wait_until_answering(base.rstrip("?"), process, log)
+        with ThreadPoolExecutor(DEFAULT_WORKERS) as pool:
+            assert list(pool.map(status, [runaway] * DEFAULT_WORKERS)) == [503] * DEFAULT_WORKERS
+        assert status(base + urllib.parse.urlencode({"query": COUNT_RETRACTIONS})) == 200
+    finally:
+        servers.stop(process, grace=5)

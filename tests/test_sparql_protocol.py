@@ -388,6 +388,28 @@ def test_overload_is_429_with_retry_after(settings: Settings) -> None:
         assert client.get("/sparql", params={"query": "ASK {}"}).status_code == 200
 
 
+def test_a_runaway_set_aside_gives_its_thread_back_until_the_runaway_cap() -> None:
+    gate = QueryGate(workers=1, queue=0, max_runaways=2)
+    first, second = threading.Event(), threading.Event()
+    stuck = gate.submit(first.wait)
+    while gate.runaways == 0:  # set aside once it runs (a queued job is not a runaway)
+        gate.set_aside(stuck)
+        time.sleep(0.01)
+    assert gate.in_flight == 0
+    assert gate.submit(lambda: 42).result(timeout=5) == 42  # a fresh thread serves the next query
+    also_stuck = gate.submit(second.wait)
+    while gate.runaways == 1:
+        gate.set_aside(also_stuck)
+        time.sleep(0.01)
+    assert gate.submit(lambda: 42) is None  # two runaways still running: refused (429) until one ends
+    first.set()
+    assert stuck.result(timeout=5) is True
+    while gate.runaways == 2:
+        time.sleep(0.01)
+    assert gate.submit(lambda: 43).result(timeout=5) == 43
+    second.set()
+
+
 # --- service description and the form ------------------------------------------------------------
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
