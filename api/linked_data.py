@@ -23,9 +23,10 @@ from fastapi.responses import RedirectResponse
 
 from retractkg.api import representations as rep
 from retractkg.api.caching import RepresentationCache, cached_response
-from retractkg.api.conneg import negotiate
+from retractkg.api.conneg import NotAcceptable, negotiate
 from retractkg.api.deps import get_settings, get_store
 from retractkg.api.errors import ProblemError
+from retractkg.api.feed import FEED_TYPES
 from retractkg.api.resources import (
     Describer,
     Description,
@@ -110,7 +111,13 @@ def graph_document(path: str, request: Request, store: StoreDep, settings: Setti
     iri = settings.base + "graph/" + raw_tail(request, "/graph/")
     media_type = negotiate(request.headers.get("accept"), rep.DOCUMENT_TYPES, format=format,
                            aliases=rep.FORMAT_ALIASES)
-    if iri == changes_graph(settings) and media_type == rep.HTML:  # people read the change log as the feed
+    if iri == changes_graph(settings) and media_type == rep.HTML:
+        # People read the change log as the feed, which is JSON: sent there only if they take JSON too.
+        try:
+            negotiate(request.headers.get("accept"), FEED_TYPES)
+        except NotAcceptable as e:
+            raise ProblemError(406, "not-acceptable", "the change log is published as the Activity Streams feed "
+                               "at /changes (JSON), or as this graph in an RDF format; not as HTML") from e
         return RedirectResponse("/changes?page=1", status_code=303)
     description = Describer(store).describe_graph(iri)
     if description is None:

@@ -246,3 +246,15 @@ def test_a_server_that_owns_its_store_serves_the_same_document_again(tmp_path, s
         assert first.status_code == second.status_code == 200
         assert first.content == second.content and first.headers["etag"] == second.headers["etag"]
         assert client.get(path, headers={"Accept": "text/turtle"}).headers["content-type"].startswith("text/turtle")
+
+
+def test_the_change_log_graph_sends_browsers_to_the_feed_and_refuses_html_only_clients(client):
+    browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    sent = client.get("/graph/changes", headers={"Accept": browser}, follow_redirects=False)
+    assert sent.status_code == 303 and sent.headers["location"] == "/changes?page=1"
+    assert client.get(sent.headers["location"], headers={"Accept": browser}).status_code == 200
+    refused = client.get("/graph/changes", headers={"Accept": "text/html"}, follow_redirects=False)
+    assert refused.status_code == 406
+    assert refused.headers["content-type"].startswith("application/problem+json")
+    assert "/changes" in refused.json()["detail"]
+    assert client.get("/graph/changes", headers={"Accept": "application/n-triples"}).status_code == 200

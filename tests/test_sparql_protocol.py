@@ -444,6 +444,8 @@ def test_a_browser_gets_the_query_form(client: TestClient) -> None:
     assert response.headers["content-type"].startswith("text/html")
     page = response.text
     assert '<form id="query-form" method="get" action="sparql">' in page
+    described = json.loads(page.split('<script type="application/ld+json">', 1)[1].split("</script>", 1)[0])
+    assert described["@type"] == "WebAPI" and described["@context"] == "http://schema.org/"
     assert '<textarea id="query" name="query"' in page
     # the form's default query runs as submitted by the form (GET with query=...)
     default_query = page.split('name="query"', 1)[1].split(">", 1)[1].split("</textarea>")[0]
