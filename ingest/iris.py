@@ -56,10 +56,12 @@ def stable_hash(*parts: str) -> str:
     return hashlib.sha1("\x1f".join(fold(p) for p in parts).encode()).hexdigest()[:16]
 
 
-def article_key(article: Article) -> str:
-    """The path that identifies an article: its DOI if any, else PMID, PMCID, or its citation."""
-    if article.doi:
-        return quote(article.doi, safe=_DOI_SAFE)
+def article_key(article: Article, *, known: bool = True) -> str:
+    """The path that identifies an article: its DOI if any (or, with `known`, the DOI other records give
+    it), else PMID, PMCID, or its citation."""
+    doi = article.doi or (article.known_doi if known else "")
+    if doi:
+        return quote(doi, safe=_DOI_SAFE)
     if article.pmid:
         return f"pmid/{article.pmid}"
     if article.pmcid:
@@ -80,10 +82,11 @@ class Minter:
     def article(self, article: Article) -> str:
         return f"{self.base}id/article/{article_key(article)}"
 
-    def notice(self, notice: Notice) -> str:
+    def notice(self, notice: Notice, *, known: bool = True) -> str:
+        """`known=False` ignores DOIs learnt from other records: a graph's IRI must not depend on them."""
         kind = _NOTICE_KIND[notice.nature]
         if len(notice.articles) == 1:
-            return f"{self.base}id/notice/{kind}/{article_key(notice.articles[0])}"
+            return f"{self.base}id/notice/{kind}/{article_key(notice.articles[0], known=known)}"
         if notice.doi:
             return f"{self.base}id/notice/{quote(notice.doi, safe=_DOI_SAFE)}"
         if notice.pmid:

@@ -165,7 +165,7 @@ class RecordMapper:
 
     def graph_iri(self, record: SourceRecord) -> str:
         """The named graph a record is stored in (by its key in the source, else by its notice)."""
-        return self.mint.graph(record.format, record.record_key or self.mint.notice(record.notice))
+        return self.mint.graph(record.format, record.record_key or self.mint.notice(record.notice, known=False))
 
     def map(self, record: SourceRecord, *, now: datetime | None = None) -> MappedRecord:
         graph = iri(self.graph_iri(record))

@@ -123,6 +123,9 @@ class Article:
     authors: list[Person] = field(default_factory=list)  # in byline order
     organizations: list[Organization] = field(default_factory=list)
     citation: str = ""  # the citation as written in the notice
+    # The DOI other records give an article this record names by PMID or PMCID alone: it keys the
+    # article's IRI (so every source meets on one resource) but is not stated as this record's.
+    known_doi: str = ""
 
 
 @dataclass

@@ -30,6 +30,7 @@ from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, parse
 from retractkg.config import Settings
 from retractkg.ingest import sources
 from retractkg.ingest.errors import IngestError
+from retractkg.ingest.identity import KnownDois
 from retractkg.ingest.mapping import MappedRecord, MappingError, RecordMapper, literal
 from retractkg.ingest.model import SourceRecord
 from retractkg.ontology import RDF, RKG, VOCAB, VOCABULARY_FILES, XSD
@@ -129,6 +130,7 @@ def ingest(store: GraphStore, paths: Sequence[Path], settings: Settings, *, form
     report = IngestReport()
     ensure_vocabulary(store)
     mapper = RecordMapper(settings.base)
+    known_dois = KnownDois(store)
     seen: dict[str, set[str]] = {}  # format -> graphs of the records read (see `withdraw_missing`)
     batch: list[MappedRecord] = []
     quads_in_batch = 0
@@ -146,6 +148,8 @@ def ingest(store: GraphStore, paths: Sequence[Path], settings: Settings, *, form
             if progress and time.monotonic() - last_progress >= progress_every:
                 progress(report)
                 last_progress = time.monotonic()
+            known_dois.complete(record)
+            known_dois.learn(record)
             try:
                 mapped = mapper.map(record)
             except MappingError as e:

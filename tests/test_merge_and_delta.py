@@ -125,6 +125,52 @@ def write_export(path: Path, header: list[str], rows: list[list[str]]) -> Path:
     return path
 
 
+def rw_row_with_pmid(tmp_path: Path, doi: str, pmid: str) -> Path:
+    """A real Retraction Watch row, set to an article known by both a DOI and a PMID."""
+    with (DATA / "retraction-watch" / "rw_covid19_subset_dev_rawformat.csv").open(encoding="utf-8", newline="") as f:
+        reader = csv.reader(f)
+        header, row = next(reader), next(reader)
+    col = {name: i for i, name in enumerate(header)}
+    row[col["OriginalPaperDOI"]], row[col["OriginalPaperPubMedID"]] = doi, pmid
+    row[col["RetractionNature"]] = "Retraction"
+    path = tmp_path / "rw-with-pmid.csv"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f, lineterminator="\r\n").writerows([header, row])
+    return path
+
+
+def test_an_article_named_by_pmid_alone_meets_its_doi_from_another_source(tmp_path):
+    """The real PubMed notice 11600210 names the retracted article by PMID only (11543891)."""
+    doi, pmid = "10.1016/s0198-8859(01)00298-4", "11543891"
+    notice_record = DATA / "pubmed" / "pubmed_11600210.xml"
+    rw = rw_row_with_pmid(tmp_path, doi, pmid)
+    article = f"{BASE}id/article/{doi}"
+
+    def articles(store: OxigraphStore) -> list[str]:
+        return values(store, f"""SELECT DISTINCT ?a WHERE {{ ?a rkg:pmid "{pmid}" }}""")
+
+    in_one_run = OxigraphStore()
+    report = ingest(in_one_run, [rw, notice_record], Settings())
+    assert not report.errors and len(report.added) == 2
+    assert articles(in_one_run) == [article]
+    assert values(in_one_run, "SELECT DISTINCT ?n WHERE { ?n cito:retracts ?a }") == [
+        f"{BASE}id/notice/retraction/{doi}"]
+    assert values(in_one_run, f"""SELECT ?g WHERE {{ GRAPH ?g {{ <{article}> rkg:pmid "{pmid}" }} }}""") == sorted(
+        report.added)
+    # The PubMed record's graph states only what PubMed says: the PMID, not the DOI learnt elsewhere.
+    assert values(in_one_run, f"""SELECT ?g WHERE {{ GRAPH ?g {{ <{article}> rkg:doi ?d }} }}""") == [
+        g for g in report.added if "/retraction-watch-csv/" in g]
+
+    # Read the other way round, the PubMed record comes first and keeps its PMID-keyed IRI; read again
+    # once the DOI is known, it is rewritten onto the DOI's resource.
+    pubmed_first = OxigraphStore()
+    ingest(pubmed_first, [notice_record], Settings())
+    ingest(pubmed_first, [rw], Settings())
+    assert articles(pubmed_first) == sorted([article, f"{BASE}id/article/pmid/{pmid}"])
+    again = ingest(pubmed_first, [notice_record], Settings())
+    assert len(again.updated) == 1 and articles(pubmed_first) == [article]
+
+
 def test_a_newer_export_applies_only_its_changes(tmp_path, capsys):
     header, rows = export_rows()
     store_dir = str(tmp_path / "store")

@@ -1,0 +1,52 @@
+"""DOIs for articles that a record names by PMID or PMCID alone, so that every source meets on one IRI.
+
+Article IRIs are keyed by DOI when there is one (`retractkg.ingest.iris`). A PubMed notice, or a JATS
+notice whose related-article gives only a PMID, would otherwise make a second resource for an
+article that the Retraction Watch export or Crossref already holds under its DOI. The DOI is learnt
+from records read earlier in the same run and from what the store holds (articles stating both the
+PMID and the DOI); a PMID that leads to two DOIs is left alone. The learnt DOI keys the IRI only
+(`Article.known_doi`): the record's graph still states just the identifiers its source gives.
+
+What is learnt depends on what was read before: a record read before any source of the DOI keeps
+its PMID-keyed IRI until it is ingested again (the record then changes, and is rewritten).
+"""
+
+from __future__ import annotations
+
+from retractkg.ingest.mapping import literal
+from retractkg.ingest.model import Article, SourceRecord
+from retractkg.ontology import RKG
+from retractkg.store import GraphStore
+
+
+class KnownDois:
+    def __init__(self, store: GraphStore) -> None:
+        self.store = store
+        self._dois: dict[str, str] = {}  # "pmid:123" / "pmcid:PMC123" -> DOI ("" when none or ambiguous)
+
+    def learn(self, record: SourceRecord) -> None:
+        """Remember the DOI of every article the record names with a DOI and a PMID or PMCID."""
+        for article in record.notice.articles:
+            if article.doi:
+                for key in _keys(article):
+                    self._dois[key] = article.doi
+
+    def complete(self, record: SourceRecord) -> None:
+        """Give each article named without a DOI the DOI that other records give it, where known."""
+        for article in record.notice.articles:
+            if not article.doi:
+                article.known_doi = next((doi for key in _keys(article) if (doi := self._lookup(key))), "")
+
+    def _lookup(self, key: str) -> str:
+        if key not in self._dois:
+            kind, value = key.split(":", 1)
+            found = {s["doi"].value for s in self.store.query(
+                f"SELECT DISTINCT ?doi WHERE {{ ?a a <{RKG}Article> ; <{RKG}{kind}> {literal(value)} ; "
+                f"<{RKG}doi> ?doi }} LIMIT 2")}
+            self._dois[key] = found.pop() if len(found) == 1 else ""
+        return self._dois[key]
+
+
+def _keys(article: Article) -> list[str]:
+    keys = [f"pmid:{article.pmid}"] if article.pmid else []
+    return keys + [f"pmcid:{article.pmcid.upper()}"] if article.pmcid else keys
