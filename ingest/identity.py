@@ -1,4 +1,5 @@
-"""DOIs for articles that a record names by PMID or PMCID alone, so that every source meets on one IRI.
+"""DOIs for articles that a record names by PMID or PMCID alone, and for the article of a notice that
+names none, so that every source meets on one IRI.
 
 Article IRIs are keyed by DOI when there is one (`retractkg.ingest.iris`). A PubMed notice, or a JATS
 notice whose related-article gives only a PMID, would otherwise make a second resource for an
@@ -6,6 +7,9 @@ article that the Retraction Watch export or Crossref already holds under its DOI
 from records read earlier in the same run and from what the store holds (articles stating both the
 PMID and the DOI); a PMID that leads to two DOIs is left alone. The learnt DOI keys the IRI only
 (`Article.known_doi`): the record's graph still states just the identifiers its source gives.
+Likewise a notice known by its own DOI that names no article (182 of the PubMed Central JATS notices
+have no related-article) takes the IRI of that notice about the article others name
+(`Notice.known_article_doi`), without stating the link itself.
 
 What is learnt depends on what was read before: a record read before any source of the DOI keeps
 its PMID-keyed IRI until it is ingested again (the record then changes, and is rewritten).
@@ -15,34 +19,46 @@ from __future__ import annotations
 
 from retractkg.ingest.mapping import literal
 from retractkg.ingest.model import Article, SourceRecord
-from retractkg.ontology import RKG
+from retractkg.ontology import CITO, RKG
 from retractkg.store import GraphStore
 
 
 class KnownDois:
     def __init__(self, store: GraphStore) -> None:
         self.store = store
-        self._dois: dict[str, str] = {}  # "pmid:123" / "pmcid:PMC123" -> DOI ("" when none or ambiguous)
+        # "pmid:123" / "pmcid:PMC123" / "notice:10.x/y" -> the article's DOI ("" when none or ambiguous)
+        self._dois: dict[str, str] = {}
 
     def learn(self, record: SourceRecord) -> None:
-        """Remember the DOI of every article the record names with a DOI and a PMID or PMCID."""
-        for article in record.notice.articles:
+        """Remember the DOI of every article the record names with a DOI and a PMID or PMCID, and the
+        article's DOI of a notice about one article that states its own DOI."""
+        notice = record.notice
+        for article in notice.articles:
             if article.doi:
                 for key in _keys(article):
                     self._dois[key] = article.doi
+        if notice.doi and len(notice.articles) == 1 and (doi := notice.articles[0].doi or notice.articles[0].known_doi):
+            self._dois[f"notice:{notice.doi}"] = doi
 
     def complete(self, record: SourceRecord) -> None:
-        """Give each article named without a DOI the DOI that other records give it, where known."""
-        for article in record.notice.articles:
+        """Give each article named without a DOI the DOI that other records give it, and a notice that names
+        no article the DOI of the article other records say it is about, where known."""
+        notice = record.notice
+        for article in notice.articles:
             if not article.doi:
                 article.known_doi = next((doi for key in _keys(article) if (doi := self._lookup(key))), "")
+        if not notice.articles and notice.doi:
+            notice.known_article_doi = self._lookup(f"notice:{notice.doi}")
 
     def _lookup(self, key: str) -> str:
         if key not in self._dois:
             kind, value = key.split(":", 1)
-            found = {s["doi"].value for s in self.store.query(
-                f"SELECT DISTINCT ?doi WHERE {{ ?a a <{RKG}Article> ; <{RKG}{kind}> {literal(value)} ; "
-                f"<{RKG}doi> ?doi }} LIMIT 2")}
+            if kind == "notice":
+                pattern = (f"?n a <{RKG}Notice> ; <{RKG}doi> {literal(value)} ; <{CITO}updates> ?a . "
+                           f"?a <{RKG}doi> ?doi")
+            else:
+                pattern = f"?a a <{RKG}Article> ; <{RKG}{kind}> {literal(value)} ; <{RKG}doi> ?doi"
+            found = {s["doi"].value for s in self.store.query(f"SELECT DISTINCT ?doi WHERE {{ {pattern} }} LIMIT 2")}
             self._dois[key] = found.pop() if len(found) == 1 else ""
         return self._dois[key]
 

@@ -87,6 +87,8 @@ class Minter:
         kind = _NOTICE_KIND[notice.nature]
         if len(notice.articles) == 1:
             return f"{self.base}id/notice/{kind}/{article_key(notice.articles[0], known=known)}"
+        if known and notice.known_article_doi and not notice.articles:
+            return f"{self.base}id/notice/{kind}/{quote(notice.known_article_doi, safe=_DOI_SAFE)}"
         if notice.doi:
             return f"{self.base}id/notice/{quote(notice.doi, safe=_DOI_SAFE)}"
         if notice.pmid:

@@ -165,6 +165,9 @@ class Notice:
     paywalled: bool | None = None
     record_ids: dict[str, str] = field(default_factory=dict)  # e.g. {"retraction-watch": "51234"}
     coverage: list[str] = field(default_factory=list)  # URLs of reports about it (Retraction Watch posts)
+    # The DOI of the article other records say this notice (known by its own DOI, naming no article)
+    # is about: it keys the notice's IRI only, as `Article.known_doi` does an article's.
+    known_article_doi: str = ""
 
 
 @dataclass

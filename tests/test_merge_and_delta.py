@@ -171,6 +171,25 @@ def test_an_article_named_by_pmid_alone_meets_its_doi_from_another_source(tmp_pa
     assert len(again.updated) == 1 and articles(pubmed_first) == [article]
 
 
+def test_a_notice_naming_no_article_meets_the_notice_others_link_to_their_article(tmp_path):
+    """PMC3558312's JATS has no related-article; a Retraction Watch row names both the notice and the article."""
+    notice_doi, article_doi = "10.2147/ijwh.s42793", "10.2147/ijwh.s29393"
+    rw = rw_row_with_pmid(tmp_path, article_doi, "0")
+    with rw.open(encoding="utf-8", newline="") as f:
+        header, row = list(csv.reader(f))
+    row[header.index("RetractionDOI")] = notice_doi
+    with rw.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f, lineterminator="\r\n").writerows([header, row])
+    store = OxigraphStore()
+    report = ingest(store, [rw, DATA / "jats" / "PMC3558312.xml"], Settings())
+    assert not report.errors and len(report.added) == 2
+    notice = f"{BASE}id/notice/retraction/{article_doi}"
+    assert values(store, f"""SELECT DISTINCT ?n WHERE {{ ?n rkg:doi "{notice_doi}" }}""") == [notice]
+    assert len(values(store, f"SELECT ?g WHERE {{ GRAPH ?g {{ <{notice}> a rkg:Notice }} }}")) == 2
+    # Only the Retraction Watch record states which article the notice retracts.
+    assert len(values(store, f"SELECT ?g WHERE {{ GRAPH ?g {{ <{notice}> cito:retracts ?a }} }}")) == 1
+
+
 def test_a_newer_export_applies_only_its_changes(tmp_path, capsys):
     header, rows = export_rows()
     store_dir = str(tmp_path / "store")
