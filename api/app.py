@@ -38,6 +38,9 @@ def create_app(settings: Settings, store: GraphStore | None = None, *, exclusive
         try:
             yield
         finally:
+            gate = getattr(app.state, "sparql_gate", None)
+            if gate is not None:
+                gate.shutdown()  # idle query threads end; a runaway's ends when its query does
             if owned:
                 app.state.store.close()
 
