@@ -38,8 +38,8 @@ _NOTICE_KIND = {
 
 def normalize_doi(doi: str) -> str:
     """Bare lower-case DOI from any of its written forms, or "" if it is not one."""
-    doi = doi.strip().strip(".,;")
-    doi = re.sub(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", "", doi, flags=re.I)
+    doi = doi.strip().strip(".,;:").strip()
+    doi = re.sub(r"^(?:(?:https?://)?(?:dx\.)?doi\.org/|doi:\s*)", "", doi, flags=re.I)
     return doi.lower() if re.match(r"^10\.\d{4,9}/\S+$", doi) else ""
 
 

@@ -73,7 +73,7 @@ def parse(path: Path) -> Iterator[SourceRecord]:
 def _rows(path: Path) -> Iterator[SourceRecord | IngestError]:
     source = str(path)
     with open_binary(path) as f:
-        reader = csv.reader(_decoded_lines(f))
+        reader = csv.reader(decoded_lines(f))
         header = [name.strip().lstrip("\ufeff") for name in next(reader, [])]
         missing = [name for name in REQUIRED if name not in header]
         if missing:
@@ -96,7 +96,7 @@ def _rows(path: Path) -> Iterator[SourceRecord | IngestError]:
                 yield IngestError(source, str(e), location=location, record_key=record_id)
 
 
-def _decoded_lines(f) -> Iterator[str]:
+def decoded_lines(f) -> Iterator[str]:
     """UTF-8 where it decodes, else ISO-8859-1 (older exports), line by line."""
     for raw in f:
         try:

@@ -54,7 +54,14 @@ def _is_text(head: bytes, path: Path) -> bool:
     text = head[:8192].decode("utf-8", "replace").lstrip("\ufeff \t\r\n")
     if text[:1] in ("{", "[", "<"):
         return False
-    return not _looks_delimited(text)
+    return not (_looks_delimited(text) or _mostly_tabbed(text))
+
+
+def _mostly_tabbed(text: str) -> bool:
+    """A table whose rows vary in width (a saved web page of search results): most lines hold several tabs,
+    which the prose of a notice, even extracted from a PDF, does not."""
+    lines = [line for line in text.splitlines()[:60] if line.strip()]
+    return len(lines) >= 5 and sum(line.count("\t") >= 2 for line in lines) >= 0.8 * len(lines)
 
 
 def _looks_delimited(text: str) -> bool:
@@ -83,6 +90,7 @@ FORMATS: list[SourceFormat] = [
     SourceFormat("pdf", _is_pdf, "pdf_notice:parse"),
     SourceFormat("html", _is_html, "html_notice:parse"),
     SourceFormat("retraction-watch-csv", _sniff("retraction_watch"), "retraction_watch:parse"),
+    SourceFormat("retraction-watch-website", _sniff("retraction_watch_website"), "retraction_watch_website:parse"),
     SourceFormat("jats", _sniff("jats"), "jats:parse"),
     SourceFormat("pubmed", _sniff("pubmed"), "pubmed:parse"),
     SourceFormat("crossref", _sniff("crossref"), "crossref:parse"),

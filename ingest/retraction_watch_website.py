@@ -1,0 +1,136 @@
+"""The Retraction Watch website's export (tab-separated, several lines per record), streamed record by record.
+
+Older copies of the database were saved from the website's search results: a two-line header
+("Date/PubMedID/DOI ... Nature of Notice ... Paywalled?", "600 Items Displayed Out of 791 Item(s)
+Found ... Notes"), then each record over several lines, its values stacked in columns:
+
+  column 0: title / subjects / "Journal ---Publisher" / institutions (run together) / coverage URLs
+  column 1: the "+"-prefixed reasons, one per line      column 2: the authors, one per line
+  columns 3 and 4: the original paper's and the notice's date / PubMed ID / DOI, one per line
+  column 5: article type / nature                        column 6: country / paywalled
+  column 7: notes
+
+A record starts at a line with a title, the notice's date in column 4 and an article type. Records
+have no id: the nature and the notice's and the article's DOIs (or PubMed IDs) key them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from retractkg.ingest.errors import IngestError
+from retractkg.ingest.iris import normalize_doi
+from retractkg.ingest.model import Article, Journal, Notice, Organization, Person, ReasonClaim, SourceRecord
+from retractkg.ingest.retraction_watch import NATURES, PAYWALLED, decoded_lines, split_list, us_date
+from retractkg.ingest.sources import RecordStream, open_binary
+from retractkg.ontology.reasons import reason_iri
+
+FORMAT = "retraction-watch-website"
+_DATE = re.compile(r"\d{1,2}/\d{1,2}/\d{4}")
+# Institutions are run together without a separator: "... TX 76019Department of Mechanical ...".
+_GLUED_INSTITUTION = re.compile(r"(?<=[a-z0-9.)])(?=(?:Department|Dept\.|Center|Centre|School|Institute|Faculty|"
+                                r"Division|Laboratory|College|University|Hospital|Key Laboratory|State Key|Graduate|"
+                                r"Program|Unit|Section|Clinic|Research|Academy|National|Universit)\b)")
+
+
+def sniff(head: bytes, path: Path) -> bool:
+    first = head.split(b"\n", 1)[0]
+    return first.startswith(b"Date/PubMedID/DOI\t") and b"Nature of Notice" in first
+
+
+def parse(path: Path) -> Iterator[SourceRecord]:
+    return RecordStream(_records(path))
+
+
+def _records(path: Path) -> Iterator[SourceRecord | IngestError]:
+    source = str(path)
+    lines: list[list[str]] = []
+    start = 0
+    with open_binary(path) as f:
+        for number, text in enumerate(decoded_lines(f), 1):
+            if number <= 2:
+                continue  # the header
+            cells = [cell.strip() for cell in text.rstrip("\r\n").split("\t")]
+            cells += [""] * (8 - len(cells))
+            # A record's first line: its title, the notice's date and the article type (the original paper's
+            # date may be missing). Dates also stand where a DOI is missing, on lines with no article type.
+            if cells[0] and _DATE.fullmatch(cells[4]) and cells[5]:
+                if lines:
+                    yield _record(lines, source, f"line {start}")
+                lines, start = [], number
+            if lines or start == number:
+                lines.append(cells)
+            elif any(cells):
+                yield IngestError(source, "a line before the first record", location=f"line {number}")
+    if lines:
+        yield _record(lines, source, f"line {start}")
+
+
+def _column(lines: list[list[str]], index: int) -> list[str]:
+    return [line[index] for line in lines]
+
+
+def _record(lines: list[list[str]], source: str, location: str) -> SourceRecord | IngestError:
+    first, rest = _column(lines, 0)[:3], _column(lines, 0)[3:]
+    title, subjects, container = (first + ["", "", ""])[:3]
+    original, notice_side = _column(lines, 3)[:3], _column(lines, 4)[:3]
+    kinds, countries = [cell for cell in _column(lines, 5) if cell], _column(lines, 6)
+    # Column 5 lists the article's types (one or several), then the notice's nature.
+    position = next((i for i, cell in enumerate(kinds) if i and " ".join(cell.lower().split()) in NATURES), None)
+    if position is None:
+        return IngestError(source, f"no nature of notice in column 6 ({' / '.join(kinds)!r})", location=location)
+    nature = NATURES[" ".join(kinds[position].lower().split())]
+    journal, _, publisher = container.partition("---")
+    warnings: list[str] = []
+    institutions = [part.strip(' "') for cell in rest if cell and not cell.startswith("http")
+                    for part in _GLUED_INSTITUTION.split(cell.strip('"')) if part.strip(' "')]
+    article = Article(
+        title=title.strip('"'), date=us_date(original[0]), pmid=_pmid(original, 1), doi=_doi(original, warnings),
+        journal=Journal(name=journal.strip(), publisher=publisher.strip()),
+        article_type=";".join(kinds[:position]), subjects=split_list(subjects),
+        countries=[c for c in split_list(countries[0].replace(",", ";")) if c],
+        authors=[Person(name=name) for name in _column(lines, 2) if name],
+        organizations=[Organization(name=name) for name in dict.fromkeys(institutions)],
+    )
+    notice = Notice(
+        nature=nature, date=us_date(notice_side[0]), pmid=_pmid(notice_side, 1), doi=_doi(notice_side, warnings),
+        articles=[article],
+        reasons=_reasons(_column(lines, 1), warnings),
+        notes=" ".join(cell for cell in _column(lines, 7) if cell),
+        paywalled=PAYWALLED.get((countries[1] if len(countries) > 1 else "").lower()),
+        coverage=[cell for cell in rest if re.match(r"https?://\S+$", cell)],
+    )
+    # One notice DOI can carry two records (an expression of concern upgraded to a retraction).
+    key = f"{nature.value} {notice.doi or notice.pmid} {article.doi or article.pmid or title}"
+    return SourceRecord(notice=notice, source=source, format=FORMAT, record_key=key, location=location,
+                        warnings=[f"{source}:{location}: {w}" for w in warnings])
+
+
+def _reasons(cells: list[str], warnings: list[str]) -> list[ReasonClaim]:
+    """The reasons in the taxonomy's current or older wording; the oldest exports' wording ("Data -
+    Issues/Errors") has no concept of its own, and is left out with a warning."""
+    reasons = []
+    for cell in cells:
+        label = cell.lstrip("+").strip()
+        if label and reason_iri(label):
+            reasons.append(ReasonClaim(label=label))
+        elif label:
+            warnings.append(f"reason {label!r} is not in the Retraction Watch taxonomy (either wording): left out")
+    return reasons
+
+
+def _pmid(cells: list[str], index: int) -> str:
+    value = cells[index] if index < len(cells) else ""
+    return value.lstrip("0") if value.isdigit() and value.strip("0") else ""
+
+
+def _doi(cells: list[str], warnings: list[str]) -> str:
+    value = cells[2] if len(cells) > 2 else ""
+    if not value or value.lower() in ("unavailable", "none", "n/a", "na", "0"):
+        return ""
+    doi = normalize_doi(value)
+    if not doi:
+        warnings.append(f"{value!r} is not a DOI: left out")
+    return doi

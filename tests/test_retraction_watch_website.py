@@ -1,0 +1,81 @@
+"""The Retraction Watch website export (../shared/data/retraction-watch/dciudadr_rw_website_export_600.txt):
+600 records of several tab-separated lines each, read into the same notices as the database export."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from retractkg.config import Settings
+from retractkg.ingest import retraction_watch_website as website
+from retractkg.ingest import sources
+from retractkg.ingest.model import Nature
+from retractkg.ingest.pipeline import ingest
+from retractkg.ontology.validation import validate
+from retractkg.store import OxigraphStore
+
+EXPORT = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "retraction-watch" / \
+    "dciudadr_rw_website_export_600.txt"
+pytestmark = pytest.mark.skipif(not EXPORT.exists(), reason="../shared is not present")
+
+
+@pytest.fixture(scope="module")
+def records():
+    return list(website.parse(EXPORT))
+
+
+def test_detected_from_content_and_every_record_read(tmp_path, records):
+    renamed = tmp_path / "export.csv"
+    renamed.write_bytes(EXPORT.read_bytes())
+    assert sources.detect(renamed).name == "retraction-watch-website"
+    assert len(records) == 600  # "600 Items Displayed"
+    assert len({r.record_key for r in records}) == 600
+    natures = [r.notice.nature for r in records]
+    assert natures.count(Nature.RETRACTION) > 550 and Nature.EXPRESSION_OF_CONCERN in natures
+
+
+def test_a_record_over_seven_lines_becomes_one_notice_about_one_article(records):
+    (record,) = [r for r in records if r.notice.articles[0].doi == "10.1080/14786419.2017.1300800"]
+    notice, (article,) = record.notice, record.notice.articles
+    assert (notice.nature, notice.doi, notice.pmid, notice.date) == (
+        Nature.RETRACTION, "10.1080/14786419.2017.1422331", "29310452", "2018-01-08")
+    assert (article.pmid, article.date, article.article_type) == ("28287288", "2017-03-13", "Research Article")
+    assert article.title.startswith("Structure revision of aspergicin by the crystal structure")
+    assert (article.journal.name, article.journal.publisher) == ("Natural Product Research", "Taylor and Francis")
+    assert article.subjects == ["(PHY) Chemistry", "(PHY) Crystallography/Spectroscopy"]
+    assert [p.name for p in article.authors] == ["Feng Zhu", "Jie-sen Li", "Wu-chen Xie", "Jun-jun Shi", "Feng Xu",
+                                                 "Zhao-feng Song", "Yi-lu Liu"]
+    assert [o.name for o in article.organizations] == [
+        "Department of Chemical Engineering, Foshan University, Foshan, China"]
+    assert article.countries == ["China"] and notice.paywalled is False
+    assert [r.label for r in notice.reasons] == ["Error in Results and/or Conclusions"]
+    assert notice.coverage == ["http://retractionwatch.com/2018/01/16/caught-notice-doesnt-anyone-literature-review/"]
+
+
+def test_run_together_institutions_and_two_notices_of_one_doi(records):
+    (pnas,) = [r for r in records if r.notice.articles[0].doi == "10.1073/pnas.1516945113"]
+    names = [o.name for o in pnas.notice.articles[0].organizations]
+    assert names[:2] == [
+        "Department of Chemistry and Biochemistry, University of Texas at Arlington, Arlington TX 76019",
+        "Department of Mechanical and Aerospace Engineering, University of Texas at Arlington, Arlington TX 76019"]
+    car_seats = [r.notice for r in records if r.notice.articles[0].doi == "10.1136/ip.2006.015115"]
+    assert {n.nature for n in car_seats} == {Nature.RETRACTION, Nature.EXPRESSION_OF_CONCERN}
+
+
+def test_ingested_it_conforms_and_older_reason_wordings_are_warned_about():
+    store = OxigraphStore()
+    report = ingest(store, [EXPORT], Settings())
+    assert report.errors == [] and len(report.added) == 600
+    assert any("'Data - Issues/Errors' is not in the Retraction Watch taxonomy" in w for w in report.warnings)
+    conforms, text = validate(store)
+    assert conforms, text
+
+
+def test_a_tab_separated_table_of_another_shape_is_refused_not_read_as_a_notice(tmp_path):
+    lines = EXPORT.read_text(encoding="utf-8", errors="replace").splitlines()
+    other = tmp_path / "other-table.txt"
+    other.write_text("\n".join(["Title\tReason\tAuthor\tDates", *lines[2:60]]), encoding="utf-8")
+    report = ingest(OxigraphStore(), [other], Settings())
+    assert report.added == [] and len(report.errors) == 1
+    assert str(other) in str(report.errors[0]) and "not a format retractkg reads" in str(report.errors[0])
