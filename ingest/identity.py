@@ -24,6 +24,8 @@ from retractkg.store import GraphStore
 
 
 class KnownDois:
+    """What one ingest run knows of articles' DOIs: learnt from its records, looked up in the store once each."""
+
     def __init__(self, store: GraphStore) -> None:
         self.store = store
         # "pmid:123" / "pmcid:PMC123" / "notice:10.x/y" -> the article's DOI ("" when none or ambiguous)
