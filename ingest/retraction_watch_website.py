@@ -32,7 +32,7 @@ _DATE = re.compile(r"\d{1,2}/\d{1,2}/\d{4}")
 # Institutions are run together without a separator: "... TX 76019Department of Mechanical ...".
 _GLUED_INSTITUTION = re.compile(r"(?<=[a-z0-9.)])(?=(?:Department|Dept\.|Center|Centre|School|Institute|Faculty|"
                                 r"Division|Laboratory|College|University|Hospital|Key Laboratory|State Key|Graduate|"
-                                r"Program|Unit|Section|Clinic|Research|Academy|National|Universit)\b)")
+                                r"Program|Unit|Section|Clinic|Research|Academy|National)\b)")
 
 
 def sniff(head: bytes, path: Path) -> bool:
@@ -80,7 +80,8 @@ def _record(lines: list[list[str]], source: str, location: str) -> SourceRecord 
     # Column 5 lists the article's types (one or several), then the notice's nature.
     position = next((i for i, cell in enumerate(kinds) if i and " ".join(cell.lower().split()) in NATURES), None)
     if position is None:
-        return IngestError(source, f"no nature of notice in column 6 ({' / '.join(kinds)!r})", location=location)
+        return IngestError(source, f"no nature of notice after the article type in column 5 "
+                           f"({' / '.join(kinds)!r})", location=location)
     nature = NATURES[" ".join(kinds[position].lower().split())]
     journal, _, publisher = container.partition("---")
     warnings: list[str] = []
