@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
 from itertools import islice
 from typing import Annotated, BinaryIO
 
@@ -22,7 +21,7 @@ from fastapi.responses import StreamingResponse
 from pyoxigraph import RdfFormat, serialize
 
 from retractkg import __version__
-from retractkg.api.caching import etag_for, http_date, not_modified
+from retractkg.api.caching import etag_for, http_date, not_modified, xsd_datetime
 from retractkg.api.deps import get_settings, get_store
 from retractkg.api.feed import ChangeLog
 from retractkg.api.jsonld import dumps, frame
@@ -76,10 +75,9 @@ def dump_response(request: Request, store: GraphStore, settings: Settings, body:
     count, newest = ChangeLog(store, settings).extent()
     vocabulary = stored_hashes(store, [VOCABULARY_GRAPH]).get(VOCABULARY_GRAPH, "")
     etag = etag_for(f"{count} {newest} {vocabulary} {__version__}".encode(), media_type)
-    modified = datetime.fromisoformat(newest) if newest else None
+    modified = xsd_datetime(newest) if newest else None
     headers = {"ETag": etag, "Content-Disposition": f'attachment; filename="{filename}"'}
     if modified is not None:
-        modified = modified if modified.tzinfo else modified.replace(tzinfo=UTC)
         headers["Last-Modified"] = http_date(modified)
     if not_modified(request, etag, modified):
         return Response(status_code=304, headers=headers)

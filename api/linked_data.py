@@ -63,8 +63,8 @@ def raw_tail(request: Request, prefix: str) -> str:
 
 
 @get_and_head(router, "/id/{path:path}", status_code=303, response_class=Response,
-                  summary="Identify a thing: redirects (303) to the document about it",
-                  responses={303: {"description": "See Other: the document about the thing, at /doc/{path}."}})
+              summary="Identify a thing: redirects (303) to the document about it",
+              responses={303: {"description": "See Other: the document about the thing, at /doc/{path}."}})
 def identify(path: str, request: Request, format: str | None = FORMAT_QUERY) -> Response:
     location = "/doc/" + raw_tail(request, "/id/")
     if request.url.query:
@@ -83,7 +83,7 @@ def represent(request: Request, description: Description, settings: Settings, fo
 
 
 @get_and_head(router, "/doc/{path:path}", response_class=Response, responses=DOCUMENT_RESPONSES,
-                  summary="The document about a thing, content-negotiated")
+              summary="The document about a thing, content-negotiated")
 def document(path: str, request: Request, store: StoreDep, settings: SettingsDep,
              format: str | None = FORMAT_QUERY) -> Response:
     media_type = negotiate(request.headers.get("accept"), rep.DOCUMENT_TYPES, format=format,
@@ -105,7 +105,7 @@ def document(path: str, request: Request, store: StoreDep, settings: SettingsDep
 
 
 @get_and_head(router, "/graph/{path:path}", response_class=Response,
-                  responses=DOCUMENT_RESPONSES, summary="A source record's named graph, with its provenance")
+              responses=DOCUMENT_RESPONSES, summary="A source record's named graph, with its provenance")
 def graph_document(path: str, request: Request, store: StoreDep, settings: SettingsDep,
                    format: str | None = FORMAT_QUERY) -> Response:
     iri = settings.base + "graph/" + raw_tail(request, "/graph/")
@@ -126,7 +126,7 @@ def graph_document(path: str, request: Request, store: StoreDep, settings: Setti
 
 
 @get_and_head(router, "/change/{key}", response_class=Response,
-                  responses=DOCUMENT_RESPONSES, summary="One activity of the change log")
+              responses=DOCUMENT_RESPONSES, summary="One activity of the change log")
 def change_document(key: str, request: Request, store: StoreDep, settings: SettingsDep,
                     format: str | None = FORMAT_QUERY) -> Response:
     iri = settings.base + "change/" + raw_tail(request, "/change/")
@@ -139,13 +139,13 @@ def change_document(key: str, request: Request, store: StoreDep, settings: Setti
 # -- the vocabulary and the dataset --------------------------------------------------------------
 
 @get_and_head(router, "/ontology", response_class=Response, responses=DOCUMENT_RESPONSES,
-                  summary="The retractkg ontology (OWL), content-negotiated")
+              summary="The retractkg ontology (OWL), content-negotiated")
 def ontology(request: Request, settings: SettingsDep, format: str | None = FORMAT_QUERY) -> Response:
     return represent(request, ontology_description(), settings, format)
 
 
 @get_and_head(router, "/ontology.{extension}", response_class=Response,
-                  responses=DOCUMENT_RESPONSES, summary="The ontology in one format: ttl, nt, rdf, jsonld or html")
+              responses=DOCUMENT_RESPONSES, summary="The ontology in one format: ttl, nt, rdf, jsonld or html")
 def ontology_file(extension: str, request: Request, settings: SettingsDep) -> Response:
     media_type = rep.EXTENSIONS.get(extension)
     if media_type is None:
@@ -165,8 +165,8 @@ def ontology_version(version: str, request: Request, settings: SettingsDep,
 
 
 @get_and_head(router, "/context.jsonld", response_class=Response,
-                  responses={200: {"content": {rep.JSONLD: {}}, "description": "The JSON-LD context."}},
-                  summary="The JSON-LD context used by every JSON-LD document of the project")
+              responses={200: {"content": {rep.JSONLD: {}}, "description": "The JSON-LD context."}},
+              summary="The JSON-LD context used by every JSON-LD document of the project")
 def context(request: Request) -> Response:
     modified = datetime.fromtimestamp(int(CONTEXT_FILE.stat().st_mtime), UTC)
     return cached_response(request, CONTEXT_FILE.read_bytes(), rep.JSONLD, last_modified=modified)
@@ -176,9 +176,9 @@ VOID_TYPES = (rep.TURTLE, rep.JSONLD, rep.NTRIPLES, rep.RDFXML, rep.HTML, rep.JS
 
 
 @get_and_head(router, "/.well-known/void", response_class=Response,
-                  responses={**DOCUMENT_RESPONSES, 200: {"content": {t: {} for t in VOID_TYPES},
-                                                         "description": "The VoID description of the dataset."}},
-                  summary="VoID description of the dataset (endpoint, dumps, URI space, partitions, counts)")
+              responses={**DOCUMENT_RESPONSES, 200: {"content": {t: {} for t in VOID_TYPES},
+                                                     "description": "The VoID description of the dataset."}},
+              summary="VoID description of the dataset (endpoint, dumps, URI space, partitions, counts)")
 def void(request: Request, store: StoreDep, settings: SettingsDep, format: str | None = FORMAT_QUERY) -> Response:
     media_type = negotiate(request.headers.get("accept"), VOID_TYPES, format=format, aliases=rep.FORMAT_ALIASES)
     cache = getattr(request.app.state, "void_statistics", None)

@@ -192,7 +192,7 @@ def collection_jsonld(name: str, parts: list[tuple[str, str]]) -> str:
 
 
 @get_and_head(router, "/", response_class=Response, responses=HTML_RESPONSES,
-                summary="Home page, with the dataset description")
+              summary="Home page, with the dataset description")
 def home(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
     def build() -> bytes:
         body = render("home.html", title="Home", totals=Catalog(store).totals(),
@@ -213,7 +213,7 @@ def browse(request: Request) -> Response:
 
 
 @get_and_head(router, "/browse/reasons", response_class=Response, responses=HTML_RESPONSES,
-                summary="Reasons, with counts")
+              summary="Reasons, with counts")
 def browse_reasons(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
     def build() -> bytes:
         counts = Catalog(store).reasons()
@@ -227,7 +227,7 @@ def browse_reasons(request: Request, store: StoreDep, settings: SettingsDep) -> 
 
 
 @get_and_head(router, "/browse/journals", response_class=Response, responses=HTML_RESPONSES,
-                summary="Journals, with counts")
+              summary="Journals, with counts")
 def browse_journals(request: Request, store: StoreDep, settings: SettingsDep, page: int = PAGE_QUERY) -> Response:
     def build() -> bytes:
         counts = Catalog(store).journals(page)

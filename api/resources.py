@@ -21,6 +21,7 @@ from functools import cache
 
 from pyoxigraph import Literal, NamedNode, Quad, QueryTriples, RdfFormat, Store, Triple, parse
 
+from retractkg.api.caching import xsd_datetime
 from retractkg.config import Settings
 from retractkg.ontology import (
     CITO,
@@ -223,8 +224,7 @@ class Describer:
         for solution in self.store.query(last_modified_query(iri)):
             value = solution["m"]
             if value is not None:
-                stamp = datetime.fromisoformat(value.value)
-                return stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)
+                return xsd_datetime(value.value)
         return None
 
 

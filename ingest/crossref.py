@@ -157,8 +157,9 @@ def _notice_side(work: dict, doi: str, updates: list, source: str, location: str
     groups: dict[Nature, list[Article]] = {}
     warnings: list[str] = []
     dates: dict[Nature, str] = {}
+    title = _first(work.get("title"))
     for entry in updates:
-        nature = _entry_nature(entry, source, location, warnings, title=_first(work.get("title")))
+        nature = _entry_nature(entry, source, location, warnings, title=title)
         target = normalize_doi(str(entry.get("DOI") or ""))
         if not target:
             warnings.append(f"{source}:{location}: an update-to entry without a DOI: left out")
@@ -169,7 +170,7 @@ def _notice_side(work: dict, doi: str, updates: list, source: str, location: str
     authors = _authors(work, organizations)
     for nature, articles in groups.items():
         notice = Notice(
-            title=_first(work.get("title")), doi=doi, nature=nature,
+            title=title, doi=doi, nature=nature,
             date=_published(work) or dates.get(nature, ""),
             journal=_journal(work), publisher=str(work.get("publisher") or ""), license=_license(work),
             url=_url(work), language=str(work.get("language") or ""),
@@ -211,9 +212,10 @@ def _update_record(record: dict, source: str, location: str) -> Iterator[SourceR
         return
     location = f"{location}, DOI {article_doi}"
     journal = Journal(name=str(record.get("journal") or ""), publisher=str(record.get("publisher") or ""))
+    title = _first(record.get("title"))
     for entry in record.get("updates") or []:
         warnings: list[str] = []
-        nature = _entry_nature(entry, source, location, warnings, title=_first(record.get("title")))
+        nature = _entry_nature(entry, source, location, warnings, title=title)
         notice_ids = entry.get("identifier") or {}
         notice_doi = normalize_doi(str(notice_ids.get("doi") or "")) if isinstance(notice_ids, dict) else ""
         notice = Notice(title=str(record.get("title") or ""), doi=notice_doi, nature=nature,

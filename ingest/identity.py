@@ -28,8 +28,8 @@ class KnownDois:
 
     def __init__(self, store: GraphStore) -> None:
         self.store = store
-        # "pmid:123" / "pmcid:PMC123" / "notice:10.x/y" -> the article's DOI ("" when none or ambiguous)
-        self._dois: dict[str, str] = {}
+        # ("pmid", "123") / ("pmcid", "PMC123") / ("notice", "10.x/y") -> the article's DOI ("" when none or ambiguous)
+        self._dois: dict[tuple[str, str], str] = {}
 
     def learn(self, record: SourceRecord) -> None:
         """Remember the DOI of every article the record names with a DOI and a PMID or PMCID, and the
@@ -40,7 +40,7 @@ class KnownDois:
                 for key in _keys(article):
                     self._dois[key] = article.doi
         if notice.doi and len(notice.articles) == 1 and (doi := notice.articles[0].doi or notice.articles[0].known_doi):
-            self._dois[f"notice:{notice.doi}"] = doi
+            self._dois["notice", notice.doi] = doi
 
     def complete(self, record: SourceRecord) -> None:
         """Give each article named without a DOI the DOI that other records give it, and a notice that names
@@ -50,11 +50,11 @@ class KnownDois:
             if not article.doi:
                 article.known_doi = next((doi for key in _keys(article) if (doi := self._lookup(key))), "")
         if not notice.articles and notice.doi:
-            notice.known_article_doi = self._lookup(f"notice:{notice.doi}")
+            notice.known_article_doi = self._lookup(("notice", notice.doi))
 
-    def _lookup(self, key: str) -> str:
+    def _lookup(self, key: tuple[str, str]) -> str:
         if key not in self._dois:
-            kind, value = key.split(":", 1)
+            kind, value = key
             if kind == "notice":
                 pattern = (f"?n a <{RKG}Notice> ; <{RKG}doi> {literal(value)} ; <{CITO}updates> ?a . "
                            f"?a <{RKG}doi> ?doi")
@@ -65,6 +65,5 @@ class KnownDois:
         return self._dois[key]
 
 
-def _keys(article: Article) -> list[str]:
-    keys = [f"pmid:{article.pmid}"] if article.pmid else []
-    return keys + [f"pmcid:{article.pmcid.upper()}"] if article.pmcid else keys
+def _keys(article: Article) -> list[tuple[str, str]]:
+    return [(kind, value) for kind, value in (("pmid", article.pmid), ("pmcid", article.pmcid.upper())) if value]

@@ -210,8 +210,10 @@ def _contributors(meta, organizations: list[Organization]) -> list[Person]:
     affiliations: dict[str, int] = {}
     for aff in meta.iter("{*}aff"):
         aff_id = aff.get("id") or f"#{len(organizations)}"
+        if aff_id in affiliations:
+            continue
         organization = _organization(aff)
-        if aff_id in affiliations or not (organization.name or organization.ror):
+        if not (organization.name or organization.ror):
             continue  # an empty <aff> (a file cut inside it) names no organization: its xrefs link nothing
         affiliations[aff_id] = len(organizations)
         organizations.append(organization)

@@ -120,8 +120,8 @@ def _record(cells: dict[str, str], source: str, location: str) -> SourceRecord:
         raise ValueError(f"unknown RetractionNature {nature_cell!r}; expected one of {', '.join(NATURES)}")
     article = Article(
         title=cells.get("Title", ""),
-        doi=_doi(cells, "OriginalPaperDOI", note),
-        pmid=_pmid(cells, "OriginalPaperPubMedID", note),
+        doi=doi_cell(cells.get("OriginalPaperDOI", ""), "OriginalPaperDOI", note),
+        pmid=pmid_cell(cells.get("OriginalPaperPubMedID", ""), "OriginalPaperPubMedID", note),
         date=_date(cells, "OriginalPaperDate", note),
         journal=Journal(name=cells.get("Journal", ""), publisher=cells.get("Publisher", "")),
         article_type=";".join(split_list(cells.get("ArticleType", ""))),
@@ -134,8 +134,8 @@ def _record(cells: dict[str, str], source: str, location: str) -> SourceRecord:
     paywalled_cell = cells.get("Paywalled", "")
     notice = Notice(
         nature=nature,
-        doi=_doi(cells, "RetractionDOI", note),
-        pmid=_pmid(cells, "RetractionPubMedID", note),
+        doi=doi_cell(cells.get("RetractionDOI", ""), "RetractionDOI", note),
+        pmid=pmid_cell(cells.get("RetractionPubMedID", ""), "RetractionPubMedID", note),
         date=_date(cells, "RetractionDate", note),
         articles=[article],
         reasons=[ReasonClaim(label=label.lstrip("+").strip()) for label in split_list(cells.get("Reason", ""))],
@@ -165,8 +165,8 @@ def _urls(cells: dict[str, str], note) -> list[str]:
     return urls
 
 
-def _doi(cells: dict[str, str], column: str, note) -> str:
-    value = cells.get(column, "")
+def doi_cell(value: str, column: str, note) -> str:
+    """The DOI in a cell ("" for the export's ways of saying none); `note` is told of anything else."""
     if not value or value.lower() in ("unavailable", "none", "n/a", "na", "0"):
         return ""
     doi = normalize_doi(value)
@@ -175,8 +175,9 @@ def _doi(cells: dict[str, str], column: str, note) -> str:
     return doi
 
 
-def _pmid(cells: dict[str, str], column: str, note) -> str:
-    value = cells.get(column, "").strip()
+def pmid_cell(value: str, column: str, note) -> str:
+    """The PubMed ID in a cell ("" for 0, the export's none); `note` is told of anything else."""
+    value = value.strip()
     if value in ("", "0"):
         return ""
     if not value.isdigit():

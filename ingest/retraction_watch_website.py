@@ -21,9 +21,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from retractkg.ingest.errors import IngestError
-from retractkg.ingest.iris import normalize_doi
 from retractkg.ingest.model import Article, Journal, Notice, Organization, Person, ReasonClaim, SourceRecord
-from retractkg.ingest.retraction_watch import NATURES, PAYWALLED, decoded_lines, split_list, us_date
+from retractkg.ingest.retraction_watch import (
+    NATURES,
+    PAYWALLED,
+    decoded_lines,
+    doi_cell,
+    pmid_cell,
+    split_list,
+    us_date,
+)
 from retractkg.ingest.sources import RecordStream, open_binary
 from retractkg.ontology.reasons import reason_iri
 
@@ -75,7 +82,8 @@ def _column(lines: list[list[str]], index: int) -> list[str]:
 def _record(lines: list[list[str]], source: str, location: str) -> SourceRecord | IngestError:
     first, rest = _column(lines, 0)[:3], _column(lines, 0)[3:]
     title, subjects, container = (first + ["", "", ""])[:3]
-    original, notice_side = _column(lines, 3)[:3], _column(lines, 4)[:3]
+    # Date, PubMed ID and DOI of the original paper (column 3) and of the notice (column 4).
+    original, notice_side = ((_column(lines, index) + ["", ""])[:3] for index in (3, 4))
     kinds, countries = [cell for cell in _column(lines, 5) if cell], _column(lines, 6)
     # Column 5 lists the article's types (one or several), then the notice's nature.
     position = next((i for i, cell in enumerate(kinds) if i and " ".join(cell.lower().split()) in NATURES), None)
@@ -85,10 +93,12 @@ def _record(lines: list[list[str]], source: str, location: str) -> SourceRecord 
     nature = NATURES[" ".join(kinds[position].lower().split())]
     journal, _, publisher = container.partition("---")
     warnings: list[str] = []
+    note = warnings.append
     institutions = [part.strip(' "') for cell in rest if cell and not cell.startswith("http")
                     for part in _GLUED_INSTITUTION.split(cell.strip('"')) if part.strip(' "')]
     article = Article(
-        title=title.strip('"'), date=us_date(original[0]), pmid=_pmid(original, 1), doi=_doi(original, warnings),
+        title=title.strip('"'), date=us_date(original[0]), pmid=pmid_cell(original[1], "original PubMed ID", note),
+        doi=doi_cell(original[2], "original DOI", note),
         journal=Journal(name=journal.strip(), publisher=publisher.strip()),
         article_type=";".join(kinds[:position]), subjects=split_list(subjects),
         countries=[c for c in split_list(countries[0].replace(",", ";")) if c],
@@ -96,7 +106,8 @@ def _record(lines: list[list[str]], source: str, location: str) -> SourceRecord 
         organizations=[Organization(name=name) for name in dict.fromkeys(institutions)],
     )
     notice = Notice(
-        nature=nature, date=us_date(notice_side[0]), pmid=_pmid(notice_side, 1), doi=_doi(notice_side, warnings),
+        nature=nature, date=us_date(notice_side[0]), pmid=pmid_cell(notice_side[1], "notice PubMed ID", note),
+        doi=doi_cell(notice_side[2], "notice DOI", note),
         articles=[article],
         reasons=_reasons(_column(lines, 1), warnings),
         notes=" ".join(cell for cell in _column(lines, 7) if cell),
@@ -121,17 +132,3 @@ def _reasons(cells: list[str], warnings: list[str]) -> list[ReasonClaim]:
             warnings.append(f"reason {label!r} is not in the Retraction Watch taxonomy (either wording): left out")
     return reasons
 
-
-def _pmid(cells: list[str], index: int) -> str:
-    value = cells[index] if index < len(cells) else ""
-    return value.lstrip("0") if value.isdigit() and value.strip("0") else ""
-
-
-def _doi(cells: list[str], warnings: list[str]) -> str:
-    value = cells[2] if len(cells) > 2 else ""
-    if not value or value.lower() in ("unavailable", "none", "n/a", "na", "0"):
-        return ""
-    doi = normalize_doi(value)
-    if not doi:
-        warnings.append(f"{value!r} is not a DOI: left out")
-    return doi

@@ -8,7 +8,9 @@ import sys
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -54,15 +56,26 @@ def test_workers_need_an_existing_store_and_a_positive_count(tmp_path, demo_stor
     assert "--workers must be at least 1" in zero.stderr
 
 
-def test_two_workers_serve_sparql_and_documents_from_the_same_store(tmp_path, demo_store):
+@contextmanager
+def serving(store: Path, log: Path, *options: str, env: dict[str, str] | None = None) -> Iterator[
+        tuple[str, subprocess.Popen]]:
+    """`retractkg serve` on a free loopback port, answering SPARQL; stopped by its PID on the way out."""
     port = servers.free_port()
-    log = tmp_path / "serve.log"
     with log.open("wb") as output:
-        process = subprocess.Popen([sys.executable, "-m", "retractkg.cli", "serve", "--store", str(demo_store),
-                                    "--port", str(port), "--workers", "2"], stdout=output, stderr=subprocess.STDOUT)
+        process = subprocess.Popen([sys.executable, "-m", "retractkg.cli", "serve", "--store", str(store),
+                                    "--port", str(port), *options], stdout=output, stderr=subprocess.STDOUT,
+                                   env={**os.environ, **(env or {})})
     base = f"http://127.0.0.1:{port}"
     try:
         servers.wait_until_answering(base + "/sparql", process, log)
+        yield base, process
+    finally:
+        servers.stop(process, grace=5)
+
+
+def test_two_workers_serve_sparql_and_documents_from_the_same_store(tmp_path, demo_store):
+    log = tmp_path / "serve.log"
+    with serving(demo_store, log, "--workers", "2") as (base, process):
         workers = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
         assert len(workers) >= 2, log.read_text()
         request = urllib.request.Request(base + "/sparql?" + urllib.parse.urlencode({"query": COUNT_RETRACTIONS}),
@@ -74,23 +87,12 @@ def test_two_workers_serve_sparql_and_documents_from_the_same_store(tmp_path, de
         with urllib.request.urlopen(document, timeout=10) as response:
             assert response.headers["Content-Type"].startswith("text/turtle")
             assert "Copper-based metal organic framework" in response.read().decode()
-    finally:
-        servers.stop(process)
 
 
 def test_runaway_aggregates_are_set_aside_and_the_endpoint_keeps_serving(tmp_path, demo_store):
     """pyoxigraph cannot interrupt an aggregate over a cross product; as many of them as there are query
     threads must still leave the endpoint answering others (a server process, so that the runaways end
     with it)."""
-    port = servers.free_port()
-    log = tmp_path / "serve.log"
-    with log.open("wb") as output:
-        process = subprocess.Popen([sys.executable, "-m", "retractkg.cli", "serve", "--store", str(demo_store),
-                                    "--port", str(port)], stdout=output, stderr=subprocess.STDOUT,
-                                   env={**os.environ, "RETRACTKG_QUERY_TIMEOUT": "1"})
-    base = f"http://127.0.0.1:{port}/sparql?"
-    runaway = base + urllib.parse.urlencode(
-        {"query": "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"})
 
     def status(url: str) -> int:
         try:
@@ -99,10 +101,10 @@ def test_runaway_aggregates_are_set_aside_and_the_endpoint_keeps_serving(tmp_pat
         except urllib.error.HTTPError as e:
             return e.code
 
-    try:
-        servers.wait_until_answering(base.rstrip("?"), process, log)
+    with serving(demo_store, tmp_path / "serve.log", env={"RETRACTKG_QUERY_TIMEOUT": "1"}) as (base, _):
+        sparql = base + "/sparql?"
+        runaway = sparql + urllib.parse.urlencode(
+            {"query": "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"})
         with ThreadPoolExecutor(DEFAULT_WORKERS) as pool:
             assert list(pool.map(status, [runaway] * DEFAULT_WORKERS)) == [503] * DEFAULT_WORKERS
-        assert status(base + urllib.parse.urlencode({"query": COUNT_RETRACTIONS})) == 200
-    finally:
-        servers.stop(process, grace=5)
+        assert status(sparql + urllib.parse.urlencode({"query": COUNT_RETRACTIONS})) == 200
