@@ -1,13 +1,14 @@
-"""Describe one resource: the triples a reader of its document needs, gathered by one CONSTRUCT.
+"""Describe one resource: the triples a reader of its document needs, gathered along fixed paths.
 
 A description is not a bare CBD: a notice's document also carries the article it concerns, the
 article's authors (with their authorship positions), the authors' affiliations and addresses, the
 journal/volume/issue chain, the publisher, the reason assignments with their evidence quotes, and
 the labels of every concept it points to (reasons, nature, roles, stances). Each kind of resource
-has its own reach (`REACH`). Each path is followed inside the named graphs that state it: a
-document merges what every source record says along those paths (two sources of one notice both
-count), but a shared node such as a journal or a publisher, restated by thousands of records, is read
-from the records about this resource only; its own document merges them all.
+has its own reach (`REACH`, evaluated by `GraphStore.reach`). Each path is followed inside the
+named graphs that state it: a document merges what every source record says along those paths (two
+sources of one notice both count), but a shared node such as a journal or a publisher, restated by
+thousands of records, is read from the records about this resource only; its own document merges
+them all.
 
 Vocabulary resources (concepts, schemes) are described from the vocabulary files themselves, so
 they dereference even in an empty store.
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
 
-from pyoxigraph import Literal, NamedNode, Quad, QueryTriples, RdfFormat, Store, Triple, parse
+from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Triple, parse
 
 from retractkg.api.caching import xsd_datetime
 from retractkg.config import Settings
@@ -38,111 +39,87 @@ from retractkg.ontology import (
     VOCAB,
     VOCABULARY_FILES,
 )
-from retractkg.store import GraphStore
+from retractkg.store import GraphStore, OxigraphStore
+from retractkg.store.reach import FRAGMENTS, SELF, Hops, along
 
 VOCABULARY_KINDS = frozenset({"reason", "nature", "role", "stance", "scheme"})
 
-PREFIXES = (
-    f"PREFIX rdf: <{RDF}> PREFIX schema: <{SCHEMA}> PREFIX cito: <{CITO}> PREFIX rkg: <{RKG}> "
-    f"PREFIX oa: <{OA}> PREFIX skos: <{SKOS}> PREFIX prov: <{PROV}> PREFIX dct: <{DCT}> PREFIX rdfs: <{RDFS}> "
-)
+# Each kind of resource: the paths from it to the nodes whose quads its document holds (see
+# `retractkg.store.reach`). Containers are at most three deep (issue, volume, journal).
+IS_PART_OF, AUTHOR, AFFILIATION, ADDRESS, PUBLISHER = (
+    SCHEMA + name for name in ("isPartOf", "author", "affiliation", "address", "publisher"))
+UP = ((IS_PART_OF,), (IS_PART_OF, IS_PART_OF), (IS_PART_OF, IS_PART_OF, IS_PART_OF))
+_NOTICE_PATHS = [
+    SELF,
+    along(RKG + "reasonAssignment"),
+    along(RKG + "reasonAssignment", OA + "hasTarget"),
+    along(RKG + "reasonAssignment", OA + "hasTarget", OA + "hasSelector"),
+    along(RKG + "authorStance"),
+    along(RKG + "authorStance", RKG + "evidence"),
+    along(RKG + "authorStance", RKG + "evidence", OA + "hasSelector"),
+    along(CITO + "updates"),
+    along(CITO + "updates", RKG + "authorship"),
+    *(along(*via, AUTHOR, *tail) for via in ((), (CITO + "updates",))
+      for tail in ((), (AFFILIATION,), (AFFILIATION, ADDRESS))),
+    along(IS_PART_OF),
+    along(PUBLISHER),
+    along(IS_PART_OF, PUBLISHER),
+    *(along(CITO + "updates", *up) for up in UP),
+    *(along(CITO + "updates", *up, PUBLISHER) for up in UP),
+]
+_ARTICLE_PATHS = [
+    SELF,
+    along(RKG + "authorship"),
+    along(AUTHOR),
+    along(AUTHOR, AFFILIATION),
+    along(AUTHOR, AFFILIATION, ADDRESS),
+    *(along(*up) for up in UP),
+    *(along(*up, PUBLISHER) for up in UP),
+    along(CITO + "isUpdatedBy"),
+]
+_PERSON_PATHS = [
+    SELF,
+    along(AFFILIATION),
+    along(AFFILIATION, ADDRESS),
+    along("^" + RKG + "agent"),
+    along("^" + AUTHOR),
+    along("^" + AUTHOR, CITO + "isUpdatedBy"),
+]
+_ORGANIZATION_PATHS = [
+    SELF,
+    along(ADDRESS),
+    along("^" + AFFILIATION),
+    along("^" + AFFILIATION, "^" + AUTHOR),
+]
+_JOURNAL_PATHS = [
+    SELF,
+    along(PUBLISHER),
+    *(along(*up) for up in UP[:2]),
+    *(along(*up, PUBLISHER) for up in UP[:2]),
+    along("^" + IS_PART_OF, types=(SCHEMA + "PublicationVolume", SCHEMA + "PublicationIssue")),
+]
+# From a concept or scheme, the concepts and schemes of which only the labels are included.
+LABELS = (RDF + "type", SKOS + "prefLabel", SKOS + "inScheme", SKOS + "notation", DCT + "title", RDFS + "label")
+_CONCEPT_PATHS = [SELF, *(along(SKOS + p, only=LABELS)
+                          for p in ("inScheme", "topConceptOf", "broader", "narrower", "related"))]
+_SCHEME_PATHS = [SELF, along(SKOS + "hasTopConcept", only=LABELS), along("^" + SKOS + "inScheme", only=LABELS)]
 
-# Each kind of resource: the paths from it to the nodes whose triples are all included. Every path
-# is its own UNION branch with the `?s ?p ?o` lookup inside it, so each branch is evaluated from the
-# bound IRI through the indexes (a shared `?s ?p ?o` after the UNION makes Oxigraph scan the store).
-# Containers are at most three deep (issue, volume, journal): fixed-length paths, since Oxigraph
-# evaluates `schema:isPartOf+` far more slowly than the same hops spelled out.
-SELF = "BIND(?root AS ?s)"
-UP = ("schema:isPartOf", "schema:isPartOf/schema:isPartOf", "schema:isPartOf/schema:isPartOf/schema:isPartOf")
-_NOTICE_NODES = [
-    SELF,
-    "?root rkg:reasonAssignment ?s",
-    "?root rkg:reasonAssignment/oa:hasTarget ?s FILTER(?s != ?root)",
-    "?root rkg:reasonAssignment/oa:hasTarget/oa:hasSelector ?s",
-    "?root rkg:authorStance ?s",
-    "?root rkg:authorStance/rkg:evidence ?s",
-    "?root rkg:authorStance/rkg:evidence/oa:hasSelector ?s",
-    "?root cito:updates ?s",
-    "?root cito:updates/rkg:authorship ?s",
-    "?root schema:author|cito:updates/schema:author ?s",
-    "?root (schema:author|cito:updates/schema:author)/schema:affiliation ?s",
-    "?root (schema:author|cito:updates/schema:author)/schema:affiliation/schema:address ?s",
-    "?root schema:isPartOf ?s",
-    "?root schema:publisher|schema:isPartOf/schema:publisher ?s",
-    *(f"?root cito:updates/{up} ?s" for up in UP),
-    *(f"?root cito:updates/{up}/schema:publisher ?s" for up in UP),
-]
-_ARTICLE_NODES = [
-    SELF,
-    "?root rkg:authorship ?s",
-    "?root schema:author ?s",
-    "?root schema:author/schema:affiliation ?s",
-    "?root schema:author/schema:affiliation/schema:address ?s",
-    *(f"?root {up} ?s" for up in UP),
-    *(f"?root {up}/schema:publisher ?s" for up in UP),
-    "?root cito:isUpdatedBy ?s",
-]
-_PERSON_NODES = [
-    SELF,
-    "?root schema:affiliation ?s",
-    "?root schema:affiliation/schema:address ?s",
-    "?root ^rkg:agent ?s",
-    "?root ^schema:author ?s",
-    "?root ^schema:author/cito:isUpdatedBy ?s",
-]
-_ORGANIZATION_NODES = [
-    SELF,
-    "?root schema:address ?s",
-    "?root ^schema:affiliation ?s",
-    "?root ^schema:affiliation/^schema:author ?s",
-]
-_JOURNAL_NODES = [
-    SELF,
-    "?root schema:publisher ?s",
-    *(f"?root {up} ?s" for up in UP[:2]),
-    *(f"?root {up}/schema:publisher ?s" for up in UP[:2]),
-    "?s schema:isPartOf ?root ; a ?container FILTER(?container IN (schema:PublicationVolume, "
-    "schema:PublicationIssue))",
-]
-# Any other resource: its own triples and those of its hash IRIs.
-_OTHER_NODES = [
-    SELF,
-    '?root ?link ?s FILTER(isIRI(?s) && STRSTARTS(STR(?s), CONCAT(STR(?root), "#")))',
-]
-# From a concept or scheme to the concepts and schemes of which only the labels are included.
-_CONCEPT_CONCEPTS = "skos:inScheme|skos:topConceptOf|skos:broader|skos:narrower|skos:related"
-_SCHEME_CONCEPTS = "skos:hasTopConcept|^skos:inScheme"
-
-REACH: dict[str, tuple[list[str], str]] = {
-    "notice": (_NOTICE_NODES, ""),
-    "article": (_ARTICLE_NODES, ""),
-    "person": (_PERSON_NODES, ""),
-    "org": (_ORGANIZATION_NODES, ""),
-    "journal": (_JOURNAL_NODES, ""),
-    "concept": ([SELF], _CONCEPT_CONCEPTS),
-    "scheme": ([SELF], _SCHEME_CONCEPTS),
-    "other": (_OTHER_NODES, ""),
+REACH: dict[str, list[Hops]] = {
+    "notice": _NOTICE_PATHS,
+    "article": _ARTICLE_PATHS,
+    "person": _PERSON_PATHS,
+    "org": _ORGANIZATION_PATHS,
+    "journal": _JOURNAL_PATHS,
+    "concept": _CONCEPT_PATHS,
+    "scheme": _SCHEME_PATHS,
+    "other": [SELF, FRAGMENTS],  # any other resource: its own quads and those of its hash IRIs
 }
 
 
-def describe_query(iri: str, kind: str) -> str:
-    """The CONSTRUCT that gathers the document of `iri` (a resource of the given kind)."""
-    nodes, concepts = REACH.get(kind, REACH["other"])
-    branches = [f"{{ GRAPH ?g {{ {path} . ?s ?p ?o }} }}" if path != SELF
-                else "{ GRAPH ?g { ?root ?p ?o } BIND(?root AS ?s) }" for path in nodes]
-    if concepts:
-        branches.append(f"{{ ?root {concepts} ?s . ?s ?p ?o FILTER(?p IN (rdf:type, skos:prefLabel, "
-                        "skos:inScheme, skos:notation, dct:title, rdfs:label)) }")
-    # The IRI is written into every branch: SPARQL evaluates groups bottom-up, so an outer VALUES
-    # would not bind ?root inside them.
-    query = f"{PREFIXES}\nCONSTRUCT {{ ?s ?p ?o }} WHERE {{\n  " + "\n  UNION ".join(branches) + "\n}"
-    return query.replace("?root", str(NamedNode(iri)))
-
-
-def last_modified_query(iri: str) -> str:
-    """When a source record stating something about `iri` was last (re)ingested."""
-    return (f"PREFIX prov: <{PROV}> SELECT (MAX(?t) AS ?m) WHERE {{ GRAPH ?g {{ {NamedNode(iri)} ?p ?o }} "
-            f"?g prov:generatedAtTime ?t }}")
+def last_modified_query(graphs: list[str]) -> str:
+    """When the newest of these source records was (re)ingested."""
+    values = " ".join(str(NamedNode(g)) for g in graphs)
+    return f"SELECT (MAX(?t) AS ?m) WHERE {{ VALUES ?g {{ {values} }} ?g <{PROV}generatedAtTime> ?t }}"
 
 
 @dataclass(frozen=True)
@@ -194,34 +171,36 @@ def local_path(iri: str, settings: Settings) -> str | None:
 
 
 class Describer:
-    """Runs description queries against the data store, and against the vocabulary files."""
+    """Gathers documents from the data store, and from the vocabulary files."""
 
     def __init__(self, store: GraphStore) -> None:
         self.store = store
 
     def describe(self, resolved: Resolved) -> Description | None:
         source = vocabulary_store() if resolved.vocabulary else self.store
-        return self._describe(source, resolved, describe_query(resolved.iri, resolved.kind))
+        quads = source.reach(resolved.iri, REACH.get(resolved.kind, REACH["other"]))
+        root = NamedNode(resolved.iri)
+        if not any(q.subject == root for q in quads):
+            return None
+        return self._description(resolved, quads)
 
     def describe_graph(self, iri: str) -> Description | None:
         """A named graph is a document: its statements, which include its own provenance."""
-        query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {NamedNode(iri)} {{ ?s ?p ?o }} }}"
-        return self._describe(self.store, Resolved(iri, "graph", False), query, about_root=False)
+        quads = list(self.store.quads(iri))
+        return self._description(Resolved(iri, "graph", False), quads) if quads else None
 
-    def _describe(self, source, resolved: Resolved, query: str, *, about_root: bool = True) -> Description | None:
-        result = source.query(query)
-        assert isinstance(result, QueryTriples)
-        triples = list(dict.fromkeys(result))  # a graph is a set; sources may repeat a statement
-        root = NamedNode(resolved.iri)
-        if not triples or (about_root and not any(t.subject == root for t in triples)):
+    def _description(self, resolved: Resolved, quads: list[Quad]) -> Description:
+        triples = list(dict.fromkeys(q.triple for q in quads))  # a graph is a set; sources may repeat a statement
+        if resolved.vocabulary:
+            return Description(resolved.iri, resolved.kind, triples, vocabulary_modified())
+        triples += concept_labels(t.object for t in triples)
+        graphs = list(dict.fromkeys(q.graph_name.value for q in quads if isinstance(q.graph_name, NamedNode)))
+        return Description(resolved.iri, resolved.kind, triples, self._last_modified(graphs))
+
+    def _last_modified(self, graphs: list[str]) -> datetime | None:
+        if not graphs:
             return None
-        if not resolved.vocabulary:
-            triples += concept_labels(t.object for t in triples)
-        modified = vocabulary_modified() if resolved.vocabulary else self._last_modified(resolved.iri)
-        return Description(resolved.iri, resolved.kind, triples, modified)
-
-    def _last_modified(self, iri: str) -> datetime | None:
-        for solution in self.store.query(last_modified_query(iri)):
+        for solution in self.store.query(last_modified_query(graphs)):
             value = solution["m"]
             if value is not None:
                 return xsd_datetime(value.value)
@@ -229,24 +208,14 @@ class Describer:
 
 
 @cache
-def vocabulary_store() -> _UnionQuery:
+def vocabulary_store() -> OxigraphStore:
     """The ontology and concept schemes, in memory, read once from the files that define them."""
-    store = Store()
+    store = OxigraphStore()
+    graph = NamedNode(VOCAB + "graph/vocabulary")
     for path in VOCABULARY_FILES:
-        graph = NamedNode(VOCAB + "graph/vocabulary")
-        store.extend(Quad(t.subject, t.predicate, t.object, graph) for t in parse(path=str(path),
-                                                                                   format=RdfFormat.TURTLE))
-    return _UnionQuery(store)
-
-
-class _UnionQuery:
-    """Queries an in-memory store with its named graphs as the default graph, like `GraphStore`."""
-
-    def __init__(self, store: Store) -> None:
-        self._store = store
-
-    def query(self, sparql: str):
-        return self._store.query(sparql, use_default_graph_as_union=True)
+        store.oxigraph.extend(Quad(t.subject, t.predicate, t.object, graph)
+                              for t in parse(path=str(path), format=RdfFormat.TURTLE))
+    return store
 
 
 @cache

@@ -4,10 +4,10 @@
     retractkg ingest /tmp/rw.csv --store /tmp/rw-store
     python benchmarks/bench_deref.py --store /tmp/rw-store [--duration 15] [--connections 4] [--workers 2]
 
-In-process (goal: p50 <= 5 ms): the whole work of `GET /doc/notice/...` with JSON-LD (the describe
-CONSTRUCT, framing and compaction with the project context, serialization), called directly and
+In-process (goal: p50 <= 5 ms): the whole work of `GET /doc/notice/...` with JSON-LD (gathering the
+document along its paths, framing and compaction with the project context, serialization), called directly and
 through FastAPI's TestClient, over many different retractions (cold: each once) and over one retraction
-repeated. The peer is pyoxigraph alone running the same CONSTRUCT and writing its own (flat,
+repeated. The peer is pyoxigraph alone running the same paths as one CONSTRUCT and writing its own (flat,
 uncompacted) JSON-LD: the floor of any Python implementation on the same store.
 
 HTTP (goal: >= 500 requests/s with 4 connections): `retractkg serve` on the store, driven by `wrk`
@@ -38,12 +38,18 @@ from pyoxigraph import RdfFormat
 
 from retractkg.api.caching import RepresentationCache
 from retractkg.api.jsonld import description_jsonld
-from retractkg.api.resources import Describer, Resolved, describe_query
+from retractkg.api.resources import REACH, Describer, Resolved
 from retractkg.config import Settings
 from retractkg.ontology import FABIO
 from retractkg.store import OxigraphStore
+from retractkg.store.reach import reach_pattern
 
 JSONLD = "application/ld+json"
+
+
+def notice_construct(iri: str) -> str:
+    """The peer's query: the same paths as a notice's document, as one CONSTRUCT."""
+    return f"CONSTRUCT {{ ?s ?p ?o }} WHERE {reach_pattern(iri, REACH['notice'])}"
 
 
 def sample_notices(store: OxigraphStore, count: int) -> list[str]:
@@ -84,7 +90,7 @@ def in_process(store_path: Path, settings: Settings, samples: int) -> tuple[list
         return description_jsonld(description)
 
     def peer(iri: str) -> bytes:
-        return store.query(describe_query(iri, "notice")).serialize(format=RdfFormat.JSON_LD)
+        return store.query(notice_construct(iri)).serialize(format=RdfFormat.JSON_LD)
 
     for iri in notices[:20]:  # warm the process (imports, context parsing), not the data
         ours(iri)
@@ -129,7 +135,7 @@ def over_http(store_path: Path, settings: Settings, notices: list[str], duration
     base = f"http://127.0.0.1:{port}"
     peer = start([oxigraph, "serve-read-only", "--location", str(store_path), "--bind", f"127.0.0.1:{port}",
                   "--union-default-graph"], base + "/query?query=ASK%7B%7D")
-    queries = ["/query?" + urllib.parse.urlencode({"query": describe_query(iri, "notice")}) for iri in notices]
+    queries = ["/query?" + urllib.parse.urlencode({"query": notice_construct(iri)}) for iri in notices]
     try:
         load(base, queries, 3, connections, work, JSONLD)
         rates["oxigraph one"] = load(base, queries[:1], duration, connections, work, JSONLD)

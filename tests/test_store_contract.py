@@ -31,6 +31,7 @@ from pyoxigraph import (
     parse,
 )
 
+from retractkg.api.resources import REACH
 from retractkg.cli import main
 from retractkg.config import Settings
 from retractkg.ingest import pipeline
@@ -227,6 +228,23 @@ def test_construct_and_describe(loaded, reference, query):
                 if line.startswith("<https://w3id.org/retractkg/id/article/10.1371/")} <= answer
     else:
         assert answer and answer == triples(reference.query(PREFIXES + query))
+
+
+KINDS_BY_TYPE = {"notice": "rkg:Notice", "article": "rkg:Article", "person": "schema:Person",
+                 "org": "schema:Organization", "journal": "schema:Periodical", "other": "rkg:SourceRecord"}
+
+
+@pytest.mark.parametrize("kind", KINDS_BY_TYPE)
+def test_reach_gathers_each_document_as_the_embedded_walk_does(loaded, reference, kind):
+    """Servers answer `reach` with one SELECT; the embedded store walks its indexes: same quads."""
+    found = rows(reference.query(PREFIXES + f"SELECT DISTINCT ?x WHERE {{ ?x a {KINDS_BY_TYPE[kind]} }}"))
+    assert found
+    for (iri,) in found:
+        expected = quad_lines(reference.reach(iri[1:-1], REACH[kind]))
+        assert any(line.startswith(iri + " ") for line in expected)
+        if kind == "other":  # a source record's document holds its ingest activity, <record#ingest>
+            assert any(line.startswith(iri[:-1] + "#ingest> ") for line in expected)
+        assert quad_lines(loaded.reach(iri[1:-1], REACH[kind])) == expected, iri
 
 
 def test_syntax_errors_are_store_errors_caused_by_a_syntax_error(backend):

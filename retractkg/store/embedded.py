@@ -9,6 +9,8 @@ from typing import BinaryIO
 from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, Store
 
 from retractkg.store.base import GraphStore, QueryResult, StoreError, replace_graphs_update
+from retractkg.store.reach import Hops
+from retractkg.store.walk import walk
 
 # Oxigraph's bulk loader writes (and RocksDB ingests) its input in chunks of 1,000,000 quads; below
 # that, one bulk load is one atomic ingestion (see `OxigraphStore.replace_graphs_nquads`).
@@ -57,6 +59,9 @@ class OxigraphStore(GraphStore):
             raise StoreError(f"SPARQL syntax error: {e}") from e
         except OSError as e:
             raise StoreError(f"query failed: {e}") from e
+
+    def reach(self, root: str, paths: Sequence[Hops]) -> list[Quad]:
+        return walk(self._store, root, paths)
 
     def update(self, sparql: str) -> None:
         try:
