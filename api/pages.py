@@ -19,9 +19,10 @@ from pyoxigraph import Triple
 
 from retractkg.api import representations as rep
 from retractkg.api import views
-from retractkg.api.caching import cached_response
+from retractkg.api.caching import cached_response, xsd_datetime
 from retractkg.api.catalog import PAGE_SIZE, Catalog, NoticeRow
 from retractkg.api.deps import get_settings, get_store
+from retractkg.api.feed import ChangeLog
 from retractkg.api.jsonld import CompactionContext, dumps, frame
 from retractkg.api.resources import Description, local_path
 from retractkg.api.routing import get_and_head
@@ -60,19 +61,24 @@ def render(template: str, **context: Any) -> bytes:
     return TEMPLATES.get_template(template).render(**context).encode()
 
 
-def _html(request: Request, body: bytes | Callable[[], bytes]) -> Response:
-    """An HTML page; a builder (lists over the whole graph) is reused from the app's document cache,
-    which exists only when the data cannot change behind the app (see `RepresentationCache`)."""
-    if callable(body):
-        cache = request.app.state.representations
-        key = (str(request.url), rep.HTML)  # with the host: pages may carry absolute URLs
-        found = cache.get(key) if cache is not None else None
-        if found is None:
-            found = (body(), None)
-            if cache is not None:
-                cache.put(key, found)
-        body = found[0]
+def _html(request: Request, body: bytes) -> Response:
     return cached_response(request, body, rep.content_type(rep.HTML), headers={"Vary": "Accept"})
+
+
+def _data_page(request: Request, store: GraphStore, settings: Settings, build: Callable[[], bytes]) -> Response:
+    """A page drawn from the whole graph. It is reused from the app's document cache, which exists only
+    when the data cannot change behind the app (see `RepresentationCache`); its Last-Modified is the
+    newest change in the change log, as for the dumps."""
+    cache = request.app.state.representations
+    key = (str(request.url), rep.HTML)  # with the host: pages may carry absolute URLs
+    found = cache.get(key) if cache is not None else None
+    if found is None:
+        newest = ChangeLog(store, settings).extent()[1]
+        found = (build(), xsd_datetime(newest) if newest else None)
+        if cache is not None:
+            cache.put(key, found)
+    return cached_response(request, found[0], rep.content_type(rep.HTML), last_modified=found[1],
+                           headers={"Vary": "Accept"})
 
 
 def highwire_date(value: str) -> str:
@@ -199,7 +205,7 @@ def home(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
                       json_ld=script_json(dataset_jsonld(settings, str(request.base_url))))
         return body
 
-    return _html(request, build)
+    return _data_page(request, store, settings, build)
 
 
 @get_and_head(router, "/browse", response_class=Response, responses=HTML_RESPONSES, summary="Browse lists")
@@ -223,7 +229,7 @@ def browse_reasons(request: Request, store: StoreDep, settings: SettingsDep) -> 
                       json_ld=collection_jsonld("Notices by reason", [(c.iri, c.label) for c in counts]))
         return body
 
-    return _html(request, build)
+    return _data_page(request, store, settings, build)
 
 
 @get_and_head(router, "/browse/journals", response_class=Response, responses=HTML_RESPONSES,
@@ -237,11 +243,11 @@ def browse_journals(request: Request, store: StoreDep, settings: SettingsDep, pa
                       json_ld=collection_jsonld("Notices by journal", [(c.iri, c.label) for c in counts]))
         return body
 
-    return _html(request, build)
+    return _data_page(request, store, settings, build)
 
 
 @get_and_head(router, "/browse/years", response_class=Response, responses=HTML_RESPONSES, summary="Years, with counts")
-def browse_years(request: Request, store: StoreDep) -> Response:
+def browse_years(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
     def build() -> bytes:
         counts = Catalog(store).years()
         items = [{"href": f"/browse/years/{c.label}", "label": c.label, "count": c.count} for c in counts]
@@ -249,7 +255,7 @@ def browse_years(request: Request, store: StoreDep) -> Response:
                       count_heading="Year", rows=None, json_ld=collection_jsonld("Notices by year", []))
         return body
 
-    return _html(request, build)
+    return _data_page(request, store, settings, build)
 
 
 @get_and_head(router, "/browse/years/{year}", response_class=Response, responses=HTML_RESPONSES,
@@ -263,15 +269,17 @@ def browse_year(year: str, request: Request, store: StoreDep, settings: Settings
                       pager_base="?", json_ld=collection_jsonld(f"Notices of {year}", [(r.iri, r.title) for r in rows]))
         return body
 
-    return _html(request, build)
+    return _data_page(request, store, settings, build)
 
 
 @get_and_head(router, "/search", response_class=Response, responses=HTML_RESPONSES,
               summary="Search notices, articles and authors by DOI, title words or name")
 def search(request: Request, store: StoreDep, settings: SettingsDep,
            q: str = Query("", max_length=300, description="A DOI (any form), title words or a name.")) -> Response:
-    hits = [{**hit.__dict__, "href": local_path(hit.iri, settings) or hit.iri} for hit in Catalog(store).search(q)]
-    body = render("search.html", title="Search", query=q, hits=hits,
-                  json_ld=script_json({"@context": {"@vocab": SCHEMA}, "@type": "SearchResultsPage", "name": q,
-                                       "hasPart": [{"@id": h["iri"], "name": h["label"]} for h in hits]}))
-    return _html(request, body)
+    def build() -> bytes:
+        hits = [{**hit.__dict__, "href": local_path(hit.iri, settings) or hit.iri} for hit in Catalog(store).search(q)]
+        return render("search.html", title="Search", query=q, hits=hits,
+                      json_ld=script_json({"@context": {"@vocab": SCHEMA}, "@type": "SearchResultsPage", "name": q,
+                                           "hasPart": [{"@id": h["iri"], "name": h["label"]} for h in hits]}))
+
+    return _data_page(request, store, settings, build)

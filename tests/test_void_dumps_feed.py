@@ -6,6 +6,8 @@ import gzip
 import json
 import re
 import zlib
+from datetime import datetime
+from email.utils import parsedate_to_datetime
 
 import ld_graph
 import pytest
@@ -185,6 +187,22 @@ def test_dumps_answer_head_and_conditional_requests_until_the_graph_changes(sett
         write_batch(store, [mapper.map(numbered_record(7))], IngestReport(), settings)  # the graph changes
         changed = client.get("/dumps/retractkg.nq.gz", headers={"If-None-Match": nquads_etag})
         assert changed.status_code == 200 and changed.headers["etag"] != nquads_etag
+
+
+@pytest.mark.parametrize("path", ["/", "/browse/reasons", "/browse/journals", "/browse/years", "/search?q=study"])
+def test_pages_drawn_from_the_graph_are_last_modified_at_its_newest_change(settings, path):
+    store = OxigraphStore()
+    ensure_vocabulary(store)
+    mapper = RecordMapper(settings.base)
+    write_batch(store, [mapper.map(numbered_record(n)) for n in range(3)], IngestReport(), settings)
+    newest = max(solution["t"].value for solution in store.query(
+        "SELECT ?t WHERE { ?c <https://www.w3.org/ns/activitystreams#published> ?t }"))
+    with TestClient(create_app(settings, store)) as client:
+        page = client.get(path)
+        assert page.status_code == 200
+        assert parsedate_to_datetime(page.headers["last-modified"]) == datetime.fromisoformat(newest).replace(
+            microsecond=0)
+        assert client.get(path, headers={"If-Modified-Since": page.headers["last-modified"]}).status_code == 304
 
 
 @pytest.mark.parametrize("path", ["/", "/browse", "/browse/reasons", "/browse/journals", "/browse/years",
