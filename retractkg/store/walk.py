@@ -43,41 +43,62 @@ def _tree(paths: Sequence[Hops]) -> _Branch:
 
 def walk(store: Store, root: str, paths: Sequence[Hops]) -> list[Quad]:
     """The quads that `paths` reach from `root`, each once, in the order found."""
-    found: dict[Quad, None] = {}
-    _visit(store, NamedNode(root), [(NamedNode(root), None)], _tree(paths), found)
-    return list(found)
+    return _Walk(store, NamedNode(root)).run(_tree(paths))
 
 
-def _visit(store: Store, root: NamedNode, nodes: list[Located], branch: _Branch, found: dict[Quad, None]) -> None:
-    if branch.keep_all or branch.keep_only:
-        only = None if branch.keep_all else {NamedNode(p) for p in branch.keep_only}
+class _Walk:
+    """One document's walk. A node's quads, once read to keep them, also serve the hops out of it."""
+
+    def __init__(self, store: Store, root: NamedNode) -> None:
+        self.store = store
+        self.root = root
+        self.found: dict[Quad, None] = {}
+        self.read: dict[Located, list[Quad]] = {}
+
+    def run(self, tree: _Branch) -> list[Quad]:
+        self._visit([(self.root, None)], tree)
+        return list(self.found)
+
+    def _visit(self, nodes: list[Located], branch: _Branch) -> None:
+        if branch.keep_all or branch.keep_only:
+            only = None if branch.keep_all else {NamedNode(p) for p in branch.keep_only}
+            for node, graph in nodes:
+                if not isinstance(node, Literal):
+                    self.found.update(dict.fromkeys(q for q in self._quads_of(node, graph)
+                                                    if only is None or q.predicate in only))
+        for step, further in branch.next.items():
+            reached = list(dict.fromkeys(self._hop(nodes, step)))
+            if reached:
+                self._visit(reached, further)
+
+    def _quads_of(self, node: NamedNode | BlankNode | Triple, graph: NamedNode | BlankNode | None) -> list[Quad]:
+        key = (node, graph)
+        if key not in self.read:
+            self.read[key] = list(_named(self.store.quads_for_pattern(node, None, None, graph)))
+        return self.read[key]
+
+    def _hop(self, nodes: list[Located], step: Step) -> Iterable[Located]:
+        predicate = NamedNode(step.predicate) if step.predicate else None
         for node, graph in nodes:
-            if not isinstance(node, Literal):
-                found.update(dict.fromkeys(q for q in _named(store.quads_for_pattern(node, None, None, graph))
-                                           if only is None or q.predicate in only))
-    for step, further in branch.next.items():
-        reached = list(dict.fromkeys(_hop(store, root, nodes, step)))
-        if reached:
-            _visit(store, root, reached, further, found)
-
-
-def _hop(store: Store, root: NamedNode, nodes: list[Located], step: Step) -> Iterable[Located]:
-    predicate = NamedNode(step.predicate) if step.predicate else None
-    for node, graph in nodes:
-        if step.inverse:
-            hits = ((q.subject, q.graph_name) for q in _named(store.quads_for_pattern(None, predicate, node, graph)))
-        elif isinstance(node, Literal):
-            continue
-        else:
-            hits = ((q.object, q.graph_name) for q in _named(store.quads_for_pattern(node, predicate, None, graph)))
-        if step.fragment:
-            prefix = root.value + "#"
-            hits = ((n, g) for n, g in hits if isinstance(n, NamedNode) and n.value.startswith(prefix))
-        if step.types:
-            types = {NamedNode(t) for t in step.types}
-            hits = ((n, g) for n, g in hits if not isinstance(n, Literal) and any(
-                q.object in types for q in store.quads_for_pattern(n, NamedNode(RDF_TYPE), None, g)))
-        yield from hits
+            if step.inverse:
+                quads = _named(self.store.quads_for_pattern(None, predicate, node, graph))
+                hits = ((q.subject, q.graph_name) for q in quads)
+            elif isinstance(node, Literal):
+                continue
+            else:
+                if (node, graph) in self.read:
+                    quads = (q for q in self.read[node, graph] if predicate is None or q.predicate == predicate)
+                else:
+                    quads = _named(self.store.quads_for_pattern(node, predicate, None, graph))
+                hits = ((q.object, q.graph_name) for q in quads)
+            if step.fragment:
+                prefix = self.root.value + "#"
+                hits = ((n, g) for n, g in hits if isinstance(n, NamedNode) and n.value.startswith(prefix))
+            if step.types:
+                types = {NamedNode(t) for t in step.types}
+                hits = ((n, g) for n, g in hits if not isinstance(n, Literal) and any(
+                    q.object in types for q in self.store.quads_for_pattern(n, NamedNode(RDF_TYPE), None, g)))
+            yield from hits
 
 
 def _named(quads: Iterable[Quad]) -> Iterable[Quad]:
