@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from functools import lru_cache
 from urllib.parse import quote
 
 from retractkg.ingest.model import Article, Nature, Notice
@@ -43,8 +44,14 @@ def normalize_doi(doi: str) -> str:
     return doi.lower() if re.match(r"^10\.\d{4,9}/\S+$", doi) else ""
 
 
+# Names recur: a journal, publisher or institution in record after record, an article's IRI in the
+# hash of each of its authors. Each cache holds at most this many entries (a few MB).
+RECENT = 1 << 15
+
+
+@lru_cache(maxsize=RECENT)
 def fold(text: str) -> str:
-    """Case-, accent-, punctuation- and space-insensitive form for comparing names."""
+    """Case-, accent-, punctuation- and space-insensitive form for comparing names (remembered for recent ones)."""
     if text.isascii():  # the common case, and the same result: NFKD leaves ASCII as it is
         return " ".join(_WORD.findall(text.lower()))
     text = unicodedata.normalize("NFKD", text)
@@ -54,6 +61,12 @@ def fold(text: str) -> str:
 
 def stable_hash(*parts: str) -> str:
     return hashlib.sha1("\x1f".join(fold(p) for p in parts).encode()).hexdigest()[:16]
+
+
+@lru_cache(maxsize=RECENT)
+def name_hash(name: str) -> str:
+    """`stable_hash` of a journal's, publisher's or organization's name, remembered for recent names."""
+    return stable_hash(name)
 
 
 def article_key(article: Article, *, known: bool = True) -> str:
@@ -102,13 +115,13 @@ class Minter:
         return f"{self.base}id/person/{stable_hash(article_iri, name)}"
 
     def organization(self, written: str) -> str:
-        return f"{self.base}id/org/{stable_hash(written)}"
+        return f"{self.base}id/org/{name_hash(written)}"
 
     def journal(self, name: str, issn: list[str]) -> str:
-        return f"{self.base}id/journal/{stable_hash(name or issn[0])}"
+        return f"{self.base}id/journal/{name_hash(name or issn[0])}"
 
     def publisher(self, name: str) -> str:
-        return f"{self.base}id/publisher/{stable_hash(name)}"
+        return f"{self.base}id/publisher/{name_hash(name)}"
 
     def graph(self, format: str, key: str) -> str:
         return f"{self.base}graph/{format}/{stable_hash(key)}"

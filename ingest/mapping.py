@@ -15,16 +15,17 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from urllib.parse import quote
 
 from pyoxigraph import NamedNode, Quad, RdfFormat, parse
 
 from retractkg import __version__
-from retractkg.ingest.iris import _DOI_SAFE, Minter, fold
+from retractkg.ingest.iris import _DOI_SAFE, RECENT, Minter, fold
 from retractkg.ingest.model import Article, Nature, Notice, Organization, Person, SourceRecord, Span
 from retractkg.ontology import (
     CITO,
@@ -73,9 +74,23 @@ _ESCAPES.update({0x08: "\\b", 0x09: "\\t", 0x0A: "\\n", 0x0C: "\\f", 0x0D: "\\r"
                  ord('"'): '\\"', ord("\\"): "\\\\"})
 
 
+def escape(text: str) -> str:
+    """`text` as the inside of an N-Triples string; almost all text needs no escape, which is tested first
+    (three C scans cost a fraction of `str.translate`, which looks every character up in a dict)."""
+    if text.isprintable() and '"' not in text and "\\" not in text:  # no control character, quote or backslash
+        return text
+    return text.translate(_ESCAPES)
+
+
+@lru_cache(maxsize=RECENT)
+def recurring_iri(value: str) -> Term:
+    """`iri` of an IRI that recurs across records (a journal, publisher, organization): checked once."""
+    return iri(value)
+
+
 def literal(text: str, datatype: str | None = None) -> Term:
     """A literal term: a plain string, or typed with the datatype IRI given."""
-    quoted = '"' + text.translate(_ESCAPES) + '"'
+    quoted = '"' + escape(text) + '"'
     return Term(quoted if datatype is None else f"{quoted}^^<{datatype}>")
 
 
@@ -117,6 +132,7 @@ class MappedRecord:
     notice: str
     content_hash: str
     nquads: bytes  # the record's named graph as N-Quads (UTF-8)
+    quad_count: int  # lines in `nquads` (counting them again would cost ~10 µs a record)
 
     @property
     def quads(self) -> list[Quad]:
@@ -137,11 +153,25 @@ def doi_iri(doi: str) -> Term:
     return iri("https://doi.org/" + quote(doi.lower(), safe=_DOI_SAFE))
 
 
+def ntriples_document(lines: Iterable[str]) -> bytes:
+    """The sorted N-Triples document of a record's triples, whose hash says whether the record changed.
+
+    Sorting the lines before their " ." is appended gives the same order: no line is another line
+    followed by a space or a control character (an IRI ends with ">", a literal with its quote, datatype
+    or language tag).
+    """
+    content = sorted(lines)
+    return (" .\n".join(content) + " .").encode() if content else b""
+
+
 class _Graph:
     """Collects the triples of one record (deduplicated, order kept for readable dumps)."""
 
     def __init__(self, source_tag: str = "") -> None:
-        self.triples: dict[tuple, None] = {}
+        # Each triple as its N-Triples line without the closing " .". Subjects and predicates are IRIs,
+        # which hold no space, so equal lines are equal triples; and the line is made once, not again
+        # for the content hash and again for the N-Quads.
+        self.lines: dict[str, None] = {}
         # Nodes that quote one source's text (annotations, stances) carry this tag in their hash IRI:
         # two sources of one notice quote different texts at different offsets.
         self.source_tag = source_tag
@@ -153,8 +183,8 @@ class _Graph:
         if o.__class__ is not Term:
             if not o:
                 return
-            o = literal(o)
-        self.triples[(s, p, o)] = None
+            o = '"' + escape(o) + '"'  # a plain string literal, without the cost of a Term
+        self.lines[" ".join((s, p, o))] = None  # an f-string would format each Term (a str subclass) anew
 
 
 class RecordMapper:
@@ -172,16 +202,14 @@ class RecordMapper:
         g = _Graph(source_tag=hashlib.sha1(graph.value.encode()).hexdigest()[:8])
         notice_iri = iri(self.mint.notice(record.notice))
         self._notice(g, notice_iri, record.notice)
-        content = sorted(f"{s} {p} {o} ." for s, p, o in g.triples)
-        content_hash = hashlib.sha256("\n".join(content).encode()).hexdigest()
-
-        self._provenance(g, graph, notice_iri, record, content_hash, now or datetime.now(UTC))
-        suffix = f" {graph} .\n"
         try:
-            nquads = "".join(f"{s} {p} {o}{suffix}" for s, p, o in g.triples).encode()
+            content_hash = hashlib.sha256(ntriples_document(g.lines)).hexdigest()
+            self._provenance(g, graph, notice_iri, record, content_hash, now or datetime.now(UTC))
+            suffix = f" {graph} .\n"
+            nquads = (suffix.join(g.lines) + suffix).encode()
         except UnicodeEncodeError as e:
             raise MappingError(f"text that is not valid Unicode: {e}") from e
-        return MappedRecord(graph.value, notice_iri.value, content_hash, nquads)
+        return MappedRecord(graph.value, notice_iri.value, content_hash, nquads, len(g.lines))
 
     # -- the notice -------------------------------------------------------------------------
 
@@ -386,18 +414,18 @@ class RecordMapper:
     def _journal(self, g: _Graph, name: str, issn: list[str], publisher: str) -> Term | None:
         if not (name or issn):
             return None
-        j = iri(self.mint.journal(name, issn))
+        j = recurring_iri(self.mint.journal(name, issn))
         g.add(j, A, schema("Periodical"))
         g.add(j, schema("name"), name)
         for number in issn:
             g.add(j, schema("issn"), number)
-            g.add(j, schema("sameAs"), iri(f"https://portal.issn.org/resource/ISSN/{number}"))
+            g.add(j, schema("sameAs"), recurring_iri(f"https://portal.issn.org/resource/ISSN/{number}"))
         if publisher:
             g.add(j, schema("publisher"), self._publisher(g, publisher))
         return j
 
     def _publisher(self, g: _Graph, name: str) -> Term:
-        p = iri(self.mint.publisher(name))
+        p = recurring_iri(self.mint.publisher(name))
         g.add(p, A, schema("Organization"))
         g.add(p, schema("name"), name)
         return p
@@ -420,7 +448,7 @@ class RecordMapper:
 
     def _organization(self, g: _Graph, org: Organization) -> Term:
         written = org.label or org.name
-        o = iri(self.mint.organization(written))
+        o = recurring_iri(self.mint.organization(written))
         g.add(o, A, schema("Organization"))
         g.add(o, schema("name"), org.name)
         if org.label and fold(org.label) != fold(org.name):

@@ -157,7 +157,7 @@ def ingest(store: GraphStore, paths: Sequence[Path], settings: Settings, *, form
                                                  record_key=record.record_key))
                 continue
             batch.append(mapped)
-            quads_in_batch += mapped.nquads.count(b"\n")
+            quads_in_batch += mapped.quad_count
             if len(batch) >= batch_size or quads_in_batch >= batch_quads:
                 # At most one batch is written while the next is read: memory stays at two batches,
                 # and a store error stops the run at the next batch boundary.

@@ -152,7 +152,7 @@ def _record(cells: dict[str, str], source: str, location: str) -> SourceRecord:
 
 def split_list(cell: str) -> list[str]:
     """A `;`-separated cell (trailing `;` or not) as its non-empty items, duplicates dropped."""
-    return list(dict.fromkeys(item.strip() for item in cell.split(";") if item.strip()))
+    return list(dict.fromkeys(filter(None, map(str.strip, cell.split(";")))))  # C loops: called ~7 times a row
 
 
 def _urls(cells: dict[str, str], note) -> list[str]:
