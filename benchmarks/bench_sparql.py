@@ -8,7 +8,9 @@ that into a fresh `oxigraph` server (`pip install oxigraph`, run with --union-de
 servers see the same default graph), starts `retractkg serve` on the original, and then drives both
 on 127.0.0.1 with the same bounded load (`wrk`, N connections; an httpx client if wrk is missing),
 over the same rotating list of lookups, in alternating rounds. It prints requests/s of each and the
-ratio retractkg / oxigraph (goal: >= 0.9).
+ratio retractkg / oxigraph (goal: >= 0.9). Beside them runs the floor of any Python front
+(`sparql_floor_app.py`: a bare ASGI app under the same uvicorn, the query run on the event loop, no
+framework, checks or limits): its ratio to Oxigraph bounds what a Python endpoint can reach here.
 
 Lookups: a notice by DOI (`?x schema:sameAs <https://doi.org/...>`) and the reasons of one notice
 (labels of its `rkg:reason` concepts).
@@ -35,6 +37,8 @@ from retractkg.ontology import RKG, SCHEMA, SKOS
 from retractkg.store import OxigraphStore
 
 ACCEPT = "application/sparql-results+json"
+FLOOR = "python floor"
+FLOOR_APP = Path(__file__).resolve().parent / "sparql_floor_app.py"
 ASK = "?query=ASK%7B%7D"
 SAMPLE = 500
 
@@ -98,10 +102,15 @@ def measure(contenders: dict[str, tuple[str, str]], lookups: list[dict[str, str]
 
 def report(title: str, means: dict[str, dict[str, float]], ours: str) -> None:
     print(f"\n{title}")
-    print(f"{'lookup':<20} {ours + ' req/s':>24} {'oxigraph req/s':>15} {'ratio':>7}")
+    floor = FLOOR in next(iter(means.values()))
+    print(f"{'lookup':<20} {ours + ' req/s':>24} {'oxigraph req/s':>15} {'ratio':>7}"
+          + (f" {'python floor req/s':>19} {'floor ratio':>12}" if floor else ""))
     for kind, by_server in means.items():
-        print(f"{kind:<20} {by_server[ours]:>24.0f} {by_server['oxigraph']:>15.0f} "
-              f"{by_server[ours] / by_server['oxigraph']:>6.2f}x")
+        line = (f"{kind:<20} {by_server[ours]:>24.0f} {by_server['oxigraph']:>15.0f} "
+                f"{by_server[ours] / by_server['oxigraph']:>6.2f}x")
+        if floor:
+            line += f" {by_server[FLOOR]:>19.0f} {by_server[FLOOR] / by_server['oxigraph']:>11.2f}x"
+        print(line)
 
 
 def main() -> int:
@@ -136,10 +145,15 @@ def main() -> int:
             port = free_port()
             ours = start([sys.executable, "-m", "retractkg.cli", "serve", "--store", str(args.store),
                           "--host", "127.0.0.1", "--port", str(port)], f"http://127.0.0.1:{port}/sparql{ASK}")
+            floor_port = free_port()
+            floor = start([sys.executable, str(FLOOR_APP), str(args.store), str(floor_port)],
+                          f"http://127.0.0.1:{floor_port}/sparql{ASK}")
             try:
                 single = measure({"retractkg": (f"http://127.0.0.1:{port}", "/sparql"),
+                                  FLOOR: (f"http://127.0.0.1:{floor_port}", "/sparql"),
                                   "oxigraph": oxigraph_server}, lookups, args, work)
             finally:
+                stop(floor)
                 stop(ours)
             # 2. Worker processes, each with the store opened read-only (`retractkg serve --workers N`).
             several = None
