@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from retractkg.ingest.errors import IngestError
-from retractkg.ingest.model import Article, Journal, Notice, Organization, Person, ReasonClaim, SourceRecord
+from retractkg.ingest.model import Article, Journal, Nature, Notice, Organization, Person, ReasonClaim, SourceRecord
 from retractkg.ingest.retraction_watch import (
     NATURES,
     PAYWALLED,
@@ -37,9 +37,11 @@ from retractkg.ontology.reasons import reason_iri
 FORMAT = "retraction-watch-website"
 _DATE = re.compile(r"\d{1,2}/\d{1,2}/\d{4}")
 # Institutions are run together without a separator: "... TX 76019Department of Mechanical ...".
-_GLUED_INSTITUTION = re.compile(r"(?<=[a-z0-9.)])(?=(?:Department|Dept\.|Center|Centre|School|Institute|Faculty|"
-                                r"Division|Laboratory|College|University|Hospital|Key Laboratory|State Key|Graduate|"
-                                r"Program|Unit|Section|Clinic|Research|Academy|National)\b)")
+# The words an institution's name starts with.
+INSTITUTION_WORDS = (r"(?:Department|Dept\.|Center|Centre|School|Institute|Faculty|Division|Laboratory|College|"
+                     r"University|Hospital|Key Laboratory|State Key|Graduate|Program|Unit|Section|Clinic|Research|"
+                     r"Academy|National)\b")
+_GLUED_INSTITUTION = re.compile(rf"(?<=[a-z0-9.)])(?={INSTITUTION_WORDS})")
 
 
 def sniff(head: bytes, path: Path) -> bool:
@@ -85,22 +87,20 @@ def _record(lines: list[list[str]], source: str, location: str) -> SourceRecord 
     # Date, PubMed ID and DOI of the original paper (column 3) and of the notice (column 4).
     original, notice_side = ((_column(lines, index) + ["", ""])[:3] for index in (3, 4))
     kinds, countries = [cell for cell in _column(lines, 5) if cell], _column(lines, 6)
-    # Column 5 lists the article's types (one or several), then the notice's nature.
-    position = next((i for i, cell in enumerate(kinds) if i and " ".join(cell.lower().split()) in NATURES), None)
-    if position is None:
+    types_nature = article_types_and_nature(kinds)
+    if types_nature is None:
         return IngestError(source, f"no nature of notice after the article type in column 5 "
                            f"({' / '.join(kinds)!r})", location=location)
-    nature = NATURES[" ".join(kinds[position].lower().split())]
+    article_types, nature = types_nature
     journal, _, publisher = container.partition("---")
     warnings: list[str] = []
     note = warnings.append
-    institutions = [part.strip(' "') for cell in rest if cell and not cell.startswith("http")
-                    for part in _GLUED_INSTITUTION.split(cell.strip('"')) if part.strip(' "')]
+    institutions = [name for cell in rest if cell and not cell.startswith("http") for name in split_institutions(cell)]
     article = Article(
         title=title.strip('"'), date=us_date(original[0]), pmid=pmid_cell(original[1], "original PubMed ID", note),
         doi=doi_cell(original[2], "original DOI", note),
         journal=Journal(name=journal.strip(), publisher=publisher.strip()),
-        article_type=";".join(kinds[:position]), subjects=split_list(subjects),
+        article_type=";".join(article_types), subjects=split_list(subjects),
         countries=[c for c in split_list(countries[0].replace(",", ";")) if c],
         authors=[Person(name=name) for name in _column(lines, 2) if name],
         organizations=[Organization(name=name) for name in dict.fromkeys(institutions)],
@@ -109,7 +109,7 @@ def _record(lines: list[list[str]], source: str, location: str) -> SourceRecord 
         nature=nature, date=us_date(notice_side[0]), pmid=pmid_cell(notice_side[1], "notice PubMed ID", note),
         doi=doi_cell(notice_side[2], "notice DOI", note),
         articles=[article],
-        reasons=_reasons(_column(lines, 1), warnings),
+        reasons=reason_claims(_column(lines, 1), warnings),
         notes=" ".join(cell for cell in _column(lines, 7) if cell),
         paywalled=PAYWALLED.get((countries[1] if len(countries) > 1 else "").lower()),
         coverage=[cell for cell in rest if re.match(r"https?://\S+$", cell)],
@@ -120,7 +120,20 @@ def _record(lines: list[list[str]], source: str, location: str) -> SourceRecord 
                         warnings=[f"{source}:{location}: {w}" for w in warnings])
 
 
-def _reasons(cells: list[str], warnings: list[str]) -> list[ReasonClaim]:
+def article_types_and_nature(kinds: list[str]) -> tuple[list[str], Nature] | None:
+    """The article's types (one or several) and the notice's nature that follows them; None without a nature."""
+    position = next((i for i, cell in enumerate(kinds) if i and " ".join(cell.lower().split()) in NATURES), None)
+    if position is None:
+        return None
+    return kinds[:position], NATURES[" ".join(kinds[position].lower().split())]
+
+
+def split_institutions(text: str) -> list[str]:
+    """The institutions of a cell where the website ran them together (quotes of the saved page dropped)."""
+    return [part.strip(' "') for part in _GLUED_INSTITUTION.split(text.strip('"')) if part.strip(' "')]
+
+
+def reason_claims(cells: list[str], warnings: list[str]) -> list[ReasonClaim]:
     """The reasons in the taxonomy's current or older wording; the oldest exports' wording ("Data -
     Issues/Errors") has no concept of its own, and is left out with a warning."""
     reasons = []

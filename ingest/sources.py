@@ -91,6 +91,7 @@ FORMATS: list[SourceFormat] = [
     SourceFormat("html", _is_html, "html_notice:parse"),
     SourceFormat("retraction-watch-csv", _sniff("retraction_watch"), "retraction_watch:parse"),
     SourceFormat("retraction-watch-website", _sniff("retraction_watch_website"), "retraction_watch_website:parse"),
+    SourceFormat("retraction-watch-parquet", _sniff("retraction_watch_parquet"), "retraction_watch_parquet:parse"),
     SourceFormat("jats", _sniff("jats"), "jats:parse"),
     SourceFormat("pubmed", _sniff("pubmed"), "pubmed:parse"),
     SourceFormat("crossref", _sniff("crossref"), "crossref:parse"),
