@@ -7,7 +7,7 @@ Found ... Notes"), then each record over several lines, its values stacked in co
   column 0: title / subjects / "Journal ---Publisher" / institutions (run together) / coverage URLs
   column 1: the "+"-prefixed reasons, one per line      column 2: the authors, one per line
   columns 3 and 4: the original paper's and the notice's date / PubMed ID / DOI, one per line
-  column 5: article type / nature                        column 6: country / paywalled
+  column 5: article type / nature                        column 6: countries / paywalled
   column 7: notes
 
 A record starts at a line with a title, the notice's date in column 4 and an article type. Records
@@ -86,7 +86,10 @@ def _record(lines: list[list[str]], source: str, location: str) -> SourceRecord 
     title, subjects, container = (first + ["", "", ""])[:3]
     # Date, PubMed ID and DOI of the original paper (column 3) and of the notice (column 4).
     original, notice_side = ((_column(lines, index) + ["", ""])[:3] for index in (3, 4))
-    kinds, countries = [cell for cell in _column(lines, 5) if cell], _column(lines, 6)
+    kinds = [cell for cell in _column(lines, 5) if cell]
+    # Column 6: the countries, one per line, then "Yes"/"No" (paywalled).
+    countries = [cell for cell in _column(lines, 6) if cell and cell.lower() not in PAYWALLED]
+    paywalled = [PAYWALLED[cell.lower()] for cell in _column(lines, 6) if cell.lower() in PAYWALLED]
     types_nature = article_types_and_nature(kinds)
     if types_nature is None:
         return IngestError(source, f"no nature of notice after the article type in column 5 "
@@ -101,7 +104,7 @@ def _record(lines: list[list[str]], source: str, location: str) -> SourceRecord 
         doi=doi_cell(original[2], "original DOI", note),
         journal=Journal(name=journal.strip(), publisher=publisher.strip()),
         article_type=";".join(article_types), subjects=split_list(subjects),
-        countries=[c for c in split_list(countries[0].replace(",", ";")) if c],
+        countries=[c for cell in countries for c in split_list(cell.replace(",", ";")) if c],
         authors=[Person(name=name) for name in _column(lines, 2) if name],
         organizations=[Organization(name=name) for name in dict.fromkeys(institutions)],
     )
@@ -111,7 +114,7 @@ def _record(lines: list[list[str]], source: str, location: str) -> SourceRecord 
         articles=[article],
         reasons=reason_claims(_column(lines, 1), warnings),
         notes=" ".join(cell for cell in _column(lines, 7) if cell),
-        paywalled=PAYWALLED.get((countries[1] if len(countries) > 1 else "").lower()),
+        paywalled=paywalled[-1] if paywalled else None,
         coverage=[cell for cell in rest if re.match(r"https?://\S+$", cell)],
     )
     # One notice DOI can carry two records (an expression of concern upgraded to a retraction).

@@ -53,6 +53,14 @@ def test_a_record_over_seven_lines_becomes_one_notice_about_one_article(records)
     assert notice.coverage == ["http://retractionwatch.com/2018/01/16/caught-notice-doesnt-anyone-literature-review/"]
 
 
+def test_every_country_is_kept_and_paywalled_read_after_them(records):
+    (record,) = [r for r in records if r.notice.doi == "10.1158/1535-7163.mct-17-0547"]
+    assert record.notice.articles[0].countries == ["South Korea", "United States"]
+    assert record.notice.paywalled is False
+    assert not {"Yes", "No"} & {c for r in records for c in r.notice.articles[0].countries}
+    assert sum(r.notice.paywalled is not None for r in records) == 591  # 9 records leave "Paywalled?" empty
+
+
 def test_run_together_institutions_and_two_notices_of_one_doi(records):
     (pnas,) = [r for r in records if r.notice.articles[0].doi == "10.1073/pnas.1516945113"]
     names = [o.name for o in pnas.notice.articles[0].organizations]
