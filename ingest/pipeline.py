@@ -133,6 +133,7 @@ def ingest(store: GraphStore, paths: Sequence[Path], settings: Settings, *, form
     known_dois = KnownDois(store)
     seen: dict[str, set[str]] = {}  # format -> graphs of the records read (see `withdraw_missing`)
     batch: list[MappedRecord] = []
+    in_flight: list[MappedRecord] = []  # the batch last handed to the writer
     quads_in_batch = 0
     last_progress = time.monotonic()
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-writer") as writer:
@@ -161,13 +162,16 @@ def ingest(store: GraphStore, paths: Sequence[Path], settings: Settings, *, form
             if len(batch) >= batch_size or quads_in_batch >= batch_quads:
                 # At most one batch is written while the next is read: memory stays at two batches,
                 # and a store error stops the run at the next batch boundary.
+                # The writer is the slower side: the batch's stored hashes are looked up here, while the
+                # last batch is still being written (see `hashes_after`), not on the writer's time.
+                known = hashes_after(store, batch, in_flight)
                 if writing is not None:
                     writing.result()
                     if progress:  # after every batch, and every `progress_every` seconds while reading
                         progress(report)
                         last_progress = time.monotonic()
-                writing = writer.submit(write_batch, store, batch, report, settings)
-                batch, quads_in_batch = [], 0
+                writing = writer.submit(write_batch, store, batch, report, settings, known=known)
+                batch, in_flight, quads_in_batch = [], batch, 0
         if writing is not None:
             writing.result()
     write_batch(store, batch, report, settings)
@@ -219,11 +223,28 @@ def stored_hashes(store: GraphStore, graphs: Iterable[str]) -> dict[str, str]:
     return found
 
 
-def write_batch(store: GraphStore, batch: list[MappedRecord], report: IngestReport, settings: Settings) -> None:
-    """Store the records whose content changed, each write together with its change log entries."""
+def hashes_after(store: GraphStore, batch: list[MappedRecord], in_flight: list[MappedRecord]) -> dict[str, str]:
+    """The content hashes the batch's graphs will have once `in_flight` (a batch being written) is stored.
+
+    Looked up while that write runs: the graphs it does not hold keep their stored hash meanwhile, and
+    those it does hold get its hash. If the write fails, the run stops before this batch is written.
+    """
+    graphs = {mapped.graph for mapped in batch}
+    known = stored_hashes(store, graphs)
+    known.update((mapped.graph, mapped.content_hash) for mapped in in_flight if mapped.graph in graphs)
+    return known
+
+
+def write_batch(store: GraphStore, batch: list[MappedRecord], report: IngestReport, settings: Settings,
+                *, known: dict[str, str] | None = None) -> None:
+    """Store the records whose content changed, each write together with its change log entries.
+
+    `known` is the stored content hash of each of the batch's graphs, if already looked up.
+    """
     # Two records of one batch may describe the same graph; the later one wins, as it would across batches.
     latest = {mapped.graph: mapped for mapped in batch}
-    known = stored_hashes(store, latest)
+    if known is None:
+        known = stored_hashes(store, latest)
     changed = {g: m for g, m in latest.items() if known.get(g) != m.content_hash}
     report.unchanged += len(batch) - len(changed)
     if not changed:

@@ -215,6 +215,24 @@ def test_a_newer_export_applies_only_its_changes(tmp_path, capsys):
     assert "40 records: 0 added, 0 updated, 40 unchanged, 0 errors" in capsys.readouterr().out
 
 
+def test_a_record_repeated_in_the_next_batch_is_compared_with_the_batch_before(tmp_path):
+    """Issue 4: a batch's stored hashes are looked up while the batch before it is still being written."""
+    header, rows = export_rows()
+    notes = header.index("Notes")
+    changed = list(rows[0])
+    changed[notes] = "Corrected notice posted."
+    # One record a batch: row 0, the same row 0 again, then row 0 changed, then row 0 changed again.
+    export = write_export(tmp_path / "rw.csv", header, [rows[0], rows[0], changed, changed, rows[1]])
+    store = OxigraphStore()
+    assert ingest(store, [export], Settings(), batch_size=1).summary() == \
+        "5 records: 2 added, 1 updated, 2 unchanged, 0 errors"
+    # Over itself: row 0 replaces its changed version and is replaced by it again.
+    assert ingest(store, [export], Settings(), batch_size=1).summary() == \
+        "5 records: 0 added, 2 updated, 3 unchanged, 0 errors"
+    assert values(store, f"""SELECT ?note WHERE {{ ?n rkg:recordId "retraction-watch:{rows[0][0]}" ;
+        rkg:note ?note }}""") == ["Corrected notice posted."]
+
+
 def check_changes(store_dir: str, *, withdrawn: str, changed: str) -> None:
     """The change log holds each change once; the withdrawn record is gone, the changed one changed."""
     with OxigraphStore(store_dir) as store:
