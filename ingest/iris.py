@@ -23,6 +23,8 @@ from retractkg.ingest.model import Article, Nature, Notice
 
 _DOI_SAFE = "/:;()@!$&'*+,=-._~"
 _WORD = re.compile(r"[a-z0-9]+")
+_DOI_PREFIX = re.compile(r"^(?:(?:https?://)?(?:dx\.)?doi\.org/|doi:\s*)", re.I)
+_BARE_DOI = re.compile(r"^10\.\d{4,9}/\S+$")
 
 # Natures that describe the same event from different sources share a notice IRI.
 _NOTICE_KIND = {
@@ -40,8 +42,8 @@ _NOTICE_KIND = {
 def normalize_doi(doi: str) -> str:
     """Bare lower-case DOI from any of its written forms, or "" if it is not one."""
     doi = doi.strip().strip(".,;:").strip()
-    doi = re.sub(r"^(?:(?:https?://)?(?:dx\.)?doi\.org/|doi:\s*)", "", doi, flags=re.I)
-    return doi.lower() if re.match(r"^10\.\d{4,9}/\S+$", doi) else ""
+    doi = _DOI_PREFIX.sub("", doi)
+    return doi.lower() if _BARE_DOI.match(doi) else ""
 
 
 # Names recur: a journal, publisher or institution in record after record, an article's IRI in the

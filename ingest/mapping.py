@@ -82,6 +82,12 @@ def escape(text: str) -> str:
     return text.translate(_ESCAPES)
 
 
+@lru_cache(maxsize=1024)
+def integer_literal(number: int) -> Term:
+    """An xsd:integer literal; author positions are the same few numbers in every record."""
+    return literal(str(number), INTEGER)
+
+
 @lru_cache(maxsize=RECENT)
 def recurring_iri(value: str) -> Term:
     """`iri` of an IRI that recurs across records (a journal, publisher, organization): checked once."""
@@ -374,7 +380,7 @@ class RecordMapper:
             g.add(a, rkg("authorship"), authorship)
             g.add(authorship, A, rkg("Authorship"))
             g.add(authorship, rkg("agent"), p)
-            g.add(authorship, rkg("position"), literal(str(position), INTEGER))
+            g.add(authorship, rkg("position"), integer_literal(position))
             if person.corresponding:
                 g.add(authorship, rkg("isCorresponding"), literal("true", BOOLEAN))
         return a
@@ -490,7 +496,7 @@ def web_iri(url: str) -> Term:
     """An IRI for a URL as a source wrote it: characters an IRI cannot hold are percent-encoded."""
     url = url.strip()
     try:
-        return iri(url)
+        return recurring_iri(url)  # a news post or database page is cited by many notices
     except MappingError:
         return iri(quote(url, safe=":/?#@!$&'()*+,;=%~"))
 
