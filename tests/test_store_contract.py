@@ -239,12 +239,15 @@ def test_reach_gathers_each_document_as_the_embedded_walk_does(loaded, reference
     """Servers answer `reach` with one SELECT; the embedded store walks its indexes: same quads."""
     found = rows(reference.query(PREFIXES + f"SELECT DISTINCT ?x WHERE {{ ?x a {KINDS_BY_TYPE[kind]} }}"))
     assert found
+    def lines(quads: list[Quad]) -> set[str]:  # each store was written at its own time
+        return {line for line in quad_lines(quads) if "generatedAtTime" not in line}
+
     for (iri,) in found:
-        expected = quad_lines(reference.reach(iri[1:-1], REACH[kind]))
+        expected = lines(reference.reach(iri[1:-1], REACH[kind]))
         assert any(line.startswith(iri + " ") for line in expected)
         if kind == "other":  # a source record's document holds its ingest activity, <record#ingest>
             assert any(line.startswith(iri[:-1] + "#ingest> ") for line in expected)
-        assert quad_lines(loaded.reach(iri[1:-1], REACH[kind])) == expected, iri
+        assert lines(loaded.reach(iri[1:-1], REACH[kind])) == expected, iri
 
 
 def test_syntax_errors_are_store_errors_caused_by_a_syntax_error(backend):
