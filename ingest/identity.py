@@ -11,16 +11,23 @@ Likewise a notice known by its own DOI that names no article (182 of the PubMed 
 have no related-article) takes the IRI of that notice about the article others name
 (`Notice.known_article_doi`), without stating the link itself.
 
-What is learnt depends on what was read before: a record read before any source of the DOI keeps
-its PMID-keyed IRI until it is ingested again (the record then changes, and is rewritten).
+A record read before any source of the DOI was stored under its PMID-keyed IRI. So at the end of a
+run, the stored records that still name a resource by a key this run gave a DOI are found
+(`KnownDois.outdated_graphs`), and the pipeline reads them again from their source files and stores
+them as they now map: the order in which sources are ingested does not change the graph.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
+
+from retractkg.ingest.iris import Minter
 from retractkg.ingest.mapping import literal
-from retractkg.ingest.model import Article, SourceRecord
-from retractkg.ontology import CITO, RKG
+from retractkg.ingest.model import Article, Notice, SourceRecord
+from retractkg.ontology import CITO, PROV, RKG
 from retractkg.store import GraphStore
+
+OUTDATED_LOOKUP_CHUNK = 500  # IRIs per query (Virtuoso refuses a VALUES list of about 5,000 entries)
 
 
 class KnownDois:
@@ -30,6 +37,7 @@ class KnownDois:
         self.store = store
         # ("pmid", "123") / ("pmcid", "PMC123") / ("notice", "10.x/y") -> the article's DOI ("" when none or ambiguous)
         self._dois: dict[tuple[str, str], str] = {}
+        self._learnt: set[tuple[str, str]] = set()  # the keys this run's records gave a DOI
 
     def learn(self, record: SourceRecord) -> None:
         """Remember the DOI of every article the record names with a DOI and a PMID or PMCID, and the
@@ -39,8 +47,10 @@ class KnownDois:
             if article.doi:
                 for key in _keys(article):
                     self._dois[key] = article.doi
+                    self._learnt.add(key)
         if notice.doi and len(notice.articles) == 1 and (doi := notice.articles[0].doi or notice.articles[0].known_doi):
             self._dois["notice", notice.doi] = doi
+            self._learnt.add(("notice", notice.doi))
 
     def complete(self, record: SourceRecord) -> None:
         """Give each article named without a DOI the DOI that other records give it, and a notice that names
@@ -63,6 +73,27 @@ class KnownDois:
             found = {s["doi"].value for s in self.store.query(f"SELECT DISTINCT ?doi WHERE {{ {pattern} }} LIMIT 2")}
             self._dois[key] = found.pop() if len(found) == 1 else ""
         return self._dois[key]
+
+
+    def outdated_graphs(self, minter: Minter) -> dict[str, set[str]]:
+        """Stored records naming a resource by an IRI that a key learnt in this run replaces, as
+        {source file IRI: graphs}: read again, they take the DOI-keyed IRI."""
+        iris = sorted({_keyed_iri(minter, kind, value) for kind, value in self._learnt if self._dois[kind, value]})
+        found: dict[str, set[str]] = defaultdict(set)
+        for start in range(0, len(iris), OUTDATED_LOOKUP_CHUNK):
+            values = " ".join(f"<{iri}>" for iri in iris[start:start + OUTDATED_LOOKUP_CHUNK])
+            for row in self.store.query(f"""SELECT DISTINCT ?g ?source WHERE {{ VALUES ?x {{ {values} }}
+                    GRAPH ?g {{ ?x ?p ?o FILTER NOT EXISTS {{ ?x <{CITO}updates> ?article }} }}
+                    ?g <{PROV}wasDerivedFrom> ?source }}"""):
+                found[row["source"].value].add(row["g"].value)
+        return dict(found)
+
+
+def _keyed_iri(minter: Minter, kind: str, value: str) -> str:
+    """The IRI a record minted for the resource of this key while its DOI was unknown."""
+    if kind == "notice":
+        return minter.notice(Notice(doi=value), known=False)  # a notice naming no article
+    return minter.article(Article(pmid=value) if kind == "pmid" else Article(pmcid=value))
 
 
 def _keys(article: Article) -> list[tuple[str, str]]:

@@ -10,6 +10,10 @@ Reading and mapping the next batch overlaps with writing the last one: one write
 batches strictly in order (the embedded store's bulk load releases the GIL), so every guarantee
 above holds as if the pipeline ran in one thread, while both cores work.
 
+Identity does not depend on the order of sources: records stored before this run gave the article
+they name by PubMed ID alone its DOI are read again from their files and stored as they now map
+(`map_again`, see `retractkg.ingest.identity`).
+
 Withdrawn records: with `replace_source=True` the files given are the whole current content of the
 source formats they hold (a newer Retraction Watch export, a new Crossref dump): every stored record
 of such a format that the files no longer contain is removed, and an `as:Delete` is logged for it.
@@ -24,6 +28,8 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlparse
+from urllib.request import url2pathname
 
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, parse
 
@@ -175,9 +181,41 @@ def ingest(store: GraphStore, paths: Sequence[Path], settings: Settings, *, form
         if writing is not None:
             writing.result()
     write_batch(store, batch, report, settings)
+    map_again(store, known_dois.outdated_graphs(mapper.mint), mapper, known_dois, report, settings)
     if replace_source:
         withdraw_missing(store, seen, report, settings)
     return report
+
+
+def map_again(store: GraphStore, outdated: dict[str, set[str]], mapper: RecordMapper, known_dois: KnownDois,
+              report: IngestReport, settings: Settings, *, batch_quads: int = BATCH_QUADS) -> None:
+    """Read the records of these graphs ({source file IRI: graphs}) again and store them as they map now."""
+    batch: list[MappedRecord] = []
+    for source, graphs in sorted(outdated.items()):
+        path = file_path(source)
+        if path is None or not path.is_file():
+            report.warnings.append(f"{source}: not found, so {len(graphs)} record(s) read from it still name their "
+                                   "article by PubMed ID (or the notice by its own DOI): ingest them again to move "
+                                   "them onto the article's DOI")
+            continue
+        for record in read_records([path], IngestReport()):  # its errors were reported when it was first read
+            if mapper.graph_iri(record) not in graphs:
+                continue
+            known_dois.complete(record)
+            try:
+                batch.append(mapper.map(record))
+            except MappingError:
+                continue
+            if sum(m.quad_count for m in batch) >= batch_quads:
+                write_batch(store, batch, report, settings)
+                batch = []
+    write_batch(store, batch, report, settings)
+
+
+def file_path(iri: str) -> Path | None:
+    """The local file a `file:` IRI names (ingest records its sources so, in `prov:wasDerivedFrom`)."""
+    parts = urlparse(iri)
+    return Path(url2pathname(parts.path)) if parts.scheme == "file" else None
 
 
 def withdraw_missing(store: GraphStore, seen: dict[str, set[str]], report: IngestReport, settings: Settings,

@@ -161,14 +161,40 @@ def test_an_article_named_by_pmid_alone_meets_its_doi_from_another_source(tmp_pa
     assert values(in_one_run, f"""SELECT ?g WHERE {{ GRAPH ?g {{ <{article}> rkg:doi ?d }} }}""") == [
         g for g in report.added if "/retraction-watch-csv/" in g]
 
-    # Read the other way round, the PubMed record comes first and keeps its PMID-keyed IRI; read again
-    # once the DOI is known, it is rewritten onto the DOI's resource.
+    # Read the other way round, the PubMed record is stored under its PMID-keyed IRI first; the run that
+    # gives the DOI reads it again from its file and moves it onto the DOI's resource.
     pubmed_first = OxigraphStore()
     ingest(pubmed_first, [notice_record], Settings())
-    ingest(pubmed_first, [rw], Settings())
-    assert articles(pubmed_first) == sorted([article, f"{BASE}id/article/pmid/{pmid}"])
-    again = ingest(pubmed_first, [notice_record], Settings())
-    assert len(again.updated) == 1 and articles(pubmed_first) == [article]
+    assert articles(pubmed_first) == [f"{BASE}id/article/pmid/{pmid}"]
+    later = ingest(pubmed_first, [rw], Settings())
+    assert len(later.added) == 1 and len(later.updated) == 1 and not later.warnings
+    assert articles(pubmed_first) == [article]
+    assert record_statements(pubmed_first) == record_statements(in_one_run)  # whichever source came first
+    assert ingest(pubmed_first, [notice_record, rw], Settings()).unchanged == 2
+
+    # In one run too: the PubMed file first, the export after it.
+    one_run_pubmed_first = OxigraphStore()
+    report = ingest(one_run_pubmed_first, [notice_record, rw], Settings())
+    assert len(report.added) == 2 and len(report.updated) == 1
+    assert articles(one_run_pubmed_first) == [article]
+
+
+def record_statements(store: OxigraphStore) -> set[str]:
+    """Every quad of the records' graphs but the time each was stored (the change log apart)."""
+    return {str(q) for q in store.quads() if "/graph/changes" not in str(q.graph_name)
+            and not q.predicate.value.endswith("generatedAtTime")}
+
+
+def test_a_record_whose_source_file_is_gone_keeps_its_pmid_keyed_iri_with_a_warning(tmp_path):
+    doi, pmid = "10.1016/s0198-8859(01)00298-4", "11543891"
+    moved = tmp_path / "pubmed_11600210.xml"
+    moved.write_bytes((DATA / "pubmed" / "pubmed_11600210.xml").read_bytes())
+    store = OxigraphStore()
+    ingest(store, [moved], Settings())
+    moved.unlink()
+    report = ingest(store, [rw_row_with_pmid(tmp_path, doi, pmid)], Settings())
+    assert len(report.added) == 1 and not report.updated
+    assert any(w.startswith(moved.resolve().as_uri()) and "ingest them again" in w for w in report.warnings)
 
 
 def test_a_notice_naming_no_article_meets_the_notice_others_link_to_their_article(tmp_path):
