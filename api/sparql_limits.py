@@ -202,42 +202,24 @@ class _XmlRows(_RowCounter):
 
 
 class _JsonRows(_RowCounter):
-    """JSON: objects opened at depth 3 (`{"results": {"bindings": [ {...} ]}}`) outside strings."""
+    """JSON: with the strings cut out, a row is a `{` right after `[` or `,`: the bindings array is the
+    only array of objects (pyoxigraph writes compact JSON, and `"` is always escaped inside strings)."""
 
-    _TOKEN = re.compile(rb'[\\"{}\[\]]')
-    ROW_DEPTH = 3
+    _STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)  # unrolled: a run of plain bytes at a time
     min_row_bytes = len(b"{},")
 
     def __init__(self) -> None:
-        self.depth = 0
-        self.in_string = False
-        self.escaped = False
+        self.carry = b""  # a string still open at the end of the last chunk
+        self.last = b""  # the last byte outside strings, which may be the `[` or `,` before a row
 
     def feed(self, chunk: bytes) -> int:
-        rows = 0
-        position = 0
-        if self.escaped:  # the previous chunk ended on a backslash inside a string
-            self.escaped = False
-            position = 1
-        while (match := self._TOKEN.search(chunk, position)) is not None:
-            token = match.group()
-            position = match.end()
-            if self.in_string:
-                if token == b"\\":
-                    if position >= len(chunk):
-                        self.escaped = True
-                    position += 1  # the escaped byte, which may be a quote
-                elif token == b'"':
-                    self.in_string = False
-            elif token == b'"':
-                self.in_string = True
-            elif token in (b"{", b"["):
-                if token == b"{" and self.depth == self.ROW_DEPTH:
-                    rows += 1
-                self.depth += 1
-            else:
-                self.depth -= 1
-        return rows
+        outside = self._STRING.sub(b"", self.carry + chunk)
+        # What is left of a string not closed in this chunk holds no unescaped quote: it is all after the first.
+        opened = outside.find(b'"')
+        self.carry, outside = (outside[opened:], outside[:opened]) if opened >= 0 else (b"", outside)
+        text = self.last + outside
+        self.last = text[-1:]
+        return text.count(b"[{") + text.count(b",{")
 
 
 ROW_COUNTERS: dict[QueryResultsFormat, Callable[[], _RowCounter]] = {

@@ -329,6 +329,24 @@ def test_row_limit_is_exact_in_every_format(store: OxigraphStore, settings: Sett
             assert f"more than {limit} rows" in assert_problem(response, 400, "result-too-large")["detail"]
 
 
+@pytest.mark.parametrize("media_type", ["application/sparql-results+json", "application/sparql-results+xml",
+                                        "text/csv", "text/tab-separated-values"])
+def test_row_limit_is_exact_over_many_chunks_of_output(settings: Settings, media_type: str) -> None:
+    """Thousands of rows whose strings hold what rows look like (`[{`, `,{`, `<result>`, line breaks, escapes),
+    so that the answer is written in many chunks, cut anywhere."""
+    lookalikes = [*TRICKY, 'rows [{"a":1},{"b":2}] and }},{"', '\\"[{"', "a\\", ",{", "[{"]
+    store = OxigraphStore()
+    store.oxigraph.extend(Quad(NamedNode(f"{EX}n/{i}"), NAME, Literal(lookalikes[i % len(lookalikes)] * (1 + i % 5)),
+                               NamedNode(G1)) for i in range(3000))
+    for limit, ok in ((3000, True), (2999, False)):
+        with TestClient(create_app(replace(settings, max_result_rows=limit), store)) as client:
+            response = client.get("/sparql", params={"query": SELECT_ALL}, headers={"Accept": media_type})
+        if ok:
+            assert response.status_code == 200 and len(response.content) > 100_000, response.text
+        else:
+            assert f"more than {limit} rows" in assert_problem(response, 400, "result-too-large")["detail"]
+
+
 def test_triple_limit_applies_to_construct(store: OxigraphStore, settings: Settings) -> None:
     with TestClient(create_app(replace(settings, max_result_rows=3), store)) as client:
         response = client.get("/sparql", params={"query": CONSTRUCT_ALL}, headers={"Accept": "text/turtle"})
