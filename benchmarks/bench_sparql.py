@@ -10,7 +10,8 @@ on 127.0.0.1 with the same bounded load (`wrk`, N connections; an httpx client i
 over the same rotating list of lookups, in alternating rounds. It prints requests/s of each and the
 ratio retractkg / oxigraph (goal: >= 0.9). Beside them runs the floor of any Python front
 (`sparql_floor_app.py`: a bare ASGI app under the same uvicorn, the query run on the event loop, no
-framework, checks or limits): its ratio to Oxigraph bounds what a Python endpoint can reach here.
+framework, checks or limits; as many processes as retractkg runs): its ratio to Oxigraph bounds what a
+Python endpoint can reach here.
 
 Lookups: a notice by DOI (`?x schema:sameAs <https://doi.org/...>`) and the reasons of one notice
 (labels of its `rkg:reason` concepts).
@@ -162,10 +163,18 @@ def main() -> int:
                 ours = start([sys.executable, "-m", "retractkg.cli", "serve", "--store", str(args.store),
                               "--port", str(port), "--workers", str(args.workers)],
                              f"http://127.0.0.1:{port}/sparql{ASK}")
+                floor_port = free_port()
+                floor = start([sys.executable, "-m", "uvicorn", "sparql_floor_app:create", "--factory",
+                               "--app-dir", str(FLOOR_APP.parent), "--workers", str(args.workers),
+                               "--host", "127.0.0.1", "--port", str(floor_port), "--log-level", "warning",
+                               "--no-access-log"], f"http://127.0.0.1:{floor_port}/sparql{ASK}",
+                              env={**os.environ, "SPARQL_FLOOR_STORE": str(args.store)})
                 try:
                     several = measure({f"retractkg x{args.workers}": (f"http://127.0.0.1:{port}", "/sparql"),
+                                       FLOOR: (f"http://127.0.0.1:{floor_port}", "/sparql"),
                                        "oxigraph": oxigraph_server}, lookups, args, work)
                 finally:
+                    stop(floor)
                     stop(ours)
         finally:
             stop(theirs)

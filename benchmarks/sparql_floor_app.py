@@ -1,6 +1,7 @@
 """The least any Python web app does per SPARQL request: the floor `bench_sparql.py` measures beside both servers.
 
     python benchmarks/sparql_floor_app.py STORE PORT
+    SPARQL_FLOOR_STORE=STORE uvicorn sparql_floor_app:create --factory --app-dir benchmarks --workers N ...
 
 A bare ASGI app under uvicorn (same HTTP parser and event loop as `retractkg serve`) that answers
 `GET /sparql?query=...` by running the query on the embedded store right on the event loop and
@@ -11,6 +12,7 @@ pyoxigraph costs, so the ratio of retractkg to Oxigraph's Rust server can be rea
 
 from __future__ import annotations
 
+import os
 import sys
 from urllib.parse import parse_qs
 
@@ -34,6 +36,11 @@ def floor_app(store: Store):
         await send({"type": "http.response.body", "body": body})
 
     return app
+
+
+def create():
+    """For uvicorn's worker processes, each with the store (read-only) named by SPARQL_FLOOR_STORE."""
+    return floor_app(Store.read_only(os.environ["SPARQL_FLOOR_STORE"]))
 
 
 if __name__ == "__main__":
