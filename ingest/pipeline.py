@@ -120,9 +120,9 @@ def read_records(paths: Iterable[Path], report: IngestReport, *, format: str | N
 
 
 # A batch is one atomic write, and must stay below the bulk loader's chunk (1M quads) to stay one.
-# Two batches are in memory at once (one written, one read). With writing overlapped, 400k and 800k
-# quads ingest the full-size Retraction Watch export equally fast (101 s), 400k at 0.93 GB peak RSS
-# instead of 1.51 GB (benchmarks/bench_rw_ingest.py, 2 cores).
+# Two batches are in memory at once (one written, one read). The full-size Retraction Watch export
+# (benchmarks/bench_rw_ingest.py, 2 cores) ingests in 84 s at 0.95 GB peak RSS with 400k quads, and
+# in 84 s at 1.30 GB with 600k: larger batches only cost memory.
 BATCH_QUADS = 400_000
 
 
