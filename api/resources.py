@@ -245,8 +245,7 @@ def software_description() -> Description:
                        vocabulary_modified())
 
 
-LABEL_PREDICATES = frozenset(NamedNode(p) for p in (
-    RDF + "type", SKOS + "prefLabel", SKOS + "inScheme", SKOS + "notation"))
+CONCEPT_LABELS = Hops(only=(RDF + "type", SKOS + "prefLabel", SKOS + "inScheme", SKOS + "notation"))
 
 
 def concept_labels(objects) -> list[Triple]:
@@ -263,6 +262,4 @@ def concept_labels(objects) -> list[Triple]:
 def _labels_of(iri: str) -> tuple[Triple, ...]:
     if iri.split("/")[-2] not in VOCABULARY_KINDS:
         return ()
-    node = NamedNode(iri)
-    result = vocabulary_store().query(f"CONSTRUCT {{ {node} ?p ?o }} WHERE {{ {node} ?p ?o }}")
-    return tuple(t for t in result if t.predicate in LABEL_PREDICATES)
+    return tuple(dict.fromkeys(q.triple for q in vocabulary_store().reach(iri, [CONCEPT_LABELS])))

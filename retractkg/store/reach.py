@@ -80,9 +80,9 @@ def _branch(root: str, path: Hops) -> str:
             allowed = ", ".join(str(NamedNode(t)) for t in step.types)
             patterns.append(f"{reached} <{RDF_TYPE}> ?type{number} FILTER(?type{number} IN ({allowed}))")
         current = reached
-    if not path.steps:
-        return f"{{ GRAPH ?g {{ {root} ?p ?o }} BIND({root} AS ?s) }}"
     only = ""
     if path.only:
         only = f" FILTER(?p IN ({', '.join(str(NamedNode(p)) for p in path.only)}))"
+    if not path.steps:
+        return f"{{ GRAPH ?g {{ {root} ?p ?o{only} }} BIND({root} AS ?s) }}"
     return f"{{ GRAPH ?g {{ {' '.join(patterns)} ?s ?p ?o{only} }} }}"
