@@ -41,6 +41,7 @@ def create_app(settings: Settings, store: GraphStore | None = None, *, exclusive
             gate = getattr(app.state, "sparql_gate", None)
             if gate is not None:
                 gate.shutdown()  # idle query threads end; a runaway's ends when its query does
+                app.state.sparql_gate = None  # a restarted app makes a new pool
             if owned:
                 app.state.store.close()
 

@@ -61,8 +61,8 @@ class RepresentationCache:
     """Rendered documents by (path and query, media type), least recently used dropped first.
 
     Only sound when nothing can change the data behind the app's back: `create_app` enables it for an
-    embedded store it opened itself (the store's files are locked by this process and the HTTP API
-    is read-only), never for a store passed in or a remote SPARQL server.
+    embedded store it opened itself or one passed in as `exclusive` (a writable store locks its folder,
+    and the HTTP API is read-only), never for a remote SPARQL server.
     """
 
     def __init__(self, size: int = 4096) -> None:

@@ -65,11 +65,12 @@ def _html(request: Request, body: bytes) -> Response:
     return cached_response(request, body, rep.content_type(rep.HTML), headers={"Vary": "Accept"})
 
 
-def _data_page(request: Request, store: GraphStore, settings: Settings, build: Callable[[], bytes]) -> Response:
-    """A page drawn from the whole graph. It is reused from the app's document cache, which exists only
-    when the data cannot change behind the app (see `RepresentationCache`); its Last-Modified is the
-    newest change in the change log, as for the dumps."""
-    cache = request.app.state.representations
+def _data_page(request: Request, store: GraphStore, settings: Settings, build: Callable[[], bytes], *,
+               reuse: bool = True) -> Response:
+    """A page drawn from the whole graph, Last-Modified at the newest change in the change log (as the dumps).
+    With `reuse` it is kept in the app's document cache, which exists only when the data cannot change
+    behind the app (see `RepresentationCache`); search results are not, so as not to crowd documents out."""
+    cache = request.app.state.representations if reuse else None
     key = (str(request.url), rep.HTML)  # with the host: pages may carry absolute URLs
     found = cache.get(key) if cache is not None else None
     if found is None:
@@ -282,4 +283,4 @@ def search(request: Request, store: StoreDep, settings: SettingsDep,
                       json_ld=script_json({"@context": {"@vocab": SCHEMA}, "@type": "SearchResultsPage", "name": q,
                                            "hasPart": [{"@id": h["iri"], "name": h["label"]} for h in hits]}))
 
-    return _data_page(request, store, settings, build)
+    return _data_page(request, store, settings, build, reuse=False)

@@ -24,6 +24,7 @@ from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Triple, parse
 
 from retractkg.api.caching import xsd_datetime
 from retractkg.config import Settings
+from retractkg.ingest.pipeline import VOCABULARY_GRAPH
 from retractkg.ontology import (
     CITO,
     DCT,
@@ -40,6 +41,7 @@ from retractkg.ontology import (
     VOCABULARY_FILES,
 )
 from retractkg.store import GraphStore, OxigraphStore
+from retractkg.store.base import values_lists
 from retractkg.store.reach import FRAGMENTS, SELF, Hops, along
 
 VOCABULARY_KINDS = frozenset({"reason", "nature", "role", "stance", "scheme"})
@@ -116,10 +118,6 @@ REACH: dict[str, list[Hops]] = {
 }
 
 
-def last_modified_query(graphs: list[str]) -> str:
-    """When the newest of these source records was (re)ingested."""
-    values = " ".join(str(NamedNode(g)) for g in graphs)
-    return f"SELECT (MAX(?t) AS ?m) WHERE {{ VALUES ?g {{ {values} }} ?g <{PROV}generatedAtTime> ?t }}"
 
 
 @dataclass(frozen=True)
@@ -198,20 +196,18 @@ class Describer:
         return Description(resolved.iri, resolved.kind, triples, self._last_modified(graphs))
 
     def _last_modified(self, graphs: list[str]) -> datetime | None:
-        if not graphs:
-            return None
-        for solution in self.store.query(last_modified_query(graphs)):
-            value = solution["m"]
-            if value is not None:
-                return xsd_datetime(value.value)
-        return None
+        """When the newest of these source records was (re)ingested."""
+        times = [solution["m"].value for values in values_lists(graphs) for solution in self.store.query(
+            f"SELECT (MAX(?t) AS ?m) WHERE {{ VALUES ?g {{ {values} }} ?g <{PROV}generatedAtTime> ?t }}")
+            if solution["m"] is not None]
+        return xsd_datetime(max(times)) if times else None
 
 
 @cache
 def vocabulary_store() -> OxigraphStore:
     """The ontology and concept schemes, in memory, read once from the files that define them."""
     store = OxigraphStore()
-    graph = NamedNode(VOCAB + "graph/vocabulary")
+    graph = NamedNode(VOCABULARY_GRAPH)
     for path in VOCABULARY_FILES:
         store.oxigraph.extend(Quad(t.subject, t.predicate, t.object, graph)
                               for t in parse(path=str(path), format=RdfFormat.TURTLE))
@@ -245,7 +241,7 @@ def software_description() -> Description:
                        vocabulary_modified())
 
 
-CONCEPT_LABELS = Hops(only=(RDF + "type", SKOS + "prefLabel", SKOS + "inScheme", SKOS + "notation"))
+CONCEPT_LABELS = Hops(only=LABELS[:4])  # type, label, scheme and notation of a concept a document cites
 
 
 def concept_labels(objects) -> list[Triple]:

@@ -218,7 +218,7 @@ def _update_record(record: dict, source: str, location: str) -> Iterator[SourceR
         nature = _entry_nature(entry, source, location, warnings, title=title)
         notice_ids = entry.get("identifier") or {}
         notice_doi = normalize_doi(str(notice_ids.get("doi") or "")) if isinstance(notice_ids, dict) else ""
-        notice = Notice(title=str(record.get("title") or ""), doi=notice_doi, nature=nature,
+        notice = Notice(title=title, doi=notice_doi, nature=nature,
                         date=_from_timestamp(record.get("timestamp")), journal=journal,
                         publisher=journal.publisher, articles=[Article(doi=article_doi)])
         yield SourceRecord(notice=notice, source=source, format=DUMP_FORMAT,

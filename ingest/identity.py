@@ -26,8 +26,7 @@ from retractkg.ingest.mapping import literal
 from retractkg.ingest.model import Article, Notice, SourceRecord
 from retractkg.ontology import CITO, PROV, RKG
 from retractkg.store import GraphStore
-
-OUTDATED_LOOKUP_CHUNK = 500  # IRIs per query (Virtuoso refuses a VALUES list of about 5,000 entries)
+from retractkg.store.base import values_lists
 
 
 class KnownDois:
@@ -38,6 +37,7 @@ class KnownDois:
         # ("pmid", "123") / ("pmcid", "PMC123") / ("notice", "10.x/y") -> the article's DOI ("" when none or ambiguous)
         self._dois: dict[tuple[str, str], str] = {}
         self._learnt: set[tuple[str, str]] = set()  # the keys this run's records gave a DOI
+        self._ambiguous: set[tuple[str, str]] = set()  # ... and those they gave two
 
     def learn(self, record: SourceRecord) -> None:
         """Remember the DOI of every article the record names with a DOI and a PMID or PMCID, and the
@@ -46,11 +46,16 @@ class KnownDois:
         for article in notice.articles:
             if article.doi:
                 for key in _keys(article):
-                    self._dois[key] = article.doi
-                    self._learnt.add(key)
+                    self._remember(key, article.doi)
         if notice.doi and len(notice.articles) == 1 and (doi := notice.articles[0].doi or notice.articles[0].known_doi):
-            self._dois["notice", notice.doi] = doi
-            self._learnt.add(("notice", notice.doi))
+            self._remember(("notice", notice.doi), doi)
+
+    def _remember(self, key: tuple[str, str], doi: str) -> None:
+        """Records that give one key two DOIs leave it without one, as the store lookup does."""
+        if self._dois.get(key) not in (None, "", doi):
+            self._ambiguous.add(key)
+        self._dois[key] = "" if key in self._ambiguous else doi
+        self._learnt.add(key)
 
     def complete(self, record: SourceRecord) -> None:
         """Give each article named without a DOI the DOI that other records give it, and a notice that names
@@ -80,8 +85,7 @@ class KnownDois:
         {source file IRI: graphs}: read again, they take the DOI-keyed IRI."""
         iris = sorted({_keyed_iri(minter, kind, value) for kind, value in self._learnt if self._dois[kind, value]})
         found: dict[str, set[str]] = defaultdict(set)
-        for start in range(0, len(iris), OUTDATED_LOOKUP_CHUNK):
-            values = " ".join(f"<{iri}>" for iri in iris[start:start + OUTDATED_LOOKUP_CHUNK])
+        for values in values_lists(iris):
             for row in self.store.query(f"""SELECT DISTINCT ?g ?source WHERE {{ VALUES ?x {{ {values} }}
                     GRAPH ?g {{ ?x ?p ?o FILTER NOT EXISTS {{ ?x <{CITO}updates> ?article }} }}
                     ?g <{PROV}wasDerivedFrom> ?source }}"""):

@@ -41,6 +41,7 @@ from retractkg.ingest.mapping import MappedRecord, MappingError, RecordMapper, l
 from retractkg.ingest.model import SourceRecord
 from retractkg.ontology import RDF, RKG, VOCAB, VOCABULARY_FILES, XSD
 from retractkg.store import GraphStore
+from retractkg.store.base import values_lists
 
 VOCABULARY_GRAPH = VOCAB + "graph/vocabulary"
 AS = "https://www.w3.org/ns/activitystreams#"
@@ -191,6 +192,7 @@ def map_again(store: GraphStore, outdated: dict[str, set[str]], mapper: RecordMa
               report: IngestReport, settings: Settings, *, batch_quads: int = BATCH_QUADS) -> None:
     """Read the records of these graphs ({source file IRI: graphs}) again and store them as they map now."""
     batch: list[MappedRecord] = []
+    quads_in_batch = 0
     for source, graphs in sorted(outdated.items()):
         path = file_path(source)
         if path is None or not path.is_file():
@@ -203,12 +205,13 @@ def map_again(store: GraphStore, outdated: dict[str, set[str]], mapper: RecordMa
                 continue
             known_dois.complete(record)
             try:
-                batch.append(mapper.map(record))
+                batch.append(mapped := mapper.map(record))
             except MappingError:
                 continue
-            if sum(m.quad_count for m in batch) >= batch_quads:
+            quads_in_batch += mapped.quad_count
+            if quads_in_batch >= batch_quads:
                 write_batch(store, batch, report, settings)
-                batch = []
+                batch, quads_in_batch = [], 0
     write_batch(store, batch, report, settings)
 
 
@@ -246,14 +249,9 @@ def withdraw_missing(store: GraphStore, seen: dict[str, set[str]], report: Inges
             report.withdrawn.extend(graph for graph, _ in chunk)
 
 
-HASH_LOOKUP_CHUNK = 2000  # Virtuoso refuses a VALUES list of about 5,000 entries
-
-
 def stored_hashes(store: GraphStore, graphs: Iterable[str]) -> dict[str, str]:
-    names = list(graphs)
     found: dict[str, str] = {}
-    for start in range(0, len(names), HASH_LOOKUP_CHUNK):
-        values = " ".join(f"<{g}>" for g in names[start:start + HASH_LOOKUP_CHUNK])
+    for values in values_lists(list(graphs)):
         result = store.query(
             f"SELECT ?g ?h WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?g <{RKG}contentHash> ?h }} }}"
         )

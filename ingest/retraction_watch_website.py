@@ -82,14 +82,15 @@ def _column(lines: list[list[str]], index: int) -> list[str]:
 
 
 def _record(lines: list[list[str]], source: str, location: str) -> SourceRecord | IngestError:
-    first, rest = _column(lines, 0)[:3], _column(lines, 0)[3:]
+    description = _column(lines, 0)
+    first, rest = description[:3], description[3:]
     title, subjects, container = (first + ["", "", ""])[:3]
     # Date, PubMed ID and DOI of the original paper (column 3) and of the notice (column 4).
     original, notice_side = ((_column(lines, index) + ["", ""])[:3] for index in (3, 4))
     kinds = [cell for cell in _column(lines, 5) if cell]
-    # Column 6: the countries, one per line, then "Yes"/"No" (paywalled).
-    countries = [cell for cell in _column(lines, 6) if cell and cell.lower() not in PAYWALLED]
-    paywalled = [PAYWALLED[cell.lower()] for cell in _column(lines, 6) if cell.lower() in PAYWALLED]
+    # Column 6: the countries, one per line, then "Yes", "No" or "Unknown" (paywalled).
+    countries = [cell for cell in _column(lines, 6) if cell]
+    paywalled = countries.pop().lower() if countries and countries[-1].lower() in (*PAYWALLED, "unknown") else ""
     types_nature = article_types_and_nature(kinds)
     if types_nature is None:
         return IngestError(source, f"no nature of notice after the article type in column 5 "
@@ -104,7 +105,7 @@ def _record(lines: list[list[str]], source: str, location: str) -> SourceRecord 
         doi=doi_cell(original[2], "original DOI", note),
         journal=Journal(name=journal.strip(), publisher=publisher.strip()),
         article_type=";".join(article_types), subjects=split_list(subjects),
-        countries=[c for cell in countries for c in split_list(cell.replace(",", ";")) if c],
+        countries=[c for cell in countries for c in split_list(cell.replace(",", ";"))],
         authors=[Person(name=name) for name in _column(lines, 2) if name],
         organizations=[Organization(name=name) for name in dict.fromkeys(institutions)],
     )
@@ -114,7 +115,7 @@ def _record(lines: list[list[str]], source: str, location: str) -> SourceRecord 
         articles=[article],
         reasons=reason_claims(_column(lines, 1), warnings),
         notes=" ".join(cell for cell in _column(lines, 7) if cell),
-        paywalled=paywalled[-1] if paywalled else None,
+        paywalled=PAYWALLED.get(paywalled),
         coverage=[cell for cell in rest if re.match(r"https?://\S+$", cell)],
     )
     # One notice DOI can carry two records (an expression of concern upgraded to a retraction).

@@ -245,6 +245,7 @@ def test_reach_gathers_each_document_as_the_embedded_walk_does(loaded, reference
     for (iri,) in found:
         expected = lines(reference.reach(iri[1:-1], REACH[kind]))
         assert any(line.startswith(iri + " ") for line in expected)
+        assert lines(GraphStore.reach(reference, iri[1:-1], REACH[kind])) == expected, iri  # one SELECT, no server
         if kind == "other":  # a source record's document holds its ingest activity, <record#ingest>
             assert any(line.startswith(iri[:-1] + "#ingest> ") for line in expected)
         assert lines(loaded.reach(iri[1:-1], REACH[kind])) == expected, iri

@@ -90,6 +90,15 @@ class GraphStore(ABC):
         return [solution["g"].value for solution in result]
 
 
+VALUES_CHUNK = 2000  # IRIs in one VALUES list: Virtuoso refuses a list of about 5,000
+
+
+def values_lists(iris: Sequence[str], size: int = VALUES_CHUNK) -> Iterator[str]:
+    """The IRIs as the bodies of SPARQL VALUES lists of at most `size` entries each."""
+    for start in range(0, len(iris), size):
+        yield " ".join(f"<{iri}>" for iri in iris[start:start + size])
+
+
 def insert_data(quads: Iterable[Quad]) -> str:
     """Render quads as the body of a SPARQL `INSERT DATA` (terms print as N-Triples in pyoxigraph)."""
     lines = [f"GRAPH {q.graph_name} {{ {q.subject} {q.predicate} {q.object} }}" for q in quads]

@@ -14,7 +14,9 @@ from dataclasses import dataclass
 
 from pyoxigraph import Literal, NamedNode
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+from retractkg.ontology import RDF
+
+RDF_TYPE = RDF + "type"
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,8 @@ from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, Store,
 
 from retractkg.store.reach import RDF_TYPE, Hops, Step
 
+TYPE = NamedNode(RDF_TYPE)
+
 # A node reached in a named graph; None as the graph: any named graph (the root, before its first hop).
 Located = tuple[NamedNode | BlankNode | Literal | Triple, NamedNode | BlankNode | None]
 
@@ -79,6 +81,8 @@ class _Walk:
 
     def _hop(self, nodes: list[Located], step: Step) -> Iterable[Located]:
         predicate = NamedNode(step.predicate) if step.predicate else None
+        prefix = self.root.value + "#"
+        types = {NamedNode(t) for t in step.types}
         for node, graph in nodes:
             if step.inverse:
                 quads = _named(self.store.quads_for_pattern(None, predicate, node, graph))
@@ -92,12 +96,10 @@ class _Walk:
                     quads = _named(self.store.quads_for_pattern(node, predicate, None, graph))
                 hits = ((q.object, q.graph_name) for q in quads)
             if step.fragment:
-                prefix = self.root.value + "#"
                 hits = ((n, g) for n, g in hits if isinstance(n, NamedNode) and n.value.startswith(prefix))
             if step.types:
-                types = {NamedNode(t) for t in step.types}
                 hits = ((n, g) for n, g in hits if not isinstance(n, Literal) and any(
-                    q.object in types for q in self.store.quads_for_pattern(n, NamedNode(RDF_TYPE), None, g)))
+                    q.object in types for q in self.store.quads_for_pattern(n, TYPE, None, g)))
             yield from hits
 
 
