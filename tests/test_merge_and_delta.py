@@ -179,6 +179,24 @@ def test_an_article_named_by_pmid_alone_meets_its_doi_from_another_source(tmp_pa
     assert articles(one_run_pubmed_first) == [article]
 
 
+def test_a_pmid_that_two_records_give_two_dois_keys_nothing(tmp_path):
+    """Two rows give PMID 11543891 different DOIs: the PubMed notice naming it keeps its PMID-keyed IRI."""
+    pmid = "11543891"
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    one = rw_row_with_pmid(tmp_path / "a", "10.1016/s0198-8859(01)00298-4", pmid)
+    other = rw_row_with_pmid(tmp_path / "b", "10.9999/another-article", pmid)
+    with other.open(encoding="utf-8", newline="") as f:
+        header, row = list(csv.reader(f))
+    row[header.index("Record ID")] = "999999"  # a record of its own
+    with other.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f, lineterminator="\r\n").writerows([header, row])
+    store = OxigraphStore()
+    report = ingest(store, [one, other, DATA / "pubmed" / "pubmed_11600210.xml"], Settings())
+    assert not report.errors and len(report.added) == 3
+    assert f"{BASE}id/article/pmid/{pmid}" in values(store, f"""SELECT DISTINCT ?a WHERE {{ ?a rkg:pmid "{pmid}" }}""")
+
+
 def record_statements(store: OxigraphStore) -> set[str]:
     """Every quad of the records' graphs but the time each was stored (the change log apart)."""
     return {str(q) for q in store.quads() if "/graph/changes" not in str(q.graph_name)

@@ -308,6 +308,13 @@ def test_two_queries_or_none_are_refused(client: TestClient) -> None:
     assert_problem(client.post("/sparql", data={"default-graph-uri": G1}), 400, "bad-request")
 
 
+def test_an_app_started_again_answers_queries_again(store: OxigraphStore, settings: Settings) -> None:
+    app = create_app(settings, store)
+    for _ in range(2):  # its shutdown ends the query threads; the next startup must have new ones
+        with TestClient(app) as client:
+            assert client.get("/sparql", params={"query": "ASK {}"}).status_code == 200
+
+
 def test_other_methods_are_405_with_allow(client: TestClient) -> None:
     response = client.put("/sparql", content=b"ASK {}")
     assert_problem(response, 405, "method-not-allowed")
