@@ -38,7 +38,7 @@ from retractkg.api.resources import (
 from retractkg.api.routing import get_and_head
 from retractkg.api.void import StatisticsCache, dataset_iri, void_triples
 from retractkg.config import Settings
-from retractkg.ingest.pipeline import changes_graph
+from retractkg.ingest.change_log import changes_graph
 from retractkg.ontology import CONTEXT_FILE, ONTOLOGY_IRI
 from retractkg.store import GraphStore
 

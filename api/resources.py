@@ -230,7 +230,7 @@ def ontology_description() -> Description:
 
 
 def software_description() -> Description:
-    """The software that ingest records as the agent of every ingest activity (prov:wasAssociatedWith)."""
+    """The software that every source record is attributed to (prov:wasAttributedTo)."""
     from retractkg import __version__
 
     software = NamedNode(VOCAB + "software/retractkg")

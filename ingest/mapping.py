@@ -100,20 +100,25 @@ def literal(text: str, datatype: str | None = None) -> Term:
     return Term(quoted if datatype is None else f"{quoted}^^<{datatype}>")
 
 
-def _ns(prefix: str):
-    """A term factory for one namespace; each term is made once."""
-    terms: dict[str, Term] = {}
+class Namespace:
+    """The terms of one namespace as attributes (`schema.name`), each made once: the mapping reads
+    millions of them, and an attribute costs less than a call."""
 
-    def term(local: str) -> Term:
-        node = terms.get(local)
-        if node is None:
-            node = terms[local] = iri(prefix + local)
-        return node
-    return term
+    def __init__(self, prefix: str) -> None:
+        self._prefix = prefix
+
+    def __getattr__(self, local: str) -> Term:  # the first use of a term only; then it is an attribute
+        term = iri(self._prefix + local)
+        setattr(self, local, term)
+        return term
+
+    def __call__(self, local: str) -> Term:
+        """A term whose name is a value (a nature, a role, a stance)."""
+        return getattr(self, local)
 
 
-schema, rkg, cito, fabio, prov, oa = map(_ns, (SCHEMA, RKG, CITO, FABIO, PROV, OA))
-nature_term, role_term, stance_term = map(_ns, (NATURE, ROLE, STANCE))
+schema, rkg, cito, fabio, prov, oa = map(Namespace, (SCHEMA, RKG, CITO, FABIO, PROV, OA))
+nature_term, role_term, stance_term = map(Namespace, (NATURE, ROLE, STANCE))
 A = iri(RDF + "type")
 SOFTWARE = iri(VOCAB + "software/retractkg")
 INTEGER, DECIMAL, BOOLEAN, DATETIME = (XSD + t for t in ("integer", "decimal", "boolean", "dateTime"))
@@ -220,72 +225,72 @@ class RecordMapper:
     # -- the notice -------------------------------------------------------------------------
 
     def _notice(self, g: _Graph, n: Term, notice: Notice) -> None:
-        g.add(n, A, rkg("Notice"))
-        g.add(n, A, schema("ScholarlyArticle"))
+        g.add(n, A, rkg.Notice)
+        g.add(n, A, schema.ScholarlyArticle)
         for cls in _NOTICE_CLASSES[notice.nature]:
             g.add(n, A, rkg(cls))
         if notice.nature.retracts:
-            g.add(n, A, fabio("RetractionNotice"))
-        g.add(n, rkg("nature"), nature_term(notice.nature.value))
+            g.add(n, A, fabio.RetractionNotice)
+        g.add(n, rkg.nature, nature_term(notice.nature.value))
         if notice.nature_confidence is not None:
-            g.add(n, rkg("natureConfidence"), literal(f"{notice.nature_confidence:.3f}", DECIMAL))
-        g.add(n, schema("name"), notice.title)
+            g.add(n, rkg.natureConfidence, literal(f"{notice.nature_confidence:.3f}", DECIMAL))
+        g.add(n, schema.name, notice.title)
         if notice.date:
-            g.add(n, schema("datePublished"), date_literal(notice.date))
+            g.add(n, schema.datePublished, date_literal(notice.date))
         article_dois = {a.doi for a in notice.articles}
         if notice.doi and notice.doi not in article_dois:  # some sources repeat the article's DOI
             self._identifiers(g, n, notice.doi, notice.pmid, notice.pmcid)
         else:
             self._identifiers(g, n, "", notice.pmid, notice.pmcid)
         if notice.url:
-            g.add(n, schema("url"), iri(notice.url))
+            g.add(n, schema.url, iri(notice.url))
         if notice.license:
-            g.add(n, schema("license"), iri(notice.license))
-        g.add(n, schema("text"), notice.text)
-        g.add(n, schema("inLanguage"), notice.language)
-        g.add(n, rkg("note"), notice.notes)
+            g.add(n, schema.license, iri(notice.license))
+        g.add(n, schema.text, notice.text)
+        g.add(n, schema.inLanguage, notice.language)
+        g.add(n, rkg.note, notice.notes)
         if notice.paywalled is not None:
-            g.add(n, rkg("paywalled"), literal(str(notice.paywalled).lower(), BOOLEAN))
+            g.add(n, rkg.paywalled, literal(str(notice.paywalled).lower(), BOOLEAN))
         for source, record_id in sorted(notice.record_ids.items()):
-            g.add(n, rkg("recordId"), f"{source}:{record_id}")
+            g.add(n, rkg.recordId, f"{source}:{record_id}")
         for url in notice.coverage:
-            g.add(n, schema("subjectOf"), web_iri(url))
+            g.add(n, schema.subjectOf, web_iri(url))
         journal = self._journal(g, notice.journal.name, notice.journal.issn, notice.journal.publisher)
-        g.add(n, schema("isPartOf"), journal)
+        g.add(n, schema.isPartOf, journal)
         publisher = notice.publisher or notice.journal.publisher
         if publisher:
-            g.add(n, schema("publisher"), self._publisher(g, publisher))
+            g.add(n, schema.publisher, self._publisher(g, publisher))
         for role in notice.retracted_by:
-            g.add(n, rkg("retractedBy"), role_term(role.value))
+            g.add(n, rkg.retractedBy, role_term(role.value))
         for role in notice.requested_by:
-            g.add(n, rkg("requestedBy"), role_term(role.value))
+            g.add(n, rkg.requestedBy, role_term(role.value))
         for item in notice.affected_items:
-            g.add(n, rkg("affectedItem"), item)
+            g.add(n, rkg.affectedItem, item)
         notice_orgs = [self._organization(g, org) for org in notice.organizations]
         for person in notice.authors:
-            g.add(n, schema("author"), self._person(g, n.value, person, notice_orgs))
+            g.add(n, schema.author, self._person(g, n.value, person, notice_orgs))
         for claim in notice.reasons:
             concept = reason_iri(claim.label)
             if concept is None:
                 raise MappingError(f"not a Retraction Watch reason: {claim.label!r}")
             concept_node = _concept(concept)
-            g.add(n, rkg("reason"), concept_node)
+            g.add(n, rkg.reason, concept_node)
             if not claim.evidence and claim.confidence is None:
                 # Nothing to say beyond rkg:reason (a curated database's labels): an annotation would
                 # only repeat it, in seven triples per reason of every row of a Retraction Watch export.
                 continue
             assignment = iri(f"{n.value}#reason-{concept.rsplit('/', 1)[-1]}-{g.source_tag}")
-            g.add(n, rkg("reasonAssignment"), assignment)
-            g.add(assignment, A, rkg("ReasonAssignment"))
-            g.add(assignment, A, oa("Annotation"))
-            g.add(assignment, oa("motivatedBy"), oa("classifying"))
-            g.add(assignment, oa("hasBody"), concept_node)
+            g.add(n, rkg.reasonAssignment, assignment)
+            g.add(assignment, A, rkg.ReasonAssignment)
+            g.add(assignment, A, oa.Annotation)
+            g.add(assignment, oa.motivatedBy, oa.classifying)
+            g.add(assignment, oa.hasBody, concept_node)
             if claim.confidence is not None:
-                g.add(assignment, rkg("confidence"), literal(f"{claim.confidence:.3f}", DECIMAL))
+                g.add(assignment, rkg.confidence, literal(f"{claim.confidence:.3f}", DECIMAL))
             if not claim.evidence:
-                g.add(assignment, oa("hasTarget"), n)  # a confidence about the notice as a whole
+                g.add(assignment, oa.hasTarget, n)  # a confidence about the notice as a whole
             for i, span in enumerate(claim.evidence, 1):
-                g.add(assignment, oa("hasTarget"), self._quote(g, n, f"{assignment.value}-{i}", span, notice.text))
+                g.add(assignment, oa.hasTarget, self._quote(g, n, f"{assignment.value}-{i}", span, notice.text))
         for index, article in enumerate(notice.articles):
             a = self._article(g, article)
             self._link(g, n, a, notice.nature)
@@ -293,109 +298,109 @@ class RecordMapper:
                 if person.stance is None:
                     continue
                 stance = iri(f"{n.value}#stance-{index + 1}-{position}-{g.source_tag}")
-                g.add(n, rkg("authorStance"), stance)
-                g.add(stance, A, rkg("AuthorStance"))
-                g.add(stance, rkg("agent"), iri(self.mint.person(a.value, person.name, person.orcid)))
-                g.add(stance, rkg("stanceValue"), stance_term(person.stance.value))
+                g.add(n, rkg.authorStance, stance)
+                g.add(stance, A, rkg.AuthorStance)
+                g.add(stance, rkg.agent, iri(self.mint.person(a.value, person.name, person.orcid)))
+                g.add(stance, rkg.stanceValue, stance_term(person.stance.value))
                 if person.stance_evidence:
-                    g.add(stance, rkg("evidence"),
+                    g.add(stance, rkg.evidence,
                           self._quote(g, n, f"{stance.value}-evidence", person.stance_evidence, notice.text))
 
     def _link(self, g: _Graph, n: Term, a: Term, nature: Nature) -> None:
-        g.add(n, cito("updates"), a)
-        g.add(a, cito("isUpdatedBy"), n)
+        g.add(n, cito.updates, a)
+        g.add(a, cito.isUpdatedBy, n)
         if nature.retracts:
-            g.add(n, cito("retracts"), a)
-            g.add(a, cito("isRetractedBy"), n)
+            g.add(n, cito.retracts, a)
+            g.add(a, cito.isRetractedBy, n)
         elif nature is Nature.CORRECTION:
-            g.add(n, cito("corrects"), a)
-            g.add(a, cito("isCorrectedBy"), n)
+            g.add(n, cito.corrects, a)
+            g.add(a, cito.isCorrectedBy, n)
         elif nature is Nature.EXPRESSION_OF_CONCERN:
-            g.add(n, rkg("expressesConcernAbout"), a)
+            g.add(n, rkg.expressesConcernAbout, a)
         elif nature is Nature.REINSTATEMENT:
-            g.add(n, rkg("reinstates"), a)
+            g.add(n, rkg.reinstates, a)
 
     def _quote(self, g: _Graph, source: Term, target_iri: str, span: Span, text: str) -> Term:
         """A Web Annotation target: the notice text, selected by quote and by position."""
         if text and text[span.start:span.end] != span.exact:
             raise MappingError(f"evidence offsets {span.start}-{span.end} do not select {span.exact!r}")
         target = iri(target_iri)
-        g.add(target, A, oa("SpecificResource"))
-        g.add(target, oa("hasSource"), source)
+        g.add(target, A, oa.SpecificResource)
+        g.add(target, oa.hasSource, source)
         selector = iri(target_iri + "-quote")
-        g.add(target, oa("hasSelector"), selector)
-        g.add(selector, A, oa("TextQuoteSelector"))
-        g.add(selector, oa("exact"), span.exact)
+        g.add(target, oa.hasSelector, selector)
+        g.add(selector, A, oa.TextQuoteSelector)
+        g.add(selector, oa.exact, span.exact)
         if text:
-            g.add(selector, oa("prefix"), text[max(0, span.start - 32):span.start])
-            g.add(selector, oa("suffix"), text[span.end:span.end + 32])
+            g.add(selector, oa.prefix, text[max(0, span.start - 32):span.start])
+            g.add(selector, oa.suffix, text[span.end:span.end + 32])
         position = iri(target_iri + "-position")
-        g.add(target, oa("hasSelector"), position)
-        g.add(position, A, oa("TextPositionSelector"))
-        g.add(position, oa("start"), literal(str(span.start), INTEGER))
-        g.add(position, oa("end"), literal(str(span.end), INTEGER))
+        g.add(target, oa.hasSelector, position)
+        g.add(position, A, oa.TextPositionSelector)
+        g.add(position, oa.start, literal(str(span.start), INTEGER))
+        g.add(position, oa.end, literal(str(span.end), INTEGER))
         return target
 
     # -- the article and its parts -----------------------------------------------------------
 
     def _article(self, g: _Graph, article: Article) -> Term:
         a = iri(self.mint.article(article))
-        g.add(a, A, rkg("Article"))
-        g.add(a, A, schema("ScholarlyArticle"))
+        g.add(a, A, rkg.Article)
+        g.add(a, A, schema.ScholarlyArticle)
         if article.journal.name or article.journal.issn:
-            g.add(a, A, fabio("JournalArticle"))
-        g.add(a, schema("name"), article.title)
+            g.add(a, A, fabio.JournalArticle)
+        g.add(a, schema.name, article.title)
         self._identifiers(g, a, article.doi, article.pmid, article.pmcid)
         if article.url:
-            g.add(a, schema("url"), iri(article.url))
+            g.add(a, schema.url, iri(article.url))
         if article.date or article.year:
-            g.add(a, schema("datePublished"), date_literal(article.date or article.year))
-        g.add(a, schema("pagination"), article.pages)
+            g.add(a, schema.datePublished, date_literal(article.date or article.year))
+        g.add(a, schema.pagination, article.pages)
         if "-" in article.pages:
             start, end = article.pages.split("-", 1)
-            g.add(a, schema("pageStart"), start.strip())
-            g.add(a, schema("pageEnd"), end.strip())
-        g.add(a, rkg("articleNumber"), article.article_number)
+            g.add(a, schema.pageStart, start.strip())
+            g.add(a, schema.pageEnd, end.strip())
+        g.add(a, rkg.articleNumber, article.article_number)
         for genre in article.article_type.split(";"):
-            g.add(a, schema("genre"), genre.strip())
-        g.add(a, rkg("citation"), article.citation)
+            g.add(a, schema.genre, genre.strip())
+        g.add(a, rkg.citation, article.citation)
         for subject in article.subjects:
-            g.add(a, schema("keywords"), subject)
+            g.add(a, schema.keywords, subject)
         for country in article.countries:  # a name as written; schema.org accepts text for a Country
-            g.add(a, schema("countryOfOrigin"), country)
-        g.add(a, schema("isPartOf"), self._container(g, article))
+            g.add(a, schema.countryOfOrigin, country)
+        g.add(a, schema.isPartOf, self._container(g, article))
         orgs = [self._organization(g, org) for org in article.organizations]
         linked = {index for person in article.authors for index in person.affiliations}
         for index, org in enumerate(orgs):
             if index not in linked:  # the source lists affiliations without saying whose they are
-                g.add(a, schema("sourceOrganization"), org)
+                g.add(a, schema.sourceOrganization, org)
         position = 0
         for person in article.authors:
             p = self._person(g, a.value, person, orgs)
-            g.add(a, schema("author"), p)
+            g.add(a, schema.author, p)
             if not person.in_byline:
                 continue
             position += 1
             authorship = iri(f"{a.value}#author-{position}")
-            g.add(a, rkg("authorship"), authorship)
-            g.add(authorship, A, rkg("Authorship"))
-            g.add(authorship, rkg("agent"), p)
-            g.add(authorship, rkg("position"), integer_literal(position))
+            g.add(a, rkg.authorship, authorship)
+            g.add(authorship, A, rkg.Authorship)
+            g.add(authorship, rkg.agent, p)
+            g.add(authorship, rkg.position, integer_literal(position))
             if person.corresponding:
-                g.add(authorship, rkg("isCorresponding"), literal("true", BOOLEAN))
+                g.add(authorship, rkg.isCorresponding, literal("true", BOOLEAN))
         return a
 
     def _identifiers(self, g: _Graph, node: Term, doi: str, pmid: str, pmcid: str) -> None:
         if doi:
-            g.add(node, schema("sameAs"), doi_iri(doi))
-            g.add(node, rkg("doi"), doi.lower())
+            g.add(node, schema.sameAs, doi_iri(doi))
+            g.add(node, rkg.doi, doi.lower())
         if pmid:
-            g.add(node, schema("sameAs"), iri(f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/"))
-            g.add(node, rkg("pmid"), pmid)
+            g.add(node, schema.sameAs, iri(f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/"))
+            g.add(node, rkg.pmid, pmid)
         if pmcid:
             pmcid = pmcid.upper()
-            g.add(node, schema("sameAs"), iri(f"https://www.ncbi.nlm.nih.gov/pmc/articles/{pmcid}/"))
-            g.add(node, rkg("pmcid"), pmcid)
+            g.add(node, schema.sameAs, iri(f"https://www.ncbi.nlm.nih.gov/pmc/articles/{pmcid}/"))
+            g.add(node, rkg.pmcid, pmcid)
 
     def _container(self, g: _Graph, article: Article) -> Term | None:
         """The innermost of issue, volume and journal that is known; each is part of the next."""
@@ -405,15 +410,15 @@ class RecordMapper:
         container = self._journal(g, journal.name, journal.issn, journal.publisher)
         if article.volume:
             volume = iri(f"{container.value}/volume/{_path_safe(article.volume)}")
-            g.add(volume, A, schema("PublicationVolume"))
-            g.add(volume, schema("volumeNumber"), article.volume)
-            g.add(volume, schema("isPartOf"), container)
+            g.add(volume, A, schema.PublicationVolume)
+            g.add(volume, schema.volumeNumber, article.volume)
+            g.add(volume, schema.isPartOf, container)
             container = volume
         if article.issue:
             issue = iri(f"{container.value}/issue/{_path_safe(article.issue)}")
-            g.add(issue, A, schema("PublicationIssue"))
-            g.add(issue, schema("issueNumber"), article.issue)
-            g.add(issue, schema("isPartOf"), container)
+            g.add(issue, A, schema.PublicationIssue)
+            g.add(issue, schema.issueNumber, article.issue)
+            g.add(issue, schema.isPartOf, container)
             container = issue
         return container
 
@@ -421,75 +426,73 @@ class RecordMapper:
         if not (name or issn):
             return None
         j = recurring_iri(self.mint.journal(name, issn))
-        g.add(j, A, schema("Periodical"))
-        g.add(j, schema("name"), name)
+        g.add(j, A, schema.Periodical)
+        g.add(j, schema.name, name)
         for number in issn:
-            g.add(j, schema("issn"), number)
-            g.add(j, schema("sameAs"), recurring_iri(f"https://portal.issn.org/resource/ISSN/{number}"))
+            g.add(j, schema.issn, number)
+            g.add(j, schema.sameAs, recurring_iri(f"https://portal.issn.org/resource/ISSN/{number}"))
         if publisher:
-            g.add(j, schema("publisher"), self._publisher(g, publisher))
+            g.add(j, schema.publisher, self._publisher(g, publisher))
         return j
 
     def _publisher(self, g: _Graph, name: str) -> Term:
         p = recurring_iri(self.mint.publisher(name))
-        g.add(p, A, schema("Organization"))
-        g.add(p, schema("name"), name)
+        g.add(p, A, schema.Organization)
+        g.add(p, schema.name, name)
         return p
 
     def _person(self, g: _Graph, article_iri: str, person: Person,
                 orgs: list[Term] | None = None) -> Term:
         p = iri(self.mint.person(article_iri, person.name, person.orcid))
-        g.add(p, A, schema("Person"))
-        g.add(p, schema("name"), person.name)
-        g.add(p, schema("givenName"), person.given_name)
-        g.add(p, schema("familyName"), person.family_name)
-        g.add(p, schema("email"), person.email)
+        g.add(p, A, schema.Person)
+        g.add(p, schema.name, person.name)
+        g.add(p, schema.givenName, person.given_name)
+        g.add(p, schema.familyName, person.family_name)
+        g.add(p, schema.email, person.email)
         if person.orcid:
-            g.add(p, schema("sameAs"), iri(f"https://orcid.org/{person.orcid}"))
+            g.add(p, schema.sameAs, iri(f"https://orcid.org/{person.orcid}"))
         for index in person.affiliations:
             if orgs is None or not 0 <= index < len(orgs):
                 raise MappingError(f"{person.name}: affiliation index {index} has no organization")
-            g.add(p, schema("affiliation"), orgs[index])
+            g.add(p, schema.affiliation, orgs[index])
         return p
 
     def _organization(self, g: _Graph, org: Organization) -> Term:
         written = org.label or org.name
         o = recurring_iri(self.mint.organization(written))
-        g.add(o, A, schema("Organization"))
-        g.add(o, schema("name"), org.name)
+        g.add(o, A, schema.Organization)
+        g.add(o, schema.name, org.name)
         if org.label and fold(org.label) != fold(org.name):
-            g.add(o, rkg("affiliationString"), org.label)
+            g.add(o, rkg.affiliationString, org.label)
         if org.ror:
-            g.add(o, schema("sameAs"), iri(f"https://ror.org/{org.ror}"))
+            g.add(o, schema.sameAs, iri(f"https://ror.org/{org.ror}"))
         if any((org.street, org.locality, org.region, org.postal_code, org.country)):
             address = iri(o.value + "#address")
-            g.add(o, schema("address"), address)
-            g.add(address, A, schema("PostalAddress"))
-            g.add(address, schema("streetAddress"), org.street)
-            g.add(address, schema("addressLocality"), org.locality)
-            g.add(address, schema("addressRegion"), org.region)
-            g.add(address, schema("postalCode"), org.postal_code)
-            g.add(address, schema("addressCountry"), org.country)
+            g.add(o, schema.address, address)
+            g.add(address, A, schema.PostalAddress)
+            g.add(address, schema.streetAddress, org.street)
+            g.add(address, schema.addressLocality, org.locality)
+            g.add(address, schema.addressRegion, org.region)
+            g.add(address, schema.postalCode, org.postal_code)
+            g.add(address, schema.addressCountry, org.country)
         return o
 
     # -- provenance ---------------------------------------------------------------------------
 
     def _provenance(self, g: _Graph, graph: Term, notice: Term, record: SourceRecord,
                     content_hash: str, now: datetime) -> None:
-        g.add(graph, A, rkg("SourceRecord"))
-        g.add(graph, A, prov("Entity"))
-        g.add(graph, rkg("describes"), notice)
-        g.add(graph, rkg("contentHash"), content_hash)
-        g.add(graph, rkg("sourceFormat"), record.format)
-        g.add(graph, rkg("recordKey"), record.record_key)
-        g.add(graph, prov("wasDerivedFrom"), _source_node(record.source))
-        g.add(graph, prov("generatedAtTime"), literal(now.isoformat(timespec="seconds"), DATETIME))
-        activity = iri(graph.value + "#ingest")
-        g.add(graph, prov("wasGeneratedBy"), activity)
-        g.add(activity, A, prov("Activity"))
-        g.add(activity, prov("used"), _source_node(record.source))
-        g.add(activity, prov("wasAssociatedWith"), SOFTWARE)
-        g.add(activity, rkg("softwareVersion"), __version__)
+        g.add(graph, A, rkg.SourceRecord)
+        g.add(graph, A, prov.Entity)
+        g.add(graph, rkg.describes, notice)
+        g.add(graph, rkg.contentHash, content_hash)
+        g.add(graph, rkg.sourceFormat, record.format)
+        g.add(graph, rkg.recordKey, record.record_key)
+        g.add(graph, prov.wasDerivedFrom, _source_node(record.source))
+        g.add(graph, prov.generatedAtTime, literal(now.isoformat(timespec="seconds"), DATETIME))
+        # The software and its version, on the graph itself: an ingest activity node per record would
+        # only repeat the source (prov:used) and the time, in three more quads a record.
+        g.add(graph, prov.wasAttributedTo, SOFTWARE)
+        g.add(graph, rkg.softwareVersion, __version__)
 
 
 def web_iri(url: str) -> Term:

@@ -1,14 +1,10 @@
 """Ingest: files -> source records -> named graphs -> store, idempotently and batch by batch.
 
-A record whose content hash equals the one stored is left alone (its provenance time too), so
-ingesting the same notice twice changes nothing. Each batch is written atomically with its change
-log (new records in one bulk load, changed ones in one transaction), so a run killed at any point
-leaves whole records behind and a re-run completes it; a bad record is reported with its file and
-location and the rest of the batch goes on.
-
-Reading and mapping the next batch overlaps with writing the last one: one writer thread stores
-batches strictly in order (the embedded store's bulk load releases the GIL), so every guarantee
-above holds as if the pipeline ran in one thread, while both cores work.
+A record whose content hash equals the one the change log last announced for its graph is left
+alone (its provenance time too), so ingesting the same notice twice changes nothing. Records are
+written in atomic batches, several at once, and announced in order (`retractkg.ingest.batches`): a
+run killed at any point leaves whole records behind and a re-run completes it. A bad record is
+reported with its file and location and the rest of the batch goes on.
 
 Identity does not depend on the order of sources: records stored before this run gave the article
 they name by PubMed ID alone its DOI are read again from their files and stored as they now map
@@ -24,7 +20,6 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -35,16 +30,17 @@ from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, parse
 
 from retractkg.config import Settings
 from retractkg.ingest import sources
+from retractkg.ingest.batches import BATCH_QUADS, WRITERS, BatchWriter
+from retractkg.ingest.change_log import change_nquads
 from retractkg.ingest.errors import IngestError
 from retractkg.ingest.identity import KnownDois
-from retractkg.ingest.mapping import MappedRecord, MappingError, RecordMapper, literal
+from retractkg.ingest.mapping import MappingError, RecordMapper, literal
 from retractkg.ingest.model import SourceRecord
-from retractkg.ontology import RDF, RKG, VOCAB, VOCABULARY_FILES, XSD
+from retractkg.ontology import RKG, VOCAB, VOCABULARY_FILES
 from retractkg.store import GraphStore
 from retractkg.store.base import values_lists
 
 VOCABULARY_GRAPH = VOCAB + "graph/vocabulary"
-AS = "https://www.w3.org/ns/activitystreams#"
 DEMO_DIR = Path(__file__).resolve().parent / "demo"
 
 
@@ -76,10 +72,6 @@ class IngestReport:
 
 
 Progress = Callable[[IngestReport], None]
-
-
-def changes_graph(settings: Settings) -> str:
-    return settings.base + "graph/changes"
 
 
 def expand_paths(paths: Iterable[Path]) -> Iterator[tuple[Path, bool]]:
@@ -120,31 +112,22 @@ def read_records(paths: Iterable[Path], report: IngestReport, *, format: str | N
                 break
 
 
-# A batch is one atomic write, and must stay below the bulk loader's chunk (1M quads) to stay one.
-# Two batches are in memory at once (one written, one read). The full-size Retraction Watch export
-# (benchmarks/bench_rw_ingest.py, 2 cores) ingests in 84 s at 0.95 GB peak RSS with 400k quads, and
-# in 84 s at 1.30 GB with 600k: larger batches only cost memory.
-BATCH_QUADS = 400_000
-
-
 def ingest(store: GraphStore, paths: Sequence[Path], settings: Settings, *, format: str | None = None,
            batch_size: int = 100_000, batch_quads: int = BATCH_QUADS, progress: Progress | None = None,
-           progress_every: float = 2.0, replace_source: bool = False) -> IngestReport:
+           progress_every: float = 2.0, replace_source: bool = False, writers: int = WRITERS) -> IngestReport:
     """Read, map and store every record; `progress` is called after each batch and every `progress_every` s.
 
-    A batch is written when it holds `batch_size` records or `batch_quads` quads.
+    A batch is written when it holds `batch_size` records or `batch_quads` quads; `writers` batches are
+    written at once.
     """
     report = IngestReport()
     ensure_vocabulary(store)
     mapper = RecordMapper(settings.base)
     known_dois = KnownDois(store)
     seen: dict[str, set[str]] = {}  # format -> graphs of the records read (see `withdraw_missing`)
-    batch: list[MappedRecord] = []
-    in_flight: list[MappedRecord] = []  # the batch last handed to the writer
-    quads_in_batch = 0
     last_progress = time.monotonic()
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-writer") as writer:
-        writing: Future[None] | None = None
+    with BatchWriter(store, settings, report, writers=writers, batch_quads=batch_quads, batch_size=batch_size,
+                     progress=progress) as batches:
         for record in read_records(paths, report, format=format):
             if replace_source:  # noted before mapping: a record that is there but fails to map is not withdrawn
                 seen.setdefault(record.format, set()).add(mapper.graph_iri(record))
@@ -159,29 +142,10 @@ def ingest(store: GraphStore, paths: Sequence[Path], settings: Settings, *, form
             known_dois.complete(record)
             known_dois.learn(record)
             try:
-                mapped = mapper.map(record)
+                batches.add(mapper.map(record))
             except MappingError as e:
                 report.errors.append(IngestError(record.source, str(e), location=record.location,
                                                  record_key=record.record_key))
-                continue
-            batch.append(mapped)
-            quads_in_batch += mapped.quad_count
-            if len(batch) >= batch_size or quads_in_batch >= batch_quads:
-                # At most one batch is written while the next is read: memory stays at two batches,
-                # and a store error stops the run at the next batch boundary.
-                # The writer is the slower side: the batch's stored hashes are looked up here, while the
-                # last batch is still being written (see `hashes_after`), not on the writer's time.
-                known = hashes_after(store, batch, in_flight)
-                if writing is not None:
-                    writing.result()
-                    if progress:  # after every batch, and every `progress_every` seconds while reading
-                        progress(report)
-                        last_progress = time.monotonic()
-                writing = writer.submit(write_batch, store, batch, report, settings, known=known)
-                batch, in_flight, quads_in_batch = [], batch, 0
-        if writing is not None:
-            writing.result()
-    write_batch(store, batch, report, settings)
     map_again(store, known_dois.outdated_graphs(mapper.mint), mapper, known_dois, report, settings)
     if replace_source:
         withdraw_missing(store, seen, report, settings)
@@ -189,30 +153,24 @@ def ingest(store: GraphStore, paths: Sequence[Path], settings: Settings, *, form
 
 
 def map_again(store: GraphStore, outdated: dict[str, set[str]], mapper: RecordMapper, known_dois: KnownDois,
-              report: IngestReport, settings: Settings, *, batch_quads: int = BATCH_QUADS) -> None:
+              report: IngestReport, settings: Settings) -> None:
     """Read the records of these graphs ({source file IRI: graphs}) again and store them as they map now."""
-    batch: list[MappedRecord] = []
-    quads_in_batch = 0
-    for source, graphs in sorted(outdated.items()):
-        path = file_path(source)
-        if path is None or not path.is_file():
-            report.warnings.append(f"{source}: not found, so {len(graphs)} record(s) read from it still name their "
-                                   "article by PubMed ID (or the notice by its own DOI): ingest them again to move "
-                                   "them onto the article's DOI")
-            continue
-        for record in read_records([path], IngestReport()):  # its errors were reported when it was first read
-            if mapper.graph_iri(record) not in graphs:
+    with BatchWriter(store, settings, report) as batches:
+        for source, graphs in sorted(outdated.items()):
+            path = file_path(source)
+            if path is None or not path.is_file():
+                report.warnings.append(f"{source}: not found, so {len(graphs)} record(s) read from it still name "
+                                       "their article by PubMed ID (or the notice by its own DOI): ingest them again "
+                                       "to move them onto the article's DOI")
                 continue
-            known_dois.complete(record)
-            try:
-                batch.append(mapped := mapper.map(record))
-            except MappingError:
-                continue
-            quads_in_batch += mapped.quad_count
-            if quads_in_batch >= batch_quads:
-                write_batch(store, batch, report, settings)
-                batch, quads_in_batch = [], 0
-    write_batch(store, batch, report, settings)
+            for record in read_records([path], IngestReport()):  # its errors were reported when it was first read
+                if mapper.graph_iri(record) not in graphs:
+                    continue
+                known_dois.complete(record)
+                try:
+                    batches.add(mapper.map(record))
+                except MappingError:
+                    continue
 
 
 def file_path(iri: str) -> Path | None:
@@ -250,6 +208,7 @@ def withdraw_missing(store: GraphStore, seen: dict[str, set[str]], report: Inges
 
 
 def stored_hashes(store: GraphStore, graphs: Iterable[str]) -> dict[str, str]:
+    """The content hash each graph states of itself (`rkg:contentHash`), for graphs outside the change log."""
     found: dict[str, str] = {}
     for values in values_lists(list(graphs)):
         result = store.query(
@@ -257,67 +216,6 @@ def stored_hashes(store: GraphStore, graphs: Iterable[str]) -> dict[str, str]:
         )
         found.update((s["g"].value, s["h"].value) for s in result)
     return found
-
-
-def hashes_after(store: GraphStore, batch: list[MappedRecord], in_flight: list[MappedRecord]) -> dict[str, str]:
-    """The content hashes the batch's graphs will have once `in_flight` (a batch being written) is stored.
-
-    Looked up while that write runs: the graphs it does not hold keep their stored hash meanwhile, and
-    those it does hold get its hash. If the write fails, the run stops before this batch is written.
-    """
-    graphs = {mapped.graph for mapped in batch}
-    known = stored_hashes(store, graphs)
-    known.update((mapped.graph, mapped.content_hash) for mapped in in_flight if mapped.graph in graphs)
-    return known
-
-
-def write_batch(store: GraphStore, batch: list[MappedRecord], report: IngestReport, settings: Settings,
-                *, known: dict[str, str] | None = None) -> None:
-    """Store the records whose content changed, each write together with its change log entries.
-
-    `known` is the stored content hash of each of the batch's graphs, if already looked up.
-    """
-    # Two records of one batch may describe the same graph; the later one wins, as it would across batches.
-    latest = {mapped.graph: mapped for mapped in batch}
-    if known is None:
-        known = stored_hashes(store, latest)
-    changed = {g: m for g, m in latest.items() if known.get(g) != m.content_hash}
-    report.unchanged += len(batch) - len(changed)
-    if not changed:
-        return
-    now = datetime.now(UTC)
-    # New records and changed ones are written apart: new ones can be bulk-loaded, changed ones need
-    # the old graph dropped in the same transaction. Each write carries the log of what it holds,
-    # so a feed never misses a change and never announces one that was not stored.
-    for kind, graphs in (("Create", [g for g in changed if g not in known]),
-                         ("Update", [g for g in changed if g in known])):
-        if not graphs:
-            continue
-        log = "".join(change_nquads(settings, kind, g, changed[g].notice, changed[g].content_hash, now)
-                      for g in graphs)
-        store.replace_graphs_nquads({g: changed[g].nquads for g in graphs}, also_add=log.encode())
-        (report.added if kind == "Create" else report.updated).extend(graphs)
-
-
-def change_nquads(settings: Settings, kind: str, graph: str, notice: str, content_hash: str,
-                  when: datetime) -> str:
-    """One Activity Streams 2.0 activity as N-Quads: what changed (the notice), in which graph, when."""
-    stamp = when.isoformat(timespec="microseconds")
-    change = f"<{settings.base}change/{hashlib.sha1((stamp + graph).encode()).hexdigest()[:20]}>"
-    log = f"<{changes_graph(settings)}> .\n"
-    lines = [f"{change} <{RDF}type> <{AS}{kind}> {log}",
-             f"{change} <{AS}object> <{notice}> {log}",
-             f"{change} <{AS}target> <{graph}> {log}",
-             f"{change} <{AS}published> {literal(stamp, XSD + 'dateTime')} {log}"]
-    if content_hash:
-        lines.append(f"{change} <{RKG}contentHash> {literal(content_hash)} {log}")
-    return "".join(lines)
-
-
-def change_quads(settings: Settings, kind: str, mapped: MappedRecord, when: datetime) -> list[Quad]:
-    """`change_nquads` of one mapped record, as quads."""
-    text = change_nquads(settings, kind, mapped.graph, mapped.notice, mapped.content_hash, when)
-    return list(parse(text.encode(), RdfFormat.N_QUADS))
 
 
 def ensure_vocabulary(store: GraphStore) -> None:

@@ -41,7 +41,8 @@ def _stored(settings: Settings) -> Settings:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from retractkg.ingest.pipeline import BATCH_QUADS, DEMO_DIR, ingest
+    from retractkg.ingest.batches import BATCH_QUADS
+    from retractkg.ingest.pipeline import DEMO_DIR, ingest
 
     paths = [Path(p) for p in args.paths]
     if args.demo:

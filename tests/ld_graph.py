@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from retractkg.config import Settings
+from retractkg.ingest.batches import write_batch
 from retractkg.ingest.mapping import RecordMapper
 from retractkg.ingest.model import (
     Article,
@@ -24,7 +25,7 @@ from retractkg.ingest.model import (
     Span,
     Stance,
 )
-from retractkg.ingest.pipeline import IngestReport, ensure_vocabulary, write_batch
+from retractkg.ingest.pipeline import IngestReport, ensure_vocabulary
 from retractkg.store import OxigraphStore
 
 SEED = Path(__file__).resolve().parents[1].parent / "shared" / "seed" / "000_40cc8947771e1945.txt"

@@ -10,9 +10,11 @@ from pyoxigraph import RdfFormat
 
 from retractkg.cli import main
 from retractkg.config import Settings
+from retractkg.ingest.batches import write_batch
+from retractkg.ingest.change_log import changes_graph
 from retractkg.ingest.mapping import MappingError, RecordMapper
 from retractkg.ingest.model import Nature, Person, Span
-from retractkg.ingest.pipeline import IngestReport, changes_graph, ensure_vocabulary, write_batch
+from retractkg.ingest.pipeline import IngestReport, ensure_vocabulary
 from retractkg.store import OxigraphStore
 
 PREFIXES = """
@@ -133,7 +135,8 @@ def test_each_record_has_its_own_graph_with_provenance():
     rows = list(store.query(PREFIXES + f"""
         SELECT ?src ?time ?hash ?version WHERE {{ GRAPH <{graph}> {{
           <{graph}> prov:wasDerivedFrom ?src ; prov:generatedAtTime ?time ; rkg:contentHash ?hash ;
-                    prov:wasGeneratedBy [ rkg:softwareVersion ?version ] ;
+                    prov:wasAttributedTo <https://w3id.org/retractkg/software/retractkg> ;
+                    rkg:softwareVersion ?version ;
                     rkg:sourceFormat "text" }} }}"""))
     assert len(rows) == 1
     assert rows[0]["src"].value == "file:///tmp/sample.txt"

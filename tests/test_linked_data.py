@@ -220,9 +220,10 @@ def test_the_dataset_iri_leads_to_the_void_description(client, settings):
 
 def test_documents_follow_writes_to_a_store_the_app_shares(settings):
     """A store passed in may be written by its owner: its documents are never served from a cache."""
+    from retractkg.ingest.batches import write_batch
     from retractkg.ingest.mapping import RecordMapper
     from retractkg.ingest.model import Nature
-    from retractkg.ingest.pipeline import IngestReport, write_batch
+    from retractkg.ingest.pipeline import IngestReport
 
     store = ld_graph.published_store(settings)
     with TestClient(create_app(settings, store)) as client:

@@ -57,11 +57,11 @@ REASONS = turtle(REASONS_FILE)
 
 
 def rkg_terms_written_by_the_code() -> set[str]:
-    """Every rkg: local name the ingest code writes: rkg("x"), RKG + "x", and the notice classes table."""
+    """Every rkg: local name the ingest code writes: rkg.x, RKG + "x", and the notice classes table."""
     names: set[str] = set()
     for path in (ROOT / "ingest").glob("*.py"):
         source = path.read_text(encoding="utf-8")
-        names |= set(re.findall(r'\brkg\("([A-Za-z]+)"\)', source))
+        names |= set(re.findall(r'\brkg\.([A-Za-z]+)\b', source))
         names |= set(re.findall(r'\bRKG \+ "([A-Za-z]+)"', source))
     names |= {cls for classes in mapping._NOTICE_CLASSES.values() for cls in classes}
     return names
@@ -72,7 +72,7 @@ def predicates_written_by_the_mapping() -> set[str]:
     namespaces = {"schema": mapping.SCHEMA, "rkg": RKG, "cito": mapping.CITO, "prov": mapping.PROV, "oa": mapping.OA}
     source = (ROOT / "ingest" / "mapping.py").read_text(encoding="utf-8")
     found = set()
-    for call in re.finditer(r"g\.add\([^,]+,\s*(schema|rkg|cito|prov|oa)\(\"([A-Za-z]+)\"\)", source):
+    for call in re.finditer(r"g\.add\([^,]+,\s*(schema|rkg|cito|prov|oa)\.([A-Za-z]+)\b", source):
         found.add(namespaces[call.group(1)] + call.group(2))
     return found
 
@@ -346,7 +346,7 @@ def test_context_prefixes_match_the_code():
     assert context["rkg"] == RKG
     assert context["cito"] == mapping.CITO and context["fabio"] == mapping.FABIO
     assert context["prov"] == mapping.PROV and context["oa"] == mapping.OA
-    from retractkg.ingest.pipeline import AS
+    from retractkg.ingest.change_log import AS
 
     assert context["as"] == AS
 

@@ -35,15 +35,11 @@ from retractkg.api.resources import REACH
 from retractkg.cli import main
 from retractkg.config import Settings
 from retractkg.ingest import pipeline
+from retractkg.ingest.batches import write_batch
+from retractkg.ingest.change_log import change_quads, changes_graph
 from retractkg.ingest.mapping import MappedRecord, RecordMapper
 from retractkg.ingest.model import Nature, SourceRecord
-from retractkg.ingest.pipeline import (
-    IngestReport,
-    change_quads,
-    changes_graph,
-    ensure_vocabulary,
-    write_batch,
-)
+from retractkg.ingest.pipeline import IngestReport, ensure_vocabulary
 from retractkg.store import GraphStore, OxigraphStore, StoreError, open_store
 from retractkg.store.remote import RemoteSparqlStore, split_batch
 
@@ -246,8 +242,8 @@ def test_reach_gathers_each_document_as_the_embedded_walk_does(loaded, reference
         expected = lines(reference.reach(iri[1:-1], REACH[kind]))
         assert any(line.startswith(iri + " ") for line in expected)
         assert lines(GraphStore.reach(reference, iri[1:-1], REACH[kind])) == expected, iri  # one SELECT, no server
-        if kind == "other":  # a source record's document holds its ingest activity, <record#ingest>
-            assert any(line.startswith(iri[:-1] + "#ingest> ") for line in expected)
+        if kind == "other":  # a source record's document holds its provenance
+            assert any(line.startswith(f"{iri} <http://www.w3.org/ns/prov#wasAttributedTo> ") for line in expected)
         assert lines(loaded.reach(iri[1:-1], REACH[kind])) == expected, iri
 
 

@@ -12,9 +12,10 @@ from notice_factory import sample_record
 
 from retractkg.cli import main
 from retractkg.config import Settings
+from retractkg.ingest.batches import write_batch
 from retractkg.ingest.mapping import RecordMapper
 from retractkg.ingest.model import Nature
-from retractkg.ingest.pipeline import IngestReport, ensure_vocabulary, ingest, write_batch
+from retractkg.ingest.pipeline import IngestReport, ensure_vocabulary, ingest
 from retractkg.ontology.validation import validate
 from retractkg.store import OxigraphStore
 

@@ -20,9 +20,10 @@ from retractkg.api.app import create_app
 from retractkg.api.dumps import nquads_gzip
 from retractkg.cli import main
 from retractkg.config import Settings
+from retractkg.ingest.batches import write_batch
 from retractkg.ingest.mapping import RecordMapper
 from retractkg.ingest.model import Article, Journal, Nature, Notice, SourceRecord
-from retractkg.ingest.pipeline import IngestReport, ensure_vocabulary, write_batch
+from retractkg.ingest.pipeline import IngestReport, ensure_vocabulary
 from retractkg.ontology import FABIO, RKG
 from retractkg.store import OxigraphStore
 
