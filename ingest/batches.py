@@ -92,10 +92,10 @@ class BatchWriter:
 
     def close(self) -> None:
         """Write what is left, announce everything stored, and wait for it."""
-        batch = self._take_batch()
-        plan = plan_batch(batch, self._known(batch), self.report)
+        if self._batch:
+            self._submit(self._take_batch())
         self._drain()
-        self._write_now(plan)
+        self._write_now(BatchPlan(created={}, updated={}))  # the announcements still due
         self._pool.shutdown()
 
     def __enter__(self) -> BatchWriter:
