@@ -214,13 +214,18 @@ class RecordMapper:
         notice_iri = iri(self.mint.notice(record.notice))
         self._notice(g, notice_iri, record.notice)
         try:
-            content_hash = hashlib.sha256(ntriples_document(g.lines)).hexdigest()
-            self._provenance(g, graph, notice_iri, record, content_hash, now or datetime.now(UTC))
+            content = ntriples_document(g.lines)
+            content_hash = hashlib.sha256(content).hexdigest()
+            provenance = _Graph()
+            self._provenance(provenance, graph, notice_iri, record, content_hash, now or datetime.now(UTC))
+            # The N-Quads are the hashed document with the graph put in before each " .": that is only ever
+            # where a line ends, since literals escape line breaks. One replace instead of a second encoding.
             suffix = f" {graph} .\n"
-            nquads = (suffix.join(g.lines) + suffix).encode()
+            nquads = ((content + b"\n").replace(b" .\n", suffix.encode()) if content else b"") + (
+                suffix.join(provenance.lines) + suffix).encode()
         except UnicodeEncodeError as e:
             raise MappingError(f"text that is not valid Unicode: {e}") from e
-        return MappedRecord(graph.value, notice_iri.value, content_hash, nquads, len(g.lines))
+        return MappedRecord(graph.value, notice_iri.value, content_hash, nquads, len(g.lines) + len(provenance.lines))
 
     # -- the notice -------------------------------------------------------------------------
 
