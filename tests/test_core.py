@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from notice_factory import sample_record
@@ -16,6 +17,8 @@ from retractkg.ingest.mapping import MappingError, RecordMapper
 from retractkg.ingest.model import Nature, Person, Span
 from retractkg.ingest.pipeline import IngestReport, ensure_vocabulary
 from retractkg.store import OxigraphStore
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
 
 PREFIXES = """
 PREFIX cito: <http://purl.org/spar/cito/>
@@ -238,7 +241,7 @@ def test_cli_query_construct_as_json_ld_is_compacted_with_the_project_context(tm
     assert not any("http://schema.org/name" in node for node in nodes)  # compact terms, not full IRIs
 
 
-def test_a_file_no_reader_foresaw_is_an_error_and_the_next_file_is_still_read(tmp_path, capsys):
+def test_a_file_with_lone_cr_line_ends_is_read_and_so_is_the_next(tmp_path, capsys):
     lone_cr = tmp_path / "old-mac.txt"  # line ends a lone CR, as some old exports write them
     lone_cr.write_bytes(b"Retraction\rThe editors retracted this article because of duplicated images.\r")
     seed_like = tmp_path / "notice.txt"
@@ -247,6 +250,26 @@ def test_a_file_no_reader_foresaw_is_an_error_and_the_next_file_is_still_read(tm
     store_dir = tmp_path / "store"
     assert main(["ingest", str(lone_cr), str(seed_like), "--store", str(store_dir), "--quiet"]) == 0
     assert "2 records: 2 added" in capsys.readouterr().out
+
+
+@pytest.mark.skipif(not (SHARED / "data" / "jats").exists(), reason="../shared is not present")
+def test_a_reader_failing_on_input_nobody_foresaw_is_an_error_for_that_file_and_the_next_is_read(
+        tmp_path, capsys, monkeypatch):
+    import retractkg.ingest.jats as jats
+
+    def unforeseen(meta) -> str:  # a bug in a reader, met on some real file
+        raise KeyError("pub-date")
+
+    monkeypatch.setattr(jats, "_pub_date", unforeseen)
+    jats_file = tmp_path / "PMC1802623.xml"
+    jats_file.write_bytes((SHARED / "data" / "jats" / "PMC1802623.xml").read_bytes())
+    seed_like = tmp_path / "notice.txt"
+    seed_like.write_text("Retraction Note: Journal of Biomedical Science (2014) 21:19\n\nThe Editor-in-Chief "
+                         "retracted this article because of duplicated gels in Figure 1.\n", encoding="utf-8")
+    assert main(["ingest", str(jats_file), str(seed_like), "--store", str(tmp_path / "store"), "--quiet"]) == 1
+    out, err = capsys.readouterr()
+    assert f"{jats_file}: the jats reader failed (KeyError: 'pub-date')" in err
+    assert "1 records: 1 added" in out and "1 errors" in out
 
 
 def test_replace_graphs_is_atomic_on_failure():
