@@ -1,13 +1,13 @@
 """Writing mapped records to the store in batches: several at once, each atomic, announced in order.
 
 A batch's new records are one bulk load. The embedded store's bulk load releases the GIL and keeps
-about one core busy (it parses, then builds its index files), so `WRITERS` loads at once use both
-cores while the next batch is read and mapped. The change log entries of a batch's new records
-ride in a later batch's load, once those records are stored, and only one write in flight carries
-entries: so the change feed announces nothing that is not stored, and grows only at its end. (A
-small load of its own for each batch's entries costs more than it seems: every load adds files
-that the store's compaction merges again; 8-16 s of CPU on the full-size export.) Records whose
-content changed replace their graphs in one transaction with their entries, once every write
+about one core busy (it parses, then builds its index files), so two loads at once use both cores
+while the next batch is read and mapped (`GraphStore.write_concurrency`). The change log entries of
+a batch's new records ride in a later batch's load, once those records are stored, and only one write
+in flight carries entries: so the change feed announces nothing that is not stored, and grows only
+at its end. (A small load of its own for each batch's entries costs more than it seems: every load
+adds files that the store's compaction merges again; 8-16 s of CPU on the full-size export.) Records
+whose content changed replace their graphs in one transaction with their entries, once every write
 before them is done.
 
 Killed at any point, the store holds whole records. Records stored but not announced yet are not
@@ -33,10 +33,9 @@ if TYPE_CHECKING:
     from retractkg.ingest.pipeline import IngestReport
 
 # A batch is one atomic write, and must stay below the bulk loader's chunk (1M quads) to stay one.
-# WRITERS + 1 batches are in memory at once (written, and read). A load of 1M quads costs more per
-# quad than one of 400k; one of 200k costs more compaction (benchmarks/bench_rw_ingest.py).
+# Up to `writers` + 1 batches are in memory at once (written, and read). With two loads at once, a
+# load of 600k quads costs more per quad than one of 400k, and one of 300k more compaction.
 BATCH_QUADS = 400_000
-WRITERS = 2
 
 
 @dataclass
@@ -68,21 +67,23 @@ class BatchWriter:
     """Collects mapped records into batches and writes them; use it as a context manager.
 
     A batch is written when it holds `batch_size` records or `batch_quads` quads; `writers` batches
-    are written at once. `progress` is called after each batch is stored.
+    (by default as many as the store takes at once) are written at once. `progress` is called after
+    each batch is stored.
     """
 
-    def __init__(self, store: GraphStore, settings: Settings, report: IngestReport, *, writers: int = WRITERS,
+    def __init__(self, store: GraphStore, settings: Settings, report: IngestReport, *, writers: int | None = None,
                  batch_quads: int = BATCH_QUADS, batch_size: int = 100_000,
                  progress: Callable[[IngestReport], None] | None = None) -> None:
         self.store, self.settings, self.report = store, settings, report
-        self.writers, self.batch_quads, self.batch_size, self.progress = writers, batch_quads, batch_size, progress
+        self.writers = writers or store.write_concurrency
+        self.batch_quads, self.batch_size, self.progress = batch_quads, batch_size, progress
         self._batch: list[MappedRecord] = []
         self._quads = 0
         self._in_flight: deque[_Write] = deque()  # oldest first
         # Records stored and not announced yet, as (graph, notice, content hash): not their quads, which
         # would keep two more batches in memory.
         self._unannounced: list[tuple[str, str, str]] = []
-        self._pool = ThreadPoolExecutor(max_workers=writers, thread_name_prefix="ingest-writer")
+        self._pool = ThreadPoolExecutor(max_workers=self.writers, thread_name_prefix="ingest-writer")
 
     def add(self, mapped: MappedRecord) -> None:
         self._batch.append(mapped)

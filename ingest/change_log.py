@@ -58,13 +58,15 @@ def announced_hashes(store: GraphStore, settings: Settings, graphs: Iterable[str
     What is announced, not what a graph holds, tells that a record is stored: a run killed between
     storing records and announcing them leaves records that the next run stores and announces again.
     """
-    latest: dict[str, tuple[str, str]] = {}  # graph -> (published, content hash)
+    latest: dict[str, tuple[datetime, str]] = {}  # graph -> (published, content hash)
     for values in values_lists(list(graphs)):
         result = store.query(f"""SELECT ?g ?t ?h WHERE {{ VALUES ?g {{ {values} }}
             GRAPH <{changes_graph(settings)}> {{ ?c <{AS}target> ?g ; <{AS}published> ?t .
                 OPTIONAL {{ ?c <{RKG}contentHash> ?h }} }} }}""")
         for s in result:
-            graph, published = s["g"].value, s["t"].value  # all written in one xsd:dateTime form: text compares
+            # The store gives xsd:dateTime in its canonical form ("...30.68046Z"): compared as text, a stamp
+            # with fewer digits could sort after a later one.
+            graph, published = s["g"].value, datetime.fromisoformat(s["t"].value)
             if graph not in latest or published > latest[graph][0]:
                 latest[graph] = (published, s["h"].value if s["h"] is not None else "")
     return {graph: content_hash for graph, (_, content_hash) in latest.items() if content_hash}

@@ -30,7 +30,7 @@ from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, parse
 
 from retractkg.config import Settings
 from retractkg.ingest import sources
-from retractkg.ingest.batches import BATCH_QUADS, WRITERS, BatchWriter
+from retractkg.ingest.batches import BATCH_QUADS, BatchWriter
 from retractkg.ingest.change_log import change_nquads
 from retractkg.ingest.errors import IngestError
 from retractkg.ingest.identity import KnownDois
@@ -114,11 +114,11 @@ def read_records(paths: Iterable[Path], report: IngestReport, *, format: str | N
 
 def ingest(store: GraphStore, paths: Sequence[Path], settings: Settings, *, format: str | None = None,
            batch_size: int = 100_000, batch_quads: int = BATCH_QUADS, progress: Progress | None = None,
-           progress_every: float = 2.0, replace_source: bool = False, writers: int = WRITERS) -> IngestReport:
+           progress_every: float = 2.0, replace_source: bool = False, writers: int | None = None) -> IngestReport:
     """Read, map and store every record; `progress` is called after each batch and every `progress_every` s.
 
     A batch is written when it holds `batch_size` records or `batch_quads` quads; `writers` batches are
-    written at once.
+    written at once (by default as many as the store takes: `GraphStore.write_concurrency`).
     """
     report = IngestReport()
     ensure_vocabulary(store)

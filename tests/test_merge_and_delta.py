@@ -18,6 +18,7 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -384,3 +385,27 @@ def test_a_record_stored_but_not_announced_is_announced_by_the_next_run(tmp_path
         report = ingest(store, [export], settings)
     assert (report.added, report.updated, report.unchanged) == ([graph], [], 2)
     assert change_log(settings.store_path) == first
+
+
+def test_writing_two_batches_at_once_stores_and_announces_what_one_at_a_time_does(tmp_path):
+    """Batches written concurrently: the same graph, each record announced once, and in the order read."""
+    export = tmp_path / "rw.csv"
+    subprocess.run([sys.executable, str(SHARED / "tools" / "make_rw_scale.py"), str(export), "--rows", "600"],
+                   check=True)
+    stores = {}
+    for writers in (1, 2):
+        settings = Settings(store_path=tmp_path / f"store-{writers}")
+        with OxigraphStore(settings.store_path) as store:
+            report = ingest(store, [export], settings, batch_quads=5000, writers=writers)
+        assert (len(report.added), report.errors) == (600, [])
+        stores[writers] = settings.store_path
+    assert content(stores[2]) == content(stores[1])
+    assert change_log(stores[2]) == change_log(stores[1])
+    with OxigraphStore(stores[2]) as store:
+        result = store.query(PREFIXES + f"""SELECT ?key ?t WHERE {{ GRAPH ?g {{ ?g rkg:recordKey ?key }}
+            GRAPH <{changes_graph(Settings())}> {{ ?c as:target ?g ; as:published ?t }} }}""")
+        published = {s["key"].value: datetime.fromisoformat(s["t"].value) for s in result}
+    with export.open(encoding="utf-8", newline="") as f:
+        keys = [row[0] for row in list(csv.reader(f))[1:]]
+    stamps = [published[key] for key in keys]
+    assert stamps == sorted(stamps) and len(set(stamps)) > 3  # announced batch by batch, in the order read

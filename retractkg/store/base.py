@@ -27,6 +27,10 @@ class GraphStore(ABC):
     The default graph of queries is the union of all named graphs unless the caller names graphs.
     """
 
+    # How many writes of disjoint graphs ingest may run at once. One for a server: concurrent SPARQL
+    # updates can deadlock on some servers (Virtuoso), and the server's own threads do the work.
+    write_concurrency = 1
+
     @abstractmethod
     def query(
         self,
