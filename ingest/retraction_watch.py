@@ -114,15 +114,15 @@ def _record(cells: dict[str, str], source: str, location: str) -> SourceRecord:
     def note(message: str) -> None:
         warnings.append(f"{source}:{location}: {message}")
 
-    nature_cell = cells.get("RetractionNature", "")
-    nature = NATURES.get(" ".join(nature_cell.lower().split())) if nature_cell else Nature.UNCLASSIFIED
+    nature_text = cells.get("RetractionNature", "")
+    nature = nature_cell(nature_text) if nature_text else Nature.UNCLASSIFIED
     if nature is None:
-        raise ValueError(f"unknown RetractionNature {nature_cell!r}; expected one of {', '.join(NATURES)}")
+        raise ValueError(f"unknown RetractionNature {nature_text!r}; expected one of {', '.join(NATURES)}")
     article = Article(
         title=cells.get("Title", ""),
         doi=doi_cell(cells.get("OriginalPaperDOI", ""), "OriginalPaperDOI", note),
         pmid=pmid_cell(cells.get("OriginalPaperPubMedID", ""), "OriginalPaperPubMedID", note),
-        date=_date(cells, "OriginalPaperDate", note),
+        date=date_cell(cells.get("OriginalPaperDate", ""), "OriginalPaperDate", note),
         journal=Journal(name=cells.get("Journal", ""), publisher=cells.get("Publisher", "")),
         article_type=";".join(split_list(cells.get("ArticleType", ""))),
         subjects=split_list(cells.get("Subject", "")),
@@ -136,7 +136,7 @@ def _record(cells: dict[str, str], source: str, location: str) -> SourceRecord:
         nature=nature,
         doi=doi_cell(cells.get("RetractionDOI", ""), "RetractionDOI", note),
         pmid=pmid_cell(cells.get("RetractionPubMedID", ""), "RetractionPubMedID", note),
-        date=_date(cells, "RetractionDate", note),
+        date=date_cell(cells.get("RetractionDate", ""), "RetractionDate", note),
         articles=[article],
         reasons=[ReasonClaim(label=label.lstrip("+").strip()) for label in split_list(cells.get("Reason", ""))],
         notes=cells.get("Notes", ""),
@@ -186,8 +186,14 @@ def pmid_cell(value: str, column: str, note) -> str:
     return value.lstrip("0")
 
 
-def _date(cells: dict[str, str], column: str, note) -> str:
-    value = cells.get(column, "")
+def nature_cell(value: str) -> Nature | None:
+    """The nature a cell names, in any case and spacing ("Expression of concern"); None for any other text, which
+    each reader answers its own way (an error, a missing nature, an unclassified notice)."""
+    return NATURES.get(" ".join(value.lower().split()))
+
+
+def date_cell(value: str, column: str, note) -> str:
+    """The ISO date of a cell ("" if empty); `note` is told of a value that is not a date."""
     if not value:
         return ""
     iso = us_date(value)

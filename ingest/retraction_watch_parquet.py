@@ -26,7 +26,7 @@ from pathlib import Path
 
 from retractkg.ingest.errors import IngestError
 from retractkg.ingest.model import Article, Journal, Nature, Notice, Organization, Person, SourceRecord
-from retractkg.ingest.retraction_watch import NATURES, PAYWALLED, SOURCE_ID, doi_cell, pmid_cell, split_list, us_date
+from retractkg.ingest.retraction_watch import PAYWALLED, SOURCE_ID, date_cell, doi_cell, pmid_cell, split_list
 from retractkg.ingest.retraction_watch_website import (
     INSTITUTION_WORDS,
     article_types_and_nature,
@@ -144,10 +144,8 @@ def _record(row: dict, descriptions: list[str], source: str, location: str) -> S
 
     kinds_cell = _text(row, KINDS)
     kinds = _cut(kinds_cell)
-    types_nature = article_types_and_nature(kinds)
-    if types_nature is None and len(kinds) == 1 and " ".join(kinds[0].lower().split()) in NATURES:
-        types_nature = [], NATURES[" ".join(kinds[0].lower().split())]  # a nature without an article type
-    elif types_nature is None:
+    types_nature = article_types_and_nature(kinds, lone=True)
+    if types_nature is None:
         # The article's type alone: the export's empty RetractionNature, which it reads as unclassified.
         note(f"no nature of notice after the article type {kinds_cell!r}: unclassified")
         types_nature = kinds, Nature.UNCLASSIFIED
@@ -182,10 +180,8 @@ def _date_pmid_doi(cell: str, side: str, note) -> tuple[str, str, str]:
         note(f"{side} Date/PubMedID/DOI {cell!r} is not a date, PubMed ID and DOI: left out")
         return "", "", ""
     day, pmid, doi = m.group(1) or "", m.group(2), (m.group(3) or "").strip()
-    iso = us_date(day) if day else ""
-    if day and not iso:
-        note(f"{side} date {day!r} is not a date (M/D/YYYY): left out")
-    return iso, pmid_cell(pmid, f"{side} PubMed ID", note), doi_cell(doi, f"{side} DOI", note)
+    return (date_cell(day, f"{side} date", note), pmid_cell(pmid, f"{side} PubMed ID", note),
+            doi_cell(doi, f"{side} DOI", note))
 
 
 def _description(cell: str, countries: list[str], note) -> tuple[str, list[str], str, str, list[str], list[str]]:
@@ -261,17 +257,17 @@ def _after_countries(text: str, countries: list[str]) -> list[str]:
 
 
 def _reasons(cell: str) -> list[str]:
-    """"+Fake Peer Review+Investigation by Journal/Publisher" as "+"-prefixed labels; a label the page ran on
-    without its "+" ("Euphemisms for MisconductNotice - No/Limited Information") is cut where both halves are
-    reasons of the taxonomy."""
+    """"+Fake Peer Review+Investigation by Journal/Publisher" as its labels; a label the page ran on without its "+"
+    ("Euphemisms for MisconductNotice - No/Limited Information") is cut where both halves are reasons of the
+    taxonomy."""
     labels = []
     for label in filter(None, (part.strip() for part in cell.split("+"))):
         if not reason_iri(label):
             cut = next((j for j in _joints(label) if reason_iri(label[:j]) and reason_iri(label[j:])), None)
             if cut is not None:
-                labels += ["+" + label[:cut], "+" + label[cut:]]
+                labels += [label[:cut], label[cut:]]
                 continue
-        labels.append("+" + label)
+        labels.append(label)
     return labels
 
 

@@ -23,10 +23,10 @@ from pathlib import Path
 from retractkg.ingest.errors import IngestError
 from retractkg.ingest.model import Article, Journal, Nature, Notice, Organization, Person, ReasonClaim, SourceRecord
 from retractkg.ingest.retraction_watch import (
-    NATURES,
     PAYWALLED,
     decoded_lines,
     doi_cell,
+    nature_cell,
     pmid_cell,
     split_list,
     us_date,
@@ -124,12 +124,15 @@ def _record(lines: list[list[str]], source: str, location: str) -> SourceRecord 
                         warnings=[f"{source}:{location}: {w}" for w in warnings])
 
 
-def article_types_and_nature(kinds: list[str]) -> tuple[list[str], Nature] | None:
-    """The article's types (one or several) and the notice's nature that follows them; None without a nature."""
-    position = next((i for i, cell in enumerate(kinds) if i and " ".join(cell.lower().split()) in NATURES), None)
-    if position is None:
-        return None
-    return kinds[:position], NATURES[" ".join(kinds[position].lower().split())]
+def article_types_and_nature(kinds: list[str], *, lone: bool = False) -> tuple[list[str], Nature] | None:
+    """The article's types (one or several) and the notice's nature that follows them; None without a nature.
+    A lone nature counts (as one without an article type) only if `lone`: the Parquet scrape has such rows, while
+    here a single cell in column 5 is taken for the article type and the record is refused."""
+    for position in range(0 if lone and len(kinds) == 1 else 1, len(kinds)):
+        nature = nature_cell(kinds[position])
+        if nature is not None:
+            return kinds[:position], nature
+    return None
 
 
 def split_institutions(text: str) -> list[str]:
