@@ -45,15 +45,23 @@ def not_modified(request: Request, etag: str, last_modified: datetime | None) ->
     return False
 
 
-def cached_response(request: Request, body: bytes, media_type: str, *, last_modified: datetime | None = None,
-                    headers: Mapping[str, str] | None = None, status_code: int = 200) -> Response:
-    """The representation, or an empty 304 carrying the same validators when the client has it."""
-    etag = etag_for(body, media_type)
+def validated(request: Request, etag: str, last_modified: datetime | None,
+              headers: Mapping[str, str] | None = None) -> tuple[dict[str, str], Response | None]:
+    """The response headers with the validators, and an empty 304 carrying them when the client's copy is
+    current (else None): one place for the rule, whether the body is at hand or streamed later (the dumps)."""
     all_headers = {"ETag": etag, **(headers or {})}
     if last_modified is not None:
         all_headers["Last-Modified"] = http_date(last_modified)
-    if status_code == 200 and not_modified(request, etag, last_modified):
-        return Response(status_code=304, headers=all_headers)
+    unchanged = not_modified(request, etag, last_modified)
+    return all_headers, Response(status_code=304, headers=all_headers) if unchanged else None
+
+
+def cached_response(request: Request, body: bytes, media_type: str, *, last_modified: datetime | None = None,
+                    headers: Mapping[str, str] | None = None, status_code: int = 200) -> Response:
+    """The representation, or an empty 304 carrying the same validators when the client has it."""
+    all_headers, unchanged = validated(request, etag_for(body, media_type), last_modified, headers)
+    if status_code == 200 and unchanged is not None:
+        return unchanged
     return Response(body, status_code=status_code, media_type=media_type, headers=all_headers)
 
 

@@ -21,7 +21,7 @@ from fastapi.responses import StreamingResponse
 from pyoxigraph import RdfFormat, serialize
 
 from retractkg import __version__
-from retractkg.api.caching import etag_for, http_date, not_modified, xsd_datetime
+from retractkg.api.caching import etag_for, validated, xsd_datetime
 from retractkg.api.deps import get_settings, get_store
 from retractkg.api.feed import ChangeLog
 from retractkg.api.jsonld import dumps, frame
@@ -76,11 +76,10 @@ def dump_response(request: Request, store: GraphStore, settings: Settings, body:
     vocabulary = stored_hashes(store, [VOCABULARY_GRAPH]).get(VOCABULARY_GRAPH, "")
     etag = etag_for(f"{count} {newest} {vocabulary} {__version__}".encode(), media_type)
     modified = xsd_datetime(newest) if newest else None
-    headers = {"ETag": etag, "Content-Disposition": f'attachment; filename="{filename}"'}
-    if modified is not None:
-        headers["Last-Modified"] = http_date(modified)
-    if not_modified(request, etag, modified):
-        return Response(status_code=304, headers=headers)
+    headers, unchanged = validated(request, etag, modified,
+                                   {"Content-Disposition": f'attachment; filename="{filename}"'})
+    if unchanged is not None:
+        return unchanged
     if request.method == "HEAD":
         return Response(media_type=media_type, headers=headers)
     return StreamingResponse(body(), media_type=media_type, headers=headers)

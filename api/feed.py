@@ -53,14 +53,27 @@ class ChangeLog:
         self.graph = changes_graph(settings)
 
     def count(self) -> int:
-        return self.extent()[0]
+        """How many changes are logged: the feed's totalItems and last page."""
+        return self._aggregate(count=True)[0]
+
+    def newest(self) -> str:
+        """When the newest change was published (xsd:dateTime; "" for none): all a Last-Modified needs,
+        so the log is not counted as well."""
+        return self._aggregate(newest=True)[1]
 
     def extent(self) -> tuple[int, str]:
-        """How many changes are logged, and when the newest was published (xsd:dateTime; "" for none)."""
-        result = self.store.query(f"SELECT (COUNT(?c) AS ?n) (MAX(?t) AS ?m) WHERE {{ GRAPH <{self.graph}> "
+        """How many changes are logged and when the newest was published, in one query: together they
+        tell one state of the log from another even when two batches share a timestamp (the dumps' ETag)."""
+        return self._aggregate(count=True, newest=True)
+
+    def _aggregate(self, *, count: bool = False, newest: bool = False) -> tuple[int, str]:
+        """The count (0 when not asked) and newest time ("" when not asked or none), computing only those asked."""
+        projection = ("(COUNT(?c) AS ?n) " if count else "") + ("(MAX(?t) AS ?m)" if newest else "")
+        result = self.store.query(f"SELECT {projection} WHERE {{ GRAPH <{self.graph}> "
                                   f"{{ ?c <{AS}published> ?t }} }}")
         row = next(iter(result))
-        return int(row["n"].value), row["m"].value if row["m"] is not None else ""
+        latest = row["m"] if newest else None
+        return int(row["n"].value) if count else 0, latest.value if latest is not None else ""
 
     def page(self, number: int, size: int = PAGE_SIZE) -> list[Change]:
         result = self.store.query(f"""

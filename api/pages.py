@@ -74,7 +74,7 @@ def _data_page(request: Request, store: GraphStore, settings: Settings, build: C
     key = (str(request.url), rep.HTML)  # with the host: pages may carry absolute URLs
     found = cache.get(key) if cache is not None else None
     if found is None:
-        newest = ChangeLog(store, settings).extent()[1]
+        newest = ChangeLog(store, settings).newest()
         found = (build(), xsd_datetime(newest) if newest else None)
         if cache is not None:
             cache.put(key, found)

@@ -52,7 +52,6 @@ class QueryGate:
         self._jobs: SimpleQueue[tuple[Future, Callable[[], object]] | None] = SimpleQueue()
         self._lock = threading.Lock()
         self._in_flight = 0
-        self._running: set[Future] = set()
         self._set_aside: set[Future] = set()
         for _ in range(workers):
             self._start_thread()
@@ -77,9 +76,12 @@ class QueryGate:
 
     def set_aside(self, future: Future) -> None:
         """The client of `future` has had its answer (a timeout): if the query still runs, a fresh
-        thread takes its place and the query no longer counts as in flight."""
+        thread takes its place and the query no longer counts as in flight.
+
+        `future.running()` is read under the lock: it turns false (set_result) before the query thread takes
+        the lock to decide whether it was set aside, so the two never both give back its slot."""
         with self._lock:
-            if future not in self._running or future in self._set_aside:
+            if not future.running() or future in self._set_aside:
                 return
             self._set_aside.add(future)
             self._in_flight -= 1
@@ -99,15 +101,12 @@ class QueryGate:
                 with self._lock:
                     self._in_flight -= 1
                 continue
-            with self._lock:
-                self._running.add(future)
             try:
                 future.set_result(job())
             except BaseException as e:  # noqa: BLE001 - handed to the waiting side, as an executor does
                 future.set_exception(e)
             finally:
                 with self._lock:
-                    self._running.discard(future)
                     replaced = future in self._set_aside
                     if replaced:
                         self._set_aside.discard(future)

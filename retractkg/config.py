@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -36,24 +37,24 @@ class Settings:
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
-        env = os.environ
-        settings = cls(
-            base=env.get("RETRACTKG_BASE", VOCAB),
-            store_path=Path(env.get("RETRACTKG_STORE", str(DEFAULT_STORE))),
-            sparql_query_url=env.get("RETRACTKG_SPARQL_QUERY_URL", ""),
-            sparql_update_url=env.get("RETRACTKG_SPARQL_UPDATE_URL", ""),
-            sparql_user=env.get("RETRACTKG_SPARQL_USER", ""),
-            sparql_password=env.get("RETRACTKG_SPARQL_PASSWORD", ""),
-            query_timeout=float(env.get("RETRACTKG_QUERY_TIMEOUT", "10")),
-            max_result_rows=int(env.get("RETRACTKG_MAX_RESULT_ROWS", "100000")),
-        )
+        """Settings from the `RETRACTKG_*` variables set (the defaults for the others), then `overrides` not None."""
+        settings = cls(**{name: convert(os.environ[variable]) for variable, (name, convert) in ENVIRONMENT.items()
+                          if variable in os.environ})
         return replace(settings, **{k: v for k, v in overrides.items() if v is not None})
 
     def environment(self) -> dict[str, str]:
         """These settings as the environment `from_env` reads: how they reach server worker processes."""
-        return {"RETRACTKG_BASE": self.base, "RETRACTKG_STORE": str(self.store_path),
-                "RETRACTKG_SPARQL_QUERY_URL": self.sparql_query_url,
-                "RETRACTKG_SPARQL_UPDATE_URL": self.sparql_update_url,
-                "RETRACTKG_SPARQL_USER": self.sparql_user, "RETRACTKG_SPARQL_PASSWORD": self.sparql_password,
-                "RETRACTKG_QUERY_TIMEOUT": repr(self.query_timeout),
-                "RETRACTKG_MAX_RESULT_ROWS": str(self.max_result_rows)}
+        return {variable: str(getattr(self, name)) for variable, (name, _) in ENVIRONMENT.items()}
+
+
+# Environment variable -> (Settings field, how to read its text): the one table both directions use.
+ENVIRONMENT: dict[str, tuple[str, Callable[[str], object]]] = {
+    "RETRACTKG_BASE": ("base", str),
+    "RETRACTKG_STORE": ("store_path", Path),
+    "RETRACTKG_SPARQL_QUERY_URL": ("sparql_query_url", str),
+    "RETRACTKG_SPARQL_UPDATE_URL": ("sparql_update_url", str),
+    "RETRACTKG_SPARQL_USER": ("sparql_user", str),
+    "RETRACTKG_SPARQL_PASSWORD": ("sparql_password", str),
+    "RETRACTKG_QUERY_TIMEOUT": ("query_timeout", float),
+    "RETRACTKG_MAX_RESULT_ROWS": ("max_result_rows", int),
+}

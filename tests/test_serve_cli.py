@@ -11,6 +11,7 @@ import urllib.request
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ import servers
 
 from retractkg.api.sparql_limits import DEFAULT_WORKERS
 from retractkg.cli import main
+from retractkg.config import Settings
 from retractkg.store import OxigraphStore
 
 SEED_ARTICLE = "/doc/article/10.1186/s12951-022-01520-8"
@@ -27,6 +29,19 @@ COUNT_RETRACTIONS = "SELECT (COUNT(*) AS ?n) WHERE { ?notice <http://purl.org/sp
 def serve(store: Path, *options: str, timeout: float = 60) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "retractkg.cli", "serve", "--store", str(store), "--port", "0",
                            *options], capture_output=True, text=True, timeout=timeout)
+
+
+def test_settings_reach_workers_through_the_environment_unchanged(monkeypatch, tmp_path):
+    for variable in Settings().environment():
+        monkeypatch.delenv(variable, raising=False)
+    assert Settings.from_env() == Settings()
+    settings = Settings(base="https://example.org/kg/", store_path=tmp_path / "store",
+                        sparql_query_url="http://localhost:7878/query", sparql_update_url="http://localhost:7878/update",
+                        sparql_user="reader", sparql_password="secret", query_timeout=2.5, max_result_rows=42)
+    for variable, value in settings.environment().items():
+        monkeypatch.setenv(variable, value)
+    assert Settings.from_env() == settings
+    assert Settings.from_env(store_path=Path("elsewhere"), base=None) == replace(settings, store_path=Path("elsewhere"))
 
 
 @pytest.fixture(scope="module")

@@ -18,6 +18,7 @@ from test_jsonld import load_context, nquads_lines
 
 from retractkg.api.app import create_app
 from retractkg.api.dumps import nquads_gzip
+from retractkg.api.feed import ChangeLog
 from retractkg.cli import main
 from retractkg.config import Settings
 from retractkg.ingest.batches import write_batch
@@ -188,6 +189,18 @@ def test_dumps_answer_head_and_conditional_requests_until_the_graph_changes(sett
         write_batch(store, [mapper.map(numbered_record(7))], IngestReport(), settings)  # the graph changes
         changed = client.get("/dumps/retractkg.nq.gz", headers={"If-None-Match": nquads_etag})
         assert changed.status_code == 200 and changed.headers["etag"] != nquads_etag
+
+
+def test_the_change_log_counts_and_dates_its_changes_apart_or_together(settings):
+    store = OxigraphStore()
+    ensure_vocabulary(store)
+    log = ChangeLog(store, settings)
+    assert (log.count(), log.newest(), log.extent()) == (0, "", (0, ""))
+    mapper = RecordMapper(settings.base)
+    write_batch(store, [mapper.map(numbered_record(n)) for n in range(3)], IngestReport(), settings)
+    newest = max(solution["t"].value for solution in store.query(
+        "SELECT ?t WHERE { ?c <https://www.w3.org/ns/activitystreams#published> ?t }"))
+    assert (log.count(), log.newest(), log.extent()) == (3, newest, (3, newest))
 
 
 @pytest.mark.parametrize("path", ["/", "/browse/reasons", "/browse/journals", "/browse/years", "/search?q=study"])
