@@ -62,7 +62,7 @@ def fold(text: str) -> str:
 
 
 def stable_hash(*parts: str) -> str:
-    return hashlib.sha1("\x1f".join(fold(p) for p in parts).encode()).hexdigest()[:16]
+    return hashlib.sha1("\x1f".join(map(fold, parts)).encode()).hexdigest()[:16]
 
 
 @lru_cache(maxsize=RECENT)

@@ -451,9 +451,10 @@ class RecordMapper:
         p = iri(self.mint.person(article_iri, person.name, person.orcid))
         g.add(p, A, schema.Person)
         g.add(p, schema.name, person.name)
-        g.add(p, schema.givenName, person.given_name)
-        g.add(p, schema.familyName, person.family_name)
-        g.add(p, schema.email, person.email)
+        if person.given_name or person.family_name or person.email:  # most sources give a name only
+            g.add(p, schema.givenName, person.given_name)
+            g.add(p, schema.familyName, person.family_name)
+            g.add(p, schema.email, person.email)
         if person.orcid:
             g.add(p, schema.sameAs, iri(f"https://orcid.org/{person.orcid}"))
         for index in person.affiliations:
