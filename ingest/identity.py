@@ -26,7 +26,6 @@ from retractkg.ingest.mapping import literal
 from retractkg.ingest.model import Article, Notice, SourceRecord
 from retractkg.ontology import CITO, PROV, RKG
 from retractkg.store import GraphStore
-from retractkg.store.base import values_lists
 
 
 class KnownDois:
@@ -82,13 +81,24 @@ class KnownDois:
 
     def outdated_graphs(self, minter: Minter) -> dict[str, set[str]]:
         """Stored records naming a resource by an IRI that a key learnt in this run replaces, as
-        {source file IRI: graphs}: read again, they take the DOI-keyed IRI."""
-        iris = sorted({_keyed_iri(minter, kind, value) for kind, value in self._learnt if self._dois[kind, value]})
+        {source file IRI: graphs}: read again, they take the DOI-keyed IRI.
+
+        One pass over what graphs name without a DOI (the only resources that can have such an IRI:
+        an article with a PMID or PMCID and no DOI, a notice with its own DOI that updates nothing), kept
+        where the IRI is one of those keys'. Not a lookup per learnt key: the store evaluates a VALUES
+        list joined with a graph pattern by scanning every quad, once per list (6 s for the 89,757 keys
+        of the full export, against 1.5 s for this).
+        """
+        iris = {_keyed_iri(minter, kind, value) for kind, value in self._learnt if self._dois[kind, value]}
+        if not iris:
+            return {}
         found: dict[str, set[str]] = defaultdict(set)
-        for values in values_lists(iris):
-            for row in self.store.query(f"""SELECT DISTINCT ?g ?source WHERE {{ VALUES ?x {{ {values} }}
-                    GRAPH ?g {{ ?x ?p ?o FILTER NOT EXISTS {{ ?x <{CITO}updates> ?article }} }}
-                    ?g <{PROV}wasDerivedFrom> ?source }}"""):
+        for row in self.store.query(f"""SELECT ?x ?g ?source WHERE {{
+                {{ GRAPH ?g {{ ?x <{RKG}pmid> ?id MINUS {{ ?x <{RKG}doi> ?doi }} }} }}
+                UNION {{ GRAPH ?g {{ ?x <{RKG}pmcid> ?id MINUS {{ ?x <{RKG}doi> ?doi }} }} }}
+                UNION {{ GRAPH ?g {{ ?x <{RKG}doi> ?id ; a <{RKG}Notice> MINUS {{ ?x <{CITO}updates> ?article }} }} }}
+                ?g <{PROV}wasDerivedFrom> ?source }}"""):
+            if row["x"].value in iris:
                 found[row["source"].value].add(row["g"].value)
         return dict(found)
 
