@@ -130,9 +130,9 @@ class BatchWriter:
     def _write_now(self, plan: BatchPlan) -> None:
         """Write a batch and every announcement due, with nothing else in flight."""
         now = datetime.now(UTC)
-        log = self._announcements(now) + change_log(self.settings, "Create", plan.created, now)
-        self.store.replace_graphs_nquads({g: m.nquads for g, m in plan.created.items()}, also_add=log)
-        self.report.added.extend(plan.created)
+        self._stored(plan)  # stored with its announcement, in one write
+        self.store.replace_graphs_nquads({g: m.nquads for g, m in plan.created.items()},
+                                         also_add=self._announcements(now))
         if plan.updated:
             self.store.replace_graphs_nquads({g: m.nquads for g, m in plan.updated.items()},
                                              also_add=change_log(self.settings, "Update", plan.updated, now))
@@ -141,10 +141,14 @@ class BatchWriter:
     def _finish_oldest(self) -> None:
         write = self._in_flight.popleft()
         write.future.result()  # a store error stops the run here, at a batch boundary
-        self.report.added.extend(write.plan.created)
-        self._unannounced.extend((g, m.notice, m.content_hash) for g, m in write.plan.created.items())
+        self._stored(write.plan)
         if self.progress:
             self.progress(self.report)
+
+    def _stored(self, plan: BatchPlan) -> None:
+        """Count the batch's new records as added, and due to be announced."""
+        self.report.added.extend(plan.created)
+        self._unannounced.extend((g, m.notice, m.content_hash) for g, m in plan.created.items())
 
     def _drain(self) -> None:
         while self._in_flight:
