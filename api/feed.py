@@ -54,26 +54,23 @@ class ChangeLog:
 
     def count(self) -> int:
         """How many changes are logged: the feed's totalItems and last page."""
-        return self._aggregate(count=True)[0]
+        return int(self._aggregate("(COUNT(?c) AS ?n)")["n"].value)
 
     def newest(self) -> str:
         """When the newest change was published (xsd:dateTime; "" for none): all a Last-Modified needs,
         so the log is not counted as well."""
-        return self._aggregate(newest=True)[1]
+        return _text(self._aggregate("(MAX(?t) AS ?m)"), "m")
 
     def extent(self) -> tuple[int, str]:
         """How many changes are logged and when the newest was published, in one query: together they
         tell one state of the log from another even when two batches share a timestamp (the dumps' ETag)."""
-        return self._aggregate(count=True, newest=True)
+        row = self._aggregate("(COUNT(?c) AS ?n) (MAX(?t) AS ?m)")
+        return int(row["n"].value), _text(row, "m")
 
-    def _aggregate(self, *, count: bool = False, newest: bool = False) -> tuple[int, str]:
-        """The count (0 when not asked) and newest time ("" when not asked or none), computing only those asked."""
-        projection = ("(COUNT(?c) AS ?n) " if count else "") + ("(MAX(?t) AS ?m)" if newest else "")
-        result = self.store.query(f"SELECT {projection} WHERE {{ GRAPH <{self.graph}> "
-                                  f"{{ ?c <{AS}published> ?t }} }}")
-        row = next(iter(result))
-        latest = row["m"] if newest else None
-        return int(row["n"].value) if count else 0, latest.value if latest is not None else ""
+    def _aggregate(self, projection: str):
+        """The one row of these aggregates over the changes' publication times."""
+        return next(iter(self.store.query(f"SELECT {projection} WHERE {{ GRAPH <{self.graph}> "
+                                          f"{{ ?c <{AS}published> ?t }} }}")))
 
     def page(self, number: int, size: int = PAGE_SIZE) -> list[Change]:
         result = self.store.query(f"""
@@ -82,13 +79,14 @@ class ChangeLog:
               OPTIONAL {{ ?c <{AS}object> ?object }} OPTIONAL {{ ?c <{AS}target> ?target }}
               OPTIONAL {{ ?c <{RKG}contentHash> ?hash }}
             }} }} ORDER BY ?published ?c LIMIT {size} OFFSET {(number - 1) * size}""")
+        return [Change(_text(s, "c"), _text(s, "type").removeprefix(AS), _text(s, "object"), _text(s, "target"),
+                       _text(s, "published"), _text(s, "hash")) for s in result]
 
-        def text(solution, name: str) -> str:
-            value = solution[name]
-            return value.value if value is not None else ""
 
-        return [Change(text(s, "c"), text(s, "type").removeprefix(AS), text(s, "object"), text(s, "target"),
-                       text(s, "published"), text(s, "hash")) for s in result]
+def _text(solution, name: str) -> str:
+    """The value bound to `name`, or "" when unbound."""
+    value = solution[name]
+    return value.value if value is not None else ""
 
 
 def collection(total: int, server: str, size: int = PAGE_SIZE) -> dict[str, Any]:

@@ -100,8 +100,10 @@ _JOURNAL_PATHS = [
     *(along(*up, PUBLISHER) for up in UP[:2]),
     along("^" + IS_PART_OF, types=(SCHEMA + "PublicationVolume", SCHEMA + "PublicationIssue")),
 ]
+# The type, label, scheme and notation of a concept a document cites.
+CONCEPT_LABELS = (RDF + "type", SKOS + "prefLabel", SKOS + "inScheme", SKOS + "notation")
 # From a concept or scheme, the concepts and schemes of which only the labels are included.
-LABELS = (RDF + "type", SKOS + "prefLabel", SKOS + "inScheme", SKOS + "notation", DCT + "title", RDFS + "label")
+LABELS = (*CONCEPT_LABELS, DCT + "title", RDFS + "label")
 _CONCEPT_PATHS = [SELF, *(along(SKOS + p, only=LABELS)
                           for p in ("inScheme", "topConceptOf", "broader", "narrower", "related"))]
 _SCHEME_PATHS = [SELF, along(SKOS + "hasTopConcept", only=LABELS), along("^" + SKOS + "inScheme", only=LABELS)]
@@ -116,8 +118,6 @@ REACH: dict[str, list[Hops]] = {
     "scheme": _SCHEME_PATHS,
     "other": [SELF, FRAGMENTS],  # any other resource: its own quads and those of its hash IRIs
 }
-
-
 
 
 @dataclass(frozen=True)
@@ -197,10 +197,12 @@ class Describer:
 
     def _last_modified(self, graphs: list[str]) -> datetime | None:
         """When the newest of these source records was (re)ingested."""
-        times = [solution["m"].value for values in values_lists(graphs) for solution in self.store.query(
-            f"SELECT (MAX(?t) AS ?m) WHERE {{ VALUES ?g {{ {values} }} ?g <{PROV}generatedAtTime> ?t }}")
-            if solution["m"] is not None]
-        return xsd_datetime(max(times)) if times else None
+        times = []
+        for values in values_lists(graphs):
+            query = f"SELECT (MAX(?t) AS ?m) WHERE {{ VALUES ?g {{ {values} }} ?g <{PROV}generatedAtTime> ?t }}"
+            # Compared as datetimes: the store writes xsd:dateTime canonically, with as few digits as it can.
+            times += [xsd_datetime(s["m"].value) for s in self.store.query(query) if s["m"] is not None]
+        return max(times, default=None)
 
 
 @cache
@@ -241,9 +243,6 @@ def software_description() -> Description:
                        vocabulary_modified())
 
 
-CONCEPT_LABELS = Hops(only=LABELS[:4])  # type, label, scheme and notation of a concept a document cites
-
-
 def concept_labels(objects) -> list[Triple]:
     """Labels, types and scheme of the vocabulary concepts among `objects`, from the vocabulary files:
     they never change while serving, so documents do not look them up in the store."""
@@ -258,4 +257,4 @@ def concept_labels(objects) -> list[Triple]:
 def _labels_of(iri: str) -> tuple[Triple, ...]:
     if iri.split("/")[-2] not in VOCABULARY_KINDS:
         return ()
-    return tuple(dict.fromkeys(q.triple for q in vocabulary_store().reach(iri, [CONCEPT_LABELS])))
+    return tuple(q.triple for q in vocabulary_store().reach(iri, [Hops(only=CONCEPT_LABELS)]))  # one graph: each once
