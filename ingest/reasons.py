@@ -115,8 +115,9 @@ RULES: tuple[Rule, ...] = (
           r"(?:\w+\s+){0,2}by\s+(?:an?\s+|the\s+)?(?:third[- ]part(?:y|ies)|external|independent|sleuths?|pubpeer)"
           r"|(?:external|independent)\s+(?:\w+\s+){0,4}(?:researchers|experts|sleuths|investigators)\s+(?:\w+\s+){0,8}"
           r"(?:contribut\w+|assist\w+)\s+(?:to|in|with)\s+(?:this|the)\s+investigation", 0.65),
-    _rule("Objections by Author(s)", "agree|object|disput|stand by",
-          r"(?:do|does|did)\s+not\s+agree\s+(?:to|with)\s+(?:this|the)\s+(?:retraction|decision|notice)"
+    _rule("Objections by Author(s)", "agree|object|disput|stand by|unwarranted|unjustified|unfair",
+          r"(?:do|does|did)\s+not\s+agree\s+(?:to|with)\s+(?:this|the)\s+(?:retraction|decision|notice|statement)"
+          r"|considers?\s+(?:this|the)\s+retraction\s+(?:to\s+be\s+)?(?:unwarranted|unjustified|unfair)"
           r"|disagree[sd]?\s+(?:to|with)\s+(?:this|the)\s+(?:retraction|decision|notice)"
           r"|object(?:s|ed)?\s+to\s+(?:this|the)\s+(?:retraction|decision|notice)"
           r"|(?:authors?|they)\s+(?:\w+\s+){0,2}(?:stand|stands)\s+by\s+(?:the|their|its|the\s+article[’']?s)\s+"
@@ -176,8 +177,9 @@ RULES: tuple[Rule, ...] = (
           r"(?:in\s+(?:its|their)\s+entirety|as\s+a\s+whole)", 0.7),
     # Notices saying only "contains material from another publication" are curated either way (text or article).
     _rule("Euphemisms for Plagiarism;Plagiarism of Text;Plagiarism of/in Article", "material|content",
-          r"contains?\s+(?:\w+\s+){0,4}materials?\s+(?:\w+\s+){0,3}(?:from|taken\s+from)\s+(?:\w+\s+){0,3}"
-          r"(?:other|another|the\s+paper|publications?|following|published|an?\s+article)"
+          r"contains?\s+(?:\w+\s+){0,4}materials?,?\s+(?:[\w,]+\s+){0,3}(?:from|taken\s+from)\s+(?:\w+\s+){0,3}"
+          r"(?:other|another|the\s+paper|publications?|following|published|an?\s+article|(?:the\s+|a\s+)?"
+          r"(?:dissertation|thesis))"
           r"|origin\s+of\s+(?:a\s+)?majority\s+of\s+the\s+content", 0.65, unless=r"plagiari|same\s+authors"),
     _rule("Plagiarism of Image", "image|figure|photograph|micrograph|data",
           r"(?:images?|figures?|photographs?|micrographs?)\s+(?:\w+\s+){0,8}(?:plagiari|did\s+not\s+originate"
@@ -187,12 +189,12 @@ RULES: tuple[Rule, ...] = (
           r"|(?:figures?|images?|data)\s+(?:\w+\s+){0,8}similar\s+to\s+(?:\w+\s+){0,3}(?:published\s+)?(?:data"
           r"|images?)\s+"
           r"from\s+a\s+different\s+laborator", 0.65),
-    _rule("Duplication of/in Article", "duplicate|already|previously|simultaneously|redundant|dual|double|twice&"
+    _rule("Duplication of/in Article", "duplicate|already|previously|simultaneous|redundant|dual|double|twice&"
                                        "publi|submi|duplicate",
           r"duplicate\s+(?:publication|submission|article|paper)|submitted\s+to\s+two\s+(?:\w+\s+)?journals"
           r"|(?:(?:has|had|have|was|were|is)\s+(?:already|previously|simultaneously)\s+(?:been\s+)?"
           r"|(?:already|previously|simultaneously)\s+been\s+)(?:published|submitted)\s+(?:\w+\s+){0,4}(?:in|to|elsewhere)"
-          r"|(?:is|was)\s+a\s+duplicate\s+of"
+          r"|(?:is|was)\s+a\s+duplicate\s+of|published\s+(?:\w+,?\s+){0,2}simultaneously"
           r"|(?:redundant|dual|double)\s+publication|published\s+(?:\w+\s+){0,2}(?:twice|in\s+two\s+journals)", 0.7,
           unless=r"plagiari|text\s+that|other\s+authors|another\s+group|different\s+laborator|published\s+in\s+error"
                  r"|republished\s+in\s+error"),
@@ -213,6 +215,7 @@ RULES: tuple[Rule, ...] = (
     _rule("Duplication of Text", "text|section|passage|paragraph|duplicity",
           r"(?:text|sections?|passages?|paragraphs?)\s+(?:\w+\s+){0,6}(?:duplicated|overlap\w*|duplicity)"
           r"|(?:duplicat\w+|duplicity)\s+(?:of\s+)?(?:the\s+)?text|overlapping\s+text"
+          r"|overlap\s+(?:with|of)\s+(?:\w+\s+){0,3}text\s+(?:\w+\s+){0,3}(?:previously|published|article|paper)"
           r"|text\s+that\s+has\s+been\s+duplicated",
           0.6, unless=r"plagiari"),
     _rule("Duplication of/in Image", "fig|image|panel|micrograph|photograph|blot|gel|band|loading control|histolog|"
@@ -290,13 +293,17 @@ RULES: tuple[Rule, ...] = (
           r"|(?:analys[ie]s|statistics)\s+(?:\w+\s+){0,4}(?:was|were)\s+(?:\w+\s+){0,2}(?:incorrect|flawed"
           r"|erroneous|wrong)"
           r"|(?:bug|error)\s+in\s+(?:\w+\s+){0,3}(?:script|code|software|program)|pcr\s+artifact", 0.6),
-    _rule("Error in Methods", "error|mistake|flaw|incorrect|erroneous|wrong|inappropriate|invalid|identif|bug",
+    _rule("Error in Methods", "error|mistake|flaw|incorrect|erroneous|wrong|inappropriate|invalid|identif|bug|"
+                              "improper|unsuitable",
           r"(?:errors?|mistakes?|flaws?)\s+(?:\w+\s+){0,4}(?:in|of)\s+(?:the\s+)?(?:\w+\s+){0,2}"
           r"(?:methods?|methodology|experimental\s+design|protocols?|procedures?|genotyping|identification|assays?)"
           r"|(?:methods?|methodology|experimental\s+design|protocol)\s+(?:\w+\s+){0,4}(?:was|were|is)\s+(?:\w+\s+){0,2}"
           r"(?:flawed|incorrect|erroneous|wrong|inappropriate|invalid)|mis-?identif\w+|technical\s+errors?"
           r"|(?:bug|error)\s+in\s+(?:\w+\s+){0,3}(?:script|code|software|program)|methodological\s+(?:error|flaw)s?"
-          r"|(?:undisclosed|inadvertent)\s+errors?\s+in\s+(?:\w+\s+){0,3}(?:design|genotyping)", 0.6,
+          r"|(?:undisclosed|inadvertent)\s+errors?\s+in\s+(?:\w+\s+){0,3}(?:design|genotyping)"
+          r"|(?:inappropriate|incorrect|wrong|improper|unsuitable)\s+(?:selection|choice|use)\s+(?:\w+\s+){0,3}of\s+"
+          r"(?:the\s+)?(?:\w+\s+){0,2}(?:cells?|cell\s+(?:lines?|types?)|models?|controls?|assays?|methods?|techniques?"
+          r"|animals?|strains?|samples?|statistical\s+tests?)\b", 0.6,
           unless=r"(?:editorial|publication|production)\s+process|typesetting|by\s+the\s+(?:journal|publisher)"),
     _rule("Error in Materials", "wrong|incorrect|mislabel|misidentif|not correct|pure",
           r"(?:wrong|incorrect|mislabel\w+|misidentified)\s+(?:\w+\s+){0,2}(?:reagents?|antibod\w+|plasmids?"
@@ -394,7 +401,9 @@ RULES: tuple[Rule, ...] = (
           r"|(?:investigation|inquiry|enquiry|review|committee|panel)\s+(?:\w+\s+){0,3}(?:by|at|of|from)\s+(?:the\s+)?"
           r"(?:\d\w*\s+)?(?:\w+\s+){0,4}(?:universit\w+|institut\w+|hospital|medical\s+(?:center|centre)|college|"
           r"school\s+of\s+medicine)|informed\s+by\s+the\s+authors[’']?\s+institution|institutional\s+(?:investigation|"
-          r"inquiry|review)|internal\s+review\s+committee\s+at", 0.75),
+          r"inquiry|review)|internal\s+review\s+committee\s+at", 0.75,
+          # An institutional review board agreeing to a retraction has investigated nothing.
+          unless=r"\binstitutional\s+review\s+boards?\b[^.]{0,80}?\b(?:agree|approve|support)"),
     _rule("Investigation by ORI", "research integrity|ori",
           r"office\s+of\s+research\s+integrity|\bORI\b", 0.85),
     _rule("Investigation by Third Party", "council|fitness to practi|national|ministry|government|funding|committee|"
@@ -439,7 +448,8 @@ RULES: tuple[Rule, ...] = (
           r"|should\s+not\s+have\s+been\s+accepted", 0.6, unless=r"policy\s+on\s+article\s+withdrawal"),
     # -- authorship, consent, approvals ----------------------------------------------------------
     _rule("Concerns/Issues about Authorship/Affiliation", "authorship|affiliation|author list|listed as|part of the",
-          r"(?:dispute|disagreement|concerns?|issues?|irregularit\w+)\s+(?:\w+\s+){0,4}(?:authorship|affiliation)"
+          r"(?:dispute|disagreement|concerns?|issues?|problems?|irregularit\w+)\s+(?:\w+\s+){0,4}"
+          r"(?:authorship|affiliation)"
           r"|authorship\s+(?:\w+\s+){0,2}(?:dispute|issues?|concerns?|is\s+not\s+genuine|change)"
           r"|added\s+to\s+the\s+(?:authorship|author\s+list)\s+without"
           r"|should\s+not\s+have\s+been\s+listed\s+as\s+an?\s+author"
@@ -448,6 +458,8 @@ RULES: tuple[Rule, ...] = (
     _rule("False/Forged Authorship", "aware|knowledge|authorship|without|any part of",
           r"(?:unaware|not\s+aware|without\s+(?:the\s+)?(?:\w+\s+)?knowledge)\s+(?:\w+\s+){0,4}(?:submission|"
           r"authorship|listed\s+as\s+(?:an?\s+)?(?:co-?)?authors?)|authorship\s+is\s+not\s+genuine|forged\s+authorship"
+          r"|(?:unaware|not\s+aware)\s+that\s+(?:\w+\s+){0,2}names?\s+(?:had\s+been|have\s+been|were|was)\s+"
+          r"(?:used|added|included|listed)"
           r"|(?:names?|identit\w+)\s+(?:\w+\s+){0,3}(?:used|added)\s+without\s+(?:\w+\s+){0,2}(?:knowledge"
           r"|consent|permission)"
           r"|did\s+not\s+(?:conduct|participate\s+in|contribute\s+to)\s+any\s+part\s+of\s+(?:this"
@@ -471,7 +483,7 @@ RULES: tuple[Rule, ...] = (
           r"|(?:not|never|failed\s+to|without|lack\w*\s+of|no)\s+(?:\w+\s+){0,4}(?:ethic\w*|IRB"
           r"|IACUC)\s+(?:\w+\s+){0,2}"
           r"(?:approval|oversight|clearance|committee)|(?:duplicated|false|fake|forged)\s+(?:\w+\s+){0,3}(?:IRB"
-          r"|ethics)\s+"
+          r"|ethics|institutional\s+review\s+board)\s+(?:\(IRB\)\s+)?"
           r"(?:\w+\s+){0,2}(?:number|approval)|(?:approved|approval)[”’'\"]?\s+by\s+the\s+(?:local\s+)?ethics"
           r"\s+committee\s+"
           r"(?:\w+\s+){0,6}false|(?:ethic\w*|IRB)\s+(?:approval\s+)?(?:number|statement)\s+(?:\w+\s+){0,6}"
@@ -482,6 +494,8 @@ RULES: tuple[Rule, ...] = (
           r"withdrawn|lack\w*|without|absent|missing)|(?:withdrawn|withdrew|without|lack\w*\s+of|no|not\s+obtained)\s+"
           r"(?:\w+\s+){0,3}(?:patient|informed|their|her|his|parental)\s+consent"
           r"|patient\s+has\s+withdrawn\s+(?:\w+\s+)?consent"
+          r"|(?:issues?|concerns?|problems?|questions?)\s+(?:\w+\s+){0,4}(?:informed|patient|participant|parental)\s+"
+          r"consent"
           r"|identifiable\s+(?:images?|photographs?|information|details)\s+of\s+(?:the\s+|a\s+)?patients?"
           r"|permissions?\s+from\s+the\s+(?:\w+\s+)?patients?\s+(?:\w+\s+){0,6}not\s+(?:taken|obtained)", 0.8),
     _rule("Conflict of Interest", "interest",
@@ -623,7 +637,7 @@ RULES: tuple[Rule, ...] = (
           r"(?:is|are|was|were)\s+(?:\w+\s+){0,5}identical\s+to\s+(?:an?|the)\s+(?:\w+\s+){0,2}(?:article|paper"
           r"|publication|study)|(?:two|both)\s+(?:studies|articles|papers)\s+(?:are|were)\s+(?:\w+\s+)?the\s+same"
           r"|(?:is|was)\s+(?:a|the)\s+repeat\s+of"
-          r"|(?:levels?|amount|degree)\s+of\s+duplication\s+with\s+(?:a|an|the)\s+(?:\w+\s+){0,2}(?:previously\s+)?"
+          r"|(?:levels?|amount|degree)\s+of\s+duplication\s+(?:with|between)\s+(?:a|an|the)\s+(?:\w+\s+){0,2}(?:previously\s+)?"
           r"published|(?:was|is)\s+a\s+duplication\s+of\s+(?:the|an?)\s+(?:\w+\s+){0,2}(?:article|paper|publication)"
           r"\b(?![’']s)"
           r"|submitted\s+(?:\w+\s+){0,3}to\s+two\s+(?:\w+\s+)?journals"
@@ -675,6 +689,8 @@ RULES: tuple[Rule, ...] = (
           r"inability\s+to\s+(?:\w+\s+)?(?:reproduce|replicate|repeat)"
           r"|attempts?\s+to\s+(?:reproduce|replicate|repeat)\s+(?:\w+\s+){0,6}(?:were|was|have\s+been|has\s+been)\s+"
           r"(?:unsuccessful|not\s+successful|failed)"
+          r"|attempt(?:ed|s)?\s+to\s+(?:reproduce|replicate|repeat)\b[^.;]{0,120}?\b(?:could\s+not|cannot|failed"
+          r"|unable|unsuccessful|were\s+not|was\s+not)\b"
           r"|(?:could|can)\s*not\s+be\s+independently\s+(?:verified|confirmed|reproduced|replicated)", 0.75),
     _rule("Error in Materials", "specific",
           r"(?:antibod\w+|reagents?|primers?|probes?)\s+(?:\w+\s+){0,3}(?:was|were|is|are)\s+not\s+specific"
@@ -745,6 +761,12 @@ _NOT_A_CAUSE = frozenset({"Removed"})
 _NAMED = {"Euphemisms for Plagiarism": re.compile(r"\bplagi", re.I)}
 # Longer than this, a notice without a recognised reason most likely states one in words the rules miss.
 _SHORT_NOTICE = 400
+# A reference to the article or to others ("Calo WA, Ortiz AP. <title>. Int J Prev Med 2014;5:849-56.") or a
+# signature ("Editor, Trop Parasitol") states nothing: it does not make a notice long. A reference is its
+# citation, its author list and the sentence before the citation (its title).
+_CITATION = re.compile(r"\b(?:19|20)\d\d\s*[;:,]\s*\d|\b\d+\s*\(\s*\d+\s*\)\s*:\s*\d|\b\d+\s*:\s*[A-Z]?\d+\s*[-–]\s*\d"
+                       r"|\bdoi\b|\bPMID\b|\bet\s+al\b|^\W*(?:Chief\s+)?Editor\b", re.I)
+_AUTHOR_LIST = re.compile(r"(?:[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)*\s+[A-Z]{1,3}(?:,\s*|\.?\s*$))+$")
 
 
 # Every gate stem, found in one scan of a sentence by an expression shaped as a trie of the stems (the
@@ -814,11 +836,18 @@ def find_reasons(text: str) -> list[ReasonClaim]:
         if euphemism in found and any(named.search(s.text) for s in kept):
             del found[euphemism]
     _add_implied(found, order, retracting=retracting)
-    if not (found.keys() - _NOT_A_CAUSE) and sum(len(s.text) for s in kept) <= _SHORT_NOTICE:
+    if not (found.keys() - _NOT_A_CAUSE) and _stated_length(kept) <= _SHORT_NOTICE:
         bare = next((s for s in kept if _BARE_NOTICE.search(s.text)), None)
         if bare is not None:
             _support(found, order, "Notice - Limited or No Information", bare, _NO_REASON_CONFIDENCE)
     return sorted(found.values(), key=lambda claim: order[claim.label])
+
+
+def _stated_length(kept: tuple[Sentence, ...]) -> int:
+    """How much of a notice states something: its length without references and signatures."""
+    citations = [bool(_CITATION.search(s.text)) for s in kept]
+    return sum(len(s.text) for i, s in enumerate(kept)
+               if not (citations[i] or (i + 1 < len(kept) and citations[i + 1]) or _AUTHOR_LIST.match(s.text)))
 
 
 def _add_implied(found: dict[str, ReasonClaim], order: dict[str, int], *, retracting: bool) -> None:

@@ -302,3 +302,47 @@ def test_part_of_a_manuscript_plagiarized_is_plagiarism_of_text_only():
 ])
 def test_irreproducible_results_and_faulty_materials(text, label):
     assert label in {c.label for c in find_reasons(text)}
+
+
+@pytest.mark.parametrize(("text", "label"), [
+    ("The Research Ethics Committee confirmed that the author duplicated the Institutional Review Board (IRB) "
+     "number.", "Lack of IRB/IACUC Approval and/or Compliance"),
+    ("The retraction of the article was approved by the Field Chief Editor. The author considers the retraction to "
+     "be unwarranted and therefore does not agree to the statement.", "Objections by Author(s)"),
+    ("The above article has been retracted by agreement between the authors and the journal Editor-in-Chief. The "
+     "retraction has been agreed on the basis of problems with the authorship.",
+     "Concerns/Issues about Authorship/Affiliation"),
+    ("Authors Omar A and Moaz B were not aware that their names had been used and state that the signatures on the "
+     "approval document received by the journal are not theirs.", "False/Forged Authorship"),
+    ("Following the publication of this article, the authors brought to our attention that there was an issue "
+     "concerning obtaining sufficient informed consent from the patients involved in the study.",
+     "Informed/Patient Consent - None/Withdrawn"),
+    ("The Editor-in-Chief has been alerted to unacceptable levels of duplication between a previously published "
+     "paper and one published subsequently in this journal.", "Duplication of/in Article"),
+    ("In fact the manuscript had been received by that journal and was published there, simultaneously.",
+     "Duplication of/in Article"),
+    ("This article has been retracted by the Editors because of significant overlap with a figure and text from "
+     "previously published articles.", "Duplication of Text"),
+    ("The experimental results suffered from a lack of rigor due to the inappropriate selection and application of "
+     "the cell types used in this study.", "Error in Methods"),
+    ("When we attempted to repeat the reported synthetic and purification methods, pure compounds could not be "
+     "obtained.", "Results Not Reproducible"),
+    ("The paper has been retracted as it is found to contain a substantial amount of material, without referencing, "
+     "from the dissertation titled “A Comparative Study of Health Services”.", "Euphemisms for Plagiarism"),
+])
+def test_how_notices_word_authorship_consent_duplication_and_method_errors(text, label):
+    assert label in {c.label for c in find_reasons(text)}
+
+
+def test_an_institutional_review_board_agreeing_to_a_retraction_investigated_nothing():
+    text = ("The authors brought to our attention an issue concerning informed consent. All co-authors and the "
+            "institutional review board of the hospital (Saga Medical School Hospital) agreed with retraction.")
+    assert "Investigation by Company/Institution" not in {c.label for c in find_reasons(text)}
+
+
+def test_references_do_not_make_a_notice_without_a_reason_long():
+    references = " ".join(f"Author{i} A, Writer{i} B. A study of topic {i} in a population of adults. "
+                          f"Int J Prev Med 201{i};{i}:849-56." for i in range(5))
+    text = "The following articles are being retracted due to the authors' request. " + references
+    assert len(text) > 400
+    assert [c.label for c in find_reasons(text)] == ["Notice - Limited or No Information"]
