@@ -154,7 +154,8 @@ RULES: tuple[Rule, ...] = (
           r"(?:identical|duplicated|copied|taken|verbatim|overlap\w*|reproduced)\s+(?:\w+\s+){0,5}(?:from|with"
           r"|to|of)\s+"
           r"(?:\w+\s+){0,4}(?:other|another|previously|published|sources?|authors?|articles?|papers?|those)"
-          r"|(?:overlapping|duplicat\w+|copied)\s+text|text\s+overlap|overlap\w*\s+(?:of\s+|in\s+)?text"
+          r"|copied\s+text|(?:overlapping|duplicated|copied)\s+(?:\w+\s+){0,2}(?:text|passages?|sentences?)\s+"
+          r"(?:\w+\s+){0,2}from\s+(?:an?\s+|the\s+)?(?:other|another|different)\b"
           r"|(?:large|substantial|significant|considerable)\s+(?:amount|portion|part)s?\s+of\s+(?:the\s+)?text"
           r"|without\s+(?:proper\s+|appropriate\s+|adequate\s+|due\s+)?(?:citation|attribution|acknowledg\w+"
           r"|reference)", 0.7),
@@ -167,6 +168,8 @@ RULES: tuple[Rule, ...] = (
           r"|published\s+(?:articles?|papers?|work)"
           r"|(?:the\s+)?thesis|different\s+authors?|a\s+different\s+laboratory)"
           r"|without\s+(?:\w+\s+){0,3}(?:attribution|citation|acknowledg\w+|reference\s+to\s+the\s+original)"
+          r"|(?:overlapping|duplicated|copied)\s+(?:\w+\s+){0,2}(?:text|passages?|sentences?|material|content)\s+"
+          r"(?:\w+\s+){0,2}from\s+(?:an?\s+|the\s+)?(?:other|another|different)\b"
           r"|(?:did\s+not\s+originate|not\s+duly\s+attributed|without\s+(?:his|her"
           r"|their)\s+knowledge\s+or\s+permission)",
           0.6, unless=r"plagiari|same\s+authors?|their\s+(?:own\s+)?previous|our\s+previous"
@@ -337,7 +340,8 @@ RULES: tuple[Rule, ...] = (
                                                  "elements|aspects|parts",
           r"(?:conclusions?|results?|findings?|claims?)\s+(?:\w+\s+|[(),]\s*){0,10}(?:is|are|was|were"
           r"|be)\s+(?:\w+\s+){0,3}"
-          r"(?:invalid|incorrect|not\s+valid|wrong|erroneous|false|not\s+supported|no\s+longer\s+(?:valid|supported)"
+          r"(?:invalid|incorrect|not\s+valid|wrong|erroneous|false|not\s+supported|no\s+longer\s+(?:\w+\s+)?(?:valid"
+          r"|supported|significant|different|correct)"
           r"|unsupported|inaccurate|flawed)|(?:errors?|mistakes?)\s+(?:\w+\s+){0,3}(?:in"
           r"|of)\s+(?:the\s+)?(?:results|conclusions?)"
           r"|retract\s+the\s+conclusion|(?:conclusion|results?)\s+(?:\w+\s+){0,4}(?:not\s+supported"
@@ -734,6 +738,8 @@ _INVESTIGATIONS = ("Investigation by Company/Institution", "Investigation by ORI
 # are mended.
 _ERRORS = ("Error in Data", "Error in Methods", "Error in Analyses", "Error in Materials",
            "Error in Results and/or Conclusions")
+_ERROR_SITES = ("Error in Data", "Error in Methods", "Error in Analyses", "Error in Materials", "Error in Image",
+                "Error in Text")
 _ERROR_CONSEQUENCES = (("Unreliable Results and/or Conclusions", 0.5),)
 # An error in how the work was analysed, in an article retracted for it, is an error in its results
 # (P = 0.51 after an error in analyses, same export sample); data found
@@ -828,9 +834,10 @@ def find_reasons(text: str) -> list[ReasonClaim]:
                 for label in rule.labels:
                     _support(found, order, label, sentence, rule.confidence)
     retracting = any(_RETRACTING.search(s.text) for s in kept)
-    if retracting and unspecified_error is not None and not any(label in found for label in (*_ERRORS,
+    if retracting and unspecified_error is not None and not any(label in found for label in (*_ERROR_SITES,
                                                                                              *_JOURNAL_ERRORS)):
-        # "We found an error ..." without saying where: curators read an error in the data.
+        # "We found an error ..." without saying where (wrong results are what it did, not where it was):
+        # curators read an error in the data.
         _support(found, order, "Error in Data", unspecified_error, 0.4)
     for euphemism, named in _NAMED.items():
         if euphemism in found and any(named.search(s.text) for s in kept):

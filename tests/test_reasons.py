@@ -346,3 +346,19 @@ def test_references_do_not_make_a_notice_without_a_reason_long():
     text = "The following articles are being retracted due to the authors' request. " + references
     assert len(text) > 400
     assert [c.label for c in find_reasons(text)] == ["Notice - Limited or No Information"]
+
+
+def test_overlapping_text_is_plagiarism_only_when_it_comes_from_someone_else():
+    other = ("It has been found that the article contains overlapping text sections from another article titled "
+             "“Combined Prosthesis” previously published in Case Reports in Dentistry.")
+    assert {"Plagiarism of Text", "Euphemisms for Plagiarism"} <= {c.label for c in find_reasons(other)}
+    unsaid = ("The authors have retracted this article because of significant overlap of text and some images with "
+              "a previously published article by Xu et al.")
+    labels = {c.label for c in find_reasons(unsaid)}
+    assert "Plagiarism of Text" not in labels and "Duplication of/in Image" in labels
+
+
+def test_an_error_said_only_to_change_the_results_is_read_as_an_error_in_the_data():
+    text = ("The authors wish to retract this article because of an unintended error. A subsequent reanalysis of "
+            "the data has shown that a number of the findings of the study are no longer definitively different.")
+    assert {"Error in Data", "Error in Results and/or Conclusions"} <= {c.label for c in find_reasons(text)}
