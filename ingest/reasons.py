@@ -185,7 +185,8 @@ RULES: tuple[Rule, ...] = (
           r"(?:dissertation|thesis))"
           r"|origin\s+of\s+(?:a\s+)?majority\s+of\s+the\s+content", 0.65, unless=r"plagiari|same\s+authors"),
     _rule("Plagiarism of Image", "image|figure|photograph|micrograph|data",
-          r"(?:images?|figures?|photographs?|micrographs?)\s+(?:\w+\s+){0,8}(?:plagiari|did\s+not\s+originate"
+          r"plagiari\w*\s+(?:\w+\s+){0,8}(?:figures|images|photographs|micrographs)\b"
+          r"|(?:images?|figures?|photographs?|micrographs?)\s+(?:\w+\s+){0,8}(?:plagiari|did\s+not\s+originate"
           r"|taken\s+from"
           r"\s+(?:\w+\s+){0,3}(?:other|another|different)|(?:without|not)\s+(?:\w+\s+){0,3}(?:attributed|permission))"
           r"|used\s+(?:figures?|images?|photographs?)\s+from\s+(?:a|an|the)\s+previously\s+published"
@@ -307,7 +308,8 @@ RULES: tuple[Rule, ...] = (
           r"|(?:inappropriate|incorrect|wrong|improper|unsuitable)\s+(?:selection|choice|use)\s+(?:\w+\s+){0,3}of\s+"
           r"(?:the\s+)?(?:\w+\s+){0,2}(?:cells?|cell\s+(?:lines?|types?)|models?|controls?|assays?|methods?|techniques?"
           r"|animals?|strains?|samples?|statistical\s+tests?)\b", 0.6,
-          unless=r"(?:editorial|publication|production)\s+process|typesetting|by\s+the\s+(?:journal|publisher)"),
+          unless=r"(?:editorial|publication|production)\s+process|typesetting|by\s+the\s+(?:journal|publisher)"
+                 r"|duplicity|duplication\s+of\s+(?:the\s+)?(?:article|publication)|duplicate\s+publication"),
     _rule("Error in Materials", "wrong|incorrect|mislabel|misidentif|not correct|pure",
           r"(?:wrong|incorrect|mislabel\w+|misidentified)\s+(?:\w+\s+){0,2}(?:reagents?|antibod\w+|plasmids?"
           r"|constructs?"
@@ -474,7 +476,8 @@ RULES: tuple[Rule, ...] = (
     _rule("Lack of Approval from Author", "author",
           r"without\s+(?:the\s+)?(?:knowledge|consent|approval|agreement|permission)\s+of\s+(?:\w+\s+){0,2}"
           r"(?:co-?authors?|other\s+authors|all\s+authors)|co-?authors?\s+(?:\w+\s+){0,3}(?:did\s+not|had\s+not)\s+"
-          r"(?:approve|agree|consent|see)", 0.65),
+          r"(?:approve|agree|consent|see)"
+          r"|not\s+all\s+(?:\w+\s+){0,2}(?:co-?)?authors\s+(?:had\s+)?(?:agreed|approved|consented)", 0.65),
     _rule("Lack of Approval from Third Party", "without|permission",
           r"without\s+(?:\w+\s+){0,2}(?:knowledge|consent|approval|agreement|permission)\s+(?:of|from)\s+(?:the\s+)?"
           r"(?:\w+\s+){0,3}(?:sponsor|funder|company|hospital|institution|laboratory|supervisor|group|owner"
@@ -537,9 +540,14 @@ RULES: tuple[Rule, ...] = (
           r"|errors?\s+(?:during|in)\s+the\s+(?:editorial|publication|production|typesetting)\s+process"
           r"|(?:publisher|journal)\s+apologi[sz]es\s+for\s+(?:these|this|the)\s+(?:errors?|mistakes?)", 0.7,
           unless=r"republished\s+in\s+error|published\s+twice"),
-    _rule("Duplication of Content through Error by Journal/Publisher", "republished|published twice|error|mistake",
+    _rule("Duplication of Content through Error by Journal/Publisher", "republished|published twice|error|mistake&"
+                                                                       "publi|duplic|error|mistake",
           r"republished\s+in\s+error|published\s+twice\s+(?:\w+\s+){0,3}(?:error|mistake)|(?:duplicate|second)\s+"
-          r"(?:publication|copy)\s+(?:\w+\s+){0,4}(?:error|mistake)\s+(?:by|of)\s+the\s+(?:journal|publisher)", 0.75),
+          r"(?:publication|copy)\s+(?:\w+\s+){0,4}(?:error|mistake)\s+(?:by|of)\s+the\s+(?:journal|publisher)"
+          # "Technical errors (during the editorial process) resulted in duplicity of publication": in notices a
+          # technical error that duplicates an article is the journal's.
+          r"|(?:technical|editorial|administrative)\s+errors?,?\s+(?:\w+\s+){0,6}(?:duplicity|duplication"
+          r"|duplicate)", 0.75),
     _rule("Removed", "removed|no longer available|taken down|deleted",
           r"(?:contents?|article|text|full\s+text|images?)\s+(?:\w+\s+){0,4}(?:removed"
           r"|no\s+longer\s+(?:be\s+)?available|"
@@ -738,8 +746,9 @@ _INVESTIGATIONS = ("Investigation by Company/Institution", "Investigation by ORI
 # are mended.
 _ERRORS = ("Error in Data", "Error in Methods", "Error in Analyses", "Error in Materials",
            "Error in Results and/or Conclusions")
-_ERROR_SITES = ("Error in Data", "Error in Methods", "Error in Analyses", "Error in Materials", "Error in Image",
-                "Error in Text")
+_WHAT_AN_ERROR_DID = frozenset({"Error in Results and/or Conclusions", "Unreliable Results and/or Conclusions",
+                                "Concerns/Issues about Results and/or Conclusions", "Results Not Reproducible",
+                                "Doing the Right Thing"})
 _ERROR_CONSEQUENCES = (("Unreliable Results and/or Conclusions", 0.5),)
 # An error in how the work was analysed, in an article retracted for it, is an error in its results
 # (P = 0.51 after an error in analyses, same export sample); data found
@@ -834,10 +843,10 @@ def find_reasons(text: str) -> list[ReasonClaim]:
                 for label in rule.labels:
                     _support(found, order, label, sentence, rule.confidence)
     retracting = any(_RETRACTING.search(s.text) for s in kept)
-    if retracting and unspecified_error is not None and not any(label in found for label in (*_ERROR_SITES,
-                                                                                             *_JOURNAL_ERRORS)):
+    if retracting and unspecified_error is not None and not (found.keys() - _WHAT_AN_ERROR_DID):
         # "We found an error ..." without saying where (wrong results are what it did, not where it was):
-        # curators read an error in the data.
+        # curators read an error in the data. Beside another reason (a duplicate submission, an error of the
+        # journal's), "the mistake" is that one.
         _support(found, order, "Error in Data", unspecified_error, 0.4)
     for euphemism, named in _NAMED.items():
         if euphemism in found and any(named.search(s.text) for s in kept):

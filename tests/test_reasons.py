@@ -362,3 +362,29 @@ def test_an_error_said_only_to_change_the_results_is_read_as_an_error_in_the_dat
     text = ("The authors wish to retract this article because of an unintended error. A subsequent reanalysis of "
             "the data has shown that a number of the findings of the study are no longer definitively different.")
     assert {"Error in Data", "Error in Results and/or Conclusions"} <= {c.label for c in find_reasons(text)}
+
+
+def test_technical_errors_that_duplicate_an_article_are_the_journals():
+    text = ("It has been found that the article was previously published in the same journal. Technical errors "
+            "resulted in duplicity of publication. Hence the concerned article is being retracted.")
+    labels = {c.label for c in find_reasons(text)}
+    assert "Duplication of Content through Error by Journal/Publisher" in labels
+    assert not labels & {"Error in Methods", "Error in Data", "Unreliable Results and/or Conclusions"}
+
+
+def test_the_mistake_beside_a_duplicate_publication_is_that_publication():
+    text = ("Retraction type: Redundant publication. The same article was published almost simultaneously in "
+            "another journal. The authors stated the following: “It was an unintentional mistake caused by "
+            "carelessness.”")
+    labels = {c.label for c in find_reasons(text)}
+    assert "Duplication of/in Article" in labels and "Error in Data" not in labels
+
+
+@pytest.mark.parametrize(("text", "label"), [
+    ("The case report contained erroneous details and not all original authors agreed to publish.",
+     "Lack of Approval from Author"),
+    ("The paper plagiarized significant portions of the text and several figures published in 2014 by others.",
+     "Plagiarism of Image"),
+])
+def test_approval_and_plagiarised_figures_as_notices_word_them(text, label):
+    assert label in {c.label for c in find_reasons(text)}
