@@ -205,7 +205,8 @@ RULES: tuple[Rule, ...] = (
     # Overlap with earlier work is the whole article's duplication only where the notice names no part that
     # overlaps: "expressions identical to", "overlap with a figure and text" are curated as those parts.
     _rule("Duplication of/in Article", "overlap|identical&publi|work|article|paper",
-          r"(?:overlap|identical)\s+(?:\w+\s+){0,6}(?:previously\s+published|(?:their|our|own)\s+(?:previous"
+          r"overlap\s+(?:\w+\s+){0,8}(?:already|previously)\s+(?:appeared|been\s+published)"
+          r"|(?:overlap|identical)\s+(?:\w+\s+){0,6}(?:previously\s+published|(?:their|our|own)\s+(?:previous"
           r"|earlier)\s+(?:work|article|paper|publication))|substantial(?:ly)?\s+(?:\w+\s+){0,3}overlap\w*\s+with\s+"
           r"(?:\w+\s+){0,3}(?:previously|published|article|paper)", 0.7,
           unless=r"plagiari|other\s+authors|another\s+group|different\s+laborator|\b(?:text|sections?|passages?"
@@ -251,7 +252,10 @@ RULES: tuple[Rule, ...] = (
     _rule("Falsification/Fabrication of Data", "fabricat|falsif",
           r"(?:fabricat\w+|falsif\w+)\s+(?:\w+\s+){0,4}(?:data|results?|experiments?|values?|measurements?)"
           r"|(?:data|results?)\s+(?:\w+\s+){0,4}(?:fabricat\w+|falsif\w+)|fabrication\s+of\s+data|(?:fabricated"
-          r"|falsified)\b",
+          # ... but not a thing made ("PLGA scaffolds fabricated by salt fusion technique", "fabricated using").
+          r"|falsified)\b(?!\s+(?:using|via|through|with|from|on|onto)\b)"
+          r"(?!\s+by\s+(?:\w+[\s-]+){0,3}(?:techniques?|methods?|process\w*|printing|lithography|deposition|fusion"
+          r"|casting|spinning|sintering|etching|coating|synthesis|assembly)\b)",
           0.75, unless=_NEG_MISCONDUCT + r"|fabricated\s+details\s+of\s+(?:potential\s+)?(?:peer\s+)?reviewers|"
                                          r"(?:fake|fabricated)\s+(?:\w+\s+)?reviewers?"),
     _rule("Manipulation of Data", "manipul",

@@ -388,3 +388,17 @@ def test_the_mistake_beside_a_duplicate_publication_is_that_publication():
 ])
 def test_approval_and_plagiarised_figures_as_notices_word_them(text, label):
     assert label in {c.label for c in find_reasons(text)}
+
+
+def test_a_material_fabricated_by_a_technique_is_no_fabricated_data():
+    text = ("Retraction: Physical and degradation properties of PLGA scaffolds fabricated by salt fusion technique. "
+            "The paper is withdrawn at the request of the editor as it contains plagiarized materials.")
+    assert "Falsification/Fabrication of Data" not in {c.label for c in find_reasons(text)}
+    made_up = "The investigation confirmed that the data presented in Figure 1 have been fabricated by the last author."
+    assert "Falsification/Fabrication of Data" in {c.label for c in find_reasons(made_up)}
+
+
+def test_overlap_with_an_article_that_had_already_appeared_is_duplication_of_the_article():
+    text = ("This article has been retracted following a review by the Editorial Board. It has come to light that "
+            "there is a significant overlap between the article and one that had already appeared in another journal.")
+    assert "Duplication of/in Article" in {c.label for c in find_reasons(text)}
