@@ -467,7 +467,8 @@ RULES: tuple[Rule, ...] = (
           r"|authorship\s+of\s+the\s+paper", 0.65),
     _rule("False/Forged Authorship", "aware|knowledge|authorship|without|any part of",
           r"(?:unaware|not\s+aware|without\s+(?:the\s+)?(?:\w+\s+)?knowledge)\s+(?:\w+\s+){0,4}(?:submission|"
-          r"authorship|listed\s+as\s+(?:an?\s+)?(?:co-?)?authors?)|authorship\s+is\s+not\s+genuine|forged\s+authorship"
+          # (Authorship that "is not genuine" is undeserved authorship: a concern about it, not forged names.)
+          r"authorship|listed\s+as\s+(?:an?\s+)?(?:co-?)?authors?)|forged\s+authorship"
           r"|(?:unaware|not\s+aware)\s+that\s+(?:\w+\s+){0,2}names?\s+(?:had\s+been|have\s+been|were|was)\s+"
           r"(?:used|added|included|listed)"
           r"|(?:names?|identit\w+)\s+(?:\w+\s+){0,3}(?:used|added)\s+without\s+(?:\w+\s+){0,2}(?:knowledge"

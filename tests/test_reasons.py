@@ -402,3 +402,10 @@ def test_overlap_with_an_article_that_had_already_appeared_is_duplication_of_the
     text = ("This article has been retracted following a review by the Editorial Board. It has come to light that "
             "there is a significant overlap between the article and one that had already appeared in another journal.")
     assert "Duplication of/in Article" in {c.label for c in find_reasons(text)}
+
+
+def test_authorship_that_is_not_genuine_is_a_concern_about_authorship_not_forgery():
+    text = ("It was found that the authorship is not genuine. Dr. A who is one of the authors of this article was "
+            "found not to be a part of the treating team.")
+    labels = {c.label for c in find_reasons(text)}
+    assert "Concerns/Issues about Authorship/Affiliation" in labels and "False/Forged Authorship" not in labels
