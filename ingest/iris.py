@@ -22,6 +22,7 @@ from urllib.parse import quote
 from retractkg.ingest.model import Article, Nature, Notice
 
 _DOI_SAFE = "/:;()@!$&'*+,=-._~"
+_DOI_PLAIN = re.compile(r"[A-Za-z0-9/:;()@!$&'*+,=._~-]*")  # what `quote(..., safe=_DOI_SAFE)` leaves as it is
 _WORD = re.compile(r"[a-z0-9]+")
 _DOI_PREFIX = re.compile(r"^(?:(?:https?://)?(?:dx\.)?doi\.org/|doi:\s*)", re.I)
 _BARE_DOI = re.compile(r"^10\.\d{4,9}/\S+$")
@@ -71,12 +72,18 @@ def name_hash(name: str) -> str:
     return stable_hash(name)
 
 
+def doi_path(doi: str) -> str:
+    """A DOI as an IRI path: characters an IRI cannot hold (a few old DOIs have "<", ">" or "#") are
+    percent-encoded. Nearly every DOI has none, which one match tells for a fraction of `quote`'s cost."""
+    return doi if _DOI_PLAIN.fullmatch(doi) else quote(doi, safe=_DOI_SAFE)
+
+
 def article_key(article: Article, *, known: bool = True) -> str:
     """The path that identifies an article: its DOI if any (or, with `known`, the DOI other records give
     it), else PMID, PMCID, or its citation."""
     doi = article.doi or (article.known_doi if known else "")
     if doi:
-        return quote(doi, safe=_DOI_SAFE)
+        return doi_path(doi)
     if article.pmid:
         return f"pmid/{article.pmid}"
     if article.pmcid:
@@ -103,9 +110,9 @@ class Minter:
         if len(notice.articles) == 1:
             return f"{self.base}id/notice/{kind}/{article_key(notice.articles[0], known=known)}"
         if known and notice.known_article_doi and not notice.articles:
-            return f"{self.base}id/notice/{kind}/{quote(notice.known_article_doi, safe=_DOI_SAFE)}"
+            return f"{self.base}id/notice/{kind}/{doi_path(notice.known_article_doi)}"
         if notice.doi:
-            return f"{self.base}id/notice/{quote(notice.doi, safe=_DOI_SAFE)}"
+            return f"{self.base}id/notice/{doi_path(notice.doi)}"
         if notice.pmid:
             return f"{self.base}id/notice/pmid/{notice.pmid}"
         return f"{self.base}id/notice/h/{stable_hash(notice.title, notice.date, notice.text[:500])}"
