@@ -25,7 +25,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 
 from retractkg.config import Settings
-from retractkg.ingest.change_log import announced_hashes, change_log, change_nquads
+from retractkg.ingest.change_log import announced_hashes, change_log, change_nquads, has_announcements
 from retractkg.ingest.mapping import MappedRecord
 from retractkg.store import GraphStore
 
@@ -83,6 +83,10 @@ class BatchWriter:
         # Records stored and not announced yet, as (graph, notice, content hash): not their quads, which
         # would keep two more batches in memory.
         self._unannounced: list[tuple[str, str, str]] = []
+        # What this writer announced, {graph: content hash}: newer than what the store's log says, and, when
+        # the log announced nothing before this writer, all it says (then `_known` need not ask the store).
+        self._announced: dict[str, str] = {}
+        self._log_was_empty = not has_announcements(store, settings)
         self._pool = ThreadPoolExecutor(max_workers=self.writers, thread_name_prefix="ingest-writer")
 
     def add(self, mapped: MappedRecord) -> None:
@@ -137,6 +141,7 @@ class BatchWriter:
             self.store.replace_graphs_nquads({g: m.nquads for g, m in plan.updated.items()},
                                              also_add=change_log(self.settings, "Update", plan.updated, now))
             self.report.updated.extend(plan.updated)
+            self._announced.update((g, m.content_hash) for g, m in plan.updated.items())
 
     def _finish_oldest(self) -> None:
         write = self._in_flight.popleft()
@@ -158,6 +163,7 @@ class BatchWriter:
         """The Create entries of every batch stored and not announced yet (taking them)."""
         log = "".join(change_nquads(self.settings, "Create", graph, notice, content_hash, now)
                       for graph, notice, content_hash in self._unannounced)
+        self._announced.update((graph, content_hash) for graph, _, content_hash in self._unannounced)
         self._unannounced.clear()
         return log.encode()
 
@@ -169,7 +175,8 @@ class BatchWriter:
         this batch is written.
         """
         graphs = {mapped.graph for mapped in batch}
-        known = announced_hashes(self.store, self.settings, graphs)
+        known = {} if self._log_was_empty else announced_hashes(self.store, self.settings, graphs)
+        known.update((g, self._announced[g]) for g in graphs & self._announced.keys())
         known.update((g, content_hash) for g, _, content_hash in self._unannounced if g in graphs)
         for write in self._in_flight:
             known.update((g, m.content_hash) for g, m in write.plan.created.items() if g in graphs)

@@ -14,7 +14,9 @@ have no related-article) takes the IRI of that notice about the article others n
 A record read before any source of the DOI was stored under its PMID-keyed IRI. So at the end of a
 run, the stored records that still name a resource by a key this run gave a DOI are found
 (`KnownDois.outdated_graphs`), and the pipeline reads them again from their source files and stores
-them as they now map: the order in which sources are ingested does not change the graph.
+them as they now map: the order in which sources are ingested does not change the graph. Into a store
+that held no records before the run, those records can only be this run's, which it notes as it maps
+them (`KnownDois.mapped`) rather than search the whole store for at the end.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from retractkg.ingest.iris import Minter
-from retractkg.ingest.mapping import literal
+from retractkg.ingest.mapping import literal, source_node
 from retractkg.ingest.model import Article, Notice, SourceRecord
 from retractkg.ontology import CITO, PROV, RKG
 from retractkg.store import GraphStore
@@ -37,6 +39,11 @@ class KnownDois:
         self._dois: dict[tuple[str, str], str] = {}
         self._learnt: set[tuple[str, str]] = set()  # the keys this run's records gave a DOI
         self._ambiguous: set[tuple[str, str]] = set()  # ... and those they gave two
+        # Whether the store held source records before this run. If not, it has no DOI to tell that this run's
+        # records did not, and the only records a learnt DOI can outdate are this run's that named a resource
+        # by a key alone: {key: {(source file IRI, graph)}}.
+        self._stored_before = bool(store.query(f"ASK {{ GRAPH ?g {{ ?g <{RKG}sourceFormat> ?format }} }}"))
+        self._named_by_key: dict[tuple[str, str], set[tuple[str, str]]] = defaultdict(set)
 
     def learn(self, record: SourceRecord) -> None:
         """Remember the DOI of every article the record names with a DOI and a PMID or PMCID, and the
@@ -66,8 +73,21 @@ class KnownDois:
         if not notice.articles and notice.doi:
             notice.known_article_doi = self._lookup(("notice", notice.doi))
 
+    def mapped(self, record: SourceRecord, graph: str) -> None:
+        """Note the resources a record of this run names by the key its IRI was minted from, DOI unknown."""
+        if self._stored_before:  # the store is searched at the end instead
+            return
+        notice = record.notice
+        for article in notice.articles:
+            if not (article.doi or article.known_doi) and (keys := _keys(article)):
+                self._named_by_key[keys[0]].add((source_node(record.source).value, graph))  # PMID before PMCID
+        if not notice.articles and notice.doi and not notice.known_article_doi:
+            self._named_by_key["notice", notice.doi].add((source_node(record.source).value, graph))
+
     def _lookup(self, key: tuple[str, str]) -> str:
         if key not in self._dois:
+            if not self._stored_before:  # the run's own records are all there is, and `learn` read them
+                return ""
             kind, value = key
             if kind == "notice":
                 pattern = (f"?n a <{RKG}Notice> ; <{RKG}doi> {literal(value)} ; <{CITO}updates> ?a . "
@@ -78,21 +98,27 @@ class KnownDois:
             self._dois[key] = found.pop() if len(found) == 1 else ""
         return self._dois[key]
 
-
     def outdated_graphs(self, minter: Minter) -> dict[str, set[str]]:
         """Stored records naming a resource by an IRI that a key learnt in this run replaces, as
         {source file IRI: graphs}: read again, they take the DOI-keyed IRI.
 
-        One pass over what graphs name without a DOI (the only resources that can have such an IRI:
+        In a store that held no records before the run, these are the records `mapped` noted. Otherwise,
+        one pass over what graphs name without a DOI (the only resources that can have such an IRI:
         an article with a PMID or PMCID and no DOI, a notice with its own DOI that updates nothing), kept
         where the IRI is one of those keys'. Not a lookup per learnt key: the store evaluates a VALUES
         list joined with a graph pattern by scanning every quad, once per list (6 s for the 89,757 keys
         of the full export, against 1.5 s for this).
         """
+        found: dict[str, set[str]] = defaultdict(set)
+        if not self._stored_before:
+            for key in self._learnt & self._named_by_key.keys():
+                if self._dois[key]:
+                    for source, graph in self._named_by_key[key]:
+                        found[source].add(graph)
+            return dict(found)
         iris = {_keyed_iri(minter, kind, value) for kind, value in self._learnt if self._dois[kind, value]}
         if not iris:
             return {}
-        found: dict[str, set[str]] = defaultdict(set)
         for row in self.store.query(f"""SELECT ?x ?g ?source WHERE {{
                 {{ GRAPH ?g {{ ?x <{RKG}pmid> ?id MINUS {{ ?x <{RKG}doi> ?doi }} }} }}
                 UNION {{ GRAPH ?g {{ ?x <{RKG}pmcid> ?id MINUS {{ ?x <{RKG}doi> ?doi }} }} }}

@@ -518,7 +518,7 @@ class RecordMapper:
         g.add(graph, rkg.contentHash, content_hash)
         g.add(graph, rkg.sourceFormat, record.format)
         g.add(graph, rkg.recordKey, record.record_key)
-        g.add(graph, prov.wasDerivedFrom, _source_node(record.source))
+        g.add(graph, prov.wasDerivedFrom, source_node(record.source))
         g.add(graph, prov.generatedAtTime, literal(now.isoformat(timespec="seconds"), DATETIME))
         # The software and its version, on the graph itself: an ingest activity node per record would
         # only repeat the source (prov:used) and the time, in three more quads a record.
@@ -547,7 +547,8 @@ def _concept(concept: str) -> Term:
 
 
 @cache
-def _source_node(source: str) -> Term:
+def source_node(source: str) -> Term:
+    """The IRI of a record's source (`prov:wasDerivedFrom`): a file's `file:` IRI, or the IRI the source is."""
     if re.match(r"^[a-z][a-z0-9+.-]*:", source, re.I) and " " not in source:
         return iri(source)
     return iri(Path(source).resolve().as_uri())

@@ -142,10 +142,13 @@ def ingest(store: GraphStore, paths: Sequence[Path], settings: Settings, *, form
             known_dois.complete(record)
             known_dois.learn(record)
             try:
-                batches.add(mapper.map(record))
+                mapped = mapper.map(record)
             except MappingError as e:
                 report.errors.append(IngestError(record.source, str(e), location=record.location,
                                                  record_key=record.record_key))
+                continue
+            batches.add(mapped)
+            known_dois.mapped(record, mapped.graph)
     map_again(store, known_dois.outdated_graphs(mapper.mint), mapper, known_dois, report, settings)
     if replace_source:
         withdraw_missing(store, seen, report, settings)

@@ -179,6 +179,17 @@ def test_an_article_named_by_pmid_alone_meets_its_doi_from_another_source(tmp_pa
     report = ingest(one_run_pubmed_first, [notice_record, rw], Settings())
     assert len(report.added) == 2 and len(report.updated) == 1
     assert articles(one_run_pubmed_first) == [article]
+    assert record_statements(one_run_pubmed_first) == record_statements(in_one_run)
+
+    # A run into a fresh store finds such records among its own; into a store that held records before,
+    # it searches the store. Both move the PubMed record onto the DOI's resource alike.
+    holding_others = OxigraphStore()
+    ingest(holding_others, [DATA / "pubmed" / "pubmed_8655018.xml"], Settings())
+    others = record_statements(holding_others)
+    report = ingest(holding_others, [notice_record, rw], Settings())
+    assert len(report.added) == 2 and len(report.updated) == 1
+    assert articles(holding_others) == [article]
+    assert record_statements(holding_others) == others | record_statements(in_one_run)
 
 
 def test_a_pmid_that_two_records_give_two_dois_keys_nothing(tmp_path):
@@ -277,6 +288,19 @@ def test_a_record_repeated_in_the_next_batch_is_compared_with_the_batch_before(t
         "5 records: 0 added, 2 updated, 3 unchanged, 0 errors"
     assert values(store, f"""SELECT ?note WHERE {{ ?n rkg:recordId "retraction-watch:{rows[0][0]}" ;
         rkg:note ?note }}""") == ["Corrected notice posted."]
+
+
+def test_a_record_repeated_once_its_announcement_is_being_written_is_unchanged(tmp_path):
+    """Row 0 is stored by the first write and announced by the third, still running when row 0 comes again."""
+    header, rows = export_rows()
+    export = write_export(tmp_path / "rw.csv", header, [rows[0], rows[1], rows[2], rows[0]])
+    fresh, holding_others = OxigraphStore(), OxigraphStore()
+    ingest(holding_others, [write_export(tmp_path / "other.csv", header, [rows[5]])], Settings())
+    for store in (fresh, holding_others):  # the log announced nothing before the run, or something
+        assert ingest(store, [export], Settings(), batch_size=1, writers=2).summary() == \
+            "4 records: 3 added, 0 updated, 1 unchanged, 0 errors"
+        assert len(values(store, f"""SELECT ?c WHERE {{ GRAPH ?log {{ ?c as:target ?g }}
+            GRAPH ?g {{ ?n rkg:recordId "retraction-watch:{rows[0][0]}" }} }}""")) == 1
 
 
 def check_changes(store_dir: str, *, withdrawn: str, changed: str) -> None:
