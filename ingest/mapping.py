@@ -453,7 +453,7 @@ class RecordMapper:
         g.add(j, schema.name, name)
         for number in issn:
             g.add(j, schema.issn, number)
-            g.add(j, schema.sameAs, recurring_iri(f"https://portal.issn.org/resource/ISSN/{number}"))
+            g.add(j, schema.sameAs, iri(f"https://portal.issn.org/resource/ISSN/{number}"))
         if publisher:
             g.add(j, schema.publisher, self._publisher(g, publisher))
         return j
