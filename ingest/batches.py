@@ -25,7 +25,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 
 from retractkg.config import Settings
-from retractkg.ingest.change_log import announced_hashes, change_log, change_nquads, has_announcements
+from retractkg.ingest.change_log import announced_hashes, change_log, change_nquads
 from retractkg.ingest.mapping import MappedRecord
 from retractkg.store import GraphStore
 
@@ -61,6 +61,7 @@ class _Write:
     plan: BatchPlan
     future: Future[None]
     announces: bool  # whether it carries change log entries
+    entries: list[tuple[str, str, str]]  # those entries, (graph, notice, content hash): not in the store's log yet
 
 
 class BatchWriter:
@@ -83,10 +84,6 @@ class BatchWriter:
         # Records stored and not announced yet, as (graph, notice, content hash): not their quads, which
         # would keep two more batches in memory.
         self._unannounced: list[tuple[str, str, str]] = []
-        # What this writer announced, {graph: content hash}: newer than what the store's log says, and, when
-        # the log announced nothing before this writer, all it says (then `_known` need not ask the store).
-        self._announced: dict[str, str] = {}
-        self._log_was_empty = not has_announcements(store, settings)
         self._pool = ThreadPoolExecutor(max_workers=self.writers, thread_name_prefix="ingest-writer")
 
     def add(self, mapped: MappedRecord) -> None:
@@ -126,22 +123,21 @@ class BatchWriter:
             self._write_now(plan)
             return
         announces = not any(write.announces for write in self._in_flight)
-        log = self._announcements(datetime.now(UTC)) if announces else b""
-        future = self._pool.submit(self.store.replace_graphs_nquads,
-                                   {g: m.nquads for g, m in plan.created.items()}, also_add=log)
-        self._in_flight.append(_Write(plan, future, announces))
+        entries = self._take_unannounced() if announces else []
+        future = self._pool.submit(self.store.replace_graphs_nquads, {g: m.nquads for g, m in plan.created.items()},
+                                   also_add=self._log(entries, datetime.now(UTC)))
+        self._in_flight.append(_Write(plan, future, announces, entries))
 
     def _write_now(self, plan: BatchPlan) -> None:
         """Write a batch and every announcement due, with nothing else in flight."""
         now = datetime.now(UTC)
         self._stored(plan)  # stored with its announcement, in one write
         self.store.replace_graphs_nquads({g: m.nquads for g, m in plan.created.items()},
-                                         also_add=self._announcements(now))
+                                         also_add=self._log(self._take_unannounced(), now))
         if plan.updated:
             self.store.replace_graphs_nquads({g: m.nquads for g, m in plan.updated.items()},
                                              also_add=change_log(self.settings, "Update", plan.updated, now))
             self.report.updated.extend(plan.updated)
-            self._announced.update((g, m.content_hash) for g, m in plan.updated.items())
 
     def _finish_oldest(self) -> None:
         write = self._in_flight.popleft()
@@ -159,13 +155,14 @@ class BatchWriter:
         while self._in_flight:
             self._finish_oldest()
 
-    def _announcements(self, now: datetime) -> bytes:
-        """The Create entries of every batch stored and not announced yet (taking them)."""
-        log = "".join(change_nquads(self.settings, "Create", graph, notice, content_hash, now)
-                      for graph, notice, content_hash in self._unannounced)
-        self._announced.update((graph, content_hash) for graph, _, content_hash in self._unannounced)
-        self._unannounced.clear()
-        return log.encode()
+    def _take_unannounced(self) -> list[tuple[str, str, str]]:
+        entries, self._unannounced = self._unannounced, []
+        return entries
+
+    def _log(self, entries: list[tuple[str, str, str]], now: datetime) -> bytes:
+        """The Create entries of these records, stored and not announced yet."""
+        return "".join(change_nquads(self.settings, "Create", graph, notice, content_hash, now)
+                       for graph, notice, content_hash in entries).encode()
 
     def _known(self, batch: list[MappedRecord]) -> dict[str, str]:
         """The announced hash each of the batch's graphs will have once the writes before it are done.
@@ -175,8 +172,11 @@ class BatchWriter:
         this batch is written.
         """
         graphs = {mapped.graph for mapped in batch}
-        known = {} if self._log_was_empty else announced_hashes(self.store, self.settings, graphs)
-        known.update((g, self._announced[g]) for g in graphs & self._announced.keys())
+        known = announced_hashes(self.store, self.settings, graphs)
+        # Newer, in this order: announcements being written (of records stored before those below), records
+        # stored and not announced yet, records being written.
+        for write in self._in_flight:
+            known.update((g, content_hash) for g, _, content_hash in write.entries if g in graphs)
         known.update((g, content_hash) for g, _, content_hash in self._unannounced if g in graphs)
         for write in self._in_flight:
             known.update((g, m.content_hash) for g, m in write.plan.created.items() if g in graphs)

@@ -52,11 +52,6 @@ def change_quads(settings: Settings, kind: str, mapped: MappedRecord, when: date
     return list(parse(change_log(settings, kind, {mapped.graph: mapped}, when), RdfFormat.N_QUADS))
 
 
-def has_announcements(store: GraphStore, settings: Settings) -> bool:
-    """Whether the log announces anything yet (a store new to ingest does not)."""
-    return bool(store.query(f"ASK {{ GRAPH <{changes_graph(settings)}> {{ ?c <{AS}target> ?g }} }}"))
-
-
 def announced_hashes(store: GraphStore, settings: Settings, graphs: Iterable[str]) -> dict[str, str]:
     """The content hash that the log last announced for each graph (none once withdrawn).
 

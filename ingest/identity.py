@@ -24,16 +24,20 @@ from __future__ import annotations
 from collections import defaultdict
 
 from retractkg.ingest.iris import Minter
-from retractkg.ingest.mapping import literal, source_node
+from retractkg.ingest.mapping import Term, literal, source_node
 from retractkg.ingest.model import Article, Notice, SourceRecord
 from retractkg.ontology import CITO, PROV, RKG
 from retractkg.store import GraphStore
+
+# A run into a store that held no records notes its own records that name a resource by a key alone (a few
+# hundred bytes each) up to this many; past them, it searches the store at the end as any other run does.
+NOTES_AT_MOST = 200_000
 
 
 class KnownDois:
     """What one ingest run knows of articles' DOIs: learnt from its records, looked up in the store once each."""
 
-    def __init__(self, store: GraphStore) -> None:
+    def __init__(self, store: GraphStore, *, notes_at_most: int = NOTES_AT_MOST) -> None:
         self.store = store
         # ("pmid", "123") / ("pmcid", "PMC123") / ("notice", "10.x/y") -> the article's DOI ("" when none or ambiguous)
         self._dois: dict[tuple[str, str], str] = {}
@@ -43,7 +47,9 @@ class KnownDois:
         # records did not, and the only records a learnt DOI can outdate are this run's that named a resource
         # by a key alone: {key: {(source file IRI, graph)}}.
         self._stored_before = bool(store.query(f"ASK {{ GRAPH ?g {{ ?g <{RKG}sourceFormat> ?format }} }}"))
-        self._named_by_key: dict[tuple[str, str], set[tuple[str, str]]] = defaultdict(set)
+        self._named_by_key: dict[tuple[str, str], set[tuple[Term, str]]] = defaultdict(set)
+        self._notes_at_most = notes_at_most
+        self._search_at_end = self._stored_before
 
     def learn(self, record: SourceRecord) -> None:
         """Remember the DOI of every article the record names with a DOI and a PMID or PMCID, and the
@@ -75,14 +81,17 @@ class KnownDois:
 
     def mapped(self, record: SourceRecord, graph: str) -> None:
         """Note the resources a record of this run names by the key its IRI was minted from, DOI unknown."""
-        if self._stored_before:  # the store is searched at the end instead
+        if self._search_at_end:
             return
         notice = record.notice
         for article in notice.articles:
             if not (article.doi or article.known_doi) and (keys := _keys(article)):
-                self._named_by_key[keys[0]].add((source_node(record.source).value, graph))  # PMID before PMCID
+                self._named_by_key[keys[0]].add((source_node(record.source), graph))  # PMID before PMCID
         if not notice.articles and notice.doi and not notice.known_article_doi:
-            self._named_by_key["notice", notice.doi].add((source_node(record.source).value, graph))
+            self._named_by_key["notice", notice.doi].add((source_node(record.source), graph))
+        if len(self._named_by_key) > self._notes_at_most:
+            self._search_at_end = True
+            self._named_by_key.clear()
 
     def _lookup(self, key: tuple[str, str]) -> str:
         if key not in self._dois:
@@ -102,7 +111,8 @@ class KnownDois:
         """Stored records naming a resource by an IRI that a key learnt in this run replaces, as
         {source file IRI: graphs}: read again, they take the DOI-keyed IRI.
 
-        In a store that held no records before the run, these are the records `mapped` noted. Otherwise,
+        In a store that held no records before the run, these are the records `mapped` noted. Otherwise (or
+        past `NOTES_AT_MOST` of them),
         one pass over what graphs name without a DOI (the only resources that can have such an IRI:
         an article with a PMID or PMCID and no DOI, a notice with its own DOI that updates nothing), kept
         where the IRI is one of those keys'. Not a lookup per learnt key: the store evaluates a VALUES
@@ -110,11 +120,11 @@ class KnownDois:
         of the full export, against 1.5 s for this).
         """
         found: dict[str, set[str]] = defaultdict(set)
-        if not self._stored_before:
+        if not self._search_at_end:
             for key in self._learnt & self._named_by_key.keys():
                 if self._dois[key]:
                     for source, graph in self._named_by_key[key]:
-                        found[source].add(graph)
+                        found[source.value].add(graph)
             return dict(found)
         iris = {_keyed_iri(minter, kind, value) for kind, value in self._learnt if self._dois[kind, value]}
         if not iris:

@@ -26,8 +26,11 @@ from pyoxigraph import NamedNode, RdfFormat
 
 from retractkg.cli import main
 from retractkg.config import Settings
+from retractkg.ingest.batches import write_batch
 from retractkg.ingest.change_log import changes_graph
-from retractkg.ingest.pipeline import ingest
+from retractkg.ingest.identity import NOTES_AT_MOST, KnownDois
+from retractkg.ingest.mapping import RecordMapper
+from retractkg.ingest.pipeline import IngestReport, ingest, read_records
 from retractkg.store import OxigraphStore
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
@@ -190,6 +193,27 @@ def test_an_article_named_by_pmid_alone_meets_its_doi_from_another_source(tmp_pa
     assert len(report.added) == 2 and len(report.updated) == 1
     assert articles(holding_others) == [article]
     assert record_statements(holding_others) == others | record_statements(in_one_run)
+
+
+@pytest.mark.parametrize("notes_at_most", [NOTES_AT_MOST, 0])
+def test_a_run_into_an_empty_store_finds_what_a_learnt_doi_outdates_with_or_without_its_notes(tmp_path,
+                                                                                             notes_at_most):
+    """Past `notes_at_most` records named by a key alone, the run searches the store at the end instead."""
+    doi, pmid = "10.1016/s0198-8859(01)00298-4", "11543891"
+    store, settings, report = OxigraphStore(), Settings(), IngestReport()
+    known, mapper = KnownDois(store, notes_at_most=notes_at_most), RecordMapper(settings.base)
+    (notice_record,) = read_records([DATA / "pubmed" / "pubmed_11600210.xml"], report)
+    known.complete(notice_record)
+    known.learn(notice_record)
+    mapped = mapper.map(notice_record)
+    write_batch(store, [mapped], report, settings)
+    known.mapped(notice_record, mapped.graph)
+    assert known.outdated_graphs(mapper.mint) == {}  # nothing gives PMID 11543891 a DOI yet
+    (row,) = read_records([rw_row_with_pmid(tmp_path, doi, pmid)], report)
+    known.complete(row)
+    known.learn(row)
+    assert known.outdated_graphs(mapper.mint) == {
+        (DATA / "pubmed" / "pubmed_11600210.xml").resolve().as_uri(): {mapped.graph}}
 
 
 def test_a_pmid_that_two_records_give_two_dois_keys_nothing(tmp_path):
