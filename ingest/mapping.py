@@ -388,7 +388,7 @@ class RecordMapper:
             if not person.in_byline:
                 continue
             position += 1
-            authorship = _minted(f"{article_iri}#author-{position}")
+            authorship = _fragment(article_iri, f"author-{position}")
             g.add(a, rkg.authorship, authorship)  # an rkg:Authorship by the property's range: not stated, as
             # it would be one quad in twelve of a Retraction Watch export
             g.add(authorship, rkg.agent, p)
@@ -536,9 +536,16 @@ def web_iri(url: str) -> Term:
 
 
 def _minted(value: str) -> Term:
-    """An IRI minted from parts that cannot make it invalid: a hash under the checked base, a numbered
-    fragment of a checked IRI. Half a million author nodes in a full export need no check each."""
+    """An IRI minted from parts that cannot make it invalid, such as a hash under the checked base: half a
+    million author nodes in a full export need no check each."""
     return Term(f"<{value}>")
+
+
+def _fragment(resource: str, local: str) -> Term:
+    """`{resource}#{local}`, a node described in the resource's document. Valid as it is when the resource's
+    IRI has no fragment of its own; under a base ending in "#" it has one, and the check refuses it."""
+    value = f"{resource}#{local}"
+    return iri(value) if "#" in resource else _minted(value)
 
 
 @cache

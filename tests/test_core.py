@@ -15,7 +15,7 @@ from retractkg.ingest.batches import write_batch
 from retractkg.ingest.change_log import changes_graph
 from retractkg.ingest.mapping import MappingError, RecordMapper
 from retractkg.ingest.model import Nature, Person, Span
-from retractkg.ingest.pipeline import IngestReport, ensure_vocabulary
+from retractkg.ingest.pipeline import IngestReport, ensure_vocabulary, read_records
 from retractkg.store import OxigraphStore
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -153,6 +153,16 @@ def test_base_iri_is_configurable_and_minting_is_deterministic():
     assert a.content_hash == b.content_hash
     with pytest.raises(ValueError, match="must end with"):
         Settings(base="http://example.org/kg")
+
+
+@pytest.mark.skipif(not (SHARED / "data" / "retraction-watch").exists(), reason="../shared is not present")
+def test_a_base_ending_in_a_hash_never_mints_an_invalid_iri():
+    """Under "...kg#", an author's node "{article}#author-1" would hold a second "#": refused, not minted."""
+    export = SHARED / "data" / "retraction-watch" / "rw_covid19_subset_dev_rawformat.csv"
+    row = next(read_records([export], IngestReport()))
+    assert row.notice.articles[0].authors
+    with pytest.raises(MappingError, match="not a valid IRI.*#author-1"):
+        RecordMapper(Settings(base="http://example.org/kg#").base).map(row)
 
 
 def test_same_article_from_two_notices_is_one_resource():
