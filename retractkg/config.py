@@ -32,8 +32,10 @@ class Settings:
     max_result_rows: int = 100_000
 
     def __post_init__(self) -> None:
-        if not self.base.endswith(("/", "#")):
-            raise ValueError(f"base IRI must end with '/' or '#': {self.base!r}")
+        # Minted IRIs are dereferenced as `{base}id/...` (a fragment never reaches the server), and nodes inside
+        # a resource's document are `{resource}#...`: a base with a "#" breaks both.
+        if not self.base.endswith("/") or "#" in self.base:
+            raise ValueError(f"base IRI must end with '/' and hold no '#': {self.base!r}")
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:

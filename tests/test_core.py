@@ -151,18 +151,20 @@ def test_base_iri_is_configurable_and_minting_is_deterministic():
     b = RecordMapper(settings.base).map(sample_record())
     assert a.notice == b.notice == "http://example.org/kg/id/notice/retraction/10.1186/s12951-022-01520-8"
     assert a.content_hash == b.content_hash
-    with pytest.raises(ValueError, match="must end with"):
-        Settings(base="http://example.org/kg")
+    for base in ("http://example.org/kg", "http://example.org/kg#", "http://example.org/kg#x/"):
+        with pytest.raises(ValueError, match="must end with '/' and hold no '#'"):
+            Settings(base=base)
 
 
 @pytest.mark.skipif(not (SHARED / "data" / "retraction-watch").exists(), reason="../shared is not present")
 def test_a_base_ending_in_a_hash_never_mints_an_invalid_iri():
-    """Under "...kg#", an author's node "{article}#author-1" would hold a second "#": refused, not minted."""
+    """Settings refuse such a base; a mapper given one anyway refuses an author's node "{article}#author-1",
+    which would hold a second "#", rather than mint it."""
     export = SHARED / "data" / "retraction-watch" / "rw_covid19_subset_dev_rawformat.csv"
     row = next(read_records([export], IngestReport()))
     assert row.notice.articles[0].authors
     with pytest.raises(MappingError, match="not a valid IRI.*#author-1"):
-        RecordMapper(Settings(base="http://example.org/kg#").base).map(row)
+        RecordMapper("http://example.org/kg#").map(row)
 
 
 def test_same_article_from_two_notices_is_one_resource():
