@@ -20,7 +20,7 @@ from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from types import TracebackType
 from typing import TYPE_CHECKING
 
@@ -135,8 +135,11 @@ class BatchWriter:
         self.store.replace_graphs_nquads({g: m.nquads for g, m in plan.created.items()},
                                          also_add=self._log(self._take_unannounced(), now))
         if plan.updated:
+            # Later than the Create entries just written, one of which may be of a graph updated here: an
+            # activity's IRI is made from its time and graph, so stamped alike the two would be one activity.
+            later = max(datetime.now(UTC), now + timedelta(microseconds=1))
             self.store.replace_graphs_nquads({g: m.nquads for g, m in plan.updated.items()},
-                                             also_add=change_log(self.settings, "Update", plan.updated, now))
+                                             also_add=change_log(self.settings, "Update", plan.updated, later))
             self.report.updated.extend(plan.updated)
 
     def _finish_oldest(self) -> None:

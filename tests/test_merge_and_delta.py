@@ -327,6 +327,32 @@ def test_a_record_repeated_once_its_announcement_is_being_written_is_unchanged(t
             GRAPH ?g {{ ?n rkg:recordId "retraction-watch:{rows[0][0]}" }} }}""")) == 1
 
 
+def test_a_record_stored_and_changed_by_the_next_batch_is_announced_by_two_activities(tmp_path):
+    """Row 0 is stored by the first batch; the second changes it and writes its Create with its Update.
+
+    An activity's IRI is made from its time and graph: stamped alike, the two were one activity typed
+    both Create and Update, with both content hashes, so which one the log announced was left to chance.
+    """
+    header, rows = export_rows()
+    changed = list(rows[0])
+    changed[header.index("Notes")] = "Corrected notice posted."
+    export = write_export(tmp_path / "rw.csv", header, [rows[0], changed])
+    store = OxigraphStore()
+    report = ingest(store, [export], Settings(), batch_size=1)
+    assert (len(report.added), report.updated) == (1, report.added)
+    result = store.query(PREFIXES + f"""SELECT ?c ?kind ?t ?h WHERE {{ GRAPH <{changes_graph(Settings())}> {{
+        ?c as:target <{report.added[0]}> ; a ?kind ; as:published ?t ; rkg:contentHash ?h }} }}""")
+    activities = sorted((datetime.fromisoformat(s["t"].value), s["kind"].value.removeprefix(AS), s["h"].value,
+                         s["c"].value) for s in result)
+    assert [kind for _, kind, _, _ in activities] == ["Create", "Update"]
+    assert len({c for *_, c in activities}) == 2 and activities[0][0] < activities[1][0]
+    # The log announces the changed row: the row as first read is a change again, the changed one is not.
+    assert ingest(store, [write_export(tmp_path / "first.csv", header, [rows[0]])], Settings()).summary() == \
+        "1 records: 0 added, 1 updated, 0 unchanged, 0 errors"
+    assert ingest(store, [write_export(tmp_path / "changed.csv", header, [changed])], Settings()).summary() == \
+        "1 records: 0 added, 1 updated, 0 unchanged, 0 errors"
+
+
 def check_changes(store_dir: str, *, withdrawn: str, changed: str) -> None:
     """The change log holds each change once; the withdrawn record is gone, the changed one changed."""
     with OxigraphStore(store_dir) as store:
