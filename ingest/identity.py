@@ -45,9 +45,9 @@ class KnownDois:
         self._ambiguous: set[tuple[str, str]] = set()  # ... and those they gave two
         # Whether the store held source records before this run. If not, it has no DOI to tell that this run's
         # records did not, and the only records a learnt DOI can outdate are this run's that named a resource
-        # by a key alone: {key: {(source file IRI, graph)}}.
+        # by a key alone: {graph: (source file IRI, keys)}, of the record of each graph mapped last (the one stored).
         self._stored_before = bool(store.query(f"ASK {{ GRAPH ?g {{ ?g <{RKG}sourceFormat> ?format }} }}"))
-        self._named_by_key: dict[tuple[str, str], set[tuple[Term, str]]] = defaultdict(set)
+        self._named_by_key: dict[str, tuple[Term, list[tuple[str, str]]]] = {}
         self._notes_at_most = notes_at_most
         self._search_at_end = self._stored_before
 
@@ -84,11 +84,15 @@ class KnownDois:
         if self._search_at_end:
             return
         notice = record.notice
-        for article in notice.articles:
-            if not (article.doi or article.known_doi) and (keys := _keys(article)):
-                self._named_by_key[keys[0]].add((source_node(record.source), graph))  # PMID before PMCID
+        keys = [article_keys[0] for article in notice.articles  # PMID before PMCID
+                if not (article.doi or article.known_doi) and (article_keys := _keys(article))]
         if not notice.articles and notice.doi and not notice.known_article_doi:
-            self._named_by_key["notice", notice.doi].add((source_node(record.source), graph))
+            keys.append(("notice", notice.doi))
+        # A record of a graph mapped before replaces it (a newer export read in the same run): what the
+        # earlier one named is no longer stored, and its file must not be read again over this one.
+        self._named_by_key.pop(graph, None)
+        if keys:
+            self._named_by_key[graph] = (source_node(record.source), keys)
         if len(self._named_by_key) > self._notes_at_most:
             self._search_at_end = True
             self._named_by_key.clear()
@@ -121,10 +125,9 @@ class KnownDois:
         """
         found: dict[str, set[str]] = defaultdict(set)
         if not self._search_at_end:
-            for key in self._learnt & self._named_by_key.keys():
-                if self._dois[key]:
-                    for source, graph in self._named_by_key[key]:
-                        found[source.value].add(graph)
+            for graph, (source, keys) in self._named_by_key.items():
+                if any(self._dois.get(key) for key in keys):  # a DOI this run learnt (only it fills `_dois`)
+                    found[source.value].add(graph)
             return dict(found)
         iris = {_keyed_iri(minter, kind, value) for kind, value in self._learnt if self._dois[kind, value]}
         if not iris:

@@ -234,6 +234,32 @@ def test_a_pmid_that_two_records_give_two_dois_keys_nothing(tmp_path):
     assert f"{BASE}id/article/pmid/{pmid}" in values(store, f"""SELECT DISTINCT ?a WHERE {{ ?a rkg:pmid "{pmid}" }}""")
 
 
+def test_a_record_read_again_with_its_doi_keeps_that_version_when_the_doi_is_learnt(tmp_path):
+    """Two exports in one run: the older names the row's article by PMID alone, the newer adds its DOI.
+
+    What the newer one stores stays: the older file is not read again over it (once to move its record onto
+    the DOI, it used to bring back the older row, without the DOI).
+    """
+    doi, pmid = "10.1016/s0198-8859(01)00298-4", "11543891"
+    (tmp_path / "older").mkdir()
+    (tmp_path / "newer").mkdir()
+    newer = rw_row_with_pmid(tmp_path / "newer", doi, pmid)
+    older = rw_row_with_pmid(tmp_path / "older", doi, pmid)
+    with older.open(encoding="utf-8", newline="") as f:
+        header, row = list(csv.reader(f))
+    row[header.index("OriginalPaperDOI")] = ""
+    with older.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f, lineterminator="\r\n").writerows([header, row])
+    alone = OxigraphStore()
+    ingest(alone, [newer], Settings())
+    fresh, holding_others = OxigraphStore(), OxigraphStore()
+    ingest(holding_others, [DATA / "pubmed" / "pubmed_8655018.xml"], Settings())
+    for store, before in ((fresh, set()), (holding_others, record_statements(holding_others))):
+        report = ingest(store, [older, newer], Settings())  # finding what it outdates in its notes, or the store
+        assert not report.errors and not report.updated
+        assert record_statements(store) == before | record_statements(alone)
+
+
 def record_statements(store: OxigraphStore) -> set[str]:
     """Every quad of the records' graphs but the time each was stored (the change log apart)."""
     return {str(q) for q in store.quads() if "/graph/changes" not in str(q.graph_name)
