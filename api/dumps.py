@@ -81,7 +81,10 @@ def dump_response(request: Request, store: GraphStore, settings: Settings, body:
     if unchanged is not None:
         return unchanged
     if request.method == "HEAD":
-        return Response(media_type=media_type, headers=headers)
+        head = Response(media_type=media_type, headers=headers)
+        # The GET streams without a Content-Length; the empty body's "0" would tell a harvester the dump is empty.
+        del head.headers["content-length"]
+        return head
     return StreamingResponse(body(), media_type=media_type, headers=headers)
 
 

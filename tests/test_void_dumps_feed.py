@@ -191,6 +191,15 @@ def test_dumps_answer_head_and_conditional_requests_until_the_graph_changes(sett
         assert changed.status_code == 200 and changed.headers["etag"] != nquads_etag
 
 
+@pytest.mark.parametrize("path", ["/dumps/retractkg.nq.gz", "/dumps/retractkg.jsonl"])
+def test_a_dumps_head_does_not_say_it_is_empty(client, path):
+    """A HEAD's Content-Length, if sent, must be what the GET sends (RFC 9110 8.6); the GET streams without one."""
+    got, head = client.get(path), client.head(path)
+    assert got.content and "content-length" not in got.headers
+    assert head.status_code == 200 and head.headers.get("content-length", str(len(got.content))) == str(
+        len(got.content))
+
+
 def test_the_change_log_counts_and_dates_its_changes_apart_or_together(settings):
     store = OxigraphStore()
     ensure_vocabulary(store)
