@@ -7,6 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from pyoxigraph import NamedNode
+
 from retractkg.ontology import VOCAB
 
 DEFAULT_STORE = Path("retractkg-store")
@@ -36,6 +38,10 @@ class Settings:
         # a resource's document are `{resource}#...`: a base with a "#" breaks both.
         if not self.base.endswith("/") or "#" in self.base:
             raise ValueError(f"base IRI must end with '/' and hold no '#': {self.base!r}")
+        try:  # every IRI the API resolves is built on it: a relative one would fail every request
+            NamedNode(self.base)
+        except ValueError as e:
+            raise ValueError(f"base IRI is not a valid absolute IRI: {self.base!r} ({e})") from e
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:

@@ -156,6 +156,14 @@ def test_base_iri_is_configurable_and_minting_is_deterministic():
             Settings(base=base)
 
 
+@pytest.mark.parametrize("base", ["kg/", "/kg/", "http://exa mple.org/kg/"])
+def test_a_base_that_is_not_an_absolute_iri_is_refused(base):
+    """Every IRI the API resolves is built on the base: under a relative one, every document, page, dump and
+    the feed answered 500 (pyoxigraph refuses the IRIs), while only ingest refused it."""
+    with pytest.raises(ValueError, match="not a valid absolute IRI"):
+        Settings(base=base)
+
+
 @pytest.mark.skipif(not (SHARED / "data" / "retraction-watch").exists(), reason="../shared is not present")
 def test_a_base_ending_in_a_hash_never_mints_an_invalid_iri():
     """Settings refuse such a base; a mapper given one anyway refuses an author's node "{article}#author-1",
