@@ -29,7 +29,10 @@ class UsageError(Exception):
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    return Settings.from_env(store_path=getattr(args, "store", None), base=getattr(args, "base", None))
+    try:
+        return Settings.from_env(store_path=getattr(args, "store", None), base=getattr(args, "base", None))
+    except ValueError as e:  # a bad --base (or RETRACTKG_* value) is a bad argument, not bad input
+        raise UsageError(str(e)) from e
 
 
 def _stored(settings: Settings) -> Settings:

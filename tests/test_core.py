@@ -164,6 +164,12 @@ def test_a_base_that_is_not_an_absolute_iri_is_refused(base):
         Settings(base=base)
 
 
+def test_a_bad_base_on_the_command_line_is_a_bad_argument(tmp_path, capsys):
+    """Exit 2, as the README says of bad arguments (1 is for bad input or a store error)."""
+    assert main(["query", "ASK {}", "--base", "http://example.org/kg#", "--store", str(tmp_path)]) == 2
+    assert "retractkg query: base IRI must end with '/' and hold no '#'" in capsys.readouterr().err
+
+
 @pytest.mark.skipif(not (SHARED / "data" / "retraction-watch").exists(), reason="../shared is not present")
 def test_a_base_ending_in_a_hash_never_mints_an_invalid_iri():
     """Settings refuse such a base; a mapper given one anyway refuses an author's node "{article}#author-1",
