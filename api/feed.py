@@ -140,9 +140,10 @@ def changes(request: Request, store: StoreDep, settings: SettingsDep,
     if page is None:
         document = collection(total, server)
     else:
-        items = log.page(page)
-        if not items and page > 1:
+        # Told by the count, before the page is asked for: the store refuses an OFFSET past 2^64 (a 500).
+        if page > 1 and (page - 1) * PAGE_SIZE >= total:
             raise ProblemError(404, "not-found", f"page {page} is past the last page of {total} changes")
+        items = log.page(page)
         document = collection_page(page, items, total, server, settings)
     if media_type == "application/ld+json":
         media_type = f'application/ld+json; profile="{AS_CONTEXT}"'

@@ -200,6 +200,13 @@ def test_a_dumps_head_does_not_say_it_is_empty(client, path):
         len(got.content))
 
 
+@pytest.mark.parametrize("page", ["9", str(2**64)])
+def test_a_page_past_the_last_is_not_found(client, page):
+    """Even one whose OFFSET the store cannot take (it answered 500)."""
+    response = client.get(f"/changes?page={page}")
+    assert response.status_code == 404 and response.headers["content-type"] == "application/problem+json"
+
+
 def test_the_change_log_counts_and_dates_its_changes_apart_or_together(settings):
     store = OxigraphStore()
     ensure_vocabulary(store)
