@@ -9,7 +9,8 @@ Three measures, each split into a development part and a held-out part:
   wordings of the taxonomy count as the same reason;
 - nature: accuracy of `classify_nature` on every notice whose nature a source states (pages sidecars,
   PubMed Central JATS `article-type`, Europe PMC retraction set). JATS says "retraction" for withdrawals
-  too, so "retracting" accuracy accepts retraction/withdrawal/removal there; "strict" does not;
+  too, so "retracting" accuracy accepts retraction/withdrawal/removal there; "strict" does not; "body only"
+  is the retracting accuracy from the body without the title, as for a text or PDF notice whose title is lost;
 - retracted-article identifier: DOI or PMID of the retracted article found by the text parser
   (`retractkg.ingest.text_notice.parse`) against the sidecar's, on the notices whose text states that
   DOI or PMID (PMC bodies often do not); "pending" while that parser is missing.
@@ -87,6 +88,7 @@ class Accuracy:
 class Report:
     reasons: dict[str, Counts] = field(default_factory=lambda: {s: Counts() for s in (*SPLITS, EXPORT)})
     nature: dict[str, Accuracy] = field(default_factory=lambda: {s: Accuracy() for s in SPLITS})
+    nature_body_only: dict[str, Accuracy] = field(default_factory=lambda: {s: Accuracy() for s in SPLITS})
     identifiers: dict[str, Accuracy] | None = None
     details: list[str] = field(default_factory=list)
     unknown_labels: set[str] = field(default_factory=set)
@@ -97,10 +99,12 @@ class Report:
             p, r, f = self.reasons[s].prf()
             out["reasons"][s] = {"precision": p, "recall": r, "f1": f, "notices": self.reasons[s].notices}
         for s in SPLITS:
-            n = self.nature[s]
+            n, body = self.nature[s], self.nature_body_only[s]
             out["nature"][s] = {"strict": n.value(), "retracting": n.value(lenient=True), "notices": n.total,
                                 "non_retractions": n.not_retracting,
-                                "non_retractions_shown_retracting": n.shown_retracting}
+                                "non_retractions_shown_retracting": n.shown_retracting,
+                                "body_only": body.value(lenient=True),
+                                "body_only_non_retractions_shown_retracting": body.shown_retracting}
             if self.identifiers is not None:
                 i = self.identifiers[s]
                 out["identifiers"] = out["identifiers"] or {}
@@ -114,9 +118,14 @@ class Report:
         rows.append(("  notices with reasons", *(str(self.reasons[s].notices) for s in (*SPLITS, EXPORT))))
         rows.append(("nature accuracy (retracting)", *(f"{self.nature[s].value(lenient=True):.3f}" for s in SPLITS)))
         rows.append(("nature accuracy (strict)", *(f"{self.nature[s].value():.3f}" for s in SPLITS)))
+        rows.append(("nature accuracy (body only)",
+                     *(f"{self.nature_body_only[s].value(lenient=True):.3f}" for s in SPLITS)))
         rows.append(("  notices with a known nature", *(str(self.nature[s].total) for s in SPLITS)))
         rows.append(("non-retractions shown retracting",
                      *(f"{self.nature[s].shown_retracting}/{self.nature[s].not_retracting}" for s in SPLITS)))
+        rows.append(("  ... from the body only",
+                     *(f"{self.nature_body_only[s].shown_retracting}/{self.nature_body_only[s].not_retracting}"
+                       for s in SPLITS)))
         if self.identifiers is None:
             rows.append(("retracted-article id accuracy", "pending", "pending"))
         else:
@@ -257,14 +266,8 @@ def evaluate(shared: Path = DEFAULT_SHARED, *, details: bool = False) -> Report:
     for notice in known_notices(shared):
         split = split_of(notice.key)
         predicted, _ = classify_nature(notice.title, notice.text)
-        acc = report.nature[split]
-        acc.total += 1
-        acc.right += predicted is notice.nature
-        acc.lenient_right += predicted is notice.nature or (
-            notice.nature_is_coarse and notice.nature in _RETRACTING and predicted in _RETRACTING)
-        if not notice.nature.retracts:
-            acc.not_retracting += 1
-            acc.shown_retracting += predicted.retracts
+        _tally(report.nature[split], notice, predicted)
+        _tally(report.nature_body_only[split], notice, classify_nature("", notice.text)[0])
         if details and split == "dev" and predicted is not notice.nature:
             report.details.append(f"nature {notice.path.name}: {predicted.value} (source: {notice.nature.value})")
         if parse is not None and _stated_in_text(notice):
@@ -276,6 +279,16 @@ def evaluate(shared: Path = DEFAULT_SHARED, *, details: bool = False) -> Report:
                 expected = notice.article_doi or notice.article_pmid
                 report.details.append(f"identifier {notice.path.name}: expected {expected}")
     return report
+
+
+def _tally(acc: Accuracy, notice: KnownNotice, predicted: Nature) -> None:
+    acc.total += 1
+    acc.right += predicted is notice.nature
+    acc.lenient_right += predicted is notice.nature or (
+        notice.nature_is_coarse and notice.nature in _RETRACTING and predicted in _RETRACTING)
+    if not notice.nature.retracts:
+        acc.not_retracting += 1
+        acc.shown_retracting += predicted.retracts
 
 
 def _text_parser():

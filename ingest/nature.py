@@ -50,8 +50,13 @@ _ARTICLE = r"(?:article|paper|manuscript|publication|study|review|letter|report|
 # Body statements that perform the notice (strong) or mention its kind (weak), per nature.
 _BODY: dict[Nature, tuple[tuple[str, float], ...]] = {
     Nature.RETRACTION: (
-        (r"\b(?:is|are|has\s+been|have\s+been|was|were|being|be|hereby|now|formally|fully|regretfully|been)\s+"
+        (r"\b(?:is|are|has\s+been|have\s+been|was|were|being|be|hereby|now|formally|fully|regretfully|been|stands?)\s+"
          r"(?:\w+\s+){0,2}retracted\b", 1.0),
+        (r"\bretraction\s+(?:has|have|had|was|were|is)\s+(?:now\s+)?(?:been\s+)?(?:agreed|approved|issued|decided)",
+         0.9),
+        # French and Spanish notices: "la rétraction du manuscrit", "la retractación del artículo".
+        (r"\br[ée]tract(?:ation|ion|aci[óo]n)\s+(?:du|de\s+la|de\s+l'|del|de)\s*(?:manuscrit|article|l'article|"
+         r"art[íi]culo|manuscrito|trabajo)", 1.0),
         (r"\b(?:retract|retracts|retracting|retracted)\s+(?:[\w-]+\s+){0,4}" + _ARTICLE, 1.0),
         (r"\b(?:request(?:ed|s)?|asked\s+for|recommended|approved|agree\w*\s+(?:to|with))\s+(?:\w+\s+){0,3}"
          r"(?:the\s+|its\s+|a\s+|this\s+)?retraction", 0.9),
@@ -59,6 +64,9 @@ _BODY: dict[Nature, tuple[tuple[str, float], ...]] = {
          r"|\bretraction\s+of\s+(?:the|this|"
          r"our)\s+" + _ARTICLE, 1.0),
         (r"^\s*retraction\s+(?:of|to|note|notice)\b\s*:?|^\s*retracted\s*:", 0.8),
+        (r"\b(?:(?:issue|issues|issuing|publish|publishes|publishing|(?:has|have)\s+(?:now\s+)?(?:issued|published))\s+"
+         r"(?:a|an|this)|this|the\s+present)\s+(?:(?:notice|note|statement)\s+of\s+retraction|retraction\s+"
+         r"(?:notice|note|statement))", 1.0),
         (r"\bthis\s+retraction\b", 0.6),
         (r"\b(?:marked|watermarked)\s+as\s+retracted", 0.9),
     ),
@@ -73,6 +81,8 @@ _BODY: dict[Nature, tuple[tuple[str, float], ...]] = {
         (r"\bwithdrawal\s+of\s+(?:the|this|our)\s+" + _ARTICLE, 0.9),
         (r"\b(?:was|were|has\s+been|have\s+been|is|are|being)\s+withdrawn\s+by\s+(?:the\s+)?(?:editors?|authors?|journal|"
          r"publisher|editorial|corresponding)", 1.0),
+        (r"\b(?:was|were|has\s+been|have\s+been|is|are|being)\s+withdrawn\s+from\s+(?:publication|the\s+(?:journal|"
+         r"literature|scientific\s+record|record))", 1.0),
         (r"^\s*(?:notice\s+of\s+)?withdrawal\b", 0.8),
     ),
     Nature.REMOVAL: (
@@ -120,7 +130,7 @@ _BODY: dict[Nature, tuple[tuple[str, float], ...]] = {
 _BODY_RE = {nature: [(re.compile(p, re.I | re.M), w) for p, w in patterns] for nature, patterns in _BODY.items()}
 # Cheap gates: a nature's statements are only looked for in sentences holding one of these stems.
 _GATES: dict[Nature, tuple[str, ...]] = {
-    Nature.RETRACTION: ("retract",),
+    Nature.RETRACTION: ("retract", "rétract"),
     Nature.PARTIAL_RETRACTION: ("retract",),
     Nature.WITHDRAWAL: ("withdr",),
     Nature.REMOVAL: ("removed",),
@@ -138,7 +148,7 @@ _POLICY = re.compile(r"policy\s+on\s+article\s+withdrawal|withdrawalpolicy|locat
 _RETRACTING = (Nature.RETRACTION, Nature.PARTIAL_RETRACTION, Nature.WITHDRAWAL, Nature.REMOVAL)
 # "...will decide whether the article should be retracted": a possibility, not the notice's act. Only a
 # hedge governing the retraction verb counts ("could not be reproduced" elsewhere in the sentence does not).
-_HEDGED = re.compile(r"\b(?:whether|if|may|might|could|would|until|pending|consider\w*|possibl[ey])\s+"
+_HEDGED = re.compile(r"\b(?:whether|if|may|might|could|would(?!\s+like)|until|pending|consider\w*|possibl[ey])\s+"
                      r"(?:[\w,]+\s+){0,6}?(?:be\s+|been\s+)?(?:retract|withdraw)|\bnot\s+(?:\w+\s+)?(?:be|been)\s+(?:retracted|withdrawn)",
                      re.I)
 _MIN_BODY = 0.5

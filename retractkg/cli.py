@@ -1,4 +1,4 @@
-"""The `retractkg` command: ingest, serve, query, export, validate.
+"""The `retractkg` command: ingest, serve, query, export, validate, evaluate.
 
 Every subcommand reports bad input on stderr with the file and record it concerns and exits
 non-zero; none of them removes what is already stored.

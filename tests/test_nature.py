@@ -79,6 +79,18 @@ def test_titles_and_statements(title, text, expected):
     ("This article has been retracted because the results could not be reproduced.", Nature.RETRACTION),
     ("The concerns were not resolved.In light of the concerns, the PLOS ONE Editors retract this article.",
      Nature.RETRACTION),
+    # Performative statements beyond "is retracted":
+    ("Accordingly, the Editor-in-Chief and Publisher have issued this Notice of Retraction.", Nature.RETRACTION),
+    ("The authors would like to retract the article because large portions duplicate an earlier one.",
+     Nature.RETRACTION),
+    ("Hence the above article stands retracted from the issue.", Nature.RETRACTION),
+    ("The review has been withdrawn from publication by agreement between the author and the editor.",
+     Nature.WITHDRAWAL),
+    ("Nous tenons à notifier aux lecteurs la rétraction du manuscrit publié en 2015.", Nature.RETRACTION),
+    # ... and what stays a possibility or a mention:
+    ("The editors would retract the article if the authors cannot provide the raw data.", Nature.UNCLASSIFIED),
+    ("This correction concerns the notice of retraction published last year; its date was wrong.",
+     Nature.CORRECTION),
 ])
 def test_bodies_without_a_title(text, expected):
     assert classify_nature("", text)[0] is expected
