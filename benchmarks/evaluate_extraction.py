@@ -13,7 +13,11 @@ Three measures, each split into a development part and a held-out part:
   is the retracting accuracy from the body without the title, as for a text or PDF notice whose title is lost;
 - retracted-article identifier: DOI or PMID of the retracted article found by the text parser
   (`retractkg.ingest.text_notice.parse`) against the sidecar's, on the notices whose text states that
-  DOI or PMID (PMC bodies often do not); "pending" while that parser is missing.
+  DOI or PMID (PMC bodies often do not); "pending" while that parser is missing;
+- retracted-article volume+page: volume and first page (or article number) of the retracted article found by
+  the same parser against the PubMed Central sidecar's, on the notices whose text states both (the two numbers
+  as whole tokens within a short span of each other); "journal found" is the share of those notices whose
+  retracted article was given any journal name.
 
 The split is fixed by a hash of each notice's DOI (or file name): 30% is held out. Tune on the dev part
 only; `--details` lists dev errors and never held-out ones. A third, independent reason set ("rw-export")
@@ -90,11 +94,13 @@ class Report:
     nature: dict[str, Accuracy] = field(default_factory=lambda: {s: Accuracy() for s in SPLITS})
     nature_body_only: dict[str, Accuracy] = field(default_factory=lambda: {s: Accuracy() for s in SPLITS})
     identifiers: dict[str, Accuracy] | None = None
+    volume_page: dict[str, Accuracy] | None = None
+    journal_found: dict[str, Accuracy] | None = None
     details: list[str] = field(default_factory=list)
     unknown_labels: set[str] = field(default_factory=set)
 
     def as_dict(self) -> dict:
-        out: dict = {"reasons": {}, "nature": {}, "identifiers": None}
+        out: dict = {"reasons": {}, "nature": {}, "identifiers": None, "volume_page": None}
         for s in (*SPLITS, EXPORT):
             p, r, f = self.reasons[s].prf()
             out["reasons"][s] = {"precision": p, "recall": r, "f1": f, "notices": self.reasons[s].notices}
@@ -109,6 +115,11 @@ class Report:
                 i = self.identifiers[s]
                 out["identifiers"] = out["identifiers"] or {}
                 out["identifiers"][s] = {"accuracy": i.value(), "notices": i.total}
+            if self.volume_page is not None and self.journal_found is not None:
+                v = self.volume_page[s]
+                out["volume_page"] = out["volume_page"] or {}
+                out["volume_page"][s] = {"accuracy": v.value(), "journal_found": self.journal_found[s].value(),
+                                         "notices": v.total}
         return out
 
     def table(self) -> str:
@@ -131,6 +142,11 @@ class Report:
         else:
             rows.append(("retracted-article id accuracy", *(f"{self.identifiers[s].value():.3f}" for s in SPLITS)))
             rows.append(("  notices stating the id", *(str(self.identifiers[s].total) for s in SPLITS)))
+        if self.volume_page is not None and self.journal_found is not None:
+            rows.append(("retracted-article volume+page accuracy",
+                         *(f"{self.volume_page[s].value():.3f}" for s in SPLITS)))
+            rows.append(("  ... journal found", *(f"{self.journal_found[s].value():.3f}" for s in SPLITS)))
+            rows.append(("  notices stating volume and page", *(str(self.volume_page[s].total) for s in SPLITS)))
         rows = [r if len(r) == 4 else (*r, "") for r in rows]
         widths = [max(len(r[i]) for r in rows) for i in range(4)]
         lines = ["  ".join(cell.ljust(widths[i]) if i == 0 else cell.rjust(widths[i]) for i, cell in enumerate(r))
@@ -152,6 +168,8 @@ class KnownNotice:
     nature_is_coarse: bool  # the source says "retraction" for every retracting nature
     article_doi: str = ""
     article_pmid: str = ""
+    article_volume: str = ""
+    article_page: str = ""  # first page or article number
 
 
 def reason_rows(shared: Path) -> Iterator[tuple[str, str, set[str]]]:
@@ -224,15 +242,18 @@ def known_notices(shared: Path) -> Iterator[KnownNotice]:
         xml = jats / Path(meta.get("jats_file", "")).name
         if xml.exists() and 'article-type="retraction"' not in xml.read_text(encoding="utf-8", errors="replace")[:4000]:
             continue  # the JATS does not call it a retraction: its nature is not known here
-        doi, pmid = "", ""
+        doi, pmid, volume, page = "", "", "", ""
         for related in meta.get("retracted_article", []):
             if related.get("id_type") == "doi" and related.get("id"):
                 doi = normalize_doi(related["id"])
             elif related.get("id_type") == "pubmed" and related.get("id"):
                 pmid = related["id"]
+            if related.get("vol") and related.get("page") and not volume:
+                volume, page = related["vol"].strip(), related["page"].strip()
         text_path = side.with_suffix(".txt")
         yield KnownNotice(meta.get("notice_doi") or side.stem, text_path, meta.get("notice_title") or "",
-                          text_path.read_text(encoding="utf-8"), Nature.RETRACTION, True, doi, pmid)
+                          text_path.read_text(encoding="utf-8"), Nature.RETRACTION, True, doi, pmid,
+                          volume, page)
     for side in sorted((notices / "europepmc_2023").glob("*.json")):
         meta = json.loads(side.read_text(encoding="utf-8"))
         text_path = side.with_suffix(".txt")
@@ -263,6 +284,8 @@ def evaluate(shared: Path = DEFAULT_SHARED, *, details: bool = False) -> Report:
     parse = _text_parser()
     if parse is not None:
         report.identifiers = {s: Accuracy() for s in SPLITS}
+        report.volume_page = {s: Accuracy() for s in SPLITS}
+        report.journal_found = {s: Accuracy() for s in SPLITS}
     for notice in known_notices(shared):
         split = split_of(notice.key)
         predicted, _ = classify_nature(notice.title, notice.text)
@@ -278,6 +301,18 @@ def evaluate(shared: Path = DEFAULT_SHARED, *, details: bool = False) -> Report:
             if details and split == "dev" and not hit:
                 expected = notice.article_doi or notice.article_pmid
                 report.details.append(f"identifier {notice.path.name}: expected {expected}")
+        if parse is not None and _volume_page_stated(notice):
+            articles = _articles(parse, notice)
+            hit = any(_volume_page(a) == (notice.article_volume, notice.article_page.lower()) for a in articles)
+            journal = any(a.journal.name for a in articles)
+            for acc, right in ((report.volume_page[split], hit), (report.journal_found[split], journal)):
+                acc.total += 1
+                acc.right += right
+                acc.lenient_right += right
+            if details and split == "dev" and not hit:
+                found = "; ".join(f"{a.journal.name or '-'} {'/'.join(_volume_page(a))}" for a in articles) or "-"
+                report.details.append(f"volume+page {notice.path.name}: expected "
+                                      f"{notice.article_volume}/{notice.article_page}, found {found}")
     return report
 
 
@@ -309,17 +344,35 @@ def _stated_in_text(notice: KnownNotice) -> bool:
                 or (notice.article_pmid and notice.article_pmid in notice.text))
 
 
-def _identifier_found(parse, notice: KnownNotice) -> bool:
-    try:
-        records = list(parse(notice.path))
-    except Exception:  # noqa: BLE001 - a parser failure is a miss here, not a crash of the evaluation
+def _volume_page_stated(notice: KnownNotice) -> bool:
+    """The text writes the volume and the first page as whole numbers close together ("2003;4:130-135",
+    "pages 435-439, volume 7"): a number that only occurs far from the other is not taken as stated."""
+    if not (notice.article_volume and notice.article_page):
         return False
-    for record in records:
-        for article in record.notice.articles:
-            if notice.article_doi and normalize_doi(article.doi or "") == notice.article_doi:
-                return True
-            if notice.article_pmid and article.pmid == notice.article_pmid:
-                return True
+    def at(token: str) -> list[int]:
+        return [m.start() for m in re.finditer(rf"(?<![\w.]){re.escape(token)}(?![\w])", notice.text, re.I)]
+    volumes = at(notice.article_volume)
+    return any(0 < abs(p - v) <= 80 for p in at(notice.article_page) for v in volumes)
+
+
+def _volume_page(article) -> tuple[str, str]:
+    first = re.split(r"\s*-\s*", article.pages or "", maxsplit=1)[0] or article.article_number or ""
+    return (article.volume or "").strip(), first.strip().lower()
+
+
+def _articles(parse, notice: KnownNotice) -> list:
+    try:
+        return [article for record in parse(notice.path) for article in record.notice.articles]
+    except Exception:  # noqa: BLE001 - a parser failure is a miss here, not a crash of the evaluation
+        return []
+
+
+def _identifier_found(parse, notice: KnownNotice) -> bool:
+    for article in _articles(parse, notice):
+        if notice.article_doi and normalize_doi(article.doi or "") == notice.article_doi:
+            return True
+        if notice.article_pmid and article.pmid == notice.article_pmid:
+            return True
     return False
 
 
