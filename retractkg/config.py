@@ -42,17 +42,27 @@ class Settings:
             NamedNode(self.base)
         except ValueError as e:
             raise ValueError(f"base IRI is not a valid absolute IRI: {self.base!r} ({e})") from e
+        if not self.query_timeout > 0 or self.max_result_rows < 1:  # `not >`: a NaN timeout is refused too
+            raise ValueError(f"the query timeout must be above 0 s and the result cap at least 1 row: "
+                             f"{self.query_timeout!r} s, {self.max_result_rows!r} rows")
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
         """Settings from the `RETRACTKG_*` variables set (the defaults for the others), then `overrides` not None."""
-        settings = cls(**{name: convert(os.environ[variable]) for variable, (name, convert) in ENVIRONMENT.items()
+        settings = cls(**{name: _read(variable, convert) for variable, (name, convert) in ENVIRONMENT.items()
                           if variable in os.environ})
         return replace(settings, **{k: v for k, v in overrides.items() if v is not None})
 
     def environment(self) -> dict[str, str]:
         """These settings as the environment `from_env` reads: how they reach server worker processes."""
         return {variable: str(getattr(self, name)) for variable, (name, _) in ENVIRONMENT.items()}
+
+
+def _read(variable: str, convert: Callable[[str], object]) -> object:
+    try:
+        return convert(os.environ[variable])
+    except ValueError as e:
+        raise ValueError(f"{variable}={os.environ[variable]!r} is not a valid value ({e})") from e
 
 
 # Environment variable -> (Settings field, how to read its text): the one table both directions use.

@@ -170,6 +170,18 @@ def test_a_bad_base_on_the_command_line_is_a_bad_argument(tmp_path, capsys):
     assert "retractkg query: base IRI must end with '/' and hold no '#'" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(("variable", "value", "message"), [
+    ("RETRACTKG_QUERY_TIMEOUT", "ten", "RETRACTKG_QUERY_TIMEOUT='ten' is not a valid value"),
+    ("RETRACTKG_MAX_RESULT_ROWS", "1e5", "RETRACTKG_MAX_RESULT_ROWS='1e5' is not a valid value"),
+    ("RETRACTKG_QUERY_TIMEOUT", "0", "the query timeout must be above 0 s"),
+    ("RETRACTKG_MAX_RESULT_ROWS", "-1", "the result cap at least 1 row"),
+])
+def test_a_bad_setting_in_the_environment_is_named(tmp_path, capsys, monkeypatch, variable, value, message):
+    monkeypatch.setenv(variable, value)
+    assert main(["query", "ASK {}", "--store", str(tmp_path)]) == 2
+    assert message in capsys.readouterr().err
+
+
 @pytest.mark.skipif(not (SHARED / "data" / "retraction-watch").exists(), reason="../shared is not present")
 def test_a_base_ending_in_a_hash_never_mints_an_invalid_iri():
     """Settings refuse such a base; a mapper given one anyway refuses an author's node "{article}#author-1",
