@@ -9,12 +9,19 @@ Handles the shapes publishers use in notice headers and reference lists:
   "Vol. 196, No. 10, November 18, 2002. Pages 1291–1305."  volume/issue/date/pages, no journal
   "In PLoS Computational Biology, volume 3, issue 3"       spelled out
   "Scientific Reports, published online 13 January 2021"   journal and date only
+  "Korean Journal of Radiology (2003;4:130-135)"           journal (year;volume:pages)
+  "Mol. Biol. Cell [2004] 15, 4522–4531"                   journal [year] volume, pages
+  "J. Clin. Biochem. Nutr. 2007, 41(2), 132–138"           journal year, volume(issue), pages
+  "Volume 446 (issue 1), 2012, pp. 23–36"                  volume first, no journal
+  "pages 435-439, volume 7, issue 3, in the Journal of X"  pages first, parts in any order (Medknow)
+  "Annals of Dermatology in Volume 23, Number Supplementary 1"
 Every pattern is anchored or bounded so that matching stays linear on long text.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from retractkg.ingest.iris import normalize_doi
@@ -27,7 +34,11 @@ _JOURNAL = r"(?P<journal>[A-Z][\w&.'’()-]*(?:[ ]+(?:[A-Za-z&][\w&.'’-]*))*?)
 PMID_IN_TEXT = re.compile(r"\bPMID\s*:?\s*(\d{5,9})\b", re.I)
 DOI_IN_TEXT = re.compile(r"(?:https?://(?:dx\.)?doi\.org/|\bdoi:?\s*|\b)(10\.\d{4,9}/[^\s\"<>]+)", re.I)
 
+_YEAR = r"(?:19|20)\d\d"
 _SHAPES = [re.compile(p) for p in (
+    # Korean Journal of Radiology (2003;4:130-135) ; Korean Journal of Urology [1] (2000;41:885-91)
+    rf"^{_JOURNAL}(?:\s*\[\d{{1,2}}\])?\s*\((?P<year>{_YEAR})\s*;\s*(?P<volume>\d+)(?:\s*\((?P<issue>[^()]{{1,12}})\))?"
+    rf"\s*:\s*(?P<loc>{_RANGE})\)",
     # Journal of Biomedical Science (2014) 21:19 ; Mol Med (2012) 18(3):250–259
     rf"^{_JOURNAL}\s*\((?P<year>(?:19|20)\d\d)\)\s*(?P<volume>\d+)(?:\s*\((?P<issue>[^()]{{1,12}})\))?"
     rf"\s*:\s*(?P<loc>{_RANGE})",
@@ -38,11 +49,12 @@ _SHAPES = [re.compile(p) for p in (
     rf"^{_JOURNAL},?\s+(?P<volume>\d+),?\s+no\.\s*(?P<issue>[\w{DASHES}]+)\s+\((?P<year>(?:19|20)\d\d)\)\s*:\s*"
     rf"(?P<loc>{_RANGE})",
     # Int. J. Mol. Sci. 2019, 20, 1234 (MDPI): year, volume, article number
-    rf"^{_JOURNAL}\s+(?P<year>(?:19|20)\d\d),\s*(?P<volume>\d+),\s*(?P<loc>{_RANGE})(?![\d:])",
+    rf"^{_JOURNAL}\s+(?P<year>(?:19|20)\d\d),\s*(?P<volume>\d+)(?:\s*\((?P<issue>[^()]{{1,12}})\))?,\s*(?P<loc>{_RANGE})"
+    r"(?![\d:])",
     # Dis. Model. Mech. 8, 1155-1166. (The Company of Biologists): volume, pages, nothing after
     rf"^{_JOURNAL}\s+(?P<volume>\d+),\s*(?P<loc>\d+\s*[{DASHES}]\s*\d+)\.?(?:\s|$)",
-    # British Journal of Cancer (2005) 92, 942–948 (Nature Publishing Group)
-    rf"^{_JOURNAL}\s*\((?P<year>(?:19|20)\d\d)\)\s*(?P<volume>\d+)(?:\s*\((?P<issue>[^()]{{1,12}})\))?,\s*"
+    # British Journal of Cancer (2005) 92, 942–948 (Nature Publishing Group); Mol. Biol. Cell [2004] 15, 4522–4531
+    rf"^{_JOURNAL}\s*[(\[](?P<year>(?:19|20)\d\d)[)\]]\s*(?P<volume>\d+)(?:\s*\((?P<issue>[^()]{{1,12}})\))?,\s*"
     rf"(?P<loc>{_RANGE})",
     # J. Oral Biosci. 60 (2018) 1–10 (Elsevier)
     rf"^{_JOURNAL}\s+(?P<volume>\d+)\s*\((?P<year>(?:19|20)\d\d)\)\s*(?P<loc>{_RANGE})(?![\d:])",
@@ -52,22 +64,41 @@ _SHAPES = [re.compile(p) for p in (
     rf"^{_JOURNAL}\s+(?P<year>(?:19|20)\d\d),\s*(?P<volume>\d+)(?:\s*\((?P<issue>[^()]{{1,12}})\))?\s*:\s*"
     rf"(?P<loc>{_RANGE})",
     # Biochimie. 2023 Jan;204:171. ; Lancet 1998; 351: 637-641 ; J Biol Chem. 2010 May 7;285(19):1-9
-    rf"^{_JOURNAL}[.,]?\s+(?P<date>(?P<year>(?:19|20)\d\d)(?:\s+[A-Z][a-z]{{2,8}}\.?(?:\s+\d{{1,2}})?)?)\s*;\s*"
+    rf"^{_JOURNAL}[.,]?\s+(?P<date>(?P<year>(?:19|20)\d\d)(?:\s+[A-Z][a-z]{{2,8}}\.?(?:-[A-Z][a-z]{{2,8}}\.?)?"
+    r"(?:\s+\d{1,2})?)?)\s*;\s*"
     rf"(?P<volume>\d+)(?:\s*\((?P<issue>[^()]{{1,12}})\))?\s*:\s*(?P<loc>{_RANGE})",
 )]
 # Something every shape has near its start: "(2014)", "21:19", "2013;", "Vol.", "published online", "92, 942".
 _CITATION_HINT = re.compile(
-    r"\(\d{4}\)|\d\)?\s*[:;]|\b(?:19|20)\d\d(?:\s*[;,.]|\s+[A-Z][a-z]{2})|\bvol|published\s+online|\d,\s*\d", re.I)
+    r"[(\[]\d{4}[)\];]|\d\)?\s*[:;]|\b(?:19|20)\d\d(?:\s*[;,.]|\s+[A-Z][a-z]{2})|\bvol|published\s+online|\d,\s*\d"
+    r"|\bpages?\s+[A-Z]?\d", re.I)
 _VOL_NO = re.compile(
     rf"\bVol(?:ume|\.)?\s*(?P<volume>\d+)(?:,?\s*(?:No\.?|Issue|Number)\s*(?P<issue>[\w{DASHES}]+))?"
     rf"(?:,\s*(?P<date>[^.;]{{4,30}}?\d{{4}}))?[.,;]?\s*(?:(?:Pages?|pp?\.)\s*:?\s*(?P<loc>{_RANGE}))?",
     re.I,
 )
 _SPELLED = re.compile(
-    r"^(?:In\s+)?(?P<journal>[A-Z][^,;:]{2,80}?),\s*(?:(?P<date>[A-Z][a-z]+\.?\s+(?:\d{1,2},?\s+)?\d{4}),\s*)?"
+    r"^(?:In\s+)?(?P<journal>(?-i:[A-Z])[^,;:“”\"?]{2,80}?),\s*(?:(?P<date>[A-Z][a-z]+\.?\s+(?:\d{1,2},?\s+)?\d{4}),\s*)?"
     r"vol(?:ume|\.)\s*(?P<volume>\d+)(?:,\s*(?:issue|no\.?|number)\s*(?P<issue>\w+))?"
     rf"(?:,\s*(?:pp?\.?|pages?)\s*(?P<loc>{_RANGE})|,\s*Article\s+ID\s+(?P<aid>\w+))?"
     r"(?:,\s*\d+\s+pages)?(?:,\s*(?P<year>(?:19|20)\d\d)\b)?", re.I)
+_VOLUME_FIRST = re.compile(  # Portland: "Volume 394 (2006), pp. 379–387", "Volume 446 (issue 1), 2012, pp. 23–36"
+    rf"^Vol(?:ume|\.)?\s*(?P<volume>\d+)\s*\((?:(?P<year>{_YEAR})|[Ii]ssue\s+(?P<issue>[\w{DASHES}]+))\)"
+    rf"(?:,\s*(?P<year2>{_YEAR}))?,\s*(?:pp?\.|[Pp]ages?)\s*(?P<loc>{_RANGE})")
+_PART = r"[\w&.'’-]+"
+# Medknow: "published in pages 286–288, issue 5, vol. 19 in Indian Journal ...", "on pages 435-439, volume 7,
+# issue 3, in the Journal of ...", "Annals of Maxillofacial Surgery on pages 272-277, issue 2, volume 6".
+_PAGES_FIRST = re.compile(
+    r"^(?:(?P<journal_before>[A-Z][^,;:\[\]“”\"()]{2,80}?)\s+)?[,:]?\s*(?:(?:on|in)\s+)?(?i:pages?|pp\.?)\s*"
+    rf"(?P<loc>{_RANGE})"
+    r"(?:,?\s*(?:and\s+)?(?:(?i:issue|no\.?|number)\s+(?P<issue>\d+(?:\s+and\s+\d+)?)(?:\s*\([^()]{0,40}\))?"
+    r"|(?i:vol(?:ume|\.)?)\s*(?P<volume>\d+)|(?i:supplement)\s+\d+(?:\s*-\s*Part\s+[IVX\d]+)?"
+    rf"|(?P<date>[A-Z][a-z]+\.?,?\s+{_YEAR})|(?P<year>{_YEAR})))+"
+    r"(?:,?\s*(?:of|in)\s+(?:the\s+)?[“\"]?(?P<journal>[A-Z][^,;:\[\]“”\"()]{2,100}?)"
+    r"(?=[”\"]?\s*(?:\[\d|[,.;]|$|\s+(?:is|was|has|have|as)\b)))?")
+_JOURNAL_IN_VOLUME = re.compile(  # "Annals of Dermatology in Volume 23, Number Supplementary 1, published ..."
+    r"^(?P<journal>[A-Z][^,;:()]{2,80}?)\s+in\s+Vol(?:ume|\.)\s*(?P<volume>\d+)"
+    r"(?:,\s*(?:Number|Issue|No\.?)\s+(?P<issue>(?:Supplement(?:ary)?\s+)?\w+))?")
 _ONLINE = re.compile(r"^(?P<journal>[A-Z][^,;:()]{2,80}?),?\s+published\s+online\s+(?P<date>[^.;]{6,30})", re.I)
 
 
@@ -154,8 +185,8 @@ def parse_citation(written: str) -> Citation | None:
         if m:
             g = m.groupdict()
             journal = _clean_journal(g["journal"])
-            if len(journal.split()) > 12:
-                continue
+            if len(journal.split()) > 12 or _journal_tail(journal) != journal:
+                continue  # prose before the name: "The article published in J. Clin. Biochem. Nutr. 2007, 41(2)"
             citation = Citation(journal=journal, year=g.get("year") or "", volume=g["volume"],
                                 issue=(g.get("issue") or "").strip(), written=text[:m.end()].strip())
             if g.get("date"):
@@ -178,6 +209,14 @@ def parse_citation(written: str) -> Citation | None:
 
 
 def _spelled_out(text: str) -> Citation | None:
+    m = _VOLUME_FIRST.match(text) or _PAGES_FIRST.match(text)
+    if m and m["volume"]:
+        g = m.groupdict()
+        citation = Citation(journal=_clean_journal(g.get("journal") or g.get("journal_before")), volume=m["volume"],
+                            issue=m["issue"] or "", year=m["year"] or g.get("year2") or "",
+                            date=iso_date(g.get("date") or ""), written=text[:m.end()].strip())
+        _locator(citation, m["loc"])
+        return citation
     m = _SPELLED.match(text)
     if m:
         citation = Citation(journal=_clean_journal(m["journal"]), volume=m["volume"], issue=m["issue"] or "",
@@ -188,6 +227,10 @@ def _spelled_out(text: str) -> Citation | None:
     m = _ONLINE.match(text)
     if m and iso_date(m["date"]):
         return Citation(journal=_clean_journal(m["journal"]), date=iso_date(m["date"]), written=text[:m.end()])
+    m = _JOURNAL_IN_VOLUME.match(text)
+    if m:
+        return Citation(journal=_clean_journal(m["journal"]), volume=m["volume"], issue=m["issue"] or "",
+                        written=text[:m.end()])
     m = _VOL_NO.match(text)
     if m and (m["issue"] or m["loc"]):
         citation = Citation(volume=m["volume"], issue=m["issue"] or "", written=text[:m.end()].strip())
@@ -196,6 +239,71 @@ def _spelled_out(text: str) -> Citation | None:
         _locator(citation, m["loc"])
         return citation
     return None
+
+
+# Where a citation can start inside prose: after "published in (the journal)", "in", an opening bracket, a closing
+# quote, "et al.,", an author's initials ("Do DV. Clinical Ophthalmology. 2015;9:1049"), a sentence, a date, a
+# label's colon; or at a line start. The empty line-start alternative comes last so that the others win there.
+_PROSE_ANCHOR = re.compile(
+    r"\bpublished\s+(?:(?:in|on)\b\s*:?\s*(?:the\s+(?:journal\s+)?)?)?|\bin\s+(?:the\s+)?|[\[(]\s*|[”\"],?\s+"
+    r"|\bet\s+al\.?,?\s+|\b[A-Z]{2,3}\.\s+|[a-z]{3}\.\s+(?=[A-Z])|(?:19|20)\d\d,\s+(?=[A-Z])|:\s+|^", re.M)
+# The numbers every citation shape has: "4:130", "2003;4", "15, 4522–", "pages 435", "Volume 23", "[2004]".
+_PROSE_CORE = re.compile(
+    rf"\d\)?\s*[:;]\s*[A-Za-z]?\d|\d\)?,\s*[A-Za-z]?\d+\s*[{DASHES}]|\b(?i:pages?|pp\.)\s*[A-Za-z]?\d"
+    r"|\b(?i:vol(?:ume|\.))\s*\d|[(\[](?:19|20)\d\d[)\]]")
+_CONNECTORS = {"of", "and", "the", "in", "for", "on", "de", "la", "et", "&", "y", "di", "der", "und", "des", "du",
+               "npj"}
+
+
+def written_length(written: str, normalized: str) -> int:
+    """How many characters of `written` the whitespace-normalised citation `normalized` covers."""
+    m = re.match(r"\s+".join(map(re.escape, normalized.split())), written)
+    return m.end() if m else len(written)
+
+
+def _journal_tail(name: str) -> str:
+    """The journal-like end of a name the lazy journal group took too much of: "This paper duplicates Ann Surg"
+    -> "Ann Surg". Journal words are capitalised ("PLoS ONE", "mBio" too) or connectors ("of", "and")."""
+    words = name.split()
+    keep = len(words)
+    while keep > 0 and (words[keep - 1][:1].isupper() or words[keep - 1].lower() in _CONNECTORS
+                        or re.match(r"[a-z][A-Z]", words[keep - 1])):
+        keep -= 1
+    tail = words[keep:]
+    while tail and tail[0].lower() in _CONNECTORS:
+        tail = tail[1:]
+    return " ".join(tail)
+
+
+def find_citations(text: str, window: int = 200) -> list[tuple[Citation, int, int]]:
+    """Every citation with a volume, pages or article number written inside prose, with its offsets in `text`,
+    in order and not overlapping ("published in Korean Journal of Radiology (2003;4:130-135) is ...")."""
+    cores = [m.start() for m in _PROSE_CORE.finditer(text)]
+    found: list[tuple[Citation, int, int]] = []
+    if not cores:
+        return found
+    covered = 0
+    for anchor in _PROSE_ANCHOR.finditer(text):
+        start = anchor.end()
+        while start < len(text) and text[start].isspace():
+            start += 1
+        index = bisect_left(cores, start)
+        if start < covered or index == len(cores) or cores[index] - start > window:
+            continue
+        paragraph_end = text.find("\n\n", start)
+        chunk = text[start:paragraph_end if paragraph_end >= 0 else len(text)][:400]
+        citation = parse_citation(chunk)
+        if citation is None or not (citation.volume or citation.pages or citation.article_number) \
+                or len(citation.journal) > 120:
+            continue
+        before_journal = citation.written.split(citation.journal, 1)[0] if citation.journal else ""
+        if re.sub(r"^(?:In|See)\s+", "", before_journal).strip() and not re.search(r"\d", before_journal):
+            continue  # prose taken for the journal's first words ("This duplicates ... ASAIO J"): a later anchor
+
+        end = start + written_length(chunk, citation.written)
+        found.append((citation, start, end))
+        covered = end
+    return found
 
 
 _REF_AUTHOR = r"(?:[A-Z][\w'’-]+(?:[ -][A-Z][\w'’-]+)*\s+[A-Z]{1,4}|[A-Z]{1,3}\s+[A-Z][\w'’-]+)"  # "Li J" or "J Li"

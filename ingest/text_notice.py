@@ -20,10 +20,12 @@ from retractkg.ingest.author_stances import apply_stances, stated_stances
 from retractkg.ingest.citation import (
     PMID_IN_TEXT,
     Citation,
+    find_citations,
     find_dois,
     parse_citation,
     parse_quoted_reference,
     parse_reference,
+    written_length,
 )
 from retractkg.ingest.errors import IngestError
 from retractkg.ingest.model import Article, Notice, Person, SourceRecord
@@ -75,7 +77,18 @@ _ANOTHER_WORK = re.compile(
     r"(?:plagiari[sz]\w*|copied|taken|reproduced|duplicated)\s+from|original\s+(?:article|source|work|publication)"
     r"|previously\s+published|published\s+(?:earlier|previously|elsewhere)|\bsource\b|duplicate|simultaneous", re.I)
 _THIS_WORK = re.compile(r"retract|withdraw|article\s+concerned|following\s+(?:article|paper)", re.I)
-_PUBLISHED_IN = re.compile(r"\bpublished\s+in\s*:?\s+(?:the\s+journal\s+)?(?=[A-Z])")
+_EARLIER_WORK = re.compile(r"\b(?:already|also|earlier|previously|first)\s+(?:been\s+)?(?:published|reported|appeared)"
+                           r"|\bidentical\s+to\b|\bsimilar\w*\s+(?:to|with|between)\b|\b(?:repeat|copy|replica)\s+of\b"
+                           r"|\(\s*see\b|\bcf\.|\banother\s+(?:\w+\s+)?(?:group|laboratory|article|paper|study|journal)",
+                           re.I)
+_ORIGINAL_LABEL = re.compile(r"\boriginal\s+article\s*:\s*$", re.I)  # Oncotarget: "Original article: <citation>"
+_SUBJECT = re.compile(
+    r"retract|withdr[ae]w|\b(?:this|our|the\s+above|the\s+following)\s+(?:\w+\s+)?(?:article|paper|manuscript|review"
+    r"|report|publication)|\b(?:article|paper|manuscript|review)\s*,?\s+(?:\w+\s+)?(?:enti\w*led|titled)"
+    r"|\boriginal\s+article\s*:|\b(?:the|this)\s+(?:\w+\s+)?(?:article|paper|manuscript)\s*,?\s*[“\"]", re.I)
+_INTRODUCES_NEXT = re.compile(r"\bfollowing\s+(?:\w+\s+)?(?:article|paper|manuscript)", re.I)
+# A sentence ends at ".", "?" or "!" (and a reference mark) before a capital, unless an initial ("J.", "DV.") ends.
+_SENTENCE_END = re.compile(r"(?<![A-Z])(?<!\bal)(?<!\bDr)[.?!](?:\[\d{1,3}\])?\s+(?=[A-Z“\"])|\n")
 _FURNITURE_LINE = re.compile(
     r"^(?:Publisher['’]s\s+Note|Footnotes?|Notes?|References?|Citation:|Copyright:|Editor:|Received:|Accepted:|"
     r"Published(?:\s+online)?:|First\s+published|Academic\s+Editor|Article\s+history|Keywords?:|"
@@ -270,7 +283,7 @@ def _read_header_citations(text: str, lines: list[Line], block, notice: Notice, 
             furniture.append(line)
         elif citation and _plausible(citation):
             citation.apply(article)
-            end = offset + _written_length(written, citation.written)
+            end = offset + written_length(written, citation.written)
             doi = _TRAILING_DOI.match(line.text, end)
             if doi:
                 end = doi.end()
@@ -291,12 +304,6 @@ def _read_header_citations(text: str, lines: list[Line], block, notice: Notice, 
                 article.doi = dois[0][0]
                 article.pmid = article.pmid or (pmid.group(1) if pmid else "")
             furniture.append(line)
-
-
-def _written_length(written: str, normalized: str) -> int:
-    """How many characters of `written` the whitespace-normalised citation `normalized` covers."""
-    m = re.match(r"\s+".join(map(re.escape, normalized.split())), written)
-    return m.end() if m else len(written)
 
 
 def _plausible(citation: Citation) -> bool:
@@ -326,15 +333,6 @@ def _read_article_identity(text: str, prose: str, lines: list[Line], notice: Not
     if m:
         article.title = article.title or " ".join(m["title"].split()).rstrip(" .,[]1")
         article.journal.name = article.journal.name or m["journal"].strip()
-    opening = _opening_paragraphs(prose)
-    if not article.journal.name:
-        for m in _PUBLISHED_IN.finditer(opening):
-            if re.search(r"\b(?:which|previously|already|also|later|subsequently)\b[^.]{0,30}$", opening[:m.start()]):
-                continue  # "a duplicate of research which was published in ...": another work
-            citation = parse_citation(opening[m.end():m.end() + 300])
-            if citation and _plausible(citation) and citation.journal:
-                citation.apply(article)
-                break
     m = _FOLLOWING_ARTICLE.search(text)
     if m:
         article.title = article.title or " ".join(m["title"].split()).rstrip(" .")
@@ -355,6 +353,10 @@ def _read_article_identity(text: str, prose: str, lines: list[Line], notice: Not
         m = _QUOTED_TITLE.search(prose)
         if m:
             article.title = " ".join(m["title"].split()).rstrip(" .")
+    if not (article.volume or article.pages or article.article_number):
+        citation = _citation_in_prose(_opening_paragraphs(prose, 4))
+        if citation:
+            citation.apply(article)
     if article.doi and not article.pmid:  # "DOI: 10.4103/0974-2727.72152 PMID: 21346899"
         line = next((line for line in lines if article.doi in line.text.lower()), None)
         pmid = PMID_IN_TEXT.search(line.text) if line else None
@@ -530,10 +532,48 @@ def _from_opening(prose: str, notice: Notice, article: Article) -> None:
                 break
 
 
-def _opening_paragraphs(prose: str) -> str:
-    """The first two paragraphs of the prose: where a notice names the article it concerns."""
+def _citation_in_prose(opening: str) -> Citation | None:
+    """The retracted article's citation among those the notice's opening writes in its prose.
+
+    Notices often cite a second work (the source of duplicated or plagiarised text), so a citation is taken only
+    when it is the first one not introduced as another work ("copied from", "previously published in",
+    "identical to") and it is either said to be this work ("this article", "the article entitled", "retracted",
+    "Original article:") within its sentence, or opens the notice. Anything less clear yields nothing.
+    """
+    citations = find_citations(opening)
+    if not citations:
+        return None
+    starts = [0] + [m.end() for m in _SENTENCE_END.finditer(opening)]
+    for index, (citation, start, end) in enumerate(citations):
+        sentence = max(s for s in starts if s <= start)
+        if _another_work(opening[sentence:start]):
+            continue
+        following = citations[index + 1][1] if index + 1 < len(citations) else len(opening)
+        sentence_end = next((s for s in starts if s > end), len(opening))
+        paragraph = opening.rfind("\n", 0, start) + 1
+        previous = opening.rfind("\n", 0, len(opening[:paragraph].rstrip())) + 1
+        said_to_be_this = (_SUBJECT.search(opening[sentence:start])
+                           or _SUBJECT.search(opening[end:min(following, sentence_end)])
+                           # "The following article is being retracted ..." and the reference on the next line
+                           or (not _another_work(opening[paragraph:start])
+                               and _INTRODUCES_NEXT.search(opening[previous:paragraph])))
+        # A second citation in the same sentence must be marked as the other work ("is identical to ...").
+        alone = following >= sentence_end or _another_work(opening[end:following])
+        if (said_to_be_this or not opening[:sentence].strip()) and alone:
+            return citation
+        return None
+    return None
+
+
+def _another_work(before: str) -> bool:
+    before = _ORIGINAL_LABEL.sub("", before)
+    return bool(_ANOTHER_WORK.search(before) or _EARLIER_WORK.search(before))
+
+
+def _opening_paragraphs(prose: str, count: int = 2) -> str:
+    """The first paragraphs of the prose: where a notice names the article it concerns."""
     paragraphs = [p for p in re.split(r"\n\s*\n", prose) if p.strip()]
-    return "\n\n".join(paragraphs[:2])[:1500]
+    return "\n\n".join(paragraphs[:count])[:1500]
 
 
 def _article_title(notice_title: str, article: Article | None = None) -> str:
