@@ -54,6 +54,26 @@ def stances(notice) -> dict[str, Stance]:
     ("PLoS ONE 12(6): e0179536", {"journal": "PLoS ONE", "volume": "12", "issue": "6", "article_number": "e0179536"}),
     ("J Exp Clin Cancer Res 38, 189 (2019)", {"journal": "J Exp Clin Cancer Res", "volume": "38", "year": "2019"}),
     ("Scientific Reports, published online 13 January 2021", {"journal": "Scientific Reports", "date": "2021-01-13"}),
+    ("Korean Journal of Radiology (2003;4:130-135) is", {"journal": "Korean Journal of Radiology", "year": "2003",
+                                                         "volume": "4", "pages": "130-135"}),
+    ("Mol. Biol. Cell [2004] 15, 4522–4531; published", {"journal": "Mol. Biol. Cell", "year": "2004", "volume": "15",
+                                                        "pages": "4522-4531"}),
+    ("J. Clin. Biochem. Nutr. 2007, 41(2), 132–138 was", {"journal": "J. Clin. Biochem. Nutr", "year": "2007",
+                                                         "volume": "41", "issue": "2", "pages": "132-138"}),
+    ("Indian J Dermatol. 2013 Jan-Feb; 58(1): 85 (http", {"journal": "Indian J Dermatol", "date": "2013-01",
+                                                         "volume": "58", "issue": "1", "article_number": "85"}),
+    ("Volume 446 (issue 1), 2012, pp. 23–36", {"volume": "446", "issue": "1", "year": "2012", "pages": "23-36"}),
+    ("Volume 394 (2006), pp. 379–387", {"volume": "394", "year": "2006", "pages": "379-387"}),
+    ("pages 435-439, volume 7, issue 3, in the Journal of Neurosciences in Rural Practice has been retracted",
+     {"journal": "Journal of Neurosciences in Rural Practice", "volume": "7", "issue": "3", "pages": "435-439"}),
+    ("pages S171-S176, Issue 6 (Supplement 2, January, 2013), vol. 55 of Indian Journal of Psychiatry[1] is",
+     {"journal": "Indian Journal of Psychiatry", "volume": "55", "issue": "6", "pages": "S171-S176"}),
+    ("pages S131-132, Supplement 2-Part I, Vol. 4, 2014 of Journal of Pharmacy and Bioallied Sciences[1], is",
+     {"journal": "Journal of Pharmacy and Bioallied Sciences", "volume": "4", "year": "2014", "pages": "S131-132"}),
+    ("Annals of Maxillofacial Surgery on pages 272-277, issue 2, volume 6,[1] is",
+     {"journal": "Annals of Maxillofacial Surgery", "volume": "6", "issue": "2", "pages": "272-277"}),
+    ("Annals of Dermatology in Volume 23, Number Supplementary 1, published",
+     {"journal": "Annals of Dermatology", "volume": "23", "issue": "Supplementary 1"}),
 ])
 def test_citations_parse_into_parts(written, expected):
     citation = parse_citation(written)
@@ -63,6 +83,70 @@ def test_citations_parse_into_parts(written, expected):
 
 def test_prose_is_not_a_citation():
     assert parse_citation("The Editors-in-Chief have retracted this article after concerns were raised.") is None
+    # prose before a journal's name is not part of it (the prose reader finds the citation after "published in")
+    assert parse_citation("This is a duplicate of research which was published in ASAIO J 2005;51:30–6") is None
+
+
+# Sentences of PubMed Central notices (CC BY), the PMC id of each beside it. Most also cite a second work, the
+# source of the duplicated or plagiarised text: that one must never be taken for the retracted article.
+@pytest.mark.parametrize(("text", "expected"), [
+    ('The article "Small Cell Carcinoma of the Urinary Bladder: CT and MR Imaging Findings" by Jong Chul Kim, Kie '
+     "Hwan Kim, and Seungeun Jung, published in Korean Journal of Radiology (2003;4:130-135) is for the most part "
+     'identical to an article by Jong Chul Kim, entitled "CT features of bladder small cell carcinoma" published in '
+     "Clinical Imaging (2004;28:201-205).",  # PMC2667590
+     ("Korean Journal of Radiology", "2003", "4", "", "130-135", "")),
+    ("Jung KH, Roh JK\n\nFrom the Department of Neurology, Seoul National University Hospital, Seoul, Republic of "
+     "Korea\n\nWe are retracting our review article [J Clin Neurol 2008;4:139-147], because it was noted that several "
+     "expressions of this article were identical to those of previously published paper without the proper citation "
+     "[Stroke 2008;39:2158-2165].",  # PMC3391623
+     ("J Clin Neurol", "2008", "4", "", "139-147", "")),
+    ("This article [Zou et al., Journal of Cardiothoracic Surgery 2011, 6:69] has been retracted at the request of "
+     "the Editor [1].",  # PMC3310716
+     ("Journal of Cardiothoracic Surgery", "2011", "6", "", "", "69")),
+    ("The article published in J. Clin. Biochem. Nutr. 2007, 41(2), 132–138 was withdrawn by the Editors on August "
+     "9, 2010, because it was not original work.",  # PMC2966939
+     ("J. Clin. Biochem. Nutr", "2007", "41", "2", "132-138", "")),
+    ("On September 30, 2011, Annals of Dermatology in Volume 23, Number Supplementary 1, published a case report by "
+     "Go JW, et al. on the basal cell nevus syndrome1. In fact, however, the same case had already been reported by "
+     "Moon MS, et al.",  # PMC3346927
+     ("Annals of Dermatology", "", "23", "Supplementary 1", "", "")),
+    ("The article entitled “Assessment of intracranial metastases from neuroendocrine tumors/carcinoma” published on "
+     "pages 435-439, volume 7, issue 3, in the Journal of Neurosciences in Rural Practice has been retracted on the "
+     "request of the author.",  # PMC5402520
+     ("Journal of Neurosciences in Rural Practice", "", "7", "3", "435-439", "")),
+    ("It has been brought to the attention of the Editor-in-Chief that the article entitled “6-0 nylon versus 6-0 "
+     "vicrylrapide in chieloplasty” published in Annals of Maxillofacial Surgery on pages 272-277, issue 2, volume "
+     "6,[1] is a duplicate of a paper that has already been published on pages 83-86, issue 2, volume 3 as "
+     "“Comparative analysis of 6-0 nylon and 6-0 vicrylrapide in congenital unilateral cleft lip repair” in Journal "
+     "of Cleft Lip Palate and Craniofacial Anomalies.[2]",  # PMC5502508
+     ("Annals of Maxillofacial Surgery", "", "6", "2", "272-277", "")),
+    ("The following article is being retracted due to duplicate publications.\n\nDevi Charan Shetty: “Case series on "
+     "vascular malformation and their review with regard to terminology and categorization”. published in: "
+     "Contemporary Clinical Dentistry 2010,1:259-262.",  # PMC3636837
+     ("Contemporary Clinical Dentistry", "2010", "1", "", "259-262", "")),
+])
+def test_the_retracted_articles_citation_is_read_from_the_prose(text, expected):
+    (article,) = read_notice(text).articles
+    assert (article.journal.name, article.year, article.volume, article.issue, article.pages,
+            article.article_number) == expected
+
+
+@pytest.mark.parametrize("text", [
+    # the only citation is the earlier work this one duplicates (PMC5628974, shortened)
+    "The following article from The Korean Journal of Thoracic and Cardiovascular Surgery, “Effect of pulsatile "
+    "versus nonpulsatile blood flow on renal tissue perfusion in extracorporeal circulation [1],” has been retracted."
+    "\n\nThis is a duplicate publication of the same research which was published in ASAIO J 2005;51:30–6 as “The "
+    "effects of pulsatile flow upon renal tissue perfusion during cardiopulmonary bypass [2].”",
+    "This article has been retracted: it copies large parts of a paper previously published in Ann Surg "
+    "2010;5:100-105.",
+    # two works named, neither said to be the retracted one (PMC4898413, shortened)
+    "A reader has highlighted the extensive similarities between:\n\n1) Ahmed Ghaleb, Arjang Khorasani, and Devanand "
+    "Mangar. Postdural Puncture Headache. Anesthesiol Res Pract. 2010; 2010: 102967.\n\nAnd\n\n2) Ghaleb A, "
+    "Khorasani A, and Mangar D. Post-dural puncture headache. Int J Gen Med 2012:5 45–51.",
+])
+def test_a_cited_work_that_is_not_the_retracted_one_is_not_taken_for_it(text):
+    for article in read_notice(text).articles:
+        assert (article.volume, article.pages, article.article_number) == ("", "", ""), article
 
 
 def test_dois_are_cut_where_the_source_glued_text_to_them():
