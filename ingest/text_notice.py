@@ -101,7 +101,7 @@ _FOLLOWING_ARTICLE = re.compile(
     r"\s*\(\s*(?:DOI|doi)\s*:?\s*(?P<doi>10\.\S+?)\s*\)")
 _QUOTED_TITLE = re.compile(
     r"(?:entitled|titled|(?:the|this)\s+manuscript|the\s+(?:article|paper))\s*[,:]?\s*[“\"]"
-    r"(?P<title>[^”\"\n]{15,300})[”\"]")
+    r"(?P<title>[^”\"\n]{15,300})[”\"]", re.I)
 _PMID = re.compile(r"\bPMID\s*:?\s*(?P<pmid>\d{5,9})\b", re.I)
 _REFERENCE_TITLE = re.compile(r"\((?:19|20)\d\d[a-z]?\)\.?\s+(?P<title>[^.?!]{15,300}[.?!])\s+\S")
 # "this article [1]", "the article titled “...” [1]": the notice cites the article it concerns as reference 1.

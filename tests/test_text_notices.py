@@ -149,6 +149,16 @@ def test_a_cited_work_that_is_not_the_retracted_one_is_not_taken_for_it(text):
         assert (article.volume, article.pages, article.article_number) == ("", "", ""), article
 
 
+def test_the_retracted_articles_quoted_title_is_taken_before_the_copied_works():
+    """"The article “...”" opens the notice, whatever its case; the work it copied is named "entitled" later."""
+    text = ("The article, “Neutrophil extracellular traps: Their role in periodontal disease.” published in J Indian "
+            "Soc Periodontol 2014;18:693-7[1] is being retracted due to plagiarism. It has been found that the article "
+            "contains several sections copied from an earlier article entitled, “Neutrophil extracellular traps as a "
+            "new paradigm in innate immunity: Friend or foe?” Periodontol 2000 2013; 63:165-97.[2]")  # PMC4439617
+    (article,) = read_notice(text).articles
+    assert article.title == "Neutrophil extracellular traps: Their role in periodontal disease"
+
+
 def test_dois_are_cut_where_the_source_glued_text_to_them():
     text = "(DOI: 10.1080/21623945.2018.1551688)Since publication ... 10.1186/1472-6882-13-222The Editor"
     assert [doi for doi, _, _ in find_dois(text)] == ["10.1080/21623945.2018.1551688", "10.1186/1472-6882-13-222"]
