@@ -101,10 +101,14 @@ _SENTENCE_END = re.compile(r"\.(?=\s|$)|\n\n")
 _SENTENCE_START = re.compile(r"(?<!\b[A-Z])[.!?]\s+|\n\s*\n|(?<=[a-z)\]])[.!?](?=[A-Z])")  # not after an initial
 
 
+# "Author John Smith agrees", "Co-author Dr. Jane Doe did not respond": the role and title are not the name.
+_ROLE_OR_TITLE = re.compile(r"^(?:(?:Co-?)?[Aa]uthors?\s+)?(?:(?:Dr|Prof|Professor|Mr|Mrs|Ms)\.?\s+)?")
+
+
 def _split_names(written: str) -> list[str]:
     names = []
     for name in re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+", written):
-        name = re.sub(r"^(?:Dr|Prof|Professor|Mr|Mrs|Ms)\.?\s+", "", name.strip())
+        name = _ROLE_OR_TITLE.sub("", name.strip())
         tokens = name.split()
         full_name = len(tokens) >= 2 and tokens[0].lower() not in _NOT_NAMES and tokens[-1].lower() not in _NOT_NAMES
         if full_name or _INITIALS.match(name):
@@ -147,7 +151,8 @@ def stated_stances(text: str) -> list[StatedStance]:
                 found.extend(StatedStance(name, stance, evidence) for name in names)
     for stance, pattern, keyword in _FOR_ALL_RE:
         for m in _matches(pattern, keyword, text):
-            if not any(s <= m.start() < e for s, e in taken):
+            # "The authors John Smith and Jane Doe disagree": the named ones, already taken, not all authors.
+            if not any(s < m.end() and m.start() < e for s, e in taken):
                 taken.append((m.start(), m.end()))
                 found.append(StatedStance("", stance, _sentence(text, m.start(), m.end())))
     for m in _REMAINING_UNREACHABLE.finditer(text):

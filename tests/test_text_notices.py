@@ -186,6 +186,17 @@ def test_affected_items_read_lists_and_leave_out_other_works():
     assert affected_items(text) == ["Fig. 2a"]
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Author John Smith agrees with this retraction.", [("John Smith", Stance.AGREES)]),
+    ("Co-author Dr. Jane Doe did not respond.", [("Jane Doe", Stance.NO_RESPONSE)]),
+    # the authors named, not every author
+    ("The authors John Smith and Jane Doe disagree with this retraction.",
+     [("John Smith", Stance.DISAGREES), ("Jane Doe", Stance.DISAGREES)]),
+])
+def test_a_role_before_the_names_is_not_part_of_them(text, expected):
+    assert [(s.name, s.stance) for s in stated_stances(text)] == expected
+
+
 # -- real notices from the web -------------------------------------------------------------------
 
 @needs_shared
