@@ -3,8 +3,9 @@
 Ingest writes one activity per changed record (as:Create / as:Update / as:Delete, with as:object the
 notice, as:target the record's named graph, as:published the time) into `{base}graph/changes`, in the
 same transaction as the record. Pages are numbered from the oldest activity, so a page, once full,
-never changes: a harvester remembers the last page (and item) it read and resumes from there; every
-page has an ETag for cheap re-polling of the last one.
+keeps its items (only its totalItems grows): a harvester remembers the last page (and item) it read
+and resumes from there; every page has an ETag and a Last-Modified (the newest change) for cheap
+re-polling.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
-from retractkg.api.caching import cached_response
+from retractkg.api.caching import cached_response, xsd_datetime
 from retractkg.api.conneg import negotiate
 from retractkg.api.deps import get_settings, get_store
 from retractkg.api.errors import ProblemError
@@ -135,7 +136,8 @@ def changes(request: Request, store: StoreDep, settings: SettingsDep,
             page: int | None = Query(None, ge=1, description="Page number, from 1 (oldest changes).")) -> Response:
     media_type = negotiate(request.headers.get("accept"), FEED_TYPES)
     log = ChangeLog(store, settings)
-    total = log.count()
+    # Every page carries totalItems, so each representation changes with the newest change: its Last-Modified.
+    total, newest = log.extent()
     server = str(request.base_url)
     if page is None:
         document = collection(total, server)
@@ -147,4 +149,5 @@ def changes(request: Request, store: StoreDep, settings: SettingsDep,
         document = collection_page(page, items, total, server, settings)
     if media_type == "application/ld+json":
         media_type = f'application/ld+json; profile="{AS_CONTEXT}"'
-    return cached_response(request, dumps(document), media_type, headers={"Vary": "Accept"})
+    return cached_response(request, dumps(document), media_type, headers={"Vary": "Accept"},
+                           last_modified=xsd_datetime(newest) if newest else None)

@@ -219,7 +219,8 @@ def test_the_change_log_counts_and_dates_its_changes_apart_or_together(settings)
     assert (log.count(), log.newest(), log.extent()) == (3, newest, (3, newest))
 
 
-@pytest.mark.parametrize("path", ["/", "/browse/reasons", "/browse/journals", "/browse/years", "/search?q=study"])
+@pytest.mark.parametrize("path", ["/", "/browse/reasons", "/browse/journals", "/browse/years", "/search?q=study",
+                                  "/changes", "/changes?page=1"])
 def test_pages_drawn_from_the_graph_are_last_modified_at_its_newest_change(settings, path):
     store = OxigraphStore()
     ensure_vocabulary(store)
