@@ -78,6 +78,11 @@ def doi_path(doi: str) -> str:
     return doi if _DOI_PLAIN.fullmatch(doi) else quote(doi, safe=_DOI_SAFE)
 
 
+def notice_text_hash(notice: Notice) -> str:
+    """What a notice that gives no identifier of its own is known by: its title, date and opening text."""
+    return stable_hash(notice.title, notice.date, notice.text[:500])
+
+
 def article_key(article: Article, *, known: bool = True) -> str:
     """The path that identifies an article: its DOI if any (or, with `known`, the DOI other records give
     it), else PMID, PMCID, or its citation."""
@@ -91,7 +96,7 @@ def article_key(article: Article, *, known: bool = True) -> str:
     citation = [article.journal.name, article.date or article.year, article.volume, article.issue,
                 article.pages or article.article_number]
     if not any(citation[1:]):
-        citation = [article.title or article.citation]
+        citation = [article.title or article.citation or article.known_by_notice]
     return "h/" + stable_hash(*citation)
 
 
@@ -115,7 +120,7 @@ class Minter:
             return f"{self.base}id/notice/{doi_path(notice.doi)}"
         if notice.pmid:
             return f"{self.base}id/notice/pmid/{notice.pmid}"
-        return f"{self.base}id/notice/h/{stable_hash(notice.title, notice.date, notice.text[:500])}"
+        return f"{self.base}id/notice/h/{notice_text_hash(notice)}"
 
     def person(self, article_iri: str, name: str, orcid: str = "") -> str:
         # Without an ORCID a name only identifies a person within one article's byline.

@@ -126,6 +126,9 @@ class Article:
     # The DOI other records give an article this record names by PMID or PMCID alone: it keys the
     # article's IRI (so every source meets on one resource) but is not stated as this record's.
     known_doi: str = ""
+    # What keys an article its notice names by nothing else ("this article", with its authors' stances):
+    # the notice itself, so the article is the one this notice is about and no other notice's.
+    known_by_notice: str = ""
 
 
 @dataclass

@@ -28,6 +28,7 @@ from retractkg.ingest.citation import (
     written_length,
 )
 from retractkg.ingest.errors import IngestError
+from retractkg.ingest.iris import notice_text_hash
 from retractkg.ingest.model import Article, Notice, Person, SourceRecord
 from retractkg.ingest.nature import classify_nature
 from retractkg.ingest.notice_facts import journal_named, license_iri, publication_date, publisher_named
@@ -221,8 +222,12 @@ def read_notice(text: str, notice: Notice | None = None, *, kind: str = "") -> N
         notice.articles = listed
     if not notice.articles:
         notice.articles.append(article)
-    # An article known only by its authors (page metadata without a citation) cannot be told from others.
-    notice.articles = [a for a in notice.articles if _has_identity(a)]
+    if notice.articles == [article] and article.authors and not _has_identity(article):
+        # Named by nothing but its authors ("X and Y disagree with this retraction"): the article this notice
+        # is about, keyed by the notice, so what is said of its authors is kept without merging it with another.
+        article.known_by_notice = "notice " + notice_text_hash(notice)
+    # Other articles known only by their authors cannot be told from one another.
+    notice.articles = [a for a in notice.articles if a.known_by_notice or _has_identity(a)]
     return notice
 
 

@@ -240,7 +240,10 @@ def test_page_article_type_tells_the_kind_when_the_title_does_not(tmp_path):
     (record,) = list(parse_html(path))
     assert record.notice.nature is Nature.EXPRESSION_OF_CONCERN
     assert record.notice.title == "Effects of light on leaves"
-    assert record.notice.articles == []  # known only by its authors: no resource that others would share
+    # Known only by its authors: the notice's own article, keyed by the notice, a resource no other notice shares.
+    (article,) = record.notice.articles
+    assert [p.name for p in article.authors] == ["Sijie Wang", "Na Yin"]
+    assert article.known_by_notice and not (article.doi or article.pmid or article.title)
 
 
 def test_gzipped_pdf_and_page_are_read(seed_pdf, tmp_path):

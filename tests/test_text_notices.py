@@ -348,6 +348,33 @@ def test_a_notice_naming_nothing_is_kept_with_a_warning_and_validates_with_a_rem
     assert "links at least one article" in checked.stdout
 
 
+def test_an_article_named_only_through_its_authors_stances_is_kept_as_this_notices_article(tmp_path):
+    """"X and Y disagree with this retraction" with no citation: the article is the notice's own, not merged
+    with another notice's unnamed article, and the stances are stored (iitbhu_idr_2127, shortened)."""
+    paths = []
+    for name, authors in (("a.txt", "Pallab Bhattacharya, Sudip Paul and Ranjana Patnaik"), ("b.txt", "John Smith")):
+        paths.append(tmp_path / name)
+        paths[-1].write_text("The Editors-in-Chief have retracted this article because panels in Figure 2a appear "
+                             f"to be the same as panels of a previous article [1]. {authors} disagree with this "
+                             "retraction.\n", encoding="utf-8")
+    store = tmp_path / "store"
+    result = subprocess.run([RETRACTKG, "ingest", *map(str, paths), "--store", str(store), "--quiet"],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0 and "names no article" not in result.stderr, result.stderr
+    with open_store(Settings(store_path=store)) as opened:
+        rows = {(row["n"].value, row["name"].value, row["stance"].value) for row in opened.query("""
+            SELECT ?n ?name ?stance WHERE {
+              ?n <http://purl.org/spar/cito/retracts> ?a . ?a <http://schema.org/author> ?p .
+              ?p <http://schema.org/name> ?name .
+              ?s <https://w3id.org/retractkg/ontology#agent> ?p ;
+                 <https://w3id.org/retractkg/ontology#stanceValue> ?stance }""")}
+    disagrees = "https://w3id.org/retractkg/id/stance/disagrees"
+    assert {(name, stance) for _, name, stance in rows} == {
+        ("Pallab Bhattacharya", disagrees), ("Sudip Paul", disagrees), ("Ranjana Patnaik", disagrees),
+        ("John Smith", disagrees)}
+    assert len({notice for notice, _, _ in rows}) == 2  # one article per notice
+
+
 def test_structured_content_is_not_sniffed_as_a_text_notice(tmp_path):
     for name, content in (("a.json", '{"notice": "Retraction"}'), ("b.xml", "<?xml version='1.0'?><article/>"),
                           ("c.csv", "doi,title,date\n10.1/x,A,2020\n10.1/y,B,2021\n")):
