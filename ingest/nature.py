@@ -47,16 +47,23 @@ _TITLE_PHRASE = re.compile(
 
 _ARTICLE = r"(?:article|paper|manuscript|publication|study|review|letter|report|abstract|chapter|it|this|work)"
 
+# "The supplementary file has been withdrawn from publication": a part of the article, replaced, is not withdrawn.
+_NOT_A_PART = "".join(rf"(?<!\b{noun}\s)" for noun in (
+    "file", "files", "figure", "figures", "table", "tables", "data", "dataset", "image", "images", "section",
+    "paragraph", "sentence", "statement", "appendix", "material", "video", "erratum", "correction", "corrigendum"))
+
 # Body statements that perform the notice (strong) or mention its kind (weak), per nature.
 _BODY: dict[Nature, tuple[tuple[str, float], ...]] = {
     Nature.RETRACTION: (
         (r"\b(?:is|are|has\s+been|have\s+been|was|were|being|be|hereby|now|formally|fully|regretfully|been|stands?)\s+"
          r"(?:\w+\s+){0,2}retracted\b", 1.0),
-        (r"\bretraction\s+(?:has|have|had|was|were|is)\s+(?:now\s+)?(?:been\s+)?(?:agreed|approved|issued|decided)",
-         0.9),
-        # French and Spanish notices: "la rétraction du manuscrit", "la retractación del artículo".
+        # "The retraction has been agreed ...": present perfect only ("the retraction was issued in error" is a
+        # correction's account of a past notice), and not "no retraction has been agreed".
+        (r"(?<!\bno\s)\bretraction\s+(?:has|have)\s+(?:now\s+)?been\s+(?:agreed|approved)", 0.9),
+        # French and Spanish notices: "la rétraction du manuscrit", "la retractación del artículo". The phrase also
+        # names a retraction an erratum corrects, so it weighs as a mention ("this retraction"), enough alone.
         (r"\br[ée]tract(?:ation|ion|aci[óo]n)\s+(?:du|de\s+la|de\s+l'|del|de)\s*(?:manuscrit|article|l'article|"
-         r"art[íi]culo|manuscrito|trabajo)", 1.0),
+         r"art[íi]culo|manuscrito|trabajo)", 0.6),
         (r"\b(?:retract|retracts|retracting|retracted)\s+(?:[\w-]+\s+){0,4}" + _ARTICLE, 1.0),
         (r"\b(?:request(?:ed|s)?|asked\s+for|recommended|approved|agree\w*\s+(?:to|with))\s+(?:\w+\s+){0,3}"
          r"(?:the\s+|its\s+|a\s+|this\s+)?retraction", 0.9),
@@ -64,7 +71,10 @@ _BODY: dict[Nature, tuple[tuple[str, float], ...]] = {
          r"|\bretraction\s+of\s+(?:the|this|"
          r"our)\s+" + _ARTICLE, 1.0),
         (r"^\s*retraction\s+(?:of|to|note|notice)\b\s*:?|^\s*retracted\s*:", 0.8),
-        (r"\b(?:(?:issue|issues|issuing|publish|publishes|publishing|(?:has|have)\s+(?:now\s+)?(?:issued|published))\s+"
+        # "have issued this Notice of Retraction", "decided to issue a Retraction notice"; a notice the journal
+        # "will issue" (or "would", "may") is a possibility, not this one.
+        (r"(?<!will\s)(?<!shall\s)(?<!would\s)(?<!could\s)(?<!might\s)(?<!may\s)(?<!should\s)"
+         r"\b(?:(?:issue|issues|issuing|publish|publishes|publishing|(?:has|have)\s+(?:now\s+)?(?:issued|published))\s+"
          r"(?:a|an|this)|this|the\s+present)\s+(?:(?:notice|note|statement)\s+of\s+retraction|retraction\s+"
          r"(?:notice|note|statement))", 1.0),
         (r"\bthis\s+retraction\b", 0.6),
@@ -81,8 +91,8 @@ _BODY: dict[Nature, tuple[tuple[str, float], ...]] = {
         (r"\bwithdrawal\s+of\s+(?:the|this|our)\s+" + _ARTICLE, 0.9),
         (r"\b(?:was|were|has\s+been|have\s+been|is|are|being)\s+withdrawn\s+by\s+(?:the\s+)?(?:editors?|authors?|journal|"
          r"publisher|editorial|corresponding)", 1.0),
-        (r"\b(?:was|were|has\s+been|have\s+been|is|are|being)\s+withdrawn\s+from\s+(?:publication|the\s+(?:journal|"
-         r"literature|scientific\s+record|record))", 1.0),
+        (_NOT_A_PART + r"\b(?:was|were|has\s+been|have\s+been|is|are|being)\s+withdrawn\s+from\s+(?:publication|the\s+"
+         r"(?:journal|literature|scientific\s+record|record))", 1.0),
         (r"^\s*(?:notice\s+of\s+)?withdrawal\b", 0.8),
     ),
     Nature.REMOVAL: (
@@ -121,6 +131,9 @@ _BODY: dict[Nature, tuple[tuple[str, float], ...]] = {
         (r"\bin\s+(?:the\s+|this\s+)?(?:version\s+of\s+this\s+)?article\s+(?:\w+\s+){0,6}(?:there\s+(?:was|were)|"
          r"(?:an?\s+)?errors?\s+(?:was|were|has|have))", 0.8),
         (r"\btypesetting\b", 0.4),
+        # French and Spanish: "un erratum", "Corrección:", "fe de erratas", "rectificatif".
+        (r"\b(?:un|une|una|el|le|la|cet|este|esta)\s+(?:erratum|corrigendum|rectificatif|fe\s+de\s+erratas|"
+         r"correcci[óo]n)\b|^\s*(?:erratum|corrigendum|rectificatif|fe\s+de\s+erratas|correcci[óo]n)\s*:", 1.2),
     ),
     Nature.REINSTATEMENT: (
         (r"\breinstat\w+|\b(?:retraction|expression\s+of\s+concern)\s+(?:\w+\s+){0,3}(?:has\s+been|is|was)\s+"
@@ -135,8 +148,8 @@ _GATES: dict[Nature, tuple[str, ...]] = {
     Nature.WITHDRAWAL: ("withdr",),
     Nature.REMOVAL: ("removed",),
     Nature.EXPRESSION_OF_CONCERN: ("concern",),
-    Nature.CORRECTION: ("correct", "error", "mistake", "typo", "omission", "inaccura", "should", "errat", "corrigend",
-                        "wrongly", "apologi", "typesetting", "here", "regret"),
+    Nature.CORRECTION: ("correct", "correcc", "rectific", "error", "mistake", "typo", "omission", "inaccura", "should",
+                        "errat", "corrigend", "wrongly", "apologi", "typesetting", "here", "regret"),
     Nature.REINSTATEMENT: ("reinstat", "rescind", "revers", "lifted", "withdrawn", "removed"),
 }
 
@@ -146,9 +159,14 @@ _POLICY = re.compile(r"policy\s+on\s+article\s+withdrawal|withdrawalpolicy|locat
                      r"|had)\s+(?:been\s+)?withdrawn"
                      r"|withdr[ae]w\w*\s+(?:\w+\s+){0,2}(?:consent|support|submission|approval)", re.I)
 _RETRACTING = (Nature.RETRACTION, Nature.PARTIAL_RETRACTION, Nature.WITHDRAWAL, Nature.REMOVAL)
+# "would like to retract the article", "... the following paper", "... our paper" performs the retraction; "would
+# like to retract the statement in this paper" retracts a part of it, and stays hedged.
+_THE_ARTICLE = (r"(?:the|this|our|their|its|his|her)\s+(?:[\w-]+\s+)?(?:article|paper|manuscript|publication|study"
+                r"|review|letter|report|chapter)\b")
 # "...will decide whether the article should be retracted": a possibility, not the notice's act. Only a
 # hedge governing the retraction verb counts ("could not be reproduced" elsewhere in the sentence does not).
-_HEDGED = re.compile(r"\b(?:whether|if|may|might|could|would(?!\s+like)|until|pending|consider\w*|possibl[ey])\s+"
+_HEDGED = re.compile(r"\b(?:whether|if|may|might|could|would(?!\s+like\s+to\s+retract\s+" + _THE_ARTICLE
+                     + r")|until|pending|consider\w*|possibl[ey])\s+"
                      r"(?:[\w,]+\s+){0,6}?(?:be\s+|been\s+)?(?:retract|withdraw)|\bnot\s+(?:\w+\s+)?(?:be|been)\s+(?:retracted|withdrawn)",
                      re.I)
 _MIN_BODY = 0.5

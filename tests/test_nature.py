@@ -96,6 +96,23 @@ def test_bodies_without_a_title(text, expected):
     assert classify_nature("", text)[0] is expected
 
 
+# Statements of the kinds above that do not retract this article: a part of it, a future or refused retraction,
+# a correction naming a retraction. None may be shown as a retraction.
+@pytest.mark.parametrize("text", [
+    "The authors would like to retract the statement in this paper that the drug is safe; the corrected sentence "
+    "is below.",
+    "The journal will issue a retraction notice should the institutional investigation confirm the concerns.",
+    "This erratum corrects the notice of retraction published in issue 3: the retraction was issued in error and "
+    "the article stands.",
+    "No retraction has been agreed yet; the editors are examining the raw data with the institution.",
+    "The supplementary file has been withdrawn from publication and replaced with the corrected file.",
+    "Nous publions un erratum concernant la rétraction du manuscrit publiée en 2015.",
+    "Corrección: la retractación del artículo publicada en 2019 contenía un error en la fecha.",
+])
+def test_statements_that_do_not_retract_this_article(text):
+    assert classify_nature("", text)[0] not in (Nature.RETRACTION, Nature.WITHDRAWAL, Nature.PARTIAL_RETRACTION)
+
+
 def test_a_word_inside_the_retracted_articles_title_is_not_the_notice_kind():
     title = "Extra corporeal carbon dioxide removal: A reliable modality in refractory hypercapnia: Retraction"
     assert classify_nature(title, "The article is being retracted.")[0] is Nature.RETRACTION
