@@ -101,8 +101,10 @@ _SENTENCE_END = re.compile(r"\.(?=\s|$)|\n\n")
 _SENTENCE_START = re.compile(r"(?<!\b[A-Z])[.!?]\s+|\n\s*\n|(?<=[a-z)\]])[.!?](?=[A-Z])")  # not after an initial
 
 
-# "Author John Smith agrees", "Co-author Dr. Jane Doe did not respond": the role and title are not the name.
-_ROLE_OR_TITLE = re.compile(r"^(?:(?:Co-?)?[Aa]uthors?\s+)?(?:(?:Dr|Prof|Professor|Mr|Mrs|Ms)\.?\s+)?")
+# "Author John Smith agrees", "Co-author Dr. Jane Doe did not respond", "Corresponding Author Wang Li": the role
+# and title are not the name.
+_ROLE_OR_TITLE = re.compile(r"^(?:(?:(?i:corresponding|senior|first|last|lead|principal)\s+)?(?:Co-?)?(?i:authors?)"
+                            r"\s+)?(?:(?:Dr|Prof|Professor|Mr|Mrs|Ms)\.?\s+)?")
 
 
 def _split_names(written: str) -> list[str]:

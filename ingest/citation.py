@@ -74,7 +74,8 @@ _CITATION_HINT = re.compile(
     r"|\bpages?\s+[A-Z]?\d", re.I)
 _VOL_NO = re.compile(
     rf"\bVol(?:ume|\.)?\s*(?P<volume>\d+)(?:,?\s*(?:No\.?|Issue|Number)\s*(?P<issue>[\w{DASHES}]+))?"
-    rf"(?:,\s*(?P<date>[^.;]{{4,30}}?\d{{4}}))?[.,;]?\s*(?:(?:Pages?|pp?\.)\s*:?\s*(?P<loc>{_RANGE}))?",
+    rf"(?:,(?!\s*(?:Pages?|pp?\.)\s*\d)\s*(?P<date>[^.;]{{4,30}}?\d{{4}}))?[.,;]?\s*(?:(?:Pages?|pp?\.)\s*:?\s*"
+    rf"(?P<loc>{_RANGE}))?",
     re.I,
 )
 _SPELLED = re.compile(
@@ -99,7 +100,18 @@ _PAGES_FIRST = re.compile(
 _JOURNAL_IN_VOLUME = re.compile(  # "Annals of Dermatology in Volume 23, Number Supplementary 1, published ..."
     r"^(?P<journal>[A-Z][^,;:()]{2,80}?)\s+in\s+Vol(?:ume|\.)\s*(?P<volume>\d+)"
     r"(?:,\s*(?:Number|Issue|No\.?)\s+(?P<issue>(?:Supplement(?:ary)?\s+)?\w+))?")
+_PUBLISHED = re.compile(r"(?i:published|printed|appeared|issued)(?:\s+online)?$")
 _ONLINE = re.compile(r"^(?P<journal>[A-Z][^,;:()]{2,80}?),?\s+published\s+online\s+(?P<date>[^.;]{6,30})", re.I)
+
+
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?|Spring|Summer|Autumn|Fall|Winter"
+# What a journal group can take that is no journal: a date ("October-December 2011;1(3):177-181", the issue of a
+# journal named before the bracket) or a title's last sentence before the journal ("... Premature Infants. Open
+# Journal of Cardiovascular Surgery. 2014;7:1-4", taken from an "in" inside the title): a full word, after a word
+# not abbreviated, ends a sentence there. Abbreviated journals ("J. Clin. Biochem. Nutr.", "Blood Cells Mol. Dis.",
+# "Acta Biochim. Pol.") stop on a shortened word, which ends otherwise.
+_NOT_A_JOURNAL = re.compile(
+    rf"^(?:{_MONTH})(?:\s*[/{DASHES}]\s*(?:{_MONTH}))*$|[^.\s]\s+[A-Z]?[a-z-]{{3,}}(?:s|y|e|ion|ing|ed)\.\s+[A-Z]")
 
 
 def find_dois(text: str) -> list[tuple[str, int, int]]:
@@ -185,7 +197,7 @@ def parse_citation(written: str) -> Citation | None:
         if m:
             g = m.groupdict()
             journal = _clean_journal(g["journal"])
-            if len(journal.split()) > 12 or _journal_tail(journal) != journal:
+            if len(journal.split()) > 12 or _journal_tail(journal) != journal or _NOT_A_JOURNAL.search(journal):
                 continue  # prose before the name: "The article published in J. Clin. Biochem. Nutr. 2007, 41(2)"
             citation = Citation(journal=journal, year=g.get("year") or "", volume=g["volume"],
                                 issue=(g.get("issue") or "").strip(), written=text[:m.end()].strip())
@@ -228,7 +240,7 @@ def _spelled_out(text: str) -> Citation | None:
     if m and iso_date(m["date"]):
         return Citation(journal=_clean_journal(m["journal"]), date=iso_date(m["date"]), written=text[:m.end()])
     m = _JOURNAL_IN_VOLUME.match(text)
-    if m:
+    if m and not _PUBLISHED.match(m["journal"]):  # "(Published in Volume 12, Issue 3, ...)": a later anchor
         return Citation(journal=_clean_journal(m["journal"]), volume=m["volume"], issue=m["issue"] or "",
                         written=text[:m.end()])
     m = _VOL_NO.match(text)

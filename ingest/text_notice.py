@@ -76,7 +76,11 @@ _TITLE_BY_AUTHORS = re.compile(
 _KIND_LABEL = re.compile(r"retract|withdraw|concern|correct|erratum|corrigendum|remov|reinstate", re.I)
 _ANOTHER_WORK = re.compile(
     r"(?:plagiari[sz]\w*|copied|taken|reproduced|duplicated)\s+from|original\s+(?:article|source|work|publication)"
-    r"|previously\s+published|published\s+(?:earlier|previously|elsewhere)|\bsource\b|duplicate|simultaneous", re.I)
+    r"|previously\s+published|published\s+(?:earlier|previously|elsewhere)|\bsource\b|duplicate|simultaneous"
+    # "contains material from the following published article: <citation>"
+    r"|\b(?:material|text|content|passages?|paragraphs?|sentences?|data|figures?|images?)\s+(?:\w+\s+){0,2}from\b"
+    r"|\bre-?us(?:e|es|ed|ing)\b|\bcop(?:ies|ied|ying)\b|\bsame\s+(?:group|authors|laboratory|team)\b"
+    r"|\bfrom\s+(?:the\s+)?following\s+(?:\w+\s+){0,2}(?:article|paper|publication|work)", re.I)
 _THIS_WORK = re.compile(r"retract|withdraw|article\s+concerned|following\s+(?:article|paper)", re.I)
 _EARLIER_WORK = re.compile(r"\b(?:already|also|earlier|previously|first)\s+(?:been\s+)?(?:published|reported|appeared)"
                            r"|\bidentical\s+to\b|\bsimilar\w*\s+(?:to|with|between)\b|\b(?:repeat|copy|replica)\s+of\b"
@@ -561,13 +565,22 @@ def _citation_in_prose(opening: str) -> Citation | None:
                            or _SUBJECT.search(opening[end:min(following, sentence_end)])
                            # "The following article is being retracted ..." and the reference on the next line
                            or (not _another_work(opening[paragraph:start])
-                               and _INTRODUCES_NEXT.search(opening[previous:paragraph])))
+                               and _INTRODUCES_NEXT.search(opening[previous:paragraph]))
+                           # "The authors retract their article, Albayrak G, et al. Title ends. Journal. 2014;7:1–4":
+                           # the reference's title ends a sentence, the journal opens the next
+                           or (not opening[sentence:start].strip() and sentence > paragraph
+                               and _names_this_work(opening[max(s for s in starts if s < sentence):sentence])
+                               and not _another_work(opening[end:sentence_end])))
         # A second citation in the same sentence must be marked as the other work ("is identical to ...").
         alone = following >= sentence_end or _another_work(opening[end:following])
         if (said_to_be_this or not opening[:sentence].strip()) and alone:
             return citation
         return None
     return None
+
+
+def _names_this_work(sentence: str) -> bool:
+    return bool(_SUBJECT.search(sentence)) and not _another_work(sentence)
 
 
 def _another_work(before: str) -> bool:

@@ -15,7 +15,7 @@ from retractkg.config import Settings
 from retractkg.ingest.affected_items import affected_items
 from retractkg.ingest.affiliation import split_affiliation
 from retractkg.ingest.author_stances import stated_stances
-from retractkg.ingest.citation import find_dois, parse_citation
+from retractkg.ingest.citation import find_citations, find_dois, parse_citation
 from retractkg.ingest.errors import IngestError
 from retractkg.ingest.model import Nature, Stance
 from retractkg.ingest.sources import detect
@@ -124,11 +124,22 @@ def test_prose_is_not_a_citation():
      "vascular malformation and their review with regard to terminology and categorization”. published in: "
      "Contemporary Clinical Dentistry 2010,1:259-262.",  # PMC3636837
      ("Contemporary Clinical Dentistry", "2010", "1", "", "259-262", "")),
+    # a Vancouver reference in the prose: the journal is what follows the title's last sentence (PMC4251060)
+    ("The authors retract their article, Albayrak G, Aykut K, Karacelikon M, et al. Bedside Surgery to Treat Patent "
+     "Ductus Arteriosus in Low-Birth-Weight Premature Infants. Open Journal of Cardiovascular Surgery. 2014;7:1–4. "
+     "doi:10.4137/OJCS.S16156, on the basis of non-compliance with IRB requirements at their institution.",
+     ("Open Journal of Cardiovascular Surgery", "2014", "7", "", "1-4", "")),
 ])
 def test_the_retracted_articles_citation_is_read_from_the_prose(text, expected):
     (article,) = read_notice(text).articles
     assert (article.journal.name, article.year, article.volume, article.issue, article.pages,
             article.article_number) == expected
+
+
+def test_published_in_volume_is_no_journal_and_pages_are_no_date():
+    ((citation, _, _),) = find_citations("The authors have retracted this article (Published in Volume 12, Issue 3, "
+                                         "Pages 45-67, March 2019) because of image duplication.")
+    assert (citation.journal, citation.volume, citation.issue, citation.pages) == ("", "12", "3", "45-67")
 
 
 @pytest.mark.parametrize("text", [
@@ -143,6 +154,21 @@ def test_the_retracted_articles_citation_is_read_from_the_prose(text, expected):
     "A reader has highlighted the extensive similarities between:\n\n1) Ahmed Ghaleb, Arjang Khorasani, and Devanand "
     "Mangar. Postdural Puncture Headache. Anesthesiol Res Pract. 2010; 2010: 102967.\n\nAnd\n\n2) Ghaleb A, "
     "Khorasani A, and Mangar D. Post-dural puncture headache. Int J Gen Med 2012:5 45–51.",
+    # the work the material came from, named "the following published article" (PMC5080483)
+    "Journal of Pregnancy has retracted the article titled “Antenatal Steroid Therapy for Fetal Lung Maturation and "
+    "the Subsequent Risk of Childhood Asthma: A Longitudinal Analysis” [1]. The article was found to contain a "
+    "substantial amount of material from the following published article by the same authors: D. Pole, C. A. "
+    "Mustard, T. To, J. Beyene, and A. C. Allen, “Antenatal steroid therapy for fetal lung maturation: is there an "
+    "association with childhood asthma?” Journal of Asthma, vol. 46, no. 1, pp. 47–52, 2009.",
+    "This paper has been retracted because it reuses data from Smith et al. (Lancet 2010;375:100-110).",
+    "This article has been retracted: it copies large parts of a paper by the same group in Acta Biochim. Pol. "
+    "2010;57:1-5.",
+    # the other journal's issue, whose month range is no journal name (PMC3793570)
+    "The article; “Full-mouth rehabilitation of a patient with severe attrition using the Hobo Twin-Stage "
+    "Procedure” has been published in Journal of Contemporary Clinical Dentistry (Jan-Mar-2012-Vol.3-Issue-1) as "
+    "well as in International Journal of Prosthodontics and Restorative Dentistry (October-December "
+    "2011;1(3):177-181 Issue). Hence the Editorial Team has retracted the article from Contemporary Clinical "
+    "Dentistry.",
 ])
 def test_a_cited_work_that_is_not_the_retracted_one_is_not_taken_for_it(text):
     for article in read_notice(text).articles:
@@ -189,6 +215,9 @@ def test_affected_items_read_lists_and_leave_out_other_works():
 @pytest.mark.parametrize(("text", "expected"), [
     ("Author John Smith agrees with this retraction.", [("John Smith", Stance.AGREES)]),
     ("Co-author Dr. Jane Doe did not respond.", [("Jane Doe", Stance.NO_RESPONSE)]),
+    ("Corresponding Author Wang Li did not respond to correspondence from the editors.",
+     [("Wang Li", Stance.NO_RESPONSE)]),
+    ("Senior author Professor Jane Doe agrees with the retraction.", [("Jane Doe", Stance.AGREES)]),
     # the authors named, not every author
     ("The authors John Smith and Jane Doe disagree with this retraction.",
      [("John Smith", Stance.DISAGREES), ("Jane Doe", Stance.DISAGREES)]),
