@@ -30,6 +30,9 @@ _WHO = r"(?:,?\s+who\s+[^.,;]{1,80}?,?)?"  # "The first author Zhiheng Zhou who 
 # (stance, pattern, keyword) in the order they are tried, "disagree" before "agree"; a pattern runs only on
 # text that has its keyword, since most notices state no stance at all.
 _PER_NAME = [
+    # "Neither Jane Doe nor John Smith agrees with the retraction": both disagree (tried before "... agrees").
+    (Stance.DISAGREES, rf"\b[Nn]either\s+(?P<names>{_NAME}(?:\s*,\s*{_NAME})*\s+nor\s+{_NAME}){_WHO}\s+"
+                       rf"(?:(?:has|have|had)\s+)?{_AGREE}{_RETRACTION}", r"agree|consent"),
     (Stance.DISAGREES, rf"{_NAMES}{_WHO}\s+(?:disagrees?|do(?:es)?\s+not\s+agree|did\s+not\s+agree"
                        rf"|ha(?:s|ve)\s+not\s+agreed|object(?:s|ed)?)\s+(?:to|with)\s+{_RETRACTION}", r"agree|object"),
     (Stance.AGREES, rf"{_NAMES}{_WHO}\s+(?:(?:has|have|had)\s+)?{_AGREE}{_RETRACTION}", r"agree|consent"),
@@ -109,7 +112,7 @@ _ROLE_OR_TITLE = re.compile(r"^(?:(?:(?i:corresponding|senior|first|last|lead|pr
 
 def _split_names(written: str) -> list[str]:
     names = []
-    for name in re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+", written):
+    for name in re.split(r"\s*,\s*(?:and\s+)?|\s+(?:and|nor)\s+", written):
         name = _ROLE_OR_TITLE.sub("", name.strip())
         tokens = name.split()
         full_name = len(tokens) >= 2 and tokens[0].lower() not in _NOT_NAMES and tokens[-1].lower() not in _NOT_NAMES

@@ -221,8 +221,10 @@ def test_affected_items_read_lists_and_leave_out_other_works():
     # the authors named, not every author
     ("The authors John Smith and Jane Doe disagree with this retraction.",
      [("John Smith", Stance.DISAGREES), ("Jane Doe", Stance.DISAGREES)]),
+    ("Neither Jane Doe nor John Smith agrees with this retraction.",
+     [("Jane Doe", Stance.DISAGREES), ("John Smith", Stance.DISAGREES)]),
 ])
-def test_a_role_before_the_names_is_not_part_of_them(text, expected):
+def test_who_a_stance_is_stated_for_and_which(text, expected):
     assert [(s.name, s.stance) for s in stated_stances(text)] == expected
 
 
