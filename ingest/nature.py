@@ -170,6 +170,9 @@ _HEDGED = re.compile(r"\b(?:whether|if|may|might|could|would(?!\s+like\s+to\s+re
                      r"(?:[\w,]+\s+){0,6}?(?:be\s+|been\s+)?(?:retract|withdraw)|\bnot\s+(?:\w+\s+)?(?:be|been)\s+(?:retracted|withdrawn)",
                      re.I)
 _MIN_BODY = 0.5
+# "An error appeared in this retraction notice": a correction of the notice, which retracts nothing itself.
+_NOTICE_CORRECTED = re.compile(r"\b(?:errors?|mistakes?|typos?|inaccurac\w+)\s+(?:\w+\s+){0,3}in\s+(?:this|the|our)\s+"
+                               r"(?:retraction|withdrawal|removal)\s+(?:notice|note|statement)", re.I)
 
 
 def classify_nature(title: str, text: str) -> tuple[Nature, float]:
@@ -221,8 +224,13 @@ def body_scores(text: str) -> dict[Nature, float]:
     for sentence in sentences(text):
         s = _POLICY.sub(" ", sentence.text) if "withdr" in sentence.text.lower() else sentence.text
         lower = s.lower()
+        notice_corrected = ("error" in lower or "mistake" in lower or "typo" in lower or "inaccura" in lower) \
+            and _NOTICE_CORRECTED.search(s)
+        if notice_corrected:
+            scores[Nature.CORRECTION] = scores.get(Nature.CORRECTION, 0.0) + 1.2
         for nature, patterns in _BODY_RE.items():
-            if not any(g in lower for g in _GATES[nature]):
+            if not any(g in lower for g in _GATES[nature]) or notice_corrected and (
+                    nature in _RETRACTING or nature is Nature.CORRECTION):
                 continue
             weight = max((w for p, w in patterns if p.search(s)), default=0.0)
             if weight and nature in _RETRACTING and _HEDGED.search(s):

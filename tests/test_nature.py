@@ -91,6 +91,11 @@ def test_titles_and_statements(title, text, expected):
     ("The editors would retract the article if the authors cannot provide the raw data.", Nature.UNCLASSIFIED),
     ("This correction concerns the notice of retraction published last year; its date was wrong.",
      Nature.CORRECTION),
+    # a correction of a retraction notice retracts nothing itself
+    ("An error appeared in this retraction notice. The date of the original article should read 2019.",
+     Nature.CORRECTION),
+    ("The publisher regrets an error in the retraction notice published on 3 May: the title was misspelled.",
+     Nature.CORRECTION),
 ])
 def test_bodies_without_a_title(text, expected):
     assert classify_nature("", text)[0] is expected
