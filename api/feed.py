@@ -53,10 +53,6 @@ class ChangeLog:
         self.store = store
         self.graph = changes_graph(settings)
 
-    def count(self) -> int:
-        """How many changes are logged: the feed's totalItems and last page."""
-        return int(self._aggregate("(COUNT(?c) AS ?n)")["n"].value)
-
     def newest(self) -> str:
         """When the newest change was published (xsd:dateTime; "" for none): all a Last-Modified needs,
         so the log is not counted as well."""

@@ -87,6 +87,12 @@ class Accuracy:
     def value(self, lenient: bool = False) -> float:
         return (self.lenient_right if lenient else self.right) / self.total if self.total else 0.0
 
+    def add(self, right: bool) -> None:
+        """One more notice of a measure with no lenient reading."""
+        self.total += 1
+        self.right += right
+        self.lenient_right += right
+
 
 @dataclass
 class Report:
@@ -279,7 +285,8 @@ def evaluate(shared: Path = DEFAULT_SHARED, *, details: bool = False) -> Report:
         counts.fp += len(found - gold)
         counts.fn += len(gold - found)
         if details and split == "dev" and gold != found:
-            report.details.append(f"reasons {key}: missed {_short(gold - found)}; extra {_short(found - gold)}")
+            report.details.append(f"reasons {key}: missed {concept_slugs(gold - found)}; "
+                                  f"extra {concept_slugs(found - gold)}")
 
     parse = _text_parser()
     if parse is not None:
@@ -293,22 +300,20 @@ def evaluate(shared: Path = DEFAULT_SHARED, *, details: bool = False) -> Report:
         _tally(report.nature_body_only[split], notice, classify_nature("", notice.text)[0])
         if details and split == "dev" and predicted is not notice.nature:
             report.details.append(f"nature {notice.path.name}: {predicted.value} (source: {notice.nature.value})")
-        if parse is not None and _stated_in_text(notice):
-            report.identifiers[split].total += 1
-            hit = _identifier_found(parse, notice)
-            report.identifiers[split].right += hit
-            report.identifiers[split].lenient_right += hit
+        id_stated, volume_page_stated = _stated_in_text(notice), _volume_page_stated(notice)
+        if parse is None or not (id_stated or volume_page_stated):
+            continue
+        articles = _articles(parse, notice)  # parsed once for both measures
+        if id_stated:
+            hit = _identifier_found(articles, notice)
+            report.identifiers[split].add(hit)
             if details and split == "dev" and not hit:
                 expected = notice.article_doi or notice.article_pmid
                 report.details.append(f"identifier {notice.path.name}: expected {expected}")
-        if parse is not None and _volume_page_stated(notice):
-            articles = _articles(parse, notice)
+        if volume_page_stated:
             hit = any(_volume_page(a) == (notice.article_volume, notice.article_page.lower()) for a in articles)
-            journal = any(a.journal.name for a in articles)
-            for acc, right in ((report.volume_page[split], hit), (report.journal_found[split], journal)):
-                acc.total += 1
-                acc.right += right
-                acc.lenient_right += right
+            report.volume_page[split].add(hit)
+            report.journal_found[split].add(any(a.journal.name for a in articles))
             if details and split == "dev" and not hit:
                 found = "; ".join(f"{a.journal.name or '-'} {'/'.join(_volume_page(a))}" for a in articles) or "-"
                 report.details.append(f"volume+page {notice.path.name}: expected "
@@ -367,8 +372,8 @@ def _articles(parse, notice: KnownNotice) -> list:
         return []
 
 
-def _identifier_found(parse, notice: KnownNotice) -> bool:
-    for article in _articles(parse, notice):
+def _identifier_found(articles: list, notice: KnownNotice) -> bool:
+    for article in articles:
         if notice.article_doi and normalize_doi(article.doi or "") == notice.article_doi:
             return True
         if notice.article_pmid and article.pmid == notice.article_pmid:
@@ -376,7 +381,7 @@ def _identifier_found(parse, notice: KnownNotice) -> bool:
     return False
 
 
-def _short(concepts: set[str]) -> str:
+def concept_slugs(concepts: set[str]) -> str:
     return ", ".join(sorted(c.rsplit("/", 1)[-1] for c in concepts)) or "-"
 
 

@@ -16,7 +16,7 @@ import itertools
 import re
 from pathlib import Path
 
-from evaluate_extraction import DEFAULT_SHARED, concept, export_rows, reason_rows
+from evaluate_extraction import DEFAULT_SHARED, concept, concept_slugs, export_rows, reason_rows
 
 from retractkg.ingest.iris import normalize_doi
 
@@ -47,15 +47,11 @@ def main() -> None:
         agree += len(gold_a & gold_b)
         differ += len(gold_a ^ gold_b)  # a reason one twin has and the other not: a miss or an extra
         if args.pairs:
-            print(f"{key_a} | {key_b}\n    {_short(gold_a)}\n    {_short(gold_b)}")
+            print(f"{key_a} | {key_b}\n    {concept_slugs(gold_a)}\n    {concept_slugs(gold_b)}")
     print(f"{len(notices)} labelled notices; {len(twins)} have a twin of the same text ({pairs} pairs at "
           f"similarity >= {args.similarity})")
     if agree + differ:
         print(f"curators' reasons, one twin against the other: micro F1 {2 * agree / (2 * agree + differ):.3f}")
-
-
-def _short(concepts: set[str]) -> str:
-    return ", ".join(sorted(c.rsplit("/", 1)[-1] for c in concepts)) or "-"
 
 
 if __name__ == "__main__":

@@ -116,12 +116,11 @@ class KnownDois:
         {source file IRI: graphs}: read again, they take the DOI-keyed IRI.
 
         In a store that held no records before the run, these are the records `mapped` noted. Otherwise (or
-        past `NOTES_AT_MOST` of them),
-        one pass over what graphs name without a DOI (the only resources that can have such an IRI:
-        an article with a PMID or PMCID and no DOI, a notice with its own DOI that updates nothing), kept
-        where the IRI is one of those keys'. Not a lookup per learnt key: the store evaluates a VALUES
-        list joined with a graph pattern by scanning every quad, once per list (6 s for the 89,757 keys
-        of the full export, against 1.5 s for this).
+        past `NOTES_AT_MOST` of them), one pass over what graphs name without a DOI (the only resources that
+        can have such an IRI: an article with a PMID or PMCID and no DOI, a notice with its own DOI that
+        updates nothing), kept where the IRI is one of those keys'. Not a lookup per learnt key: the store
+        evaluates a VALUES list joined with a graph pattern by scanning every quad, once per list (6 s for the
+        89,757 keys of the full export, against 1.5 s for this).
         """
         found: dict[str, set[str]] = defaultdict(set)
         if not self._search_at_end:
