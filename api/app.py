@@ -7,6 +7,7 @@ store on `app.state`, where routers reach them only through `retractkg.api.deps`
 
 from __future__ import annotations
 
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -17,6 +18,8 @@ from retractkg import __version__
 from retractkg.api import dumps, feed, linked_data, pages, sparql
 from retractkg.api.caching import RepresentationCache
 from retractkg.api.errors import install_error_handlers
+from retractkg.api.query_processes import IsolatedStore, QueryProcesses
+from retractkg.api.security_headers import SecurityHeaders
 from retractkg.config import Settings
 from retractkg.store import GraphStore, OxigraphStore, open_store
 
@@ -32,18 +35,30 @@ def create_app(settings: Settings, store: GraphStore | None = None, *, exclusive
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = store is None
-        app.state.store = open_store(settings) if owned else store
-        if (owned or exclusive) and isinstance(app.state.store, OxigraphStore):
+        opened = open_store(settings) if owned else store
+        app.state.store = opened
+        processes = None
+        if (owned or exclusive) and isinstance(opened, OxigraphStore):
             app.state.representations = RepresentationCache()
+            if opened.path is not None:
+                # Queries run in killable processes over the same folder, read-only (see query_processes.py):
+                # only an exclusive store, since those processes do not see writes made after they start.
+                processes = QueryProcesses(opened.path)
+                app.state.query_processes = processes
+                app.state.store = IsolatedStore(opened, processes, settings.query_timeout)
         try:
             yield
         finally:
+            if processes is not None:
+                processes.close()
+                app.state.query_processes = None
+                app.state.store = opened
             gate = getattr(app.state, "sparql_gate", None)
             if gate is not None:
                 gate.shutdown()  # idle query threads end; a runaway's ends when its query does
                 app.state.sparql_gate = None  # a restarted app makes a new pool
             if owned:
-                app.state.store.close()
+                opened.close()
 
     app = FastAPI(
         title="retractkg",
@@ -55,6 +70,9 @@ def create_app(settings: Settings, store: GraphStore | None = None, *, exclusive
     )
     app.state.settings = settings
     app.state.representations = None
+    app.state.query_processes = None
+    app.state.dump_slots = threading.BoundedSemaphore(dumps.DUMPS_AT_ONCE)
+    app.state.dump_slots = threading.BoundedSemaphore(dumps.DUMPS_AT_ONCE)
     if store is not None:
         app.state.store = store
     # Linked data is public and read-only: any origin may read it (and see the caching headers).
@@ -65,6 +83,7 @@ def create_app(settings: Settings, store: GraphStore | None = None, *, exclusive
         allow_headers=["*"],
         expose_headers=["ETag", "Last-Modified", "Link", "Location", "Content-Location", "Vary", "Retry-After"],
     )
+    app.add_middleware(SecurityHeaders)
     install_error_handlers(app)
     app.include_router(sparql.router)
     app.include_router(linked_data.router)

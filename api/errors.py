@@ -18,10 +18,15 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
 from retractkg.api.conneg import NotAcceptable
+from retractkg.api.query_processes import EngineCrashed, Overloaded, QueryKilled
+from retractkg.api.sparql_limits import RETRY_AFTER_SECONDS
 from retractkg.ontology import VOCAB
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 PROBLEM_TYPES = VOCAB + "problem/"
+SERVICE_REFUSED = ("SERVICE (federated query) is not allowed: this endpoint answers from its own graph only "
+                   "and never fetches remote data")
+
 
 
 class ProblemError(Exception):
@@ -48,6 +53,35 @@ def problem_response(status: int, kind: str, detail: str, headers: Mapping[str, 
 
 def _kind_for(status: int) -> str:
     return HTTPStatus(status).phrase.lower().replace(" ", "-").replace("'", "")
+
+
+def query_problem(kind: str, message: str) -> ProblemError:
+    """The problem to answer for a failure, by the class name of the error (raised here or in a query process)."""
+    retry = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+    timeout = ("the query ran longer than the endpoint's limit; narrow it down (more specific patterns, LIMIT) "
+               "or run it on a dump")
+    problems = {
+        "QueryTimeout": (503, "query-timeout", message),
+        "QueryKilled": (503, "query-timeout", timeout),
+        "Overloaded": (429, "overloaded", f"too many queries are running ({message}); retry later"),
+        "EngineCrashed": (500, "engine-crash", f"the query engine failed on this query ({message}); the server "
+                          "carries on, but this query cannot be answered as written"),
+        "ResultTooLarge": (400, "result-too-large", message),
+        "QuerySyntaxError": (400, "query-syntax", f"SPARQL syntax error: {message}"),
+        "UnknownGraph": (400, "unknown-graph", message),
+        "NotAcceptable": (406, "not-acceptable", message),
+        # A process that runs queries cannot open sockets: only SERVICE makes the engine try.
+        "PermissionError": (400, "service-refused", SERVICE_REFUSED),
+        "StoreError": (500, "store-error", message),
+    }
+    status, kind_name, detail = problems.get(kind, (500, "internal-error", f"the query failed: {kind}: {message}"))
+    return ProblemError(status, kind_name, detail, headers=retry if status in (429, 503) else None)
+
+
+async def _on_query_failure(request: Request, exc: Exception) -> Response:
+    """A query of a page or document that a query process could not answer (deadline, overload, crash)."""
+    problem = query_problem(type(exc).__name__, str(exc))
+    return problem_response(problem.status, problem.kind, problem.detail, problem.headers)
 
 
 async def _on_problem(request: Request, exc: Exception) -> Response:
@@ -78,3 +112,5 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _on_http_exception)
     app.add_exception_handler(RequestValidationError, _on_validation)
     app.add_exception_handler(NotAcceptable, _on_not_acceptable)
+    for failure in (Overloaded, QueryKilled, EngineCrashed):
+        app.add_exception_handler(failure, _on_query_failure)

@@ -50,8 +50,14 @@ def schema_org_jsonld(triples: Iterable[Triple], root: str | None) -> str:
     return script_json(frame(kept, root, context=SCHEMA_ORG))
 
 
+# Inside <script>, `</script`, `<!--` and `<script` end or change the element whatever JSON means by
+# them; as JSON escapes they are the same strings and the HTML parser sees no `<` at all.
+SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
+
+
 def script_json(document: Any) -> str:
-    return dumps(document).decode().replace("</", "<\\/")
+    """JSON to embed in a <script> element: the same data, with no character the HTML parser acts on."""
+    return dumps(document).decode().translate(SCRIPT_SAFE)
 
 
 def render(template: str, **context: Any) -> bytes:

@@ -14,7 +14,6 @@
 from __future__ import annotations
 
 import asyncio
-import re
 from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import parse_qsl
@@ -26,17 +25,19 @@ from starlette.responses import HTMLResponse, Response
 
 from retractkg.api.conneg import NotAcceptable, negotiate
 from retractkg.api.deps import get_settings, get_store
-from retractkg.api.errors import ProblemError, problem_response
+from retractkg.api.errors import SERVICE_REFUSED, ProblemError, problem_response, query_problem
+from retractkg.api.query_processes import EngineCrashed, Overloaded, QueryKilled, QueryProcesses
 from retractkg.api.service_description import (
     DESCRIPTION_TYPES,
     CountsCache,
     description_triples,
     render_description,
 )
-from retractkg.api.sparql_limits import RETRY_AFTER_SECONDS, Deadline, QueryGate, QueryTimeout, ResultTooLarge
-from retractkg.api.sparql_results import Answer, Dataset, QuerySyntaxError, run_query
+from retractkg.api.sparql_limits import RETRY_AFTER_SECONDS, Deadline, QueryGate
+from retractkg.api.sparql_results import Answer, Dataset, protocol_answer
+from retractkg.api.sparql_text import uses_service
 from retractkg.config import Settings
-from retractkg.store import GraphStore, StoreError
+from retractkg.store import GraphStore
 
 router = APIRouter()
 
@@ -48,20 +49,6 @@ MAX_QUERY_BYTES = 1_000_000
 TEMPLATE = Path(__file__).resolve().parent / "templates" / "sparql.html"
 READ_ONLY = ("this endpoint is read-only: SPARQL Update is not accepted here "
              "(the graph changes only through `retractkg ingest`)")
-
-# Strings, IRIs, comments, variables and prefixed names are skipped when looking for SERVICE.
-_TOKENS = re.compile(
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
-    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
-    r'|<[^<>"{}|^`\\\x00-\x20]*>|#[^\n]*|[?$]\w+|[\w.-]*:[\w.:%-]*|[A-Za-z_]\w*',
-    re.DOTALL,
-)
-
-
-def uses_service(query: str) -> bool:
-    """True if the query has a SERVICE clause (federation would make this server fetch remote data)."""
-    return any(m.group().upper() == "SERVICE" for m in _TOKENS.finditer(query))
-
 
 class Operation:
     """One protocol request, parsed: the query text, the dataset and the requested format."""
@@ -155,8 +142,7 @@ def _operation(params: Sequence[tuple[str, str]]) -> Operation:
     if not query.strip():
         raise ProblemError(400, "bad-request", "the query is empty")
     if uses_service(query):
-        raise ProblemError(400, "service-refused", "SERVICE (federated query) is not allowed: this endpoint "
-                           "answers from its own graph only and never fetches remote data")
+        raise ProblemError(400, "service-refused", SERVICE_REFUSED)
     dataset = Dataset(_graph_iris(params, "default-graph-uri"), _graph_iris(params, "named-graph-uri"))
     formats = _values(params, "format") or _values(params, "output")
     return Operation(query, dataset, formats[0] if formats else None)
@@ -180,33 +166,24 @@ def query_gate(app: FastAPI) -> QueryGate:
     return gate
 
 
-class UnknownGraph(Exception):
-    """A graph named by the request is not in the store."""
-
-
-def _check_graphs(store: GraphStore, dataset: Dataset) -> None:
-    for iri in dict.fromkeys([*dataset.default_graphs, *dataset.named_graphs]):
-        if not bool(store.query(f"ASK {{ GRAPH {NamedNode(iri)} {{ }} }}")):
-            raise UnknownGraph(f"graph <{iri}> is not in this store; this endpoint answers from its own graphs "
-                               "only and never fetches remote ones")
-
-
 async def _answer(request: Request, operation: Operation, store: GraphStore, settings: Settings) -> Response:
     deadline = Deadline(settings.query_timeout)
     base_iri = settings.base + PATH.lstrip("/")
     accept = request.headers.get("accept")
+
+    processes: QueryProcesses | None = getattr(request.app.state, "query_processes", None)
+    if processes is not None:
+        return await _answer_in_process(processes, operation, settings, base_iri, accept)
 
     def job() -> Answer | ProblemError:
         # Failures become ProblemErrors here, on the query thread: pyoxigraph objects referenced by a
         # traceback must not be dropped on another thread.
         try:
             deadline.check()  # it may have waited in the queue past its deadline
-            if operation.dataset.given:
-                _check_graphs(store, operation.dataset)
-            return run_query(store, operation.query, operation.dataset, base_iri=base_iri, accept=accept,
-                             format=operation.format, deadline=deadline, max_rows=settings.max_result_rows)
+            return protocol_answer(store, operation.query, operation.dataset, base_iri=base_iri, accept=accept,
+                                   format=operation.format, deadline=deadline, max_rows=settings.max_result_rows)
         except Exception as e:  # noqa: BLE001 - every failure is reported to the client
-            problem = _problem_for(e)
+            problem = query_problem(type(e).__name__, str(e))
         return problem
 
     future = query_gate(request.app).submit(job)
@@ -229,20 +206,19 @@ async def _answer(request: Request, operation: Operation, store: GraphStore, set
     return Response(answer.body, media_type=_with_charset(answer.media_type), headers={"Vary": "Accept"})
 
 
-def _problem_for(error: Exception) -> ProblemError:
-    if isinstance(error, QueryTimeout):
-        return ProblemError(503, "query-timeout", str(error))
-    if isinstance(error, ResultTooLarge):
-        return ProblemError(400, "result-too-large", str(error))
-    if isinstance(error, QuerySyntaxError):
-        return ProblemError(400, "query-syntax", f"SPARQL syntax error: {error}")
-    if isinstance(error, UnknownGraph):
-        return ProblemError(400, "unknown-graph", str(error))
-    if isinstance(error, NotAcceptable):
-        return ProblemError(406, "not-acceptable", str(error))
-    if isinstance(error, StoreError):
-        return ProblemError(500, "store-error", str(error))
-    return ProblemError(500, "internal-error", f"the query failed: {type(error).__name__}: {error}")
+async def _answer_in_process(processes: QueryProcesses, operation: Operation, settings: Settings, base_iri: str,
+                             accept: str | None) -> Response:
+    """The answer from a query process (see `api/query_processes.py`): killable, and a crash costs only it."""
+    job = {"op": "protocol", "query": operation.query, "default_graphs": list(operation.dataset.default_graphs),
+           "named_graphs": list(operation.dataset.named_graphs), "accept": accept, "format": operation.format,
+           "base_iri": base_iri, "max_rows": settings.max_result_rows}
+    try:
+        header, body = await run_in_threadpool(processes.run, job, settings.query_timeout)
+    except (Overloaded, QueryKilled, EngineCrashed) as e:
+        raise query_problem(type(e).__name__, str(e)) from e
+    if "error" in header:
+        raise query_problem(header["error"], header["message"])
+    return Response(body, media_type=_with_charset(header["media_type"]), headers={"Vary": "Accept"})
 
 
 def _with_charset(media_type: str) -> str:

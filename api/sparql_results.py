@@ -13,11 +13,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from pyoxigraph import Quad, QueryBoolean, QueryResultsFormat, QuerySolutions, RdfFormat
+from pyoxigraph import NamedNode, Quad, QueryBoolean, QueryResultsFormat, QuerySolutions, RdfFormat
 from pyoxigraph import serialize as serialize_rdf
 
 from retractkg.api.conneg import negotiate
 from retractkg.api.sparql_limits import ROW_COUNTERS, Deadline, GuardedBuffer, guarded_triples
+from retractkg.api.sparql_text import UnreadableDataset, from_dataset
 from retractkg.ontology import (
     CITO,
     CONTEXT_FILE,
@@ -108,6 +109,34 @@ class Answer:
 
 class QuerySyntaxError(Exception):
     """The query does not parse; the message has the line and column of the problem."""
+
+
+class UnknownGraph(Exception):
+    """A graph named by the request or the query's FROM is not in the store."""
+
+
+def protocol_answer(store: GraphStore, query: str, dataset: Dataset, *, base_iri: str, accept: str | None,
+                    format: str | None, deadline: Deadline, max_rows: int) -> Answer:
+    """A protocol request's answer: its dataset (the request's graphs, else the query's FROM clauses,
+    else the union of all graphs) must be graphs of this store, then the query runs within the limits."""
+    if not dataset.given:
+        try:
+            named_in_query = from_dataset(query, base_iri)
+        except UnreadableDataset as e:
+            raise QuerySyntaxError(str(e)) from e
+        if named_in_query is not None:
+            dataset = Dataset(tuple(named_in_query[0]), tuple(named_in_query[1]))
+    for iri in dict.fromkeys([*dataset.default_graphs, *dataset.named_graphs]):
+        try:
+            graph = NamedNode(iri)
+        except ValueError as e:
+            raise QuerySyntaxError(f"the graph <{iri}> of the dataset is not a valid IRI: {e}") from e
+        if not bool(store.query(f"ASK {{ GRAPH {graph} {{ }} }}")):
+            raise UnknownGraph(f"graph <{iri}> is not in this store; this endpoint answers from its own graphs "
+                               "only and never fetches remote ones")
+    deadline.check()
+    return run_query(store, query, dataset, base_iri=base_iri, accept=accept, format=format,
+                     deadline=deadline, max_rows=max_rows)
 
 
 def run_query(store: GraphStore, query: str, dataset: Dataset, *, base_iri: str, accept: str | None,

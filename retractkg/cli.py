@@ -92,7 +92,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
         return 0
     # Opened here rather than in the app's startup, so that a store that cannot be opened (another
     # process holds its lock, a server is down) is a one-line error and exit status 1, not a traceback.
-    with open_store(settings) as store:
+    # Served read-only, as by several workers: the query processes read the same folder, and a
+    # writable open could compact away files they read.
+    if not settings.sparql_query_url:
+        open_store(settings).close()  # made if new; refused while another process writes to it
+    with open_store(settings, read_only=True) as store:
         app = create_app(settings, store, exclusive=True)
         # An access line per request costs a third of the throughput of small SPARQL lookups: opt in.
         uvicorn.run(app, host=args.host, port=args.port, log_level="info", access_log=args.access_log)

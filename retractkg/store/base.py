@@ -10,7 +10,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import BinaryIO
 
-from pyoxigraph import NamedNode, Quad, QueryBoolean, QuerySolutions, QueryTriples, RdfFormat, parse
+from pyoxigraph import NamedNode, Quad, QueryBoolean, QuerySolutions, QueryTriples, RdfFormat, Store, parse
 
 from retractkg.store.reach import Hops, reach_pattern
 
@@ -92,6 +92,17 @@ class GraphStore(ABC):
     def graph_names(self) -> list[str]:
         result = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
         return [solution["g"].value for solution in result]
+
+
+def triples_result(data: bytes, rdf_format: RdfFormat) -> QueryTriples:
+    """A CONSTRUCT answer read back from its serialization (a server's, or a query process's) as the
+    type the embedded store returns: pyoxigraph has no public constructor for QueryTriples, so the
+    graph is loaded into a scratch store and constructed back."""
+    scratch = Store()
+    scratch.load(data, rdf_format)
+    result = scratch.query("CONSTRUCT WHERE { ?s ?p ?o }")
+    assert isinstance(result, QueryTriples)
+    return result
 
 
 VALUES_CHUNK = 2000  # IRIs in one VALUES list: Virtuoso refuses a list of about 5,000

@@ -27,7 +27,6 @@ from pyoxigraph import (
     QueryResultsFormat,
     QuerySolutions,
     RdfFormat,
-    Store,
     Triple,
     parse_query_results,
     serialize,
@@ -36,7 +35,7 @@ from SPARQLWrapper import POST, POSTDIRECTLY, URLENCODED, SPARQLWrapper
 from SPARQLWrapper.Wrapper import ASK, CONSTRUCT, DESCRIBE, INSERT, SELECT
 
 from retractkg import __version__
-from retractkg.store.base import GraphStore, QueryResult, StoreError, insert_data
+from retractkg.store.base import GraphStore, QueryResult, StoreError, insert_data, triples_result
 
 # JSON first: Virtuoso writes XML 3-6 times faster, but trims the trailing spaces of literals in it.
 RESULTS_ACCEPT = "application/sparql-results+json, application/sparql-results+xml;q=0.9"
@@ -139,7 +138,7 @@ class RemoteSparqlStore(GraphStore):
                 rdf_format = RdfFormat.from_media_type(media_type)
                 if rdf_format is None:
                     raise StoreError(f"{self.query_url} answered a {form} with {media_type}, not an RDF format")
-                return _as_query_triples(response.read(), rdf_format)
+                return triples_result(response.read(), rdf_format)
             results_format = QueryResultsFormat.from_media_type(media_type)
             if results_format is None:
                 raise StoreError(f"{self.query_url} answered a {form} with {media_type}, not SPARQL results")
@@ -292,13 +291,6 @@ def _ask_from_solutions(result: QuerySolutions) -> QueryBoolean:
     value = any(solution[0] is None or solution[0].value not in ("0", "false") for solution in result)
     answer = b'{"head": {}, "boolean": true}' if value else b'{"head": {}, "boolean": false}'
     return parse_query_results(answer, QueryResultsFormat.JSON)
-
-
-def _as_query_triples(data: bytes, rdf_format: RdfFormat) -> QueryResult:
-    """pyoxigraph has no public constructor for QueryTriples: load the graph and CONSTRUCT it back."""
-    scratch = Store()
-    scratch.load(data, rdf_format)
-    return scratch.query("CONSTRUCT WHERE { ?s ?p ?o }")
 
 
 def swap_update(graphs: Mapping[str, Sequence[Quad]], also_add: Sequence[Quad], *,

@@ -1,0 +1,107 @@
+"""A query process: evaluates SPARQL on a read-only view of the embedded store, one query at a time.
+
+    python -m retractkg.api.query_worker STORE_FOLDER
+
+The app starts a few of these (`retractkg.api.query_processes`) and sends every SPARQL query it runs
+to one of them, so that whatever the engine does with a query costs only this process: a query past
+its deadline is killed with it (the CPU is freed at once), and an engine panic that aborts the
+process (pyoxigraph 0.5.13 aborts on some ORDER BY over mixed date/dateTime literals) is answered as
+an error while the server carries on.
+
+The process cannot open IP sockets (a seccomp filter, set before the store is opened): no query can
+make the server fetch anything, whatever its text makes of SERVICE.
+
+Frames on stdin/stdout: a request is `>I` length + JSON; an answer is `>II` (header length, body
+length) + JSON header + body bytes.
+"""
+
+from __future__ import annotations
+
+import errno
+import socket
+import struct
+import sys
+from typing import BinaryIO
+
+import orjson
+from pyoxigraph import QueryBoolean, QueryResultsFormat, QuerySolutions, RdfFormat
+from pyoxigraph import serialize as serialize_rdf
+
+from retractkg.api.sparql_limits import Deadline
+from retractkg.api.sparql_results import Dataset, protocol_answer
+from retractkg.store import OxigraphStore, StoreError
+
+REQUEST_HEAD = struct.Struct(">I")
+ANSWER_HEAD = struct.Struct(">II")
+
+
+def forbid_network() -> str | None:
+    """Make IP sockets impossible in this process; the reason it could not, if so (then SERVICE is
+    still refused by the endpoint's reading of the query, but not by the kernel)."""
+    try:
+        import pyseccomp as seccomp
+    except (ImportError, OSError) as e:  # not Linux, or no libseccomp
+        return f"seccomp is not available ({e})"
+    try:
+        rules = seccomp.SyscallFilter(seccomp.ALLOW)
+        for family in (socket.AF_INET, socket.AF_INET6, socket.AF_PACKET):
+            rules.add_rule(seccomp.ERRNO(errno.EACCES), "socket", seccomp.Arg(0, seccomp.EQ, family))
+        rules.load()
+    except Exception as e:  # noqa: BLE001 - a kernel without seccomp: say so, keep serving
+        return f"seccomp could not be set ({e})"
+    return None
+
+
+def results(store: OxigraphStore, request: dict) -> tuple[dict, bytes]:
+    """A query of the app's own (pages, feed, VoID): solutions and booleans as SPARQL JSON, graphs as N-Triples."""
+    dataset = request.get("dataset")
+    if dataset is None:
+        result = store.query(request["query"])
+    else:
+        result = store.query(request["query"], default_graphs=dataset[0], named_graphs=dataset[1])
+    if isinstance(result, QueryBoolean | QuerySolutions):
+        return {"kind": "solutions"}, result.serialize(format=QueryResultsFormat.JSON)
+    return {"kind": "graph"}, serialize_rdf(result, format=RdfFormat.N_TRIPLES)
+
+
+def answer(store: OxigraphStore, request: dict) -> tuple[dict, bytes]:
+    """One request; a failure is reported as its exception's class name and message."""
+    try:
+        if request["op"] == "protocol":
+            dataset = Dataset(tuple(request["default_graphs"]), tuple(request["named_graphs"]))
+            found = protocol_answer(store, request["query"], dataset, base_iri=request["base_iri"],
+                                    accept=request["accept"], format=request["format"],
+                                    deadline=Deadline(request["timeout"]), max_rows=request["max_rows"])
+            return {"media_type": found.media_type}, found.body
+        return results(store, request)
+    except Exception as e:  # noqa: BLE001 - every failure goes back to the app, which maps it to a response
+        return {"error": type(e).__name__, "message": str(e)}, b""
+
+
+def serve(store: OxigraphStore, requests: BinaryIO, answers: BinaryIO) -> None:
+    while head := requests.read(REQUEST_HEAD.size):
+        (size,) = REQUEST_HEAD.unpack(head)
+        header, body = answer(store, orjson.loads(requests.read(size)))
+        encoded = orjson.dumps(header)
+        answers.write(ANSWER_HEAD.pack(len(encoded), len(body)) + encoded + body)
+        answers.flush()
+
+
+def main(argv: list[str]) -> int:
+    path = argv[0]
+    refused = forbid_network()
+    out = sys.stdout.buffer
+    try:
+        store = OxigraphStore(path, read_only=True)
+    except StoreError as e:
+        print(f"query process: {e}", file=sys.stderr)
+        return 1
+    ready = orjson.dumps({"ready": True, "network": refused or "refused"})
+    out.write(ANSWER_HEAD.pack(len(ready), 0) + ready)
+    out.flush()
+    serve(store, sys.stdin.buffer, out)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
