@@ -10,7 +10,9 @@ each with the store opened read-only:
 - *short* queries are never starved by long ones: a query still running after `long_after` seconds
   becomes *long*; at most `max_long` run at once, at the lowest CPU priority, in processes of their
   own (another process is started for short queries meanwhile). One more long query is stopped at
-  that point with 429 + Retry-After. Every process that ran a long query is retired afterwards.
+  that point with 429 + Retry-After. Every process that ran a long query is retired afterwards, and
+  the query's text is remembered: sent again, it goes straight to the long lane (or gets 429 at once).
+- a spare process is started whenever the last idle one is taken, so a short query rarely waits for one.
 
 Calls block (the app calls from worker threads) and are bounded: at most `capacity` calls wait or
 run at once; beyond, `Overloaded` at once.
@@ -25,7 +27,9 @@ import subprocess
 import sys
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -38,8 +42,10 @@ from retractkg.store import GraphStore, OxigraphStore, QueryResult, StoreError
 from retractkg.store.base import triples_result
 from retractkg.store.reach import Hops
 
-DEFAULT_PROCESSES = 2
+DEFAULT_PROCESSES = 2  # kept started and idle for short queries
+DEFAULT_MAX_SHORT = 4  # processes for short queries at most (more are started while all are busy)
 DEFAULT_MAX_LONG = 2
+KNOWN_LONG = 256  # query texts remembered as having run long
 DEFAULT_LONG_AFTER = 0.5
 DEFAULT_CAPACITY = 24
 START_TIMEOUT = 60.0
@@ -119,20 +125,23 @@ class QueryProcesses:
     """A pool of query processes over one embedded store folder (see the module docstring)."""
 
     def __init__(self, store_path: str | Path, *, processes: int = DEFAULT_PROCESSES,
-                 max_long: int = DEFAULT_MAX_LONG, long_after: float = DEFAULT_LONG_AFTER,
-                 capacity: int = DEFAULT_CAPACITY) -> None:
+                 max_short: int = DEFAULT_MAX_SHORT, max_long: int = DEFAULT_MAX_LONG,
+                 long_after: float = DEFAULT_LONG_AFTER, capacity: int = DEFAULT_CAPACITY) -> None:
         self.store_path = str(store_path)
         self.processes = processes
+        self.max_short = max(max_short, processes)
         self.max_long = max_long
         self.long_after = long_after
         self.capacity = capacity
         self._lock = threading.Condition()
         self._idle: list[_Process] = []
-        self._short_count = 0  # processes alive for short queries (idle, starting or busy), long ones aside
+        self._short_count = 0  # processes for short queries: idle, starting or busy (long ones aside)
         self._long_running = 0
+        self._known_long: OrderedDict[str, None] = OrderedDict()
         self._calls = 0
         self._closed = False
         self.network: str | None = None  # what the first process said of its network (seccomp)
+        self._starter = ThreadPoolExecutor(1, thread_name_prefix="query-process-starter")
         started = [self._start() for _ in range(processes)]
         with self._lock:
             self._short_count += len(started)
@@ -143,17 +152,29 @@ class QueryProcesses:
         return self._long_running
 
     def run(self, request: dict, timeout: float) -> tuple[dict, bytes]:
-        """Send `request` to a process and return its answer (header, body) within `timeout` seconds."""
+        """Send `request` to a process and return its answer (header, body) within `timeout` seconds.
+
+        A query already seen running long goes straight to the long lane (or 429 when it is full):
+        a client repeating an expensive query costs the short queries nothing.
+        """
         until = time.monotonic() + timeout + KILL_GRACE
+        key = request.get("query", "")
         with self._lock:
             if self._closed:
                 raise Overloaded("the server is shutting down")
             if self._calls >= self.capacity:
                 raise Overloaded(f"{self._calls} queries are already waiting or running")
+            known_long = key in self._known_long
+            if known_long:
+                if self._long_running >= self.max_long:
+                    raise Overloaded(f"this query ran long before, and {self._long_running} long queries "
+                                     "are running already")
+                self._long_running += 1
+                self._known_long.move_to_end(key)
             self._calls += 1
         try:
-            process = self._acquire(until)
-            return self._exchange(process, dict(request, timeout=timeout), until)
+            process = self._start_long() if known_long else self._acquire(until)
+            return self._exchange(process, dict(request, timeout=timeout), until, key)
         finally:
             with self._lock:
                 self._calls -= 1
@@ -165,35 +186,66 @@ class QueryProcesses:
             self._lock.notify_all()
         for process in idle:
             process.stop()
+        self._starter.shutdown(wait=False)
 
     def _acquire(self, until: float) -> _Process:
+        """An idle process for a short query; another is started meanwhile if none is left idle."""
         with self._lock:
-            while True:
-                if self._idle:
-                    return self._idle.pop()
-                if self._short_count < self.processes:
-                    self._short_count += 1
-                    break
+            while not self._idle:
                 remaining = until - time.monotonic()
                 if remaining <= 0:
                     raise QueryKilled("the query waited for a query process past its deadline")
-                self._lock.wait(remaining)
+                self._spare_locked()
+                self._lock.wait(min(remaining, 1.0))
                 if self._closed:
                     raise Overloaded("the server is shutting down")
+            process = self._idle.pop()
+            if not self._idle:
+                self._spare_locked()
+            return process
+
+    def _spare_locked(self) -> None:
+        """Start one more process for short queries in the background, up to `max_short` (lock held)."""
+        if self._short_count < self.max_short and not self._closed:
+            self._short_count += 1
+            threading.Thread(target=self._add_spare, name="query-process-start", daemon=True).start()
+
+    def _add_spare(self) -> None:
         try:
-            return self._start()
-        except BaseException:
+            process = self._start()
+        except OSError:
             with self._lock:
                 self._short_count -= 1
+                self._lock.notify_all()
+            return
+        with self._lock:
+            if self._closed:
+                self._short_count -= 1
+            else:
+                self._idle.append(process)
                 self._lock.notify()
-            raise
+                return
+        process.stop()
 
-    def _exchange(self, process: _Process, request: dict, until: float) -> tuple[dict, bytes]:
+    def _start_long(self) -> _Process:
+        """A process of its own, at the lowest priority, for a query known to run long (its slot is taken)."""
+        try:
+            process = self._start()
+        except BaseException:
+            with self._lock:
+                self._long_running -= 1
+            raise
+        process.long = True
+        with contextlib.suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, process.popen.pid, 19)
+        return process
+
+    def _exchange(self, process: _Process, request: dict, until: float, key: str) -> tuple[dict, bytes]:
         finished = False
         try:
             process.send(request)
-            if not process.readable_within(min(self.long_after, until - time.monotonic())):
-                self._make_long(process)
+            if not process.long and not process.readable_within(min(self.long_after, until - time.monotonic())):
+                self._make_long(process, key)
             header, body = process.read_answer(until)
             finished = True
             return header, body
@@ -202,34 +254,46 @@ class QueryProcesses:
         finally:
             self._release(process, reusable=finished)
 
-    def _make_long(self, process: _Process) -> None:
+    def _make_long(self, process: _Process, key: str) -> None:
         with self._lock:
+            self._known_long[key] = None
+            self._known_long.move_to_end(key)
+            if len(self._known_long) > KNOWN_LONG:
+                self._known_long.popitem(last=False)
             if self._long_running >= self.max_long:
                 raise Overloaded(f"{self._long_running} long queries are running already")
             self._long_running += 1
             self._short_count -= 1  # its place among the short-query processes is free again
             process.long = True
-            self._lock.notify()
+            if not self._idle:
+                self._spare_locked()
         with contextlib.suppress(OSError):  # it may have just ended; its answer (or end) is read next
             os.setpriority(os.PRIO_PROCESS, process.popen.pid, 19)
 
     def _release(self, process: _Process, *, reusable: bool) -> None:
-        keep = reusable and not process.long and process.popen.poll() is None
+        """Back to the idle list; a process that ran a long query (at low priority), failed, or is one
+        more than the warm minimum beyond what is idle, is stopped."""
         with self._lock:
             if process.long:
                 self._long_running -= 1
-            elif not keep:
-                self._short_count -= 1
-            if keep and not self._closed:
+                keep = False
+            else:
+                keep = (reusable and process.popen.poll() is None and not self._closed
+                        and len(self._idle) < self.processes)
+                if not keep:
+                    self._short_count -= 1
+            if keep:
                 self._idle.append(process)
-                self._lock.notify()
-                return
             self._lock.notify()
-        process.stop()
+        if not keep:
+            process.stop()
 
     def _start(self) -> _Process:
-        popen = subprocess.Popen([sys.executable, "-m", "retractkg.api.query_worker", self.store_path],
-                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        # Started from one long-lived thread: a query process dies with the thread that started it (Linux's
+        # parent-death signal follows the thread), so that a killed app leaves no query running.
+        popen = self._starter.submit(subprocess.Popen, [sys.executable, "-m", "retractkg.api.query_worker",
+                                                        self.store_path],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE).result()
         process = _Process(popen)
         try:
             header, _ = process.read_answer(time.monotonic() + START_TIMEOUT)

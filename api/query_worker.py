@@ -52,6 +52,16 @@ def forbid_network() -> str | None:
     return None
 
 
+def die_with_parent() -> None:
+    """Linux: be killed when the app's process ends, even mid-query (a killed app leaves no query running)."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        PR_SET_PDEATHSIG = 1
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
 def results(store: OxigraphStore, request: dict) -> tuple[dict, bytes]:
     """A query of the app's own (pages, feed, VoID): solutions and booleans as SPARQL JSON, graphs as N-Triples."""
     dataset = request.get("dataset")
@@ -89,6 +99,7 @@ def serve(store: OxigraphStore, requests: BinaryIO, answers: BinaryIO) -> None:
 
 def main(argv: list[str]) -> int:
     path = argv[0]
+    die_with_parent()
     refused = forbid_network()
     out = sys.stdout.buffer
     try:

@@ -177,3 +177,20 @@ def virtuoso_server(*, max_rows: int = 10_000_000) -> Iterator[Server]:
                          user="dba", password="dba", started_in=time.monotonic() - began)
         finally:
             stop(process)
+
+
+@contextmanager
+def serving(store: Path, log: Path, *options: str, env: dict[str, str] | None = None) -> Iterator[
+        tuple[str, subprocess.Popen]]:
+    """`retractkg serve` on a free loopback port, answering SPARQL; stopped by its PID on the way out."""
+    port = free_port()
+    with log.open("wb") as output:
+        process = subprocess.Popen([sys.executable, "-m", "retractkg.cli", "serve", "--store", str(store),
+                                    "--port", str(port), *options], stdout=output, stderr=subprocess.STDOUT,
+                                   env={**os.environ, **(env or {})})
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_answering(base + "/sparql", process, log)
+        yield base, process
+    finally:
+        stop(process, grace=5)

@@ -169,3 +169,16 @@ def test_search_by_doi_title_and_author(page: Page, server: str):
     page.get_by_role("link", name="José Álvarez-Núñez").click()
     assert page.locator("h1").inner_text() == "José Álvarez-Núñez"
     assert "Hydrogel scaffolds" in page.locator("ul.works").inner_text()
+
+
+@pytest.mark.parametrize("title", ["<!--<script", "<!--<script>", "x <!--<script type", "<!--<script>x</script>-->", "</script><p id=x>", "<![CDATA[", "]]>&amp;"])
+def test_a_title_with_markup_stays_inside_its_json_ld_block(page: Page, title: str):
+    """Chromium parses the page as a harvester's browser would: the JSON-LD holds the title, and the
+    page after the block is still there (with `<!--<script` the block used to swallow the rest)."""
+    from retractkg.api.pages import script_json
+
+    page.set_content(f'<!DOCTYPE html><html><head><script type="application/ld+json">{script_json({"name": title})}'
+                     '</script></head><body><p id="after">rest of the page</p></body></html>')
+    blocks = page.eval_on_selector_all('script[type="application/ld+json"]', "els => els.map(e => e.textContent)")
+    assert [json.loads(block) for block in blocks] == [{"name": title}]
+    assert page.text_content("#after") == "rest of the page"

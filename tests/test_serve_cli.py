@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
-import servers
+from servers import serving
 
 from retractkg.api.sparql_limits import DEFAULT_WORKERS
 from retractkg.cli import main
@@ -69,23 +66,6 @@ def test_workers_need_an_existing_store_and_a_positive_count(tmp_path, demo_stor
     zero = serve(demo_store, "--workers", "0")
     assert zero.returncode == 2
     assert "--workers must be at least 1" in zero.stderr
-
-
-@contextmanager
-def serving(store: Path, log: Path, *options: str, env: dict[str, str] | None = None) -> Iterator[
-        tuple[str, subprocess.Popen]]:
-    """`retractkg serve` on a free loopback port, answering SPARQL; stopped by its PID on the way out."""
-    port = servers.free_port()
-    with log.open("wb") as output:
-        process = subprocess.Popen([sys.executable, "-m", "retractkg.cli", "serve", "--store", str(store),
-                                    "--port", str(port), *options], stdout=output, stderr=subprocess.STDOUT,
-                                   env={**os.environ, **(env or {})})
-    base = f"http://127.0.0.1:{port}"
-    try:
-        servers.wait_until_answering(base + "/sparql", process, log)
-        yield base, process
-    finally:
-        servers.stop(process, grace=5)
 
 
 def test_two_workers_serve_sparql_and_documents_from_the_same_store(tmp_path, demo_store):
