@@ -23,9 +23,9 @@ from retractkg.api.jsonld import dumps
 from retractkg.api.resources import local_path
 from retractkg.api.routing import get_and_head
 from retractkg.config import Settings
-from retractkg.ingest.change_log import AS, changes_graph
 from retractkg.ontology import RDF, RKG
 from retractkg.store import GraphStore
+from retractkg.store.change_log import AS, changes_graph
 
 router = APIRouter(tags=["change feed"])
 StoreDep = Annotated[GraphStore, Depends(get_store)]

@@ -38,9 +38,9 @@ from retractkg.api.resources import (
 from retractkg.api.routing import get_and_head
 from retractkg.api.void import StatisticsCache, dataset_iri, void_triples
 from retractkg.config import Settings
-from retractkg.ingest.change_log import changes_graph
 from retractkg.ontology import CONTEXT_FILE, ONTOLOGY_IRI
 from retractkg.store import GraphStore
+from retractkg.store.change_log import changes_graph
 
 router = APIRouter(tags=["linked data"])
 StoreDep = Annotated[GraphStore, Depends(get_store)]

@@ -16,8 +16,7 @@ import itertools
 import re
 from pathlib import Path
 
-from evaluate_extraction import DEFAULT_SHARED, concept, concept_slugs, export_rows, reason_rows
-
+from retractkg.evaluate_extraction import DEFAULT_SHARED, concept, concept_slugs, export_rows, reason_rows
 from retractkg.ingest.iris import normalize_doi
 
 

@@ -25,9 +25,9 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 
 from retractkg.config import Settings
-from retractkg.ingest.change_log import announced_hashes, change_log, change_nquads
 from retractkg.ingest.mapping import MappedRecord
 from retractkg.store import GraphStore
+from retractkg.store.change_log import announced_hashes, change_log, change_nquads
 
 if TYPE_CHECKING:
     from retractkg.ingest.pipeline import IngestReport

@@ -31,7 +31,6 @@ from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, parse
 from retractkg.config import Settings
 from retractkg.ingest import sources
 from retractkg.ingest.batches import BATCH_QUADS, BatchWriter
-from retractkg.ingest.change_log import change_nquads
 from retractkg.ingest.errors import IngestError
 from retractkg.ingest.identity import KnownDois
 from retractkg.ingest.mapping import MappingError, RecordMapper, literal
@@ -39,6 +38,7 @@ from retractkg.ingest.model import SourceRecord
 from retractkg.ontology import RKG, VOCAB, VOCABULARY_FILES
 from retractkg.store import GraphStore
 from retractkg.store.base import values_lists
+from retractkg.store.change_log import change_nquads
 
 VOCABULARY_GRAPH = VOCAB + "graph/vocabulary"
 DEMO_DIR = Path(__file__).resolve().parent / "demo"

@@ -31,7 +31,7 @@ class SourceFormat:
 
     def parse(self, path: Path) -> Iterator[SourceRecord]:
         module, function = self.parser.split(":")
-        return getattr(importlib.import_module(f"retractkg.ingest.{module}"), function)(path)
+        return getattr(importlib.import_module(f"retractkg.ingest.readers.{module}"), function)(path)
 
 
 def _lower(head: bytes) -> str:
@@ -81,7 +81,7 @@ def _looks_delimited(text: str) -> bool:
 def _sniff(module: str) -> Callable[[bytes, Path], bool]:
     """A structured source's own `sniff(head, path)`, imported when first asked."""
     def sniff(head: bytes, path: Path) -> bool:
-        return importlib.import_module(f"retractkg.ingest.{module}").sniff(head, path)
+        return importlib.import_module(f"retractkg.ingest.readers.{module}").sniff(head, path)
     return sniff
 
 

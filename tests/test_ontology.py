@@ -346,7 +346,7 @@ def test_context_prefixes_match_the_code():
     assert context["rkg"] == RKG
     assert context["cito"] == mapping.CITO and context["fabio"] == mapping.FABIO
     assert context["prov"] == mapping.PROV and context["oa"] == mapping.OA
-    from retractkg.ingest.change_log import AS
+    from retractkg.store.change_log import AS
 
     assert context["as"] == AS
 

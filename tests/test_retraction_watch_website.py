@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from retractkg.config import Settings
-from retractkg.ingest import retraction_watch_website as website
 from retractkg.ingest import sources
 from retractkg.ingest.model import Nature
 from retractkg.ingest.pipeline import ingest
+from retractkg.ingest.readers import retraction_watch_website as website
 from retractkg.ontology.validation import validate
 from retractkg.store import OxigraphStore
 

@@ -30,7 +30,7 @@ from pathlib import Path
 from retractkg.ingest.errors import IngestError
 from retractkg.ingest.iris import normalize_doi
 from retractkg.ingest.model import Article, Journal, Nature, Notice, Organization, Person, SourceRecord
-from retractkg.ingest.nature import title_nature
+from retractkg.ingest.reading.nature import title_nature
 from retractkg.ingest.sources import RecordStream, open_binary
 
 FORMAT = "crossref"

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from retractkg.ingest.errors import IngestError
 from retractkg.ingest.model import Article, Journal, Nature, Notice, Organization, Person, ReasonClaim, SourceRecord
-from retractkg.ingest.retraction_watch import (
+from retractkg.ingest.readers.retraction_watch import (
     PAYWALLED,
     decoded_lines,
     doi_cell,
