@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 from pyoxigraph import Literal, NamedNode
 
-from retractkg.ingest.iris import normalize_doi
 from retractkg.ontology import CITO, RKG, SCHEMA, SKOS
+from retractkg.ontology.identifiers import normalize_doi
 from retractkg.store import GraphStore
 
 PAGE_SIZE = 50

@@ -28,9 +28,9 @@ from retractkg.api.jsonld import dumps, frame
 from retractkg.api.resources import Describer, Resolved
 from retractkg.api.routing import get_and_head
 from retractkg.config import Settings
-from retractkg.ingest.pipeline import VOCABULARY_GRAPH, stored_hashes
-from retractkg.ontology import RKG
+from retractkg.ontology import RKG, VOCABULARY_GRAPH
 from retractkg.store import GraphStore
+from retractkg.store.change_log import stored_hashes
 
 router = APIRouter(tags=["dumps"])
 StoreDep = Annotated[GraphStore, Depends(get_store)]

@@ -17,7 +17,7 @@ import re
 from pathlib import Path
 
 from retractkg.evaluate_extraction import DEFAULT_SHARED, concept, concept_slugs, export_rows, reason_rows
-from retractkg.ingest.iris import normalize_doi
+from retractkg.ontology.identifiers import normalize_doi
 
 
 def shingles(text: str, n: int = 5) -> set[str]:

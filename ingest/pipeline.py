@@ -35,12 +35,10 @@ from retractkg.ingest.errors import IngestError
 from retractkg.ingest.identity import KnownDois
 from retractkg.ingest.mapping import MappingError, RecordMapper, literal
 from retractkg.ingest.model import SourceRecord
-from retractkg.ontology import RKG, VOCAB, VOCABULARY_FILES
+from retractkg.ontology import RKG, VOCABULARY_FILES, VOCABULARY_GRAPH
 from retractkg.store import GraphStore
-from retractkg.store.base import values_lists
-from retractkg.store.change_log import change_nquads
+from retractkg.store.change_log import change_nquads, stored_hashes
 
-VOCABULARY_GRAPH = VOCAB + "graph/vocabulary"
 DEMO_DIR = Path(__file__).resolve().parent / "demo"
 
 
@@ -208,17 +206,6 @@ def withdraw_missing(store: GraphStore, seen: dict[str, set[str]], report: Inges
             # Emptying a graph drops it; the deletion and its log entry are one transaction.
             store.replace_graphs_nquads({graph: b"" for graph, _ in chunk}, also_add=log.encode())
             report.withdrawn.extend(graph for graph, _ in chunk)
-
-
-def stored_hashes(store: GraphStore, graphs: Iterable[str]) -> dict[str, str]:
-    """The content hash each graph states of itself (`rkg:contentHash`), for graphs outside the change log."""
-    found: dict[str, str] = {}
-    for values in values_lists(list(graphs)):
-        result = store.query(
-            f"SELECT ?g ?h WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?g <{RKG}contentHash> ?h }} }}"
-        )
-        found.update((s["g"].value, s["h"].value) for s in result)
-    return found
 
 
 def ensure_vocabulary(store: GraphStore) -> None:

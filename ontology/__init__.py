@@ -30,9 +30,10 @@ SCHEMES_FILE = HERE / "schemes.ttl"  # natures, roles, stances
 SHAPES_FILE = HERE / "shapes.ttl"
 CONTEXT_FILE = HERE / "context.jsonld"
 
-# Files that describe the vocabulary itself; ingest loads them into the store so that concept
-# labels and schemes are queryable next to the data.
+# Files that describe the vocabulary itself; ingest loads them into the store, in this named graph,
+# so that concept labels and schemes are queryable next to the data.
 VOCABULARY_FILES = (ONTOLOGY_FILE, REASONS_FILE, SCHEMES_FILE)
+VOCABULARY_GRAPH = VOCAB + "graph/vocabulary"
 
 # Standard namespaces the mapping writes.
 SCHEMA = "http://schema.org/"

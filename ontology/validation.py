@@ -27,7 +27,6 @@ from pyshacl import validate as shacl_validate
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, SH
 
-from retractkg.ingest.pipeline import VOCABULARY_GRAPH  # replaced by the shipped files during validation
 from retractkg.ontology import (
     CITO,
     FABIO,
@@ -42,6 +41,7 @@ from retractkg.ontology import (
     SKOS,
     STANCE,
     VOCABULARY_FILES,
+    VOCABULARY_GRAPH,
 )
 from retractkg.store.base import GraphStore
 

@@ -38,10 +38,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from retractkg.ingest.iris import fold, normalize_doi
 from retractkg.ingest.model import Nature
 from retractkg.ingest.reading.nature import classify_nature
 from retractkg.ingest.reading.reasons import find_reasons
+from retractkg.ontology.identifiers import fold, normalize_doi
 from retractkg.ontology.reasons import reason_iri
 
 DEFAULT_SHARED = Path(__file__).resolve().parents[1].parent / "shared"

@@ -15,7 +15,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from retractkg.ingest.errors import IngestError
-from retractkg.ingest.iris import notice_text_hash
 from retractkg.ingest.model import Article, Notice, Person, SourceRecord
 from retractkg.ingest.reading.actors import find_actors
 from retractkg.ingest.reading.affected_items import affected_items
@@ -45,6 +44,7 @@ from retractkg.ingest.reading.notice_layout import (
 )
 from retractkg.ingest.reading.reasons import find_reasons
 from retractkg.ingest.reading.written_dates import iso_date
+from retractkg.ontology.identifiers import notice_text_hash
 
 FORMAT = "text"
 MAX_BYTES = 5_000_000  # a notice is a page or two; anything far larger is not one
