@@ -153,7 +153,7 @@ def _output(path: str | None):
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from retractkg.ontology.validation import validate
+    from retractkg.validation import validate
 
     def progress(done: int, total: int) -> None:
         if total > 1 and not args.quiet:
