@@ -29,8 +29,8 @@ from pathlib import Path
 
 from retractkg.ingest.errors import IngestError
 from retractkg.ingest.model import Article, Journal, Nature, Notice, Organization, Person, SourceRecord
+from retractkg.ingest.readers.streams import RecordStream, open_binary
 from retractkg.ingest.reading.nature import title_nature
-from retractkg.ingest.sources import RecordStream, open_binary
 from retractkg.ontology.identifiers import normalize_doi
 
 FORMAT = "crossref"

@@ -27,7 +27,7 @@ from retractkg.ingest.model import (
     ReasonClaim,
     SourceRecord,
 )
-from retractkg.ingest.sources import RecordStream, open_binary
+from retractkg.ingest.readers.streams import RecordStream, open_binary
 from retractkg.ontology.identifiers import normalize_doi
 
 FORMAT = "retraction-watch-csv"

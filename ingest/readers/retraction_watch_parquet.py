@@ -33,7 +33,7 @@ from retractkg.ingest.readers.retraction_watch_website import (
     reason_claims,
     split_institutions,
 )
-from retractkg.ingest.sources import RecordStream
+from retractkg.ingest.readers.streams import RecordStream
 from retractkg.ontology.reasons import reason_iri
 
 FORMAT = "retraction-watch-parquet"

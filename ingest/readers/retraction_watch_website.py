@@ -31,7 +31,7 @@ from retractkg.ingest.readers.retraction_watch import (
     split_list,
     us_date,
 )
-from retractkg.ingest.sources import RecordStream, open_binary
+from retractkg.ingest.readers.streams import RecordStream, open_binary
 from retractkg.ontology.reasons import reason_iri
 
 FORMAT = "retraction-watch-website"
