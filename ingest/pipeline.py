@@ -19,8 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlparse
@@ -35,41 +34,12 @@ from retractkg.ingest.errors import IngestError
 from retractkg.ingest.identity import KnownDois
 from retractkg.ingest.mapping import MappingError, RecordMapper, literal
 from retractkg.ingest.model import SourceRecord
+from retractkg.ingest.report import IngestReport, Progress
 from retractkg.ontology import RKG, VOCABULARY_FILES, VOCABULARY_GRAPH
 from retractkg.store import GraphStore
 from retractkg.store.change_log import change_nquads, stored_hashes
 
 DEMO_DIR = Path(__file__).resolve().parent / "demo"
-
-
-@dataclass
-class IngestReport:
-    added: list[str] = field(default_factory=list)  # graph IRIs
-    updated: list[str] = field(default_factory=list)
-    unchanged: int = 0
-    errors: list[IngestError] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)  # files in a folder that are no notice format
-    withdrawn: list[str] = field(default_factory=list)  # graph IRIs removed by `replace_source`
-    warnings: list[str] = field(default_factory=list)  # what parsers left out of records they kept
-    started: float = field(default_factory=time.monotonic)
-
-    @property
-    def records(self) -> int:
-        return len(self.added) + len(self.updated) + self.unchanged
-
-    def summary(self) -> str:
-        withdrawn = f", {len(self.withdrawn)} withdrawn" if self.withdrawn else ""
-        return (f"{self.records} records: {len(self.added)} added, {len(self.updated)} updated, "
-                f"{self.unchanged} unchanged{withdrawn}, {len(self.errors)} errors")
-
-    def progress(self) -> str:
-        """A progress line for long runs: the summary so far, elapsed time and rate."""
-        elapsed = time.monotonic() - self.started
-        rate = self.records / elapsed if elapsed > 0 else 0.0
-        return f"{self.summary()} ({elapsed:.0f} s, {rate:,.0f} records/s)"
-
-
-Progress = Callable[[IngestReport], None]
 
 
 def expand_paths(paths: Iterable[Path]) -> Iterator[tuple[Path, bool]]:
