@@ -28,6 +28,7 @@ from retractkg.api.jsonld import dumps, frame
 from retractkg.api.resources import Describer, Resolved
 from retractkg.api.routing import get_and_head
 from retractkg.config import Settings
+from retractkg.formats import GZIP, NDJSON
 from retractkg.ontology import RKG, VOCABULARY_GRAPH
 from retractkg.store import GraphStore
 from retractkg.store.change_log import stored_hashes
@@ -36,7 +37,6 @@ router = APIRouter(tags=["dumps"])
 StoreDep = Annotated[GraphStore, Depends(get_store)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 BATCH = 20_000
-NDJSON = "application/x-ndjson"
 
 
 def notice_iris(store: GraphStore) -> Iterator[str]:
@@ -89,12 +89,12 @@ def dump_response(request: Request, store: GraphStore, settings: Settings, body:
 
 
 @get_and_head(router, "/dumps/retractkg.nq.gz", response_class=StreamingResponse,
-              responses={200: {"content": {"application/gzip": {}},
+              responses={200: {"content": {GZIP: {}},
                                "description": "Every quad of the store as gzipped N-Quads (named graph per record)."},
                          304: {"description": "Not modified."}},
               summary="Dump of the whole graph: N-Quads, gzip")
 def nquads_dump(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
-    return dump_response(request, store, settings, lambda: nquads_gzip(store), "application/gzip", "retractkg.nq.gz")
+    return dump_response(request, store, settings, lambda: nquads_gzip(store), GZIP, "retractkg.nq.gz")
 
 
 @get_and_head(router, "/dumps/retractkg.jsonl", response_class=StreamingResponse,

@@ -12,16 +12,12 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from pyoxigraph import QueryBoolean, QueryResultsFormat, QuerySolutions, RdfFormat
+from pyoxigraph import QueryBoolean, QuerySolutions, RdfFormat
 
 from retractkg import __version__
 from retractkg.config import Settings
+from retractkg.formats import GRAPH_FORMATS, RESULT_FORMATS
 from retractkg.store import StoreError, open_store
-
-RESULT_FORMATS = {"json": QueryResultsFormat.JSON, "xml": QueryResultsFormat.XML,
-                  "csv": QueryResultsFormat.CSV, "tsv": QueryResultsFormat.TSV}
-GRAPH_FORMATS = {"turtle": RdfFormat.TURTLE, "ntriples": RdfFormat.N_TRIPLES, "nquads": RdfFormat.N_QUADS,
-                 "trig": RdfFormat.TRIG, "rdfxml": RdfFormat.RDF_XML, "jsonld": RdfFormat.JSON_LD}
 
 
 class UsageError(Exception):

@@ -15,11 +15,9 @@ from typing import Protocol
 from pyoxigraph import Quad, RdfFormat, parse
 
 from retractkg.config import Settings
-from retractkg.ontology import RDF, RKG, XSD
+from retractkg.ontology import AS, RDF, RKG, XSD
 from retractkg.store import GraphStore
 from retractkg.store.base import values_lists
-
-AS = "https://www.w3.org/ns/activitystreams#"
 
 
 class Announced(Protocol):
