@@ -8,12 +8,12 @@ from dataclasses import dataclass
 
 from pyoxigraph import Literal, NamedNode
 
-from retractkg.ingest.iris import normalize_doi
-from retractkg.ontology import CITO, RKG, SCHEMA, SKOS
+from retractkg.formats import sparql_prologue
+from retractkg.ontology.identifiers import normalize_doi
 from retractkg.store import GraphStore
 
 PAGE_SIZE = 50
-PREFIXES = f"PREFIX schema: <{SCHEMA}> PREFIX cito: <{CITO}> PREFIX rkg: <{RKG}> PREFIX skos: <{SKOS}>\n"
+PREFIXES = sparql_prologue("schema", "cito", "rkg", "skos")
 
 
 @dataclass(frozen=True)

@@ -30,15 +30,15 @@ from retractkg.api.jsonld import dumps, frame
 from retractkg.api.resources import Describer, Resolved
 from retractkg.api.routing import get_and_head
 from retractkg.config import Settings
-from retractkg.ingest.pipeline import VOCABULARY_GRAPH, stored_hashes
-from retractkg.ontology import RKG
+from retractkg.formats import GZIP, NDJSON
+from retractkg.ontology import RKG, VOCABULARY_GRAPH
 from retractkg.store import GraphStore
+from retractkg.store.change_log import stored_hashes
 
 router = APIRouter(tags=["dumps"])
 StoreDep = Annotated[GraphStore, Depends(get_store)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 BATCH = 20_000
-NDJSON = "application/x-ndjson"
 # A dump streams for minutes on a big graph and keeps a core busy: a few at a time, the others told when to retry.
 DUMPS_AT_ONCE = 2
 DUMP_RETRY_AFTER = 30
@@ -106,12 +106,12 @@ def _holding(slots: threading.BoundedSemaphore, chunks: Iterator[bytes]) -> Iter
 
 
 @get_and_head(router, "/dumps/retractkg.nq.gz", response_class=StreamingResponse,
-              responses={200: {"content": {"application/gzip": {}},
+              responses={200: {"content": {GZIP: {}},
                                "description": "Every quad of the store as gzipped N-Quads (named graph per record)."},
                          304: {"description": "Not modified."}},
               summary="Dump of the whole graph: N-Quads, gzip")
 def nquads_dump(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
-    return dump_response(request, store, settings, lambda: nquads_gzip(store), "application/gzip", "retractkg.nq.gz")
+    return dump_response(request, store, settings, lambda: nquads_gzip(store), GZIP, "retractkg.nq.gz")
 
 
 @get_and_head(router, "/dumps/retractkg.jsonl", response_class=StreamingResponse,

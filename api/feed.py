@@ -23,17 +23,16 @@ from retractkg.api.jsonld import dumps
 from retractkg.api.resources import local_path
 from retractkg.api.routing import get_and_head
 from retractkg.config import Settings
-from retractkg.ingest.change_log import AS, changes_graph
-from retractkg.ontology import RDF, RKG
+from retractkg.formats import FEED_TYPES, JSONLD
+from retractkg.ontology import AS, RDF, RKG
 from retractkg.store import GraphStore
+from retractkg.store.change_log import changes_graph
 
 router = APIRouter(tags=["change feed"])
 StoreDep = Annotated[GraphStore, Depends(get_store)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 PAGE_SIZE = 100
 AS_CONTEXT = "https://www.w3.org/ns/activitystreams"
-ACTIVITY_JSON = "application/activity+json"
-FEED_TYPES = (ACTIVITY_JSON, "application/ld+json", "application/json")
 
 
 @dataclass(frozen=True)
@@ -143,7 +142,7 @@ def changes(request: Request, store: StoreDep, settings: SettingsDep,
             raise ProblemError(404, "not-found", f"page {page} is past the last page of {total} changes")
         items = log.page(page)
         document = collection_page(page, items, total, server, settings)
-    if media_type == "application/ld+json":
+    if media_type == JSONLD:
         media_type = f'application/ld+json; profile="{AS_CONTEXT}"'
     return cached_response(request, dumps(document), media_type, headers={"Vary": "Accept"},
                            last_modified=xsd_datetime(newest) if newest else None)

@@ -21,12 +21,13 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import RedirectResponse
 
-from retractkg.api import representations as rep
+from retractkg import formats as rep
 from retractkg.api.caching import RepresentationCache, cached_response
 from retractkg.api.conneg import NotAcceptable, negotiate
 from retractkg.api.deps import get_settings, get_store
 from retractkg.api.errors import ProblemError
-from retractkg.api.feed import FEED_TYPES
+from retractkg.api.jsonld import description_jsonld
+from retractkg.api.pages import description_page
 from retractkg.api.resources import (
     Describer,
     Description,
@@ -38,9 +39,10 @@ from retractkg.api.resources import (
 from retractkg.api.routing import get_and_head
 from retractkg.api.void import StatisticsCache, dataset_iri, void_triples
 from retractkg.config import Settings
-from retractkg.ingest.change_log import changes_graph
+from retractkg.formats import FEED_TYPES
 from retractkg.ontology import CONTEXT_FILE, ONTOLOGY_IRI
 from retractkg.store import GraphStore
+from retractkg.store.change_log import changes_graph
 
 router = APIRouter(tags=["linked data"])
 StoreDep = Annotated[GraphStore, Depends(get_store)]
@@ -72,12 +74,21 @@ def identify(path: str, request: Request, format: str | None = FORMAT_QUERY) -> 
     return RedirectResponse(location, status_code=303)
 
 
+def render(description: Description, media_type: str, settings: Settings, request: Request) -> bytes:
+    """The bytes of one description in one of `formats.DOCUMENT_TYPES`."""
+    if media_type in (rep.JSONLD, rep.JSON):
+        return description_jsonld(description)
+    if media_type == rep.HTML:
+        return description_page(description, settings, request)
+    return rep.serialize_triples(description.triples, media_type)
+
+
 def represent(request: Request, description: Description, settings: Settings, format: str | None,
               offered: tuple[str, ...] = rep.DOCUMENT_TYPES, media_type: str | None = None) -> Response:
     """Negotiate, render and answer with validators (304 when the client's copy is current)."""
     media_type = media_type or negotiate(request.headers.get("accept"), offered, format=format,
                                          aliases=rep.FORMAT_ALIASES)
-    body = rep.render(description, media_type, settings, request)
+    body = render(description, media_type, settings, request)
     return cached_response(request, body, rep.content_type(media_type), last_modified=description.last_modified,
                            headers={"Vary": "Accept", "Link": f'<{description.iri}>; rel="about"'})
 
@@ -96,7 +107,7 @@ def document(path: str, request: Request, store: StoreDep, settings: SettingsDep
         description = Describer(store).describe(resolved)
         if description is None:
             raise ProblemError(404, "not-found", f"nothing is known about <{resolved.iri}>")
-        found = rep.render(description, media_type, settings, request), description.last_modified
+        found = render(description, media_type, settings, request), description.last_modified
         if cache is not None:
             cache.put(key, found)
     body, last_modified = found

@@ -17,7 +17,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pyoxigraph import Triple
 
-from retractkg.api import representations as rep
+from retractkg import formats as rep
 from retractkg.api import views
 from retractkg.api.caching import cached_response, xsd_datetime
 from retractkg.api.catalog import PAGE_SIZE, Catalog, NoticeRow

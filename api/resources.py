@@ -24,7 +24,6 @@ from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Triple, parse
 
 from retractkg.api.caching import xsd_datetime
 from retractkg.config import Settings
-from retractkg.ingest.pipeline import VOCABULARY_GRAPH
 from retractkg.ontology import (
     CITO,
     DCT,
@@ -39,6 +38,7 @@ from retractkg.ontology import (
     SKOS,
     VOCAB,
     VOCABULARY_FILES,
+    VOCABULARY_GRAPH,
 )
 from retractkg.store import GraphStore, OxigraphStore
 from retractkg.store.base import values_lists

@@ -15,36 +15,12 @@ from dataclasses import dataclass
 from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple
 from pyoxigraph import serialize as serialize_rdf
 
-from retractkg.api.sparql_results import GRAPH_TYPES, SOLUTION_TYPES
-from retractkg.ontology import DCT, RDF, XSD
+from retractkg.formats import DESCRIPTION_TYPES, GRAPH_TYPES, RESULT_FORMAT_IRIS, SOLUTION_TYPES
+from retractkg.formats import SERVICE_PREFIXES as PREFIXES
+from retractkg.ontology import DCT, FORMATS, RDF, SD, VOID, XSD
 from retractkg.store import GraphStore
 
-SD = "http://www.w3.org/ns/sparql-service-description#"
-VOID = "http://rdfs.org/ns/void#"
-FORMATS = "http://www.w3.org/ns/formats/"
-
-# Media types of the description itself, most preferred first.
-DESCRIPTION_TYPES: dict[str, RdfFormat] = {
-    "text/turtle": RdfFormat.TURTLE,
-    "application/ld+json": RdfFormat.JSON_LD,
-    "application/rdf+xml": RdfFormat.RDF_XML,
-    "application/n-triples": RdfFormat.N_TRIPLES,
-}
-# W3C format IRIs (http://www.w3.org/ns/formats/) of what the endpoint returns.
-RESULT_FORMAT_IRIS = {
-    "application/sparql-results+json": "SPARQL_Results_JSON",
-    "application/sparql-results+xml": "SPARQL_Results_XML",
-    "text/csv": "SPARQL_Results_CSV",
-    "text/tab-separated-values": "SPARQL_Results_TSV",
-    "text/turtle": "Turtle",
-    "application/ld+json": "JSON-LD",
-    "application/n-triples": "N-Triples",
-    "application/rdf+xml": "RDF_XML",
-    "application/trig": "TriG",
-    "application/n-quads": "N-Quads",
-}
 COUNTS_TTL_SECONDS = 300.0
-PREFIXES = {"sd": SD, "void": VOID, "formats": FORMATS, "dct": DCT, "xsd": XSD}
 
 
 @dataclass(frozen=True)

@@ -13,76 +13,27 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from pyoxigraph import NamedNode, Quad, QueryBoolean, QueryResultsFormat, QuerySolutions, RdfFormat
+from pyoxigraph import NamedNode, Quad, QueryBoolean, QuerySolutions, RdfFormat
 from pyoxigraph import serialize as serialize_rdf
 
 from retractkg.api.conneg import negotiate
 from retractkg.api.sparql_limits import ROW_COUNTERS, Deadline, GuardedBuffer, guarded_triples
 from retractkg.api.sparql_text import UnreadableDataset, from_dataset
+from retractkg.formats import (
+    BOOLEAN_TYPES,
+    GRAPH_ALIASES,
+    GRAPH_TYPES,
+    SOLUTION_ALIASES,
+    SOLUTION_TYPES,
+)
+from retractkg.formats import DATA_PREFIXES as PREFIXES
+from retractkg.formats import JSONLD as JSON_LD
 from retractkg.ontology import (
-    CITO,
     CONTEXT_FILE,
     CONTEXT_IRI,
-    DCT,
-    FABIO,
-    OA,
-    OWL,
-    PROV,
     RDF,
-    RDFS,
-    RKG,
-    SCHEMA,
-    SKOS,
-    XSD,
 )
 from retractkg.store import GraphStore, StoreError
-
-JSON_RESULTS = "application/sparql-results+json"
-XML_RESULTS = "application/sparql-results+xml"
-JSON_LD = "application/ld+json"
-
-# Solutions (SELECT): most preferred first; plain JSON/XML are what generic HTTP clients ask for.
-SOLUTION_TYPES: dict[str, QueryResultsFormat] = {
-    JSON_RESULTS: QueryResultsFormat.JSON,
-    XML_RESULTS: QueryResultsFormat.XML,
-    "text/csv": QueryResultsFormat.CSV,
-    "text/tab-separated-values": QueryResultsFormat.TSV,
-    "application/json": QueryResultsFormat.JSON,
-    "application/xml": QueryResultsFormat.XML,
-    "text/xml": QueryResultsFormat.XML,
-}
-# Booleans (ASK): CSV/TSV define no boolean form.
-BOOLEAN_TYPES = {k: v for k, v in SOLUTION_TYPES.items() if v in (QueryResultsFormat.JSON, QueryResultsFormat.XML)}
-# Graphs (CONSTRUCT/DESCRIBE). JSON-LD is handled apart (compaction); TriG/N-Quads hold the
-# triples in the default graph. Turtle is valid N3, so an N3 client gets Turtle.
-GRAPH_TYPES: dict[str, RdfFormat] = {
-    "text/turtle": RdfFormat.TURTLE,
-    JSON_LD: RdfFormat.JSON_LD,
-    "application/n-triples": RdfFormat.N_TRIPLES,
-    "application/rdf+xml": RdfFormat.RDF_XML,
-    "application/trig": RdfFormat.TRIG,
-    "application/n-quads": RdfFormat.N_QUADS,
-    "application/x-turtle": RdfFormat.TURTLE,
-    "application/turtle": RdfFormat.TURTLE,
-    "text/n3": RdfFormat.TURTLE,
-    "text/plain": RdfFormat.N_TRIPLES,
-    "application/xml": RdfFormat.RDF_XML,
-    "application/json": RdfFormat.JSON_LD,
-    "application/x-json+ld": RdfFormat.JSON_LD,
-}
-
-# Short names for the `format=`/`output=` parameters (SPARQLWrapper, YASGUI and curl users send these).
-SOLUTION_ALIASES = {"json": JSON_RESULTS, "xml": XML_RESULTS, "csv": "text/csv", "tsv": "text/tab-separated-values",
-                    "srj": JSON_RESULTS, "srx": XML_RESULTS}
-GRAPH_ALIASES = {"turtle": "text/turtle", "ttl": "text/turtle", "n3": "text/n3", "nt": "application/n-triples",
-                 "ntriples": "application/n-triples", "n-triples": "application/n-triples",
-                 "rdf": "application/rdf+xml", "rdfxml": "application/rdf+xml", "rdf+xml": "application/rdf+xml",
-                 "xml": "application/rdf+xml", "jsonld": JSON_LD, "json-ld": JSON_LD, "json": JSON_LD,
-                 "trig": "application/trig", "nquads": "application/n-quads", "n-quads": "application/n-quads",
-                 "nq": "application/n-quads"}
-
-PREFIXES = {"rkg": RKG, "schema": SCHEMA, "cito": CITO, "fabio": FABIO, "prov": PROV, "oa": OA, "skos": SKOS,
-            "dct": DCT, "rdf": RDF, "rdfs": RDFS, "owl": OWL, "xsd": XSD}
 
 JSONLD_MAX_TRIPLES = 2_000
 JSONLD_HINT = "JSON-LD answers are compacted and capped lower; ask for N-Triples or Turtle, or page with LIMIT/OFFSET"

@@ -16,20 +16,33 @@ from dataclasses import dataclass
 from pyoxigraph import Literal, NamedNode, Triple
 
 from retractkg.config import Settings
-from retractkg.ontology import CITO, DCT, FABIO, OA, ONTOLOGY_IRI, PROV, RDF, RKG, SCHEMA, SKOS, XSD
+from retractkg.formats import GZIP, NDJSON, NQUADS
+from retractkg.ontology import (
+    CITO,
+    DCAT,
+    DCT,
+    FABIO,
+    FORMATS,
+    OA,
+    ONTOLOGY_IRI,
+    PROV,
+    RDF,
+    RKG,
+    SCHEMA,
+    SKOS,
+    VOID,
+    XSD,
+)
 from retractkg.store import GraphStore
 
-VOID = "http://rdfs.org/ns/void#"
-DCAT = "http://www.w3.org/ns/dcat#"
-FORMATS = "http://www.w3.org/ns/formats/"
 STATISTICS_TTL = 600.0
 TITLE = "retractkg: the linked-data graph of scholarly retractions"
 DESCRIPTION = ("Retraction notices, expressions of concern and corrections, the articles they concern, their "
                "authors and affiliations, and the reasons given (Retraction Watch taxonomy), with the provenance "
                "of every source record.")
 # (path, media type, name, compression)
-DUMPS = (("dumps/retractkg.nq.gz", "application/n-quads", "N-Quads", "application/gzip"),
-         ("dumps/retractkg.jsonl", "application/x-ndjson", "JSON-LD", ""))
+DUMPS = (("dumps/retractkg.nq.gz", NQUADS, "N-Quads", GZIP),
+         ("dumps/retractkg.jsonl", NDJSON, "JSON-LD", ""))
 
 
 @dataclass(frozen=True)

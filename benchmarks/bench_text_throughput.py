@@ -21,10 +21,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from retractkg.ingest import prose
-from retractkg.ingest.actors import find_actors
-from retractkg.ingest.nature import classify_nature
-from retractkg.ingest.reasons import find_reasons
+from retractkg.ingest.reading import prose
+from retractkg.ingest.reading.actors import find_actors
+from retractkg.ingest.reading.nature import classify_nature
+from retractkg.ingest.reading.reasons import find_reasons
 
 DEFAULT_SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 GOAL = 200.0
@@ -73,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     peer_tokenize = rate(tokenize, texts, args.rounds)
     peer_map = None
     try:
-        text_notice = importlib.import_module("retractkg.ingest.text_notice")
+        text_notice = importlib.import_module("retractkg.ingest.readers.text_notice")
     except ImportError:
         text_notice = None
     if text_notice is not None and hasattr(text_notice, "read_notice"):

@@ -16,9 +16,8 @@ import itertools
 import re
 from pathlib import Path
 
-from evaluate_extraction import DEFAULT_SHARED, concept, concept_slugs, export_rows, reason_rows
-
-from retractkg.ingest.iris import normalize_doi
+from retractkg.evaluate_extraction import DEFAULT_SHARED, concept, concept_slugs, export_rows, reason_rows
+from retractkg.ontology.identifiers import normalize_doi
 
 
 def shingles(text: str, n: int = 5) -> set[str]:

@@ -22,7 +22,6 @@ import json
 import os
 import random
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -165,8 +164,8 @@ def main() -> int:
         started = time.monotonic()
         while any(client.is_alive() for client in clients):
             time.sleep(15)
-            print(f"  {time.monotonic() - started:5.0f} s  server + query processes RSS {tree_rss_mb(process.pid):7.1f} MB"
-                  f"  requests {sum(len(v) for k, v in results.items() if k != 'errors')}", flush=True)
+            print(f"  {time.monotonic() - started:5.0f} s  server + query processes RSS "
+                  f"{tree_rss_mb(process.pid):7.1f} MB  requests {sum(len(v) for k, v in results.items() if k != 'errors')}", flush=True)
         report(f"phase 1, realistic mix, {args.clients} clients, {args.minutes:g} min", results)
 
         results = defaultdict(list)

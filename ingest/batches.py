@@ -22,15 +22,12 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
-from typing import TYPE_CHECKING
 
 from retractkg.config import Settings
-from retractkg.ingest.change_log import announced_hashes, change_log, change_nquads
 from retractkg.ingest.mapping import MappedRecord
+from retractkg.ingest.report import IngestReport
 from retractkg.store import GraphStore
-
-if TYPE_CHECKING:
-    from retractkg.ingest.pipeline import IngestReport
+from retractkg.store.change_log import announced_hashes, change_log, change_nquads
 
 # A batch is one atomic write, and must stay below the bulk loader's chunk (1M quads) to stay one.
 # Up to `writers` + 1 batches are in memory at once (written, and read). With two loads at once, a

@@ -13,19 +13,19 @@ Nodes that only exist inside one resource (authorships, evidence) are hash IRIs 
 
 from __future__ import annotations
 
-import hashlib
 import re
-import unicodedata
 from functools import lru_cache
 from urllib.parse import quote
 
 from retractkg.ingest.model import Article, Nature, Notice
+from retractkg.ontology.identifiers import RECENT, notice_text_hash, stable_hash
+
+# Defined with the shared identifiers; named here too for code that still imports them from iris.
+from retractkg.ontology.identifiers import fold as fold  # noqa: E402
+from retractkg.ontology.identifiers import normalize_doi as normalize_doi  # noqa: E402
 
 _DOI_SAFE = "/:;()@!$&'*+,=-._~"
 _DOI_PLAIN = re.compile(r"[A-Za-z0-9/:;()@!$&'*+,=._~-]*")  # what `quote(..., safe=_DOI_SAFE)` leaves as it is
-_WORD = re.compile(r"[a-z0-9]+")
-_DOI_PREFIX = re.compile(r"^(?:(?:https?://)?(?:dx\.)?doi\.org/|doi:\s*)", re.I)
-_BARE_DOI = re.compile(r"^10\.\d{4,9}/\S+$")
 
 # Natures that describe the same event from different sources share a notice IRI.
 _NOTICE_KIND = {
@@ -40,32 +40,6 @@ _NOTICE_KIND = {
 }
 
 
-def normalize_doi(doi: str) -> str:
-    """Bare lower-case DOI from any of its written forms, or "" if it is not one."""
-    doi = doi.strip().strip(".,;:").strip()
-    doi = _DOI_PREFIX.sub("", doi)
-    return doi.lower() if _BARE_DOI.match(doi) else ""
-
-
-# Names recur: a journal, publisher or institution in record after record, an article's IRI in the
-# hash of each of its authors. Each cache holds at most this many entries (a few MB).
-RECENT = 1 << 15
-
-
-@lru_cache(maxsize=RECENT)
-def fold(text: str) -> str:
-    """Case-, accent-, punctuation- and space-insensitive form for comparing names (remembered for recent ones)."""
-    if text.isascii():  # the common case, and the same result: NFKD leaves ASCII as it is
-        return " ".join(_WORD.findall(text.lower()))
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    return " ".join(_WORD.findall(text))
-
-
-def stable_hash(*parts: str) -> str:
-    return hashlib.sha1("\x1f".join(map(fold, parts)).encode()).hexdigest()[:16]
-
-
 @lru_cache(maxsize=RECENT)
 def name_hash(name: str) -> str:
     """`stable_hash` of a journal's, publisher's or organization's name, remembered for recent names."""
@@ -76,11 +50,6 @@ def doi_path(doi: str) -> str:
     """A DOI as an IRI path: characters an IRI cannot hold (a few old DOIs have "<", ">" or "#") are
     percent-encoded. Nearly every DOI has none, which one match tells for a fraction of `quote`'s cost."""
     return doi if _DOI_PLAIN.fullmatch(doi) else quote(doi, safe=_DOI_SAFE)
-
-
-def notice_text_hash(notice: Notice) -> str:
-    """What a notice that gives no identifier of its own is known by: its title, date and opening text."""
-    return stable_hash(notice.title, notice.date, notice.text[:500])
 
 
 def article_key(article: Article, *, known: bool = True) -> str:

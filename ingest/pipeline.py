@@ -19,8 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlparse
@@ -31,47 +30,16 @@ from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, parse
 from retractkg.config import Settings
 from retractkg.ingest import sources
 from retractkg.ingest.batches import BATCH_QUADS, BatchWriter
-from retractkg.ingest.change_log import change_nquads
 from retractkg.ingest.errors import IngestError
 from retractkg.ingest.identity import KnownDois
 from retractkg.ingest.mapping import MappingError, RecordMapper, literal
 from retractkg.ingest.model import SourceRecord
-from retractkg.ontology import RKG, VOCAB, VOCABULARY_FILES
+from retractkg.ingest.report import IngestReport, Progress
+from retractkg.ontology import RKG, VOCABULARY_FILES, VOCABULARY_GRAPH
 from retractkg.store import GraphStore
-from retractkg.store.base import values_lists
+from retractkg.store.change_log import change_nquads, stored_hashes
 
-VOCABULARY_GRAPH = VOCAB + "graph/vocabulary"
 DEMO_DIR = Path(__file__).resolve().parent / "demo"
-
-
-@dataclass
-class IngestReport:
-    added: list[str] = field(default_factory=list)  # graph IRIs
-    updated: list[str] = field(default_factory=list)
-    unchanged: int = 0
-    errors: list[IngestError] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)  # files in a folder that are no notice format
-    withdrawn: list[str] = field(default_factory=list)  # graph IRIs removed by `replace_source`
-    warnings: list[str] = field(default_factory=list)  # what parsers left out of records they kept
-    started: float = field(default_factory=time.monotonic)
-
-    @property
-    def records(self) -> int:
-        return len(self.added) + len(self.updated) + self.unchanged
-
-    def summary(self) -> str:
-        withdrawn = f", {len(self.withdrawn)} withdrawn" if self.withdrawn else ""
-        return (f"{self.records} records: {len(self.added)} added, {len(self.updated)} updated, "
-                f"{self.unchanged} unchanged{withdrawn}, {len(self.errors)} errors")
-
-    def progress(self) -> str:
-        """A progress line for long runs: the summary so far, elapsed time and rate."""
-        elapsed = time.monotonic() - self.started
-        rate = self.records / elapsed if elapsed > 0 else 0.0
-        return f"{self.summary()} ({elapsed:.0f} s, {rate:,.0f} records/s)"
-
-
-Progress = Callable[[IngestReport], None]
 
 
 def expand_paths(paths: Iterable[Path]) -> Iterator[tuple[Path, bool]]:
@@ -208,17 +176,6 @@ def withdraw_missing(store: GraphStore, seen: dict[str, set[str]], report: Inges
             # Emptying a graph drops it; the deletion and its log entry are one transaction.
             store.replace_graphs_nquads({graph: b"" for graph, _ in chunk}, also_add=log.encode())
             report.withdrawn.extend(graph for graph, _ in chunk)
-
-
-def stored_hashes(store: GraphStore, graphs: Iterable[str]) -> dict[str, str]:
-    """The content hash each graph states of itself (`rkg:contentHash`), for graphs outside the change log."""
-    found: dict[str, str] = {}
-    for values in values_lists(list(graphs)):
-        result = store.query(
-            f"SELECT ?g ?h WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?g <{RKG}contentHash> ?h }} }}"
-        )
-        found.update((s["g"].value, s["h"].value) for s in result)
-    return found
 
 
 def ensure_vocabulary(store: GraphStore) -> None:

@@ -9,16 +9,25 @@ from __future__ import annotations
 
 import csv
 import gzip
-import importlib
 import io
 import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
 
 from retractkg.ingest.errors import IngestError
 from retractkg.ingest.model import SourceRecord
+from retractkg.ingest.readers import (
+    crossref,
+    html_notice,
+    jats,
+    pdf_notice,
+    pubmed,
+    retraction_watch,
+    retraction_watch_parquet,
+    retraction_watch_website,
+    text_notice,
+)
 
 SNIFF_BYTES = 65536
 
@@ -27,11 +36,7 @@ SNIFF_BYTES = 65536
 class SourceFormat:
     name: str
     sniff: Callable[[bytes, Path], bool]  # given the (decompressed) head of the file
-    parser: str  # "module:function" under retractkg.ingest, imported on first use
-
-    def parse(self, path: Path) -> Iterator[SourceRecord]:
-        module, function = self.parser.split(":")
-        return getattr(importlib.import_module(f"retractkg.ingest.{module}"), function)(path)
+    parse: Callable[[Path], Iterator[SourceRecord]]
 
 
 def _lower(head: bytes) -> str:
@@ -78,55 +83,18 @@ def _looks_delimited(text: str) -> bool:
     return False
 
 
-def _sniff(module: str) -> Callable[[bytes, Path], bool]:
-    """A structured source's own `sniff(head, path)`, imported when first asked."""
-    def sniff(head: bytes, path: Path) -> bool:
-        return importlib.import_module(f"retractkg.ingest.{module}").sniff(head, path)
-    return sniff
-
-
 # Most specific first; plain text is the fallback for anything that decodes.
 FORMATS: list[SourceFormat] = [
-    SourceFormat("pdf", _is_pdf, "pdf_notice:parse"),
-    SourceFormat("html", _is_html, "html_notice:parse"),
-    SourceFormat("retraction-watch-csv", _sniff("retraction_watch"), "retraction_watch:parse"),
-    SourceFormat("retraction-watch-website", _sniff("retraction_watch_website"), "retraction_watch_website:parse"),
-    SourceFormat("retraction-watch-parquet", _sniff("retraction_watch_parquet"), "retraction_watch_parquet:parse"),
-    SourceFormat("jats", _sniff("jats"), "jats:parse"),
-    SourceFormat("pubmed", _sniff("pubmed"), "pubmed:parse"),
-    SourceFormat("crossref", _sniff("crossref"), "crossref:parse"),
-    SourceFormat("text", _is_text, "text_notice:parse"),
+    SourceFormat("pdf", _is_pdf, pdf_notice.parse),
+    SourceFormat("html", _is_html, html_notice.parse),
+    SourceFormat("retraction-watch-csv", retraction_watch.sniff, retraction_watch.parse),
+    SourceFormat("retraction-watch-website", retraction_watch_website.sniff, retraction_watch_website.parse),
+    SourceFormat("retraction-watch-parquet", retraction_watch_parquet.sniff, retraction_watch_parquet.parse),
+    SourceFormat("jats", jats.sniff, jats.parse),
+    SourceFormat("pubmed", pubmed.sniff, pubmed.parse),
+    SourceFormat("crossref", crossref.sniff, crossref.parse),
+    SourceFormat("text", _is_text, text_notice.parse),
 ]
-
-
-def open_binary(path: Path) -> BinaryIO:
-    """The file's bytes, decompressed on the fly if it is gzipped: parsers stream from it."""
-    try:
-        f = path.open("rb")
-        if f.read(2) == b"\x1f\x8b":
-            f.close()
-            return gzip.open(path, "rb")  # type: ignore[return-value]
-        f.seek(0)
-        return f
-    except OSError as e:
-        raise IngestError(str(path), f"cannot read: {e.strerror or e}") from e
-
-
-class RecordStream(Iterator[SourceRecord]):
-    """Turns a generator of records and per-record errors into the parser contract.
-
-    A generator that raises is finished, so a multi-record parser yields its bad records as
-    `IngestError`s instead; this iterator raises them one by one and then goes on with the next record.
-    """
-
-    def __init__(self, items: Iterator[SourceRecord | IngestError]) -> None:
-        self._items = items
-
-    def __next__(self) -> SourceRecord:
-        item = next(self._items)
-        if isinstance(item, IngestError):
-            raise item
-        return item
 
 
 def read_head(path: Path) -> bytes:

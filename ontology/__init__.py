@@ -30,11 +30,13 @@ SCHEMES_FILE = HERE / "schemes.ttl"  # natures, roles, stances
 SHAPES_FILE = HERE / "shapes.ttl"
 CONTEXT_FILE = HERE / "context.jsonld"
 
-# Files that describe the vocabulary itself; ingest loads them into the store so that concept
-# labels and schemes are queryable next to the data.
+# Files that describe the vocabulary itself; ingest loads them into the store, in this named graph,
+# so that concept labels and schemes are queryable next to the data.
 VOCABULARY_FILES = (ONTOLOGY_FILE, REASONS_FILE, SCHEMES_FILE)
+VOCABULARY_GRAPH = VOCAB + "graph/vocabulary"
 
-# Standard namespaces the mapping writes.
+# Standard namespaces: the mapping writes the first ones; the API's descriptions (VoID, the
+# SPARQL service description, the change feed) the others.
 SCHEMA = "http://schema.org/"
 CITO = "http://purl.org/spar/cito/"
 FABIO = "http://purl.org/spar/fabio/"
@@ -46,3 +48,15 @@ RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 OWL = "http://www.w3.org/2002/07/owl#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
+VOID = "http://rdfs.org/ns/void#"
+DCAT = "http://www.w3.org/ns/dcat#"
+AS = "https://www.w3.org/ns/activitystreams#"
+SD = "http://www.w3.org/ns/sparql-service-description#"
+FORMATS = "http://www.w3.org/ns/formats/"  # the W3C's IRIs of media types
+
+# The one prefix table: Turtle output, compacted JSON-LD and SPARQL prologues pick their prefixes from it.
+PREFIXES = {
+    "rkg": RKG, "schema": SCHEMA, "cito": CITO, "fabio": FABIO, "oa": OA, "skos": SKOS, "prov": PROV,
+    "dct": DCT, "rdf": RDF, "rdfs": RDFS, "owl": OWL, "xsd": XSD,
+    "void": VOID, "dcat": DCAT, "as": AS, "sd": SD, "formats": FORMATS,
+}

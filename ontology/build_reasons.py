@@ -19,8 +19,8 @@ from pathlib import Path
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, SKOS, XSD
 
-from retractkg.ingest.iris import fold
 from retractkg.ontology import REASON, REASON_SCHEME, REASONS_FILE, RKG
+from retractkg.ontology.identifiers import fold
 
 # Older wording (2023 Zotero export) -> current Appendix B label, where the wording changed.
 # Chosen by comparing both definitions; merges (two old reasons into one) are noted.

@@ -6,8 +6,8 @@ from functools import cache
 
 from pyoxigraph import NamedNode, RdfFormat, parse
 
-from retractkg.ingest.iris import fold
 from retractkg.ontology import REASONS_FILE, SKOS
+from retractkg.ontology.identifiers import fold
 
 
 @cache

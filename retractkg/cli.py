@@ -12,16 +12,12 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from pyoxigraph import QueryBoolean, QueryResultsFormat, QuerySolutions, RdfFormat
+from pyoxigraph import QueryBoolean, QuerySolutions, RdfFormat
 
 from retractkg import __version__
 from retractkg.config import Settings
+from retractkg.formats import GRAPH_FORMATS, RESULT_FORMATS
 from retractkg.store import StoreError, open_store
-
-RESULT_FORMATS = {"json": QueryResultsFormat.JSON, "xml": QueryResultsFormat.XML,
-                  "csv": QueryResultsFormat.CSV, "tsv": QueryResultsFormat.TSV}
-GRAPH_FORMATS = {"turtle": RdfFormat.TURTLE, "ntriples": RdfFormat.N_TRIPLES, "nquads": RdfFormat.N_QUADS,
-                 "trig": RdfFormat.TRIG, "rdfxml": RdfFormat.RDF_XML, "jsonld": RdfFormat.JSON_LD}
 
 
 class UsageError(Exception):
@@ -157,7 +153,7 @@ def _output(path: str | None):
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from retractkg.ontology.validation import validate
+    from retractkg.validation import validate
 
     def progress(done: int, total: int) -> None:
         if total > 1 and not args.quiet:
@@ -170,18 +166,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    """Run benchmarks/evaluate_extraction.py, the one definition of the extraction scores."""
-    import importlib.util
+    """Run retractkg/evaluate_extraction.py, the one definition of the extraction scores."""
+    from retractkg import evaluate_extraction
 
-    script = Path(__file__).resolve().parents[1] / "benchmarks" / "evaluate_extraction.py"
-    if not script.exists():
-        raise UsageError(f"{script} is missing: evaluate runs from a source checkout of retractkg")
-    spec = importlib.util.spec_from_file_location("retractkg_evaluate_extraction", script)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while the script loads
-    spec.loader.exec_module(module)
     argv = ["--shared", str(args.shared)] if args.shared else []
-    return module.main(argv + (["--details"] if args.details else []) + (["--json"] if args.json else []))
+    return evaluate_extraction.main(argv + (["--details"] if args.details else []) + (["--json"] if args.json else []))
 
 
 def build_parser() -> argparse.ArgumentParser:

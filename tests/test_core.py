@@ -12,11 +12,11 @@ from pyoxigraph import RdfFormat
 from retractkg.cli import main
 from retractkg.config import Settings
 from retractkg.ingest.batches import write_batch
-from retractkg.ingest.change_log import changes_graph
 from retractkg.ingest.mapping import MappingError, RecordMapper
 from retractkg.ingest.model import Nature, Person, Span
 from retractkg.ingest.pipeline import IngestReport, ensure_vocabulary, read_records
 from retractkg.store import OxigraphStore
+from retractkg.store.change_log import changes_graph
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 
@@ -293,7 +293,7 @@ def test_a_file_with_lone_cr_line_ends_is_read_and_so_is_the_next(tmp_path, caps
 @pytest.mark.skipif(not (SHARED / "data" / "jats").exists(), reason="../shared is not present")
 def test_a_reader_failing_on_input_nobody_foresaw_is_an_error_for_that_file_and_the_next_is_read(
         tmp_path, capsys, monkeypatch):
-    import retractkg.ingest.jats as jats
+    import retractkg.ingest.readers.jats as jats
 
     def unforeseen(meta) -> str:  # a bug in a reader, met on some real file
         raise KeyError("pub-date")

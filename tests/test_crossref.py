@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 
 from retractkg.config import Settings
-from retractkg.ingest import crossref, sources
-from retractkg.ingest.crossref import nature_of
+from retractkg.ingest import sources
 from retractkg.ingest.model import Nature
 from retractkg.ingest.pipeline import ingest
+from retractkg.ingest.readers import crossref
+from retractkg.ingest.readers.crossref import nature_of
 from retractkg.store import OxigraphStore
 
 CROSSREF = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "crossref"

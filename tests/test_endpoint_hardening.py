@@ -215,7 +215,8 @@ def test_embedded_json_ld_holds_any_title_and_never_swallows_the_page(title):
 
 def test_from_names_graphs_of_the_store_and_an_unknown_graph_is_refused(server):
     base, _ = server
-    status, _, body = ask(base, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?n a <http://purl.org/spar/fabio/RetractionNotice> }}")
+    notices = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?n a <http://purl.org/spar/fabio/RetractionNotice> } }"
+    status, _, body = ask(base, notices)
     graphs = [row["g"]["value"] for row in json.loads(body)["results"]["bindings"]]
     assert status == 200 and len(graphs) >= 2
     count = "SELECT (COUNT(*) AS ?n) {from} WHERE {{ ?s ?p ?o }}"
@@ -223,7 +224,8 @@ def test_from_names_graphs_of_the_store_and_an_unknown_graph_is_refused(server):
     in_all = json.loads(ask(base, count.format(**{"from": ""}))[2])
     one, every = (int(r["results"]["bindings"][0]["n"]["value"]) for r in (in_one, in_all))
     assert 0 < one < every
-    prefixed = f"PREFIX g: <{graphs[0].rsplit('/', 1)[0]}/> SELECT (COUNT(*) AS ?n) FROM g:{graphs[0].rsplit('/', 1)[1]} WHERE {{ ?s ?p ?o }}"
+    folder, name = graphs[0].rsplit("/", 1)
+    prefixed = f"PREFIX g: <{folder}/> SELECT (COUNT(*) AS ?n) FROM g:{name} WHERE {{ ?s ?p ?o }}"
     assert int(json.loads(ask(base, prefixed)[2])["results"]["bindings"][0]["n"]["value"]) == one
     status, _, body = ask(base, count.format(**{"from": "FROM <http://127.0.0.1:9/elsewhere>"}))
     assert status == 400 and problem_kind(body) == "unknown-graph"

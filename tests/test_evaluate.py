@@ -91,7 +91,7 @@ def test_details_list_development_errors_only(capsys):
     import sys
 
     assert main(["evaluate", "--details", "--shared", str(SHARED)]) == 0
-    module = sys.modules["retractkg_evaluate_extraction"]  # loaded by `retractkg evaluate`
+    module = sys.modules["retractkg.evaluate_extraction"]  # loaded by `retractkg evaluate`
     named = [line.split()[1].rstrip(":") for line in capsys.readouterr().out.splitlines()
              if line.startswith(("volume+page ", "identifier "))]
     assert named  # there are development errors to list

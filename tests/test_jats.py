@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 
 from retractkg.config import Settings
-from retractkg.ingest import jats, sources
+from retractkg.ingest import sources
 from retractkg.ingest.errors import IngestError
 from retractkg.ingest.model import Nature
 from retractkg.ingest.pipeline import ingest
+from retractkg.ingest.readers import jats
 from retractkg.store import OxigraphStore
 
 JATS = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "jats"

@@ -27,11 +27,11 @@ from pyoxigraph import NamedNode, RdfFormat
 from retractkg.cli import main
 from retractkg.config import Settings
 from retractkg.ingest.batches import write_batch
-from retractkg.ingest.change_log import changes_graph
 from retractkg.ingest.identity import NOTES_AT_MOST, KnownDois
 from retractkg.ingest.mapping import RecordMapper
 from retractkg.ingest.pipeline import IngestReport, ingest, read_records
 from retractkg.store import OxigraphStore
+from retractkg.store.change_log import changes_graph
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 DATA = SHARED / "data"

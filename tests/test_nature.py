@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from retractkg.ingest.actors import find_actors
 from retractkg.ingest.model import Nature, Role
-from retractkg.ingest.nature import classify_nature
+from retractkg.ingest.reading.actors import find_actors
+from retractkg.ingest.reading.nature import classify_nature
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 SEED = SHARED / "seed" / "000_40cc8947771e1945.txt"

@@ -18,7 +18,6 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from retractkg.ingest import mapping
-from retractkg.ingest.iris import fold
 from retractkg.ingest.mapping import RecordMapper
 from retractkg.ingest.model import Nature, Role, Stance
 from retractkg.ontology import (
@@ -37,6 +36,7 @@ from retractkg.ontology import (
     STANCE,
     STANCE_SCHEME,
 )
+from retractkg.ontology.identifiers import fold
 from retractkg.ontology.reasons import reason_iri
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -346,7 +346,7 @@ def test_context_prefixes_match_the_code():
     assert context["rkg"] == RKG
     assert context["cito"] == mapping.CITO and context["fabio"] == mapping.FABIO
     assert context["prov"] == mapping.PROV and context["oa"] == mapping.OA
-    from retractkg.ingest.change_log import AS
+    from retractkg.store.change_log import AS
 
     assert context["as"] == AS
 

@@ -171,7 +171,8 @@ def test_search_by_doi_title_and_author(page: Page, server: str):
     assert "Hydrogel scaffolds" in page.locator("ul.works").inner_text()
 
 
-@pytest.mark.parametrize("title", ["<!--<script", "<!--<script>", "x <!--<script type", "<!--<script>x</script>-->", "</script><p id=x>", "<![CDATA[", "]]>&amp;"])
+@pytest.mark.parametrize("title", ["<!--<script", "<!--<script>", "x <!--<script type", "<!--<script>x</script>-->",
+                                   "</script><p id=x>", "<![CDATA[", "]]>&amp;"])
 def test_a_title_with_markup_stays_inside_its_json_ld_block(page: Page, title: str):
     """Chromium parses the page as a harvester's browser would: the JSON-LD holds the title, and the
     page after the block is still there (with `<!--<script` the block used to swallow the rest)."""

@@ -21,9 +21,9 @@ from fpdf import FPDF
 
 from retractkg.config import Settings
 from retractkg.ingest.errors import IngestError
-from retractkg.ingest.html_notice import parse as parse_html
 from retractkg.ingest.model import Nature, Stance
-from retractkg.ingest.pdf_notice import parse as parse_pdf
+from retractkg.ingest.readers.html_notice import parse as parse_html
+from retractkg.ingest.readers.pdf_notice import parse as parse_pdf
 from retractkg.ingest.sources import detect
 from retractkg.store import open_store
 

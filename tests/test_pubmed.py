@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 
 from retractkg.config import Settings
-from retractkg.ingest import pubmed, sources
+from retractkg.ingest import sources
 from retractkg.ingest.model import Nature
 from retractkg.ingest.pipeline import ingest
+from retractkg.ingest.readers import pubmed
 from retractkg.store import OxigraphStore
 
 PUBMED = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "pubmed"

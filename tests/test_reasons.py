@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from retractkg.ingest.reasons import IMPLIED, RETRACTION_IMPLIED, RULES, find_reasons
+from retractkg.ingest.reading.reasons import IMPLIED, RETRACTION_IMPLIED, RULES, find_reasons
 from retractkg.ontology.reasons import reason_iri
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"

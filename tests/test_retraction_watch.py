@@ -15,10 +15,11 @@ import pytest
 
 from retractkg.cli import main
 from retractkg.config import Settings
-from retractkg.ingest import retraction_watch, sources
+from retractkg.ingest import sources
 from retractkg.ingest.errors import IngestError
 from retractkg.ingest.model import Nature
 from retractkg.ingest.pipeline import ingest
+from retractkg.ingest.readers import retraction_watch
 from retractkg.store import OxigraphStore
 
 RW = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "retraction-watch"

@@ -12,9 +12,9 @@ import pytest
 
 from retractkg.cli import main
 from retractkg.config import Settings
-from retractkg.ingest import retraction_watch_parquet as scrape
 from retractkg.ingest import sources
 from retractkg.ingest.pipeline import ingest
+from retractkg.ingest.readers import retraction_watch_parquet as scrape
 from retractkg.store import OxigraphStore
 
 pa = pytest.importorskip("pyarrow")

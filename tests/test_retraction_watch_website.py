@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 
 from retractkg.config import Settings
-from retractkg.ingest import retraction_watch_website as website
 from retractkg.ingest import sources
 from retractkg.ingest.model import Nature
 from retractkg.ingest.pipeline import ingest
-from retractkg.ontology.validation import validate
+from retractkg.ingest.readers import retraction_watch_website as website
 from retractkg.store import OxigraphStore
+from retractkg.validation import validate
 
 EXPORT = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "retraction-watch" / \
     "dciudadr_rw_website_export_600.txt"

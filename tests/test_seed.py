@@ -11,7 +11,7 @@ import pytest
 
 from retractkg.config import Settings
 from retractkg.ingest.model import Nature, Role, Stance
-from retractkg.ingest.text_notice import parse
+from retractkg.ingest.readers.text_notice import parse
 from retractkg.store import open_store
 
 ROOT = Path(__file__).resolve().parents[1]

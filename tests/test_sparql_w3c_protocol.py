@@ -26,8 +26,8 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDFS
 
 from retractkg.api.app import create_app
-from retractkg.api.sparql_results import GRAPH_TYPES, SOLUTION_TYPES
 from retractkg.config import Settings
+from retractkg.formats import GRAPH_TYPES, SOLUTION_TYPES
 from retractkg.store import OxigraphStore
 
 SUITE = Path(__file__).resolve().parents[1].parent / "shared" / "conformance" / "w3c-sparql11" / "protocol"

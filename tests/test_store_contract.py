@@ -36,11 +36,11 @@ from retractkg.cli import main
 from retractkg.config import Settings
 from retractkg.ingest import pipeline
 from retractkg.ingest.batches import write_batch
-from retractkg.ingest.change_log import change_quads, changes_graph
 from retractkg.ingest.mapping import MappedRecord, RecordMapper
 from retractkg.ingest.model import Nature, SourceRecord
 from retractkg.ingest.pipeline import IngestReport, ensure_vocabulary
 from retractkg.store import GraphStore, OxigraphStore, StoreError, open_store
+from retractkg.store.change_log import change_quads, changes_graph
 from retractkg.store.remote import RemoteSparqlStore, split_batch
 
 BACKENDS = ["embedded", "oxigraph", "virtuoso"]

@@ -12,14 +12,14 @@ from pathlib import Path
 import pytest
 
 from retractkg.config import Settings
-from retractkg.ingest.affected_items import affected_items
-from retractkg.ingest.affiliation import split_affiliation
-from retractkg.ingest.author_stances import stated_stances
-from retractkg.ingest.citation import find_citations, find_dois, parse_citation
 from retractkg.ingest.errors import IngestError
 from retractkg.ingest.model import Nature, Stance
+from retractkg.ingest.readers.text_notice import parse, read_notice
+from retractkg.ingest.reading.affected_items import affected_items
+from retractkg.ingest.reading.affiliation import split_affiliation
+from retractkg.ingest.reading.author_stances import stated_stances
+from retractkg.ingest.reading.citation import find_citations, find_dois, parse_citation
 from retractkg.ingest.sources import detect
-from retractkg.ingest.text_notice import parse, read_notice
 from retractkg.store import open_store
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -16,8 +16,8 @@ from retractkg.ingest.batches import write_batch
 from retractkg.ingest.mapping import RecordMapper
 from retractkg.ingest.model import Nature
 from retractkg.ingest.pipeline import IngestReport, ensure_vocabulary, ingest
-from retractkg.ontology.validation import validate
 from retractkg.store import OxigraphStore
+from retractkg.validation import validate
 
 BASE = "https://w3id.org/retractkg/"
 NOTICE = BASE + "id/notice/retraction/10.1186/s12951-022-01520-8"

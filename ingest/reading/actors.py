@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from retractkg.ingest.model import Role
-from retractkg.ingest.prose import statements
+from retractkg.ingest.reading.prose import statements
 
 # Role words, most specific first (an "Editor-in-Chief" is not also reported as an "Editor").
 _ROLE_WORDS: tuple[tuple[Role, str], ...] = (

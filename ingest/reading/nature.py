@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 
 from retractkg.ingest.model import Nature
-from retractkg.ingest.prose import sentences
+from retractkg.ingest.reading.prose import sentences
 
 # Notice kinds as titles name them. A kind counts where titles put it: at the start ("Retraction Note: ..."),
 # at the end ("...: Retraction", "... [Retraction]"), or anywhere as an unambiguous phrase ("Correction to");

@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 
 from retractkg.ingest.model import ReasonClaim, Span
-from retractkg.ingest.prose import Sentence, statements
+from retractkg.ingest.reading.prose import Sentence, statements
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from retractkg.ingest.iris import fold
 from retractkg.ingest.model import Person, Span, Stance
+from retractkg.ontology.identifiers import fold
 
 # A name token: a capitalised word or an initial ("P."), never a word ending a sentence ("Pizzino.").
 _TOKEN = r"[A-Z](?:[a-z]?\.|[\w'’-]*[\w'’])"

@@ -12,7 +12,7 @@ Three measures, each split into a development part and a held-out part:
   too, so "retracting" accuracy accepts retraction/withdrawal/removal there; "strict" does not; "body only"
   is the retracting accuracy from the body without the title, as for a text or PDF notice whose title is lost;
 - retracted-article identifier: DOI or PMID of the retracted article found by the text parser
-  (`retractkg.ingest.text_notice.parse`) against the sidecar's, on the notices whose text states that
+  (`retractkg.ingest.readers.text_notice.parse`) against the sidecar's, on the notices whose text states that
   DOI or PMID (PMC bodies often do not); "pending" while that parser is missing;
 - retracted-article volume+page: volume and first page (or article number) of the retracted article found by
   the same parser against the PubMed Central sidecar's, on the notices whose text states both (the two numbers
@@ -38,10 +38,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from retractkg.ingest.iris import fold, normalize_doi
 from retractkg.ingest.model import Nature
-from retractkg.ingest.nature import classify_nature
-from retractkg.ingest.reasons import find_reasons
+from retractkg.ingest.reading.nature import classify_nature
+from retractkg.ingest.reading.reasons import find_reasons
+from retractkg.ontology.identifiers import fold, normalize_doi
 from retractkg.ontology.reasons import reason_iri
 
 DEFAULT_SHARED = Path(__file__).resolve().parents[1].parent / "shared"
@@ -334,7 +334,7 @@ def _tally(acc: Accuracy, notice: KnownNotice, predicted: Nature) -> None:
 def _text_parser():
     """The text parser's public `parse(path)`, or None while it does not exist yet."""
     try:
-        module = importlib.import_module("retractkg.ingest.text_notice")
+        module = importlib.import_module("retractkg.ingest.readers.text_notice")
     except Exception as e:  # noqa: BLE001 - missing or broken mid-development: identifiers are "pending"
         print(f"evaluate: text parser unavailable ({type(e).__name__}: {e}); identifier accuracy pending",
               file=sys.stderr)

@@ -26,14 +26,14 @@ from pathlib import Path
 
 from retractkg.ingest.errors import IngestError
 from retractkg.ingest.model import Article, Journal, Nature, Notice, Organization, Person, SourceRecord
-from retractkg.ingest.retraction_watch import PAYWALLED, SOURCE_ID, date_cell, doi_cell, pmid_cell, split_list
-from retractkg.ingest.retraction_watch_website import (
+from retractkg.ingest.readers.retraction_watch import PAYWALLED, SOURCE_ID, date_cell, doi_cell, pmid_cell, split_list
+from retractkg.ingest.readers.retraction_watch_website import (
     INSTITUTION_WORDS,
     article_types_and_nature,
     reason_claims,
     split_institutions,
 )
-from retractkg.ingest.sources import RecordStream
+from retractkg.ingest.readers.streams import RecordStream
 from retractkg.ontology.reasons import reason_iri
 
 FORMAT = "retraction-watch-parquet"

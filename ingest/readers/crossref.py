@@ -28,10 +28,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from retractkg.ingest.errors import IngestError
-from retractkg.ingest.iris import normalize_doi
 from retractkg.ingest.model import Article, Journal, Nature, Notice, Organization, Person, SourceRecord
-from retractkg.ingest.nature import title_nature
-from retractkg.ingest.sources import RecordStream, open_binary
+from retractkg.ingest.readers.streams import RecordStream, open_binary
+from retractkg.ingest.reading.nature import title_nature
+from retractkg.ontology.identifiers import normalize_doi
 
 FORMAT = "crossref"
 DUMP_FORMAT = "crossref-updates"  # the JSON Lines dump: its own source, replaced as a whole

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from retractkg.ingest.written_dates import iso_date
+from retractkg.ingest.reading.written_dates import iso_date
 
 _PUBLISHED = re.compile(
     r"(?:^|;\s*)(?P<what>(?:First\s+)?(?:Published|Publication\s+date|Date\s+of\s+publication|Issue\s+date))(?:\s+online)?"

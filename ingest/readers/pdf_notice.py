@@ -16,11 +16,11 @@ from pathlib import Path
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError, PyPdfError
 
-from retractkg.ingest.citation import find_dois
 from retractkg.ingest.errors import IngestError
 from retractkg.ingest.model import Notice, SourceRecord
-from retractkg.ingest.notice_layout import TITLE_PREFIX
-from retractkg.ingest.text_notice import normalize, read_bytes, read_notice
+from retractkg.ingest.readers.text_notice import normalize, read_bytes, read_notice
+from retractkg.ingest.reading.citation import find_dois
+from retractkg.ingest.reading.notice_layout import TITLE_PREFIX
 
 FORMAT = "pdf"
 MAX_PDF_BYTES = 100_000_000

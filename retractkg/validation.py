@@ -27,21 +27,17 @@ from pyshacl import validate as shacl_validate
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, SH
 
-from retractkg.ingest.pipeline import VOCABULARY_GRAPH  # replaced by the shipped files during validation
 from retractkg.ontology import (
     CITO,
-    FABIO,
     NATURE,
-    OA,
-    PROV,
+    PREFIXES,
     REASON,
     RKG,
     ROLE,
-    SCHEMA,
     SHAPES_FILE,
-    SKOS,
     STANCE,
     VOCABULARY_FILES,
+    VOCABULARY_GRAPH,
 )
 from retractkg.store.base import GraphStore
 
@@ -266,7 +262,7 @@ def report(outcome: Outcome) -> str:
 
 
 _PREFIXES = {
-    "rkg:": RKG, "schema:": SCHEMA, "cito:": CITO, "fabio:": FABIO, "prov:": PROV, "oa:": OA, "skos:": SKOS,
+    **{f"{name}:": PREFIXES[name] for name in ("rkg", "schema", "cito", "fabio", "prov", "oa", "skos")},
     "nature:": NATURE, "reason:": REASON, "role:": ROLE, "stance:": STANCE, "shapes:": str(SHAPES),
 }
 

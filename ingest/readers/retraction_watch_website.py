@@ -22,7 +22,7 @@ from pathlib import Path
 
 from retractkg.ingest.errors import IngestError
 from retractkg.ingest.model import Article, Journal, Nature, Notice, Organization, Person, ReasonClaim, SourceRecord
-from retractkg.ingest.retraction_watch import (
+from retractkg.ingest.readers.retraction_watch import (
     PAYWALLED,
     decoded_lines,
     doi_cell,
@@ -31,7 +31,7 @@ from retractkg.ingest.retraction_watch import (
     split_list,
     us_date,
 )
-from retractkg.ingest.sources import RecordStream, open_binary
+from retractkg.ingest.readers.streams import RecordStream, open_binary
 from retractkg.ontology.reasons import reason_iri
 
 FORMAT = "retraction-watch-website"

@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from retractkg.ingest.affiliation import ORG_WORDS, is_country, looks_like_affiliation, split_affiliation
-from retractkg.ingest.iris import fold
 from retractkg.ingest.model import Organization, Person
+from retractkg.ingest.reading.affiliation import ORG_WORDS, is_country, looks_like_affiliation, split_affiliation
+from retractkg.ontology.identifiers import fold
 
 SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 _SUP = "⁰¹²³⁴⁵⁶⁷⁸⁹"

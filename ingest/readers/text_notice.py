@@ -14,10 +14,12 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from retractkg.ingest.actors import find_actors
-from retractkg.ingest.affected_items import affected_items
-from retractkg.ingest.author_stances import apply_stances, stated_stances
-from retractkg.ingest.citation import (
+from retractkg.ingest.errors import IngestError
+from retractkg.ingest.model import Article, Notice, Person, SourceRecord
+from retractkg.ingest.reading.actors import find_actors
+from retractkg.ingest.reading.affected_items import affected_items
+from retractkg.ingest.reading.author_stances import apply_stances, stated_stances
+from retractkg.ingest.reading.citation import (
     PMID_IN_TEXT,
     Citation,
     find_citations,
@@ -27,12 +29,9 @@ from retractkg.ingest.citation import (
     parse_reference,
     written_length,
 )
-from retractkg.ingest.errors import IngestError
-from retractkg.ingest.iris import notice_text_hash
-from retractkg.ingest.model import Article, Notice, Person, SourceRecord
-from retractkg.ingest.nature import classify_nature
-from retractkg.ingest.notice_facts import journal_named, license_iri, publication_date, publisher_named
-from retractkg.ingest.notice_layout import (
+from retractkg.ingest.reading.nature import classify_nature
+from retractkg.ingest.reading.notice_facts import journal_named, license_iri, publication_date, publisher_named
+from retractkg.ingest.reading.notice_layout import (
     BOILERPLATE,
     LABEL_LINE,
     RUNNING_HEAD,
@@ -43,8 +42,9 @@ from retractkg.ingest.notice_layout import (
     read_correspondence,
     read_title_block,
 )
-from retractkg.ingest.reasons import find_reasons
-from retractkg.ingest.written_dates import iso_date
+from retractkg.ingest.reading.reasons import find_reasons
+from retractkg.ingest.reading.written_dates import iso_date
+from retractkg.ontology.identifiers import notice_text_hash
 
 FORMAT = "text"
 MAX_BYTES = 5_000_000  # a notice is a page or two; anything far larger is not one

@@ -24,9 +24,9 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 
-from retractkg.ingest.iris import normalize_doi
 from retractkg.ingest.model import Article
-from retractkg.ingest.written_dates import iso_date
+from retractkg.ingest.reading.written_dates import iso_date
+from retractkg.ontology.identifiers import normalize_doi
 
 DASHES = "‐‑‒–—−-"  # hyphen-minus last so it is literal inside a character class
 _RANGE = rf"[A-Za-z]?\d+[A-Za-z]?(?:\s*[{DASHES}]\s*[A-Za-z]?\d+[A-Za-z]?)?"

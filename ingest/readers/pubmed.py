@@ -23,9 +23,9 @@ from pathlib import Path
 from lxml import etree
 
 from retractkg.ingest.errors import IngestError
-from retractkg.ingest.iris import normalize_doi
 from retractkg.ingest.model import Article, Journal, Nature, Notice, Organization, Person, SourceRecord
-from retractkg.ingest.sources import RecordStream, open_binary
+from retractkg.ingest.readers.streams import RecordStream, open_binary
+from retractkg.ontology.identifiers import normalize_doi
 
 FORMAT = "pubmed"
 

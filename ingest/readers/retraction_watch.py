@@ -17,7 +17,6 @@ from datetime import date
 from pathlib import Path
 
 from retractkg.ingest.errors import IngestError
-from retractkg.ingest.iris import normalize_doi
 from retractkg.ingest.model import (
     Article,
     Journal,
@@ -28,7 +27,8 @@ from retractkg.ingest.model import (
     ReasonClaim,
     SourceRecord,
 )
-from retractkg.ingest.sources import RecordStream, open_binary
+from retractkg.ingest.readers.streams import RecordStream, open_binary
+from retractkg.ontology.identifiers import normalize_doi
 
 FORMAT = "retraction-watch-csv"
 SOURCE_ID = "retraction-watch"  # the key of Notice.record_ids

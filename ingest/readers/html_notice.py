@@ -18,13 +18,13 @@ from pathlib import Path
 import lxml.etree
 import lxml.html
 
-from retractkg.ingest.affiliation import split_affiliation
-from retractkg.ingest.citation import find_dois
 from retractkg.ingest.errors import IngestError
 from retractkg.ingest.model import Article, Notice, Organization, Person, SourceRecord
-from retractkg.ingest.notice_facts import license_iri
-from retractkg.ingest.text_notice import MAX_BYTES, normalize, read_bytes, read_notice
-from retractkg.ingest.written_dates import iso_date
+from retractkg.ingest.readers.text_notice import MAX_BYTES, normalize, read_bytes, read_notice
+from retractkg.ingest.reading.affiliation import split_affiliation
+from retractkg.ingest.reading.citation import find_dois
+from retractkg.ingest.reading.notice_facts import license_iri
+from retractkg.ingest.reading.written_dates import iso_date
 
 FORMAT = "html"
 _DROP = ("script", "style", "noscript", "nav", "header", "footer", "aside", "form", "button", "svg", "template",
