@@ -164,8 +164,9 @@ def main() -> int:
         started = time.monotonic()
         while any(client.is_alive() for client in clients):
             time.sleep(15)
+            sent = sum(len(v) for k, v in results.items() if k != "errors")
             print(f"  {time.monotonic() - started:5.0f} s  server + query processes RSS "
-                  f"{tree_rss_mb(process.pid):7.1f} MB  requests {sum(len(v) for k, v in results.items() if k != 'errors')}", flush=True)
+                  f"{tree_rss_mb(process.pid):7.1f} MB  requests {sent}", flush=True)
         report(f"phase 1, realistic mix, {args.clients} clients, {args.minutes:g} min", results)
 
         results = defaultdict(list)
