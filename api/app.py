@@ -7,7 +7,6 @@ store on `app.state`, where routers reach them only through `retractkg.api.deps`
 
 from __future__ import annotations
 
-import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -19,6 +18,7 @@ from retractkg.api import dumps, feed, linked_data, pages, sparql
 from retractkg.api.caching import RepresentationCache
 from retractkg.api.errors import install_error_handlers
 from retractkg.api.query_processes import IsolatedStore, QueryProcesses
+from retractkg.api.route_limits import default_slots
 from retractkg.api.security_headers import SecurityHeaders
 from retractkg.config import Settings
 from retractkg.store import GraphStore, OxigraphStore, open_store
@@ -71,8 +71,8 @@ def create_app(settings: Settings, store: GraphStore | None = None, *, exclusive
     app.state.settings = settings
     app.state.representations = None
     app.state.query_processes = None
-    app.state.dump_slots = threading.BoundedSemaphore(dumps.DUMPS_AT_ONCE)
-    app.state.dump_slots = threading.BoundedSemaphore(dumps.DUMPS_AT_ONCE)
+    app.state.route_slots = default_slots()
+    app.state.route_slots = default_slots()
     if store is not None:
         app.state.store = store
     # Linked data is public and read-only: any origin may read it (and see the caching headers).

@@ -11,7 +11,6 @@ conditional GET (or HEAD) of a dump is answered without reading the graph.
 
 from __future__ import annotations
 
-import threading
 import zlib
 from collections.abc import Callable, Iterator
 from itertools import islice
@@ -24,10 +23,10 @@ from pyoxigraph import RdfFormat, serialize
 from retractkg import __version__
 from retractkg.api.caching import etag_for, validated, xsd_datetime
 from retractkg.api.deps import get_settings, get_store
-from retractkg.api.errors import ProblemError
 from retractkg.api.feed import ChangeLog
 from retractkg.api.jsonld import dumps, frame
 from retractkg.api.resources import Describer, Resolved
+from retractkg.api.route_limits import Slots, slots
 from retractkg.api.routing import get_and_head
 from retractkg.config import Settings
 from retractkg.formats import GZIP, NDJSON
@@ -39,9 +38,6 @@ router = APIRouter(tags=["dumps"])
 StoreDep = Annotated[GraphStore, Depends(get_store)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 BATCH = 20_000
-# A dump streams for minutes on a big graph and keeps a core busy: a few at a time, the others told when to retry.
-DUMPS_AT_ONCE = 2
-DUMP_RETRY_AFTER = 30
 
 
 def notice_iris(store: GraphStore) -> Iterator[str]:
@@ -90,19 +86,17 @@ def dump_response(request: Request, store: GraphStore, settings: Settings, body:
         # The GET streams without a Content-Length; the empty body's "0" would tell a harvester the dump is empty.
         del head.headers["content-length"]
         return head
-    slots: threading.BoundedSemaphore = request.app.state.dump_slots
-    if not slots.acquire(blocking=False):
-        raise ProblemError(429, "overloaded", f"{DUMPS_AT_ONCE} dumps are being sent already; retry later",
-                           headers={"Retry-After": str(DUMP_RETRY_AFTER)})
-    return StreamingResponse(_holding(slots, body()), media_type=media_type, headers=headers)
+    dump_slots = slots(request, "dump")
+    dump_slots.take()
+    return StreamingResponse(_holding(dump_slots, body()), media_type=media_type, headers=headers)
 
 
-def _holding(slots: threading.BoundedSemaphore, chunks: Iterator[bytes]) -> Iterator[bytes]:
+def _holding(dump_slots: Slots, chunks: Iterator[bytes]) -> Iterator[bytes]:
     """The chunks, holding a dump slot until the last is sent or the client goes away (the generator closes)."""
     try:
         yield from chunks
     finally:
-        slots.release()
+        dump_slots.release()
 
 
 @get_and_head(router, "/dumps/retractkg.nq.gz", response_class=StreamingResponse,

@@ -21,6 +21,7 @@ from retractkg.api.deps import get_settings, get_store
 from retractkg.api.errors import ProblemError
 from retractkg.api.jsonld import dumps
 from retractkg.api.resources import local_path
+from retractkg.api.route_limits import slots
 from retractkg.api.routing import get_and_head
 from retractkg.config import Settings
 from retractkg.formats import FEED_TYPES, JSONLD
@@ -130,6 +131,11 @@ def _activity(change: Change, server: str, settings: Settings) -> dict[str, Any]
 def changes(request: Request, store: StoreDep, settings: SettingsDep,
             page: int | None = Query(None, ge=1, description="Page number, from 1 (oldest changes).")) -> Response:
     media_type = negotiate(request.headers.get("accept"), FEED_TYPES)
+    with slots(request, "feed").held():
+        return _changes(request, store, settings, page, media_type)
+
+
+def _changes(request: Request, store: GraphStore, settings: Settings, page: int | None, media_type: str) -> Response:
     log = ChangeLog(store, settings)
     # Every page carries totalItems, so each representation changes with the newest change: its Last-Modified.
     total, newest = log.extent()

@@ -25,6 +25,7 @@ from retractkg.api.deps import get_settings, get_store
 from retractkg.api.feed import ChangeLog
 from retractkg.api.jsonld import CompactionContext, dumps, frame
 from retractkg.api.resources import Description, local_path
+from retractkg.api.route_limits import slots
 from retractkg.api.routing import get_and_head
 from retractkg.api.void import dataset_jsonld
 from retractkg.config import Settings
@@ -80,8 +81,9 @@ def _data_page(request: Request, store: GraphStore, settings: Settings, build: C
     key = (str(request.url), rep.HTML)  # with the host: pages may carry absolute URLs
     found = cache.get(key) if cache is not None else None
     if found is None:
-        newest = ChangeLog(store, settings).newest()
-        found = (build(), xsd_datetime(newest) if newest else None)
+        with slots(request, "page" if reuse else "search").held():
+            newest = ChangeLog(store, settings).newest()
+            found = (build(), xsd_datetime(newest) if newest else None)
         if cache is not None:
             cache.put(key, found)
     return cached_response(request, found[0], rep.content_type(rep.HTML), last_modified=found[1],

@@ -6,9 +6,12 @@ where an attacker's SERVICE target would be: it counts every connection the serv
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import socket
+import subprocess
+import sys
 import threading
 import urllib.error
 import urllib.parse
@@ -265,3 +268,63 @@ def test_the_server_stops_its_query_processes_with_it(demo_store, tmp_path):
     for pid in workers:
         assert not Path(f"/proc/{pid}").exists() or "Z" in Path(f"/proc/{pid}/stat").read_text().split()[2]
 
+
+
+# 4. Search without deadline or bound ----------------------------------------------------------------------------
+
+MAKE_RW_SCALE = Path(__file__).resolve().parents[2] / "shared" / "tools" / "make_rw_scale.py"
+
+
+@pytest.fixture(scope="module")
+def larger_store(tmp_path_factory) -> Path:
+    """5,000 rows of the full-size export's kind: enough for a word search to take seconds."""
+    if not MAKE_RW_SCALE.exists():
+        pytest.skip("../shared/tools/make_rw_scale.py is not beside the checkout")
+    folder = tmp_path_factory.mktemp("larger")
+    export = folder / "rw.csv"
+    made = subprocess.run([sys.executable, str(MAKE_RW_SCALE), str(export), "--rows", "5000"], capture_output=True)
+    assert made.returncode == 0, made.stderr
+    assert main(["ingest", str(export), "--quiet", "--store", str(folder / "store")]) == 0
+    return folder / "store"
+
+
+def test_searches_stop_at_the_deadline_and_many_leave_pages_answering(larger_store, tmp_path):
+    with serving(larger_store, tmp_path / "serve.log", env={"RETRACTKG_QUERY_TIMEOUT": "1"}) as (base, process):
+        def get(path: str) -> tuple[int, dict]:
+            try:
+                with urllib.request.urlopen(base + path, timeout=120) as response:
+                    response.read()
+                    return response.status, {k.lower(): v for k, v in response.headers.items()}
+            except urllib.error.HTTPError as e:
+                return e.code, {k.lower(): v for k, v in e.headers.items()}
+
+        status, headers = get("/search?q=covid")
+        assert status == 503 and "retry-after" in headers  # it ran for minutes, past the client's patience
+        with ThreadPoolExecutor(45) as pool:
+            searches = [pool.submit(get, f"/search?q=covid+{i}") for i in range(45)]
+            pages = [get("/")[0], get("/sparql?query=ASK%7B%7D")[0], get("/")[0]]
+            statuses = [future.result()[0] for future in searches]
+        assert pages == [200, 200, 200]
+        assert set(statuses) <= {200, 429, 503}
+        assert all(seconds < 2 for seconds in query_processes(process.pid).values())
+
+
+def test_two_dumps_stream_at_once_and_a_third_is_told_when_to_retry(larger_store, tmp_path):
+    with serving(larger_store, tmp_path / "serve.log") as (base, _):
+        port = int(base.rsplit(":", 1)[1])
+        streams = []
+        for _ in range(2):
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            connection.request("GET", "/dumps/retractkg.jsonl")
+            response = connection.getresponse()
+            assert response.status == 200
+            assert response.read(100)  # streaming: 5,000 notices take seconds to describe
+            streams.append(connection)
+        try:
+            with urllib.request.urlopen(base + "/dumps/retractkg.nq.gz", timeout=60):
+                pytest.fail("a third dump was sent")
+        except urllib.error.HTTPError as e:
+            assert e.code == 429
+            assert e.headers["Retry-After"] == "30"
+        for connection in streams:
+            connection.close()
