@@ -293,7 +293,9 @@ class QueryProcesses:
         # parent-death signal follows the thread), so that a killed app leaves no query running.
         popen = self._starter.submit(subprocess.Popen, [sys.executable, "-m", "retractkg.api.query_worker",
                                                         self.store_path],
-                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE).result()
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     # An engine panic prints its message; a symbolized backtrace takes seconds.
+                                     env={**os.environ, "RUST_BACKTRACE": "0"}).result()
         process = _Process(popen)
         try:
             header, _ = process.read_answer(time.monotonic() + START_TIMEOUT)
