@@ -22,6 +22,7 @@ from retractkg.api.route_limits import default_slots
 from retractkg.api.security_headers import SecurityHeaders
 from retractkg.config import Settings
 from retractkg.store import GraphStore, OxigraphStore, open_store
+from retractkg.store.text_index import TextIndex
 
 
 def create_app(settings: Settings, store: GraphStore | None = None, *, exclusive: bool = False) -> FastAPI:
@@ -72,7 +73,9 @@ def create_app(settings: Settings, store: GraphStore | None = None, *, exclusive
     app.state.representations = None
     app.state.query_processes = None
     app.state.route_slots = default_slots()
+    app.state.text_index = TextIndex(settings.text_index_path)
     app.state.route_slots = default_slots()
+    app.state.text_index = TextIndex(settings.text_index_path)
     if store is not None:
         app.state.store = store
     # Linked data is public and read-only: any origin may read it (and see the caching headers).

@@ -21,7 +21,9 @@ from retractkg import formats as rep
 from retractkg.api import views
 from retractkg.api.caching import cached_response, xsd_datetime
 from retractkg.api.catalog import PAGE_SIZE, Catalog, NoticeRow
+from retractkg.api.conneg import negotiate
 from retractkg.api.deps import get_settings, get_store
+from retractkg.api.errors import ProblemError
 from retractkg.api.feed import ChangeLog
 from retractkg.api.jsonld import CompactionContext, dumps, frame
 from retractkg.api.resources import Description, local_path
@@ -30,7 +32,9 @@ from retractkg.api.routing import get_and_head
 from retractkg.api.void import dataset_jsonld
 from retractkg.config import Settings
 from retractkg.ontology import CITO, DCT, OWL, RDF, RKG, SCHEMA, SKOS
+from retractkg.ontology.identifiers import normalize_doi
 from retractkg.store import GraphStore
+from retractkg.store.text_index import COUNT_AT_MOST, IndexMissing, TextIndex
 
 router = APIRouter(tags=["pages"])
 StoreDep = Annotated[GraphStore, Depends(get_store)]
@@ -59,6 +63,10 @@ SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
 def script_json(document: Any) -> str:
     """JSON to embed in a <script> element: the same data, with no character the HTML parser acts on."""
     return dumps(document).decode().translate(SCRIPT_SAFE)
+
+
+def text_index(request: Request) -> TextIndex:
+    return request.app.state.text_index
 
 
 def render(template: str, **context: Any) -> bytes:
@@ -281,13 +289,41 @@ def browse_year(year: str, request: Request, store: StoreDep, settings: Settings
     return _data_page(request, store, settings, build)
 
 
-@get_and_head(router, "/search", response_class=Response, responses=HTML_RESPONSES,
-              summary="Search notices, articles and authors by DOI, title words or name")
+@get_and_head(router, "/search", response_class=Response,
+              responses={200: {"content": {"text/html": {}, "application/json": {}},
+                               "description": "A page of results, best first: HTML, or JSON for programs."}},
+              summary="Search notices, articles and authors by DOI, title words, names or notice text")
 def search(request: Request, store: StoreDep, settings: SettingsDep,
-           q: str = Query("", max_length=300, description="A DOI (any form), title words or a name.")) -> Response:
+           q: str = Query("", max_length=300, description="A DOI (any form), or words of titles, names or notices."),
+           page: int = PAGE_QUERY) -> Response:
+    media_type = negotiate(request.headers.get("accept"), ["text/html", "application/json"])
+
+    def found() -> tuple[int, list[dict[str, str]]]:
+        doi_hits = Catalog(store).search(q) if normalize_doi(q.strip()) else None
+        if doi_hits is not None:
+            matches = [(hit.iri, hit.kind, hit.label, hit.detail) for hit in doi_hits]
+            total = len(matches)
+        else:
+            try:
+                total, rows = text_index(request).search(q, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+            except IndexMissing as e:
+                raise ProblemError(503, "no-search-index", str(e)) from e
+            matches = [(m.iri, m.kind, m.label, m.detail) for m in rows]
+        return total, [{"iri": iri, "kind": kind, "label": label, "detail": detail,
+                        "href": local_path(iri, settings) or iri} for iri, kind, label, detail in matches]
+
+    if media_type == "application/json":
+        with slots(request, "search").held():
+            total, hits = found()
+        body = dumps({"query": q, "page": page, "pageSize": PAGE_SIZE, "total": total,
+                      "totalIsLowerBound": total >= COUNT_AT_MOST, "results": hits})
+        return Response(body, media_type="application/json", headers={"Vary": "Accept"})
+
     def build() -> bytes:
-        hits = [{**hit.__dict__, "href": local_path(hit.iri, settings) or hit.iri} for hit in Catalog(store).search(q)]
-        return render("search.html", title="Search", query=q, hits=hits,
+        total, hits = found()
+        pages = min(-(-total // PAGE_SIZE), COUNT_AT_MOST // PAGE_SIZE)
+        return render("search.html", title="Search", query=q, hits=hits, total=total, page=page, pages=pages,
+                      capped=total >= COUNT_AT_MOST,
                       json_ld=script_json({"@context": {"@vocab": SCHEMA}, "@type": "SearchResultsPage", "name": q,
                                            "hasPart": [{"@id": h["iri"], "name": h["label"]} for h in hits]}))
 

@@ -18,6 +18,7 @@ from retractkg import __version__
 from retractkg.config import Settings
 from retractkg.formats import GRAPH_FORMATS, RESULT_FORMATS
 from retractkg.store import StoreError, open_store
+from retractkg.store.text_index import rebuild as rebuild_text_index
 
 
 class UsageError(Exception):
@@ -58,6 +59,11 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
         report = ingest(store, paths, _settings(args), format=args.format, progress=progress,
                         replace_source=args.replace_source, batch_quads=args.batch_quads or BATCH_QUADS)
+        index_path = _settings(args).text_index_path
+        if report.added or report.updated or report.withdrawn or not index_path.exists():
+            if not args.quiet:
+                print("... rebuilding the search index", file=sys.stderr, flush=True)
+            rebuild_text_index(store, index_path)
     for warning in report.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     for error in report.errors:
@@ -66,6 +72,14 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         print(f"skipped (not a notice format): {skipped}", file=sys.stderr)
     print(report.summary())
     return 1 if report.errors else 0
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    settings = _stored(_settings(args))
+    with open_store(settings, read_only=not settings.sparql_query_url) as store:
+        rows = rebuild_text_index(store, settings.text_index_path)
+    print(f"search index {settings.text_index_path}: {rows} notices, articles and people")
+    return 0
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -192,6 +206,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--batch-quads", type=int, metavar="N",
                    help="quads per atomic write (default 400,000; smaller uses less memory)")
     p.set_defaults(run=cmd_ingest)
+
+    p = sub.add_parser("index", parents=[common], help="rebuild the search index from the store (ingest keeps it)")
+    p.set_defaults(run=cmd_index)
 
     p = sub.add_parser("serve", parents=[common], help="serve SPARQL and linked data over HTTP")
     p.add_argument("--host", default="127.0.0.1")

@@ -32,6 +32,9 @@ class Settings:
     # Public endpoint limits (seconds, rows).
     query_timeout: float = 10.0
     max_result_rows: int = 100_000
+    # The full-text index (`retractkg.store.text_index`); by default inside the embedded store's folder,
+    # or `retractkg-search.sqlite3` in the working folder with a remote store.
+    text_index: Path | None = None
 
     def __post_init__(self) -> None:
         # Minted IRIs are dereferenced as `{base}id/...` (a fragment never reaches the server), and nodes inside
@@ -46,6 +49,12 @@ class Settings:
             raise ValueError(f"the query timeout must be above 0 s and the result cap at least 1 row: "
                              f"{self.query_timeout!r} s, {self.max_result_rows!r} rows")
 
+    @property
+    def text_index_path(self) -> Path:
+        if self.text_index is not None:
+            return self.text_index
+        return Path("retractkg-search.sqlite3") if self.sparql_query_url else self.store_path / "search.sqlite3"
+
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
         """Settings from the `RETRACTKG_*` variables set (the defaults for the others), then `overrides` not None."""
@@ -55,7 +64,8 @@ class Settings:
 
     def environment(self) -> dict[str, str]:
         """These settings as the environment `from_env` reads: how they reach server worker processes."""
-        return {variable: str(getattr(self, name)) for variable, (name, _) in ENVIRONMENT.items()}
+        return {variable: str(getattr(self, name)) for variable, (name, _) in ENVIRONMENT.items()
+                if getattr(self, name) is not None}
 
 
 def _read(variable: str, convert: Callable[[str], object]) -> object:
@@ -75,4 +85,5 @@ ENVIRONMENT: dict[str, tuple[str, Callable[[str], object]]] = {
     "RETRACTKG_SPARQL_PASSWORD": ("sparql_password", str),
     "RETRACTKG_QUERY_TIMEOUT": ("query_timeout", float),
     "RETRACTKG_MAX_RESULT_ROWS": ("max_result_rows", int),
+    "RETRACTKG_TEXT_INDEX": ("text_index", Path),
 }

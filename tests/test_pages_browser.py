@@ -39,6 +39,9 @@ def server(tmp_path_factory) -> Iterator[str]:
                              "--store", str(store_path)], capture_output=True, text=True, timeout=300)
     assert ingest.returncode == 0, ingest.stderr
     ld_graph.published_store(Settings(), store_path, with_seed=False).close()
+    # Those records were written past `retractkg ingest`, which keeps the search index: rebuild it.
+    assert subprocess.run([sys.executable, "-m", "retractkg.cli", "index", "--store", str(store_path)],
+                          capture_output=True, timeout=300).returncode == 0
     port = free_port()
     log = tmp_path_factory.mktemp("browser-log") / "serve.log"
     with log.open("wb") as output:

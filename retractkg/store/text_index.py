@@ -1,0 +1,156 @@
+"""The full-text index of the graph: notices, articles and people, searchable by words, ranked.
+
+SQLite's FTS5 in one file beside the store (`Settings.text_index_path`): the graph is the truth and
+the index is derived from it, so `rebuild` makes it anew from any store (embedded or remote) and
+`retractkg ingest` calls it after every run that changed the graph (`retractkg index` rebuilds it by
+hand). A search reads only the index: no request scans the graph.
+
+Each row is one resource: its label (a notice's label, else its title; a person's name), a detail
+line for result lists, and the words to find it by: titles, names of its authors, its journal, and
+a notice's text (its first `TEXT_CHARS` characters). Ranking is FTS5's BM25, the label weighing most.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import threading
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from retractkg.ontology import CITO, RDF, RDFS, RKG, SCHEMA
+from retractkg.store.base import GraphStore
+
+TEXT_CHARS = 20_000
+COUNT_AT_MOST = 10_000  # beyond, a list says "10,000 or more": counting every match costs as much as ranking
+BATCH = 5_000
+KINDS = {RKG + "Notice": "notice", RKG + "Article": "article", SCHEMA + "Person": "person"}
+# BM25 weights of the columns iri, kind, label, detail, names, body (the unindexed ones count for nothing).
+WEIGHTS = (0.0, 0.0, 10.0, 0.0, 4.0, 1.0)
+WORD = re.compile(r"\w+", re.UNICODE)
+
+
+class IndexMissing(Exception):
+    """No index file yet: `retractkg index` (or an ingest) makes it."""
+
+
+@dataclass(frozen=True)
+class Match:
+    iri: str
+    kind: str
+    label: str
+    detail: str
+
+
+def fts_query(text: str) -> str:
+    """The user's words as an FTS5 query: every word must occur (as a prefix for the last one, so that a
+    search box finds as one types); quoted, so nothing the user types is FTS5 syntax."""
+    words = WORD.findall(text.lower())[:12]
+    if not words:
+        return ""
+    quoted = [f'"{w}"' for w in words]
+    quoted[-1] += "*"
+    return " AND ".join(quoted)
+
+
+class TextIndex:
+    """Read side: one read-only connection per thread (sqlite3 connections are not shared across threads)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._local = threading.local()
+
+    def _connection(self) -> sqlite3.Connection:
+        connection = getattr(self._local, "connection", None)
+        if connection is None:
+            if not self.path.exists():
+                raise IndexMissing(f"no search index at {self.path}: run `retractkg index` to build it")
+            connection = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+            self._local.connection = connection
+        return connection
+
+    def search(self, text: str, *, limit: int = 50, offset: int = 0) -> tuple[int, list[Match]]:
+        """(number of matches, counted up to `COUNT_AT_MOST`, and one page of them, best first)."""
+        query = fts_query(text)
+        if not query:
+            return 0, []
+        connection = self._connection()
+        total = connection.execute("SELECT count(*) FROM (SELECT 1 FROM docs WHERE docs MATCH ? LIMIT ?)",
+                                   (query, COUNT_AT_MOST)).fetchone()[0]
+        rank = f"bm25(docs, {', '.join(map(str, WEIGHTS))})"
+        rows = connection.execute(f"SELECT iri, kind, label, detail FROM docs WHERE docs MATCH ? ORDER BY {rank} "
+                                  "LIMIT ? OFFSET ?", (query, limit, offset)).fetchall()
+        return total, [Match(*row) for row in rows]
+
+
+def _pairs(store: GraphStore, predicate: str) -> Iterator[tuple[str, str]]:
+    """(subject, object) of every statement with this predicate, over the union of the graphs."""
+    for row in store.query(f"SELECT ?s ?o WHERE {{ ?s <{predicate}> ?o }}"):
+        yield row["s"].value, row["o"].value
+
+
+def rebuild(store: GraphStore, path: Path) -> int:
+    """Make the index anew from the store (written beside, then moved over the old one); the rows written."""
+    kinds: dict[str, str] = {}
+    for iri, type_iri in _pairs(store, RDF + "type"):
+        if type_iri in KINDS and iri not in kinds:
+            kinds[iri] = KINDS[type_iri]
+    names: dict[str, str] = {}
+    for iri, name in _pairs(store, SCHEMA + "name"):
+        names.setdefault(iri, name)
+    labels = {iri: label for iri, label in _pairs(store, RDFS + "label") if iri in kinds}
+    dates = {iri: date for iri, date in _pairs(store, SCHEMA + "datePublished") if kinds.get(iri) == "notice"}
+    texts = {iri: text[:TEXT_CHARS] for iri, text in _pairs(store, SCHEMA + "text") if iri in kinds}
+    authors: dict[str, list[str]] = defaultdict(list)
+    works: dict[str, list[str]] = defaultdict(list)
+    for work, person in _pairs(store, SCHEMA + "author"):
+        authors[work].append(person)
+        works[person].append(work)
+    parents = dict(_pairs(store, SCHEMA + "isPartOf"))
+    updates: dict[str, list[str]] = defaultdict(list)
+    for notice, article in _pairs(store, CITO + "updates"):
+        updates[notice].append(article)
+
+    def journal(work: str) -> str:
+        seen, node = set(), parents.get(work)
+        while node and node not in seen:  # issue -> volume -> periodical: the last with a name
+            seen.add(node)
+            if node not in parents:
+                return names.get(node, "")
+            node = parents.get(node)
+        return ""
+
+    def author_names(work: str) -> str:
+        return "; ".join(names.get(p, "") for p in authors.get(work, ()))
+
+    def row(iri: str, kind: str) -> tuple[str, str, str, str, str, str]:
+        if kind == "notice":
+            articles = updates.get(iri, [])
+            label = labels.get(iri) or names.get(iri) or next((names[a] for a in articles if a in names), "")
+            people = "; ".join(author_names(a) for a in articles)
+            body = " ".join([names.get(iri, ""), *(names.get(a, "") for a in articles),
+                             *(journal(a) for a in articles), texts.get(iri, "")])
+            return iri, kind, label or iri, dates.get(iri, ""), people, body
+        if kind == "article":
+            return iri, kind, labels.get(iri) or names.get(iri) or iri, journal(iri), author_names(iri), journal(iri)
+        titles = [names.get(w, "") for w in works.get(iri, ())]  # found by name only: a title finds the work
+        return iri, kind, names.get(iri) or iri, titles[0] if titles else "", names.get(iri, ""), ""
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    building = path.with_name(path.name + ".building")
+    building.unlink(missing_ok=True)
+    connection = sqlite3.connect(building)
+    try:
+        connection.execute("CREATE VIRTUAL TABLE docs USING fts5(iri UNINDEXED, kind UNINDEXED, label, "
+                           "detail UNINDEXED, names, body, tokenize = 'unicode61 remove_diacritics 2')")
+        rows = (row(iri, kind) for iri, kind in kinds.items())
+        connection.executemany("INSERT INTO docs (iri, kind, label, detail, names, body) VALUES (?, ?, ?, ?, ?, ?)",
+                               rows)
+        connection.execute("INSERT INTO docs (docs) VALUES ('optimize')")
+        connection.commit()
+    finally:
+        connection.close()
+    building.replace(path)
+    return len(kinds)

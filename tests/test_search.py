@@ -1,0 +1,71 @@
+"""Search over the full-text index (retractkg/store/text_index.py), through HTTP, on real shared data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from retractkg.api.app import create_app
+from retractkg.cli import main
+from retractkg.config import Settings
+from retractkg.store import OxigraphStore
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+COVID = SHARED / "data" / "retraction-watch" / "rw_covid19_subset_dev_rawformat.csv"
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory):
+    if not COVID.exists():
+        pytest.skip("../shared is not beside the checkout")
+    store_path = tmp_path_factory.mktemp("search") / "store"
+    assert main(["ingest", str(COVID), "--demo", "--quiet", "--store", str(store_path)]) == 0
+    assert (store_path / "search.sqlite3").exists()  # ingest keeps the index
+    settings = Settings(store_path=store_path)
+    with TestClient(create_app(settings, OxigraphStore(store_path, read_only=True), exclusive=True)) as client:
+        yield client
+
+
+def results(client, query: str, page: int = 1) -> dict:
+    response = client.get("/search", params={"q": query, "page": page}, headers={"Accept": "application/json"})
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("application/json")
+    return response.json()
+
+
+def test_a_common_word_pages_through_every_match_best_first(client):
+    first = results(client, "covid")
+    assert first["total"] > 50  # it used to stop at 50
+    assert len(first["results"]) == 50
+    second = results(client, "covid", page=2)
+    assert second["results"] and {r["iri"] for r in second["results"]}.isdisjoint(r["iri"] for r in first["results"])
+    assert "covid" in first["results"][0]["label"].lower()  # a title that says it ranks first
+    html = client.get("/search", params={"q": "covid"}, headers={"Accept": "text/html"})
+    assert 'rel="next"' in html.text and f"{first['total']:,} results" in html.text
+
+
+def test_words_of_a_notice_text_and_names_find_it(client):
+    body_only = results(client, "background inconsistencies")  # in the demo BMC notice's text, not in a title
+    assert any(r["kind"] == "notice" for r in body_only["results"])
+    grech = results(client, "victor grech")
+    assert grech["results"] and any("Grech" in r["label"] for r in grech["results"])
+    assert results(client, "Grèch")["total"] == results(client, "grech")["total"]  # diacritics and case fold
+
+
+def test_a_doi_is_found_in_any_form(client):
+    found = results(client, "https://doi.org/10.1186/S12951-022-01520-8")
+    assert any(r["kind"] == "article" for r in found["results"])
+
+
+def test_without_an_index_search_says_how_to_build_it(tmp_path):
+    store_path = tmp_path / "store"
+    assert main(["ingest", "--demo", "--quiet", "--store", str(store_path)]) == 0
+    (store_path / "search.sqlite3").unlink()
+    with TestClient(create_app(Settings(store_path=store_path), OxigraphStore(store_path, read_only=True))) as client:
+        response = client.get("/search", params={"q": "retraction"}, headers={"Accept": "application/json"})
+    assert response.status_code == 503
+    assert "retractkg index" in response.json()["detail"]
+    assert main(["index", "--store", str(store_path)]) == 0
+    assert (store_path / "search.sqlite3").exists()
