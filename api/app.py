@@ -15,8 +15,10 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from retractkg import __version__
 from retractkg.api import dumps, feed, linked_data, pages, sparql
+from retractkg.api.answer_cache import AnswerCache
 from retractkg.api.caching import RepresentationCache
 from retractkg.api.errors import install_error_handlers
+from retractkg.api.feed import ChangeLog
 from retractkg.api.query_processes import IsolatedStore, QueryProcesses
 from retractkg.api.route_limits import default_slots
 from retractkg.api.security_headers import SecurityHeaders
@@ -39,6 +41,9 @@ def create_app(settings: Settings, store: GraphStore | None = None, *, exclusive
         opened = open_store(settings) if owned else store
         app.state.store = opened
         processes = None
+        changes = ChangeLog(opened, settings)
+        app.state.answers = AnswerCache(changes.extent, fixed_state=(owned or exclusive)
+                                        and isinstance(opened, OxigraphStore))
         if (owned or exclusive) and isinstance(opened, OxigraphStore):
             app.state.representations = RepresentationCache()
             if opened.path is not None:

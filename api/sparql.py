@@ -23,6 +23,7 @@ from pyoxigraph import NamedNode
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import HTMLResponse, Response
 
+from retractkg.api.answer_cache import AnswerCache
 from retractkg.api.conneg import NotAcceptable, negotiate
 from retractkg.api.deps import get_settings, get_store
 from retractkg.api.errors import SERVICE_REFUSED, ProblemError, problem_response, query_problem
@@ -167,10 +168,25 @@ def query_gate(app: FastAPI) -> QueryGate:
 
 
 async def _answer(request: Request, operation: Operation, store: GraphStore, settings: Settings) -> Response:
+    """From the answer cache when the same question was answered in the store's present state, else evaluated."""
+    accept = request.headers.get("accept")
+    cache: AnswerCache = request.app.state.answers
+    state = cache.known_state()
+    if state is None:  # a query (the change log's extent): not on the event loop
+        state = await run_in_threadpool(cache.state)
+    key = (state, operation.query, operation.dataset, accept, operation.format)
+    found = cache.get(key)
+    if found is None:
+        found = await _evaluate(request, operation, store, settings, accept)
+        cache.put(key, *found)
+    body, media_type = found
+    return Response(body, media_type=_with_charset(media_type), headers={"Vary": "Accept"})
+
+
+async def _evaluate(request: Request, operation: Operation, store: GraphStore, settings: Settings,
+                    accept: str | None) -> tuple[bytes, str]:
     deadline = Deadline(settings.query_timeout)
     base_iri = settings.base + PATH.lstrip("/")
-    accept = request.headers.get("accept")
-
     processes: QueryProcesses | None = getattr(request.app.state, "query_processes", None)
     if processes is not None:
         return await _answer_in_process(processes, operation, settings, base_iri, accept)
@@ -203,11 +219,11 @@ async def _answer(request: Request, operation: Operation, store: GraphStore, set
     answer = waiting.result()
     if isinstance(answer, ProblemError):
         raise answer
-    return Response(answer.body, media_type=_with_charset(answer.media_type), headers={"Vary": "Accept"})
+    return answer.body, answer.media_type
 
 
 async def _answer_in_process(processes: QueryProcesses, operation: Operation, settings: Settings, base_iri: str,
-                             accept: str | None) -> Response:
+                             accept: str | None) -> tuple[bytes, str]:
     """The answer from a query process (see `api/query_processes.py`): killable, and a crash costs only it."""
     job = {"op": "protocol", "query": operation.query, "default_graphs": list(operation.dataset.default_graphs),
            "named_graphs": list(operation.dataset.named_graphs), "accept": accept, "format": operation.format,
@@ -218,7 +234,7 @@ async def _answer_in_process(processes: QueryProcesses, operation: Operation, se
         raise query_problem(type(e).__name__, str(e)) from e
     if "error" in header:
         raise query_problem(header["error"], header["message"])
-    return Response(body, media_type=_with_charset(header["media_type"]), headers={"Vary": "Accept"})
+    return body, header["media_type"]
 
 
 def _with_charset(media_type: str) -> str:
