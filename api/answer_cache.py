@@ -52,7 +52,7 @@ class AnswerCache:
             return found
 
     def put(self, key: Hashable, body: bytes, media_type: str) -> None:
-        if len(body) > self.max_answer:
+        if len(body) > min(self.max_answer, self.max_bytes):
             return
         with self._lock:
             if key in self._answers:

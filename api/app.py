@@ -43,7 +43,8 @@ def create_app(settings: Settings, store: GraphStore | None = None, *, exclusive
         processes = None
         changes = ChangeLog(opened, settings)
         app.state.answers = AnswerCache(changes.extent, fixed_state=(owned or exclusive)
-                                        and isinstance(opened, OxigraphStore))
+                                        and isinstance(opened, OxigraphStore),
+                                        max_bytes=settings.answer_cache_mb * 1024 * 1024)
         if (owned or exclusive) and isinstance(opened, OxigraphStore):
             app.state.representations = RepresentationCache()
             if opened.path is not None:

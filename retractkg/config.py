@@ -35,6 +35,8 @@ class Settings:
     # The full-text index (`retractkg.store.text_index`); by default inside the embedded store's folder,
     # or `retractkg-search.sqlite3` in the working folder with a remote store.
     text_index: Path | None = None
+    # SPARQL answers kept in memory per server process (`api/answer_cache.py`), in MB; 0 keeps none.
+    answer_cache_mb: int = 64
 
     def __post_init__(self) -> None:
         # Minted IRIs are dereferenced as `{base}id/...` (a fragment never reaches the server), and nodes inside
@@ -45,6 +47,8 @@ class Settings:
             NamedNode(self.base)
         except ValueError as e:
             raise ValueError(f"base IRI is not a valid absolute IRI: {self.base!r} ({e})") from e
+        if self.answer_cache_mb < 0:
+            raise ValueError(f"the answer cache cannot hold {self.answer_cache_mb} MB: 0 or more")
         if not self.query_timeout > 0 or self.max_result_rows < 1:  # `not >`: a NaN timeout is refused too
             raise ValueError(f"the query timeout must be above 0 s and the result cap at least 1 row: "
                              f"{self.query_timeout!r} s, {self.max_result_rows!r} rows")
@@ -86,4 +90,5 @@ ENVIRONMENT: dict[str, tuple[str, Callable[[str], object]]] = {
     "RETRACTKG_QUERY_TIMEOUT": ("query_timeout", float),
     "RETRACTKG_MAX_RESULT_ROWS": ("max_result_rows", int),
     "RETRACTKG_TEXT_INDEX": ("text_index", Path),
+    "RETRACTKG_ANSWER_CACHE_MB": ("answer_cache_mb", int),
 }
