@@ -1,0 +1,121 @@
+"""Issue 15, ingest: damaged input loses nothing but itself, and says where it is.
+
+Each test reproduces a probe of the issue on real data from ../shared (Retraction Watch rows,
+Crossref update records) damaged the way the probe damaged it, through the `retractkg` command.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from retractkg.cli import main
+from retractkg.store import OxigraphStore
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+COVID = SHARED / "retraction-watch" / "rw_covid19_subset_dev_rawformat.csv"
+pytestmark = pytest.mark.skipif(not COVID.exists(), reason="../shared is not present")
+TITLES = "SELECT ?id ?title WHERE { ?n <https://w3id.org/retractkg/ontology#recordId> ?id ; <http://purl.org/spar/cito/updates> ?a . ?a <http://schema.org/name> ?title }"  # noqa: E501
+
+
+def covid_lines(count: int) -> tuple[str, list[str]]:
+    """The header and the first `count` rows of the real export, as the raw lines they are (one per row)."""
+    header, *rows = COVID.read_text(encoding="utf-8").splitlines()
+    return header, rows[:count]
+
+
+def record_id(line: str) -> str:
+    return line.split(",", 1)[0].strip('"')
+
+
+def unquoted_notes(rows: list[str], start: int) -> int:
+    """The first row from `start` whose last cell (Notes) is written without quotes."""
+    return next(i for i in range(start, len(rows)) if not rows[i].endswith('"'))
+
+
+def with_stray_quote(row: str) -> str:
+    """A quote before the last cell: nothing on the line closes it, so the cell runs on into the next lines."""
+    cut = row.rindex(",") + 1
+    return f'{row[:cut]}"{row[cut:]}'
+
+
+def run_ingest(tmp_path: Path, *paths: Path, capsys) -> tuple[int, str, str]:
+    code = main(["ingest", "--quiet", "--store", str(tmp_path / "store"), *map(str, paths)])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def stored_titles(tmp_path: Path) -> dict[str, str]:
+    with OxigraphStore(tmp_path / "store", read_only=True) as store:
+        return {s["id"].value.split(":")[-1]: s["title"].value for s in store.query(TITLES)}
+
+
+def errors(err: str) -> list[str]:
+    return [line for line in err.splitlines() if line.startswith("error:")]
+
+
+def test_a_stray_quote_loses_its_record_only_and_says_which(tmp_path, capsys):
+    header, rows = covid_lines(60)
+    bad = unquoted_notes(rows, 4)
+    rows[bad] = with_stray_quote(rows[bad])
+    path = tmp_path / "rw.csv"
+    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    code, out, err = run_ingest(tmp_path, path, capsys=capsys)
+    assert code == 1
+    (error,) = errors(err)
+    assert f"{path}:line {bad + 2}, Record ID {record_id(rows[bad])}:" in error
+    assert "quote" in error
+    assert "59 records: 59 added" in out and "1 errors" in out
+    titles = stored_titles(tmp_path)
+    assert set(titles) == {record_id(row) for i, row in enumerate(rows) if i != bad}
+    assert "54680" in titles
+
+
+def test_a_stray_quote_in_the_last_row_is_an_error_not_a_shifted_record(tmp_path, capsys):
+    header, rows = covid_lines(60)
+    last = unquoted_notes(rows, 8)
+    rows = rows[:last + 1]
+    rows[last] = with_stray_quote(rows[last])
+    rows.append("some words that start no record")
+    path = tmp_path / "rw.csv"
+    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    code, out, err = run_ingest(tmp_path, path, capsys=capsys)
+    assert code == 1
+    (error,) = errors(err)
+    assert f"line {last + 2}, Record ID {record_id(rows[last])}" in error
+    assert f"lines {last + 2}-{last + 3} skipped" in error
+    assert set(stored_titles(tmp_path)) == {record_id(row) for row in rows[:last]}
+
+
+def test_a_cell_past_the_field_limit_is_an_error_with_its_line_and_the_rest_is_read(tmp_path, capsys):
+    """The probe: past 128 KB the csv module stopped the file with no line number (196 of 200 rows lost)."""
+    header, rows = covid_lines(200)
+    cells = list(csv.reader([rows[3]]))[0]
+    cells[-1] = "See also: " + "x" * 200_000  # Notes, quoted by the writer: a well-formed but giant cell
+    rows[3] = ",".join(f'"{c}"' for c in cells)
+    path = tmp_path / "rw.csv"
+    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    code, out, err = run_ingest(tmp_path, path, capsys=capsys)
+    assert code == 1
+    (error,) = errors(err)
+    assert f"line 5, Record ID {record_id(rows[3])}" in error and "field limit" in error
+    assert "199 records: 199 added" in out
+    assert len(stored_titles(tmp_path)) == 199
+
+
+def test_an_unclosed_quote_that_runs_past_the_field_limit_is_resynchronised(tmp_path, capsys):
+    """Lines that start no record (a runaway cell) are skipped up to the next one that does, and counted."""
+    header, rows = covid_lines(20)
+    bad = unquoted_notes(rows, 2)
+    junk = ["notes that go on " * 30 for _ in range(400)]  # 200 KB that no record starts
+    lines = [header, *rows[:bad], with_stray_quote(rows[bad]), *junk, *rows[bad + 1:]]
+    path = tmp_path / "rw.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, out, err = run_ingest(tmp_path, path, capsys=capsys)
+    assert code == 1
+    (error,) = errors(err)
+    assert f"line {bad + 2}, Record ID {record_id(rows[bad])}" in error
+    assert f"lines {bad + 2}-{bad + 2 + len(junk)} skipped" in error
+    assert set(stored_titles(tmp_path)) == {record_id(row) for i, row in enumerate(rows) if i != bad}
