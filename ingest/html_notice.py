@@ -111,11 +111,12 @@ def _json_ld(root) -> dict:
 
 
 def _name_of(value) -> str:
+    """A JSON-LD name: text, a node's name or a list's first; anything else names nothing (never its repr)."""
     if isinstance(value, list):
         value = value[0] if value else ""
     if isinstance(value, dict):
         value = value.get("name", "")
-    return " ".join(str(value or "").split())
+    return " ".join(value.split()) if isinstance(value, str) else ""
 
 
 def page_metadata(root) -> Notice:
@@ -225,7 +226,8 @@ def _json_ld_authors(ld: dict) -> tuple[list[Person], list[Organization]] | None
     index: dict[str, int] = {}
     for author in authors:
         if not isinstance(author, dict):
-            people.append(Person(name=str(author)))
+            if _name_of(author):
+                people.append(Person(name=_name_of(author)))
             continue
         person = Person(name=_name_of(author), given_name=_name_of(author.get("givenName")),
                         family_name=_name_of(author.get("familyName")), email=_name_of(author.get("email")))

@@ -7,6 +7,8 @@ Crossref update records) damaged the way the probe damaged it, through the `retr
 from __future__ import annotations
 
 import csv
+import gzip
+import json
 from pathlib import Path
 
 import pytest
@@ -119,3 +121,47 @@ def test_an_unclosed_quote_that_runs_past_the_field_limit_is_resynchronised(tmp_
     assert f"line {bad + 2}, Record ID {record_id(rows[bad])}" in error
     assert f"lines {bad + 2}-{bad + 2 + len(junk)} skipped" in error
     assert set(stored_titles(tmp_path)) == {record_id(row) for i, row in enumerate(rows) if i != bad}
+
+
+OPEN_RETRACTIONS = SHARED / "crossref" / "open_retractions_api_records.jsonl.gz"
+CROSSREF_WORK = SHARED / "crossref" / "fathomlabs_crossref_work_10.1002_job.1858_update-to_correction.json"
+RECORD_KEYS = "SELECT ?key WHERE { GRAPH ?g { ?g <https://w3id.org/retractkg/ontology#recordKey> ?key } }"
+NAMES = "SELECT ?name WHERE { ?x <http://schema.org/name> ?name }"
+
+
+def stored(tmp_path: Path, sparql: str) -> set[str]:
+    with OxigraphStore(tmp_path / "store", read_only=True) as store:
+        return {s[0].value for s in store.query(sparql)}
+
+
+def test_one_wrongly_typed_json_lines_record_is_an_error_for_its_line_only(tmp_path, capsys):
+    with gzip.open(OPEN_RETRACTIONS, "rt", encoding="utf-8") as f:
+        records = [json.loads(next(f)) for _ in range(6)]
+    records[3]["record"]["updates"] = "retraction"
+    path = tmp_path / "updates.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    code, out, err = run_ingest(tmp_path, path, capsys=capsys)
+    assert code == 1
+    (error,) = errors(err)
+    assert f"{path}:line 4" in error and "field updates: expected a list, found text \"retraction\"" in error
+    assert "5 records: 5 added" in out
+    keys = {f"{r['record']['identifier']['doi']} {u['identifier']['doi']}" for i, r in enumerate(records) if i != 3
+            for u in r["record"]["updates"]}
+    assert stored(tmp_path, RECORD_KEYS) == keys
+
+
+@pytest.mark.parametrize(("field", "value", "named"), [
+    ("title", 12345, "field title: expected text or a list of texts, found a number 12345"),
+    ("author", [{"given": "Michael D.", "family": ["x"]}], "field author[0].family: expected text, found a list"),
+    ("update-to", {"DOI": "10.1002/job.1858"}, "field update-to: expected a list, found an object"),
+])
+def test_a_crossref_field_of_the_wrong_type_is_an_error_naming_it_never_a_repr(tmp_path, capsys, field, value, named):
+    document = json.loads(CROSSREF_WORK.read_text(encoding="utf-8"))
+    document[field] = value
+    path = tmp_path / "work.json"
+    path.write_text(json.dumps(document, indent=1), encoding="utf-8")
+    code, out, err = run_ingest(tmp_path, path, capsys=capsys)
+    assert code == 1
+    (error,) = errors(err)
+    assert f"{path}:message, DOI 10.1002/job.1858: {named}" in error
+    assert not {"12345", "['x']", "x"} & stored(tmp_path, NAMES)
