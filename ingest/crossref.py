@@ -132,8 +132,7 @@ def _lines(first: dict, rest: Lines[bytes], source: str) -> Iterator[SourceRecor
         except StopIteration:
             return
         except LineTooLong as e:
-            yield IngestError(source, f"{e.size:,} bytes, above the limit of {e.limit:,} for one record "
-                              "(RETRACTKG_MAX_RECORD_BYTES): skipped", location=f"line {e.number + 1}")
+            yield IngestError(source, f"{e}: skipped", location=f"line {e.number + 1}")
             continue
         number = line.number + 1  # the first line was read before
         if not line.text.strip():

@@ -18,12 +18,14 @@ from pathlib import Path
 import lxml.etree
 import lxml.html
 
+from retractkg.config import DEFAULT_LIMITS, ReadLimits
 from retractkg.ingest.affiliation import split_affiliation
 from retractkg.ingest.citation import find_dois
 from retractkg.ingest.errors import IngestError
 from retractkg.ingest.model import Article, Notice, Organization, Person, SourceRecord
 from retractkg.ingest.notice_facts import license_iri
-from retractkg.ingest.text_notice import MAX_BYTES, normalize, read_bytes, read_notice
+from retractkg.ingest.reading import read_bounded
+from retractkg.ingest.text_notice import normalize, read_notice
 from retractkg.ingest.written_dates import iso_date
 
 FORMAT = "html"
@@ -45,9 +47,9 @@ _EDITORIAL_BODY = re.compile(r"\b(?:Editors?|Editorial|Board|Journal|Publisher|O
 _ARTICLE_TYPES = ("ScholarlyArticle", "Article", "MedicalScholarlyArticle", "NewsArticle", "Report", "CreativeWork")
 
 
-def parse(path: Path) -> Iterator[SourceRecord]:
+def parse(path: Path, *, limits: ReadLimits = DEFAULT_LIMITS) -> Iterator[SourceRecord]:
     """The one notice of an HTML page."""
-    data = read_bytes(path, limit=MAX_BYTES * 4)  # pages carry scripts and styles besides the notice
+    data = read_bounded(path, limits.record_bytes * limits.HTML_SCALE, "an HTML page")
     try:
         root = lxml.html.fromstring(data)
     except (lxml.etree.ParserError, ValueError) as e:

@@ -183,3 +183,27 @@ class SourceRecord:
     record_key: str = ""  # identifies the record within the source (row id, PMID); "" for one-record files
     location: str = ""  # where in the source, for error messages ("line 42")
     warnings: list[str] = field(default_factory=list)  # what the parser could not read but went on without
+
+
+# Long by nature, and bounded as a whole by the record limit: a notice's body text and quotes from it.
+_UNBOUNDED = {"text", "exact"}
+
+
+def oversized_value(value: object, limit: int, path: str = "notice") -> str:
+    """What is wrong with the first text value longer than `limit` characters ("" if none is).
+
+    A title, a name or a cell of 50 MB is damage, not data: it is an error for its record, so no
+    reader can store it (or spend the memory of mapping it) whatever the source.
+    """
+    if isinstance(value, str):
+        return f"{path} is {len(value):,} characters long, above the limit of {limit:,} " \
+               "(RETRACTKG_MAX_FIELD_CHARS)" if len(value) > limit else ""
+    if isinstance(value, list):
+        for number, item in enumerate(value):
+            if problem := oversized_value(item, limit, f"{path}[{number}]"):
+                return problem
+    elif hasattr(value, "__dataclass_fields__"):
+        for name, item in vars(value).items():
+            if name not in _UNBOUNDED and (problem := oversized_value(item, limit, f"{path}.{name}")):
+                return problem
+    return ""

@@ -55,8 +55,7 @@ class LineTooLong(Exception):
 
     def __init__(self, number: int, size: int, limit: int, head: bytes) -> None:
         self.number, self.size, self.limit, self.head = number, size, limit, head
-        super().__init__(f"line {number} is {size:,} bytes long, above the limit of {limit:,} "
-                         "(RETRACTKG_MAX_RECORD_BYTES): skipped")
+        super().__init__(f"a line of {size:,} bytes, above the limit of {limit:,} (RETRACTKG_MAX_RECORD_BYTES)")
 
 
 class Lines(Iterator[T]):
@@ -85,7 +84,8 @@ class Lines(Iterator[T]):
         return line.text
 
     def next_line(self) -> Line[T]:
-        """The next line with its number (StopIteration at the end)."""
+        """The next line with its number (StopIteration at the end); `taken` holds only it."""
+        self.mark()
         next(self)
         return self.taken[-1]
 
@@ -120,3 +120,35 @@ class Lines(Iterator[T]):
             raise IngestError(self._source, f"the file is damaged after line {self.number} "
                               f"(not a readable gzip stream: {e}); the lines before it were read",
                               location=f"line {self.number + 1}") from e
+
+
+class RecordTooLarge(Exception):
+    """More than the limit read for one record of a streaming parser (see `RecordBytes`)."""
+
+
+class RecordBytes:
+    """A binary stream for a streaming parser (lxml's `iterparse`) that may read at most `limit` bytes for one record.
+
+    Such a parser holds a record whole until its end tag, so an article of 50 MB is 50 MB (and more) in
+    memory; the parser's reader calls `record_done()` after each record, and a record that passes the
+    limit raises RecordTooLarge from the parser (the file cannot be followed past it).
+    """
+
+    def __init__(self, f: BinaryIO, source: str, limit: int) -> None:
+        self._f, self._source, self.limit = f, source, limit
+        self._since = 0
+
+    def read(self, size: int | None = -1) -> bytes:
+        try:
+            data = self._f.read(65536 if size is None or size < 0 else size)
+        except STREAM_ERRORS as e:
+            raise IngestError(self._source, f"the file is damaged (not a readable gzip stream: {e}); the records "
+                              "before it were read") from e
+        self._since += len(data)
+        if self._since > self.limit:
+            raise RecordTooLarge(f"larger than {self.limit:,} bytes, the limit for one record "
+                                 "(RETRACTKG_MAX_RECORD_BYTES)")
+        return data
+
+    def record_done(self) -> None:
+        self._since = 0

@@ -186,7 +186,6 @@ def _damaged(source: str, lines: Lines, starts: RecordStart, problem: Exception)
     else:
         skipped_to = taken[-1].number if taken else first
         while True:
-            lines.mark()
             try:
                 line = lines.next_line()
             except StopIteration:
@@ -205,12 +204,6 @@ def _damaged(source: str, lines: Lines, starts: RecordStart, problem: Exception)
         problem = f"{problem} (RETRACTKG_MAX_FIELD_CHARS): a cell that long is damage, or a quote left open"
     return IngestError(source, f"the record cannot be read: {problem}; {lost} skipped, reading goes on with the "
                        "next line that starts a record", location=where, record_key=record_id)
-
-
-def decoded_lines(f) -> Iterator[str]:
-    """UTF-8 where it decodes, else ISO-8859-1 (older exports), line by line."""
-    for raw in f:
-        yield decode_line(raw)
 
 
 def _record(cells: dict[str, str], source: str, location: str) -> SourceRecord:
