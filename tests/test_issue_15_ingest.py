@@ -9,6 +9,9 @@ from __future__ import annotations
 import csv
 import gzip
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -165,3 +168,94 @@ def test_a_crossref_field_of_the_wrong_type_is_an_error_naming_it_never_a_repr(t
     (error,) = errors(err)
     assert f"{path}:message, DOI 10.1002/job.1858: {named}" in error
     assert not {"12345", "['x']", "x"} & stored(tmp_path, NAMES)
+
+
+PAGES = SHARED / "notices" / "pages"
+NOTICE = PAGES / "bmc_correction_s12864-017-3482-3.txt"
+JATS = SHARED / "jats" / "PMC1804336.xml"
+
+
+def test_damaged_files_in_a_folder_are_errors_and_other_files_are_skipped(tmp_path, capsys):
+    folder = tmp_path / "notices"
+    folder.mkdir()
+    text = NOTICE.read_bytes()
+    (folder / "good.txt").write_bytes(text)
+    (folder / "good.json").write_bytes((PAGES / "bmc_correction_s12864-017-3482-3.json").read_bytes())  # a sidecar
+    (folder / "cut.txt.gz").write_bytes(gzip.compress(text)[:len(text) // 4])
+    (folder / "wide.txt").write_bytes(text.decode("utf-8").encode("utf-16"))
+    (folder / "junk.pdf").write_bytes(bytes(range(256)) * 8)
+    code, out, err = run_ingest(tmp_path, folder, capsys=capsys)
+    assert code == 1
+    reported = errors(err)
+    assert len(reported) == 3, reported
+    assert any(f"{folder / 'cut.txt.gz'}: not a readable gzip file" in e for e in reported)
+    assert any(f"{folder / 'wide.txt'}: text in UTF-16" in e for e in reported)
+    assert any(f"{folder / 'junk.pdf'}: binary content in a .pdf file" in e for e in reported)
+    assert f"skipped (not a notice format): {folder / 'good.json'}" in err
+    assert "1 records: 1 added" in out and "3 errors" in out
+
+
+def gzip_of(*parts: tuple[bytes, int]) -> bytes:
+    """A gzip file of each part repeated so many times, without ever holding the whole: one gzip member per copy."""
+    return b"".join(gzip.compress(data, compresslevel=6) * times for data, times in parts)
+
+
+def measured_ingest(tmp_path: Path, *paths: Path) -> tuple[int, str, int]:
+    """`retractkg ingest` in a process of its own: exit status, standard error and its peak memory (MB)."""
+    err = tmp_path / "err.txt"
+    with err.open("wb") as stderr:
+        process = subprocess.Popen([sys.executable, "-m", "retractkg.cli", "ingest", "--quiet", "--store",
+                                    str(tmp_path / "store"), *map(str, paths)], stdout=subprocess.DEVNULL,
+                                   stderr=stderr)
+        _, status, usage = os.wait4(process.pid, 0)
+    return os.waitstatus_to_exitcode(status), err.read_text(), usage.ru_maxrss // 1024
+
+
+# Far above what these ingests take when reading stops at the limits (about 80 MB), far below what
+# reading the giants whole took (1 to 4 GB).
+PEAK_MB = 350
+
+
+def test_a_gzip_bomb_is_refused_at_the_limit_while_decompressing(tmp_path):
+    bomb = tmp_path / "notice.txt.gz"
+    bomb.write_bytes(gzip_of((b"This article has been retracted at the request of the authors. " * 131072, 128)))
+    assert bomb.stat().st_size < 10_000_000  # 1 GB inside
+    code, err, peak = measured_ingest(tmp_path, bomb)
+    assert code == 1
+    assert f"{bomb}: larger than 5,000,000 bytes, the limit for a text notice" in err
+    assert peak < PEAK_MB
+
+
+def test_a_giant_csv_line_is_skipped_with_its_line_number_and_the_rows_around_it_are_stored(tmp_path):
+    header, rows = covid_lines(2)
+    giant = tmp_path / "rw.csv.gz"
+    giant.write_bytes(gzip_of((f"{header}\n{rows[0]}\n99999,".encode(), 1), (b"x" * (1 << 23), 32),
+                              (f"\n{rows[1]}\n".encode(), 1)))
+    code, err, peak = measured_ingest(tmp_path, giant)
+    assert code == 1
+    assert f"{giant}:line 3, Record ID 99999: the record cannot be read: a line of 268,435,463 bytes" in err
+    assert peak < PEAK_MB
+    assert set(stored_titles(tmp_path)) == {record_id(rows[0]), record_id(rows[1])}
+
+
+def test_a_giant_jats_body_is_refused_before_it_is_held_whole(tmp_path):
+    text = JATS.read_text(encoding="utf-8")
+    head, tail = text.split("<body>", 1)
+    giant = tmp_path / "giant.xml.gz"
+    giant.write_bytes(gzip_of((f"{head}<body><p>".encode(), 1), (b"retracted " * 1_000_000, 50),
+                              (f"</p>{tail}".encode(), 1)))
+    code, err, peak = measured_ingest(tmp_path, giant)
+    assert code == 1
+    assert f"{giant}:article 1: larger than 5,000,000 bytes, the limit for one record" in err
+    assert peak < PEAK_MB
+
+
+def test_a_giant_crossref_title_is_an_error_for_its_record(tmp_path):
+    document = json.loads(CROSSREF_WORK.read_text(encoding="utf-8"))
+    document["title"] = ["Erratum " * 6_000_000]  # 48 MB: a JSON document may be 100 MB, a value 100,000 characters
+    path = tmp_path / "work.json"
+    path.write_text(json.dumps(document, indent=1), encoding="utf-8")
+    code, err, peak = measured_ingest(tmp_path, path)
+    assert code == 1
+    assert f"{path}:message, DOI 10.1002/job.1858: notice.title is 47,999,999 characters long, above the limit" in err
+    assert peak < PEAK_MB * 2
