@@ -30,7 +30,7 @@ from pathlib import Path
 from retractkg.config import DEFAULT_LIMITS, ReadLimits
 from retractkg.ingest.errors import IngestError
 from retractkg.ingest.iris import normalize_doi
-from retractkg.ingest.json_fields import FieldTypeError, Shape, check
+from retractkg.ingest.json_fields import Shape, check
 from retractkg.ingest.model import Article, Journal, Nature, Notice, Organization, Person, SourceRecord
 from retractkg.ingest.nature import title_nature
 from retractkg.ingest.reading import STREAM_ERRORS, Lines, LineTooLong
@@ -108,7 +108,7 @@ def _records(path: Path, limits: ReadLimits) -> Iterator[SourceRecord | IngestEr
         except ValueError:
             head = None
         if isinstance(head, dict):  # one JSON object per line
-            yield from _lines(head, Lines(f, source, limits.record_bytes, bytes), source)
+            yield from _lines(head, Lines(f, source, limits.record_bytes, bytes), source, limits.field_chars)
             return
         try:
             rest = f.read(document_limit + 1 - len(first))
@@ -121,11 +121,11 @@ def _records(path: Path, limits: ReadLimits) -> Iterator[SourceRecord | IngestEr
             document = json.loads(first + rest)
         except (ValueError, UnicodeDecodeError) as e:
             raise IngestError(source, f"not JSON: {e}") from e
-    yield from _document(document, source)
+    yield from _document(document, source, limits.field_chars)
 
 
-def _lines(first: dict, rest: Lines[bytes], source: str) -> Iterator[SourceRecord | IngestError]:
-    yield from _object(first, source, "line 1")
+def _lines(first: dict, rest: Lines[bytes], source: str, max_chars: int) -> Iterator[SourceRecord | IngestError]:
+    yield from _object(first, source, "line 1", max_chars)
     while True:
         try:
             line = rest.next_line()
@@ -142,36 +142,36 @@ def _lines(first: dict, rest: Lines[bytes], source: str) -> Iterator[SourceRecor
         except ValueError as e:
             yield IngestError(source, f"not a JSON object: {e}", location=f"line {number}")
             continue
-        yield from _object(obj, source, f"line {number}")
+        yield from _object(obj, source, f"line {number}", max_chars)
 
 
-def _object(obj, source: str, location: str) -> Iterator[SourceRecord | IngestError]:
+def _object(obj, source: str, location: str, max_chars: int) -> Iterator[SourceRecord | IngestError]:
     if not isinstance(obj, dict):
         yield IngestError(source, "not a JSON object", location=location)
     elif isinstance(obj.get("record"), dict):
-        yield from _update_record(obj["record"], source, location)
+        yield from _update_record(obj["record"], source, location, max_chars)
     elif "updates" in obj and "identifier" in obj:  # one update record, unwrapped
-        yield from _update_record(obj, source, location)
+        yield from _update_record(obj, source, location, max_chars)
     else:
-        yield from _document(obj, source, location)
+        yield from _document(obj, source, max_chars, location)
 
 
-def _document(document, source: str, location: str = "") -> Iterator[SourceRecord | IngestError]:
+def _document(document, source: str, max_chars: int, location: str = "") -> Iterator[SourceRecord | IngestError]:
     """A REST response (`{"message": ...}`), a bare work, or a work list."""
     if not isinstance(document, dict):
         raise IngestError(source, "not a Crossref work: the JSON is not an object", location=location)
     if "updates" in document and "identifier" in document:
-        yield from _update_record(document, source, location or "record")
+        yield from _update_record(document, source, location or "record", max_chars)
         return
     message = document.get("message", document)
     if isinstance(message, dict) and isinstance(message.get("items"), list):  # message-type work-list
         for number, work in enumerate(message["items"], 1):
-            yield from _work(work, source, f"{location + ', ' if location else ''}item {number}")
+            yield from _work(work, source, f"{location + ', ' if location else ''}item {number}", max_chars)
         return
-    yield from _work(message, source, location or "message")
+    yield from _work(message, source, location or "message", max_chars)
 
 
-def _work(work, source: str, location: str) -> Iterator[SourceRecord | IngestError]:
+def _work(work, source: str, location: str, max_chars: int) -> Iterator[SourceRecord | IngestError]:
     if not isinstance(work, dict):
         yield IngestError(source, "a work that is not a JSON object", location=location)
         return
@@ -180,8 +180,8 @@ def _work(work, source: str, location: str) -> Iterator[SourceRecord | IngestErr
     doi = normalize_doi(written) if isinstance(written, str) else ""
     location = f"{location}, DOI {doi}" if doi else location
     try:
-        check(work, WORK)
-    except FieldTypeError as e:
+        check(work, WORK, max_chars)
+    except ValueError as e:  # FieldTypeError, FieldTooLong
         yield IngestError(source, str(e), location=location, record_key=doi)
         return
     update_to, updated_by = work.get("update-to") or [], work.get("updated-by") or []
@@ -247,11 +247,11 @@ def _article_side(work: dict, doi: str, updates: list, source: str, location: st
                            warnings=warnings)
 
 
-def _update_record(record: dict, source: str, location: str) -> Iterator[SourceRecord | IngestError]:
+def _update_record(record: dict, source: str, location: str, max_chars: int) -> Iterator[SourceRecord | IngestError]:
     """One record of the open-retractions dump: an article and the notices that update it."""
     try:
-        check(record, UPDATE_RECORD)
-    except FieldTypeError as e:
+        check(record, UPDATE_RECORD, max_chars)
+    except ValueError as e:  # FieldTypeError, FieldTooLong
         yield IngestError(source, str(e), location=location)
         return
     article_doi = normalize_doi((record.get("identifier") or {}).get("doi") or "")

@@ -28,26 +28,35 @@ class FieldTypeError(ValueError):
         super().__init__(f"field {path}: expected {expected}, found {_describe(value)}")
 
 
-def check(value: object, shape: Shape, path: str = "") -> None:
-    """Raise FieldTypeError for the first field of `value` (JSON as parsed) that does not fit `shape`."""
+def check(value: object, shape: Shape, max_chars: int, path: str = "") -> None:
+    """Raise FieldTypeError for the first field of `value` (JSON as parsed) that does not fit `shape`,
+    or that is a text longer than `max_chars` characters (`ReadLimits.field_chars`)."""
     if value is None:
         return
     if isinstance(shape, dict):
         if not isinstance(value, dict):
             raise FieldTypeError(path or "(the record)", "an object", value)
         for name, inner in shape.items():
-            check(value.get(name), inner, f"{path}.{name}" if path else name)
+            check(value.get(name), inner, max_chars, f"{path}.{name}" if path else name)
     elif isinstance(shape, list):
         if not isinstance(value, list):
             raise FieldTypeError(path, "a list", value)
         for number, item in enumerate(value):
-            check(item, shape[0], f"{path}[{number}]")
+            check(item, shape[0], max_chars, f"{path}[{number}]")
     else:
         if isinstance(value, bool) or not isinstance(value, _TYPES[shape]):
             raise FieldTypeError(path, _NAMES[shape], value)
-        if shape == "texts" and isinstance(value, list):
+        if isinstance(value, list):
             for number, item in enumerate(value):
-                check(item, "text", f"{path}[{number}]")
+                check(item, "text", max_chars, f"{path}[{number}]")
+        elif isinstance(value, str) and len(value) > max_chars:
+            raise FieldTooLong(path, len(value), max_chars)
+
+
+class FieldTooLong(ValueError):
+    def __init__(self, path: str, length: int, limit: int) -> None:
+        super().__init__(f"field {path} is {length:,} characters long, above the limit of {limit:,} "
+                         "(RETRACTKG_MAX_FIELD_CHARS)")
 
 
 def _describe(value: object) -> str:
