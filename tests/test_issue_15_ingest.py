@@ -257,5 +257,5 @@ def test_a_giant_crossref_title_is_an_error_for_its_record(tmp_path):
     path.write_text(json.dumps(document, indent=1), encoding="utf-8")
     code, err, peak = measured_ingest(tmp_path, path)
     assert code == 1
-    assert f"{path}:message, DOI 10.1002/job.1858: field title[0] is 47,999,999 characters long, above the limit" in err
+    assert f"{path}:message, DOI 10.1002/job.1858: field title[0] is 48,000,000 characters long, above the limit" in err
     assert peak < PEAK_MB * 2
