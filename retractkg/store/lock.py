@@ -36,8 +36,15 @@ class StoreLock:
 
     def __init__(self, folder: Path, *, shared: bool, role: str, address: str = "") -> None:
         self.folder = folder
-        folder.mkdir(parents=True, exist_ok=True)
-        self._lock = (folder / LOCK_FILE).open("a+b")
+        self._holder: IO[str] | None = None
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            self._lock: IO[bytes] | None = (folder / LOCK_FILE).open("a+b")
+        except OSError as e:
+            if shared:  # a folder this process may not write (read-only media): served as it is, unlocked
+                self._lock = None
+                return
+            raise StoreError(f"cannot open the store at {folder}: cannot create its lock file: {e}") from e
         try:
             fcntl.flock(self._lock, (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
         except BlockingIOError:
