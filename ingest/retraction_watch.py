@@ -179,7 +179,6 @@ def _damaged(source: str, lines: Lines, starts: RecordStart, problem: Exception)
     head = taken[0].text if taken else decode_line(getattr(problem, "head", b""))
     record_id = m.group(1) if (m := _RECORD_ID.match(head)) else ""
     again = next((i for i, line in enumerate(taken) if i and starts(line.text)), None)
-    skipped_to = first
     if again is not None:
         lines.push_back(taken[again:])
         skipped_to = taken[again].number - 1
