@@ -183,3 +183,36 @@ class SourceRecord:
     record_key: str = ""  # identifies the record within the source (row id, PMID); "" for one-record files
     location: str = ""  # where in the source, for error messages ("line 42")
     warnings: list[str] = field(default_factory=list)  # what the parser could not read but went on without
+
+
+# Long by nature, and bounded as a whole by the record limit: a notice's body text and quotes from it.
+_UNBOUNDED = {"text", "exact"}
+
+
+def oversized_value(notice: Notice, limit: int) -> str:
+    """What is wrong with the first text value longer than `limit` characters ("" if none is).
+
+    A title, a name or a cell of 50 MB is damage, not data: it is an error for its record, so no
+    reader can store it (or spend the memory of mapping it) whatever the source. Called for every
+    record, so it walks the model's attributes in one loop rather than one call per value.
+    """
+    pending: list[tuple[str, object]] = [("notice", notice)]
+    while pending:
+        path, value = pending.pop()
+        for name, item in vars(value).items():
+            kind = type(item)
+            if kind is str:
+                if len(item) > limit and name not in _UNBOUNDED:
+                    return f"{path}.{name} is {len(item):,} characters long, above the limit of {limit:,} " \
+                           "(RETRACTKG_MAX_FIELD_CHARS)"
+            elif kind is list:
+                for number, element in enumerate(item):
+                    if type(element) is str:
+                        if len(element) > limit:
+                            return f"{path}.{name}[{number}] is {len(element):,} characters long, above the " \
+                                   f"limit of {limit:,} (RETRACTKG_MAX_FIELD_CHARS)"
+                    elif hasattr(element, "__dataclass_fields__"):
+                        pending.append((f"{path}.{name}[{number}]", element))
+            elif hasattr(item, "__dataclass_fields__"):
+                pending.append((f"{path}.{name}", item))
+    return ""

@@ -27,13 +27,13 @@ from urllib.request import url2pathname
 
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, parse
 
-from retractkg.config import Settings
+from retractkg.config import DEFAULT_LIMITS, ReadLimits, Settings
 from retractkg.ingest import sources
 from retractkg.ingest.batches import BATCH_QUADS, BatchWriter
 from retractkg.ingest.errors import IngestError
 from retractkg.ingest.identity import KnownDois
 from retractkg.ingest.mapping import MappingError, RecordMapper, literal
-from retractkg.ingest.model import SourceRecord
+from retractkg.ingest.model import SourceRecord, oversized_value
 from retractkg.ingest.report import IngestReport, Progress
 from retractkg.ontology import RKG, VOCABULARY_FILES, VOCABULARY_GRAPH
 from retractkg.store import GraphStore
@@ -52,32 +52,46 @@ def expand_paths(paths: Iterable[Path]) -> Iterator[tuple[Path, bool]]:
             yield path, True
 
 
-def read_records(paths: Iterable[Path], report: IngestReport, *, format: str | None = None
-                 ) -> Iterator[SourceRecord]:
-    """Every record of every file; unreadable files and records land in `report.errors`."""
+def read_records(paths: Iterable[Path], report: IngestReport, *, format: str | None = None,
+                 limits: ReadLimits = DEFAULT_LIMITS) -> Iterator[SourceRecord]:
+    """Every record of every file; unreadable files and records land in `report.errors`.
+
+    A file found in a folder that is of no format retractkg reads is skipped; one that is damaged
+    (a cut gzip, UTF-16 text, binary junk named like a notice) is an error like any other.
+    """
     for path, explicit in expand_paths(paths):
         try:
             source_format = sources.by_name(format) if format else sources.detect(path)
-        except IngestError as e:
+        except sources.NotASource as e:
             if explicit:
                 report.errors.append(e)
             else:
                 report.skipped.append(str(path))
             continue
-        records = source_format.parse(path)
+        except IngestError as e:
+            report.errors.append(e)
+            continue
+        records = source_format.parse(path, limits)
         while True:
             try:
-                yield next(records)
+                record = next(records)
             except StopIteration:
                 break
             except IngestError as e:
                 report.errors.append(e)
                 if not e.location:  # the file as a whole failed: its parser cannot go on
                     break
+                continue
             except Exception as e:  # noqa: BLE001 - input no reader foresaw: report it, go on with the next file
                 report.errors.append(IngestError(str(path), f"the {source_format.name} reader failed "
                                                  f"({type(e).__name__}: {e}); records before it were read"))
                 break
+            oversized = "" if source_format.bounds_values else oversized_value(record.notice, limits.field_chars)
+            if oversized:
+                report.errors.append(IngestError(record.source, oversized, location=record.location,
+                                                 record_key=record.record_key))
+                continue
+            yield record
 
 
 def ingest(store: GraphStore, paths: Sequence[Path], settings: Settings, *, format: str | None = None,
@@ -96,7 +110,7 @@ def ingest(store: GraphStore, paths: Sequence[Path], settings: Settings, *, form
     last_progress = time.monotonic()
     with BatchWriter(store, settings, report, writers=writers, batch_quads=batch_quads, batch_size=batch_size,
                      progress=progress) as batches:
-        for record in read_records(paths, report, format=format):
+        for record in read_records(paths, report, format=format, limits=settings.read_limits):
             if replace_source:  # noted before mapping: a record that is there but fails to map is not withdrawn
                 seen.setdefault(record.format, set()).add(mapper.graph_iri(record))
             report.warnings.extend(record.warnings)
@@ -134,7 +148,8 @@ def map_again(store: GraphStore, outdated: dict[str, set[str]], mapper: RecordMa
                                        "their article by PubMed ID (or the notice by its own DOI): ingest them again "
                                        "to move them onto the article's DOI")
                 continue
-            for record in read_records([path], IngestReport()):  # its errors were reported when it was first read
+            # Its errors were reported when it was first read.
+            for record in read_records([path], IngestReport(), limits=settings.read_limits):
                 if mapper.graph_iri(record) not in graphs:
                     continue
                 known_dois.complete(record)

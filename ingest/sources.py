@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from retractkg.config import DEFAULT_LIMITS, ReadLimits
 from retractkg.ingest.errors import IngestError
 from retractkg.ingest.model import SourceRecord
 from retractkg.ingest.readers import (
@@ -36,7 +37,14 @@ SNIFF_BYTES = 65536
 class SourceFormat:
     name: str
     sniff: Callable[[bytes, Path], bool]  # given the (decompressed) head of the file
-    parse: Callable[[Path], Iterator[SourceRecord]]
+    reader: Callable[..., Iterator[SourceRecord]]  # the reader module's parse(path, *, limits)
+    # The reader itself keeps every value within ReadLimits.field_chars (the csv module's field limit, the
+    # JSON type check), so ingest need not walk each record for an oversized one: a sixth of the time of
+    # reading a large export or dump.
+    bounds_values: bool = False
+
+    def parse(self, path: Path, limits: ReadLimits = DEFAULT_LIMITS) -> Iterator[SourceRecord]:
+        return self.reader(path, limits=limits)
 
 
 def _lower(head: bytes) -> str:
@@ -87,12 +95,12 @@ def _looks_delimited(text: str) -> bool:
 FORMATS: list[SourceFormat] = [
     SourceFormat("pdf", _is_pdf, pdf_notice.parse),
     SourceFormat("html", _is_html, html_notice.parse),
-    SourceFormat("retraction-watch-csv", retraction_watch.sniff, retraction_watch.parse),
+    SourceFormat("retraction-watch-csv", retraction_watch.sniff, retraction_watch.parse, bounds_values=True),
     SourceFormat("retraction-watch-website", retraction_watch_website.sniff, retraction_watch_website.parse),
     SourceFormat("retraction-watch-parquet", retraction_watch_parquet.sniff, retraction_watch_parquet.parse),
     SourceFormat("jats", jats.sniff, jats.parse),
     SourceFormat("pubmed", pubmed.sniff, pubmed.parse),
-    SourceFormat("crossref", crossref.sniff, crossref.parse),
+    SourceFormat("crossref", crossref.sniff, crossref.parse, bounds_values=True),
     SourceFormat("text", _is_text, text_notice.parse),
 ]
 
@@ -112,10 +120,25 @@ def read_head(path: Path) -> bytes:
     return head
 
 
+class NotASource(IngestError):
+    """A readable file of no format retractkg reads: an error when named, skipped when found in a folder."""
+
+
+# The names of files that hold notices (a trailing .gz aside): such a file that is empty or binary junk is
+# damaged, not something else that happens to sit in the folder. Text of no format retractkg reads is
+# skipped whatever its name (folders of notices keep README files and JSON sidecars of metadata).
+NOTICE_SUFFIXES = {".txt", ".text", ".pdf", ".html", ".htm", ".xhtml", ".xml", ".nxml", ".csv", ".tsv", ".jsonl",
+                   ".parquet", ".json"}
+# Byte order marks of encodings no reader decodes (UTF-32 first: its little-endian mark starts like UTF-16's).
+_WIDE_TEXT = {b"\xff\xfe\x00\x00": "UTF-32", b"\x00\x00\xfe\xff": "UTF-32", b"\xff\xfe": "UTF-16",
+              b"\xfe\xff": "UTF-16"}
+
+
 def detect(path: Path) -> SourceFormat:
+    """The format of the file's content; IngestError for a damaged file, NotASource for a sound one of no format."""
     head = read_head(path)
     if not head.strip():
-        raise IngestError(str(path), "the file is empty")
+        raise (IngestError if _notice_name(path) else NotASource)(str(path), "the file is empty")
     for source_format in FORMATS:
         try:
             if source_format.sniff(head, path):
@@ -123,8 +146,34 @@ def detect(path: Path) -> SourceFormat:
         except Exception as e:  # noqa: BLE001 - a reader's own bug must not end a run of many files
             raise IngestError(str(path), f"the {source_format.name} reader failed on the file's first bytes "
                               f"({type(e).__name__}: {e})") from e
-    raise IngestError(str(path), "not a format retractkg reads (no notice text, PDF, HTML, CSV, XML or JSON "
-                      "it recognises)")
+    damage = _damage(head, path)
+    if damage:
+        raise IngestError(str(path), damage)
+    raise NotASource(str(path), "not a format retractkg reads (no notice text, PDF, HTML, CSV, XML or JSON "
+                     "it recognises)")
+
+
+def _notice_name(path: Path) -> bool:
+    name = path.name.lower().removesuffix(".gz")
+    return Path(name).suffix in NOTICE_SUFFIXES
+
+
+def _damage(head: bytes, path: Path) -> str:
+    """What makes this unrecognised file damaged rather than merely something else ("" if nothing)."""
+    for mark, encoding in _WIDE_TEXT.items():
+        if head.startswith(mark):
+            return f"text in {encoding}, which retractkg does not read: convert it to UTF-8"
+    sample = head[:4096]
+    if max(sample[0::2].count(0), sample[1::2].count(0)) > len(sample) // 4:  # every other byte 0: ASCII in UTF-16
+        return "text in UTF-16 without a byte order mark, which retractkg does not read: convert it to UTF-8"
+    if _notice_name(path) and (b"\x00" in sample or _control_bytes(sample) > len(sample) // 10):
+        return f"binary content in a {Path(path.name.lower().removesuffix('.gz')).suffix} file: damaged, or not " \
+               "what its name says"
+    return ""
+
+
+def _control_bytes(data: bytes) -> int:
+    return sum(1 for b in data if b < 32 and b not in (9, 10, 12, 13))
 
 
 def by_name(name: str) -> SourceFormat:

@@ -10,6 +10,7 @@ import argparse
 import os
 import sys
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
 from pyoxigraph import QueryBoolean, QuerySolutions, RdfFormat
@@ -18,6 +19,7 @@ from retractkg import __version__
 from retractkg.config import Settings
 from retractkg.formats import GRAPH_FORMATS, RESULT_FORMATS
 from retractkg.store import StoreError, open_store
+from retractkg.store.lock import StoreLock
 from retractkg.store.text_index import rebuild as rebuild_text_index
 
 
@@ -52,7 +54,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         raise UsageError(f"no such file or folder: {', '.join(missing)}")
-    with open_store(_settings(args)) as store:
+    with open_store(_settings(args), role="retractkg ingest") as store:
         def progress(report) -> None:
             if not args.quiet:
                 print(f"... {report.progress()}", file=sys.stderr, flush=True)
@@ -92,25 +94,35 @@ def cmd_serve(args: argparse.Namespace) -> int:
         raise UsageError(f"--workers must be at least 1, not {args.workers}")
     if not 0 <= args.port <= 65535:
         raise UsageError(f"--port must be from 0 to 65535, not {args.port}")
+    address = f"http://{args.host}:{args.port}/"
     if args.workers > 1:
-        # Each worker process opens the store itself, read-only (api/worker_app.py); a store that cannot
-        # be opened so is reported here, once, before any worker starts.
-        open_store(settings, read_only=True).close()
-        os.environ.update(settings.environment())
-        uvicorn.run("retractkg.api.worker_app:create_read_only_app", factory=True, workers=args.workers,
-                    host=args.host, port=args.port, log_level="info", access_log=args.access_log)
+        # Each worker process opens the store itself, read-only (api/worker_app.py), which takes no lock
+        # of the database: this process holds the store's server lock (retractkg.store.lock) for them, so
+        # that no ingest writes under them. A store that cannot be opened is reported here, once.
+        with serving_lock(settings, address):
+            open_store(settings, read_only=True).close()
+            os.environ.update(settings.environment())
+            uvicorn.run("retractkg.api.worker_app:create_read_only_app", factory=True, workers=args.workers,
+                        host=args.host, port=args.port, log_level="info", access_log=args.access_log)
         return 0
     # Opened here rather than in the app's startup, so that a store that cannot be opened (another
     # process holds its lock, a server is down) is a one-line error and exit status 1, not a traceback.
-    # Served read-only, as by several workers: the query processes read the same folder, and a
-    # writable open could compact away files they read.
+    # Served read-only, as by several workers: the query processes read the same folder, and a writable
+    # open could compact away files they read. The server lock keeps any ingest out meanwhile.
     if not settings.sparql_query_url:
-        open_store(settings).close()  # made if new; refused while another process writes to it
-    with open_store(settings, read_only=True) as store:
+        open_store(settings, role="retractkg serve", address=address).close()  # made if new
+    with serving_lock(settings, address), open_store(settings, read_only=True) as store:
         app = create_app(settings, store, exclusive=True)
         # An access line per request costs a third of the throughput of small SPARQL lookups: opt in.
         uvicorn.run(app, host=args.host, port=args.port, log_level="info", access_log=args.access_log)
     return 0
+
+
+def serving_lock(settings: Settings, address: str) -> AbstractContextManager[object]:
+    """The shared lock of a server on its embedded store (none for a remote one, which has its own rules)."""
+    if settings.sparql_query_url:
+        return nullcontext()
+    return StoreLock(settings.store_path, shared=True, role="retractkg serve", address=address)
 
 
 def cmd_query(args: argparse.Namespace) -> int:
@@ -120,7 +132,7 @@ def cmd_query(args: argparse.Namespace) -> int:
             sparql = Path(sparql[1:]).read_text(encoding="utf-8")
         except OSError as e:
             raise UsageError(f"cannot read query file {sparql[1:]}: {e.strerror}") from e
-    with open_store(_stored(_settings(args))) as store:
+    with open_store(_stored(_settings(args)), read_only=True) as store:  # read while a server or ingest runs
         result = store.query(sparql)
         out = sys.stdout.buffer
         if isinstance(result, QuerySolutions | QueryBoolean):
@@ -145,7 +157,7 @@ def cmd_query(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     fmt = GRAPH_FORMATS[args.format]
-    with open_store(_stored(_settings(args))) as store:
+    with open_store(_stored(_settings(args)), read_only=True) as store:
         if args.format == "jsonld":
             from retractkg.api.dumps import write_jsonld
 
@@ -173,7 +185,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         if total > 1 and not args.quiet:
             print(f"... validated chunk {done} of {total}", file=sys.stderr, flush=True)
 
-    with open_store(_stored(_settings(args))) as store:
+    with open_store(_stored(_settings(args)), read_only=True) as store:
         conforms, report = validate(store, progress=progress)
     print(report)
     return 0 if conforms else 1

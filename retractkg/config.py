@@ -15,6 +15,27 @@ DEFAULT_STORE = Path("retractkg-store")
 
 
 @dataclass(frozen=True)
+class ReadLimits:
+    """How much of one input ingest reads before calling it damaged, so no input can exhaust memory.
+
+    `record_bytes` bounds one record as read (decompressed): a notice file (an HTML page may be
+    `HTML_SCALE` times as large, a PDF or a whole-JSON document `DOCUMENT_SCALE` times), one line of a
+    CSV, TSV or JSON Lines file, one XML article. `field_chars` bounds one value: a CSV cell, a title, a
+    name (a notice's body text is bounded by its record). Reading stops at the limit, so a small
+    gzip that inflates to gigabytes costs no more than the limit.
+    """
+
+    record_bytes: int = 5_000_000
+    field_chars: int = 100_000
+
+    HTML_SCALE = 4  # pages carry scripts and styles besides the notice
+    DOCUMENT_SCALE = 20  # a PDF's fonts and images; a Crossref REST page of up to 1,000 works
+
+
+DEFAULT_LIMITS = ReadLimits()
+
+
+@dataclass(frozen=True)
 class Settings:
     """Where the graph lives and under which base its IRIs are minted.
 
@@ -37,6 +58,9 @@ class Settings:
     text_index: Path | None = None
     # SPARQL answers kept in memory per server process (`api/answer_cache.py`), in MB; 0 keeps none.
     answer_cache_mb: int = 64
+    # Ingest read limits (`ReadLimits`): bytes of one record as read, characters of one value.
+    max_record_bytes: int = 5_000_000
+    max_field_chars: int = 100_000
 
     def __post_init__(self) -> None:
         # Minted IRIs are dereferenced as `{base}id/...` (a fragment never reaches the server), and nodes inside
@@ -52,6 +76,13 @@ class Settings:
         if not self.query_timeout > 0 or self.max_result_rows < 1:  # `not >`: a NaN timeout is refused too
             raise ValueError(f"the query timeout must be above 0 s and the result cap at least 1 row: "
                              f"{self.query_timeout!r} s, {self.max_result_rows!r} rows")
+        if self.max_record_bytes < 1 or self.max_field_chars < 1:
+            raise ValueError(f"the ingest limits must be at least 1: {self.max_record_bytes!r} bytes per record, "
+                             f"{self.max_field_chars!r} characters per value")
+
+    @property
+    def read_limits(self) -> ReadLimits:
+        return ReadLimits(record_bytes=self.max_record_bytes, field_chars=self.max_field_chars)
 
     @property
     def text_index_path(self) -> Path:
@@ -91,4 +122,6 @@ ENVIRONMENT: dict[str, tuple[str, Callable[[str], object]]] = {
     "RETRACTKG_MAX_RESULT_ROWS": ("max_result_rows", int),
     "RETRACTKG_TEXT_INDEX": ("text_index", Path),
     "RETRACTKG_ANSWER_CACHE_MB": ("answer_cache_mb", int),
+    "RETRACTKG_MAX_RECORD_BYTES": ("max_record_bytes", int),
+    "RETRACTKG_MAX_FIELD_CHARS": ("max_field_chars", int),
 }

@@ -27,8 +27,11 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+from retractkg.config import DEFAULT_LIMITS, ReadLimits
 from retractkg.ingest.errors import IngestError
 from retractkg.ingest.model import Article, Journal, Nature, Notice, Organization, Person, SourceRecord
+from retractkg.ingest.readers.bounded import STREAM_ERRORS, Lines, LineTooLong
+from retractkg.ingest.readers.json_fields import Shape, check
 from retractkg.ingest.readers.streams import RecordStream, open_binary
 from retractkg.ingest.reading.nature import title_nature
 from retractkg.ontology.identifiers import normalize_doi
@@ -52,6 +55,24 @@ _NOT_NOTICES = {"new_version", "new_edition", "publisher_note", "comment", "note
                 "correspondence"}
 
 
+# The fields this reader uses and their JSON types (`retractkg.ingest.json_fields`): a record with any
+# other type is an error naming the field, never a value read as its repr.
+_DATE: Shape = {"date-parts": [["number"]]}
+_UPDATE: Shape = {"DOI": "text", "type": "text", "updated": _DATE, "source": "text", "record-id": "id"}
+WORK: Shape = {
+    "DOI": "text", "work_DOI": "text", "title": "texts", "container-title": "texts", "ISSN": ["text"],
+    "publisher": "text", "URL": "text", "language": "text", "volume": "text", "issue": "text", "page": "text",
+    "article-number": "text", "license": [{"URL": "text", "content-version": "text"}],
+    "author": [{"given": "text", "family": "text", "name": "text", "ORCID": "text", "affiliation": [{"name": "text"}]}],
+    "published-online": _DATE, "published-print": _DATE, "published": _DATE, "issued": _DATE,
+    "update-to": [_UPDATE], "updated-by": [_UPDATE],
+}
+UPDATE_RECORD: Shape = {
+    "identifier": {"doi": "text"}, "updates": [{"identifier": {"doi": "text"}, "type": "text"}],
+    "title": "texts", "journal": "text", "publisher": "text", "timestamp": "id",
+}
+
+
 def nature_of(update_type: str) -> Nature | None:
     """The nature of a Crossref update type in any of its spellings; None if the type is unknown."""
     key = re.sub(r"[\s-]+", "_", update_type.strip().lower())
@@ -70,76 +91,99 @@ def sniff(head: bytes, path: Path) -> bool:
             or (b'"message-type"' in text and b'"work' in text))
 
 
-def parse(path: Path) -> Iterator[SourceRecord]:
-    return RecordStream(_records(path))
+def parse(path: Path, *, limits: ReadLimits = DEFAULT_LIMITS) -> Iterator[SourceRecord]:
+    return RecordStream(_records(path, limits))
 
 
-def _records(path: Path) -> Iterator[SourceRecord | IngestError]:
+def _records(path: Path, limits: ReadLimits) -> Iterator[SourceRecord | IngestError]:
     source = str(path)
+    document_limit = limits.record_bytes * limits.DOCUMENT_SCALE
     with open_binary(path) as f:
-        first = f.readline()
+        try:
+            first = f.readline(document_limit + 1)
+        except STREAM_ERRORS as e:
+            raise IngestError(source, f"not a readable gzip file: {e}") from e
         try:
             head = json.loads(first)
         except ValueError:
             head = None
         if isinstance(head, dict):  # one JSON object per line
-            yield from _lines(head, f, source)
+            yield from _lines(head, Lines(f, source, limits.record_bytes, bytes), source, limits.field_chars)
             return
         try:
-            document = json.loads(first + f.read())
+            rest = f.read(document_limit + 1 - len(first))
+        except STREAM_ERRORS as e:
+            raise IngestError(source, f"not a readable gzip file: {e}") from e
+        if len(first) + len(rest) > document_limit:
+            raise IngestError(source, f"a JSON document larger than {document_limit:,} bytes "
+                              "(RETRACTKG_MAX_RECORD_BYTES times 20): not read")
+        try:
+            document = json.loads(first + rest)
         except (ValueError, UnicodeDecodeError) as e:
             raise IngestError(source, f"not JSON: {e}") from e
-    yield from _document(document, source)
+    yield from _document(document, source, limits.field_chars)
 
 
-def _lines(first: dict, rest, source: str) -> Iterator[SourceRecord | IngestError]:
-    number = 1
-    yield from _object(first, source, f"line {number}")
-    for raw in rest:
-        number += 1
-        if not raw.strip():
+def _lines(first: dict, rest: Lines[bytes], source: str, max_chars: int) -> Iterator[SourceRecord | IngestError]:
+    yield from _object(first, source, "line 1", max_chars)
+    while True:
+        try:
+            line = rest.next_line()
+        except StopIteration:
+            return
+        except LineTooLong as e:
+            yield IngestError(source, f"{e}: skipped", location=f"line {e.number + 1}")
+            continue
+        number = line.number + 1  # the first line was read before
+        if not line.text.strip():
             continue
         try:
-            obj = json.loads(raw)
+            obj = json.loads(line.text)
         except ValueError as e:
             yield IngestError(source, f"not a JSON object: {e}", location=f"line {number}")
             continue
-        yield from _object(obj, source, f"line {number}")
+        yield from _object(obj, source, f"line {number}", max_chars)
 
 
-def _object(obj, source: str, location: str) -> Iterator[SourceRecord | IngestError]:
+def _object(obj, source: str, location: str, max_chars: int) -> Iterator[SourceRecord | IngestError]:
     if not isinstance(obj, dict):
         yield IngestError(source, "not a JSON object", location=location)
     elif isinstance(obj.get("record"), dict):
-        yield from _update_record(obj["record"], source, location)
+        yield from _update_record(obj["record"], source, location, max_chars)
     elif "updates" in obj and "identifier" in obj:  # one update record, unwrapped
-        yield from _update_record(obj, source, location)
+        yield from _update_record(obj, source, location, max_chars)
     else:
-        yield from _document(obj, source, location)
+        yield from _document(obj, source, max_chars, location)
 
 
-def _document(document, source: str, location: str = "") -> Iterator[SourceRecord | IngestError]:
+def _document(document, source: str, max_chars: int, location: str = "") -> Iterator[SourceRecord | IngestError]:
     """A REST response (`{"message": ...}`), a bare work, or a work list."""
     if not isinstance(document, dict):
         raise IngestError(source, "not a Crossref work: the JSON is not an object", location=location)
     if "updates" in document and "identifier" in document:
-        yield from _update_record(document, source, location or "record")
+        yield from _update_record(document, source, location or "record", max_chars)
         return
     message = document.get("message", document)
     if isinstance(message, dict) and isinstance(message.get("items"), list):  # message-type work-list
         for number, work in enumerate(message["items"], 1):
-            yield from _work(work, source, f"{location + ', ' if location else ''}item {number}")
+            yield from _work(work, source, f"{location + ', ' if location else ''}item {number}", max_chars)
         return
-    yield from _work(message, source, location or "message")
+    yield from _work(message, source, location or "message", max_chars)
 
 
-def _work(work, source: str, location: str) -> Iterator[SourceRecord | IngestError]:
+def _work(work, source: str, location: str, max_chars: int) -> Iterator[SourceRecord | IngestError]:
     if not isinstance(work, dict):
         yield IngestError(source, "a work that is not a JSON object", location=location)
         return
     # "work_DOI" is how a wrapped `updated-by` fragment names its work.
-    doi = normalize_doi(str(work.get("DOI") or work.get("work_DOI") or ""))
+    written = work.get("DOI") or work.get("work_DOI")
+    doi = normalize_doi(written) if isinstance(written, str) else ""
     location = f"{location}, DOI {doi}" if doi else location
+    try:
+        check(work, WORK, max_chars)
+    except ValueError as e:  # FieldTypeError, FieldTooLong
+        yield IngestError(source, str(e), location=location, record_key=doi)
+        return
     update_to, updated_by = work.get("update-to") or [], work.get("updated-by") or []
     if not (update_to or updated_by):
         yield IngestError(source, "a Crossref work with neither update-to nor updated-by: not a notice",
@@ -203,10 +247,14 @@ def _article_side(work: dict, doi: str, updates: list, source: str, location: st
                            warnings=warnings)
 
 
-def _update_record(record: dict, source: str, location: str) -> Iterator[SourceRecord | IngestError]:
+def _update_record(record: dict, source: str, location: str, max_chars: int) -> Iterator[SourceRecord | IngestError]:
     """One record of the open-retractions dump: an article and the notices that update it."""
-    identifier = record.get("identifier") or {}
-    article_doi = normalize_doi(str(identifier.get("doi") or "")) if isinstance(identifier, dict) else ""
+    try:
+        check(record, UPDATE_RECORD, max_chars)
+    except ValueError as e:  # FieldTypeError, FieldTooLong
+        yield IngestError(source, str(e), location=location)
+        return
+    article_doi = normalize_doi((record.get("identifier") or {}).get("doi") or "")
     if not article_doi:
         yield IngestError(source, "an update record without the updated article's DOI", location=location)
         return
@@ -216,8 +264,7 @@ def _update_record(record: dict, source: str, location: str) -> Iterator[SourceR
     for entry in record.get("updates") or []:
         warnings: list[str] = []
         nature = _entry_nature(entry, source, location, warnings, title=title)
-        notice_ids = entry.get("identifier") or {}
-        notice_doi = normalize_doi(str(notice_ids.get("doi") or "")) if isinstance(notice_ids, dict) else ""
+        notice_doi = normalize_doi((entry.get("identifier") or {}).get("doi") or "")
         notice = Notice(title=title, doi=notice_doi, nature=nature,
                         date=_from_timestamp(record.get("timestamp")), journal=journal,
                         publisher=journal.publisher, articles=[Article(doi=article_doi)])

@@ -18,9 +18,11 @@ from pathlib import Path
 import lxml.etree
 import lxml.html
 
+from retractkg.config import DEFAULT_LIMITS, ReadLimits
 from retractkg.ingest.errors import IngestError
 from retractkg.ingest.model import Article, Notice, Organization, Person, SourceRecord
-from retractkg.ingest.readers.text_notice import MAX_BYTES, normalize, read_bytes, read_notice
+from retractkg.ingest.readers.bounded import read_bounded
+from retractkg.ingest.readers.text_notice import normalize, read_notice
 from retractkg.ingest.reading.affiliation import split_affiliation
 from retractkg.ingest.reading.citation import find_dois
 from retractkg.ingest.reading.notice_facts import license_iri
@@ -45,9 +47,9 @@ _EDITORIAL_BODY = re.compile(r"\b(?:Editors?|Editorial|Board|Journal|Publisher|O
 _ARTICLE_TYPES = ("ScholarlyArticle", "Article", "MedicalScholarlyArticle", "NewsArticle", "Report", "CreativeWork")
 
 
-def parse(path: Path) -> Iterator[SourceRecord]:
+def parse(path: Path, *, limits: ReadLimits = DEFAULT_LIMITS) -> Iterator[SourceRecord]:
     """The one notice of an HTML page."""
-    data = read_bytes(path, limit=MAX_BYTES * 4)  # pages carry scripts and styles besides the notice
+    data = read_bounded(path, limits.record_bytes * limits.HTML_SCALE, "an HTML page")
     try:
         root = lxml.html.fromstring(data)
     except (lxml.etree.ParserError, ValueError) as e:
@@ -111,11 +113,12 @@ def _json_ld(root) -> dict:
 
 
 def _name_of(value) -> str:
+    """A JSON-LD name: text, a node's name or a list's first; anything else names nothing (never its repr)."""
     if isinstance(value, list):
         value = value[0] if value else ""
     if isinstance(value, dict):
         value = value.get("name", "")
-    return " ".join(str(value or "").split())
+    return " ".join(value.split()) if isinstance(value, str) else ""
 
 
 def page_metadata(root) -> Notice:
@@ -225,7 +228,8 @@ def _json_ld_authors(ld: dict) -> tuple[list[Person], list[Organization]] | None
     index: dict[str, int] = {}
     for author in authors:
         if not isinstance(author, dict):
-            people.append(Person(name=str(author)))
+            if _name_of(author):
+                people.append(Person(name=_name_of(author)))
             continue
         person = Person(name=_name_of(author), given_name=_name_of(author.get("givenName")),
                         family_name=_name_of(author.get("familyName")), email=_name_of(author.get("email")))

@@ -19,8 +19,10 @@ from pathlib import Path
 
 from lxml import etree
 
+from retractkg.config import DEFAULT_LIMITS, ReadLimits
 from retractkg.ingest.errors import IngestError
 from retractkg.ingest.model import Article, Journal, Nature, Notice, Organization, Person, SourceRecord
+from retractkg.ingest.readers.bounded import RecordBytes, RecordTooLarge
 from retractkg.ingest.readers.streams import RecordStream, open_binary
 from retractkg.ontology.identifiers import normalize_doi
 
@@ -52,14 +54,15 @@ def sniff(head: bytes, path: Path) -> bool:
     return _PROLOG.match(head.removeprefix(b"\xef\xbb\xbf")) is not None
 
 
-def parse(path: Path) -> Iterator[SourceRecord]:
-    return RecordStream(_articles(path))
+def parse(path: Path, *, limits: ReadLimits = DEFAULT_LIMITS) -> Iterator[SourceRecord]:
+    return RecordStream(_articles(path, limits))
 
 
-def _articles(path: Path) -> Iterator[SourceRecord | IngestError]:
+def _articles(path: Path, limits: ReadLimits) -> Iterator[SourceRecord | IngestError]:
     source = str(path)
     with open_binary(path) as f:
-        events = etree.iterparse(f, events=("end",), tag="{*}article", recover=True, huge_tree=True,
+        stream = RecordBytes(f, source, limits.record_bytes)
+        events = etree.iterparse(stream, events=("end",), tag="{*}article", recover=True, huge_tree=True,
                                  resolve_entities=False, no_network=True)
         count = 0
         try:
@@ -69,8 +72,12 @@ def _articles(path: Path) -> Iterator[SourceRecord | IngestError]:
                 article.clear(keep_tail=False)
                 while article.getprevious() is not None:  # a large article set stays flat in memory
                     del article.getparent()[0]
+                stream.record_done()
         except etree.XMLSyntaxError as e:
             raise IngestError(source, f"not readable as XML, even leniently: {e}") from e
+        except RecordTooLarge as e:
+            raise IngestError(source, f"{e}: not read, nor the rest of the file",
+                              location=f"article {count + 1}") from e
         if count == 0:
             problem = _first_error(events.error_log)
             raise IngestError(source, "no <article> could be recovered" + (f" ({problem})" if problem else ""))

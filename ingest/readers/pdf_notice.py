@@ -16,21 +16,22 @@ from pathlib import Path
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError, PyPdfError
 
+from retractkg.config import DEFAULT_LIMITS, ReadLimits
 from retractkg.ingest.errors import IngestError
 from retractkg.ingest.model import Notice, SourceRecord
-from retractkg.ingest.readers.text_notice import normalize, read_bytes, read_notice
+from retractkg.ingest.readers.bounded import read_bounded
+from retractkg.ingest.readers.text_notice import normalize, read_notice
 from retractkg.ingest.reading.citation import find_dois
 from retractkg.ingest.reading.notice_layout import TITLE_PREFIX
 
 FORMAT = "pdf"
-MAX_PDF_BYTES = 100_000_000
 MAX_PAGES = 50  # notices are a page or two; a long PDF is an article or an issue, read only its start
 
 
-def extract_text(path: Path) -> tuple[str, dict[str, str]]:
+def extract_text(path: Path, limits: ReadLimits = DEFAULT_LIMITS) -> tuple[str, dict[str, str]]:
     """The PDF's text (pages joined by blank lines) and its document information, as strings."""
     logging.getLogger("pypdf").setLevel(logging.ERROR)  # malformed-but-readable files warn on every page
-    data = read_bytes(path, limit=MAX_PDF_BYTES)
+    data = read_bounded(path, limits.record_bytes * limits.DOCUMENT_SCALE, "a PDF")
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
@@ -44,9 +45,9 @@ def extract_text(path: Path) -> tuple[str, dict[str, str]]:
     return "\n\n".join(pages), info
 
 
-def parse(path: Path) -> Iterator[SourceRecord]:
+def parse(path: Path, *, limits: ReadLimits = DEFAULT_LIMITS) -> Iterator[SourceRecord]:
     """The one notice of a PDF file."""
-    raw, info = extract_text(path)
+    raw, info = extract_text(path, limits)
     text = normalize(raw)
     if len(re.findall(r"[A-Za-z]{2,}", text)) < 5:
         raise IngestError(str(path), "the PDF has no extractable text (a scanned image?)")

@@ -22,8 +22,10 @@ from pathlib import Path
 
 from lxml import etree
 
+from retractkg.config import DEFAULT_LIMITS, ReadLimits
 from retractkg.ingest.errors import IngestError
 from retractkg.ingest.model import Article, Journal, Nature, Notice, Organization, Person, SourceRecord
+from retractkg.ingest.readers.bounded import RecordBytes, RecordTooLarge
 from retractkg.ingest.readers.streams import RecordStream, open_binary
 from retractkg.ontology.identifiers import normalize_doi
 
@@ -49,15 +51,16 @@ def sniff(head: bytes, path: Path) -> bool:
     return _PROLOG.match(head.removeprefix(b"\xef\xbb\xbf")) is not None
 
 
-def parse(path: Path) -> Iterator[SourceRecord]:
-    return RecordStream(_records(path))
+def parse(path: Path, *, limits: ReadLimits = DEFAULT_LIMITS) -> Iterator[SourceRecord]:
+    return RecordStream(_records(path, limits))
 
 
-def _records(path: Path) -> Iterator[SourceRecord | IngestError]:
+def _records(path: Path, limits: ReadLimits) -> Iterator[SourceRecord | IngestError]:
     source = str(path)
     with open_binary(path) as f:
+        stream = RecordBytes(f, source, limits.record_bytes)
         # No DTD loading or entity resolution: the files name NCBI's DTD by URL and there is no network.
-        events = etree.iterparse(f, events=("end",), tag="PubmedArticle", load_dtd=False, no_network=True,
+        events = etree.iterparse(stream, events=("end",), tag="PubmedArticle", load_dtd=False, no_network=True,
                                  resolve_entities=False, huge_tree=True)
         number = 0
         try:
@@ -71,9 +74,13 @@ def _records(path: Path) -> Iterator[SourceRecord | IngestError]:
                 element.clear(keep_tail=False)
                 while element.getprevious() is not None:  # drop the handled records: memory stays flat
                     del element.getparent()[0]
+                stream.record_done()
         except etree.XMLSyntaxError as e:
             raise IngestError(source, f"not well-formed XML after {number} records: {e}",
                               location=f"line {e.lineno}") from e
+        except RecordTooLarge as e:
+            raise IngestError(source, f"{e}: not read, nor the rest of the file",
+                              location=f"PubmedArticle {number + 1}") from e
 
 
 def _from_article(element, source: str, number: int) -> Iterator[SourceRecord]:

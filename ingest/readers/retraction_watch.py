@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
+from retractkg.config import DEFAULT_LIMITS, ReadLimits
 from retractkg.ingest.errors import IngestError
 from retractkg.ingest.model import (
     Article,
@@ -27,6 +28,7 @@ from retractkg.ingest.model import (
     ReasonClaim,
     SourceRecord,
 )
+from retractkg.ingest.readers.bounded import Lines, LineTooLong, decode_line
 from retractkg.ingest.readers.streams import RecordStream, open_binary
 from retractkg.ontology.identifiers import normalize_doi
 
@@ -66,43 +68,141 @@ def sniff(head: bytes, path: Path) -> bool:
     return set(REQUIRED) <= header
 
 
-def parse(path: Path) -> Iterator[SourceRecord]:
-    return RecordStream(_rows(path))
+def parse(path: Path, *, limits: ReadLimits = DEFAULT_LIMITS) -> Iterator[SourceRecord]:
+    return RecordStream(_rows(path, limits))
 
 
-def _rows(path: Path) -> Iterator[SourceRecord | IngestError]:
+def _rows(path: Path, limits: ReadLimits) -> Iterator[SourceRecord | IngestError]:
     source = str(path)
     with open_binary(path) as f:
-        reader = csv.reader(decoded_lines(f))
-        header = [name.strip().lstrip("\ufeff") for name in next(reader, [])]
+        lines = Lines(f, source, limits.record_bytes, decode_line)
+        reader = csv.reader(lines)
+        try:
+            header = [name.strip().lstrip("\ufeff") for name in next(reader, [])]
+        except (csv.Error, LineTooLong) as e:
+            raise IngestError(source, f"not a Retraction Watch export: the header does not read ({e})",
+                              location="line 1") from e
         missing = [name for name in REQUIRED if name not in header]
         if missing:
             raise IngestError(source, f"not a Retraction Watch export: no column {', '.join(missing)}",
                               location="line 1")
         index = {name: i for i, name in enumerate(header) if name}
-        line = reader.line_num + 1
-        for row in reader:
-            location = f"line {line}"
-            line = reader.line_num + 1
+        starts = RecordStart(index, len(header))
+        # The csv module's one limit is process-wide: set for each export read, the largest value it will take.
+        csv.field_size_limit(limits.field_chars)
+        while True:
+            lines.mark()
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except (csv.Error, LineTooLong) as e:
+                yield _damaged(source, lines, starts, e)
+                continue
+            taken = lines.taken
+            if len(taken) > 1 and (runs_on := next((i for i, line in enumerate(taken) if i and starts(line.text)), 0)):
+                yield _damaged(source, lines, starts, RunOn(taken[runs_on].number))
+                continue
+            if lines.ran_out:  # the csv module ends a row at the end of a line unless a quote is open
+                yield _damaged(source, lines, starts, ValueError("a quote (\") opened in it is never closed"))
+                continue
             if not any(cell.strip() for cell in row):
+                continue
+            if not starts.width_fits(row):
+                yield _damaged(source, lines, starts, ValueError(
+                    f"{len(row)} cells where the header has {len(header)}: a stray quote or comma shifts the columns"))
                 continue
             cells = {name: row[i].strip() if i < len(row) else "" for name, i in index.items()}
             record_id = cells["Record ID"]
-            if record_id:
-                location += f", Record ID {record_id}"
+            location = f"line {taken[0].number}" + (f", Record ID {record_id}" if record_id else "")
             try:
                 yield _record(cells, source, location)
             except ValueError as e:
                 yield IngestError(source, str(e), location=location, record_key=record_id)
 
 
-def decoded_lines(f) -> Iterator[str]:
-    """UTF-8 where it decodes, else ISO-8859-1 (older exports), line by line."""
-    for raw in f:
+class RunOn(Exception):
+    """A record that took in the line where the next record starts: a quote opened in it is never closed."""
+
+    def __init__(self, number: int) -> None:
+        super().__init__(f"a quote (\") opened in it is never closed, so it runs on into the record on line {number}")
+
+
+class RecordStart:
+    """Whether a line, read alone, starts a valid record: a Record ID, then the export's column pattern.
+
+    This is how reading finds its footing again after damage: a line that starts with a Record ID and whose
+    cells fit the columns (a known RetractionNature, dates where dates go, as many cells as the header)
+    is the start of the next record, even when an unclosed quote before it would swallow it.
+    """
+
+    def __init__(self, index: dict[str, int], header_width: int) -> None:
+        self.header_width = header_width
+        self.width = max(index.values()) + 1
+        self.id = index["Record ID"]
+        self.nature = index["RetractionNature"]
+        self.dates = [index[name] for name in ("RetractionDate", "OriginalPaperDate") if name in index]
+
+    def __call__(self, line: str) -> bool:
+        if not _RECORD_ID.match(line):
+            return False
+        reader = csv.reader([line, "\n"])  # a cell left open at the line's end takes the second line in
         try:
-            yield raw.decode("utf-8")
-        except UnicodeDecodeError:
-            yield raw.decode("latin-1")
+            cells = next(reader)
+        except csv.Error:
+            return False
+        closed = cells if reader.line_num == 1 else cells[:-1]
+        if (reader.line_num == 1 and not self.width_fits(cells)) or len(closed) < 2:
+            return False
+        if not closed[self.id].strip().isdigit():
+            return False
+        if self.nature < len(closed) and closed[self.nature].strip() and nature_cell(closed[self.nature]) is None:
+            return False
+        return all(not closed[i].strip() or us_date(closed[i]) for i in self.dates if i < len(closed))
+
+    def width_fits(self, row: list[str]) -> bool:
+        """As many cells as the header names (empty cells past them are a trailing comma)."""
+        return len(row) >= self.width and not any(cell.strip() for cell in row[max(self.width, self.header_width):])
+
+
+_RECORD_ID = re.compile(r'\s*"?(\d+)"?\s*,')
+
+
+def _damaged(source: str, lines: Lines, starts: RecordStart, problem: Exception) -> IngestError:
+    """The error for a record that cannot be read, after which reading goes on at the next line that starts one.
+
+    The lines the broken record took after its first are read again from the first that starts a record;
+    if none does, lines are skipped until one does (they are the rest of the broken record's runaway cell).
+    """
+    taken = lines.taken
+    first = taken[0].number if taken else getattr(problem, "number", lines.number)
+    head = taken[0].text if taken else decode_line(getattr(problem, "head", b""))
+    record_id = m.group(1) if (m := _RECORD_ID.match(head)) else ""
+    again = next((i for i, line in enumerate(taken) if i and starts(line.text)), None)
+    if again is not None:
+        lines.push_back(taken[again:])
+        skipped_to = taken[again].number - 1
+    else:
+        skipped_to = taken[-1].number if taken else first
+        while True:
+            try:
+                line = lines.next_line()
+            except StopIteration:
+                skipped_to = lines.number
+                break
+            except LineTooLong as e:
+                skipped_to = e.number
+                continue
+            if starts(line.text):
+                lines.push_back([line])
+                break
+            skipped_to = line.number
+    where = f"line {first}" + (f", Record ID {record_id}" if record_id else "")
+    lost = f"lines {first}-{skipped_to}" if skipped_to > first else f"line {first}"
+    if isinstance(problem, csv.Error):
+        problem = f"{problem} (RETRACTKG_MAX_FIELD_CHARS): a cell that long is damage, or a quote left open"
+    return IngestError(source, f"the record cannot be read: {problem}; {lost} skipped, reading goes on with the "
+                       "next line that starts a record", location=where, record_key=record_id)
 
 
 def _record(cells: dict[str, str], source: str, location: str) -> SourceRecord:

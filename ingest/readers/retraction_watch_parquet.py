@@ -24,6 +24,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from retractkg.config import DEFAULT_LIMITS, ReadLimits
 from retractkg.ingest.errors import IngestError
 from retractkg.ingest.model import Article, Journal, Nature, Notice, Organization, Person, SourceRecord
 from retractkg.ingest.readers.retraction_watch import PAYWALLED, SOURCE_ID, date_cell, doi_cell, pmid_cell, split_list
@@ -84,7 +85,8 @@ def sniff(head: bytes, path: Path) -> bool:
     return all(name.encode() in footer for name in REQUIRED)
 
 
-def parse(path: Path) -> Iterator[SourceRecord]:
+def parse(path: Path, *, limits: ReadLimits = DEFAULT_LIMITS) -> Iterator[SourceRecord]:
+    """`limits` is not needed here: pyarrow reads a batch of rows at a time, and ingest checks each value's size."""
     return RecordStream(_rows(path))
 
 

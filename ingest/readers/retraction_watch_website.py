@@ -20,11 +20,12 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from retractkg.config import DEFAULT_LIMITS, ReadLimits
 from retractkg.ingest.errors import IngestError
 from retractkg.ingest.model import Article, Journal, Nature, Notice, Organization, Person, ReasonClaim, SourceRecord
+from retractkg.ingest.readers.bounded import Lines, LineTooLong, decode_line
 from retractkg.ingest.readers.retraction_watch import (
     PAYWALLED,
-    decoded_lines,
     doi_cell,
     nature_cell,
     pmid_cell,
@@ -49,16 +50,26 @@ def sniff(head: bytes, path: Path) -> bool:
     return first.startswith(b"Date/PubMedID/DOI\t") and b"Nature of Notice" in first
 
 
-def parse(path: Path) -> Iterator[SourceRecord]:
-    return RecordStream(_records(path))
+def parse(path: Path, *, limits: ReadLimits = DEFAULT_LIMITS) -> Iterator[SourceRecord]:
+    return RecordStream(_records(path, limits))
 
 
-def _records(path: Path) -> Iterator[SourceRecord | IngestError]:
+def _records(path: Path, limits: ReadLimits) -> Iterator[SourceRecord | IngestError]:
     source = str(path)
     lines: list[list[str]] = []
     start = 0
     with open_binary(path) as f:
-        for number, text in enumerate(decoded_lines(f), 1):
+        numbered = Lines(f, source, limits.record_bytes, decode_line)
+        while True:
+            try:
+                line = numbered.next_line()
+            except StopIteration:
+                break
+            except LineTooLong as e:
+                yield IngestError(source, f"{e}: skipped; the record it belongs to is read without it",
+                                  location=f"line {e.number}")
+                continue
+            number, text = line.number, line.text
             if number <= 2:
                 continue  # the header
             cells = [cell.strip() for cell in text.rstrip("\r\n").split("\t")]

@@ -9,13 +9,14 @@ reuse `read_notice` on their extracted text.
 
 from __future__ import annotations
 
-import gzip
 import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from retractkg.config import DEFAULT_LIMITS, ReadLimits
 from retractkg.ingest.errors import IngestError
 from retractkg.ingest.model import Article, Notice, Person, SourceRecord
+from retractkg.ingest.readers.bounded import read_bounded
 from retractkg.ingest.reading.actors import find_actors
 from retractkg.ingest.reading.affected_items import affected_items
 from retractkg.ingest.reading.author_stances import apply_stances, stated_stances
@@ -47,7 +48,6 @@ from retractkg.ingest.reading.written_dates import iso_date
 from retractkg.ontology.identifiers import notice_text_hash
 
 FORMAT = "text"
-MAX_BYTES = 5_000_000  # a notice is a page or two; anything far larger is not one
 
 _ORIGINAL_AT = re.compile(
     r"(?:original|retracted|corrected)\s+(?:article|paper|version)\s+(?:can\s+be\s+found|is\s+available|is)"
@@ -114,25 +114,9 @@ _CITED_AS_ONE = re.compile(r"(?:this|the\s+above|the\s+original|the\s+following|
                            r"\b[^.\[\]]{0,400}?\[1\]", re.I)
 
 
-def read_bytes(path: Path, limit: int = MAX_BYTES) -> bytes:
-    """The file's bytes, gunzipped if gzipped; IngestError for unreadable or oversized input."""
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        raise IngestError(str(path), f"cannot read: {e.strerror or e}") from e
-    if data[:2] == b"\x1f\x8b":
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError) as e:
-            raise IngestError(str(path), f"not a readable gzip file: {e}") from e
-    if len(data) > limit:
-        raise IngestError(str(path), f"{len(data)} bytes is too large for a notice (limit {limit})")
-    return data
-
-
-def read_text(path: Path) -> str:
+def read_text(path: Path, limit: int) -> str:
     """The file's text, decoded; IngestError for unreadable, empty, binary or oversized input."""
-    data = read_bytes(path)
+    data = read_bounded(path, limit, "a text notice")
     if b"\x00" in data[:65536]:
         raise IngestError(str(path), "binary content, not a text notice")
     try:
@@ -152,9 +136,9 @@ def normalize(text: str) -> str:
     return text.strip()
 
 
-def parse(path: Path) -> Iterator[SourceRecord]:
+def parse(path: Path, *, limits: ReadLimits = DEFAULT_LIMITS) -> Iterator[SourceRecord]:
     """The one notice of a plain-text file."""
-    text = normalize(read_text(path))
+    text = normalize(read_text(path, limits.record_bytes))
     if not text:
         raise IngestError(str(path), "the file is empty (no text to read)")
     if len(re.findall(r"[A-Za-z]{2,}", text[:5000])) < 5:

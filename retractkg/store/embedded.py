@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import BinaryIO
@@ -9,6 +10,7 @@ from typing import BinaryIO
 from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, Store
 
 from retractkg.store.base import GraphStore, QueryResult, StoreError, replace_graphs_update
+from retractkg.store.lock import StoreLock
 from retractkg.store.reach import Hops
 from retractkg.store.walk import walk
 
@@ -24,18 +26,24 @@ class OxigraphStore(GraphStore):
     # cores while ingest reads on (the full-size export: 84 s with one, about 65 s with two).
     write_concurrency = 2
 
-    def __init__(self, path: str | Path | None = None, *, read_only: bool = False) -> None:
+    def __init__(self, path: str | Path | None = None, *, read_only: bool = False, role: str = "a writer",
+                 address: str = "") -> None:
+        """A writable store on disk is locked against servers and other writers (`retractkg.store.lock`):
+        `role` and `address` are what a refused process is told of this one."""
         self.path = Path(path) if path is not None else None
         self.read_only = read_only
+        self._lock: StoreLock | None = None
         try:
             if self.path is None:
                 self._store = Store()
             elif read_only:
                 self._store = Store.read_only(str(self.path))
             else:
-                self.path.mkdir(parents=True, exist_ok=True)
+                self._lock = StoreLock(self.path, shared=False, role=role, address=address)
+                remove_bulk_leftovers(self.path)
                 self._store = Store(str(self.path))
         except OSError as e:
+            self._release()
             raise StoreError(f"cannot open the store at {self.path}: {e}") from e
 
     @property
@@ -135,3 +143,26 @@ class OxigraphStore(GraphStore):
         store = self.__dict__.pop("_store", None)
         if store is not None and self.path is not None and not self.read_only:  # read-only stores cannot flush
             store.flush()
+        del store  # the database closes with its last reference, before the lock is let go
+        self._release()
+
+    def _release(self) -> None:
+        lock, self._lock = getattr(self, "_lock", None), None
+        if lock is not None:
+            lock.release()
+
+
+def remove_bulk_leftovers(folder: Path) -> None:
+    """Remove the temporary files of a bulk load that did not finish (disk full, killed): nothing else does.
+
+    Oxigraph's bulk loader writes its batches as `bulk-<random>.sst` in the store folder and hands them
+    to RocksDB, which takes them in; a load that fails between the two leaves them behind (14 MB after
+    a disk-full failure), and RocksDB never looks at files it did not name. Called under the writer's
+    exclusive lock, so no load of another process can be writing one.
+    """
+    for path in folder.glob("bulk-*.sst"):
+        if _BULK_FILE.fullmatch(path.name):
+            path.unlink(missing_ok=True)
+
+
+_BULK_FILE = re.compile(r"bulk-\d+\.sst")
