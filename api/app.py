@@ -24,7 +24,7 @@ from retractkg.api.route_limits import default_slots
 from retractkg.api.security_headers import SecurityHeaders
 from retractkg.config import Settings
 from retractkg.store import GraphStore, OxigraphStore, open_store
-from retractkg.store.text_index import TextIndex
+from retractkg.store.text_index import KeptIndex
 
 
 def create_app(settings: Settings, store: GraphStore | None = None, *, exclusive: bool = False) -> FastAPI:
@@ -45,6 +45,9 @@ def create_app(settings: Settings, store: GraphStore | None = None, *, exclusive
         app.state.answers = AnswerCache(changes.extent, fixed_state=(owned or exclusive)
                                         and isinstance(opened, OxigraphStore),
                                         max_bytes=settings.answer_cache_mb * 1024 * 1024)
+        in_memory = isinstance(opened, OxigraphStore) and opened.path is None and settings.text_index is None
+        app.state.text_index = KeptIndex(opened, None if in_memory else settings.text_index_path,
+                                         app.state.answers.state)
         if (owned or exclusive) and isinstance(opened, OxigraphStore):
             app.state.representations = RepresentationCache()
             if opened.path is not None:
@@ -79,9 +82,6 @@ def create_app(settings: Settings, store: GraphStore | None = None, *, exclusive
     app.state.representations = None
     app.state.query_processes = None
     app.state.route_slots = default_slots()
-    app.state.text_index = TextIndex(settings.text_index_path)
-    app.state.route_slots = default_slots()
-    app.state.text_index = TextIndex(settings.text_index_path)
     if store is not None:
         app.state.store = store
     # Linked data is public and read-only: any origin may read it (and see the caching headers).

@@ -66,7 +66,8 @@ def script_json(document: Any) -> str:
 
 
 def text_index(request: Request) -> TextIndex:
-    return request.app.state.text_index
+    """The search index, rebuilt first if the store changed since it was built."""
+    return request.app.state.text_index.current()
 
 
 def render(template: str, **context: Any) -> bytes:

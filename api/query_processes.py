@@ -7,7 +7,7 @@ each with the store opened read-only:
 - a query past its deadline is killed with its process: its CPU is freed at once, its client gets
   503, and a fresh process takes its place; nothing is left running that could saturate the endpoint;
 - a query whose process dies (an engine panic) gets 500, and the server carries on;
-- *short* queries are never starved by long ones: a query still running after `long_after` seconds
+- *short* queries are never starved by long ones: a query that has used `long_after` seconds of CPU
   becomes *long*; at most `max_long` run at once, at the lowest CPU priority, in processes of their
   own (another process is started for short queries meanwhile). One more long query is stopped at
   that point with 429 + Retry-After. Every process that ran a long query is retired afterwards, and
@@ -45,6 +45,7 @@ from retractkg.store.reach import Hops
 DEFAULT_PROCESSES = 2  # kept started and idle for short queries
 DEFAULT_MAX_SHORT = 4  # processes for short queries at most (more are started while all are busy)
 DEFAULT_MAX_LONG = 2
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 KNOWN_LONG = 256  # query texts remembered as having run long
 DEFAULT_LONG_AFTER = 0.5
 DEFAULT_CAPACITY = 24
@@ -77,6 +78,14 @@ class _Process:
         assert self.popen.stdin is not None
         self.popen.stdin.write(REQUEST_HEAD.pack(len(data)) + data)
         self.popen.stdin.flush()
+
+    def cpu_seconds(self) -> float | None:
+        """CPU time the process has used (Linux /proc); None where it cannot be read."""
+        try:
+            fields = Path(f"/proc/{self.popen.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            return None
+        return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
 
     def readable_within(self, seconds: float) -> bool:
         assert self.popen.stdout is not None
@@ -243,9 +252,10 @@ class QueryProcesses:
     def _exchange(self, process: _Process, request: dict, until: float, key: str) -> tuple[dict, bytes]:
         finished = False
         try:
+            cpu_before = process.cpu_seconds()
             process.send(request)
-            if not process.long and not process.readable_within(min(self.long_after, until - time.monotonic())):
-                self._make_long(process, key)
+            if not process.long:
+                self._wait_while_short(process, until, cpu_before, key)
             header, body = process.read_answer(until)
             finished = True
             return header, body
@@ -253,6 +263,18 @@ class QueryProcesses:
             raise EngineCrashed(process.exit_reason()) from e
         finally:
             self._release(process, reusable=finished)
+
+    def _wait_while_short(self, process: _Process, until: float, cpu_before: float | None, key: str) -> None:
+        """Until the answer starts, or the query turns long: `long_after` seconds of the process's own CPU
+        (wall time where CPU time cannot be read), so that queries merely waiting for a core on a loaded
+        machine are not taken for long ones."""
+        while not process.readable_within(min(self.long_after, until - time.monotonic())):
+            if time.monotonic() >= until:
+                return  # read_answer reports the deadline
+            cpu_now = process.cpu_seconds()
+            if cpu_before is None or cpu_now is None or cpu_now - cpu_before >= self.long_after:
+                self._make_long(process, key)
+                return
 
     def _make_long(self, process: _Process, key: str) -> None:
         with self._lock:

@@ -65,7 +65,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         if report.added or report.updated or report.withdrawn or not index_path.exists():
             if not args.quiet:
                 print("... rebuilding the search index", file=sys.stderr, flush=True)
-            rebuild_text_index(store, index_path)
+            rebuild_text_index(store, index_path, state=_store_state(store, _settings(args)))
     for warning in report.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     for error in report.errors:
@@ -76,10 +76,17 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return 1 if report.errors else 0
 
 
+def _store_state(store, settings: Settings) -> str:
+    """What the search index records it was built from: the change log's extent, as the app reads it."""
+    from retractkg.api.feed import ChangeLog
+
+    return str(ChangeLog(store, settings).extent())
+
+
 def cmd_index(args: argparse.Namespace) -> int:
     settings = _stored(_settings(args))
     with open_store(settings, read_only=not settings.sparql_query_url) as store:
-        rows = rebuild_text_index(store, settings.text_index_path)
+        rows = rebuild_text_index(store, settings.text_index_path, state=_store_state(store, settings))
     print(f"search index {settings.text_index_path}: {rows} notices, articles and people")
     return 0
 

@@ -101,5 +101,6 @@ def test_runaway_aggregates_are_set_aside_and_the_endpoint_keeps_serving(tmp_pat
         runaway = sparql + urllib.parse.urlencode(
             {"query": "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"})
         with ThreadPoolExecutor(DEFAULT_WORKERS) as pool:
-            assert list(pool.map(status, [runaway] * DEFAULT_WORKERS)) == [503] * DEFAULT_WORKERS
+            # Each is stopped: at its deadline (503), or sooner once two long queries run (429).
+            assert set(pool.map(status, [runaway] * DEFAULT_WORKERS)) <= {429, 503}
         assert status(sparql + urllib.parse.urlencode({"query": COUNT_RETRACTIONS})) == 200

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import tempfile
 import threading
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,6 +63,16 @@ class TextIndex:
         self.path = path
         self._local = threading.local()
 
+    def built_from(self) -> str | None:
+        """The state of the store the index was built from (see `rebuild`); None without an index."""
+        if not self.path.exists():
+            return None
+        try:
+            row = self._connection().execute("SELECT value FROM meta WHERE key = 'state'").fetchone()
+        except sqlite3.Error:
+            return None
+        return row[0] if row else None
+
     def _connection(self) -> sqlite3.Connection:
         connection = getattr(self._local, "connection", None)
         if connection is None:
@@ -91,8 +102,9 @@ def _pairs(store: GraphStore, predicate: str) -> Iterator[tuple[str, str]]:
         yield row["s"].value, row["o"].value
 
 
-def rebuild(store: GraphStore, path: Path) -> int:
-    """Make the index anew from the store (written beside, then moved over the old one); the rows written."""
+def rebuild(store: GraphStore, path: Path, *, state: str = "") -> int:
+    """Make the index anew from the store (written beside, then moved over the old one); the rows written.
+    `state` names the store's state it was built from (the change log's extent), for `KeptIndex`."""
     kinds: dict[str, str] = {}
     for iri, type_iri in _pairs(store, RDF + "type"):
         if type_iri in KINDS and iri not in kinds:
@@ -149,8 +161,39 @@ def rebuild(store: GraphStore, path: Path) -> int:
         connection.executemany("INSERT INTO docs (iri, kind, label, detail, names, body) VALUES (?, ?, ?, ?, ?, ?)",
                                rows)
         connection.execute("INSERT INTO docs (docs) VALUES ('optimize')")
+        connection.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
+        connection.execute("INSERT INTO meta VALUES ('state', ?)", (state,))
         connection.commit()
     finally:
         connection.close()
     building.replace(path)
     return len(kinds)
+
+
+class KeptIndex:
+    """The index the app searches, never older than the store: when the store's state (the change log's
+    extent, which every ingest advances) is not the one the index was built from, it is rebuilt first.
+    `retractkg ingest` keeps the index current, so a server finds it so; an app over a store written by
+    other means (the Python API, an in-memory store) builds it on the first search after a change."""
+
+    def __init__(self, store: GraphStore, path: Path | None, state: Callable[[], Hashable]) -> None:
+        self.store = store
+        self.path = path or Path(tempfile.mkdtemp(prefix="retractkg-search-")) / "search.sqlite3"
+        self.state = state
+        self._index = TextIndex(self.path)
+        self._built_from: str | None = None
+        self._lock = threading.Lock()
+
+    def current(self) -> TextIndex:
+        now = str(self.state())
+        with self._lock:
+            if self._built_from != now:
+                if self._index.built_from() != now:
+                    try:
+                        rebuild(self.store, self.path, state=now)
+                    except OSError:  # a store folder this process may not write: an index of its own
+                        self.path = Path(tempfile.mkdtemp(prefix="retractkg-search-")) / "search.sqlite3"
+                        rebuild(self.store, self.path, state=now)
+                    self._index = TextIndex(self.path)  # fresh connections: the file was replaced
+                self._built_from = now
+            return self._index
