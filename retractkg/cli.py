@@ -116,8 +116,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
     # process holds its lock, a server is down) is a one-line error and exit status 1, not a traceback.
     # Served read-only, as by several workers: the query processes read the same folder, and a writable
     # open could compact away files they read. The server lock keeps any ingest out meanwhile.
-    if not settings.sparql_query_url:
-        open_store(settings, role="retractkg serve", address=address).close()  # made if new
     with serving_lock(settings, address), open_store(settings, read_only=True) as store:
         app = create_app(settings, store, exclusive=True)
         # An access line per request costs a third of the throughput of small SPARQL lookups: opt in.
