@@ -1,8 +1,10 @@
 """The web app: one FastAPI application serving SPARQL, linked data, pages, dumps and the change feed.
 
 `create_app` is the only place that wires things together: it owns the store's lifetime (opened
-from the settings unless a store is passed in, closed on shutdown) and puts the settings and the
-store on `app.state`, where routers reach them only through `retractkg.api.deps`.
+from the settings unless a store is passed in, closed on shutdown) and puts the settings, the
+store and the caches shared by requests on `app.state`, where routers reach them only through
+`retractkg.api.deps`. The caches are made once, in the lifespan, before any request: sync handlers
+run on a thread pool, and two first requests each making one would race.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from retractkg import __version__
 from retractkg.api import dumps, feed, linked_data, pages, sparql
 from retractkg.api.caching import RepresentationCache
 from retractkg.api.errors import install_error_handlers
+from retractkg.api.void import StatisticsCache
 from retractkg.config import Settings
 from retractkg.store import GraphStore, OxigraphStore, open_store
 
@@ -35,6 +38,7 @@ def create_app(settings: Settings, store: GraphStore | None = None, *, exclusive
         app.state.store = open_store(settings) if owned else store
         if (owned or exclusive) and isinstance(app.state.store, OxigraphStore):
             app.state.representations = RepresentationCache()
+        app.state.void_statistics = StatisticsCache()
         try:
             yield
         finally:
