@@ -49,7 +49,9 @@ HELD_OUT_PERCENT = 30
 SPLITS = ("dev", "held-out")
 EXPORT = "rw-export"
 _EXPORT_FILE = "dciudadr_rw_website_export_600.txt"
-_RETRACTING = {Nature.RETRACTION, Nature.WITHDRAWAL, Nature.REMOVAL}
+# Not the retracting natures (`Nature.retracts`, which include partial retraction): what a source's coarse
+# "retraction" (JATS article-type) may stand for, so that a withdrawal read from its text counts as right.
+_COARSE_RETRACTION = {Nature.RETRACTION, Nature.WITHDRAWAL, Nature.REMOVAL}
 
 
 def split_of(key: str) -> str:
@@ -325,7 +327,7 @@ def _tally(acc: Accuracy, notice: KnownNotice, predicted: Nature) -> None:
     acc.total += 1
     acc.right += predicted is notice.nature
     acc.lenient_right += predicted is notice.nature or (
-        notice.nature_is_coarse and notice.nature in _RETRACTING and predicted in _RETRACTING)
+        notice.nature_is_coarse and notice.nature in _COARSE_RETRACTION and predicted in _COARSE_RETRACTION)
     if not notice.nature.retracts:
         acc.not_retracting += 1
         acc.shown_retracting += predicted.retracts
