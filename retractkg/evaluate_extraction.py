@@ -1,6 +1,6 @@
 """Score what retractkg understands of notice prose against human labels and source metadata.
 
-    .venv/bin/python benchmarks/evaluate_extraction.py [--shared ../shared] [--details] [--json]
+    .venv/bin/python -m retractkg.evaluate_extraction [--shared ../shared] [--details] [--json]
     retractkg evaluate [--shared ../shared] [--details] [--json]
 
 Three measures, each split into a development part and a held-out part:
