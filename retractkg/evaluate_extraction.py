@@ -44,7 +44,9 @@ from retractkg.ingest.reading.reasons import find_reasons
 from retractkg.ontology.identifiers import fold, normalize_doi
 from retractkg.ontology.reasons import reason_iri
 
-DEFAULT_SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+_CHECKOUT = Path(__file__).resolve().parents[1]
+# ../shared next to the source checkout; installed from a wheel, ../shared from the working folder.
+DEFAULT_SHARED = (_CHECKOUT.parent if (_CHECKOUT / "pyproject.toml").exists() else Path.cwd().parent) / "shared"
 HELD_OUT_PERCENT = 30
 SPLITS = ("dev", "held-out")
 EXPORT = "rw-export"
