@@ -26,7 +26,6 @@ from retractkg.api.caching import RepresentationCache, cached_response
 from retractkg.api.conneg import NotAcceptable, negotiate
 from retractkg.api.deps import get_representations, get_settings, get_store, get_void_statistics
 from retractkg.api.errors import ProblemError
-from retractkg.api.jsonld import description_jsonld
 from retractkg.api.pages import description_page, listed_notices, page_number
 from retractkg.api.resources import (
     Describer,
@@ -40,6 +39,7 @@ from retractkg.api.routing import get_and_head
 from retractkg.api.void import StatisticsCache, dataset_iri, void_triples
 from retractkg.config import Settings
 from retractkg.formats import FEED_TYPES
+from retractkg.jsonld import description_jsonld
 from retractkg.ontology import CONTEXT_FILE, ONTOLOGY_IRI
 from retractkg.store import GraphStore
 from retractkg.store.change_log import changes_graph

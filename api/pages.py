@@ -23,11 +23,11 @@ from retractkg.api.caching import RepresentationCache, cached_response, xsd_date
 from retractkg.api.catalog import PAGE_SIZE, Catalog, NoticeRow
 from retractkg.api.deps import get_representations, get_settings, get_store
 from retractkg.api.feed import ChangeLog
-from retractkg.api.jsonld import CompactionContext, dumps, frame
 from retractkg.api.resources import Description, local_path
 from retractkg.api.routing import get_and_head
 from retractkg.api.void import dataset_jsonld
 from retractkg.config import Settings
+from retractkg.jsonld import CompactionContext, dumps, frame
 from retractkg.ontology import CITO, DCT, OWL, RDF, RKG, SCHEMA, SKOS
 from retractkg.store import GraphStore
 
