@@ -1,8 +1,10 @@
 """The web app: one FastAPI application serving SPARQL, linked data, pages, dumps and the change feed.
 
 `create_app` is the only place that wires things together: it owns the store's lifetime (opened
-from the settings unless a store is passed in, closed on shutdown) and puts the settings and the
-store on `app.state`, where routers reach them only through `retractkg.api.deps`.
+from the settings unless a store is passed in, closed on shutdown) and puts the settings, the
+store and the caches shared by requests on `app.state`, where routers reach them only through
+`retractkg.api.deps`. The caches are made once, in the lifespan, before any request: sync handlers
+run on a thread pool, and two first requests each making one would race.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from retractkg.api.feed import ChangeLog
 from retractkg.api.query_processes import IsolatedStore, QueryProcesses
 from retractkg.api.route_limits import default_slots
 from retractkg.api.security_headers import SecurityHeaders
+from retractkg.api.void import StatisticsCache
 from retractkg.config import Settings
 from retractkg.store import GraphStore, OxigraphStore, open_store
 from retractkg.store.text_index import KeptIndex
@@ -56,6 +59,7 @@ def create_app(settings: Settings, store: GraphStore | None = None, *, exclusive
                 processes = QueryProcesses(opened.path)
                 app.state.query_processes = processes
                 app.state.store = IsolatedStore(opened, processes, settings.query_timeout)
+        app.state.void_statistics = StatisticsCache()
         try:
             yield
         finally:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from fastapi import Request
 
+from retractkg.api.caching import RepresentationCache
+from retractkg.api.void import StatisticsCache
 from retractkg.config import Settings
 from retractkg.store import GraphStore
 
@@ -14,3 +16,12 @@ def get_store(request: Request) -> GraphStore:
 
 def get_settings(request: Request) -> Settings:
     return request.app.state.settings
+
+
+def get_representations(request: Request) -> RepresentationCache | None:
+    """The cache of rendered documents, or None when the data may change behind the app."""
+    return request.app.state.representations
+
+
+def get_void_statistics(request: Request) -> StatisticsCache:
+    return request.app.state.void_statistics

@@ -24,12 +24,12 @@ from retractkg import __version__
 from retractkg.api.caching import etag_for, validated, xsd_datetime
 from retractkg.api.deps import get_settings, get_store
 from retractkg.api.feed import ChangeLog
-from retractkg.api.jsonld import dumps, frame
 from retractkg.api.resources import Describer, Resolved
 from retractkg.api.route_limits import Slots, slots
 from retractkg.api.routing import get_and_head
 from retractkg.config import Settings
 from retractkg.formats import GZIP, NDJSON
+from retractkg.jsonld import dumps, frame
 from retractkg.ontology import RKG, VOCABULARY_GRAPH
 from retractkg.store import GraphStore
 from retractkg.store.change_log import stored_hashes

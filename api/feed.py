@@ -19,12 +19,12 @@ from retractkg.api.caching import cached_response, xsd_datetime
 from retractkg.api.conneg import negotiate
 from retractkg.api.deps import get_settings, get_store
 from retractkg.api.errors import ProblemError
-from retractkg.api.jsonld import dumps
 from retractkg.api.resources import local_path
 from retractkg.api.route_limits import slots
 from retractkg.api.routing import get_and_head
 from retractkg.config import Settings
 from retractkg.formats import FEED_TYPES, JSONLD
+from retractkg.jsonld import dumps
 from retractkg.ontology import AS, RDF, RKG
 from retractkg.store import GraphStore
 from retractkg.store.change_log import changes_graph

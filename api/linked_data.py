@@ -24,10 +24,9 @@ from fastapi.responses import RedirectResponse
 from retractkg import formats as rep
 from retractkg.api.caching import RepresentationCache, cached_response
 from retractkg.api.conneg import NotAcceptable, negotiate
-from retractkg.api.deps import get_settings, get_store
+from retractkg.api.deps import get_representations, get_settings, get_store, get_void_statistics
 from retractkg.api.errors import ProblemError
-from retractkg.api.jsonld import description_jsonld
-from retractkg.api.pages import description_page
+from retractkg.api.pages import description_page, listed_notices, page_number
 from retractkg.api.resources import (
     Describer,
     Description,
@@ -40,6 +39,7 @@ from retractkg.api.routing import get_and_head
 from retractkg.api.void import StatisticsCache, dataset_iri, void_triples
 from retractkg.config import Settings
 from retractkg.formats import FEED_TYPES
+from retractkg.jsonld import description_jsonld
 from retractkg.ontology import CONTEXT_FILE, ONTOLOGY_IRI
 from retractkg.store import GraphStore
 from retractkg.store.change_log import changes_graph
@@ -47,6 +47,8 @@ from retractkg.store.change_log import changes_graph
 router = APIRouter(tags=["linked data"])
 StoreDep = Annotated[GraphStore, Depends(get_store)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+CacheDep = Annotated[RepresentationCache | None, Depends(get_representations)]
+StatisticsDep = Annotated[StatisticsCache, Depends(get_void_statistics)]
 
 FORMAT_QUERY = Query(None, description="Override content negotiation: html, jsonld, ttl, nt or rdf.")
 DOCUMENT_RESPONSES = {
@@ -74,12 +76,16 @@ def identify(path: str, request: Request, format: str | None = FORMAT_QUERY) -> 
     return RedirectResponse(location, status_code=303)
 
 
-def render(description: Description, media_type: str, settings: Settings, request: Request) -> bytes:
-    """The bytes of one description in one of `formats.DOCUMENT_TYPES`."""
+def render(description: Description, media_type: str, settings: Settings, request: Request,
+           store: GraphStore | None = None) -> bytes:
+    """The bytes of one description in one of `formats.DOCUMENT_TYPES`; with the store, an HTML page
+    also lists the notices of a journal or reason (queried here: the page renders data, not a store)."""
     if media_type in (rep.JSONLD, rep.JSON):
         return description_jsonld(description)
     if media_type == rep.HTML:
-        return description_page(description, settings, request)
+        page = page_number(request)
+        listed = listed_notices(description, store, settings, page) if store is not None else None
+        return description_page(description, settings, request, listed)
     return rep.serialize_triples(description.triples, media_type)
 
 
@@ -95,19 +101,18 @@ def represent(request: Request, description: Description, settings: Settings, fo
 
 @get_and_head(router, "/doc/{path:path}", response_class=Response, responses=DOCUMENT_RESPONSES,
               summary="The document about a thing, content-negotiated")
-def document(path: str, request: Request, store: StoreDep, settings: SettingsDep,
+def document(path: str, request: Request, store: StoreDep, settings: SettingsDep, cache: CacheDep,
              format: str | None = FORMAT_QUERY) -> Response:
     media_type = negotiate(request.headers.get("accept"), rep.DOCUMENT_TYPES, format=format,
                            aliases=rep.FORMAT_ALIASES)  # before the lookup: a 406 costs no query
     resolved = resolve(raw_tail(request, "/doc/"), settings)
-    cache: RepresentationCache | None = request.app.state.representations
     key = (raw_tail(request, "") + "?" + request.url.query, media_type)
     found = cache.get(key) if cache is not None else None
     if found is None:
         description = Describer(store).describe(resolved)
         if description is None:
             raise ProblemError(404, "not-found", f"nothing is known about <{resolved.iri}>")
-        found = render(description, media_type, settings, request), description.last_modified
+        found = render(description, media_type, settings, request, store), description.last_modified
         if cache is not None:
             cache.put(key, found)
     body, last_modified = found
@@ -190,11 +195,9 @@ VOID_TYPES = (rep.TURTLE, rep.JSONLD, rep.NTRIPLES, rep.RDFXML, rep.HTML, rep.JS
               responses={**DOCUMENT_RESPONSES, 200: {"content": {t: {} for t in VOID_TYPES},
                                                      "description": "The VoID description of the dataset."}},
               summary="VoID description of the dataset (endpoint, dumps, URI space, partitions, counts)")
-def void(request: Request, store: StoreDep, settings: SettingsDep, format: str | None = FORMAT_QUERY) -> Response:
+def void(request: Request, store: StoreDep, settings: SettingsDep, cache: StatisticsDep,
+         format: str | None = FORMAT_QUERY) -> Response:
     media_type = negotiate(request.headers.get("accept"), VOID_TYPES, format=format, aliases=rep.FORMAT_ALIASES)
-    cache = getattr(request.app.state, "void_statistics", None)
-    if cache is None:
-        cache = request.app.state.void_statistics = StatisticsCache()
     triples = void_triples(settings, str(request.base_url), cache.get(store))
     return represent(request, Description(dataset_iri(settings), "void", triples, None), settings, format,
                      media_type=media_type)

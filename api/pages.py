@@ -19,18 +19,18 @@ from pyoxigraph import Triple
 
 from retractkg import formats as rep
 from retractkg.api import views
-from retractkg.api.caching import cached_response, xsd_datetime
+from retractkg.api.caching import RepresentationCache, cached_response, xsd_datetime
 from retractkg.api.catalog import PAGE_SIZE, Catalog, NoticeRow
 from retractkg.api.conneg import negotiate
-from retractkg.api.deps import get_settings, get_store
+from retractkg.api.deps import get_representations, get_settings, get_store
 from retractkg.api.errors import ProblemError
 from retractkg.api.feed import ChangeLog
-from retractkg.api.jsonld import CompactionContext, dumps, frame
 from retractkg.api.resources import Description, local_path
 from retractkg.api.route_limits import slots
 from retractkg.api.routing import get_and_head
 from retractkg.api.void import dataset_jsonld
 from retractkg.config import Settings
+from retractkg.jsonld import CompactionContext, dumps, frame
 from retractkg.ontology import CITO, DCT, OWL, RDF, RKG, SCHEMA, SKOS
 from retractkg.ontology.identifiers import normalize_doi
 from retractkg.store import GraphStore
@@ -39,6 +39,7 @@ from retractkg.store.text_index import COUNT_AT_MOST, IndexMissing, TextIndex
 router = APIRouter(tags=["pages"])
 StoreDep = Annotated[GraphStore, Depends(get_store)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+CacheDep = Annotated[RepresentationCache | None, Depends(get_representations)]
 PAGE_QUERY = Query(1, ge=1, le=10_000, description="Page of the list, from 1.")
 HTML_RESPONSES: dict[int | str, dict[str, Any]] = {200: {"content": {"text/html": {}}, "description": "An HTML page."}}
 
@@ -81,12 +82,12 @@ def _html(request: Request, body: bytes) -> Response:
     return cached_response(request, body, rep.content_type(rep.HTML), headers={"Vary": "Accept"})
 
 
-def _data_page(request: Request, store: GraphStore, settings: Settings, build: Callable[[], bytes], *,
-               reuse: bool = True) -> Response:
+def _data_page(request: Request, store: GraphStore, settings: Settings, cache: RepresentationCache | None,
+               build: Callable[[], bytes], *, reuse: bool = True) -> Response:
     """A page drawn from the whole graph, Last-Modified at the newest change in the change log (as the dumps).
     With `reuse` it is kept in the app's document cache, which exists only when the data cannot change
     behind the app (see `RepresentationCache`); search results are not, so as not to crowd documents out."""
-    cache = request.app.state.representations if reuse else None
+    cache = cache if reuse else None
     key = (str(request.url), rep.HTML)  # with the host: pages may carry absolute URLs
     found = cache.get(key) if cache is not None else None
     if found is None:
@@ -132,15 +133,28 @@ def _rows(rows: list[NoticeRow], settings: Settings) -> list[dict[str, str]]:
              "article_href": local_path(row.article, settings) or row.article} for row in rows]
 
 
-def _page(request: Request) -> int:
+def page_number(request: Request) -> int:
     try:
         return max(1, int(request.query_params.get("page", "1")))
     except ValueError:
         return 1
 
 
-def description_page(description: Description, settings: Settings, request: Request) -> bytes:
-    """The HTML page of one described resource (see `retractkg.api.resources`)."""
+def listed_notices(description: Description, store: GraphStore, settings: Settings,
+                   page: int) -> list[NoticeRow] | None:
+    """The notices a journal's or a reason's page lists (its `page`th page), from the catalogue; None for others."""
+    types = views.View(description.triples, settings).types(description.iri)
+    if SCHEMA + "Periodical" in types:
+        return Catalog(store).notices(journal=description.iri, page=page)
+    if SKOS + "Concept" in types and RKG + "Reason" in types:
+        return Catalog(store).notices(reason=description.iri, page=page)
+    return None
+
+
+def description_page(description: Description, settings: Settings, request: Request,
+                     listed: list[NoticeRow] | None = None) -> bytes:
+    """The HTML page of one described resource (see `retractkg.api.resources`); `listed` are the notices
+    a journal's or reason's page lists (`listed_notices`)."""
     view = views.View(description.triples, settings)
     iri = description.iri
     common = {"iri": iri, "alternates": alternates(request),
@@ -161,10 +175,9 @@ def description_page(description: Description, settings: Settings, request: Requ
         members = [{**view.link(p), "works": [view.link(w) for w in view.subjects(SCHEMA + "author", p)]}
                    for p in view.subjects(SCHEMA + "affiliation", iri)]
         return render("organization.html", o=views.organization(view, iri), members=members, **common)
-    store = request.app.state.store
-    page = _page(request)
+    page = page_number(request)
     if SCHEMA + "Periodical" in types:
-        rows = Catalog(store).notices(journal=iri, page=page)
+        rows = listed or []
         facts = [(name, value) for name, value in (
             ("ISSN", ", ".join(view.texts(iri, SCHEMA + "issn"))),
             ("Publisher", next((view.link(p) for p in view.iris(iri, SCHEMA + "publisher")), ""))) if value]
@@ -172,7 +185,7 @@ def description_page(description: Description, settings: Settings, request: Requ
                       rows=_rows(rows, settings), rows_heading="Notices", page=page,
                       more=len(rows) == PAGE_SIZE, pager_base="?", **common)
     if SKOS + "Concept" in types:
-        rows = Catalog(store).notices(reason=iri, page=page) if RKG + "Reason" in types else None
+        rows = (listed or []) if RKG + "Reason" in types else None
         schemes = view.links(iri, SKOS + "inScheme")
         facts = [("Scheme", schemes[0])] if schemes else []
         facts += [("Also worded", label) for label in view.texts(iri, SKOS + "altLabel")]
@@ -217,13 +230,13 @@ def collection_jsonld(name: str, parts: list[tuple[str, str]]) -> str:
 
 @get_and_head(router, "/", response_class=Response, responses=HTML_RESPONSES,
               summary="Home page, with the dataset description")
-def home(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
+def home(request: Request, store: StoreDep, settings: SettingsDep, cache: CacheDep) -> Response:
     def build() -> bytes:
         body = render("home.html", title="Home", totals=Catalog(store).totals(),
                       json_ld=script_json(dataset_jsonld(settings, str(request.base_url))))
         return body
 
-    return _data_page(request, store, settings, build)
+    return _data_page(request, store, settings, cache, build)
 
 
 @get_and_head(router, "/browse", response_class=Response, responses=HTML_RESPONSES, summary="Browse lists")
@@ -238,7 +251,7 @@ def browse(request: Request) -> Response:
 
 @get_and_head(router, "/browse/reasons", response_class=Response, responses=HTML_RESPONSES,
               summary="Reasons, with counts")
-def browse_reasons(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
+def browse_reasons(request: Request, store: StoreDep, settings: SettingsDep, cache: CacheDep) -> Response:
     def build() -> bytes:
         counts = Catalog(store).reasons()
         items = [{"href": local_path(c.iri, settings), "label": c.label, "count": c.count} for c in counts]
@@ -247,12 +260,13 @@ def browse_reasons(request: Request, store: StoreDep, settings: SettingsDep) -> 
                       json_ld=collection_jsonld("Notices by reason", [(c.iri, c.label) for c in counts]))
         return body
 
-    return _data_page(request, store, settings, build)
+    return _data_page(request, store, settings, cache, build)
 
 
 @get_and_head(router, "/browse/journals", response_class=Response, responses=HTML_RESPONSES,
               summary="Journals, with counts")
-def browse_journals(request: Request, store: StoreDep, settings: SettingsDep, page: int = PAGE_QUERY) -> Response:
+def browse_journals(request: Request, store: StoreDep, settings: SettingsDep, cache: CacheDep,
+                    page: int = PAGE_QUERY) -> Response:
     def build() -> bytes:
         counts = Catalog(store).journals(page)
         items = [{"href": local_path(c.iri, settings), "label": c.label, "count": c.count} for c in counts]
@@ -261,11 +275,11 @@ def browse_journals(request: Request, store: StoreDep, settings: SettingsDep, pa
                       json_ld=collection_jsonld("Notices by journal", [(c.iri, c.label) for c in counts]))
         return body
 
-    return _data_page(request, store, settings, build)
+    return _data_page(request, store, settings, cache, build)
 
 
 @get_and_head(router, "/browse/years", response_class=Response, responses=HTML_RESPONSES, summary="Years, with counts")
-def browse_years(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
+def browse_years(request: Request, store: StoreDep, settings: SettingsDep, cache: CacheDep) -> Response:
     def build() -> bytes:
         counts = Catalog(store).years()
         items = [{"href": f"/browse/years/{c.label}", "label": c.label, "count": c.count} for c in counts]
@@ -273,12 +287,12 @@ def browse_years(request: Request, store: StoreDep, settings: SettingsDep) -> Re
                       count_heading="Year", rows=None, json_ld=collection_jsonld("Notices by year", []))
         return body
 
-    return _data_page(request, store, settings, build)
+    return _data_page(request, store, settings, cache, build)
 
 
 @get_and_head(router, "/browse/years/{year}", response_class=Response, responses=HTML_RESPONSES,
               summary="Notices published in one year")
-def browse_year(year: str, request: Request, store: StoreDep, settings: SettingsDep,
+def browse_year(year: str, request: Request, store: StoreDep, settings: SettingsDep, cache: CacheDep,
                 page: int = PAGE_QUERY) -> Response:
     def build() -> bytes:
         rows = Catalog(store).notices(year=year, page=page)
@@ -287,14 +301,14 @@ def browse_year(year: str, request: Request, store: StoreDep, settings: Settings
                       pager_base="?", json_ld=collection_jsonld(f"Notices of {year}", [(r.iri, r.title) for r in rows]))
         return body
 
-    return _data_page(request, store, settings, build)
+    return _data_page(request, store, settings, cache, build)
 
 
 @get_and_head(router, "/search", response_class=Response,
               responses={200: {"content": {"text/html": {}, "application/json": {}},
                                "description": "A page of results, best first: HTML, or JSON for programs."}},
               summary="Search notices, articles and authors by DOI, title words, names or notice text")
-def search(request: Request, store: StoreDep, settings: SettingsDep,
+def search(request: Request, store: StoreDep, settings: SettingsDep, cache: CacheDep,
            q: str = Query("", max_length=300, description="A DOI (any form), or words of titles, names or notices."),
            page: int = PAGE_QUERY) -> Response:
     media_type = negotiate(request.headers.get("accept"), ["text/html", "application/json"])
@@ -328,4 +342,4 @@ def search(request: Request, store: StoreDep, settings: SettingsDep,
                       json_ld=script_json({"@context": {"@vocab": SCHEMA}, "@type": "SearchResultsPage", "name": q,
                                            "hasPart": [{"@id": h["iri"], "name": h["label"]} for h in hits]}))
 
-    return _data_page(request, store, settings, build, reuse=False)
+    return _data_page(request, store, settings, cache, build, reuse=False)

@@ -27,12 +27,10 @@ from retractkg.ontology.identifiers import normalize_doi as normalize_doi  # noq
 _DOI_SAFE = "/:;()@!$&'*+,=-._~"
 _DOI_PLAIN = re.compile(r"[A-Za-z0-9/:;()@!$&'*+,=._~-]*")  # what `quote(..., safe=_DOI_SAFE)` leaves as it is
 
-# Natures that describe the same event from different sources share a notice IRI.
+# Natures that describe the same event from different sources share a notice IRI: every retracting
+# nature (`Nature.retracts`) is a "retraction" notice.
 _NOTICE_KIND = {
-    Nature.RETRACTION: "retraction",
-    Nature.PARTIAL_RETRACTION: "retraction",
-    Nature.WITHDRAWAL: "retraction",
-    Nature.REMOVAL: "retraction",
+    **{nature: "retraction" for nature in Nature if nature.retracts},
     Nature.EXPRESSION_OF_CONCERN: "concern",
     Nature.CORRECTION: "correction",
     Nature.REINSTATEMENT: "reinstatement",

@@ -9,6 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from pyoxigraph import NamedNode, RdfFormat, parse
+
+from retractkg.ontology import NATURE, SCHEMES_FILE, SKOS
+
 
 class Nature(StrEnum):
     """What a notice does to the article, aligned with Retraction Watch natures and Crossref update types."""
@@ -24,11 +28,21 @@ class Nature(StrEnum):
 
     @property
     def retracts(self) -> bool:
-        """Only these natures take the article out of the record (and so yield `cito:retracts`)."""
+        """Only retraction and the natures the nature scheme puts under it (`ontology/schemes.ttl`,
+        skos:narrower) take the article out of the record, and so yield `cito:retracts`."""
         return self in _RETRACTING
 
 
-_RETRACTING = {Nature.RETRACTION, Nature.PARTIAL_RETRACTION, Nature.WITHDRAWAL, Nature.REMOVAL}
+def _retracting() -> frozenset[Nature]:
+    """Retraction and its narrower natures, as the nature scheme states them (read once, at import)."""
+    retraction = NamedNode(NATURE + Nature.RETRACTION.value)
+    with SCHEMES_FILE.open("rb") as f:
+        narrower = {t.object.value[len(NATURE):] for t in parse(f, RdfFormat.TURTLE)
+                    if t.subject == retraction and t.predicate.value == SKOS + "narrower"}
+    return frozenset({Nature.RETRACTION, *(Nature(value) for value in narrower)})
+
+
+_RETRACTING = _retracting()
 
 
 class Stance(StrEnum):

@@ -15,6 +15,8 @@ from typing import Protocol
 _WORD = re.compile(r"[a-z0-9]+")
 _DOI_PREFIX = re.compile(r"^(?:(?:https?://)?(?:dx\.)?doi\.org/|doi:\s*)", re.I)
 _BARE_DOI = re.compile(r"^10\.\d{4,9}/\S+$")
+PMID = r"\d{5,9}"  # a PubMed id as notices write it
+PMID_IN_TEXT = re.compile(rf"\bPMID\s*:?\s*({PMID})\b", re.I)  # "PMID: 12345678" anywhere in prose
 
 # Names recur: a journal, publisher or institution in record after record, an article's IRI in the
 # hash of each of its authors. Each cache holds at most this many entries (a few MB).

@@ -1,6 +1,6 @@
 """Score what retractkg understands of notice prose against human labels and source metadata.
 
-    .venv/bin/python benchmarks/evaluate_extraction.py [--shared ../shared] [--details] [--json]
+    .venv/bin/python -m retractkg.evaluate_extraction [--shared ../shared] [--details] [--json]
     retractkg evaluate [--shared ../shared] [--details] [--json]
 
 Three measures, each split into a development part and a held-out part:
@@ -44,12 +44,16 @@ from retractkg.ingest.reading.reasons import find_reasons
 from retractkg.ontology.identifiers import fold, normalize_doi
 from retractkg.ontology.reasons import reason_iri
 
-DEFAULT_SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+_CHECKOUT = Path(__file__).resolve().parents[1]
+# ../shared next to the source checkout; installed from a wheel, ../shared from the working folder.
+DEFAULT_SHARED = (_CHECKOUT.parent if (_CHECKOUT / "pyproject.toml").exists() else Path.cwd().parent) / "shared"
 HELD_OUT_PERCENT = 30
 SPLITS = ("dev", "held-out")
 EXPORT = "rw-export"
 _EXPORT_FILE = "dciudadr_rw_website_export_600.txt"
-_RETRACTING = {Nature.RETRACTION, Nature.WITHDRAWAL, Nature.REMOVAL}
+# Not the retracting natures (`Nature.retracts`, which include partial retraction): what a source's coarse
+# "retraction" (JATS article-type) may stand for, so that a withdrawal read from its text counts as right.
+_COARSE_RETRACTION = {Nature.RETRACTION, Nature.WITHDRAWAL, Nature.REMOVAL}
 
 
 def split_of(key: str) -> str:
@@ -325,7 +329,7 @@ def _tally(acc: Accuracy, notice: KnownNotice, predicted: Nature) -> None:
     acc.total += 1
     acc.right += predicted is notice.nature
     acc.lenient_right += predicted is notice.nature or (
-        notice.nature_is_coarse and notice.nature in _RETRACTING and predicted in _RETRACTING)
+        notice.nature_is_coarse and notice.nature in _COARSE_RETRACTION and predicted in _COARSE_RETRACTION)
     if not notice.nature.retracts:
         acc.not_retracting += 1
         acc.shown_retracting += predicted.retracts

@@ -16,8 +16,8 @@ from pyld import jsonld as pyld
 from pyoxigraph import RdfFormat, parse
 
 from retractkg.api.app import create_app
-from retractkg.api.jsonld import CompactionContext, frame
 from retractkg.config import Settings
+from retractkg.jsonld import CompactionContext, frame
 from retractkg.ontology import CONTEXT_FILE, CONTEXT_IRI
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -259,3 +259,17 @@ def test_the_change_log_graph_sends_browsers_to_the_feed_and_refuses_html_only_c
     assert refused.headers["content-type"].startswith("application/problem+json")
     assert "/changes" in refused.json()["detail"]
     assert client.get("/graph/changes", headers={"Accept": "application/n-triples"}).status_code == 200
+
+
+def test_journal_and_reason_pages_list_their_notices(client, store, settings, seed_path):
+    """The page of a journal and of a reason lists the notices the catalogue holds for it (queried by
+    the router, then rendered), with a link to the seed notice."""
+    notice = ld_graph.notice_iri(settings)
+    found = store.query(f"""SELECT ?journal ?reason WHERE {{ <{notice}> <{RKG}reason> ?reason ;
+        <{SCHEMA}isPartOf> ?journal . ?journal a <{SCHEMA}Periodical> }} LIMIT 1""")
+    row = next(iter(found))
+    for iri in (row["journal"].value, row["reason"].value):
+        page = client.get(local_path(iri, settings) or "/doc/" + iri[len(VOCAB) + 3:], headers={"Accept": "text/html"},
+                          follow_redirects=True)
+        assert page.status_code == 200, iri
+        assert f'href="/doc/{seed_path}"' in page.text, iri

@@ -30,6 +30,7 @@ from retractkg.ingest.reading.citation import (
     parse_reference,
     written_length,
 )
+from retractkg.ingest.reading.lexicon import name_particles
 from retractkg.ingest.reading.nature import classify_nature
 from retractkg.ingest.reading.notice_facts import journal_named, license_iri, publication_date, publisher_named
 from retractkg.ingest.reading.notice_layout import (
@@ -45,7 +46,7 @@ from retractkg.ingest.reading.notice_layout import (
 )
 from retractkg.ingest.reading.reasons import find_reasons
 from retractkg.ingest.reading.written_dates import iso_date
-from retractkg.ontology.identifiers import notice_text_hash
+from retractkg.ontology.identifiers import PMID, notice_text_hash
 
 FORMAT = "text"
 
@@ -57,7 +58,7 @@ _FOLLOWING_FROM = re.compile(
     r"(?P<title>[^”\"\n]{15,300})[”\"]")
 _ID_LINE = re.compile(
     r"^(?:DOI\s*:?\s*|https?://(?:dx\.)?doi\.org/)(?P<doi>10\.\d{4,9}/[^\s,;]+?)[.,;]?"
-    r"(?:\s*,?\s*PMCID\s*:?\s*(?P<pmcid>PMC\d+))?(?:\s*,?\s*PMID\s*:?\s*(?P<pmid>\d{5,9}))?\.?$", re.I)
+    rf"(?:\s*,?\s*PMCID\s*:?\s*(?P<pmcid>PMC\d+))?(?:\s*,?\s*PMID\s*:?\s*(?P<pmid>{PMID}))?\.?$", re.I)
 _RETRACTED_MARK = re.compile(r"\(RETRACTED\)\.?")
 # "The above article, published online on 5 March 2019 in Wiley Online Library", "retract the 27 November
 # 2020 article cited above" (Frontiers): the retracted article's own publication date.
@@ -107,7 +108,6 @@ _FOLLOWING_ARTICLE = re.compile(
 _QUOTED_TITLE = re.compile(
     r"(?:entitled|titled|(?:the|this)\s+manuscript|the\s+(?:article|paper))\s*[,:]?\s*[“\"]"
     r"(?P<title>[^”\"\n]{15,300})[”\"]", re.I)
-_PMID = re.compile(r"\bPMID\s*:?\s*(?P<pmid>\d{5,9})\b", re.I)
 _REFERENCE_TITLE = re.compile(r"\((?:19|20)\d\d[a-z]?\)\.?\s+(?P<title>[^.?!]{15,300}[.?!])\s+\S")
 # "this article [1]", "the article titled “...” [1]": the notice cites the article it concerns as reference 1.
 _CITED_AS_ONE = re.compile(r"(?:this|the\s+above|the\s+original|the\s+following|the)\s+(?:article|paper|publication)"
@@ -514,9 +514,9 @@ def _from_opening(prose: str, notice: Notice, article: Article) -> None:
         if doi != notice.doi and not re.search(r"\b(?:see|also|similar|previously\s+published)\b[^.]*$", before, re.I):
             article.doi = doi
             break
-    pmid = _PMID.search(first_paragraph)
+    pmid = PMID_IN_TEXT.search(first_paragraph)
     if pmid and not article.pmid:
-        article.pmid = pmid["pmid"]
+        article.pmid = pmid[1]
     if not article.journal.name:
         for line in first_paragraph.split("\n")[:2]:
             citation = parse_citation(line.strip())
@@ -619,6 +619,6 @@ def _split_name(person: Person) -> None:
         person.given_name, person.family_name = tokens[-1], " ".join(tokens[:-1])
         return
     cut = len(tokens) - 1
-    while cut > 1 and tokens[cut - 1].lower() in {"van", "von", "de", "der", "den", "da", "di", "del", "le", "la"}:
+    while cut > 1 and tokens[cut - 1].lower() in name_particles():
         cut -= 1
     person.given_name, person.family_name = " ".join(tokens[:cut]), " ".join(tokens[cut:])

@@ -13,12 +13,13 @@ import re
 from dataclasses import dataclass
 
 from retractkg.ingest.model import Person, Span, Stance
+from retractkg.ingest.reading.lexicon import name_particles
 from retractkg.ontology.identifiers import fold
 
 # A name token: a capitalised word or an initial ("P."), never a word ending a sentence ("Pizzino.").
 _TOKEN = r"[A-Z](?:[a-z]?\.|[\w'’-]*[\w'’])"
 _NAME = (rf"(?:(?:Dr|Prof|Professor|Mr|Mrs|Ms)\.?\s+)?{_TOKEN}"
-         rf"(?:\s+(?:{_TOKEN}|van|von|de|der|da|di|del|le|la|bin|al|el))*")
+         rf"(?:\s+(?:{_TOKEN}|{'|'.join(sorted(name_particles(), key=lambda p: (-len(p), p)))}))*")
 _NAMES = rf"(?P<names>{_NAME}(?:\s*,\s*(?:and\s+)?{_NAME})*(?:,?\s+and\s+{_NAME})?)"
 _RETRACTION = (r"(?:(?:this|the)\s+(?:retraction|notice|decision|withdrawal|expression\s+of\s+concern|request|"
                r"statement)|retract(?:ion|ing)?\b)")

@@ -26,12 +26,11 @@ from dataclasses import dataclass
 
 from retractkg.ingest.model import Article
 from retractkg.ingest.reading.written_dates import iso_date
-from retractkg.ontology.identifiers import normalize_doi
+from retractkg.ontology.identifiers import PMID_IN_TEXT, normalize_doi
 
 DASHES = "‐‑‒–—−-"  # hyphen-minus last so it is literal inside a character class
 _RANGE = rf"[A-Za-z]?\d+[A-Za-z]?(?:\s*[{DASHES}]\s*[A-Za-z]?\d+[A-Za-z]?)?"
 _JOURNAL = r"(?P<journal>[A-Z][\w&.'’()-]*(?:[ ]+(?:[A-Za-z&][\w&.'’-]*))*?)"
-PMID_IN_TEXT = re.compile(r"\bPMID\s*:?\s*(\d{5,9})\b", re.I)
 DOI_IN_TEXT = re.compile(r"(?:https?://(?:dx\.)?doi\.org/|\bdoi:?\s*|\b)(10\.\d{4,9}/[^\s\"<>]+)", re.I)
 
 _YEAR = r"(?:19|20)\d\d"

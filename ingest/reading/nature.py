@@ -158,7 +158,6 @@ _POLICY = re.compile(r"policy\s+on\s+article\s+withdrawal|withdrawalpolicy|locat
                      r"|(?:consent|approval|submission)\s+(?:\w+\s+){0,2}(?:has|have|was|were"
                      r"|had)\s+(?:been\s+)?withdrawn"
                      r"|withdr[ae]w\w*\s+(?:\w+\s+){0,2}(?:consent|support|submission|approval)", re.I)
-_RETRACTING = (Nature.RETRACTION, Nature.PARTIAL_RETRACTION, Nature.WITHDRAWAL, Nature.REMOVAL)
 # "would like to retract the article", "... the following paper", "... our paper" performs the retraction; "would
 # like to retract the statement in this paper" retracts a part of it, and stays hedged.
 _THE_ARTICLE = (r"(?:the|this|our|their|its|his|her)\s+(?:[\w-]+\s+)?(?:article|paper|manuscript|publication|study"
@@ -197,7 +196,7 @@ def classify_nature(title: str, text: str) -> tuple[Nature, float]:
     # for both retraction and partial retraction); the family's best member is chosen afterwards.
     families: dict[Nature, float] = {}
     for nature, score in body.items():
-        family = Nature.RETRACTION if nature in _RETRACTING else nature
+        family = Nature.RETRACTION if nature.retracts else nature
         families[family] = max(families.get(family, 0.0), score)
     ranked = sorted(families.values(), reverse=True)
     winner = max(families, key=families.get)
@@ -230,10 +229,10 @@ def body_scores(text: str) -> dict[Nature, float]:
             scores[Nature.CORRECTION] = scores.get(Nature.CORRECTION, 0.0) + 1.2
         for nature, patterns in _BODY_RE.items():
             if not any(g in lower for g in _GATES[nature]) or notice_corrected and (
-                    nature in _RETRACTING or nature is Nature.CORRECTION):
+                    nature.retracts or nature is Nature.CORRECTION):
                 continue
             weight = max((w for p, w in patterns if p.search(s)), default=0.0)
-            if weight and nature in _RETRACTING and _HEDGED.search(s):
+            if weight and nature.retracts and _HEDGED.search(s):
                 weight *= 0.3
             if weight:
                 scores[nature] = scores.get(nature, 0.0) + weight

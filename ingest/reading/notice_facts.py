@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from retractkg.ingest.reading.lexicon import publishers
 from retractkg.ingest.reading.written_dates import iso_date
 
 _PUBLISHED = re.compile(
@@ -20,28 +21,6 @@ _CC_NAME = re.compile(
     r"Creative\s+Commons\s+(?:Attribution|CC[- ]BY)(?P<nc>[- ]+Non-?Commercial)?(?P<nd>[- ]+No-?Deriv\w*)?"
     r"(?P<sa>[- ]+Share-?Alike)?(?:\s+(?P<version>\d\.\d))?", re.I)
 _CC_SHORT = re.compile(r"\bCC[- ]BY(?P<nc>-NC)?(?P<mod>-ND|-SA)?(?:\s+(?P<version>\d\.\d))?\b")
-_PUBLISHERS = [(re.compile(p), name) for p, name in (
-    (r"\bSpringer Nature remains neutral", "Springer Nature"),
-    (r"\bElsevier Policy on Article Withdrawal|elsevier\.com/locate/withdrawalpolicy|\bElsevier\b", "Elsevier"),
-    (r"\bFrontiers['’]?\s+polic|Chief Executive Editor of Frontiers|\bFrontiers Media\b", "Frontiers"),
-    (r"\bPLOS\b|Public Library of Science", "Public Library of Science"),
-    (r"\bHindawi\b", "Hindawi"),
-    (r"\bTaylor\s*(?:&|and)\s*Francis\b", "Taylor & Francis"),
-    (r"\bJohn Wiley\b|\bWiley(?:-Blackwell| Periodicals)\b", "Wiley"),
-    (r"\bMDPI\b", "MDPI"),
-    (r"\bSAGE Publications\b", "SAGE Publications"),
-    (r"\bSpandidos\b", "Spandidos Publications"),
-    (r"\bPortland Press\b", "Portland Press"),
-    (r"\bBMJ Publishing\b", "BMJ Publishing Group"),
-    (r"\bOxford University Press\b", "Oxford University Press"),
-    (r"\bCambridge University Press\b", "Cambridge University Press"),
-    (r"\bAmerican Chemical Society\b", "American Chemical Society"),
-    (r"\bIOP Publishing\b", "IOP Publishing"),
-    (r"\bIEEE\b", "IEEE"),
-    (r"\bImpact Journals\b", "Impact Journals"),
-    (r"\bDove Medical Press\b", "Dove Medical Press"),
-    (r"\bWolters Kluwer\b", "Wolters Kluwer"),
-)]
 _PUBLISHED_BY = re.compile(r"\bPublished\s+by\s+(?P<name>[A-Z][\w&.' -]{2,60}?)(?:[.,;]|\s+on\s+behalf|$)", re.M)
 _J = r"[A-Z][\w'’&-]*"
 _JOURNAL_NAME = rf"(?P<journal>(?:The\s+)?{_J}(?:\s+(?:(?:of|and|in|for|on|&)\s+)?{_J})*)"
@@ -82,7 +61,7 @@ def license_iri(text: str) -> str:
 
 def publisher_named(text: str) -> str:
     """The publisher the notice names in its own boilerplate, or ""."""
-    for pattern, name in _PUBLISHERS:
+    for pattern, name in publishers():
         # A plain substring test first: most cues are absent, and `in` is far cheaper than a regex scan.
         cue = "PLOS" if name == "Public Library of Science" else name.split()[0]
         if (cue in text or name.split()[0] in text) and pattern.search(text):

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from retractkg.ingest.model import Organization, Person
 from retractkg.ingest.reading.affiliation import ORG_WORDS, is_country, looks_like_affiliation, split_affiliation
+from retractkg.ingest.reading.lexicon import name_particles
 from retractkg.ontology.identifiers import fold
 
 SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
@@ -45,8 +46,6 @@ _MARKS = (rf"(?:\^\{{[^{{}}]{{1,20}}\}}|\^[\w*]{{1,4}}|[{_SUP}{_SYMBOLS}]"
           rf"|(?<=\s)[a-h](?:,[a-h])*(?=[,*\s]|$))")  # Elsevier's letter markers: "Libo Sun b,*"
 _TRAILING_MARKS = re.compile(rf"(?P<marks>(?:{_MARKS}[,\s]*)+)$")
 _PIECE_SPLIT = re.compile(r",\s+(?![^{]*\})|\s+and\s+|\s*&\s*|;\s*")
-_PARTICLES = {"van", "von", "de", "der", "den", "da", "di", "del", "della", "dos", "du", "le", "la", "bin",
-              "binti", "al", "el", "ter", "y", "e", "zu", "af"}
 _AFFILIATION_START = re.compile(
     rf"^(?:\^\{{(?P<braced>[^{{}}]{{1,12}})\}}|\^(?P<caret>\w{{1,3}})|(?P<sup>[{_SUP}]+)|(?P<digits>\d{{1,2}})"
     rf"(?=\s?[A-Z][a-z])|(?P<letter>[a-h])(?=\s[A-Z][a-z]))\s*(?P<rest>\S.*)$")
@@ -101,7 +100,7 @@ def _is_name(name: str) -> bool:
         return False
     capitals = 0
     for token in tokens:
-        if token.lower() in _PARTICLES:
+        if token.lower() in name_particles():
             continue
         if not (token[0].isalpha() and token[0].isupper()) or re.search(r"[\d@:/()\[\]]", token):
             return False

@@ -13,7 +13,7 @@ phrasing states; `gate` is "|"-separated lower-case stems of which one must occu
 joined by "&" must each be met), a cheap test that keeps the expressions off most sentences (the lexicon
 runs at several hundred notices per second on one core). A few reasons follow from others found
 (`IMPLIED`, the retraction-for-error rule, official misconduct findings); they quote the same evidence
-with a lower confidence. Measure every change with `retractkg evaluate` (benchmarks/evaluate_extraction.py).
+with a lower confidence. Measure every change with `retractkg evaluate` (retractkg/evaluate_extraction.py).
 """
 
 from __future__ import annotations
