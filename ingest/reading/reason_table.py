@@ -1,0 +1,174 @@
+"""The reason rules as a curator reviews them: `reason_rules.toml`, loaded and compiled once.
+
+Each rule names reasons, the sentence patterns that state them, optional required and excluding context,
+a strength, and example sentences it must (and must not) find; the tests replay the examples. The reader
+runs a rule on a sentence only if the sentence holds one of the rule's *anchors*: literal words that
+every match of one of its patterns contains, derived from the patterns themselves (`_anchors`). Being
+derived, an anchor can never block a match the pattern makes, unlike a hand-kept keyword list; it only
+keeps the expressions off sentences they could not match, so the table reads at hundreds of notices a
+second on one core.
+"""
+
+from __future__ import annotations
+
+import re
+import re._constants as sre  # noqa: PLC2701 - the parse tree of `re`, read to derive anchors
+import re._parser as sre_parse  # noqa: PLC2701
+import tomllib
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+TABLE = Path(__file__).with_name("reason_rules.toml")
+
+# "(?:\w+\s+)" in a pattern is any one word: a possessive or hyphenated word ("the journal’s ethical policy",
+# "Cincinnati Children's Hospital") is one too. Written so that it cannot backtrack.
+_ANY_WORD = r"(?:\w+(?:[-’']\w+)*\s+)"
+_BLOCK = re.compile(r"\{([A-Z][A-Z_]*)\}")
+
+
+class RuleTableError(ValueError):
+    """A rule table that cannot be read: names the file and the rule."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    reasons: tuple[str, ...]
+    pattern: re.Pattern[str]
+    strength: float
+    number: int  # position in the table, from 1: identifies the rule in calibration and errors
+    requires: re.Pattern[str] | None = None
+    unless: re.Pattern[str] | None = None
+    examples: tuple[str, ...] = ()
+    counterexamples: tuple[str, ...] = ()
+    note: str = ""
+
+    def fires(self, sentence: str) -> bool:
+        """Whether the rule finds its reasons in `sentence` (anchors aside: this is the rule itself)."""
+        return (self.pattern.search(sentence) is not None
+                and (self.requires is None or self.requires.search(sentence) is not None)
+                and (self.unless is None or self.unless.search(sentence) is None))
+
+    @cached_property
+    def anchors(self) -> frozenset[str] | None:
+        """Lower-case words of which every match contains one; None when no such words can be derived."""
+        return _anchors(self.pattern)
+
+
+class RuleTable:
+    """The compiled table, and the one way of asking which rules a sentence states."""
+
+    def __init__(self, rules: list[Rule]) -> None:
+        self.rules = tuple(rules)
+        self._always = tuple(r for r in self.rules if not r.anchors)
+        self._by_anchor: dict[str, list[Rule]] = {}
+        for rule in self.rules:
+            for anchor in rule.anchors or ():
+                self._by_anchor.setdefault(anchor, []).append(rule)
+        self._scan = re.compile("(?=(" + _trie_pattern(tuple(sorted(self._by_anchor))) + "))")
+        self._prefixes = {a: tuple(p for p in self._by_anchor if a.startswith(p)) for a in self._by_anchor}
+
+    def matching(self, sentence: str) -> list[Rule]:
+        """The rules that fire in `sentence`, in table order."""
+        candidates: set[int] = {r.number for r in self._always}
+        for m in self._scan.finditer(sentence.lower()):
+            for anchor in self._prefixes.get(m.group(1), ()):
+                candidates.update(r.number for r in self._by_anchor[anchor])
+        return [rule for rule in (self.rules[n - 1] for n in sorted(candidates)) if rule.fires(sentence)]
+
+
+def load(path: Path = TABLE) -> RuleTable:
+    """The table at `path`; RuleTableError naming the file and rule for anything it cannot compile."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as e:
+        raise RuleTableError(f"{path}: {e}") from e
+    blocks: dict[str, str] = data.get("blocks", {})
+    rules = []
+    for number, entry in enumerate(data.get("rule", []), 1):
+        where = f"{path}: rule {number} ({'; '.join(entry.get('reasons', [])) or 'no reasons'})"
+        try:
+            rules.append(Rule(
+                reasons=tuple(entry["reasons"]), strength=float(entry["strength"]), number=number,
+                pattern=_compile(entry["patterns"], blocks, word_start=True),
+                requires=_compile(entry["requires"], blocks) if entry.get("requires") else None,
+                unless=_compile(entry["unless"], blocks) if entry.get("unless") else None,
+                examples=tuple(entry.get("examples", ())), counterexamples=tuple(entry.get("counterexamples", ())),
+                note=entry.get("note", "")))
+        except (KeyError, TypeError, ValueError, re.error) as e:
+            raise RuleTableError(f"{where}: {type(e).__name__}: {e}") from e
+        if not rules[-1].reasons or not rules[-1].examples:
+            raise RuleTableError(f"{where}: every rule names its reasons and gives an example sentence")
+    return RuleTable(rules)
+
+
+def _compile(patterns: list[str], blocks: dict[str, str], *, word_start: bool = False) -> re.Pattern[str]:
+    if isinstance(patterns, str) or not patterns:
+        raise TypeError("patterns are a non-empty list of strings")
+
+    def block(m: re.Match[str]) -> str:
+        if m.group(1) not in blocks:
+            raise ValueError(f"unknown block {{{m.group(1)}}}")
+        return blocks[m.group(1)]
+
+    joined = "|".join(_BLOCK.sub(block, p).replace(r"(?:\w+\s+)", _ANY_WORD) for p in patterns)
+    return re.compile((r"\b(?:" + joined + ")") if word_start else joined, re.I)
+
+
+# -- anchors: literal text every match contains ---------------------------------------------------------------
+
+
+def _anchors(pattern: re.Pattern[str]) -> frozenset[str] | None:
+    found = _required(sre_parse.parse(pattern.pattern, pattern.flags))
+    return frozenset(found) if found and min(map(len, found)) >= 3 else None
+
+
+def _required(items) -> set[str] | None:
+    """Strings of which every match of the sequence `items` contains one (the most selective set found)."""
+    options: list[set[str]] = []
+    run = ""
+    for op, arg in items:
+        if op is sre.LITERAL:
+            run += chr(arg).lower()
+            continue
+        if op in (sre.AT, sre.ASSERT, sre.ASSERT_NOT):
+            continue  # zero-width: the literal run goes on
+        if run:
+            options.append({run})
+            run = ""
+        if op is sre.SUBPATTERN:
+            inner = _required(arg[-1])
+        elif op is sre.BRANCH:
+            branches = [_required(branch) for branch in arg[1]]
+            inner = set().union(*branches) if all(branches) else None
+        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT) and arg[0] >= 1:
+            inner = _required(arg[2])
+        elif op is sre.ATOMIC_GROUP:
+            inner = _required(arg)
+        else:
+            inner = None
+        if inner:
+            options.append(inner)
+    if run:
+        options.append({run})
+    return max(options, key=lambda o: (min(map(len, o)), -len(o)), default=None)
+
+
+def _trie_pattern(words: tuple[str, ...]) -> str:
+    """One expression matching the longest of `words` at a position; the engine rejects most positions on
+    their first character."""
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:
+        branches = [re.escape(char) + build(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return build(trie)
