@@ -3,7 +3,8 @@
     .venv/bin/python benchmarks/evaluate_extraction.py [--shared ../shared] [--details] [--json]
     retractkg evaluate [--shared ../shared] [--details] [--json]
 
-Three measures, each split into a development part and a held-out part:
+Three measures, each split into a development part and a held-out part (and, for reasons, the
+cross-validated and pooled-unseen figures of `evaluate_reasons.py`):
 - reasons: micro precision / recall / F1 of `find_reasons` against the Retraction Watch curators' reasons
   in `data/notices/reasons-dev.jsonl`, compared as concepts (`reason_iri`), so the older and current
   wordings of the taxonomy count as the same reason;
@@ -395,10 +396,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"evaluate: no data/notices/reasons-dev.jsonl under {args.shared}", file=sys.stderr)
         return 2
     report = evaluate(args.shared, details=args.details)
+    from retractkg import evaluate_reasons  # it builds on this module's data readers
+
+    reasons = evaluate_reasons.evaluate(args.shared)
     if args.json:
-        print(json.dumps(report.as_dict(), indent=2))
+        print(json.dumps({**report.as_dict(), "reasons_unseen": reasons.as_dict()}, indent=2))
     else:
         print(report.table())
+        print()
+        print(reasons.table())
         if report.unknown_labels:
             print(f"\ncurated labels the taxonomy does not resolve: {', '.join(sorted(report.unknown_labels))}")
         for line in report.details:

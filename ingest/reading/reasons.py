@@ -19,11 +19,12 @@ from __future__ import annotations
 import re
 
 from retractkg.ingest.model import ReasonClaim, Span
-from retractkg.ingest.reading import reason_table
+from retractkg.ingest.reading import calibration, reason_table
 from retractkg.ingest.reading.prose import Sentence, statements
 
 TABLE = reason_table.load()
 RULES = TABLE.rules
+CALIBRATION = calibration.load()
 
 # Reasons that curators assign together with another one (Retraction Watch export sample of 2025,
 # data/retraction-watch/mdpi_..._sampled.csv: P(implied | reason) >= 0.79), kept only where the pair is
@@ -94,7 +95,16 @@ _AUTHOR_LIST = re.compile(r"(?:[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)*\s+[A-Z]{1,
 
 
 def find_reasons(text: str) -> list[ReasonClaim]:
-    """Reasons stated in a notice, each with the sentences that support it, in order of first evidence."""
+    """Reasons stated in a notice, each with the sentences that support it, in order of first evidence.
+
+    Confidences are calibrated probabilities (`calibration.py`); `CALIBRATION.tentative(claim)` tells the
+    reasons below the precision-first threshold, which are kept but not asserted.
+    """
+    return CALIBRATION.apply(read_reasons(text))
+
+
+def read_reasons(text: str) -> list[ReasonClaim]:
+    """As `find_reasons`, with each reason's strength (rule table) as its confidence, before calibration."""
     found: dict[str, ReasonClaim] = {}
     order: dict[str, int] = {}
     kept = statements(text)
