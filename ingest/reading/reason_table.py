@@ -25,6 +25,10 @@ TABLE = Path(__file__).with_name("reason_rules.toml")
 # "Cincinnati Children's Hospital") is one too. Written so that it cannot backtrack.
 _ANY_WORD = r"(?:\w+(?:[-’']\w+)*\s+)"
 _BLOCK = re.compile(r"\{([A-Z][A-Z_]*)\}")
+# A negation governs the words after it in its clause, up to a few words away.
+_CLAUSE = re.compile(r"[,;:()]|\b(?:but|however|although|though|whereas|while|and|or|because|since|as|which"
+                     r"|that)\b", re.I)
+_SCOPE_WORDS = 5
 
 
 class RuleTableError(ValueError):
@@ -43,11 +47,21 @@ class Rule:
     counterexamples: tuple[str, ...] = ()
     note: str = ""
 
+    negation: re.Pattern[str] | None = None  # the table's scope cues: a match they govern states nothing
+
     def fires(self, sentence: str) -> bool:
         """Whether the rule finds its reasons in `sentence` (anchors aside: this is the rule itself)."""
-        return (self.pattern.search(sentence) is not None
+        return (any(not self._negated(sentence, m.start()) for m in self.pattern.finditer(sentence))
                 and (self.requires is None or self.requires.search(sentence) is not None)
                 and (self.unless is None or self.unless.search(sentence) is None))
+
+    def _negated(self, sentence: str, start: int) -> bool:
+        """A negation or denial cue among the few words before the match, in its clause ("no evidence of
+        data fabrication"): the sentence says the reason is absent."""
+        if self.negation is None:
+            return False
+        clause = _CLAUSE.split(sentence[max(0, start - 80):start])[-1]
+        return self.negation.search(" ".join(clause.split()[-_SCOPE_WORDS:])) is not None
 
     @cached_property
     def anchors(self) -> frozenset[str] | None:
@@ -84,6 +98,10 @@ def load(path: Path = TABLE) -> RuleTable:
     except (OSError, tomllib.TOMLDecodeError) as e:
         raise RuleTableError(f"{path}: {e}") from e
     blocks: dict[str, str] = data.get("blocks", {})
+    try:
+        negation = _compile(data["scope"]["negation"], blocks) if data.get("scope", {}).get("negation") else None
+    except (TypeError, ValueError, re.error) as e:
+        raise RuleTableError(f"{path}: [scope] negation: {type(e).__name__}: {e}") from e
     rules = []
     for number, entry in enumerate(data.get("rule", []), 1):
         where = f"{path}: rule {number} ({'; '.join(entry.get('reasons', [])) or 'no reasons'})"
@@ -94,7 +112,7 @@ def load(path: Path = TABLE) -> RuleTable:
                 requires=_compile(entry["requires"], blocks) if entry.get("requires") else None,
                 unless=_compile(entry["unless"], blocks) if entry.get("unless") else None,
                 examples=tuple(entry.get("examples", ())), counterexamples=tuple(entry.get("counterexamples", ())),
-                note=entry.get("note", "")))
+                note=entry.get("note", ""), negation=negation if entry.get("negatable", True) else None))
         except (KeyError, TypeError, ValueError, re.error) as e:
             raise RuleTableError(f"{where}: {type(e).__name__}: {e}") from e
         if not rules[-1].reasons or not rules[-1].examples:
