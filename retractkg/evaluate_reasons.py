@@ -32,7 +32,7 @@ from pathlib import Path
 
 from pyoxigraph import NamedNode, RdfFormat, parse
 
-from retractkg.evaluate_extraction import DEFAULT_SHARED, EXPORT, Counts, concept, export_rows, reason_rows, split_of
+from retractkg.evaluation_data import DEFAULT_SHARED, EXPORT, Counts, concept, export_rows, reason_rows, split_of
 from retractkg.ingest.reading import calibration
 from retractkg.ingest.reading.reasons import read_reasons
 from retractkg.ontology import REASONS_FILE, SKOS
