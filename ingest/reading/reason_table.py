@@ -51,8 +51,8 @@ class Rule:
 
     def fires(self, sentence: str) -> bool:
         """Whether the rule finds its reasons in `sentence` (anchors aside: this is the rule itself)."""
-        return (any(not self._negated(sentence, m.start()) for m in self.pattern.finditer(sentence))
-                and (self.requires is None or self.requires.search(sentence) is not None)
+        return ((self.requires is None or self.requires.search(sentence) is not None)
+                and any(not self._negated(sentence, m.start()) for m in self.pattern.finditer(sentence))
                 and (self.unless is None or self.unless.search(sentence) is None))
 
     def _negated(self, sentence: str, start: int) -> bool:
@@ -64,9 +64,10 @@ class Rule:
         return self.negation.search(" ".join(clause.split()[-_SCOPE_WORDS:])) is not None
 
     @cached_property
-    def anchors(self) -> frozenset[str] | None:
-        """Lower-case words of which every match contains one; None when no such words can be derived."""
-        return _anchors(self.pattern)
+    def anchors(self) -> Anchors | None:
+        """Alternatives, each a list of word sets that a match of that alternative contains a word of every
+        one of (lower case); None when nothing can be derived and the rule runs on every sentence."""
+        return _anchors(self.pattern, self.requires)
 
 
 class RuleTable:
@@ -74,21 +75,27 @@ class RuleTable:
 
     def __init__(self, rules: list[Rule]) -> None:
         self.rules = tuple(rules)
-        self._always = tuple(r for r in self.rules if not r.anchors)
-        self._by_anchor: dict[str, list[Rule]] = {}
+        self._always = tuple(r.number for r in self.rules if not r.anchors)
+        self._by_anchor: dict[str, set[int]] = {}
         for rule in self.rules:
-            for anchor in rule.anchors or ():
-                self._by_anchor.setdefault(anchor, []).append(rule)
-        self._scan = re.compile("(?=(" + _trie_pattern(tuple(sorted(self._by_anchor))) + "))")
-        self._prefixes = {a: tuple(p for p in self._by_anchor if a.startswith(p)) for a in self._by_anchor}
+            for alternative in rule.anchors or ():
+                for anchor in alternative[0]:
+                    self._by_anchor.setdefault(anchor, set()).add(rule.number)
+        words = {word for rule in self.rules for alternative in rule.anchors or () for group in alternative
+                 for word in group}
+        self._scan = re.compile("(?=(" + _trie_pattern(tuple(sorted(words))) + "))")
+        self._prefixes = {w: frozenset(p for p in words if w.startswith(p)) for w in words}
 
     def matching(self, sentence: str) -> list[Rule]:
         """The rules that fire in `sentence`, in table order."""
-        candidates: set[int] = {r.number for r in self._always}
+        found: set[str] = set()
         for m in self._scan.finditer(sentence.lower()):
-            for anchor in self._prefixes.get(m.group(1), ()):
-                candidates.update(r.number for r in self._by_anchor[anchor])
-        return [rule for rule in (self.rules[n - 1] for n in sorted(candidates)) if rule.fires(sentence)]
+            found |= self._prefixes[m.group(1)]
+        candidates = set(self._always).union(*(self._by_anchor.get(word, ()) for word in found))
+        return [rule for rule in (self.rules[n - 1] for n in sorted(candidates))
+                if (not rule.anchors or any(all(not group.isdisjoint(found) for group in alternative)
+                                            for alternative in rule.anchors))
+                and rule.fires(sentence)]
 
 
 def load(path: Path = TABLE) -> RuleTable:
@@ -136,9 +143,49 @@ def _compile(patterns: list[str], blocks: dict[str, str], *, word_start: bool = 
 # -- anchors: literal text every match contains ---------------------------------------------------------------
 
 
-def _anchors(pattern: re.Pattern[str]) -> frozenset[str] | None:
-    found = _required(sre_parse.parse(pattern.pattern, pattern.flags))
-    return frozenset(found) if found and min(map(len, found)) >= 3 else None
+Anchors = tuple[tuple[frozenset[str], ...], ...]
+
+
+def _anchors(pattern: re.Pattern[str], requires: re.Pattern[str] | None) -> Anchors | None:
+    top = list(sre_parse.parse(pattern.pattern, pattern.flags))
+    # A table pattern is "\b(?:p1|p2|...)": one alternative per pattern (or one, if the table gave one).
+    group = next((arg[-1] for op, arg in top if op is sre.SUBPATTERN), top)
+    branch = list(group)
+    alternatives = branch[0][1][1] if len(branch) == 1 and branch[0][0] is sre.BRANCH else [group]
+    required = _required(sre_parse.parse(requires.pattern, requires.flags)) if requires is not None else None
+    extra = (frozenset(required),) if _useful(required) else ()
+    found = []
+    for alternative in alternatives:
+        groups = tuple(frozenset(g) for g in _conjunction(alternative) if _useful(g)) + extra
+        if not groups:
+            return None
+        found.append(groups)
+    return tuple(found)
+
+
+def _useful(words: set[str] | None) -> bool:
+    return bool(words) and min(map(len, words)) >= 3
+
+
+def _conjunction(items) -> list[set[str]]:
+    """Word sets of which a match of the sequence `items` contains a word of each."""
+    groups: list[set[str]] = []
+    run = ""
+    for op, arg in items:
+        if op is sre.LITERAL:
+            run += chr(arg).lower()
+            continue
+        if op in (sre.AT, sre.ASSERT, sre.ASSERT_NOT):
+            continue
+        if run:
+            groups.append({run})
+            run = ""
+        inner = _required([(op, arg)])
+        if inner:
+            groups.append(inner)
+    if run:
+        groups.append({run})
+    return groups
 
 
 def _required(items) -> set[str] | None:
