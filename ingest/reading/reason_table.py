@@ -176,11 +176,11 @@ def _conjunction(items) -> list[set[str]]:
             run += chr(arg).lower()
             continue
         if op in (sre.AT, sre.ASSERT, sre.ASSERT_NOT):
-            continue
+            continue  # zero-width: the literal run goes on
         if run:
             groups.append({run})
             run = ""
-        inner = _required([(op, arg)])
+        inner = _element(op, arg)
         if inner:
             groups.append(inner)
     if run:
@@ -188,35 +188,23 @@ def _conjunction(items) -> list[set[str]]:
     return groups
 
 
+def _element(op, arg) -> set[str] | None:
+    """Words of which every match of one non-literal element of a sequence contains one."""
+    if op is sre.SUBPATTERN:
+        return _required(arg[-1])
+    if op is sre.BRANCH:
+        branches = [_required(branch) for branch in arg[1]]
+        return set().union(*branches) if all(branches) else None
+    if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT) and arg[0] >= 1:
+        return _required(arg[2])
+    if op is sre.ATOMIC_GROUP:
+        return _required(arg)
+    return None
+
+
 def _required(items) -> set[str] | None:
     """Strings of which every match of the sequence `items` contains one (the most selective set found)."""
-    options: list[set[str]] = []
-    run = ""
-    for op, arg in items:
-        if op is sre.LITERAL:
-            run += chr(arg).lower()
-            continue
-        if op in (sre.AT, sre.ASSERT, sre.ASSERT_NOT):
-            continue  # zero-width: the literal run goes on
-        if run:
-            options.append({run})
-            run = ""
-        if op is sre.SUBPATTERN:
-            inner = _required(arg[-1])
-        elif op is sre.BRANCH:
-            branches = [_required(branch) for branch in arg[1]]
-            inner = set().union(*branches) if all(branches) else None
-        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT) and arg[0] >= 1:
-            inner = _required(arg[2])
-        elif op is sre.ATOMIC_GROUP:
-            inner = _required(arg)
-        else:
-            inner = None
-        if inner:
-            options.append(inner)
-    if run:
-        options.append({run})
-    return max(options, key=lambda o: (min(map(len, o)), -len(o)), default=None)
+    return max(_conjunction(items), key=lambda o: (min(map(len, o)), -len(o)), default=None)
 
 
 def _trie_pattern(words: tuple[str, ...]) -> str:
