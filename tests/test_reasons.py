@@ -39,7 +39,7 @@ def test_boilerplate_gives_no_reason():
 
 
 def test_every_rule_label_is_a_taxonomy_concept():
-    labels = {label for rule in RULES for label in rule.labels} | {"Notice - Limited or No Information"}
+    labels = {label for rule in RULES for label in rule.reasons} | {"Notice - Limited or No Information"}
     for table in (IMPLIED, RETRACTION_IMPLIED):
         labels |= set(table) | {other for implied in table.values() for other, _ in implied}
     assert [label for label in labels if reason_iri(label) is None] == []

@@ -34,6 +34,7 @@ from retractkg.ingest.readers.bounded import STREAM_ERRORS, Lines, LineTooLong
 from retractkg.ingest.readers.json_fields import Shape, check
 from retractkg.ingest.readers.streams import RecordStream, open_binary
 from retractkg.ingest.reading.nature import title_nature
+from retractkg.ingest.reading.notice_prose import prose_of_markup, read_prose
 from retractkg.ontology.identifiers import normalize_doi
 
 FORMAT = "crossref"
@@ -218,7 +219,9 @@ def _notice_side(work: dict, doi: str, updates: list, source: str, location: str
             date=_published(work) or dates.get(nature, ""),
             journal=_journal(work), publisher=str(work.get("publisher") or ""), license=_license(work),
             url=_url(work), language=str(work.get("language") or ""),
-            articles=articles, authors=authors, organizations=organizations)
+            articles=articles, authors=authors, organizations=organizations,
+            text=prose_of_markup(str(work.get("abstract") or "")))
+        read_prose(notice)  # a notice deposited with its text as the abstract: reasons, actors, stances
         key = doi if len(groups) == 1 else f"{doi}#{nature.value}"
         yield SourceRecord(notice=notice, source=source, format=FORMAT, record_key=key, location=location,
                            warnings=warnings)

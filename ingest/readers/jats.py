@@ -24,6 +24,7 @@ from retractkg.ingest.errors import IngestError
 from retractkg.ingest.model import Article, Journal, Nature, Notice, Organization, Person, SourceRecord
 from retractkg.ingest.readers.bounded import RecordBytes, RecordTooLarge
 from retractkg.ingest.readers.streams import RecordStream, open_binary
+from retractkg.ingest.reading.notice_prose import read_prose
 from retractkg.ontology.identifiers import normalize_doi
 
 FORMAT = "jats"
@@ -121,6 +122,7 @@ def _one(article, source: str, number: int, error_log) -> SourceRecord | IngestE
         authors=authors,
         organizations=organizations,
     )
+    read_prose(notice)  # the body says what the metadata does not: reasons, actors, stances
     key = notice.pmcid or notice.doi or notice.pmid or f"{Path(source).name}#{number}"
     warnings = []
     if len(error_log):

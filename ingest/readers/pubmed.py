@@ -27,6 +27,7 @@ from retractkg.ingest.errors import IngestError
 from retractkg.ingest.model import Article, Journal, Nature, Notice, Organization, Person, SourceRecord
 from retractkg.ingest.readers.bounded import RecordBytes, RecordTooLarge
 from retractkg.ingest.readers.streams import RecordStream, open_binary
+from retractkg.ingest.reading.notice_prose import read_prose
 from retractkg.ontology.identifiers import normalize_doi
 
 FORMAT = "pubmed"
@@ -103,7 +104,8 @@ def _from_article(element, source: str, number: int) -> Iterator[SourceRecord]:
                         journal=this.journal, publisher=this.journal.publisher, language=_language(citation),
                         authors=this.authors, organizations=this.organizations,
                         articles=[Article(pmid=ref, citation=text) for kind, text, ref in notice_refs
-                                  if kind is nature and (ref or text)])
+                                  if kind is nature and (ref or text)], text=_abstract(citation))
+        read_prose(notice)  # a notice's abstract is its text: reasons, actors, stances
         yield SourceRecord(notice=notice, source=source, format=FORMAT, record_key=pmid, location=location,
                            warnings=warnings)
 
@@ -148,6 +150,16 @@ def _article(element, citation) -> Article:
         subjects=[_text(d) for d in citation.iterfind("MeshHeadingList/MeshHeading/DescriptorName")],
         authors=authors, organizations=organizations,
     )
+
+
+def _abstract(citation) -> str:
+    """The record's abstract, one paragraph per `AbstractText` (a labelled one keeps its label)."""
+    parts = []
+    for part in citation.iterfind("Article/Abstract/AbstractText"):
+        text, label = _text(part), (part.get("Label") or "").strip()
+        if text:
+            parts.append(f"{label}: {text}" if label and label.upper() != "UNLABELLED" else text)
+    return "\n\n".join(parts)
 
 
 def _authors(art, organizations: list[Organization]) -> list[Person]:

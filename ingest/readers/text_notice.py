@@ -17,9 +17,6 @@ from retractkg.config import DEFAULT_LIMITS, ReadLimits
 from retractkg.ingest.errors import IngestError
 from retractkg.ingest.model import Article, Notice, Person, SourceRecord
 from retractkg.ingest.readers.bounded import read_bounded
-from retractkg.ingest.reading.actors import find_actors
-from retractkg.ingest.reading.affected_items import affected_items
-from retractkg.ingest.reading.author_stances import apply_stances, stated_stances
 from retractkg.ingest.reading.citation import (
     PMID_IN_TEXT,
     Citation,
@@ -44,7 +41,7 @@ from retractkg.ingest.reading.notice_layout import (
     read_correspondence,
     read_title_block,
 )
-from retractkg.ingest.reading.reasons import find_reasons
+from retractkg.ingest.reading.notice_prose import read_prose
 from retractkg.ingest.reading.written_dates import iso_date
 from retractkg.ontology.identifiers import PMID, notice_text_hash
 
@@ -199,10 +196,7 @@ def read_notice(text: str, notice: Notice | None = None, *, kind: str = "") -> N
     label = kind or next((line.text for line in block.furniture if _KIND_LABEL.search(line.text)), "")
     title = notice.title if TITLE_PREFIX.match(notice.title) or not label else f"{label}: {notice.title}"
     notice.nature, notice.nature_confidence = classify_nature(title, prose)
-    notice.reasons = [_within(claim, text) for claim in find_reasons(prose)]
-    notice.retracted_by, notice.requested_by = find_actors(prose)
-    notice.affected_items = notice.affected_items or affected_items(prose)
-    article.authors.extend(apply_stances(stated_stances(prose), article.authors))
+    read_prose(notice, prose, article=article)
     for person in article.authors:
         _split_name(person)
     listed = _listed_articles(lines)
@@ -232,12 +226,6 @@ def _mask(text: str, furniture: list[Line]) -> str:
             if chars[i] != "\n":
                 chars[i] = " "
     return "".join(chars)
-
-
-def _within(claim, text: str):
-    """Keep only evidence that quotes `text` exactly (a span crossing masked furniture is dropped)."""
-    claim.evidence = [span for span in claim.evidence if text[span.start:span.end] == span.exact]
-    return claim
 
 
 def _read_header_citations(text: str, lines: list[Line], block, notice: Notice, article: Article,

@@ -1,0 +1,103 @@
+"""Calibrated confidence for reasons: probabilities fitted on development notices, not typed in.
+
+A rule's strength (reason_rules.toml) is only a prior. `fit` learns, from notices curators labelled, how
+often a reason found with a given strength is one the curators gave: a logistic curve over the strength
+(two parameters, all reasons pooled), then each reason's own record shrunk towards that curve
+(`shrink` pseudo-observations), so a reason seen rarely keeps the pooled estimate. `threshold` is the
+precision-first cut chosen with the fit: reasons below it are kept, with their lower confidence, and
+marked tentative. The fitted numbers live in `reason_calibration.json`, written by
+`python -m retractkg.evaluate_reasons --fit` (see its docstring); nothing here is hand-set but `shrink`.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from retractkg.ingest.model import ReasonClaim
+
+CALIBRATION = Path(__file__).with_name("reason_calibration.json")
+
+
+@dataclass
+class Calibration:
+    slope: float = 1.0
+    intercept: float = 0.0
+    shrink: float = 4.0
+    threshold: float = 0.5
+    by_reason: dict[str, tuple[int, int]] = field(default_factory=dict)  # label: (found, right) in the fit data
+    fitted_on: str = ""
+
+    def probability(self, label: str, strength: float) -> float:
+        if not self.fitted_on:
+            return strength  # nothing fitted yet: the strength is the only estimate there is
+        pooled = 1 / (1 + math.exp(-(self.slope * strength + self.intercept)))
+        found, right = self.by_reason.get(label, (0, 0))
+        return (right + self.shrink * pooled) / (found + self.shrink)
+
+    def apply(self, claims: list[ReasonClaim]) -> list[ReasonClaim]:
+        """The claims with calibrated confidences (their strengths in, probabilities out)."""
+        for claim in claims:
+            claim.confidence = round(self.probability(claim.label, claim.confidence or 0.0), 3)
+        return claims
+
+    def tentative(self, claim: ReasonClaim) -> bool:
+        """Below the precision-first threshold: kept and published with its confidence, not asserted."""
+        return (claim.confidence or 0.0) < self.threshold
+
+    def save(self, path: Path = CALIBRATION) -> None:
+        path.write_text(json.dumps(asdict(self), indent=1, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def load(path: Path = CALIBRATION) -> Calibration:
+    """The fitted calibration; without one, confidences are the rules' strengths."""
+    if not path.exists():
+        return Calibration()
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        data["by_reason"] = {label: tuple(pair) for label, pair in data.get("by_reason", {}).items()}
+        return Calibration(**data)
+    except (ValueError, TypeError) as e:
+        raise ValueError(f"{path}: not a reason calibration: {e}") from e
+
+
+def fit(samples: Iterable[tuple[str, float, bool]], *, shrink: float = 4.0, fitted_on: str = "") -> Calibration:
+    """Fit on (reason label, rule strength, whether curators gave that reason) for every reason found."""
+    data = list(samples)
+    slope, intercept = _logistic([s for _, s, _ in data], [r for _, _, r in data])
+    by_reason: dict[str, list[int]] = {}
+    for label, _, right in data:
+        counts = by_reason.setdefault(label, [0, 0])
+        counts[0] += 1
+        counts[1] += right
+    return Calibration(slope=round(slope, 4), intercept=round(intercept, 4), shrink=shrink,
+                       by_reason={k: (v[0], v[1]) for k, v in sorted(by_reason.items())}, fitted_on=fitted_on)
+
+
+def _logistic(xs: list[float], ys: list[bool], ridge: float = 0.1) -> tuple[float, float]:
+    """Slope and intercept of P(y | x) by Newton's method, with a small ridge penalty so it always converges."""
+    a = b = 0.0
+    for _ in range(50):
+        ga = gb = haa = hab = hbb = 0.0
+        for x, y in zip(xs, ys, strict=True):
+            p = 1 / (1 + math.exp(-(a * x + b)))
+            ga += (p - y) * x
+            gb += p - y
+            w = p * (1 - p)
+            haa += w * x * x
+            hab += w * x
+            hbb += w
+        ga += ridge * a
+        haa += ridge
+        hbb += 1e-9
+        det = haa * hbb - hab * hab
+        if det <= 0:
+            break
+        da, db = (hbb * ga - hab * gb) / det, (haa * gb - hab * ga) / det
+        a, b = a - da, b - db
+        if abs(da) + abs(db) < 1e-8:
+            break
+    return a, b
