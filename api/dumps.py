@@ -11,8 +11,11 @@ conditional GET (or HEAD) of a dump is answered without reading the graph.
 
 from __future__ import annotations
 
+import asyncio
+import queue
+import threading
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from itertools import islice
 from typing import Annotated, BinaryIO
 
@@ -88,14 +91,46 @@ def dump_response(request: Request, store: GraphStore, settings: Settings, body:
         return head
     dump_slots = slots(request, "dump")
     dump_slots.take()
-    return StreamingResponse(_holding(dump_slots, body()), media_type=media_type, headers=headers)
+    return StreamingResponse(_streamed(dump_slots, body), media_type=media_type, headers=headers)
 
 
-def _holding(dump_slots: Slots, chunks: Iterator[bytes]) -> Iterator[bytes]:
-    """The chunks, holding a dump slot until the last is sent or the client goes away (the generator closes)."""
+_END = object()
+
+
+async def _streamed(dump_slots: Slots, chunks: Callable[[], Iterator[bytes]]) -> AsyncIterator[bytes]:
+    """The chunks, made in one thread of their own, holding a dump slot until the last is sent or the client
+    goes away. One thread: pyoxigraph's result iterators may only be advanced by the thread that made them
+    (pyo3 aborts the process otherwise), and Starlette advances a plain iterator from any thread of its pool."""
+    made: queue.Queue = queue.Queue(maxsize=4)
+    stop = threading.Event()
+
+    def offer(item: object) -> bool:
+        """Hand an item over, unless the client went away meanwhile."""
+        while not stop.is_set():
+            try:
+                made.put(item, timeout=1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for chunk in chunks():
+                if not offer(chunk):
+                    return
+        except Exception as e:  # noqa: BLE001 - ends the stream; the client sees it cut short
+            offer(e)
+        offer(_END)
+
+    threading.Thread(target=produce, name="dump", daemon=True).start()
     try:
-        yield from chunks
+        while (item := await asyncio.to_thread(made.get)) is not _END:
+            if isinstance(item, Exception):
+                raise item
+            yield item
     finally:
+        stop.set()
         dump_slots.release()
 
 
