@@ -33,7 +33,9 @@ class SecurityHeaders:
                 headers = list(message.get("headers", []))
                 names = {name.lower() for name, _ in headers}
                 headers += [h for h in ALWAYS if h[0] not in names]
-                if b"content-security-policy" not in names:
+                # A 304 has no Content-Type to tell a page from data, and its headers replace the cached
+                # response's: it carries no policy, so a revalidated page keeps its own (not the data's).
+                if b"content-security-policy" not in names and message.get("status") != 304:
                     html = any(n.lower() == b"content-type" and v.startswith(b"text/html") for n, v in headers)
                     headers.append((b"content-security-policy", (PAGE_POLICY if html else DATA_POLICY).encode()))
                 message["headers"] = headers

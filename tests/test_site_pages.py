@@ -204,3 +204,11 @@ def test_void_states_licence_publisher_feeds_and_the_opensearch_description(clie
     assert objects(dataset, VOID + "openSearchDescription") == {"http://testserver/opensearch.xml"}
     feeds = {url for d in objects(dataset, DCAT + "distribution") for url in objects(NamedNode(d), DCAT + "accessURL")}
     assert {"http://testserver/changes", "http://testserver/recent-changes.atom"} <= feeds
+
+
+def test_a_revalidated_page_keeps_its_own_content_security_policy(client: TestClient) -> None:
+    """A 304's headers replace the cached page's: a data policy there would block the page's styles and icon."""
+    first = client.get("/browse", headers=BROWSER)
+    assert "img-src 'self'" in first.headers["content-security-policy"]
+    again = client.get("/browse", headers={**BROWSER, "If-None-Match": first.headers["etag"]})
+    assert again.status_code == 304 and "content-security-policy" not in again.headers
