@@ -209,6 +209,7 @@ def test_void_states_licence_publisher_feeds_and_the_opensearch_description(clie
 def test_a_revalidated_page_keeps_its_own_content_security_policy(client: TestClient) -> None:
     """A 304's headers replace the cached page's: a data policy there would block the page's styles and icon."""
     first = client.get("/browse", headers=BROWSER)
-    assert "img-src 'self'" in first.headers["content-security-policy"]
+    policy = first.headers["content-security-policy"]
+    assert "img-src 'self'" in policy and "script-src 'self';" in policy  # no page runs an inline script
     again = client.get("/browse", headers={**BROWSER, "If-None-Match": first.headers["etag"]})
     assert again.status_code == 304 and "content-security-policy" not in again.headers
