@@ -179,8 +179,8 @@ async def _answer(request: Request, operation: Operation, store: GraphStore, set
         except ProblemError as e:
             return HTMLResponse(results_page(operation.query, problem=e), status_code=e.status,
                                 headers={**e.headers, "Vary": "Accept"})
-        return HTMLResponse(results_page(operation.query, answer=(body, media_type), settings=settings),
-                            headers={"Vary": "Accept"})
+        return HTMLResponse(results_page(operation.query, answer=(body, media_type), settings=settings,
+                                         dataset=operation.dataset), headers={"Vary": "Accept"})
     body, media_type = await _cached_answer(request, operation, store, settings, accept, operation.format)
     return Response(body, media_type=_with_charset(media_type), headers={"Vary": "Accept"})
 

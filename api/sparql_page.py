@@ -21,6 +21,7 @@ from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, parse
 from retractkg.api.conneg import NotAcceptable, negotiate
 from retractkg.api.errors import ProblemError
 from retractkg.api.resources import local_path
+from retractkg.api.sparql_results import Dataset
 from retractkg.api.sparql_syntax import locate_syntax_error
 from retractkg.api.templating import render
 from retractkg.config import Settings
@@ -81,13 +82,17 @@ def form_page() -> bytes:
 
 
 def results_page(query: str, *, answer: tuple[bytes, str] | None = None, problem: ProblemError | None = None,
-                 settings: Settings | None = None) -> bytes:
-    """The query page with the answer below the editor (or the problem, pointed at its position)."""
+                 settings: Settings | None = None, dataset: Dataset | None = None) -> bytes:
+    """The query page with the answer below the editor (or the problem, pointed at its position); the
+    download links ask the same question (dataset included) in other formats."""
     table = _table(answer, settings) if answer is not None and settings is not None else None
     downloads = []
     if table is not None:
+        graphs = [("default-graph-uri", g) for g in dataset.default_graphs] if dataset else []
+        graphs += [("named-graph-uri", g) for g in dataset.named_graphs] if dataset else []
         choices = GRAPH_DOWNLOADS if table["graph"] else DOWNLOADS
-        downloads = [(label, "/sparql?" + urlencode({"query": query, "format": name})) for name, label in choices]
+        downloads = [(label, "/sparql?" + urlencode([("query", query), *graphs, ("format", name)]))
+                     for name, label in choices]
     return _page(query, table=table, problem=problem, downloads=downloads)
 
 

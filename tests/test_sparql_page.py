@@ -138,3 +138,14 @@ def test_a_syntax_error_points_at_its_line_and_column_in_problem_json_and_html(c
     assert texts(document, ".//textarea") == [query]  # the query stays in the editor to be fixed
     typo = client.get("/sparql", params={"query": "SELECT *\nWHERE { ?s ?p ?o } LIMT 1"}).json()
     assert typo["line"] == 2 and "\\u{" not in typo["detail"] and "error at 2:" in typo["detail"]
+
+
+def test_the_download_links_of_a_results_page_keep_the_request_s_dataset(client: TestClient) -> None:
+    graph = next(row["g"]["value"] for row in client.get(
+        "/sparql", params={"query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?n a rkg:Notice } } LIMIT 1"},
+        headers=JSON_RESULTS).json()["results"]["bindings"])
+    query = "SELECT ?n WHERE { ?n a rkg:Notice }"
+    document = page(client.get("/sparql", params={"query": query, "default-graph-uri": graph}, headers=BROWSER))
+    downloads = {a.text: a.get("href") for a in document.iterfind(ns(".//p[@class='count']/a"))}
+    as_json = client.get(downloads["SPARQL JSON"]).json()["results"]["bindings"]
+    assert len(as_json) == 1  # the notice of that one record's graph, not every notice
