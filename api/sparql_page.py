@@ -98,7 +98,7 @@ def results_page(query: str, *, answer: tuple[bytes, str] | None = None, problem
 
 def _page(query: str, **context: Any) -> bytes:
     prologue = "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in QUERY_PREFIXES.items())
-    return render("sparql.html", title="SPARQL", query=query, prefixes=QUERY_PREFIXES, prologue=prologue,
+    return render("sparql.html", title="SPARQL", sparql_query=query, prologue=prologue,
                   examples=examples(), json_ld=_WEB_API, **context)
 
 

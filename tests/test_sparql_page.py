@@ -97,6 +97,8 @@ def test_a_browser_get_shows_the_results_as_a_table_with_links_and_the_query_in_
     assert response.status_code == 200 and "Accept" in response.headers["vary"]
     document = page(response)
     assert texts(document, ".//textarea")[0] == example.query
+    search_box = document.find(ns(".//header/form/input"))
+    assert search_box.get("value") == ""  # the site's search box is not handed the query
     assert texts(document, ".//section[@class='results']//th") == ["?reason", "?label", "?notices"]
     rows = document.findall(f".//{XHTML}section[@class='results']//{XHTML}tbody/{XHTML}tr")
     assert rows
