@@ -16,7 +16,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from retractkg import __version__
-from retractkg.api import dumps, feed, linked_data, pages, sparql
+from retractkg.api import api_docs, dumps, feed, linked_data, pages, recent_changes, site_files, sitemap, sparql
 from retractkg.api.answer_cache import AnswerCache
 from retractkg.api.caching import RepresentationCache
 from retractkg.api.errors import install_error_handlers
@@ -81,6 +81,9 @@ def create_app(settings: Settings, store: GraphStore | None = None, *, exclusive
         "(HTML, JSON-LD, Turtle, N-Triples, RDF/XML), dataset metadata (VoID), dumps and a change feed. "
         "The SPARQL 1.1 endpoint at /sparql follows the SPARQL 1.1 Protocol.",
         lifespan=lifespan,
+        # FastAPI's own /docs and /redoc load their scripts from a CDN: the app serves its own (api_docs.py).
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.representations = None
@@ -103,4 +106,8 @@ def create_app(settings: Settings, store: GraphStore | None = None, *, exclusive
     app.include_router(pages.router)
     app.include_router(dumps.router)
     app.include_router(feed.router)
+    app.include_router(recent_changes.router)
+    app.include_router(site_files.router)
+    app.include_router(sitemap.router)
+    app.include_router(api_docs.router)
     return app

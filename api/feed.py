@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi.responses import RedirectResponse
 
 from retractkg.api.caching import cached_response, xsd_datetime
 from retractkg.api.conneg import negotiate
 from retractkg.api.deps import get_settings, get_store
-from retractkg.api.errors import ProblemError
+from retractkg.api.errors import ProblemError, wants_html
 from retractkg.api.resources import local_path
 from retractkg.api.route_limits import slots
 from retractkg.api.routing import get_and_head
@@ -69,13 +70,15 @@ class ChangeLog:
         return next(iter(self.store.query(f"SELECT {projection} WHERE {{ GRAPH <{self.graph}> "
                                           f"{{ ?c <{AS}published> ?t }} }}")))
 
-    def page(self, number: int, size: int = PAGE_SIZE) -> list[Change]:
+    def page(self, number: int, size: int = PAGE_SIZE, *, newest_first: bool = False) -> list[Change]:
+        """Page `number` (from 1) of the log, oldest first (the feed) or newest first (the recent-changes page)."""
+        order = "DESC(?published) DESC(?c)" if newest_first else "?published ?c"
         result = self.store.query(f"""
             SELECT ?c ?type ?object ?target ?published ?hash WHERE {{ GRAPH <{self.graph}> {{
               ?c <{AS}published> ?published ; <{RDF}type> ?type .
               OPTIONAL {{ ?c <{AS}object> ?object }} OPTIONAL {{ ?c <{AS}target> ?target }}
               OPTIONAL {{ ?c <{RKG}contentHash> ?hash }}
-            }} }} ORDER BY ?published ?c LIMIT {size} OFFSET {(number - 1) * size}""")
+            }} }} ORDER BY {order} LIMIT {size} OFFSET {(number - 1) * size}""")
         return [Change(_text(s, "c"), _text(s, "type").removeprefix(AS), _text(s, "object"), _text(s, "target"),
                        _text(s, "published"), _text(s, "hash")) for s in result]
 
@@ -130,6 +133,8 @@ def _activity(change: Change, server: str, settings: Settings) -> dict[str, Any]
               summary="Change feed (Activity Streams 2.0 OrderedCollection, paged)")
 def changes(request: Request, store: StoreDep, settings: SettingsDep,
             page: int | None = Query(None, ge=1, description="Page number, from 1 (oldest changes).")) -> Response:
+    if wants_html(request):  # a person following the site's "Changes" link: the page made for people
+        return RedirectResponse("/recent-changes", 303, headers={"Vary": "Accept"})
     media_type = negotiate(request.headers.get("accept"), FEED_TYPES)
     with slots(request, "feed").held():
         return _changes(request, store, settings, page, media_type)

@@ -10,11 +10,9 @@ since those tags would make harvesters index them as papers.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pyoxigraph import Triple
 
 from retractkg import formats as rep
@@ -28,6 +26,7 @@ from retractkg.api.feed import ChangeLog
 from retractkg.api.resources import Description, local_path
 from retractkg.api.route_limits import slots
 from retractkg.api.routing import get_and_head
+from retractkg.api.templating import render
 from retractkg.api.void import dataset_jsonld
 from retractkg.config import Settings
 from retractkg.jsonld import CompactionContext, dumps, frame
@@ -43,8 +42,6 @@ CacheDep = Annotated[RepresentationCache | None, Depends(get_representations)]
 PAGE_QUERY = Query(1, ge=1, le=10_000, description="Page of the list, from 1.")
 HTML_RESPONSES: dict[int | str, dict[str, Any]] = {200: {"content": {"text/html": {}}, "description": "An HTML page."}}
 
-TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).resolve().parent / "templates"),
-                        autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
 SCHEMA_ORG = CompactionContext({"@vocab": SCHEMA}, {"@vocab": SCHEMA})
 RDF_TYPE = RDF + "type"
 
@@ -69,13 +66,6 @@ def script_json(document: Any) -> str:
 def text_index(request: Request) -> TextIndex:
     """The search index, rebuilt first if the store changed since it was built."""
     return request.app.state.text_index.current()
-
-
-def render(template: str, **context: Any) -> bytes:
-    context.setdefault("citation", [])
-    context.setdefault("alternates", [])
-    context.setdefault("iri", "")
-    return TEMPLATES.get_template(template).render(**context).encode()
 
 
 def _html(request: Request, body: bytes) -> Response:

@@ -3,6 +3,10 @@
 It tells clients what they may send (SPARQL 1.1 Query only: the endpoint is read-only), what comes
 back (the result formats), that the default graph is the union of the named graphs, and describes
 the default dataset with VoID counts (computed by the store, cached for a few minutes).
+
+The prefixes every query may use undeclared are stated as SHACL prefix declarations on the service
+(`sh:declare [ sh:prefix "schema" ; sh:namespace "http://schema.org/"^^xsd:anyURI ]`), the form
+SPARQL example collections use; the Service Description vocabulary has no term for them.
 """
 
 from __future__ import annotations
@@ -15,12 +19,20 @@ from dataclasses import dataclass
 from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple
 from pyoxigraph import serialize as serialize_rdf
 
-from retractkg.formats import DESCRIPTION_TYPES, GRAPH_TYPES, RESULT_FORMAT_IRIS, SOLUTION_TYPES
-from retractkg.formats import SERVICE_PREFIXES as PREFIXES
+from retractkg.formats import (
+    DESCRIPTION_TYPES,
+    GRAPH_TYPES,
+    QUERY_PREFIXES,
+    RESULT_FORMAT_IRIS,
+    SERVICE_PREFIXES,
+    SOLUTION_TYPES,
+)
 from retractkg.ontology import DCT, FORMATS, RDF, SD, VOID, XSD
 from retractkg.store import GraphStore
 
 COUNTS_TTL_SECONDS = 300.0
+SH = "http://www.w3.org/ns/shacl#"
+PREFIXES = {**SERVICE_PREFIXES, "sh": SH}
 
 
 @dataclass(frozen=True)
@@ -93,13 +105,20 @@ def description_triples(endpoint: str, counts: DatasetCounts | None) -> list[Tri
         Triple(service, NamedNode(DCT + "description"), Literal(
             "Read-only SPARQL 1.1 endpoint of retractkg; the default graph is the union of all named graphs "
             "(one per ingested source record). SERVICE and SPARQL Update are refused; graphs named by "
-            "default-graph-uri/named-graph-uri must be graphs of this store.", language="en")),
+            "default-graph-uri/named-graph-uri must be graphs of this store. The prefixes of sh:declare may be "
+            "used without a PREFIX declaration; a query's own declaration wins.", language="en")),
     ]
     offered = dict.fromkeys([*SOLUTION_TYPES, *GRAPH_TYPES])
     for media_type in offered:
         name = RESULT_FORMAT_IRIS.get(media_type)
         if name:
             triples.append(Triple(service, sd("resultFormat"), NamedNode(FORMATS + name)))
+    for name, namespace in QUERY_PREFIXES.items():
+        declaration = BlankNode(f"prefix_{name}")
+        triples += [Triple(service, NamedNode(SH + "declare"), declaration),
+                    Triple(declaration, NamedNode(SH + "prefix"), Literal(name)),
+                    Triple(declaration, NamedNode(SH + "namespace"),
+                           Literal(namespace, datatype=NamedNode(XSD + "anyURI")))]
     if counts is not None:
         triples.append(Triple(dataset, NamedNode(VOID + "triples"),
                               Literal(str(counts.triples), datatype=NamedNode(XSD + "integer"))))

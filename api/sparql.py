@@ -5,7 +5,9 @@
   of this store (a graph the store does not hold is refused with 400: nothing remote is fetched,
   and `SERVICE` is refused for the same reason).
 - Without a query, GET answers the Service Description (Turtle, JSON-LD, RDF/XML, N-Triples), or a
-  query form when a browser asks for HTML.
+  query page when a browser asks for HTML; with a query and no `format`, a browser gets the results as
+  a page (`api/sparql_page.py`).
+- The prefixes of `retractkg.formats.QUERY_PREFIXES` are declared for every query.
 - Updates (`update=` or `application/sparql-update`) are refused with 403.
 - Queries run on a bounded pool of threads, with a deadline and a cap on result rows; a full pool
   answers 429 with Retry-After. Every error is an RFC 9457 problem (see `api/errors.py`).
@@ -15,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
-from pathlib import Path
 from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, FastAPI, Request
@@ -26,7 +27,7 @@ from starlette.responses import HTMLResponse, Response
 from retractkg.api.answer_cache import AnswerCache
 from retractkg.api.conneg import NotAcceptable, negotiate
 from retractkg.api.deps import get_settings, get_store
-from retractkg.api.errors import SERVICE_REFUSED, ProblemError, problem_response, query_problem
+from retractkg.api.errors import SERVICE_REFUSED, ProblemError, error_response, query_problem
 from retractkg.api.query_processes import EngineCrashed, Overloaded, QueryKilled, QueryProcesses
 from retractkg.api.service_description import (
     DESCRIPTION_TYPES,
@@ -35,9 +36,11 @@ from retractkg.api.service_description import (
     render_description,
 )
 from retractkg.api.sparql_limits import RETRY_AFTER_SECONDS, Deadline, QueryGate
+from retractkg.api.sparql_page import RESULTS_PAGE_SOURCE, form_page, located, results_page, wants_results_page
 from retractkg.api.sparql_results import Answer, Dataset, protocol_answer
 from retractkg.api.sparql_text import uses_service
 from retractkg.config import Settings
+from retractkg.formats import GRAPH_ALIASES
 from retractkg.store import GraphStore
 
 router = APIRouter()
@@ -47,7 +50,6 @@ FORM = "application/x-www-form-urlencoded"
 QUERY_BODY = "application/sparql-query"
 UPDATE_BODY = "application/sparql-update"
 MAX_QUERY_BYTES = 1_000_000
-TEMPLATE = Path(__file__).resolve().parent / "templates" / "sparql.html"
 READ_ONLY = ("this endpoint is read-only: SPARQL Update is not accepted here "
              "(the graph changes only through `retractkg ingest`)")
 
@@ -66,7 +68,7 @@ async def sparql_endpoint(request: Request) -> Response:
         return await sparql_get(request, get_store(request), get_settings(request))
     if request.method == "POST":
         return await sparql_post(request, get_store(request), get_settings(request))
-    return problem_response(405, "method-not-allowed",
+    return error_response(request, 405, "method-not-allowed",
                             f"{request.method} is not part of the SPARQL 1.1 Protocol for queries: use GET or POST",
                             {"Allow": "GET, POST"})
 
@@ -80,17 +82,18 @@ async def sparql_get(request: Request, store: GraphStore, settings: Settings) ->
         if _values(params, "update"):
             raise ProblemError(403, "read-only", READ_ONLY)
         if not _values(params, "query"):
-            return await _describe(request, store, settings)
+            formats = _values(params, "format") or _values(params, "output")
+            return await _describe(request, store, settings, formats[0] if formats else None)
         return await _answer(request, _operation(params), store, settings)
     except ProblemError as e:
-        return problem_response(e.status, e.kind, e.detail, e.headers)
+        return error_response(request, e.status, e.kind, e.detail, e.headers, e.extra)
 
 
 async def sparql_post(request: Request, store: GraphStore, settings: Settings) -> Response:
     try:
         return await _answer(request, await _post_operation(request), store, settings)
     except ProblemError as e:
-        return problem_response(e.status, e.kind, e.detail, e.headers)
+        return error_response(request, e.status, e.kind, e.detail, e.headers, e.extra)
 
 
 async def _post_operation(request: Request) -> Operation:
@@ -168,28 +171,45 @@ def query_gate(app: FastAPI) -> QueryGate:
 
 
 async def _answer(request: Request, operation: Operation, store: GraphStore, settings: Settings) -> Response:
-    """From the answer cache when the same question was answered in the store's present state, else evaluated."""
+    """The answer in the requested format, or a results page for a browser that asked for no format."""
     accept = request.headers.get("accept")
+    if wants_results_page(accept, operation.format):
+        try:
+            body, media_type = await _cached_answer(request, operation, store, settings, RESULTS_PAGE_SOURCE, None)
+        except ProblemError as e:
+            return HTMLResponse(results_page(operation.query, problem=e), status_code=e.status,
+                                headers={**e.headers, "Vary": "Accept"})
+        return HTMLResponse(results_page(operation.query, answer=(body, media_type), settings=settings,
+                                         dataset=operation.dataset), headers={"Vary": "Accept"})
+    body, media_type = await _cached_answer(request, operation, store, settings, accept, operation.format)
+    return Response(body, media_type=_with_charset(media_type), headers={"Vary": "Accept"})
+
+
+async def _cached_answer(request: Request, operation: Operation, store: GraphStore, settings: Settings,
+                         accept: str | None, format: str | None) -> tuple[bytes, str]:
+    """From the answer cache when the same question was answered in the store's present state, else evaluated."""
     cache: AnswerCache = request.app.state.answers
     state = cache.known_state()
     if state is None:  # a query (the change log's extent): not on the event loop
         state = await run_in_threadpool(cache.state)
-    key = (state, operation.query, operation.dataset, accept, operation.format)
+    key = (state, operation.query, operation.dataset, accept, format)
     found = cache.get(key)
     if found is None:
-        found = await _evaluate(request, operation, store, settings, accept)
+        try:
+            found = await _evaluate(request, operation, store, settings, accept, format)
+        except ProblemError as e:
+            raise located(e, operation.query) from e
         cache.put(key, *found)
-    body, media_type = found
-    return Response(body, media_type=_with_charset(media_type), headers={"Vary": "Accept"})
+    return found
 
 
 async def _evaluate(request: Request, operation: Operation, store: GraphStore, settings: Settings,
-                    accept: str | None) -> tuple[bytes, str]:
+                    accept: str | None, format: str | None) -> tuple[bytes, str]:
     deadline = Deadline(settings.query_timeout)
     base_iri = settings.base + PATH.lstrip("/")
     processes: QueryProcesses | None = getattr(request.app.state, "query_processes", None)
     if processes is not None:
-        return await _answer_in_process(processes, operation, settings, base_iri, accept)
+        return await _answer_in_process(processes, operation, settings, base_iri, accept, format)
 
     def job() -> Answer | ProblemError:
         # Failures become ProblemErrors here, on the query thread: pyoxigraph objects referenced by a
@@ -197,7 +217,7 @@ async def _evaluate(request: Request, operation: Operation, store: GraphStore, s
         try:
             deadline.check()  # it may have waited in the queue past its deadline
             return protocol_answer(store, operation.query, operation.dataset, base_iri=base_iri, accept=accept,
-                                   format=operation.format, deadline=deadline, max_rows=settings.max_result_rows)
+                                   format=format, deadline=deadline, max_rows=settings.max_result_rows)
         except Exception as e:  # noqa: BLE001 - every failure is reported to the client
             problem = query_problem(type(e).__name__, str(e))
         return problem
@@ -223,10 +243,10 @@ async def _evaluate(request: Request, operation: Operation, store: GraphStore, s
 
 
 async def _answer_in_process(processes: QueryProcesses, operation: Operation, settings: Settings, base_iri: str,
-                             accept: str | None) -> tuple[bytes, str]:
+                             accept: str | None, format: str | None) -> tuple[bytes, str]:
     """The answer from a query process (see `api/query_processes.py`): killable, and a crash costs only it."""
     job = {"op": "protocol", "query": operation.query, "default_graphs": list(operation.dataset.default_graphs),
-           "named_graphs": list(operation.dataset.named_graphs), "accept": accept, "format": operation.format,
+           "named_graphs": list(operation.dataset.named_graphs), "accept": accept, "format": format,
            "base_iri": base_iri, "max_rows": settings.max_result_rows}
     try:
         header, body = await run_in_threadpool(processes.run, job, settings.query_timeout)
@@ -241,14 +261,14 @@ def _with_charset(media_type: str) -> str:
     return media_type + "; charset=utf-8" if media_type.startswith("text/") else media_type
 
 
-async def _describe(request: Request, store: GraphStore, settings: Settings) -> Response:
+async def _describe(request: Request, store: GraphStore, settings: Settings, format: str | None) -> Response:
     offered = [*DESCRIPTION_TYPES, "text/html"]
     try:
-        media_type = negotiate(request.headers.get("accept"), offered)
+        media_type = negotiate(request.headers.get("accept"), offered, format=format or None, aliases=GRAPH_ALIASES)
     except NotAcceptable as e:
         raise ProblemError(406, "not-acceptable", str(e)) from e
     if media_type == "text/html":
-        return HTMLResponse(_form_page(), headers={"Vary": "Accept"})
+        return HTMLResponse(form_page(), headers={"Vary": "Accept"})
     endpoint = settings.base + PATH.lstrip("/")
     cache = getattr(request.app.state, "sparql_counts", None)
     if cache is None:
@@ -256,12 +276,3 @@ async def _describe(request: Request, store: GraphStore, settings: Settings) -> 
     counts = await run_in_threadpool(cache.get, store)
     body = render_description(description_triples(endpoint, counts), media_type)
     return Response(body, media_type=_with_charset(media_type), headers={"Vary": "Accept"})
-
-
-_form_cache: dict[str, str] = {}
-
-
-def _form_page() -> str:
-    if "page" not in _form_cache:
-        _form_cache["page"] = TEMPLATE.read_text(encoding="utf-8")
-    return _form_cache["page"]

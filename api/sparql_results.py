@@ -23,6 +23,7 @@ from retractkg.formats import (
     BOOLEAN_TYPES,
     GRAPH_ALIASES,
     GRAPH_TYPES,
+    QUERY_PREFIXES,
     SOLUTION_ALIASES,
     SOLUTION_TYPES,
 )
@@ -38,6 +39,8 @@ from retractkg.store import GraphStore, StoreError
 JSONLD_MAX_TRIPLES = 2_000
 JSONLD_HINT = "JSON-LD answers are compacted and capped lower; ask for N-Triples or Turtle, or page with LIMIT/OFFSET"
 _POSITION = re.compile(r"error at (\d+):(\d+)")
+PREDECLARED = "".join(f"PREFIX {name}: <{iri}> " for name, iri in QUERY_PREFIXES.items())
+PROLOGUE_TEMPLATE = "BASE <{base}> " + PREDECLARED + "\n"
 
 
 @dataclass(frozen=True)
@@ -72,7 +75,7 @@ def protocol_answer(store: GraphStore, query: str, dataset: Dataset, *, base_iri
     else the union of all graphs) must be graphs of this store, then the query runs within the limits."""
     if not dataset.given:
         try:
-            named_in_query = from_dataset(query, base_iri)
+            named_in_query = from_dataset(query, base_iri, QUERY_PREFIXES)
         except UnreadableDataset as e:
             raise QuerySyntaxError(str(e)) from e
         if named_in_query is not None:
@@ -93,9 +96,11 @@ def protocol_answer(store: GraphStore, query: str, dataset: Dataset, *, base_iri
 def run_query(store: GraphStore, query: str, dataset: Dataset, *, base_iri: str, accept: str | None,
               format: str | None, deadline: Deadline, max_rows: int) -> Answer:
     """Evaluate `query` and serialize its answer; runs on a query thread (blocking)."""
-    # The protocol lets the service define the base IRI: it is the endpoint's own IRI. Stated on
-    # a line of its own so that syntax errors keep the user's line numbers (shifted back below).
-    text = f"BASE <{base_iri}>\n{query}"
+    # The protocol lets the service define the base IRI: it is the endpoint's own IRI. With the
+    # predeclared prefixes it is stated on a line of its own so that syntax errors keep the user's
+    # line numbers (shifted back below); the query's own PREFIX declarations come later, so they win.
+    # Text rather than pyoxigraph's `prefixes=`: a remote store gets the same query.
+    text = PROLOGUE_TEMPLATE.format(base=base_iri) + query
     try:
         if dataset.given:
             result = store.query(text, default_graphs=list(dataset.default_graphs),

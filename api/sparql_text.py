@@ -11,7 +11,7 @@ run in processes that cannot open a network socket (`retractkg.api.query_worker`
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from urllib.parse import urljoin
 
 _PN_CHARS_BASE = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d" \
@@ -50,14 +50,15 @@ class UnreadableDataset(ValueError):
     """A FROM clause names its graph with a prefix the query does not declare."""
 
 
-def from_dataset(query: str, base_iri: str) -> tuple[list[str], list[str]] | None:
+def from_dataset(query: str, base_iri: str,
+                 predeclared: Mapping[str, str] | None = None) -> tuple[list[str], list[str]] | None:
     """The graphs of the query's own FROM and FROM NAMED clauses, as absolute IRIs; None without any.
 
-    Prefixed names are expanded with the query's PREFIX declarations and relative IRIs resolved
-    against its BASE (else `base_iri`), as the engine does.
+    Prefixed names are expanded with the query's PREFIX declarations (else the endpoint's
+    `predeclared` ones) and relative IRIs resolved against its BASE (else `base_iri`), as the engine does.
     """
     found: tuple[list[str], list[str]] = ([], [])
-    prefixes: dict[str, str] = {}
+    prefixes: dict[str, str] = dict(predeclared or {})
     base = base_iri
     words = [(kind, text) for kind, text in tokens(query) if kind != "comment"]
     for i, (kind, text) in enumerate(words):

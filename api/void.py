@@ -40,9 +40,17 @@ TITLE = "retractkg: the linked-data graph of scholarly retractions"
 DESCRIPTION = ("Retraction notices, expressions of concern and corrections, the articles they concern, their "
                "authors and affiliations, and the reasons given (Retraction Watch taxonomy), with the provenance "
                "of every source record.")
+# The data licence: the README states none other, so the graph is public domain (CC0 1.0), as are the
+# Crossref and open-retractions records it draws on.
+LICENSE = "https://creativecommons.org/publicdomain/zero/1.0/"
+PUBLISHER = "retractkg contributors"
 # (path, media type, name, compression)
 DUMPS = (("dumps/retractkg.nq.gz", NQUADS, "N-Quads", GZIP),
          ("dumps/retractkg.jsonl", NDJSON, "JSON-LD", ""))
+# Feeds of the changes: (path, media type, title, standard). Harvesters read the first, feed readers the second.
+FEEDS = (("changes", "application/activity+json", "Change feed (Activity Streams 2.0, oldest first, paged)",
+          "https://www.w3.org/TR/activitystreams-core/"),
+         ("recent-changes.atom", "application/atom+xml", "Recent changes (Atom)", "https://www.rfc-editor.org/rfc/rfc4287"))
 
 
 @dataclass(frozen=True)
@@ -107,6 +115,10 @@ def dataset_iri(settings: Settings) -> str:
     return settings.base + "void#retractkg"
 
 
+def publisher_iri(settings: Settings) -> str:
+    return settings.base + "void#publisher"
+
+
 def void_triples(settings: Settings, server: str, stats: Statistics) -> list[Triple]:
     """The VoID description; `server` is the base URL of this server (ending in "/")."""
     dataset = NamedNode(dataset_iri(settings))
@@ -126,7 +138,24 @@ def void_triples(settings: Settings, server: str, stats: Statistics) -> list[Tri
     add(dataset, VOID + "sparqlEndpoint", NamedNode(server + "sparql"))
     add(dataset, VOID + "uriSpace", settings.base + "id/")
     add(dataset, VOID + "uriLookupEndpoint", NamedNode(server + "search?q="))
-    add(dataset, VOID + "openSearchDescription", NamedNode(server + "search"))
+    add(dataset, VOID + "openSearchDescription", NamedNode(server + "opensearch.xml"))
+    add(dataset, DCT + "license", NamedNode(LICENSE))
+    add(dataset, SCHEMA + "license", NamedNode(LICENSE))
+    publisher = NamedNode(publisher_iri(settings))
+    add(dataset, DCT + "publisher", publisher)
+    add(dataset, SCHEMA + "publisher", publisher)
+    add(publisher, RDF + "type", NamedNode(DCT + "Agent"))
+    add(publisher, RDF + "type", NamedNode(SCHEMA + "Organization"))
+    add(publisher, SCHEMA + "name", PUBLISHER)
+    add(publisher, SCHEMA + "url", NamedNode(server))
+    for path, media_type, title, conforms_to in FEEDS:
+        feed = NamedNode(f"{dataset.value}-{path.replace('.', '-')}")
+        add(dataset, DCAT + "distribution", feed)
+        add(feed, RDF + "type", NamedNode(DCAT + "Distribution"))
+        add(feed, DCAT + "accessURL", NamedNode(server + path))
+        add(feed, DCAT + "mediaType", media_type)
+        add(feed, DCT + "title", title)
+        add(feed, DCT + "conformsTo", NamedNode(conforms_to))
     add(dataset, VOID + "feature", NamedNode(FORMATS + "Turtle"))
     add(dataset, VOID + "feature", NamedNode(FORMATS + "JSON-LD"))
     add(dataset, VOID + "feature", NamedNode(FORMATS + "N-Triples"))
@@ -177,6 +206,10 @@ def dataset_jsonld(settings: Settings, server: str) -> dict:
         "description": DESCRIPTION,
         "dct:title": TITLE,
         "url": server,
+        "license": {"@id": LICENSE},
+        "dct:license": {"@id": LICENSE},
+        "publisher": {"@id": publisher_iri(settings), "@type": "Organization", "name": PUBLISHER, "url": server},
+        "dct:publisher": {"@id": publisher_iri(settings)},
         "void:sparqlEndpoint": {"@id": server + "sparql"},
         "void:uriSpace": settings.base + "id/",
         "distribution": [

@@ -122,6 +122,8 @@ def prefixes(*names: str) -> dict[str, str]:
 
 _DATA = ("rkg", "schema", "cito", "fabio", "oa", "skos", "prov", "dct", "rdf", "rdfs", "owl", "xsd")
 DATA_PREFIXES = prefixes(*_DATA)  # SPARQL CONSTRUCT/DESCRIBE answers
+# Declared for every query of the endpoint (a query's own PREFIX of the same name wins), shown in its editor.
+QUERY_PREFIXES = DATA_PREFIXES
 DOCUMENT_PREFIXES = prefixes(*_DATA, "void", "dcat", "as")  # linked-data documents, VoID
 SERVICE_PREFIXES = prefixes("sd", "void", "formats", "dct", "xsd")  # the service description
 

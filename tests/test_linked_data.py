@@ -256,8 +256,10 @@ def test_the_change_log_graph_sends_browsers_to_the_feed_and_refuses_html_only_c
     assert client.get(sent.headers["location"], headers={"Accept": browser}).status_code == 200
     refused = client.get("/graph/changes", headers={"Accept": "text/html"}, follow_redirects=False)
     assert refused.status_code == 406
-    assert refused.headers["content-type"].startswith("application/problem+json")
-    assert "/changes" in refused.json()["detail"]
+    assert refused.headers["content-type"].startswith("text/html")  # an error page: the client reads HTML only
+    assert "/changes" in refused.text
+    refused = client.get("/graph/changes", headers={"Accept": "text/html;q=0.5, application/problem+json"})
+    assert refused.status_code == 406 and "/changes" in refused.json()["detail"]
     assert client.get("/graph/changes", headers={"Accept": "application/n-triples"}).status_code == 200
 
 

@@ -186,3 +186,58 @@ def test_a_title_with_markup_stays_inside_its_json_ld_block(page: Page, title: s
     blocks = page.eval_on_selector_all('script[type="application/ld+json"]', "els => els.map(e => e.textContent)")
     assert [json.loads(block) for block in blocks] == [{"name": title}]
     assert page.text_content("#after") == "rest of the page"
+
+
+# --- issue 14: SPARQL for people, error pages, offline docs ---------------------------------------------------
+
+def collect_console_errors(page: Page) -> list[str]:
+    """Console errors of the page from now on (a Content-Security-Policy violation is one)."""
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    return errors
+
+
+def test_a_reader_runs_a_gallery_example_and_edits_the_query_into_a_shareable_url(page: Page, server: str):
+    errors = collect_console_errors(page)
+    page.goto(server + "/")
+    page.locator("header").get_by_role("link", name="SPARQL").click()
+    assert page.locator("h1").inner_text() == "SPARQL 1.1 endpoint"
+    page.get_by_role("link", name="Most frequent reasons").click()
+    table = page.locator("section.results table")
+    assert table.locator("th").all_inner_texts() == ["?reason", "?label", "?notices"]
+    assert table.locator("tbody tr").count() > 0
+    first_reason = table.locator("tbody tr").first.locator("a").first
+    assert first_reason.get_attribute("href").startswith("/doc/reason/")
+    # the page's address is the query: editing and running it gives another shareable address
+    page.locator("textarea#query").fill("SELECT ?title WHERE { ?n a fabio:RetractionNotice ; schema:name ?title }")
+    page.get_by_role("button", name="Run query").click()
+    assert "query=SELECT" in page.url
+    assert page.locator("section.results tbody tr").count() >= 1
+    shared = page.url
+    page.goto(shared)
+    assert page.locator("section.results th").all_inner_texts() == ["?title"]
+    assert errors == []
+    response = page.goto(server + "/sparql?query=SELECT%20*%20WHERE%20%7B%0A%20%20%3Fs%20nope%3Ap%20%3Fo%20%7D")
+    assert response.status == 400  # a syntax error: shown where it is, the query kept in the editor
+    assert page.locator("pre.excerpt").inner_text() == "  ?s nope:p ?o }\n     ^"
+    assert "nope:" in page.locator("textarea#query").input_value()
+
+
+def test_a_missing_page_is_an_html_page_with_the_site_header(page: Page, server: str):
+    response = page.goto(server + "/doc/article/10.0000/nothing-here")
+    assert response.status == 404
+    assert page.locator("h1").inner_text() == "404 Not Found"
+    page.locator("header").get_by_role("link", name="Browse").click()
+    assert page.locator("h1").inner_text() == "Browse the graph"
+
+
+def test_the_api_docs_show_offline_and_changes_lead_to_recent_changes(page: Page, server: str):
+    errors = collect_console_errors(page)
+    outside: list[str] = []
+    page.on("request", lambda request: outside.append(request.url) if not request.url.startswith(server) else None)
+    page.goto(server + "/docs")
+    assert page.get_by_role("heading", name="GET /search").count() == 1
+    page.locator("header").get_by_role("link", name="Changes").click()
+    assert page.locator("h1").inner_text() == "Recent changes"
+    assert page.locator("table.changes tbody tr").count() > 0
+    assert outside == [] and errors == []

@@ -477,3 +477,22 @@ def test_virtuoso_cutting_results_at_its_row_limit_is_an_error_not_a_short_answe
         assert len(list(store.query("SELECT * WHERE { ?s ?p ?o } LIMIT 99"))) == 99
         with pytest.raises(StoreError, match=r"ResultSetMaxRows \(100\)"):
             store.query("SELECT * WHERE { ?s ?p ?o }")
+
+
+# Issue 14: the SPARQL page's gallery and the predeclared prefixes on every backend ----------------------------------
+
+def test_the_gallery_and_predeclared_prefixes_work_on_every_backend(loaded, backend):
+    from fastapi.testclient import TestClient
+
+    from retractkg.api.app import create_app
+    from retractkg.api.sparql_page import examples
+
+    json_results = {"Accept": "application/sparql-results+json"}
+    with TestClient(create_app(backend.settings, loaded)) as client:
+        for example in examples():
+            answer = client.get("/sparql", params={"query": example.query}, headers=json_results)
+            assert answer.status_code == 200, (example.id, answer.text)
+            assert answer.json()["results"]["bindings"], example.id
+        own = "PREFIX schema: <http://example.org/other/> SELECT * WHERE { ?s schema:name ?o } LIMIT 1"
+        answer = client.get("/sparql", params={"query": own}, headers=json_results)
+        assert answer.status_code == 200 and answer.json()["results"]["bindings"] == []
