@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import engine_panic
 import html5lib
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -33,7 +34,7 @@ QUERY_TIMEOUT = 10  # the module's server: generous, so a loaded machine answers
 RUNAWAY_TIMEOUT = 10
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 # pyoxigraph 0.5.13 panics in its sort ("does not correctly implement a total order") and aborts.
-ENGINE_PANIC = "SELECT ?s ?o WHERE { ?s ?p ?o } ORDER BY DESC(?o) LIMIT 10"
+ENGINE_PANIC = engine_panic.QUERY
 CHEAP = "ASK { ?s a <http://purl.org/spar/fabio/RetractionNotice> }"
 
 
@@ -61,8 +62,10 @@ class Listener:
 
 @pytest.fixture(scope="module")
 def demo_store(tmp_path_factory) -> Path:
+    """The demo notices, and in a graph of its own literals whose ORDER BY aborts pyoxigraph 0.5.13."""
     store = tmp_path_factory.mktemp("hardening") / "store"
     assert main(["ingest", "--demo", "--quiet", "--store", str(store)]) == 0
+    engine_panic.add_to(store)
     return store
 
 
@@ -148,6 +151,8 @@ def test_no_query_makes_the_server_connect_out(server, listener, before, after, 
 # 2. One query kills the server -----------------------------------------------------------------------------------
 
 def test_a_query_that_aborts_the_engine_is_a_500_and_the_server_carries_on(server):
+    if not engine_panic.still_aborts():
+        pytest.skip("this pyoxigraph no longer aborts on the reported ORDER BY: the report can be closed")
     base, process = server
     for how in ("get", "direct"):
         status, _, body = ask(base, ENGINE_PANIC, how=how)

@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterator
 from xml.etree import ElementTree
 
+import engine_panic
 import html5lib
 import pytest
 from fastapi.testclient import TestClient
@@ -24,13 +25,14 @@ from retractkg.store import OxigraphStore
 BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,*/*;q=0.8"}
 XHTML = "{http://www.w3.org/1999/xhtml}"
 CC0 = "https://creativecommons.org/publicdomain/zero/1.0/"
-ENGINE_PANIC = "SELECT ?s ?o WHERE { ?s ?p ?o } ORDER BY DESC(?o) LIMIT 10"  # pyoxigraph 0.5.13 aborts on it
+ENGINE_PANIC = engine_panic.QUERY
 
 
 @pytest.fixture(scope="module")
 def store_path(tmp_path_factory):
     path = tmp_path_factory.mktemp("site") / "store"
     assert main(["ingest", "--demo", "--quiet", "--store", str(path)]) == 0
+    engine_panic.add_to(path)
     return path
 
 
@@ -86,15 +88,19 @@ def test_an_overloaded_page_is_a_429_page_with_retry_after(store_path) -> None:
         assert heading(html(page)).startswith("429")
 
 
-def test_a_missing_search_index_is_a_503_page(tmp_path) -> None:
-    settings = Settings(store_path=tmp_path / "store")  # a store never ingested into has no search index
-    with TestClient(create_app(settings, OxigraphStore(tmp_path / "store"))) as client:
-        page = client.get("/search", params={"q": "retraction"}, headers=BROWSER)
+def test_a_query_past_its_deadline_is_a_503_page(store_path) -> None:
+    settings = Settings(store_path=store_path, query_timeout=1)
+    runaway = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    with TestClient(create_app(settings, OxigraphStore(store_path, read_only=True), exclusive=True)) as client:
+        page = client.get("/sparql", params={"query": runaway}, headers=BROWSER)
         assert page.status_code == 503
-        assert heading(html(page)).startswith("503")
+        assert page.headers["content-type"].startswith("text/html")  # the SPARQL page, saying why
+        assert "limit" in "".join(html(page).itertext())
 
 
 def test_a_query_that_aborts_the_engine_is_a_500_page_for_a_browser(client: TestClient) -> None:
+    if not engine_panic.still_aborts():
+        pytest.skip("this pyoxigraph no longer aborts on the reported ORDER BY")
     page = client.get("/sparql", params={"query": ENGINE_PANIC}, headers=BROWSER)
     assert page.status_code == 500
     document = html(page)
