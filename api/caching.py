@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 
@@ -77,6 +77,30 @@ class RepresentationCache:
         self.size = size
         self._items: OrderedDict[tuple[str, str], tuple[bytes, datetime | None]] = OrderedDict()
         self._lock = threading.Lock()
+        self._building: dict[tuple[str, str], threading.Lock] = {}
+
+    def get_or_build(self, key: tuple[str, str], build: Callable[[], tuple[bytes, datetime | None]],
+                     wait: float) -> tuple[bytes, datetime | None]:
+        """The cached value, else built once however many requests ask at the same time: the others wait up
+        to `wait` seconds for it (a page drawn from the whole graph can take seconds to build on a large one,
+        and several builds at once would each take the CPU the others need)."""
+        found = self.get(key)
+        if found is not None:
+            return found
+        with self._lock:
+            building = self._building.setdefault(key, threading.Lock())
+        if not building.acquire(timeout=wait):
+            raise TimeoutError(f"the page is still being built after {wait:g} s")
+        try:
+            found = self.get(key)
+            if found is None:
+                found = build()
+                self.put(key, found)
+            return found
+        finally:
+            building.release()
+            with self._lock:
+                self._building.pop(key, None)
 
     def get(self, key: tuple[str, str]) -> tuple[bytes, datetime | None] | None:
         with self._lock:

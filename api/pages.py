@@ -10,6 +10,7 @@ since those tags would make harvesters index them as papers.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
@@ -77,15 +78,19 @@ def _data_page(request: Request, store: GraphStore, settings: Settings, cache: R
     """A page drawn from the whole graph, Last-Modified at the newest change in the change log (as the dumps).
     With `reuse` it is kept in the app's document cache, which exists only when the data cannot change
     behind the app (see `RepresentationCache`); search results are not, so as not to crowd documents out."""
-    cache = cache if reuse else None
-    key = (str(request.url), rep.HTML)  # with the host: pages may carry absolute URLs
-    found = cache.get(key) if cache is not None else None
-    if found is None:
+    def built() -> tuple[bytes, datetime | None]:
         with slots(request, "page" if reuse else "search").held():
             newest = ChangeLog(store, settings).newest()
-            found = (build(), xsd_datetime(newest) if newest else None)
-        if cache is not None:
-            cache.put(key, found)
+            return build(), xsd_datetime(newest) if newest else None
+
+    key = (str(request.url), rep.HTML)  # with the host: pages may carry absolute URLs
+    if cache is not None and reuse:
+        try:
+            found = cache.get_or_build(key, built, wait=settings.query_timeout)
+        except TimeoutError as e:
+            raise ProblemError(503, "busy", f"{e}; retry later", headers={"Retry-After": "2"}) from e
+    else:
+        found = built()
     return cached_response(request, found[0], rep.content_type(rep.HTML), last_modified=found[1],
                            headers={"Vary": "Accept"})
 
