@@ -14,6 +14,7 @@ so what the mapping accepts is what the store accepts; `MappedRecord.quads` pars
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,6 +35,7 @@ from retractkg.ontology import (
     OA,
     PROV,
     RDF,
+    RDFS,
     RKG,
     ROLE,
     SCHEMA,
@@ -117,7 +119,7 @@ class Namespace:
         return getattr(self, local)
 
 
-schema, rkg, cito, fabio, prov, oa = map(Namespace, (SCHEMA, RKG, CITO, FABIO, PROV, OA))
+schema, rkg, cito, fabio, prov, oa, rdfs = map(Namespace, (SCHEMA, RKG, CITO, FABIO, PROV, OA, RDFS))
 nature_term, role_term, stance_term = map(Namespace, (NATURE, ROLE, STANCE))
 A = iri(RDF + "type")
 SOFTWARE = iri(VOCAB + "software/retractkg")
@@ -241,13 +243,10 @@ class RecordMapper:
         if notice.nature_confidence is not None:
             g.add(n, rkg.natureConfidence, literal(f"{notice.nature_confidence:.3f}", DECIMAL))
         g.add(n, schema.name, notice.title)
+        g.add(n, rdfs.label, notice_label(notice))
         if notice.date:
             g.add(n, schema.datePublished, date_literal(notice.date))
-        article_dois = {a.doi for a in notice.articles}
-        if notice.doi and notice.doi not in article_dois:  # some sources repeat the article's DOI
-            self._identifiers(g, n, notice.doi, notice.pmid, notice.pmcid)
-        else:
-            self._identifiers(g, n, "", notice.pmid, notice.pmcid)
+        self._identifiers(g, n, notice.own_doi, notice.pmid, notice.pmcid)  # some sources repeat the article's DOI
         if notice.url:
             g.add(n, schema.url, iri(notice.url))
         if notice.license:
@@ -490,7 +489,7 @@ class RecordMapper:
         return self._recurring(g, key, lambda block: self._describe_organization(block, org))
 
     def _describe_organization(self, g: _Graph, org: Organization) -> Term:
-        o = iri(self.mint.organization(org.label or org.name))
+        o = iri(self.mint.organization(org.name or org.label, org.country, org.ror))
         g.add(o, A, schema.Organization)
         g.add(o, schema.name, org.name)
         if org.label and fold(org.label) != fold(org.name):
@@ -518,7 +517,13 @@ class RecordMapper:
         g.add(graph, rkg.contentHash, content_hash)
         g.add(graph, rkg.sourceFormat, record.format)
         g.add(graph, rkg.recordKey, record.record_key)
-        g.add(graph, prov.wasDerivedFrom, source_node(record.source))
+        if _URL.match(record.source):
+            g.add(graph, prov.wasDerivedFrom, iri(record.source))
+        else:  # a file: its name under the folder given, not the ingesting machine's path
+            g.add(graph, rkg.sourceFile, record.source_name or Path(record.source).name)
+            url = record_url(record.format, record.record_key)
+            if url:
+                g.add(graph, prov.wasDerivedFrom, web_iri(url))
         g.add(graph, prov.generatedAtTime, literal(now.isoformat(timespec="seconds"), DATETIME))
         # The software and its version, on the graph itself: an ingest activity node per record would
         # only repeat the source (prov:used) and the time, in three more quads a record.
@@ -553,12 +558,41 @@ def _concept(concept: str) -> Term:
     return iri(concept)
 
 
+_URL = re.compile(r"^[a-z][a-z0-9+.-]*:[^ ]*$", re.I)
+_DATA = Path(__file__).resolve().parent
+
+
 @cache
-def source_node(source: str) -> Term:
-    """The IRI of a record's source (`prov:wasDerivedFrom`): a file's `file:` IRI, or the IRI the source is."""
-    if re.match(r"^[a-z][a-z0-9+.-]*:", source, re.I) and " " not in source:
-        return iri(source)
-    return iri(Path(source).resolve().as_uri())
+def _record_urls() -> dict[str, tuple[re.Pattern[str], str]]:
+    table = json.loads((_DATA / "record_urls.json").read_text(encoding="utf-8"))
+    return {fmt: (re.compile(rule["key"]), rule["url"]) for fmt, rule in table.items() if not fmt.startswith("_")}
+
+
+def record_url(format: str, record_key: str) -> str:
+    """Where a source publishes the record of this key (`record_urls.json`), or ""."""
+    rule = _record_urls().get(format)
+    found = rule[0].match(record_key) if rule else None
+    return rule[1].format(key=found.group(0)) if found else ""
+
+
+@cache
+def _label_words() -> dict[str, str]:
+    return json.loads((_DATA / "notice_labels.json").read_text(encoding="utf-8"))
+
+
+def notice_label(notice: Notice) -> str:
+    """A notice's human label (`notice_labels.json`): its nature, then what it is about ("Retraction of: ‹title›"),
+    so that no page, list or feed shows a notice by an IRI segment or a hash."""
+    words = _label_words()
+    prefix = words[notice.nature.value]
+    about = [a.title or a.citation or a.doi or a.known_doi or (a.pmid and f"PMID {a.pmid}") or a.pmcid
+             for a in notice.articles]
+    about = [" ".join(text.split()) for text in about if text]
+    if not about:
+        identifier = notice.own_doi or (notice.pmid and f"PMID {notice.pmid}") or notice.pmcid or notice.date
+        return notice.title or words["_no_article"].format(prefix=prefix, identifier=identifier or "").strip()
+    more = words["_more_articles"].format(count=len(about) - 1) if len(about) > 1 else ""
+    return prefix + about[0] + more
 
 
 def _path_safe(value: str) -> str:

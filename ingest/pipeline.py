@@ -23,8 +23,6 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import urlparse
-from urllib.request import url2pathname
 
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, parse
 
@@ -84,9 +82,22 @@ def expand_paths(paths: Iterable[Path]) -> Iterator[tuple[Path, bool]]:
             yield path, True
 
 
-def read_records(paths: Iterable[Path], report: IngestReport, *, format: str | None = None
-                 ) -> Iterator[SourceRecord]:
-    """Every record of every file; unreadable files and records land in `report.errors`."""
+def source_names(paths: Iterable[Path]) -> dict[Path, str]:
+    """Each file's name relative to the folder given (its own name for a file given alone): what provenance
+    states, rather than the local path."""
+    names: dict[Path, str] = {}
+    for given in paths:
+        for path, explicit in expand_paths([given]):
+            names[path] = path.name if explicit else path.relative_to(given).as_posix()
+    return names
+
+
+def read_records(paths: Iterable[Path], report: IngestReport, *, format: str | None = None,
+                 names: dict[Path, str] | None = None) -> Iterator[SourceRecord]:
+    """Every record of every file; unreadable files and records land in `report.errors`. Each record's
+    `source_name` is its file's name in `names`, else as `source_names` gives it."""
+    paths = list(paths)
+    names = names if names is not None else source_names(paths)
     for path, explicit in expand_paths(paths):
         try:
             source_format = sources.by_name(format) if format else sources.detect(path)
@@ -99,7 +110,9 @@ def read_records(paths: Iterable[Path], report: IngestReport, *, format: str | N
         records = source_format.parse(path)
         while True:
             try:
-                yield next(records)
+                record = next(records)
+                record.source_name = record.source_name or names.get(path, path.name)
+                yield record
             except StopIteration:
                 break
             except IngestError as e:
@@ -126,9 +139,10 @@ def ingest(store: GraphStore, paths: Sequence[Path], settings: Settings, *, form
     known_dois = KnownDois(store)
     seen: dict[str, set[str]] = {}  # format -> graphs of the records read (see `withdraw_missing`)
     last_progress = time.monotonic()
+    names = source_names(paths)
     with BatchWriter(store, settings, report, writers=writers, batch_quads=batch_quads, batch_size=batch_size,
                      progress=progress) as batches:
-        for record in read_records(paths, report, format=format):
+        for record in read_records(paths, report, format=format, names=names):
             if replace_source:  # noted before mapping: a record that is there but fails to map is not withdrawn
                 seen.setdefault(record.format, set()).add(mapper.graph_iri(record))
             report.warnings.extend(record.warnings)
@@ -149,24 +163,30 @@ def ingest(store: GraphStore, paths: Sequence[Path], settings: Settings, *, form
                 continue
             batches.add(mapped)
             known_dois.mapped(record, mapped.graph)
-    map_again(store, known_dois.outdated_graphs(mapper.mint), mapper, known_dois, report, settings)
+    map_again(store, known_dois.outdated_graphs(mapper.mint), names, mapper, known_dois, report, settings)
     if replace_source:
         withdraw_missing(store, seen, report, settings)
     return report
 
 
-def map_again(store: GraphStore, outdated: dict[str, set[str]], mapper: RecordMapper, known_dois: KnownDois,
-              report: IngestReport, settings: Settings) -> None:
-    """Read the records of these graphs ({source file IRI: graphs}) again and store them as they map now."""
+def map_again(store: GraphStore, outdated: dict[str, set[str]], names: dict[Path, str], mapper: RecordMapper,
+              known_dois: KnownDois, report: IngestReport, settings: Settings) -> None:
+    """Read the records of these graphs again and store them as they map now. `outdated` is {source: graphs},
+    a source being a path this run read or the name (`source_names`) a stored record states; a name is
+    found among this run's files only: the store keeps no local path."""
+    by_name: dict[str, list[Path]] = {}
+    for path, name in names.items():
+        by_name.setdefault(name, []).append(path)
     with BatchWriter(store, settings, report) as batches:
         for source, graphs in sorted(outdated.items()):
-            path = file_path(source)
-            if path is None or not path.is_file():
-                report.warnings.append(f"{source}: not found, so {len(graphs)} record(s) read from it still name "
-                                       "their article by PubMed ID (or the notice by its own DOI): ingest them again "
-                                       "to move them onto the article's DOI")
+            found = [Path(source)] if Path(source) in names else by_name.get(source, [])
+            if not found:
+                report.warnings.append(f"{source}: not among the files of this run, so {len(graphs)} record(s) read "
+                                       "from it still name their article by PubMed ID (or their notice by its "
+                                       "article): ingest them again to move them onto the DOI's resource")
                 continue
-            for record in read_records([path], IngestReport()):  # its errors were reported when it was first read
+            # its errors were reported when it was first read
+            for record in read_records(found, IngestReport(), names=names):
                 if mapper.graph_iri(record) not in graphs:
                     continue
                 known_dois.complete(record)
@@ -174,12 +194,6 @@ def map_again(store: GraphStore, outdated: dict[str, set[str]], mapper: RecordMa
                     batches.add(mapper.map(record))
                 except MappingError:
                     continue
-
-
-def file_path(iri: str) -> Path | None:
-    """The local file a `file:` IRI names (ingest records its sources so, in `prov:wasDerivedFrom`)."""
-    parts = urlparse(iri)
-    return Path(url2pathname(parts.path)) if parts.scheme == "file" else None
 
 
 def withdraw_missing(store: GraphStore, seen: dict[str, set[str]], report: IngestReport, settings: Settings,
