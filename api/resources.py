@@ -82,6 +82,7 @@ _ARTICLE_PATHS = [
 ]
 _PERSON_PATHS = [
     SELF,
+    along(RKG + "identityEvidence"),  # why its mentions are one person
     along(AFFILIATION),
     along(AFFILIATION, ADDRESS),
     along("^" + RKG + "agent"),

@@ -28,7 +28,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from retractkg.ingest.errors import IngestError
-from retractkg.ingest.iris import normalize_doi
+from retractkg.ingest.iris import normalize_doi, normalize_orcid
 from retractkg.ingest.model import Article, Journal, Nature, Notice, Organization, Person, SourceRecord
 from retractkg.ingest.nature import title_nature
 from retractkg.ingest.sources import RecordStream, open_binary
@@ -321,8 +321,7 @@ def _authors(work: dict, organizations: list[Organization]) -> list[Person]:
         if not name:
             continue
         person = Person(name=name, given_name=given, family_name=family)
-        orcid = re.search(r"\d{4}-\d{4}-\d{4}-\d{3}[\dX]", str(author.get("ORCID") or ""))
-        person.orcid = orcid.group() if orcid else ""
+        person.orcid = normalize_orcid(str(author.get("ORCID") or ""))
         for affiliation in author.get("affiliation") or []:
             written = " ".join(str(affiliation.get("name") or "").split()) if isinstance(affiliation, dict) else ""
             if not written:

@@ -3,7 +3,8 @@
 Layout under the configured base (303 Cool-URI style, see README "IRIs"):
   id/article/{doi}            an article with a DOI (DOI lower-cased, kept readable)
   id/article/pmid/{pmid}      ... else by PMID, PMCID, or a hash of its citation
-  id/notice/{doi}             a notice with a DOI of its own (two notices about one article stay two)
+  id/notice/{doi}             a retraction with a DOI of its own (two notices about one article stay two);
+  id/notice/{kind}/{doi}      ... another kind of notice (concern, correction, reinstatement, notice)
   id/notice/{kind}/{article-key}   a notice without one, about one identified article, unless other
                               records give the only notice of its kind about that article a DOI
   id/person/{hash}, id/org/{hash}, id/journal/{hash}, id/publisher/{hash}
@@ -51,6 +52,25 @@ def normalize_doi(doi: str) -> str:
     doi = doi.strip().strip(".,;:").strip()
     doi = _DOI_PREFIX.sub("", doi)
     return doi.lower() if _BARE_DOI.match(doi) else ""
+
+
+_ORCID = re.compile(r"(\d{4})-?(\d{4})-?(\d{4})-?(\d{3}[\dX])", re.I)
+
+
+def normalize_orcid(text: str) -> str:
+    """The ORCID iD in any written form ("https://orcid.org/0000-…", "0000000179841889"), hyphenated, or "" when
+    there is none or its check digit (ISO 7064 11,2) is wrong."""
+    found = _ORCID.search(text or "")
+    if not found:
+        return ""
+    digits = "".join(found.groups()).upper()
+    total = 0
+    for digit in digits[:-1]:
+        total = (total + int(digit)) * 2
+    check = (12 - total % 11) % 11
+    if digits[-1] != ("X" if check == 10 else str(check)):
+        return ""
+    return "-".join(found.groups()).upper()
 
 
 # Names recur: a journal, publisher or institution in record after record, an article's IRI in the
@@ -134,8 +154,9 @@ class Minter:
         that article (`known`; `known=False` ignores them: a graph's IRI must not depend on them), else the
         kind and article, so sources with and without the notice's DOI meet on one resource."""
         doi = notice.own_doi or (notice.known_doi if known else "")
-        if doi:
-            return f"{self.base}id/notice/{doi_path(doi)}"
+        if doi:  # a retraction is its DOI's; other kinds say theirs (sources give one DOI to two kinds of notice)
+            kind = _NOTICE_KIND[notice.nature]
+            return f"{self.base}id/notice/{'' if kind == 'retraction' else kind + '/'}{doi_path(doi)}"
         if len(notice.articles) == 1:
             return f"{self.base}id/notice/{notice_of(notice, known=known)}"
         if notice.pmid:

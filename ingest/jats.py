@@ -20,7 +20,7 @@ from pathlib import Path
 from lxml import etree
 
 from retractkg.ingest.errors import IngestError
-from retractkg.ingest.iris import normalize_doi
+from retractkg.ingest.iris import normalize_doi, normalize_orcid
 from retractkg.ingest.model import Article, Journal, Nature, Notice, Organization, Person, SourceRecord
 from retractkg.ingest.sources import RecordStream, open_binary
 
@@ -233,9 +233,9 @@ def _contributors(meta, organizations: list[Organization]) -> list[Person]:
         if not person.name:
             continue
         for contrib_id in contrib.findall("{*}contrib-id"):
-            orcid = re.search(r"\d{4}-\d{4}-\d{4}-\d{3}[\dX]", _text(contrib_id))
+            orcid = normalize_orcid(_text(contrib_id))
             if orcid and (contrib_id.get("contrib-id-type") or "orcid").lower() == "orcid":
-                person.orcid = orcid.group()
+                person.orcid = orcid
         person.email = _text(contrib.find(".//{*}email"))
         person.corresponding = contrib.get("corresp") == "yes" or any(
             x.get("ref-type") == "corresp" for x in contrib.findall("{*}xref"))

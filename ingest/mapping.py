@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from pyoxigraph import NamedNode, Quad, RdfFormat, parse
@@ -44,6 +45,9 @@ from retractkg.ontology import (
     XSD,
 )
 from retractkg.ontology.reasons import reason_iri
+
+if TYPE_CHECKING:
+    from retractkg.ingest.people import PeopleIndex
 
 
 class MappingError(ValueError):
@@ -205,6 +209,8 @@ class RecordMapper:
     def __init__(self, base: str) -> None:
         iri(base)  # so that an IRI minted under it from a hash needs no check of its own (`_minted`)
         self.mint = Minter(base)
+        # Which author mentions of the run are one person (`retractkg.ingest.people`); None: each article's own.
+        self.people: PeopleIndex | None = None
         # The triples describing a recurring journal, publisher or organization, made once: {key: (node, lines)}.
         self._described: dict[tuple[str, ...], tuple[Term, dict[str, None]]] = {}
 
@@ -305,7 +311,7 @@ class RecordMapper:
                 stance = iri(f"{n.value}#stance-{index + 1}-{position}-{g.source_tag}")
                 g.add(n, rkg.authorStance, stance)
                 g.add(stance, A, rkg.AuthorStance)
-                g.add(stance, rkg.agent, iri(self.mint.person(a.value, person.name, person.orcid)))
+                g.add(stance, rkg.agent, self._person_iri(a.value, article, person))
                 g.add(stance, rkg.stanceValue, stance_term(person.stance.value))
                 if person.stance_evidence:
                     g.add(stance, rkg.evidence,
@@ -382,7 +388,7 @@ class RecordMapper:
         position = 0
         article_iri = a.value
         for person in article.authors:
-            p = self._person(g, article_iri, person, orgs)
+            p = self._person(g, article_iri, person, orgs, article)
             g.add(a, schema.author, p)
             if not person.in_byline:
                 continue
@@ -466,10 +472,16 @@ class RecordMapper:
         g.add(p, schema.name, name)
         return p
 
+    def _person_iri(self, article_iri: str, article: Article | None, person: Person) -> Term:
+        """By ORCID; else the person the run's evidence joins this mention to; else this article's."""
+        if person.orcid:
+            return iri(self.mint.person(article_iri, person.name, person.orcid))
+        joined = self.people.iri(article, person) if self.people is not None and article is not None else None
+        return _minted(joined or self.mint.person(article_iri, person.name))
+
     def _person(self, g: _Graph, article_iri: str, person: Person,
-                orgs: list[Term] | None = None) -> Term:
-        p = iri(self.mint.person(article_iri, person.name, person.orcid)) if person.orcid else _minted(
-            self.mint.person(article_iri, person.name))
+                orgs: list[Term] | None = None, article: Article | None = None) -> Term:
+        p = self._person_iri(article_iri, article, person)
         g.add(p, A, schema.Person)
         g.add(p, schema.name, person.name)
         if person.given_name or person.family_name or person.email:  # most sources give a name only

@@ -34,6 +34,7 @@ from retractkg.ingest.errors import IngestError
 from retractkg.ingest.identity import KnownDois
 from retractkg.ingest.mapping import MappingError, RecordMapper, literal
 from retractkg.ingest.model import SourceRecord
+from retractkg.ingest.people import PeopleIndex
 from retractkg.ontology import RKG, VOCAB, VOCABULARY_FILES
 from retractkg.store import GraphStore
 from retractkg.store.base import values_lists
@@ -140,6 +141,7 @@ def ingest(store: GraphStore, paths: Sequence[Path], settings: Settings, *, form
     seen: dict[str, set[str]] = {}  # format -> graphs of the records read (see `withdraw_missing`)
     last_progress = time.monotonic()
     names = source_names(paths)
+    mapper.people = people_of(paths, format, names, mapper)
     with BatchWriter(store, settings, report, writers=writers, batch_quads=batch_quads, batch_size=batch_size,
                      progress=progress) as batches:
         for record in read_records(paths, report, format=format, names=names):
@@ -164,9 +166,39 @@ def ingest(store: GraphStore, paths: Sequence[Path], settings: Settings, *, form
             batches.add(mapped)
             known_dois.mapped(record, mapped.graph)
     map_again(store, known_dois.outdated_graphs(mapper.mint), names, mapper, known_dois, report, settings)
+    store_people_evidence(store, mapper)
     if replace_source:
         withdraw_missing(store, seen, report, settings)
     return report
+
+
+def people_of(paths: Sequence[Path], format: str | None, names: dict[Path, str], mapper: RecordMapper) -> PeopleIndex:
+    """Which author mentions of these files are one person: read once before any record is mapped, so that
+    the person IRIs do not depend on the order of records (errors are reported by the reading that maps)."""
+    people = PeopleIndex(mapper.mint)
+    for record in read_records(paths, IngestReport(), format=format, names=names):
+        people.add(record, mapper.graph_iri(record))
+    people.resolve()
+    return people
+
+
+def store_people_evidence(store: GraphStore, mapper: RecordMapper) -> None:
+    """Why mentions were joined into each person, one graph per person (`{base}graph/people/{hash}`), written
+    when it changed: the evidence of people this run did not see stays as it was."""
+    if mapper.people is None:
+        return
+    graphs: dict[str, tuple[str, bytes]] = {}
+    for person in mapper.people.evidence:
+        graph = mapper.mint.graph("people", person)
+        lines = sorted(mapper.people.evidence_nquads_of(person, graph))
+        digest = hashlib.sha256("".join(lines).encode()).hexdigest()
+        lines.append(f"<{graph}> <{RKG}contentHash> {literal(digest)} <{graph}> .\n")
+        graphs[graph] = (digest, "".join(lines).encode())
+    stored = stored_hashes(store, list(graphs))
+    changed = {graph: data for graph, (digest, data) in graphs.items() if stored.get(graph) != digest}
+    items = sorted(changed.items())
+    for start in range(0, len(items), 2000):
+        store.replace_graphs_nquads(dict(items[start:start + 2000]))
 
 
 def map_again(store: GraphStore, outdated: dict[str, set[str]], names: dict[Path, str], mapper: RecordMapper,

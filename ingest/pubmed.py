@@ -23,7 +23,7 @@ from pathlib import Path
 from lxml import etree
 
 from retractkg.ingest.errors import IngestError
-from retractkg.ingest.iris import normalize_doi
+from retractkg.ingest.iris import normalize_doi, normalize_orcid
 from retractkg.ingest.model import Article, Journal, Nature, Notice, Organization, Person, SourceRecord
 from retractkg.ingest.sources import RecordStream, open_binary
 
@@ -155,9 +155,9 @@ def _authors(art, organizations: list[Organization]) -> list[Person]:
             continue
         person = Person(name=name, given_name=given, family_name=family)
         for identifier in author.iterfind("Identifier"):
-            found = re.search(r"\d{4}-\d{4}-\d{4}-\d{3}[\dX]", identifier.text or "")
-            if found and (identifier.get("Source") or "").upper() == "ORCID":
-                person.orcid = found.group()
+            orcid = normalize_orcid(identifier.text or "")
+            if orcid and (identifier.get("Source") or "").upper() == "ORCID":
+                person.orcid = orcid
         for affiliation in author.iterfind("AffiliationInfo/Affiliation"):
             written = _text(affiliation)
             email = re.search(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", written)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import html
+import json
 import re
 import shutil
 from pathlib import Path
@@ -126,7 +127,7 @@ def test_two_notices_of_one_kind_about_one_article_stay_two(tmp_path):
             assert len(report.added) == 1 and not report.updated
         notices = values(store, f"""SELECT DISTINCT ?n WHERE {{ ?n rkg:expressesConcernAbout ?a .
             ?a rkg:doi "{article}" }}""")
-        assert notices == sorted(f"{BASE}id/notice/{r[col['RetractionDOI']].lower()}" for r in (first, second))
+        assert notices == sorted(f"{BASE}id/notice/concern/{r[col['RetractionDOI']].lower()}" for r in (first, second))
         for notice in notices:
             assert len(values(store, f"SELECT ?d WHERE {{ <{notice}> rkg:doi ?d }}")) == 1
 
@@ -194,3 +195,112 @@ def test_one_periodical_per_journal_name_however_written(tmp_path):
         ?j a schema:Periodical ; schema:name ?n } GROUP BY ?j""")
     assert sorted(sorted(s["names"].value.split("|")) for s in journals) == [
         ["LANCET.", "Lancet", "The Lancet"], ["Taylor & Francis Journal", "Taylor and Francis Journal"]]
+
+
+# --- people ---------------------------------------------------------------------------------------------------
+
+def export(path: Path, order: list[int]) -> Path:
+    """Real Retraction Watch rows, row i set to `BYLINES[i]` (authors, institution, article DOI): what the
+    evidence is; written in the order given."""
+    with RW.open(encoding="utf-8", newline="") as f:
+        header, *rows = list(csv.reader(f))
+    col = {name: i for i, name in enumerate(header)}
+    written = []
+    for i in order:
+        authors, institution, doi = BYLINES[i]
+        row = list(rows[i])
+        row[col["Record ID"]], row[col["OriginalPaperDOI"]] = str(800_000 + i), doi
+        row[col["Author"]], row[col["Institution"]], row[col["RetractionDOI"]] = authors, institution, ""
+        written.append(row)
+    with path.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f, lineterminator="\r\n").writerows([header, *written])
+    return path
+
+
+def people(store: OxigraphStore, name: str) -> dict[str, list[str]]:
+    """Each person of that name (as written) with the DOIs of the articles they are an author of."""
+    result = store.query(PREFIXES + f"""SELECT DISTINCT ?p ?doi WHERE {{ ?a schema:author ?p ; rkg:doi ?doi .
+        ?p schema:name {json.dumps(name)} }}""")
+    found: dict[str, list[str]] = {}
+    for s in result:
+        found.setdefault(s["p"].value, []).append(s["doi"].value)
+    return {p: sorted(dois) for p, dois in found.items()}
+
+
+def record_statements(store: OxigraphStore) -> set[str]:
+    return {str(q) for q in store.quads() if "/graph/changes" not in str(q.graph_name)
+            and not q.predicate.value.endswith("generatedAtTime")}
+
+
+BYLINES = [
+    ("Wei Wang;Li Zhang;", "Peking University, Beijing, China;", "10.9999/one"),
+    ("Wei Wang;Jun Chen;", "Fudan University, Shanghai, China;", "10.9999/two"),  # another Wei Wang
+    ("W. Wang;Li Zhang;", "Zhejiang University, Hangzhou, China;", "10.9999/three"),  # Li Zhang's co-author
+    ("Victor Grech;Jane Doe;", "Mater Dei Hospital, Malta;", "10.9999/four"),
+    ("Vincent Grech;Jane Doe;", "University of Malta, Malta;", "10.9999/five"),  # another given name
+    ("Jun Chen;Hui Li;", "Fudan University, Shanghai, China;", "10.9999/six"),  # Jun Chen's institution
+]
+
+
+def test_the_same_name_is_one_person_only_with_a_shared_co_author_or_affiliation(tmp_path):
+    store = OxigraphStore()
+    report = ingest(store, [export(tmp_path / "rw.csv", list(range(len(BYLINES))))], Settings())
+    assert not report.errors
+    # A shared co-author (Li Zhang) joins Wei Wang and W. Wang; the Wei Wang of Fudan shares nothing with them.
+    (joined,) = people(store, "W. Wang")
+    assert people(store, "W. Wang")[joined] == ["10.9999/one", "10.9999/three"]
+    assert sorted(people(store, "Wei Wang").values()) == [["10.9999/one", "10.9999/three"], ["10.9999/two"]]
+    assert joined in people(store, "Wei Wang")
+    assert list(people(store, "Li Zhang").values()) == [["10.9999/one", "10.9999/three"]]
+    # Victor and Vincent Grech share a co-author but not a given name: two people.
+    assert len(people(store, "Victor Grech")) == len(people(store, "Vincent Grech")) == 1
+    assert people(store, "Victor Grech").keys() != people(store, "Vincent Grech").keys()
+    # Jane Doe's co-authors are two people, and her articles share no institution: she stays two as well.
+    assert sorted(people(store, "Jane Doe").values()) == [["10.9999/five"], ["10.9999/four"]]
+    # Jun Chen's two articles share an institution (and nothing else).
+    assert list(people(store, "Jun Chen").values()) == [["10.9999/six", "10.9999/two"]]
+    # Why: queryable, per person.
+    why = store.query(PREFIXES + """SELECT ?kind ?value WHERE { ?p schema:name "Jun Chen" ;
+        rkg:identityEvidence [ rkg:evidenceKind ?kind ; rkg:evidenceValue ?value ; rkg:joins ?a ] }""")
+    assert {(s["kind"].value, s["value"].value) for s in why} == {("affiliation", "Fudan University, Shanghai, China")}
+    why = store.query(PREFIXES + """SELECT DISTINCT ?kind ?value WHERE { ?p schema:name "Li Zhang" ;
+        rkg:identityEvidence [ rkg:evidenceKind ?kind ; rkg:evidenceValue ?value ] }""")
+    found = {(s["kind"].value, s["value"].value) for s in why}  # the co-author person, as either source writes them
+    assert found and found <= {("co-author", "W. Wang"), ("co-author", "Wei Wang")}
+
+
+def test_people_do_not_depend_on_the_order_records_are_read_and_re_ingest_changes_nothing(tmp_path):
+    forward, backward = OxigraphStore(), OxigraphStore()
+    ingest(forward, [export(tmp_path / "forward.csv", list(range(len(BYLINES))))], Settings())
+    (tmp_path / "backward").mkdir()
+    ingest(backward, [export(tmp_path / "backward" / "forward.csv", list(range(len(BYLINES)))[::-1])], Settings())
+    assert record_statements(forward) == record_statements(backward)
+    again = ingest(forward, [tmp_path / "forward.csv"], Settings())
+    assert again.unchanged == len(BYLINES) and not again.added and not again.updated
+
+
+def test_an_orcid_from_pubmed_is_the_person_and_joins_their_mentions(tmp_path):
+    """PubMed writes the ORCID iD in several forms (`0000000179841889`, with `http://orcid.org/`)."""
+    text = (DATA / "pubmed" / "pubmed_11543891.xml").read_text(encoding="utf-8")
+    with_orcid = text.replace("<LastName>Arnaiz-Villena</LastName>",
+                              '<LastName>Arnaiz-Villena</LastName><Identifier Source="ORCID">0000000179841889'
+                              "</Identifier>", 1)
+    assert with_orcid != text
+    path = tmp_path / "pubmed.xml"
+    path.write_text(with_orcid, encoding="utf-8")
+    store = OxigraphStore()
+    ingest(store, [path], Settings())
+    assert values(store, "SELECT ?p WHERE { ?p schema:sameAs <https://orcid.org/0000-0001-7984-1889> }") == [
+        f"{BASE}id/person/orcid/0000-0001-7984-1889"]
+
+
+def test_a_person_page_shows_all_their_works_and_why_they_are_one_person(client, store):
+    """Victor Grech, 15 articles in the COVID-19 subset (he was 15 person IRIs, each page one work)."""
+    found = people(store, "Victor Grech")
+    person, works = max(found.items(), key=lambda item: len(item[1]))
+    assert len(works) >= 12
+    page = client.get("/doc/" + person[len(BASE) + 3:])
+    assert page.status_code == 200
+    assert len(re.findall(r'<ul class="works">', page.text)) == 1
+    assert page.text.count("/doc/article/") >= len(works)
+    assert "Why these are one person" in page.text and "shared affiliation: Mater Dei Hospital" in page.text

@@ -314,6 +314,9 @@ def test_a_newer_export_applies_only_its_changes(tmp_path, capsys):
     changed[notes] = "Corrected notice posted."
     added = list(rows[0])
     added[0], added[header.index("OriginalPaperDOI")] = "99999", "10.9999/new-article"
+    # by authors of its own: the same byline on a second article would join them into people (issue 11),
+    # which changes the first article's record too
+    added[header.index("Author")] = "Ada Newauthor;Bo Otherauthor"
     newer = [changed if i == 3 else row for i, row in enumerate(rows) if i != 7] + [added]
     second = write_export(tmp_path / "rw-2024-08.csv", header, newer)
     assert main(["ingest", str(second), "--store", store_dir, "--quiet", "--replace-source"]) == 0
