@@ -588,7 +588,7 @@ def record_url(format: str, record_key: str) -> str:
 
 
 @cache
-def _label_words() -> dict[str, str]:
+def _label_words() -> dict:
     return json.loads((_DATA / "notice_labels.json").read_text(encoding="utf-8"))
 
 
@@ -601,8 +601,12 @@ def notice_label(notice: Notice) -> str:
              for a in notice.articles]
     about = [" ".join(text.split()) for text in about if text]
     if not about:
+        title = " ".join(notice.title.split())
+        if title:  # a notice naming no article: its title, which mostly says what it is, else after the nature
+            said = fold(title).startswith(tuple(words["_titles_that_say_what_they_are"]))
+            return title if said else prefix + title
         identifier = notice.own_doi or (notice.pmid and f"PMID {notice.pmid}") or notice.pmcid or notice.date
-        return notice.title or words["_no_article"].format(prefix=prefix, identifier=identifier or "").strip()
+        return words["_no_article"].format(prefix=prefix, identifier=identifier or "").strip()
     more = words["_more_articles"].format(count=len(about) - 1) if len(about) > 1 else ""
     return prefix + about[0] + more
 

@@ -22,12 +22,11 @@ all the records given together; see the README for what a later run can and cann
 
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from retractkg.ingest.iris import Minter, article_key, fold, name_key, stable_hash
+from retractkg.ingest.iris import Minter, article_key, fold, name_hash
 from retractkg.ingest.mapping import escape
 from retractkg.ingest.model import Article, Person, SourceRecord
 from retractkg.ontology import RDF, RKG
@@ -36,6 +35,8 @@ Node = tuple[str, str]  # (article key, person name key): one person on one arti
 # A byline longer than this (a consortium's) says nothing about who works with whom: its co-authors are no
 # evidence (and would cost the square of its length).
 MAX_BYLINE = 50
+EVIDENCE_ORDER = ("orcid", "co-author", "affiliation")  # which shared evidence a person states, first
+
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,35 +146,33 @@ class PeopleIndex:
                 blocks[mention.name.block].append((key, name))
         blocks = {block: nodes for block, nodes in blocks.items() if len({a for a, _ in nodes}) > 1}
         joins = _Joins(self._articles)
-        for nodes in blocks.values():
-            first: dict[tuple[str, str], Node] = {}
-            for node in nodes:
-                root = node
-                for why in self._evidence(node, blocks):
-                    earlier = first.setdefault(why, node)
-                    if earlier is not node and joins.find(earlier) != root:  # most evidence repeats a join
-                        joins.union(earlier, node, why)
-                        root = joins.find(node)
+        for nodes in blocks.values():  # one block's evidence in memory at a time
+            _link(joins, nodes, {node: self._evidence(node, blocks) for node in nodes})
         # Once more, with co-authors known as people: "Li Zhang" with "Wei Wang" on one article and with
         # "W. Wang" on another share a co-author when those two were joined above.
-        for nodes in blocks.values():
-            first = {}
+        # article -> its authors joined to others (name -> their person), as the first round left them
+        joined = {article: {other: f"{root[0]} {root[1]}" for other in self._coauthors(article, "", blocks)
+                            if (root := joins.root_of((article, other))) is not None} for article in self._articles}
+        for nodes in blocks.values():  # only the new evidence: the rest was offered above
+            known: dict[Node, set[tuple[str, str]]] = {}
             for node in nodes:
                 article, name = node
-                for other in self._coauthors(article, name, blocks):
-                    if (article, other) in joins.parent:
-                        root = joins.find((article, other))
-                        if root in first:
-                            joins.union(first[root][0], node, ("co-author", first[root][1]))
-                        else:
-                            first[root] = (node, other)
+                keys = {("co-author", person) for other, person in joined[article].items() if other != name}
+                if keys:
+                    known[node] = keys
+            if known:
+                _link(joins, [node for node in nodes if node in known], known, again=True)
         self._recurring_coauthors.clear()
-        for members, evidence in joins.people():
+        for members, common in joins.people():
             iri = self._person_iri(members)
             for node in members:
                 self._iris[node] = iri
-            self.evidence[iri] = sorted({(kind, self._written.get(value, value), self._article_iri(one),
-                                          self._article_iri(other)) for kind, value, one, other in evidence})
+            kind, value = min(common, key=lambda why: (EVIDENCE_ORDER.index(why[0]), why[1]))
+            self.evidence[iri] = (kind, self._shown(value), sorted({self._article_iri(a) for a, _ in members}))
+        # Only the joined mentions' IRIs are needed from here on: the rest would stay in memory all the ingest.
+        self._articles.clear()
+        self._article_orgs.clear()
+        self._written.clear()
 
     def _coauthors(self, article: str, name: str, blocks: dict[str, list[Node]]) -> list[str]:
         """The co-authors of a mention that occur on another article too (only they can be shared), unless the
@@ -185,14 +184,21 @@ class PeopleIndex:
                 other for other, mention in sorted(authors.items()) if mention.name.block in blocks]
         return [other for other in found if other != name]
 
-    def _evidence(self, node: Node, blocks: dict[str, list[Node]]) -> list[tuple[str, str]]:
+    def _evidence(self, node: Node, blocks: dict[str, list[Node]]) -> set[tuple[str, str]]:
         """What a mention could share with a mention of the same name on another article."""
         article, name = node
         mention = self._articles[article][name]
-        found = [("orcid", mention.orcid)] if mention.orcid else []
-        found += [("co-author", other) for other in self._coauthors(article, name, blocks)]
-        found += [("affiliation", org) for org in sorted(mention.organizations or self._article_orgs[article])]
+        found = {("orcid", mention.orcid)} if mention.orcid else set()
+        found.update(("co-author", other) for other in self._coauthors(article, name, blocks))
+        found.update(("affiliation", org) for org in mention.organizations or self._article_orgs[article])
         return found
+
+    def _shown(self, value: str) -> str:
+        """Evidence as a source writes it: a name, an organization, or a co-author person (one of its mentions,
+        "{article key} {name key}")."""
+        if value in self._written:
+            return self._written[value]
+        return self._written.get(value.partition(" ")[2], value)
 
     def _person_iri(self, members: list[Node]) -> str:
         orcids = sorted({self._articles[a][n].orcid for a, n in members} - {""})
@@ -211,71 +217,113 @@ class PeopleIndex:
         name = person_name(person)
         return self._iris.get((article_key(article, known=False), name.key)) if name else None
 
-    def evidence_nquads_of(self, iri: str, graph: str) -> Iterator[str]:
-        """Why mentions were joined into this person, as N-Quads of `graph`: each shared ORCID, co-author or
-        affiliation and the two articles it joins."""
-        for kind, value, one, other in self.evidence[iri]:
-            node = f"{iri}#joined-{hashlib.sha1(f'{kind} {value} {one} {other}'.encode()).hexdigest()[:12]}"
-            yield f"<{iri}> <{RKG}identityEvidence> <{node}> <{graph}> .\n"
-            yield f"<{node}> <{RDF}type> <{RKG}IdentityEvidence> <{graph}> .\n"
-            yield f'<{node}> <{RKG}evidenceKind> "{kind}" <{graph}> .\n'
-            yield f'<{node}> <{RKG}evidenceValue> "{escape(value)}" <{graph}> .\n'
-            for article in (one, other):
-                yield f"<{node}> <{RKG}joins> <{article}> <{graph}> .\n"
+    def evidence_nquads(self, iri: str, graph: str) -> Iterator[str]:
+        """Why mentions were joined into this person, as N-Quads of `graph`: what every one of its articles
+        shares (an ORCID, else a co-author, else an affiliation), and those articles."""
+        kind, value, articles = self.evidence[iri]
+        node = f"{iri}#joined"
+        yield f"<{iri}> <{RKG}identityEvidence> <{node}> <{graph}> .\n"
+        yield f"<{node}> <{RDF}type> <{RKG}IdentityEvidence> <{graph}> .\n"
+        yield f'<{node}> <{RKG}evidenceKind> "{kind}" <{graph}> .\n'
+        yield f'<{node}> <{RKG}evidenceValue> "{escape(value)}" <{graph}> .\n'
+        for article in articles:
+            yield f"<{node}> <{RKG}joins> <{article}> <{graph}> .\n"
 
 
 class _Joins:
-    """Union-find over mentions that keeps a person from holding two ORCIDs or two different full given names."""
+    """Union-find over mentions: a person's mentions all share one piece of evidence (never joined through a
+    chain of collaborators that leaves two of them sharing nothing: stricter than complete linkage, and a set
+    intersection per join rather than a comparison of every two mentions), and a person never holds two
+    ORCIDs or two different full given names."""
 
     def __init__(self, articles: dict[str, dict[str, _Mention]]) -> None:
         self.articles = articles
         self.parent: dict[Node, Node] = {}
         self.given: dict[Node, set[str]] = {}
         self.orcids: dict[Node, set[str]] = {}
-        self.evidence: dict[Node, list[tuple[str, str, str, str]]] = defaultdict(list)
+        self.members: dict[Node, list[Node]] = {}
+        self.common: dict[Node, set[tuple[str, str]]] = {}  # the evidence all of a person's mentions share
+
+    def add(self, node: Node, evidence: set[tuple[str, str]]) -> Node:
+        """A mention's person: itself if new (sharing `evidence`); the person it was joined to otherwise."""
+        if node in self.parent:
+            return self.find(node)
+        mention = self.articles[node[0]][node[1]]
+        self.parent[node] = node
+        self.members[node] = [node]
+        self.given[node] = {mention.name.given}
+        self.orcids[node] = {mention.orcid} - {""}
+        self.common[node] = evidence
+        return node
+
+    def root_of(self, node: Node) -> Node | None:
+        """The person of a mention joined to others, else None."""
+        if node not in self.parent:
+            return None
+        root = self.find(node)
+        return root if len(self.members[root]) > 1 else None
 
     def find(self, node: Node) -> Node:
-        parent = self.parent.get(node)
-        if parent is None:
-            mention = self.articles[node[0]][node[1]]
-            self.parent[node] = node
-            self.given[node] = {mention.name.given}
-            self.orcids[node] = {mention.orcid} - {""}
-            return node
+        parent = self.parent[node]
         while parent != node:  # path halving
             grand = self.parent[parent]
             self.parent[node] = grand
             node, parent = grand, self.parent[grand]
         return node
 
-    def union(self, one: Node, other: Node, why: tuple[str, str]) -> None:
-        if one[0] == other[0]:
-            return  # one article: a co-author or affiliation of itself is no evidence
-        a, b = self.find(one), self.find(other)
+    def union(self, a: Node, b: Node) -> Node:
+        """Join two people (roots) if the rules allow: the root of the result, `b` when refused."""
         if a == b:
-            return
+            return b
+        common = self.common[a] & self.common[b]
+        if not common:
+            return b
         given = self.given[a] | self.given[b]
         full = {g for g in given if len(g) > 1}
         if len(full) > 1 or any(not any(compatible(g, f) for f in full) for g in given if full) \
                 or len(self.orcids[a] | self.orcids[b]) > 1:
-            return
-        if len(self.evidence[a]) < len(self.evidence[b]):  # the smaller into the larger: linear, not quadratic
+            return b
+        if len(self.members[a]) < len(self.members[b]):  # the smaller into the larger
             a, b = b, a
         self.parent[b] = a
         self.given[a], self.orcids[a] = given, self.orcids[a] | self.orcids[b]
-        self.evidence[a].extend(self.evidence.pop(b, ()))
-        self.evidence[a].append((*why, one[0], other[0]))
-        del self.given[b], self.orcids[b]
+        self.members[a] += self.members.pop(b)
+        self.common[a] = common
+        del self.given[b], self.orcids[b], self.common[b]
+        return a
 
-    def people(self) -> Iterator[tuple[list[Node], list[tuple[str, str, str, str]]]]:
-        """Each person of two or more mentions, with the evidence that joined them."""
-        members: dict[Node, list[Node]] = defaultdict(list)
-        for node in self.parent:
-            members[self.find(node)].append(node)
-        for root, nodes in members.items():
-            if len(nodes) > 1:
-                yield sorted(nodes), self.evidence[root]
+    def people(self) -> Iterator[tuple[list[Node], set[tuple[str, str]]]]:
+        """Each person of mentions on two or more articles, with the evidence all of them share."""
+        for root, nodes in self.members.items():
+            if len({article for article, _ in nodes}) > 1:
+                yield sorted(nodes), self.common[root]
+
+
+def _link(joins: _Joins, nodes: list[Node], evidence: dict[Node, set[tuple[str, str]]], *, again: bool = False
+          ) -> None:
+    """Offer the joins of one block's mentions, in their order: each to the people of the mentions before it
+    that share a piece of its evidence. Mentions of one name with the same evidence (copies of a byline) are
+    offered once. `again`: the mentions were offered before, and this is more evidence about them."""
+    if again:  # people now share also what all their mentions share of the new evidence
+        for root in {joins.find(node) for node in nodes}:
+            joins.common[root] = joins.common[root] | set.intersection(
+                *(evidence.get(member, set()) for member in joins.members[root]))
+    first: dict[tuple[str, str], Node] = {}  # evidence -> the first mention that had it
+    seen: dict[tuple[str, frozenset], Node] = {}
+    for node in nodes:
+        keys = evidence[node]
+        root = joins.add(node, keys)
+        twin = seen.setdefault((node[1], frozenset(keys)), node)
+        if twin is not node:
+            root = joins.union(joins.find(twin), root)
+            continue
+        for why in sorted(keys):
+            earlier = first.setdefault(why, node)
+            if earlier is not node and earlier[0] != node[0]:
+                other = joins.find(earlier)
+                if other != root:  # most evidence repeats a join already made
+                    root = joins.union(other, root)
 
 
 def _org_key(name: str, country: str) -> str:
-    return stable_hash(name_key(name), country)
+    return name_hash(name, country)  # remembered for recent names: institutions recur

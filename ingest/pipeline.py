@@ -190,7 +190,7 @@ def store_people_evidence(store: GraphStore, mapper: RecordMapper) -> None:
     graphs: dict[str, tuple[str, bytes]] = {}
     for person in mapper.people.evidence:
         graph = mapper.mint.graph("people", person)
-        lines = sorted(mapper.people.evidence_nquads_of(person, graph))
+        lines = sorted(mapper.people.evidence_nquads(person, graph))
         digest = hashlib.sha256("".join(lines).encode()).hexdigest()
         lines.append(f"<{graph}> <{RKG}contentHash> {literal(digest)} <{graph}> .\n")
         graphs[graph] = (digest, "".join(lines).encode())
