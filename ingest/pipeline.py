@@ -182,23 +182,25 @@ def people_of(paths: Sequence[Path], format: str | None, names: dict[Path, str],
     return people
 
 
-def store_people_evidence(store: GraphStore, mapper: RecordMapper) -> None:
+def store_people_evidence(store: GraphStore, mapper: RecordMapper, *, chunk: int = 2000) -> None:
     """Why mentions were joined into each person, one graph per person (`{base}graph/people/{hash}`), written
-    when it changed: the evidence of people this run did not see stays as it was."""
+    when it changed, `chunk` people at a time (the whole export's would be some 100 MB of text at once): the
+    evidence of people this run did not see stays as it was."""
     if mapper.people is None:
         return
-    graphs: dict[str, tuple[str, bytes]] = {}
-    for person in mapper.people.evidence:
-        graph = mapper.mint.graph("people", person)
-        lines = sorted(mapper.people.evidence_nquads(person, graph))
-        digest = hashlib.sha256("".join(lines).encode()).hexdigest()
-        lines.append(f"<{graph}> <{RKG}contentHash> {literal(digest)} <{graph}> .\n")
-        graphs[graph] = (digest, "".join(lines).encode())
-    stored = stored_hashes(store, list(graphs))
-    changed = {graph: data for graph, (digest, data) in graphs.items() if stored.get(graph) != digest}
-    items = sorted(changed.items())
-    for start in range(0, len(items), 2000):
-        store.replace_graphs_nquads(dict(items[start:start + 2000]))
+    people = sorted(mapper.people.evidence)
+    for start in range(0, len(people), chunk):
+        graphs: dict[str, tuple[str, bytes]] = {}
+        for person in people[start:start + chunk]:
+            graph = mapper.mint.graph("people", person)
+            lines = sorted(mapper.people.evidence_nquads(person, graph))
+            digest = hashlib.sha256("".join(lines).encode()).hexdigest()
+            lines.append(f"<{graph}> <{RKG}contentHash> {literal(digest)} <{graph}> .\n")
+            graphs[graph] = (digest, "".join(lines).encode())
+        stored = stored_hashes(store, list(graphs))
+        changed = {graph: data for graph, (digest, data) in graphs.items() if stored.get(graph) != digest}
+        if changed:
+            store.replace_graphs_nquads(changed)
 
 
 def map_again(store: GraphStore, outdated: dict[str, set[str]], names: dict[Path, str], mapper: RecordMapper,
