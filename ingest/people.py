@@ -88,6 +88,7 @@ class PeopleIndex:
         # article key -> its authors (name key -> mention), and the article's organizations
         self._articles: dict[str, dict[str, _Mention]] = {}
         self._article_orgs: dict[str, set[str]] = defaultdict(set)
+        self._works: dict[str, dict[str, set[str]]] = {}  # article DOI -> title -> authors (folded)
         self._records: dict[str, tuple] = {}  # graph -> the articles of its last record, as `add` keeps them
         self._iris: dict[Node, str] = {}  # mentions joined with another: their person's IRI
         self.evidence: dict[str, list[tuple[str, str, str, str]]] = {}  # IRI -> (kind, value, article, article)
@@ -112,6 +113,21 @@ class PeopleIndex:
             compact.append((article_key(article, known=False),
                             tuple(o for i, o in enumerate(orgs) if i not in linked), tuple(people)))
         self._records[graph] = tuple(compact)
+        for article in record.notice.articles:
+            if article.doi and article.title:
+                works = self._works.setdefault(article.doi, {})
+                works.setdefault(fold(article.title), set()).update(fold(p.name) for p in article.authors)
+
+    def shared_dois(self) -> list[str]:
+        """DOIs that records give works of different titles AND bylines with no author in common: a conference
+        supplement's DOI given to each of its abstracts, which are different works (ingest warns of them)."""
+        found = []
+        for doi, works in sorted(self._works.items()):
+            bylines = list(works.values())
+            if len(works) > 1 and any(one.isdisjoint(other) for i, one in enumerate(bylines)
+                                      for other in bylines[i + 1:]):
+                found.append(f"{doi} ({len(works)} titles)")
+        return found
 
     def _read(self) -> None:
         for articles in self._records.values():

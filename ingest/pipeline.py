@@ -142,6 +142,9 @@ def ingest(store: GraphStore, paths: Sequence[Path], settings: Settings, *, form
     last_progress = time.monotonic()
     names = source_names(paths)
     mapper.people = people_of(paths, format, names, mapper)
+    for shared in mapper.people.shared_dois():
+        report.warnings.append(f"article DOI {shared} is given to works of different titles and authors (a "
+                               "supplement's DOI given to each of its abstracts?): they are one resource under it")
     with BatchWriter(store, settings, report, writers=writers, batch_quads=batch_quads, batch_size=batch_size,
                      progress=progress) as batches:
         for record in read_records(paths, report, format=format, names=names):

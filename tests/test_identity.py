@@ -304,3 +304,21 @@ def test_a_person_page_shows_all_their_works_and_why_they_are_one_person(client,
     assert len(re.findall(r'<ul class="works">', page.text)) == 1
     assert page.text.count("/doc/article/") >= len(works)
     assert "Why these are one person" in page.text and "shared affiliation: Mater Dei Hospital" in page.text
+
+
+def test_a_doi_that_works_of_different_titles_and_authors_share_is_warned_about(tmp_path):
+    """The Retraction Watch export gives 145 conference abstracts their supplement's DOI."""
+    with RW.open(encoding="utf-8", newline="") as f:
+        header, *rows = list(csv.reader(f))
+    col = {name: i for i, name in enumerate(header)}
+    abstracts = [list(row) for row in rows[:3]]
+    for row in abstracts:
+        row[col["OriginalPaperDOI"]] = "10.1080/02699052.2023.2194723"
+    same_work = list(rows[3])
+    same_work[col["Record ID"]] = "999002"  # a second record of one work: same title and authors, no warning
+    path = tmp_path / "rw.csv"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f, lineterminator="\r\n").writerows([header, *abstracts, rows[3], same_work])
+    report = ingest(OxigraphStore(), [path], Settings())
+    warned = [w for w in report.warnings if "different titles and authors" in w]
+    assert len(warned) == 1 and "10.1080/02699052.2023.2194723 (3 titles)" in warned[0]
