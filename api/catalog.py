@@ -13,7 +13,15 @@ from retractkg.ontology.identifiers import normalize_doi
 from retractkg.store import GraphStore
 
 PAGE_SIZE = 50
-PREFIXES = sparql_prologue("schema", "cito", "rkg", "skos")
+# What puts a notice (?notice) in a journal, publisher, country or subject (?x): the notice itself or, as
+# Retraction Watch states it, the article it is about. Pages, lists and SPARQL count the same notices.
+IN_JOURNAL = ("{ ?notice schema:isPartOf ?x } UNION "
+              "{ ?notice cito:updates/schema:isPartOf/schema:isPartOf?/schema:isPartOf? ?x }")
+BY_PUBLISHER = ("{ ?notice schema:publisher ?x } UNION { ?notice schema:isPartOf/schema:publisher ?x } UNION "
+                "{ ?notice cito:updates/schema:isPartOf/schema:isPartOf?/schema:isPartOf?/schema:publisher ?x }")
+OF_COUNTRY = "?notice cito:updates/schema:countryOfOrigin ?x"
+OF_SUBJECT = "?notice cito:updates/schema:keywords ?x"
+PREFIXES = sparql_prologue("schema", "cito", "rkg", "skos", "rdfs")
 
 
 @dataclass(frozen=True)
@@ -63,11 +71,24 @@ class Catalog:
         return [Count(_str(s, "reason"), _str(s, "label"), int(_str(s, "count"))) for s in result]
 
     def journals(self, page: int = 1) -> list[Count]:
+        """Journals by the notices about their articles (or published in them), most first."""
+        return self._counts(f"{IN_JOURNAL} . ?x a schema:Periodical ; schema:name ?n", page)
+
+    def publishers(self, page: int = 1) -> list[Count]:
+        return self._counts(f"{BY_PUBLISHER} . ?x schema:name ?n", page)
+
+    def countries(self, page: int = 1) -> list[Count]:
+        return self._counts(f"{OF_COUNTRY} . BIND(?x AS ?n)", page)
+
+    def subjects(self, page: int = 1) -> list[Count]:
+        return self._counts(f"{OF_SUBJECT} . BIND(?x AS ?n)", page)
+
+    def _counts(self, where: str, page: int) -> list[Count]:
         result = self.store.query(PREFIXES + f"""
-            SELECT ?journal (SAMPLE(?n) AS ?label) (COUNT(DISTINCT ?notice) AS ?count) WHERE {{
-              ?notice a rkg:Notice ; schema:isPartOf ?journal . ?journal schema:name ?n
-            }} GROUP BY ?journal ORDER BY DESC(?count) ?label LIMIT {PAGE_SIZE} OFFSET {(page - 1) * PAGE_SIZE}""")
-        return [Count(_str(s, "journal"), _str(s, "label"), int(_str(s, "count"))) for s in result]
+            SELECT ?x (MIN(?n) AS ?label) (COUNT(DISTINCT ?notice) AS ?count) WHERE {{
+              ?notice a rkg:Notice . {where}
+            }} GROUP BY ?x ORDER BY DESC(?count) ?label LIMIT {PAGE_SIZE} OFFSET {(page - 1) * PAGE_SIZE}""")
+        return [Count(_str(s, "x"), _str(s, "label"), int(_str(s, "count"))) for s in result]
 
     def years(self) -> list[Count]:
         result = self.store.query(PREFIXES + """
@@ -76,13 +97,20 @@ class Catalog:
             } GROUP BY ?year ORDER BY DESC(?year)""")
         return [Count(_str(s, "year"), _str(s, "year"), int(_str(s, "count"))) for s in result]
 
-    def notices(self, *, reason: str = "", journal: str = "", year: str = "", page: int = 1) -> list[NoticeRow]:
-        """Notices with one reason, in one journal or of one year, newest first."""
+    def notices(self, *, reason: str = "", journal: str = "", publisher: str = "", country: str = "",
+                subject: str = "", year: str = "", page: int = 1) -> list[NoticeRow]:
+        """Notices with one reason, in one journal, of one publisher, country or subject (through the article
+        they are about, as `journals` counts them) or of one year, newest first."""
         where = "?n a rkg:Notice ."
         if reason:
             where = f"?n rkg:reason {NamedNode(reason)} ."
-        elif journal:
-            where = f"?n a rkg:Notice ; schema:isPartOf {NamedNode(journal)} ."
+        elif journal or publisher:
+            pattern = IN_JOURNAL if journal else BY_PUBLISHER
+            value = NamedNode(journal or publisher)
+            where = "?n a rkg:Notice . " + pattern.replace("?notice", "?n").replace("?x", str(value))
+        elif country or subject:
+            pattern = OF_COUNTRY if country else OF_SUBJECT
+            where = "?n a rkg:Notice . " + pattern.replace("?notice", "?n").replace("?x", _literal(country or subject))
         elif year:
             if not re.fullmatch(r"\d{4}", year):
                 return []
@@ -94,11 +122,12 @@ class Catalog:
         # notice's own graphs, since thousands of records restate them.
         dated = "" if "?d" in where else "OPTIONAL { ?n schema:datePublished ?d }"
         result = self.store.query(PREFIXES + f"""
-            SELECT ?n (SAMPLE(?t) AS ?title) (SAMPLE(?d) AS ?date) (SAMPLE(?nl) AS ?nature)
+            SELECT ?n (MIN(?t) AS ?title) (SAMPLE(?d) AS ?date) (SAMPLE(?nl) AS ?nature)
                    (SAMPLE(?jn) AS ?journal) (SAMPLE(?a) AS ?article) (SAMPLE(?at) AS ?articleTitle) WHERE {{
               {{ SELECT DISTINCT ?n ?d WHERE {{ {where} {dated} }}
                  ORDER BY DESC(?d) ?n LIMIT {PAGE_SIZE} OFFSET {(max(page, 1) - 1) * PAGE_SIZE} }}
-              OPTIONAL {{ ?n schema:name ?t }}
+              OPTIONAL {{ ?n schema:name ?name }} OPTIONAL {{ ?n rdfs:label ?label }}
+              BIND(COALESCE(?name, ?label) AS ?t)  # the source's title, else the label naming the article
               OPTIONAL {{ ?n rkg:nature/skos:prefLabel ?nl }}
               OPTIONAL {{ GRAPH ?g {{ ?n schema:isPartOf ?j . ?j schema:name ?jn }} }}
               OPTIONAL {{ GRAPH ?h {{ ?n cito:updates ?a OPTIONAL {{ ?a schema:name ?at }}
@@ -115,10 +144,11 @@ class Catalog:
         doi = normalize_doi(text)
         if doi:
             result = self.store.query(PREFIXES + f"""
-                SELECT ?x ?kind (SAMPLE(?t) AS ?label) WHERE {{
+                SELECT ?x ?kind (MIN(?t) AS ?label) WHERE {{
                   ?x rkg:doi {_literal(doi)} .
-                  {{ ?x a rkg:Notice BIND("notice" AS ?kind) }} UNION {{ ?x a rkg:Article BIND("article" AS ?kind) }}
-                  OPTIONAL {{ ?x schema:name ?t }}
+                  {{ ?x a rkg:Notice BIND("notice" AS ?kind) OPTIONAL {{ ?x schema:name ?name }}
+                     OPTIONAL {{ ?x rdfs:label ?l }} BIND(COALESCE(?name, ?l) AS ?t) }}
+                  UNION {{ ?x a rkg:Article BIND("article" AS ?kind) OPTIONAL {{ ?x schema:name ?t }} }}
                 }} GROUP BY ?x ?kind""")
             return [Hit(_str(s, "x"), _str(s, "kind"), _str(s, "label"), doi) for s in result]
         words = [w for w in re.findall(r"\w+", text.lower()) if len(w) > 1][:6]
@@ -126,8 +156,8 @@ class Catalog:
             return []
         filters = " && ".join(f"CONTAINS(LCASE(STR(?name)), {_literal(w)})" for w in words)
         result = self.store.query(PREFIXES + f"""
-            SELECT ?x ?kind (SAMPLE(?name) AS ?label) (SAMPLE(?w) AS ?detail) WHERE {{
-              {{ ?x a rkg:Notice ; schema:name ?name BIND("notice" AS ?kind)
+            SELECT ?x ?kind (MIN(?name) AS ?label) (SAMPLE(?w) AS ?detail) WHERE {{
+              {{ ?x a rkg:Notice ; rdfs:label|schema:name ?name BIND("notice" AS ?kind)
                  OPTIONAL {{ ?x schema:datePublished ?w }} }}
               UNION {{ ?x a rkg:Article ; schema:name ?name BIND("article" AS ?kind)
                        OPTIONAL {{ ?x schema:isPartOf+/schema:name ?w }} }}

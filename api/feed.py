@@ -10,7 +10,7 @@ re-polling.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
@@ -26,8 +26,9 @@ from retractkg.api.routing import get_and_head
 from retractkg.config import Settings
 from retractkg.formats import FEED_TYPES, JSONLD
 from retractkg.jsonld import dumps
-from retractkg.ontology import AS, RDF, RKG
+from retractkg.ontology import AS, RDF, RDFS, RKG
 from retractkg.store import GraphStore
+from retractkg.store.base import values_lists
 from retractkg.store.change_log import changes_graph
 
 router = APIRouter(tags=["change feed"])
@@ -45,6 +46,7 @@ class Change:
     target: str
     published: str
     content_hash: str
+    name: str = ""  # the notice's label (rdfs:label), so a reader of the feed sees what changed
 
 
 class ChangeLog:
@@ -79,8 +81,19 @@ class ChangeLog:
               OPTIONAL {{ ?c <{AS}object> ?object }} OPTIONAL {{ ?c <{AS}target> ?target }}
               OPTIONAL {{ ?c <{RKG}contentHash> ?hash }}
             }} }} ORDER BY {order} LIMIT {size} OFFSET {(number - 1) * size}""")
-        return [Change(_text(s, "c"), _text(s, "type").removeprefix(AS), _text(s, "object"), _text(s, "target"),
-                       _text(s, "published"), _text(s, "hash")) for s in result]
+        changes = [Change(_text(s, "c"), _text(s, "type").removeprefix(AS), _text(s, "object"), _text(s, "target"),
+                          _text(s, "published"), _text(s, "hash")) for s in result]
+        names = self._labels([c.object for c in changes if c.object])
+        return [replace(c, name=names.get(c.object, "")) for c in changes]
+
+    def _labels(self, iris: list[str]) -> dict[str, str]:
+        """The label of each notice (one of them where sources give several), read outside the log."""
+        found: dict[str, str] = {}
+        for values in values_lists(list(dict.fromkeys(iris))):
+            for s in self.store.query(f"SELECT ?x (MIN(?l) AS ?label) WHERE {{ VALUES ?x {{ {values} }} "
+                                      f"?x <{RDFS}label> ?l }} GROUP BY ?x"):
+                found[s["x"].value] = _text(s, "label")
+        return found
 
 
 def _text(solution, name: str) -> str:
@@ -114,6 +127,8 @@ def collection_page(number: int, changes: list[Change], total: int, server: str,
 
 def _activity(change: Change, server: str, settings: Settings) -> dict[str, Any]:
     obj: dict[str, Any] = {"id": change.object, "type": "Document"}
+    if change.name:
+        obj["name"] = change.name
     path = local_path(change.object, settings)
     if path:
         obj["url"] = server + path.lstrip("/")

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from pyoxigraph import Triple
@@ -143,6 +144,8 @@ def listed_notices(description: Description, store: GraphStore, settings: Settin
         return Catalog(store).notices(journal=description.iri, page=page)
     if SKOS + "Concept" in types and RKG + "Reason" in types:
         return Catalog(store).notices(reason=description.iri, page=page)
+    if description.iri.startswith(settings.base + "id/publisher/"):
+        return Catalog(store).notices(publisher=description.iri, page=page)
     return None
 
 
@@ -171,6 +174,11 @@ def description_page(description: Description, settings: Settings, request: Requ
                    for p in view.subjects(SCHEMA + "affiliation", iri)]
         return render("organization.html", o=views.organization(view, iri), members=members, **common)
     page = page_number(request)
+    if iri.startswith(settings.base + "id/publisher/"):
+        rows = listed or []
+        return render("listing.html", kind="Publisher", heading=view.label(iri), counts=None,
+                      rows=_rows(rows, settings), rows_heading="Notices", page=page,
+                      more=len(rows) == PAGE_SIZE, pager_base="?", **common)
     if SCHEMA + "Periodical" in types:
         rows = listed or []
         facts = [(name, value) for name, value in (
@@ -236,8 +244,8 @@ def home(request: Request, store: StoreDep, settings: SettingsDep, cache: CacheD
 
 @get_and_head(router, "/browse", response_class=Response, responses=HTML_RESPONSES, summary="Browse lists")
 def browse(request: Request) -> Response:
-    lists = [("/browse/reasons", "Notices by reason"), ("/browse/journals", "Notices by journal"),
-             ("/browse/years", "Notices by year")]
+    lists = [("/browse/reasons", "Notices by reason"), ("/browse/years", "Notices by year"),
+             *((f"/browse/{kind}", heading) for kind, (heading, *_) in COUNT_LISTS.items())]
     counts = [{"href": href, "label": label, "count": ""} for href, label in lists]
     body = render("listing.html", kind="Browse", heading="Browse the graph", title="Browse", counts=counts,
                   count_heading="List", rows=None, json_ld=collection_jsonld("Browse", []))
@@ -253,21 +261,6 @@ def browse_reasons(request: Request, store: StoreDep, settings: SettingsDep, cac
         body = render("listing.html", kind="Browse", heading="Notices by reason", title="Reasons", counts=items,
                       count_heading="Reason", rows=None,
                       json_ld=collection_jsonld("Notices by reason", [(c.iri, c.label) for c in counts]))
-        return body
-
-    return _data_page(request, store, settings, cache, build)
-
-
-@get_and_head(router, "/browse/journals", response_class=Response, responses=HTML_RESPONSES,
-              summary="Journals, with counts")
-def browse_journals(request: Request, store: StoreDep, settings: SettingsDep, cache: CacheDep,
-                    page: int = PAGE_QUERY) -> Response:
-    def build() -> bytes:
-        counts = Catalog(store).journals(page)
-        items = [{"href": local_path(c.iri, settings), "label": c.label, "count": c.count} for c in counts]
-        body = render("listing.html", kind="Browse", heading="Notices by journal", title="Journals", counts=items,
-                      count_heading="Journal", rows=None, page=page, more=len(counts) == PAGE_SIZE, pager_base="?",
-                      json_ld=collection_jsonld("Notices by journal", [(c.iri, c.label) for c in counts]))
         return body
 
     return _data_page(request, store, settings, cache, build)
@@ -295,6 +288,48 @@ def browse_year(year: str, request: Request, store: StoreDep, settings: Settings
                       rows=_rows(rows, settings), rows_heading="Notices", page=page, more=len(rows) == PAGE_SIZE,
                       pager_base="?", json_ld=collection_jsonld(f"Notices of {year}", [(r.iri, r.title) for r in rows]))
         return body
+
+    return _data_page(request, store, settings, cache, build)
+
+
+# Lists counting notices through the article they are about: {path: (heading, title, count heading, Catalog method)}
+COUNT_LISTS = {"journals": ("Notices by journal", "Journals", "Journal", Catalog.journals),
+               "publishers": ("Notices by publisher", "Publishers", "Publisher", Catalog.publishers),
+               "countries": ("Notices by country", "Countries", "Country", Catalog.countries),
+               "subjects": ("Notices by subject", "Subjects", "Subject", Catalog.subjects)}
+
+
+@get_and_head(router, "/browse/{kind}", response_class=Response, responses=HTML_RESPONSES,
+              summary="Journals, publishers, countries or subjects, with the notices about their articles counted")
+def browse_counts(kind: str, request: Request, store: StoreDep, settings: SettingsDep, cache: CacheDep,
+                  page: int = PAGE_QUERY) -> Response:
+    if kind not in COUNT_LISTS:
+        raise ProblemError(404, "not-found", f"no list /browse/{kind}; try {', '.join(COUNT_LISTS)}")
+    heading, title, count_heading, counts_of = COUNT_LISTS[kind]
+
+    def build() -> bytes:
+        counts = counts_of(Catalog(store), page)
+        items = [{"href": local_path(c.iri, settings) or f"/browse/{kind}/{quote(c.iri, safe='')}", "label": c.label,
+                  "count": c.count} for c in counts]
+        return render("listing.html", kind="Browse", heading=heading, title=title, counts=items,
+                      count_heading=count_heading, rows=None, page=page, more=len(counts) == PAGE_SIZE,
+                      pager_base="?", json_ld=collection_jsonld(heading, [(c.iri, c.label) for c in counts]))
+
+    return _data_page(request, store, settings, cache, build)
+
+
+@get_and_head(router, "/browse/{kind}/{name}", response_class=Response, responses=HTML_RESPONSES,
+              summary="Notices about articles of one country or subject (as written by the sources)")
+def browse_named(kind: str, name: str, request: Request, store: StoreDep, settings: SettingsDep, cache: CacheDep,
+                 page: int = PAGE_QUERY) -> Response:
+    if kind not in ("countries", "subjects"):
+        raise ProblemError(404, "not-found", f"no list /browse/{kind}/…; try countries or subjects")
+
+    def build() -> bytes:
+        rows = Catalog(store).notices(**{"country" if kind == "countries" else "subject": name}, page=page)
+        return render("listing.html", kind=COUNT_LISTS[kind][2], heading=name, title=name, counts=None,
+                      rows=_rows(rows, settings), rows_heading="Notices", page=page, more=len(rows) == PAGE_SIZE,
+                      pager_base="?", json_ld=collection_jsonld(name, [(r.iri, r.title) for r in rows]))
 
     return _data_page(request, store, settings, cache, build)
 

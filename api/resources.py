@@ -16,6 +16,7 @@ they dereference even in an empty store.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
@@ -81,6 +82,7 @@ _ARTICLE_PATHS = [
 ]
 _PERSON_PATHS = [
     SELF,
+    along(RKG + "identityEvidence"),  # why its mentions are one person
     along(AFFILIATION),
     along(AFFILIATION, ADDRESS),
     along("^" + RKG + "agent"),
@@ -146,11 +148,26 @@ def resolve(path: str, settings: Settings) -> Resolved:
     if segment in VOCABULARY_KINDS:
         return Resolved(f"{VOCAB}id/{path}", "scheme" if segment == "scheme" else "concept", True)
     kind = segment
+    if segment in ("article", "notice"):
+        path = doi_case(path)
     if segment == "journal" and path.count("/") > 1:
         kind = "journal"  # a volume or issue: reached the same way, up its isPartOf chain
     elif segment == "publisher":
         kind = "other"
     return Resolved(f"{settings.base}id/{path}", kind if kind in REACH else "other", False)
+
+
+_DOI_KEY = re.compile(r"^((?:article|notice)/(?:[a-z-]+/)?)(10\.[^/]+/.*)$")
+_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
+
+
+def doi_case(path: str) -> str:
+    """An article's or notice's path whose key is a DOI, with the DOI lower-cased as minted: DOIs are
+    case-insensitive, so `/id/article/10.1186/S12951-…` is the one resource. Percent escapes stay upper-case."""
+    found = _DOI_KEY.match(path)
+    if not found:
+        return path
+    return found.group(1) + _ESCAPE.sub(lambda m: m.group(0).upper(), found.group(2).lower())
 
 
 def local_path(iri: str, settings: Settings) -> str | None:

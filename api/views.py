@@ -112,9 +112,11 @@ def organization(view: View, iri: str) -> dict[str, Any]:
 
 def person(view: View, iri: str, corresponding: bool = False) -> dict[str, Any]:
     affiliations = [organization(view, org) for org in view.iris(iri, SCHEMA + "affiliation")]
+    evidence = [{"kind": view.text(e, RKG + "evidenceKind"), "value": view.text(e, RKG + "evidenceValue"),
+                 "articles": view.links(e, RKG + "joins")} for e in view.iris(iri, RKG + "identityEvidence")]
     return {**view.link(iri), "email": view.text(iri, SCHEMA + "email"), "corresponding": corresponding,
             "orcid": next((s for s in view.iris(iri, SCHEMA + "sameAs") if "orcid.org" in s), ""),
-            "affiliations": affiliations}
+            "affiliations": affiliations, "evidence": evidence}
 
 
 def authors(view: View, work: str) -> list[dict[str, Any]]:

@@ -7,6 +7,8 @@ Measured in this run, each in a fresh child process (so peak RSS is that run's o
 - ingest: `retractkg ingest CSV --store DIR` (the real CLI and pipeline), wall time and peak RSS;
 - floor: pyoxigraph `Store.bulk_load` of exactly the triples that ingest stored (dumped as N-Quads)
   into a fresh on-disk store: what the store needs to take these quads in, whatever produced them;
+- identity: reading the export to resolve which author mentions are one person (`people_of`), which
+  ingest does before mapping, alone: the cost of identity resolution within ingest's time;
 - re-ingest of the same export (every record unchanged) and a newer export with changes.
 The CPU of RocksDB's background threads (compaction, flushes) is printed for both: it is most of what
 ingest's many atomic loads cost beyond the floor's one.
@@ -28,6 +30,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 GOAL_SECONDS, GOAL_RSS_GB, GOAL_RATIO = 60.0, 1.5, 3.0
+
+IDENTITY = """
+import sys, time
+from pathlib import Path
+from retractkg.config import Settings
+from retractkg.ingest.mapping import RecordMapper
+from retractkg.ingest.pipeline import people_of, source_names
+paths = [Path(sys.argv[1])]
+start = time.perf_counter()
+people = people_of(paths, None, source_names(paths), RecordMapper(Settings().base))
+print(f"{time.perf_counter() - start:.3f} {len(people.evidence)}")
+"""
 
 FLOOR = """
 import sys
@@ -151,6 +165,13 @@ def main() -> None:
           f"ingest {ingest_s:.1f} s (goal <= {GOAL_SECONDS:.0f}), peak {ingest_gb:.2f} GB (goal <= {GOAL_RSS_GB})")
     print(f"verdict: time {'ok' if ingest_s <= GOAL_SECONDS else 'OVER'}, memory "
           f"{'ok' if ingest_gb <= GOAL_RSS_GB else 'OVER'}, ratio {'ok' if ratio <= GOAL_RATIO else 'OVER'}")
+    # Identity resolution (which author mentions are one person) reads the export once more before mapping:
+    # its cost, alone, against the ingest that includes it.
+    identity_s, identity_cpu, _, identity_gb, identity_out = run([sys.executable, "-c", IDENTITY, str(csv_path)])
+    seconds, joined = identity_out.split()
+    print(f"identity    {identity_s:7.1f} s wall {identity_cpu:7.1f} s CPU  peak RSS {identity_gb:5.2f} GB   "
+          f"people_of: {float(seconds):.1f} s, {int(joined):,} people joined across articles "
+          f"({float(seconds) / ingest_s:.0%} of ingest)")
     if args.skip_delta:
         return
 

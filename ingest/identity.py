@@ -7,9 +7,11 @@ article that the Retraction Watch export or Crossref already holds under its DOI
 from records read earlier in the same run and from what the store holds (articles stating both the
 PMID and the DOI); a PMID that leads to two DOIs is left alone. The learnt DOI keys the IRI only
 (`Article.known_doi`): the record's graph still states just the identifiers its source gives.
-Likewise a notice known by its own DOI that names no article (182 of the PubMed Central JATS notices
-have no related-article) takes the IRI of that notice about the article others name
-(`Notice.known_article_doi`), without stating the link itself.
+Likewise a notice is the resource of its own DOI, and a record that names a notice by its article
+alone (a PubMed notice, a Retraction Watch row without the notice's DOI) takes the DOI that other
+records give the notice of that kind about that article (`Notice.known_doi`), when they give one
+only: two expressions of concern with DOIs of their own about one article leave a third without one
+alone.
 
 A record read before any source of the DOI was stored under its PMID-keyed IRI. So at the end of a
 run, the stored records that still name a resource by a key this run gave a DOI are found
@@ -22,11 +24,12 @@ them (`KnownDois.mapped`) rather than search the whole store for at the end.
 from __future__ import annotations
 
 from collections import defaultdict
+from urllib.parse import unquote
 
-from retractkg.ingest.iris import Minter
-from retractkg.ingest.mapping import Term, literal, source_node
-from retractkg.ingest.model import Article, Notice, SourceRecord
-from retractkg.ontology import CITO, PROV, RKG
+from retractkg.ingest.iris import NOTICE_NATURES, Minter, notice_of
+from retractkg.ingest.mapping import literal
+from retractkg.ingest.model import Article, SourceRecord
+from retractkg.ontology import CITO, NATURE, RKG
 from retractkg.store import GraphStore
 
 # A run into a store that held no records notes its own records that name a resource by a key alone (a few
@@ -39,28 +42,33 @@ class KnownDois:
 
     def __init__(self, store: GraphStore, *, notes_at_most: int = NOTES_AT_MOST) -> None:
         self.store = store
-        # ("pmid", "123") / ("pmcid", "PMC123") / ("notice", "10.x/y") -> the article's DOI ("" when none or ambiguous)
+        # ("pmid", "123") / ("pmcid", "PMC123") -> the article's DOI, ("notice", "concern/10.x/y") -> the DOI of
+        # the notice of that kind about that article ("" when none or ambiguous)
         self._dois: dict[tuple[str, str], str] = {}
         self._learnt: set[tuple[str, str]] = set()  # the keys this run's records gave a DOI
         self._ambiguous: set[tuple[str, str]] = set()  # ... and those they gave two
+        # The source formats that gave the DOI of each notice key: a record takes a notice's DOI from other
+        # sources only, since two records of one source are two notices (two rows of one export).
+        self._notice_formats: dict[str, set[str]] = defaultdict(set)
         # Whether the store held source records before this run. If not, it has no DOI to tell that this run's
         # records did not, and the only records a learnt DOI can outdate are this run's that named a resource
-        # by a key alone: {graph: (source file IRI, keys)}, of the record of each graph mapped last (the one stored).
+        # by a key alone: {graph: (source file path, keys)}, of the record of each graph mapped last (the one stored).
         self._stored_before = bool(store.query(f"ASK {{ GRAPH ?g {{ ?g <{RKG}sourceFormat> ?format }} }}"))
-        self._named_by_key: dict[str, tuple[Term, list[tuple[str, str]]]] = {}
+        self._named_by_key: dict[str, tuple[str, list[tuple[str, str]], str]] = {}
         self._notes_at_most = notes_at_most
         self._search_at_end = self._stored_before
 
     def learn(self, record: SourceRecord) -> None:
         """Remember the DOI of every article the record names with a DOI and a PMID or PMCID, and the
-        article's DOI of a notice about one article that states its own DOI."""
+        DOI of a notice about one article that states its own DOI."""
         notice = record.notice
         for article in notice.articles:
             if article.doi:
                 for key in _keys(article):
                     self._remember(key, article.doi)
-        if notice.doi and len(notice.articles) == 1 and (doi := notice.articles[0].doi or notice.articles[0].known_doi):
-            self._remember(("notice", notice.doi), doi)
+        if notice.own_doi and len(notice.articles) == 1:
+            self._remember(("notice", value := notice_of(notice)), notice.own_doi)
+            self._notice_formats[value].add(record.format)
 
     def _remember(self, key: tuple[str, str], doi: str) -> None:
         """Records that give one key two DOIs leave it without one, as the store lookup does."""
@@ -70,14 +78,19 @@ class KnownDois:
         self._learnt.add(key)
 
     def complete(self, record: SourceRecord) -> None:
-        """Give each article named without a DOI the DOI that other records give it, and a notice that names
-        no article the DOI of the article other records say it is about, where known."""
+        """Give each article named without a DOI the DOI that other records give it, and a notice named by its
+        article alone the DOI other records give that notice, where known."""
         notice = record.notice
         for article in notice.articles:
             if not article.doi:
                 article.known_doi = next((doi for key in _keys(article) if (doi := self._lookup(key))), "")
-        if not notice.articles and notice.doi:
-            notice.known_article_doi = self._lookup(("notice", notice.doi))
+        if not notice.own_doi and len(notice.articles) == 1:
+            notice.known_doi = self._notice_doi(notice_of(notice), record.format)
+
+    def _notice_doi(self, value: str, format: str) -> str:
+        """The DOI other sources than `format` give the notice of this `{kind}/{article key}`, or ""."""
+        doi = self._lookup(("notice", value))
+        return doi if doi and self._notice_formats[value] - {format} else ""
 
     def mapped(self, record: SourceRecord, graph: str) -> None:
         """Note the resources a record of this run names by the key its IRI was minted from, DOI unknown."""
@@ -86,13 +99,13 @@ class KnownDois:
         notice = record.notice
         keys = [article_keys[0] for article in notice.articles  # PMID before PMCID
                 if not (article.doi or article.known_doi) and (article_keys := _keys(article))]
-        if not notice.articles and notice.doi and not notice.known_article_doi:
-            keys.append(("notice", notice.doi))
+        if not notice.own_doi and len(notice.articles) == 1 and not notice.known_doi:
+            keys.append(("notice", notice_of(notice)))
         # A record of a graph mapped before replaces it (a newer export read in the same run): what the
         # earlier one named is no longer stored, and its file must not be read again over this one.
         self._named_by_key.pop(graph, None)
         if keys:
-            self._named_by_key[graph] = (source_node(record.source), keys)
+            self._named_by_key[graph] = (record.source, keys, record.format)
         if len(self._named_by_key) > self._notes_at_most:
             self._search_at_end = True
             self._named_by_key.clear()
@@ -103,17 +116,29 @@ class KnownDois:
                 return ""
             kind, value = key
             if kind == "notice":
-                pattern = (f"?n a <{RKG}Notice> ; <{RKG}doi> {literal(value)} ; <{CITO}updates> ?a . "
-                           f"?a <{RKG}doi> ?doi")
+                return self._stored_notice_doi(value)
             else:
                 pattern = f"?a a <{RKG}Article> ; <{RKG}{kind}> {literal(value)} ; <{RKG}doi> ?doi"
             found = {s["doi"].value for s in self.store.query(f"SELECT DISTINCT ?doi WHERE {{ {pattern} }} LIMIT 2")}
             self._dois[key] = found.pop() if len(found) == 1 else ""
         return self._dois[key]
 
+    def _stored_notice_doi(self, value: str) -> str:
+        """The DOI the store's records give the notice of this key, remembered with the formats that give it."""
+        pattern = _notice_pattern(value)
+        found = self.store.query(f"SELECT DISTINCT ?doi ?format WHERE {{ GRAPH ?g {{ {pattern} }} "
+                                 f"?g <{RKG}sourceFormat> ?format }} LIMIT 20") if pattern else []
+        dois = set()
+        for s in found:
+            dois.add(s["doi"].value)
+            self._notice_formats[value].add(s["format"].value)
+        self._dois["notice", value] = dois.pop() if len(dois) == 1 else ""
+        return self._dois["notice", value]
+
     def outdated_graphs(self, minter: Minter) -> dict[str, set[str]]:
         """Stored records naming a resource by an IRI that a key learnt in this run replaces, as
-        {source file IRI: graphs}: read again, they take the DOI-keyed IRI.
+        {source: graphs}: read again, they take the DOI-keyed IRI. A source is the file's path for a record
+        of this run, the file's name (`rkg:sourceFile`) for one the store held.
 
         In a store that held no records before the run, these are the records `mapped` noted. Otherwise (or
         past `NOTES_AT_MOST` of them), one pass over what graphs name without a DOI (the only resources that
@@ -124,28 +149,51 @@ class KnownDois:
         """
         found: dict[str, set[str]] = defaultdict(set)
         if not self._search_at_end:
-            for graph, (source, keys) in self._named_by_key.items():
-                if any(self._dois.get(key) for key in keys):  # a DOI this run learnt (only it fills `_dois`)
-                    found[source.value].add(graph)
+            for graph, (source, keys, format) in self._named_by_key.items():
+                if any(self._learnt_for(key, format) for key in keys):  # only this run fills `_dois`
+                    found[source].add(graph)
             return dict(found)
-        iris = {_keyed_iri(minter, kind, value) for kind, value in self._learnt if self._dois[kind, value]}
+        iris = {_keyed_iri(minter, *key): key for key in self._learnt if self._dois[key]}
         if not iris:
             return {}
-        for row in self.store.query(f"""SELECT ?x ?g ?source WHERE {{
+        for row in self.store.query(f"""SELECT ?x ?g ?source ?format WHERE {{
                 {{ GRAPH ?g {{ ?x <{RKG}pmid> ?id MINUS {{ ?x <{RKG}doi> ?doi }} }} }}
                 UNION {{ GRAPH ?g {{ ?x <{RKG}pmcid> ?id MINUS {{ ?x <{RKG}doi> ?doi }} }} }}
-                UNION {{ GRAPH ?g {{ ?x <{RKG}doi> ?id ; a <{RKG}Notice> MINUS {{ ?x <{CITO}updates> ?article }} }} }}
-                ?g <{PROV}wasDerivedFrom> ?source }}"""):
-            if row["x"].value in iris:
+                UNION {{ GRAPH ?g {{ ?x a <{RKG}Notice> ; <{CITO}updates> ?id MINUS {{ ?x <{RKG}doi> ?doi }} }} }}
+                ?g <{RKG}sourceFile> ?source ; <{RKG}sourceFormat> ?format }}"""):
+            key = iris.get(row["x"].value)
+            if key and self._learnt_for(key, row["format"].value):
                 found[row["source"].value].add(row["g"].value)
         return dict(found)
+
+
+    def _learnt_for(self, key: tuple[str, str], format: str) -> str:
+        """The DOI this run learnt for a key, as a record of `format` would take it."""
+        return self._dois.get(key, "") if key[0] != "notice" else self._notice_doi(key[1], format)
 
 
 def _keyed_iri(minter: Minter, kind: str, value: str) -> str:
     """The IRI a record minted for the resource of this key while its DOI was unknown."""
     if kind == "notice":
-        return minter.notice(Notice(doi=value), known=False)  # a notice naming no article
+        return f"{minter.base}id/notice/{value}"  # a notice named by its kind and article
     return minter.article(Article(pmid=value) if kind == "pmid" else Article(pmcid=value))
+
+
+def _notice_pattern(value: str) -> str:
+    """The pattern binding ?doi to the DOI of the notice of this `{kind}/{article key}` in the store ("" when the
+    article key is a citation's hash, which the store does not hold)."""
+    kind, article = value.split("/", 1)
+    natures = " ".join(f"<{NATURE}{nature.value}>" for nature in NOTICE_NATURES[kind])
+    if article.startswith("pmid/"):
+        named = f"<{RKG}pmid> {literal(article[5:])}"
+    elif article.startswith("pmc/"):
+        named = f"<{RKG}pmcid> {literal(article[4:])}"
+    elif article.startswith("h/"):
+        return ""
+    else:
+        named = f"<{RKG}doi> {literal(unquote(article))}"
+    return (f"VALUES ?nature {{ {natures} }} ?n a <{RKG}Notice> ; <{RKG}nature> ?nature ; <{RKG}doi> ?doi ; "
+            f"<{CITO}updates> ?a . ?a {named}")
 
 
 def _keys(article: Article) -> list[tuple[str, str]]:

@@ -3,9 +3,10 @@
 Layout under the configured base (303 Cool-URI style, see README "IRIs"):
   id/article/{doi}            an article with a DOI (DOI lower-cased, kept readable)
   id/article/pmid/{pmid}      ... else by PMID, PMCID, or a hash of its citation
-  id/notice/{kind}/{article-key}   a notice about one identified article, so sources with and
-                              without the notice's own DOI meet on one resource
-  id/notice/{doi}             a notice about several (or no identified) articles
+  id/notice/{doi}             a retraction with a DOI of its own (two notices about one article stay two);
+  id/notice/{kind}/{doi}      ... another kind of notice (concern, correction, reinstatement, notice)
+  id/notice/{kind}/{article-key}   a notice without one, about one identified article, unless other
+                              records give the only notice of its kind about that article a DOI
   id/person/{hash}, id/org/{hash}, id/journal/{hash}, id/publisher/{hash}
   graph/{format}/{hash}       the named graph of one source record
 Nodes that only exist inside one resource (authorships, evidence) are hash IRIs of that resource.
@@ -23,6 +24,7 @@ from retractkg.ontology.identifiers import RECENT, notice_text_hash, stable_hash
 # Defined with the shared identifiers; named here too for code that still imports them from iris.
 from retractkg.ontology.identifiers import fold as fold  # noqa: E402
 from retractkg.ontology.identifiers import normalize_doi as normalize_doi  # noqa: E402
+from retractkg.ontology.identifiers import normalize_orcid as normalize_orcid  # noqa: E402
 
 _DOI_SAFE = "/:;()@!$&'*+,=-._~"
 _DOI_PLAIN = re.compile(r"[A-Za-z0-9/:;()@!$&'*+,=._~-]*")  # what `quote(..., safe=_DOI_SAFE)` leaves as it is
@@ -38,10 +40,24 @@ _NOTICE_KIND = {
 }
 
 
+# The natures each notice kind covers (the inverse of `_NOTICE_KIND`).
+NOTICE_NATURES: dict[str, list[Nature]] = {}
+for _nature, _kind in _NOTICE_KIND.items():
+    NOTICE_NATURES.setdefault(_kind, []).append(_nature)
+
+
 @lru_cache(maxsize=RECENT)
-def name_hash(name: str) -> str:
-    """`stable_hash` of a journal's, publisher's or organization's name, remembered for recent names."""
-    return stable_hash(name)
+def name_key(name: str) -> str:
+    """A journal's, publisher's or organization's name as compared: `fold`ed, "&" read as "and", a leading
+    "The" dropped ("The Lancet" and "Lancet", "Taylor & Francis" and "Taylor and Francis" are one)."""
+    folded = fold(name.replace("&", " and "))
+    return folded[4:] if folded.startswith("the ") else folded
+
+
+@lru_cache(maxsize=RECENT)
+def name_hash(name: str, *qualifiers: str) -> str:
+    """`stable_hash` of a name's `name_key` (with qualifiers such as a country), remembered for recent names."""
+    return stable_hash(name_key(name), *qualifiers)
 
 
 def doi_path(doi: str) -> str:
@@ -67,6 +83,11 @@ def article_key(article: Article, *, known: bool = True) -> str:
     return "h/" + stable_hash(*citation)
 
 
+def notice_of(notice: Notice, *, known: bool = True) -> str:
+    """`{kind}/{article key}`: what names a notice about one article when it has no DOI of its own."""
+    return f"{_NOTICE_KIND[notice.nature]}/{article_key(notice.articles[0], known=known)}"
+
+
 class Minter:
     """Mints every data IRI under one base; the vocabulary's IRIs are fixed in `retractkg.ontology`."""
 
@@ -77,14 +98,16 @@ class Minter:
         return f"{self.base}id/article/{article_key(article)}"
 
     def notice(self, notice: Notice, *, known: bool = True) -> str:
-        """`known=False` ignores DOIs learnt from other records: a graph's IRI must not depend on them."""
-        kind = _NOTICE_KIND[notice.nature]
+        """A notice with a DOI of its own is that DOI's resource, so two notices about one article stay two;
+        one named by its article alone takes the DOI other records give the only notice of its kind about
+        that article (`known`; `known=False` ignores them: a graph's IRI must not depend on them), else the
+        kind and article, so sources with and without the notice's DOI meet on one resource."""
+        doi = notice.own_doi or (notice.known_doi if known else "")
+        if doi:  # a retraction is its DOI's; other kinds say theirs (sources give one DOI to two kinds of notice)
+            kind = _NOTICE_KIND[notice.nature]
+            return f"{self.base}id/notice/{'' if kind == 'retraction' else kind + '/'}{doi_path(doi)}"
         if len(notice.articles) == 1:
-            return f"{self.base}id/notice/{kind}/{article_key(notice.articles[0], known=known)}"
-        if known and notice.known_article_doi and not notice.articles:
-            return f"{self.base}id/notice/{kind}/{doi_path(notice.known_article_doi)}"
-        if notice.doi:
-            return f"{self.base}id/notice/{doi_path(notice.doi)}"
+            return f"{self.base}id/notice/{notice_of(notice, known=known)}"
         if notice.pmid:
             return f"{self.base}id/notice/pmid/{notice.pmid}"
         return f"{self.base}id/notice/h/{notice_text_hash(notice)}"
@@ -95,11 +118,15 @@ class Minter:
             return f"{self.base}id/person/orcid/{orcid}"
         return f"{self.base}id/person/{stable_hash(article_iri, name)}"
 
-    def organization(self, written: str) -> str:
-        return f"{self.base}id/org/{name_hash(written)}"
+    def organization(self, name: str, country: str = "", ror: str = "") -> str:
+        """By ROR ID where the source gives one, else by normalised name and country."""
+        if ror:
+            return f"{self.base}id/org/ror/{ror.lower()}"
+        return f"{self.base}id/org/{name_hash(name, country)}"
 
     def journal(self, name: str, issn: list[str]) -> str:
-        return f"{self.base}id/journal/{name_hash(name or issn[0])}"
+        """By normalised name, which every source gives (Retraction Watch gives no ISSN), else by ISSN."""
+        return f"{self.base}id/journal/{name_hash(name) if name else 'issn/' + sorted(issn)[0].upper()}"
 
     def publisher(self, name: str) -> str:
         return f"{self.base}id/publisher/{name_hash(name)}"

@@ -14,12 +14,14 @@ so what the mapping accepts is what the store accepts; `MappedRecord.quads` pars
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from pyoxigraph import NamedNode, Quad, RdfFormat, parse
@@ -34,6 +36,7 @@ from retractkg.ontology import (
     OA,
     PROV,
     RDF,
+    RDFS,
     RKG,
     ROLE,
     SCHEMA,
@@ -42,6 +45,9 @@ from retractkg.ontology import (
     XSD,
 )
 from retractkg.ontology.reasons import reason_iri
+
+if TYPE_CHECKING:
+    from retractkg.ingest.people import PeopleIndex
 
 
 class MappingError(ValueError):
@@ -117,7 +123,7 @@ class Namespace:
         return getattr(self, local)
 
 
-schema, rkg, cito, fabio, prov, oa = map(Namespace, (SCHEMA, RKG, CITO, FABIO, PROV, OA))
+schema, rkg, cito, fabio, prov, oa, rdfs = map(Namespace, (SCHEMA, RKG, CITO, FABIO, PROV, OA, RDFS))
 nature_term, role_term, stance_term = map(Namespace, (NATURE, ROLE, STANCE))
 A = iri(RDF + "type")
 SOFTWARE = iri(VOCAB + "software/retractkg")
@@ -203,6 +209,8 @@ class RecordMapper:
     def __init__(self, base: str) -> None:
         iri(base)  # so that an IRI minted under it from a hash needs no check of its own (`_minted`)
         self.mint = Minter(base)
+        # Which author mentions of the run are one person (`retractkg.ingest.people`); None: each article's own.
+        self.people: PeopleIndex | None = None
         # The triples describing a recurring journal, publisher or organization, made once: {key: (node, lines)}.
         self._described: dict[tuple[str, ...], tuple[Term, dict[str, None]]] = {}
 
@@ -241,13 +249,10 @@ class RecordMapper:
         if notice.nature_confidence is not None:
             g.add(n, rkg.natureConfidence, literal(f"{notice.nature_confidence:.3f}", DECIMAL))
         g.add(n, schema.name, notice.title)
+        g.add(n, rdfs.label, notice_label(notice))
         if notice.date:
             g.add(n, schema.datePublished, date_literal(notice.date))
-        article_dois = {a.doi for a in notice.articles}
-        if notice.doi and notice.doi not in article_dois:  # some sources repeat the article's DOI
-            self._identifiers(g, n, notice.doi, notice.pmid, notice.pmcid)
-        else:
-            self._identifiers(g, n, "", notice.pmid, notice.pmcid)
+        self._identifiers(g, n, notice.own_doi, notice.pmid, notice.pmcid)  # some sources repeat the article's DOI
         if notice.url:
             g.add(n, schema.url, iri(notice.url))
         if notice.license:
@@ -306,7 +311,7 @@ class RecordMapper:
                 stance = iri(f"{n.value}#stance-{index + 1}-{position}-{g.source_tag}")
                 g.add(n, rkg.authorStance, stance)
                 g.add(stance, A, rkg.AuthorStance)
-                g.add(stance, rkg.agent, iri(self.mint.person(a.value, person.name, person.orcid)))
+                g.add(stance, rkg.agent, self._person_iri(a.value, article, person))
                 g.add(stance, rkg.stanceValue, stance_term(person.stance.value))
                 if person.stance_evidence:
                     g.add(stance, rkg.evidence,
@@ -383,7 +388,7 @@ class RecordMapper:
         position = 0
         article_iri = a.value
         for person in article.authors:
-            p = self._person(g, article_iri, person, orgs)
+            p = self._person(g, article_iri, person, orgs, article)
             g.add(a, schema.author, p)
             if not person.in_byline:
                 continue
@@ -467,10 +472,16 @@ class RecordMapper:
         g.add(p, schema.name, name)
         return p
 
+    def _person_iri(self, article_iri: str, article: Article | None, person: Person) -> Term:
+        """By ORCID; else the person the run's evidence joins this mention to; else this article's."""
+        if person.orcid:
+            return iri(self.mint.person(article_iri, person.name, person.orcid))
+        joined = self.people.iri(article, person) if self.people is not None and article is not None else None
+        return _minted(joined or self.mint.person(article_iri, person.name))
+
     def _person(self, g: _Graph, article_iri: str, person: Person,
-                orgs: list[Term] | None = None) -> Term:
-        p = iri(self.mint.person(article_iri, person.name, person.orcid)) if person.orcid else _minted(
-            self.mint.person(article_iri, person.name))
+                orgs: list[Term] | None = None, article: Article | None = None) -> Term:
+        p = self._person_iri(article_iri, article, person)
         g.add(p, A, schema.Person)
         g.add(p, schema.name, person.name)
         if person.given_name or person.family_name or person.email:  # most sources give a name only
@@ -490,7 +501,7 @@ class RecordMapper:
         return self._recurring(g, key, lambda block: self._describe_organization(block, org))
 
     def _describe_organization(self, g: _Graph, org: Organization) -> Term:
-        o = iri(self.mint.organization(org.label or org.name))
+        o = iri(self.mint.organization(org.name or org.label, org.country, org.ror))
         g.add(o, A, schema.Organization)
         g.add(o, schema.name, org.name)
         if org.label and fold(org.label) != fold(org.name):
@@ -518,7 +529,13 @@ class RecordMapper:
         g.add(graph, rkg.contentHash, content_hash)
         g.add(graph, rkg.sourceFormat, record.format)
         g.add(graph, rkg.recordKey, record.record_key)
-        g.add(graph, prov.wasDerivedFrom, source_node(record.source))
+        if _URL.match(record.source):
+            g.add(graph, prov.wasDerivedFrom, iri(record.source))
+        else:  # a file: its name under the folder given, not the ingesting machine's path
+            g.add(graph, rkg.sourceFile, record.source_name or Path(record.source).name)
+            url = record_url(record.format, record.record_key)
+            if url:
+                g.add(graph, prov.wasDerivedFrom, web_iri(url))
         g.add(graph, prov.generatedAtTime, literal(now.isoformat(timespec="seconds"), DATETIME))
         # The software and its version, on the graph itself: an ingest activity node per record would
         # only repeat the source (prov:used) and the time, in three more quads a record.
@@ -553,12 +570,45 @@ def _concept(concept: str) -> Term:
     return iri(concept)
 
 
+_URL = re.compile(r"^[a-z][a-z0-9+.-]*:[^ ]*$", re.I)
+_DATA = Path(__file__).resolve().parent
+
+
 @cache
-def source_node(source: str) -> Term:
-    """The IRI of a record's source (`prov:wasDerivedFrom`): a file's `file:` IRI, or the IRI the source is."""
-    if re.match(r"^[a-z][a-z0-9+.-]*:", source, re.I) and " " not in source:
-        return iri(source)
-    return iri(Path(source).resolve().as_uri())
+def _record_urls() -> dict[str, tuple[re.Pattern[str], str]]:
+    table = json.loads((_DATA / "record_urls.json").read_text(encoding="utf-8"))
+    return {fmt: (re.compile(rule["key"]), rule["url"]) for fmt, rule in table.items() if not fmt.startswith("_")}
+
+
+def record_url(format: str, record_key: str) -> str:
+    """Where a source publishes the record of this key (`record_urls.json`), or ""."""
+    rule = _record_urls().get(format)
+    found = rule[0].match(record_key) if rule else None
+    return rule[1].format(key=found.group(0)) if found else ""
+
+
+@cache
+def _label_words() -> dict:
+    return json.loads((_DATA / "notice_labels.json").read_text(encoding="utf-8"))
+
+
+def notice_label(notice: Notice) -> str:
+    """A notice's human label (`notice_labels.json`): its nature, then what it is about ("Retraction of: ‹title›"),
+    so that no page, list or feed shows a notice by an IRI segment or a hash."""
+    words = _label_words()
+    prefix = words[notice.nature.value]
+    about = [a.title or a.citation or a.doi or a.known_doi or (a.pmid and f"PMID {a.pmid}") or a.pmcid
+             for a in notice.articles]
+    about = [" ".join(text.split()) for text in about if text]
+    if not about:
+        title = " ".join(notice.title.split())
+        if title:  # a notice naming no article: its title, which mostly says what it is, else after the nature
+            said = fold(title).startswith(tuple(words["_titles_that_say_what_they_are"]))
+            return title if said else prefix + title
+        identifier = notice.own_doi or (notice.pmid and f"PMID {notice.pmid}") or notice.pmcid or notice.date
+        return words["_no_article"].format(prefix=prefix, identifier=identifier or "").strip()
+    more = words["_more_articles"].format(count=len(about) - 1) if len(about) > 1 else ""
+    return prefix + about[0] + more
 
 
 def _path_safe(value: str) -> str:

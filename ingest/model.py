@@ -182,9 +182,15 @@ class Notice:
     paywalled: bool | None = None
     record_ids: dict[str, str] = field(default_factory=dict)  # e.g. {"retraction-watch": "51234"}
     coverage: list[str] = field(default_factory=list)  # URLs of reports about it (Retraction Watch posts)
-    # The DOI of the article other records say this notice (known by its own DOI, naming no article)
-    # is about: it keys the notice's IRI only, as `Article.known_doi` does an article's.
-    known_article_doi: str = ""
+    # The notice's own DOI as other records give it, for a record that names the notice by its article
+    # alone (the only notice of its kind about that article with a DOI): it keys the notice's IRI only,
+    # as `Article.known_doi` does an article's.
+    known_doi: str = ""
+
+    @property
+    def own_doi(self) -> str:
+        """The notice's DOI, unless the source merely repeats its article's DOI there (some exports do)."""
+        return self.doi if self.doi and all(a.doi != self.doi for a in self.articles) else ""
 
 
 @dataclass
@@ -197,6 +203,9 @@ class SourceRecord:
     record_key: str = ""  # identifies the record within the source (row id, PMID); "" for one-record files
     location: str = ""  # where in the source, for error messages ("line 42")
     warnings: list[str] = field(default_factory=list)  # what the parser could not read but went on without
+    # The file's name relative to the folder given to ingest (its own name for a file given alone): what
+    # the graph says it came from, since the local path would publish the ingesting machine's layout.
+    source_name: str = ""
 
 
 # Long by nature, and bounded as a whole by the record limit: a notice's body text and quotes from it.

@@ -22,8 +22,6 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import urlparse
-from urllib.request import url2pathname
 
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, parse
 
@@ -34,6 +32,7 @@ from retractkg.ingest.errors import IngestError
 from retractkg.ingest.identity import KnownDois
 from retractkg.ingest.mapping import MappingError, RecordMapper, literal
 from retractkg.ingest.model import SourceRecord, oversized_value
+from retractkg.ingest.people import PeopleIndex
 from retractkg.ingest.report import IngestReport, Progress
 from retractkg.ontology import RKG, VOCABULARY_FILES, VOCABULARY_GRAPH
 from retractkg.store import GraphStore
@@ -52,13 +51,26 @@ def expand_paths(paths: Iterable[Path]) -> Iterator[tuple[Path, bool]]:
             yield path, True
 
 
+def source_names(paths: Iterable[Path]) -> dict[Path, str]:
+    """Each file's name relative to the folder given (its own name for a file given alone): what provenance
+    states, rather than the local path."""
+    names: dict[Path, str] = {}
+    for given in paths:
+        for path, explicit in expand_paths([given]):
+            names[path] = path.name if explicit else path.relative_to(given).as_posix()
+    return names
+
+
 def read_records(paths: Iterable[Path], report: IngestReport, *, format: str | None = None,
-                 limits: ReadLimits = DEFAULT_LIMITS) -> Iterator[SourceRecord]:
-    """Every record of every file; unreadable files and records land in `report.errors`.
+                 limits: ReadLimits = DEFAULT_LIMITS, names: dict[Path, str] | None = None) -> Iterator[SourceRecord]:
+    """Every record of every file; unreadable files and records land in `report.errors`. Each record's
+    `source_name` is its file's name in `names`, else as `source_names` gives it.
 
     A file found in a folder that is of no format retractkg reads is skipped; one that is damaged
     (a cut gzip, UTF-16 text, binary junk named like a notice) is an error like any other.
     """
+    paths = list(paths)
+    names = names if names is not None else source_names(paths)
     for path, explicit in expand_paths(paths):
         try:
             source_format = sources.by_name(format) if format else sources.detect(path)
@@ -75,6 +87,7 @@ def read_records(paths: Iterable[Path], report: IngestReport, *, format: str | N
         while True:
             try:
                 record = next(records)
+                record.source_name = record.source_name or names.get(path, path.name)
             except StopIteration:
                 break
             except IngestError as e:
@@ -108,9 +121,14 @@ def ingest(store: GraphStore, paths: Sequence[Path], settings: Settings, *, form
     known_dois = KnownDois(store)
     seen: dict[str, set[str]] = {}  # format -> graphs of the records read (see `withdraw_missing`)
     last_progress = time.monotonic()
+    names = source_names(paths)
+    mapper.people = people_of(paths, format, names, mapper)
+    for shared in mapper.people.shared_dois():
+        report.warnings.append(f"article DOI {shared} is given to works of different titles and authors (a "
+                               "supplement's DOI given to each of its abstracts?): they are one resource under it")
     with BatchWriter(store, settings, report, writers=writers, batch_quads=batch_quads, batch_size=batch_size,
                      progress=progress) as batches:
-        for record in read_records(paths, report, format=format, limits=settings.read_limits):
+        for record in read_records(paths, report, format=format, limits=settings.read_limits, names=names):
             if replace_source:  # noted before mapping: a record that is there but fails to map is not withdrawn
                 seen.setdefault(record.format, set()).add(mapper.graph_iri(record))
             report.warnings.extend(record.warnings)
@@ -131,25 +149,62 @@ def ingest(store: GraphStore, paths: Sequence[Path], settings: Settings, *, form
                 continue
             batches.add(mapped)
             known_dois.mapped(record, mapped.graph)
-    map_again(store, known_dois.outdated_graphs(mapper.mint), mapper, known_dois, report, settings)
+    map_again(store, known_dois.outdated_graphs(mapper.mint), names, mapper, known_dois, report, settings)
+    store_people_evidence(store, mapper)
     if replace_source:
         withdraw_missing(store, seen, report, settings)
     return report
 
 
-def map_again(store: GraphStore, outdated: dict[str, set[str]], mapper: RecordMapper, known_dois: KnownDois,
-              report: IngestReport, settings: Settings) -> None:
-    """Read the records of these graphs ({source file IRI: graphs}) again and store them as they map now."""
+def people_of(paths: Sequence[Path], format: str | None, names: dict[Path, str], mapper: RecordMapper) -> PeopleIndex:
+    """Which author mentions of these files are one person: read once before any record is mapped, so that
+    the person IRIs do not depend on the order of records (errors are reported by the reading that maps)."""
+    people = PeopleIndex(mapper.mint)
+    for record in read_records(paths, IngestReport(), format=format, names=names):
+        people.add(record, mapper.graph_iri(record))
+    people.resolve()
+    return people
+
+
+def store_people_evidence(store: GraphStore, mapper: RecordMapper, *, chunk: int = 2000) -> None:
+    """Why mentions were joined into each person, one graph per person (`{base}graph/people/{hash}`), written
+    when it changed, `chunk` people at a time (the whole export's would be some 100 MB of text at once): the
+    evidence of people this run did not see stays as it was."""
+    if mapper.people is None:
+        return
+    people = sorted(mapper.people.evidence)
+    for start in range(0, len(people), chunk):
+        graphs: dict[str, tuple[str, bytes]] = {}
+        for person in people[start:start + chunk]:
+            graph = mapper.mint.graph("people", person)
+            lines = sorted(mapper.people.evidence_nquads(person, graph))
+            digest = hashlib.sha256("".join(lines).encode()).hexdigest()
+            lines.append(f"<{graph}> <{RKG}contentHash> {literal(digest)} <{graph}> .\n")
+            graphs[graph] = (digest, "".join(lines).encode())
+        stored = stored_hashes(store, list(graphs))
+        changed = {graph: data for graph, (digest, data) in graphs.items() if stored.get(graph) != digest}
+        if changed:
+            store.replace_graphs_nquads(changed)
+
+
+def map_again(store: GraphStore, outdated: dict[str, set[str]], names: dict[Path, str], mapper: RecordMapper,
+              known_dois: KnownDois, report: IngestReport, settings: Settings) -> None:
+    """Read the records of these graphs again and store them as they map now. `outdated` is {source: graphs},
+    a source being a path this run read or the name (`source_names`) a stored record states; a name is
+    found among this run's files only: the store keeps no local path."""
+    by_name: dict[str, list[Path]] = {}
+    for path, name in names.items():
+        by_name.setdefault(name, []).append(path)
     with BatchWriter(store, settings, report) as batches:
         for source, graphs in sorted(outdated.items()):
-            path = file_path(source)
-            if path is None or not path.is_file():
-                report.warnings.append(f"{source}: not found, so {len(graphs)} record(s) read from it still name "
-                                       "their article by PubMed ID (or the notice by its own DOI): ingest them again "
-                                       "to move them onto the article's DOI")
+            found = [Path(source)] if Path(source) in names else by_name.get(source, [])
+            if not found:
+                report.warnings.append(f"{source}: not among the files of this run, so {len(graphs)} record(s) read "
+                                       "from it still name their article by PubMed ID (or their notice by its "
+                                       "article): ingest them again to move them onto the DOI's resource")
                 continue
             # Its errors were reported when it was first read.
-            for record in read_records([path], IngestReport(), limits=settings.read_limits):
+            for record in read_records(found, IngestReport(), limits=settings.read_limits, names=names):
                 if mapper.graph_iri(record) not in graphs:
                     continue
                 known_dois.complete(record)
@@ -157,12 +212,6 @@ def map_again(store: GraphStore, outdated: dict[str, set[str]], mapper: RecordMa
                     batches.add(mapper.map(record))
                 except MappingError:
                     continue
-
-
-def file_path(iri: str) -> Path | None:
-    """The local file a `file:` IRI names (ingest records its sources so, in `prov:wasDerivedFrom`)."""
-    parts = urlparse(iri)
-    return Path(url2pathname(parts.path)) if parts.scheme == "file" else None
 
 
 def withdraw_missing(store: GraphStore, seen: dict[str, set[str]], report: IngestReport, settings: Settings,

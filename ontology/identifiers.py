@@ -53,3 +53,22 @@ class _Written(Protocol):
 def notice_text_hash(notice: _Written) -> str:
     """What a notice that gives no identifier of its own is known by: its title, date and opening text."""
     return stable_hash(notice.title, notice.date, notice.text[:500])
+
+
+_ORCID = re.compile(r"(\d{4})-?(\d{4})-?(\d{4})-?(\d{3}[\dX])", re.I)
+
+
+def normalize_orcid(text: str) -> str:
+    """The ORCID iD in any written form ("https://orcid.org/0000-…", "0000000179841889"), hyphenated, or "" when
+    there is none or its check digit (ISO 7064 11,2) is wrong."""
+    found = _ORCID.search(text or "")
+    if not found:
+        return ""
+    digits = "".join(found.groups()).upper()
+    total = 0
+    for digit in digits[:-1]:
+        total = (total + int(digit)) * 2
+    check = (12 - total % 11) % 11
+    if digits[-1] != ("X" if check == 10 else str(check)):
+        return ""
+    return "-".join(found.groups()).upper()

@@ -20,6 +20,19 @@ cross-validated and pooled-unseen figures of `evaluate_reasons.py`):
   as whole tokens within a short span of each other); "journal found" is the share of those notices whose
   retracted article was given any journal name.
 
+Merge measures (`merges`), precision first, on the shared data as a whole (identity rules are not tuned
+per notice, so there is no held-out part):
+- people: the Retraction Watch files (raw-format COVID-19 subset, the re-shaped sample, the website scrape)
+  resolved as ingest resolves them (`retractkg.ingest.people`). Every pair of author mentions of one name
+  (as written, folded) on two different articles is labelled: one person when the two articles share a
+  co-author (what the field counts as the same author), two when they share nothing at all (no co-author,
+  no institution); pairs sharing an institution only are left unlabelled. Recall is the share of one-person
+  pairs joined; false merges are estimated as the name-alike pairs sharing nothing that were joined anyway
+  (only a chain of other evidence can join them), and precision is joined one-person pairs over those plus
+  the false merges;
+- journals: every pair of PubMed Central JATS notices whose ISSNs overlap is one journal, every pair whose
+  ISSNs are disjoint two: precision and recall of one periodical IRI per journal.
+
 The split is fixed by a hash of each notice's DOI (or file name): 30% is held out. Tune on the dev part
 only; `--details` lists dev errors and never held-out ones. A third, independent reason set ("rw-export")
 takes the curators' reasons from the Retraction Watch website export in `data/retraction-watch/`
@@ -39,6 +52,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from retractkg import evaluate_reasons
+from retractkg.ontology.identifiers import fold
 from retractkg.evaluation_data import (
     DEFAULT_SHARED,
     EXPORT,
@@ -49,6 +63,8 @@ from retractkg.evaluation_data import (
     reason_rows,
     split_of,
 )
+from retractkg.ingest.iris import article_key
+from retractkg.ingest.mapping import RecordMapper
 from retractkg.ingest.model import Nature
 from retractkg.ingest.reading.nature import classify_nature
 from retractkg.ingest.reading.reasons import find_reasons
@@ -79,6 +95,31 @@ class Accuracy:
 
 
 @dataclass
+class Merges:
+    """Pairs of mentions labelled one thing (`same`) or two (`apart`), and how many of each were joined."""
+
+    same: int = 0
+    same_joined: int = 0
+    apart: int = 0
+    apart_joined: int = 0  # the false merges
+
+    def precision(self) -> float:
+        joined = self.same_joined + self.apart_joined
+        return self.same_joined / joined if joined else 1.0
+
+    def recall(self) -> float:
+        return self.same_joined / self.same if self.same else 0.0
+
+    def add(self, same: bool, joined: bool) -> None:
+        if same:
+            self.same += 1
+            self.same_joined += joined
+        else:
+            self.apart += 1
+            self.apart_joined += joined
+
+
+@dataclass
 class Report:
     reasons: dict[str, Counts] = field(default_factory=lambda: {s: Counts() for s in (*SPLITS, EXPORT)})
     nature: dict[str, Accuracy] = field(default_factory=lambda: {s: Accuracy() for s in SPLITS})
@@ -88,6 +129,7 @@ class Report:
     journal_found: dict[str, Accuracy] | None = None
     details: list[str] = field(default_factory=list)
     unknown_labels: set[str] = field(default_factory=set)
+    merges: dict[str, Merges] = field(default_factory=dict)  # "people", "journals"
 
     def as_dict(self) -> dict:
         out: dict = {"reasons": {}, "nature": {}, "identifiers": None, "volume_page": None}
@@ -110,6 +152,9 @@ class Report:
                 out["volume_page"] = out["volume_page"] or {}
                 out["volume_page"][s] = {"accuracy": v.value(), "journal_found": self.journal_found[s].value(),
                                          "notices": v.total}
+        out["merges"] = {kind: {"precision": m.precision(), "recall": m.recall(), "same_pairs": m.same,
+                                "apart_pairs": m.apart, "false_merges": m.apart_joined}
+                         for kind, m in self.merges.items()}
         return out
 
     def table(self) -> str:
@@ -137,7 +182,11 @@ class Report:
                          *(f"{self.volume_page[s].value():.3f}" for s in SPLITS)))
             rows.append(("  ... journal found", *(f"{self.journal_found[s].value():.3f}" for s in SPLITS)))
             rows.append(("  notices stating volume and page", *(str(self.volume_page[s].total) for s in SPLITS)))
-        rows = [r if len(r) == 4 else (*r, "") for r in rows]
+        for kind, m in self.merges.items():
+            rows.append((f"{kind} merge precision", f"{m.precision():.3f}"))
+            rows.append((f"{kind} merge recall", f"{m.recall():.3f}"))
+            rows.append(("  pairs one / two (false merges)", f"{m.same}/{m.apart} ({m.apart_joined})"))
+        rows = [(*r, *[""] * (4 - len(r))) for r in rows]
         widths = [max(len(r[i]) for r in rows) for i in range(4)]
         lines = ["  ".join(cell.ljust(widths[i]) if i == 0 else cell.rjust(widths[i]) for i, cell in enumerate(r))
                  for r in rows]
@@ -257,7 +306,61 @@ def evaluate(shared: Path = DEFAULT_SHARED, *, details: bool = False) -> Report:
                 found = "; ".join(f"{a.journal.name or '-'} {'/'.join(_volume_page(a))}" for a in articles) or "-"
                 report.details.append(f"volume+page {notice.path.name}: expected "
                                       f"{notice.article_volume}/{notice.article_page}, found {found}")
+    evaluate_merges(shared, report)
     return report
+
+
+PEOPLE_SOURCES = ("rw_covid19_subset_dev_rawformat.csv", "mdpi_sprint_retraction_watch_etl_sampled.csv",
+                  "brian_collins_rw_website_scrape_retraction_notices.parquet")
+MAX_ARTICLES_PER_NAME = 50  # a name on more articles than this is left out (its pairs are its square)
+
+
+def evaluate_merges(shared: Path, report: Report) -> None:
+    """Person and journal merge precision and recall (see the module's docstring for the labels)."""
+    from retractkg.ingest.people import PeopleIndex, person_name
+    from retractkg.ingest.pipeline import IngestReport, read_records
+
+    mapper = RecordMapper("https://w3id.org/retractkg/")
+    folder = shared / "data" / "retraction-watch"
+    records = list(read_records([folder / name for name in PEOPLE_SOURCES if (folder / name).exists()],
+                                IngestReport()))
+    people = PeopleIndex(mapper.mint)
+    for record in records:
+        people.add(record, mapper.graph_iri(record))
+    people.resolve()
+    # folded name -> article -> (person, co-authors' folded names, institutions)
+    mentions: dict[str, dict[str, tuple[str, set[str], set[str]]]] = {}
+    for record in records:
+        for article in record.notice.articles:
+            key = article_key(article, known=False)
+            names = {fold(p.name) for p in article.authors}
+            institutions = {fold(o.name) for o in article.organizations}
+            for person in article.authors:
+                if person_name(person) is None:
+                    continue
+                iri = people.iri(article, person) or f"{key} {fold(person.name)}"
+                mentions.setdefault(fold(person.name), {})[key] = (iri, names - {fold(person.name)}, institutions)
+    merged = report.merges["people"] = Merges()
+    for articles in mentions.values():
+        if len(articles) > MAX_ARTICLES_PER_NAME:
+            continue
+        found = sorted(articles.values())
+        for i, (one, co_one, inst_one) in enumerate(found):
+            for other, co_other, inst_other in found[i + 1:]:
+                if co_one & co_other:
+                    merged.add(True, one == other)
+                elif not inst_one & inst_other:
+                    merged.add(False, one == other)
+
+    journals = report.merges["journals"] = Merges()
+    seen = []
+    for record in read_records([shared / "data" / "jats"], IngestReport()):
+        journal = record.notice.journal
+        if journal.issn:
+            seen.append((set(journal.issn), mapper.mint.journal(journal.name, journal.issn)))
+    for i, (issn, iri) in enumerate(seen):
+        for other_issn, other_iri in seen[i + 1:]:
+            journals.add(bool(issn & other_issn), iri == other_iri)
 
 
 def _tally(acc: Accuracy, notice: KnownNotice, predicted: Nature) -> None:

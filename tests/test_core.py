@@ -137,12 +137,12 @@ def test_each_record_has_its_own_graph_with_provenance():
     graph = report.added[0]
     rows = list(store.query(PREFIXES + f"""
         SELECT ?src ?time ?hash ?version WHERE {{ GRAPH <{graph}> {{
-          <{graph}> prov:wasDerivedFrom ?src ; prov:generatedAtTime ?time ; rkg:contentHash ?hash ;
+          <{graph}> rkg:sourceFile ?src ; prov:generatedAtTime ?time ; rkg:contentHash ?hash ;
                     prov:wasAttributedTo <https://w3id.org/retractkg/software/retractkg> ;
                     rkg:softwareVersion ?version ;
                     rkg:sourceFormat "text" }} }}"""))
     assert len(rows) == 1
-    assert rows[0]["src"].value == "file:///tmp/sample.txt"
+    assert rows[0]["src"].value == "sample.txt"  # its name, not the local path (issue 11)
 
 
 def test_base_iri_is_configurable_and_minting_is_deterministic():

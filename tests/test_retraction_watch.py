@@ -66,7 +66,7 @@ def test_detected_from_content_not_the_name(tmp_path):
 
 def test_every_column_of_the_real_row_becomes_linked_data():
     store = ingested(ONE_ROW)
-    notice = BASE + "id/notice/retraction/10.1155/2021/6907871"
+    notice = BASE + "id/notice/10.1155/2023/9804945"  # its own DOI (issue 11)
     article = BASE + "id/article/10.1155/2021/6907871"
     (n,) = rows(store, f"""SELECT ?date ?doi ?paywalled ?note ?id WHERE {{ <{notice}> a rkg:Notice ,
         <http://purl.org/spar/fabio/RetractionNotice> ; cito:retracts <{article}> ; schema:datePublished ?date ;
@@ -111,7 +111,7 @@ def test_natures_of_the_covid_subset_and_no_retracts_for_concerns_or_corrections
         ?g rkg:sourceFormat "retraction-watch-csv" } }""")
     assert counted == [{"n": "243"}]
     # Both PubMed ids of a row (record 54680), each on its own side, as IRIs and as plain ids.
-    notice = BASE + "id/notice/retraction/10.1007/s11356-022-20387-8"
+    notice = BASE + "id/notice/10.1007/s11356-024-34290-x"  # its own DOI (issue 11)
     article = BASE + "id/article/10.1007/s11356-022-20387-8"
     pmids = rows(store, f"""SELECT ?who ?pmid WHERE {{ VALUES ?who {{ <{notice}> <{article}> }}
         ?who rkg:pmid ?pmid ; schema:sameAs ?pubmed FILTER(STRSTARTS(STR(?pubmed), "https://pubmed.ncbi.nlm.nih.gov/"))

@@ -98,9 +98,9 @@ BROKEN = [
     pytest.param("DELETE { GRAPH ?g { ?g rkg:contentHash ?h } } WHERE { GRAPH ?g { ?g a rkg:SourceRecord ; "
                  "rkg:contentHash ?h } }",
                  BASE + "graph/text/", "rkg:contentHash", id="record-without-hash"),
-    pytest.param("DELETE { GRAPH ?g { ?g prov:wasDerivedFrom ?s } } WHERE { GRAPH ?g { ?g a rkg:SourceRecord ; "
-                 "prov:wasDerivedFrom ?s } }",
-                 BASE + "graph/text/", "prov:wasDerivedFrom", id="record-without-source"),
+    pytest.param("DELETE { GRAPH ?g { ?g rkg:sourceFile ?s } } WHERE { GRAPH ?g { ?g a rkg:SourceRecord ; "
+                 "rkg:sourceFile ?s } }",
+                 BASE + "graph/text/", "rkg:sourceFile", id="record-without-source"),
     pytest.param(f"DELETE WHERE {{ GRAPH ?g {{ <{NOTICE}> rkg:nature ?n }} }}", NOTICE, "has an rkg:nature",
                  id="no-nature"),
 ]

@@ -260,4 +260,4 @@ def test_a_withdrawn_record_is_a_delete_in_the_feed(tmp_path, settings, capsys):
     with OxigraphStore(store_dir) as store, TestClient(create_app(settings, store)) as client:
         items = client.get("/changes?page=1").json()["orderedItems"]
     assert [i["type"] for i in items] == ["Create", "Create", "Delete"]
-    assert items[-1]["object"]["id"] == settings.base + "id/notice/retraction/10.1000/a.2"
+    assert items[-1]["object"]["id"] == settings.base + "id/notice/10.1000/n.2"  # the notice's own DOI

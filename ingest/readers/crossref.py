@@ -35,7 +35,7 @@ from retractkg.ingest.readers.json_fields import Shape, check
 from retractkg.ingest.readers.streams import RecordStream, open_binary
 from retractkg.ingest.reading.nature import title_nature
 from retractkg.ingest.reading.notice_prose import prose_of_markup, read_prose
-from retractkg.ontology.identifiers import normalize_doi
+from retractkg.ontology.identifiers import normalize_doi, normalize_orcid
 
 FORMAT = "crossref"
 DUMP_FORMAT = "crossref-updates"  # the JSON Lines dump: its own source, replaced as a whole
@@ -371,8 +371,7 @@ def _authors(work: dict, organizations: list[Organization]) -> list[Person]:
         if not name:
             continue
         person = Person(name=name, given_name=given, family_name=family)
-        orcid = re.search(r"\d{4}-\d{4}-\d{4}-\d{3}[\dX]", str(author.get("ORCID") or ""))
-        person.orcid = orcid.group() if orcid else ""
+        person.orcid = normalize_orcid(str(author.get("ORCID") or ""))
         for affiliation in author.get("affiliation") or []:
             written = " ".join(str(affiliation.get("name") or "").split()) if isinstance(affiliation, dict) else ""
             if not written:

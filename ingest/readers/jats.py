@@ -25,7 +25,7 @@ from retractkg.ingest.model import Article, Journal, Nature, Notice, Organizatio
 from retractkg.ingest.readers.bounded import RecordBytes, RecordTooLarge
 from retractkg.ingest.readers.streams import RecordStream, open_binary
 from retractkg.ingest.reading.notice_prose import read_prose
-from retractkg.ontology.identifiers import normalize_doi
+from retractkg.ontology.identifiers import normalize_doi, normalize_orcid
 
 FORMAT = "jats"
 XLINK = "{http://www.w3.org/1999/xlink}href"
@@ -242,9 +242,9 @@ def _contributors(meta, organizations: list[Organization]) -> list[Person]:
         if not person.name:
             continue
         for contrib_id in contrib.findall("{*}contrib-id"):
-            orcid = re.search(r"\d{4}-\d{4}-\d{4}-\d{3}[\dX]", _text(contrib_id))
+            orcid = normalize_orcid(_text(contrib_id))
             if orcid and (contrib_id.get("contrib-id-type") or "orcid").lower() == "orcid":
-                person.orcid = orcid.group()
+                person.orcid = orcid
         person.email = _text(contrib.find(".//{*}email"))
         person.corresponding = contrib.get("corresp") == "yes" or any(
             x.get("ref-type") == "corresp" for x in contrib.findall("{*}xref"))

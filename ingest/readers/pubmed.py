@@ -28,7 +28,7 @@ from retractkg.ingest.model import Article, Journal, Nature, Notice, Organizatio
 from retractkg.ingest.readers.bounded import RecordBytes, RecordTooLarge
 from retractkg.ingest.readers.streams import RecordStream, open_binary
 from retractkg.ingest.reading.notice_prose import read_prose
-from retractkg.ontology.identifiers import normalize_doi
+from retractkg.ontology.identifiers import normalize_doi, normalize_orcid
 
 FORMAT = "pubmed"
 
@@ -174,9 +174,9 @@ def _authors(art, organizations: list[Organization]) -> list[Person]:
             continue
         person = Person(name=name, given_name=given, family_name=family)
         for identifier in author.iterfind("Identifier"):
-            found = re.search(r"\d{4}-\d{4}-\d{4}-\d{3}[\dX]", identifier.text or "")
-            if found and (identifier.get("Source") or "").upper() == "ORCID":
-                person.orcid = found.group()
+            orcid = normalize_orcid(identifier.text or "")
+            if orcid and (identifier.get("Source") or "").upper() == "ORCID":
+                person.orcid = orcid
         for affiliation in author.iterfind("AffiliationInfo/Affiliation"):
             written = _text(affiliation)
             email = re.search(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", written)

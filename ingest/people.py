@@ -1,0 +1,345 @@
+"""Conservative author disambiguation: which author mentions of a run's records are one person.
+
+Two mentions on different articles are one person only when their names agree AND something else
+corroborates it, as bibliometric disambiguation does it (never the name alone: two unrelated "Wei
+Wang"s stay two):
+- the name: family names equal and given names compatible, once folded (case, diacritics,
+  punctuation), an initial matching a full given name ("V. Grech" and "Victor Grech"), never two
+  different full given names in one person ("Victor" and "Vincent");
+- the evidence: a shared ORCID (decisive), or a shared co-author (an author whose name agrees in the
+  same way on both articles), or a shared affiliation (the organization of the person, or, where the
+  source does not say whose it is, as Retraction Watch does not, of the article).
+
+Mentions of one name on one article are one person already (two sources of one article). The person
+IRI depends only on the set of mentions joined, not on the order records are read: `id/person/orcid/{orcid}`
+when one has an ORCID, else a hash of the name and of the smallest article of the person; a person
+named on one article only keeps the IRI it always had (`Minter.person` of that article and name). Why mentions were
+joined is stated in the graph `{base}graph/people` (`rkg:identityEvidence`).
+
+The run's records are read once before they are mapped (`PeopleIndex.add`), so the joins are those of
+all the records given together; see the README for what a later run can and cannot join.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from retractkg.ingest.iris import Minter, article_key, fold, name_hash
+from retractkg.ingest.mapping import escape
+from retractkg.ingest.model import Article, Person, SourceRecord
+from retractkg.ontology import RDF, RKG
+
+Node = tuple[str, str]  # (article key, person name key): one person on one article
+# A byline longer than this (a consortium's) says nothing about who works with whom: its co-authors are no
+# evidence (and would cost the square of its length).
+MAX_BYLINE = 50
+EVIDENCE_ORDER = ("orcid", "co-author", "affiliation")  # which shared evidence a person states, first
+
+
+
+@dataclass(frozen=True, slots=True)
+class Name:
+    family: str
+    given: str  # the first given name, folded: a full name or an initial
+
+    @property
+    def block(self) -> str:
+        """Names that may be one person share it: family name and first initial."""
+        return f"{self.family} {self.given[:1]}"
+
+    @property
+    def key(self) -> str:
+        return f"{self.family} {self.given}"
+
+
+def person_name(person: Person) -> Name | None:
+    """The folded family name and first given name of an author ("" when the name is not a person's)."""
+    if person.family_name:
+        family, given = fold(person.family_name), fold(person.given_name).split()
+    else:
+        words = fold(person.name).split()
+        if len(words) < 2:
+            return None
+        family, given = words[-1], words[:-1]
+    if not family or not given:
+        return None
+    return Name(family.replace(" ", "-"), given[0])
+
+
+def compatible(one: str, other: str) -> bool:
+    """Given names of one person: equal, or one the initial of the other."""
+    return one == other or (len(one) == 1 and other.startswith(one)) or (len(other) == 1 and one.startswith(other))
+
+
+@dataclass(slots=True)
+class _Mention:
+    name: Name
+    orcid: str
+    organizations: tuple[str, ...]  # organization keys (name + country)
+
+
+class PeopleIndex:
+    """The person IRI of every author mention of one run's records."""
+
+    def __init__(self, minter: Minter) -> None:
+        self.minter = minter
+        # article key -> its authors (name key -> mention), and the article's organizations
+        self._articles: dict[str, dict[str, _Mention]] = {}
+        self._article_orgs: dict[str, set[str]] = defaultdict(set)
+        self._works: dict[str, dict[str, set[str]]] = {}  # article DOI -> title -> authors (folded)
+        self._records: dict[str, tuple] = {}  # graph -> the articles of its last record, as `add` keeps them
+        self._iris: dict[Node, str] = {}  # mentions joined with another: their person's IRI
+        self.evidence: dict[str, list[tuple[str, str, str, str]]] = {}  # IRI -> (kind, value, article, article)
+        self._written: dict[str, str] = {}  # name or organization key -> how a source writes it (the least, so
+        # the same whatever the order of records)
+
+    def add(self, record: SourceRecord, graph: str) -> None:
+        """Note the author mentions of a record (before any record is mapped); a later record of the same
+        graph replaces it, as it does in the store. Kept as names and keys only: a run has millions."""
+        compact = []
+        for article in record.notice.articles:
+            orgs = [self._note(_org_key(org.name or org.label, org.country), org.name or org.label)
+                    for org in article.organizations]
+            linked = {i for person in article.authors for i in person.affiliations}
+            people = []
+            for person in article.authors:
+                name = person_name(person)
+                if name is not None:
+                    self._note(name.key, person.name)
+                    people.append((name, person.orcid,
+                                   tuple(orgs[i] for i in person.affiliations if 0 <= i < len(orgs))))
+            compact.append((article_key(article, known=False),
+                            tuple(o for i, o in enumerate(orgs) if i not in linked), tuple(people)))
+        self._records[graph] = tuple(compact)
+        for article in record.notice.articles:
+            if article.doi and article.title:
+                works = self._works.setdefault(article.doi, {})
+                works.setdefault(fold(article.title), set()).update(fold(p.name) for p in article.authors)
+
+    def shared_dois(self) -> list[str]:
+        """DOIs that records give works of different titles AND bylines with no author in common: a conference
+        supplement's DOI given to each of its abstracts, which are different works (ingest warns of them)."""
+        found = []
+        for doi, works in sorted(self._works.items()):
+            bylines = list(works.values())
+            if len(works) > 1 and any(one.isdisjoint(other) for i, one in enumerate(bylines)
+                                      for other in bylines[i + 1:]):
+                found.append(f"{doi} ({len(works)} titles)")
+        return found
+
+    def _read(self) -> None:
+        for articles in self._records.values():
+            for key, orgs, people in articles:
+                authors = self._articles.setdefault(key, {})
+                self._article_orgs[key].update(orgs)
+                for name, orcid, own in people:
+                    found = authors.get(name.key)
+                    if found is None:
+                        authors[name.key] = _Mention(name, orcid, own)
+                    else:
+                        found.orcid = found.orcid or orcid
+                        found.organizations = tuple(sorted({*found.organizations, *own}))
+        self._records.clear()
+
+    def _note(self, key: str, written: str) -> str:
+        known = self._written.get(key)
+        if known is None or written < known:
+            self._written[key] = written
+        return key
+
+    def resolve(self) -> None:
+        """Join the mentions that the evidence says are one person, and mint each person's IRI.
+
+        Block by block (family name and initial), each in the order of its mentions, so that memory holds one
+        block's evidence at a time and the joins do not depend on the order records were read."""
+        self._read()
+        self._recurring_coauthors: dict[str, list[str]] = {}
+        blocks: dict[str, list[Node]] = defaultdict(list)
+        for key in sorted(self._articles):
+            for name, mention in sorted(self._articles[key].items()):
+                blocks[mention.name.block].append((key, name))
+        blocks = {block: nodes for block, nodes in blocks.items() if len({a for a, _ in nodes}) > 1}
+        joins = _Joins(self._articles)
+        for nodes in blocks.values():  # one block's evidence in memory at a time
+            _link(joins, nodes, {node: self._evidence(node, blocks) for node in nodes})
+        # Once more, with co-authors known as people: "Li Zhang" with "Wei Wang" on one article and with
+        # "W. Wang" on another share a co-author when those two were joined above.
+        # article -> its authors joined to others (name -> their person), as the first round left them
+        joined = {article: {other: f"{root[0]} {root[1]}" for other in self._coauthors(article, "", blocks)
+                            if (root := joins.root_of((article, other))) is not None} for article in self._articles}
+        for nodes in blocks.values():  # only the new evidence: the rest was offered above
+            known: dict[Node, set[tuple[str, str]]] = {}
+            for node in nodes:
+                article, name = node
+                keys = {("co-author", person) for other, person in joined[article].items() if other != name}
+                if keys:
+                    known[node] = keys
+            if known:
+                _link(joins, [node for node in nodes if node in known], known, again=True)
+        self._recurring_coauthors.clear()
+        for members, common in joins.people():
+            iri = self._person_iri(members)
+            for node in members:
+                self._iris[node] = iri
+            kind, value = min(common, key=lambda why: (EVIDENCE_ORDER.index(why[0]), why[1]))
+            self.evidence[iri] = (kind, self._shown(value), sorted({self._article_iri(a) for a, _ in members}))
+        # Only the joined mentions' IRIs are needed from here on: the rest would stay in memory all the ingest.
+        self._articles.clear()
+        self._article_orgs.clear()
+        self._written.clear()
+
+    def _coauthors(self, article: str, name: str, blocks: dict[str, list[Node]]) -> list[str]:
+        """The co-authors of a mention that occur on another article too (only they can be shared), unless the
+        byline is too long to say anything about who worked with whom."""
+        found = self._recurring_coauthors.get(article)
+        if found is None:
+            authors = self._articles[article]
+            found = self._recurring_coauthors[article] = [] if len(authors) > MAX_BYLINE else [
+                other for other, mention in sorted(authors.items()) if mention.name.block in blocks]
+        return [other for other in found if other != name]
+
+    def _evidence(self, node: Node, blocks: dict[str, list[Node]]) -> set[tuple[str, str]]:
+        """What a mention could share with a mention of the same name on another article."""
+        article, name = node
+        mention = self._articles[article][name]
+        found = {("orcid", mention.orcid)} if mention.orcid else set()
+        found.update(("co-author", other) for other in self._coauthors(article, name, blocks))
+        found.update(("affiliation", org) for org in mention.organizations or self._article_orgs[article])
+        return found
+
+    def _shown(self, value: str) -> str:
+        """Evidence as a source writes it: a name, an organization, or a co-author person (one of its mentions,
+        "{article key} {name key}")."""
+        if value in self._written:
+            return self._written[value]
+        return self._written.get(value.partition(" ")[2], value)
+
+    def _person_iri(self, members: list[Node]) -> str:
+        orcids = sorted({self._articles[a][n].orcid for a, n in members} - {""})
+        if orcids:
+            return self.minter.person("", "", orcids[0])
+        article, name = min(members)
+        return self.minter.person(self._article_iri(article), "person " + name)  # never one article's mention
+
+    def _article_iri(self, key: str) -> str:
+        return f"{self.minter.base}id/article/{key}"
+
+    def iri(self, article: Article, person: Person) -> str | None:
+        """The IRI of a person joined across articles, or None for one named on one article only."""
+        if not self._iris:
+            return None
+        name = person_name(person)
+        return self._iris.get((article_key(article, known=False), name.key)) if name else None
+
+    def evidence_nquads(self, iri: str, graph: str) -> Iterator[str]:
+        """Why mentions were joined into this person, as N-Quads of `graph`: what every one of its articles
+        shares (an ORCID, else a co-author, else an affiliation), and those articles."""
+        kind, value, articles = self.evidence[iri]
+        node = f"{iri}#joined"
+        yield f"<{iri}> <{RKG}identityEvidence> <{node}> <{graph}> .\n"
+        yield f"<{node}> <{RDF}type> <{RKG}IdentityEvidence> <{graph}> .\n"
+        yield f'<{node}> <{RKG}evidenceKind> "{kind}" <{graph}> .\n'
+        yield f'<{node}> <{RKG}evidenceValue> "{escape(value)}" <{graph}> .\n'
+        for article in articles:
+            yield f"<{node}> <{RKG}joins> <{article}> <{graph}> .\n"
+
+
+class _Joins:
+    """Union-find over mentions: a person's mentions all share one piece of evidence (never joined through a
+    chain of collaborators that leaves two of them sharing nothing: stricter than complete linkage, and a set
+    intersection per join rather than a comparison of every two mentions), and a person never holds two
+    ORCIDs or two different full given names."""
+
+    def __init__(self, articles: dict[str, dict[str, _Mention]]) -> None:
+        self.articles = articles
+        self.parent: dict[Node, Node] = {}
+        self.given: dict[Node, set[str]] = {}
+        self.orcids: dict[Node, set[str]] = {}
+        self.members: dict[Node, list[Node]] = {}
+        self.common: dict[Node, set[tuple[str, str]]] = {}  # the evidence all of a person's mentions share
+
+    def add(self, node: Node, evidence: set[tuple[str, str]]) -> Node:
+        """A mention's person: itself if new (sharing `evidence`); the person it was joined to otherwise."""
+        if node in self.parent:
+            return self.find(node)
+        mention = self.articles[node[0]][node[1]]
+        self.parent[node] = node
+        self.members[node] = [node]
+        self.given[node] = {mention.name.given}
+        self.orcids[node] = {mention.orcid} - {""}
+        self.common[node] = evidence
+        return node
+
+    def root_of(self, node: Node) -> Node | None:
+        """The person of a mention joined to others, else None."""
+        if node not in self.parent:
+            return None
+        root = self.find(node)
+        return root if len(self.members[root]) > 1 else None
+
+    def find(self, node: Node) -> Node:
+        parent = self.parent[node]
+        while parent != node:  # path halving
+            grand = self.parent[parent]
+            self.parent[node] = grand
+            node, parent = grand, self.parent[grand]
+        return node
+
+    def union(self, a: Node, b: Node) -> Node:
+        """Join two people (roots) if the rules allow: the root of the result, `b` when refused."""
+        if a == b:
+            return b
+        common = self.common[a] & self.common[b]
+        if not common:
+            return b
+        given = self.given[a] | self.given[b]
+        full = {g for g in given if len(g) > 1}
+        if len(full) > 1 or any(not any(compatible(g, f) for f in full) for g in given if full) \
+                or len(self.orcids[a] | self.orcids[b]) > 1:
+            return b
+        if len(self.members[a]) < len(self.members[b]):  # the smaller into the larger
+            a, b = b, a
+        self.parent[b] = a
+        self.given[a], self.orcids[a] = given, self.orcids[a] | self.orcids[b]
+        self.members[a] += self.members.pop(b)
+        self.common[a] = common
+        del self.given[b], self.orcids[b], self.common[b]
+        return a
+
+    def people(self) -> Iterator[tuple[list[Node], set[tuple[str, str]]]]:
+        """Each person of mentions on two or more articles, with the evidence all of them share."""
+        for root, nodes in self.members.items():
+            if len({article for article, _ in nodes}) > 1:
+                yield sorted(nodes), self.common[root]
+
+
+def _link(joins: _Joins, nodes: list[Node], evidence: dict[Node, set[tuple[str, str]]], *, again: bool = False
+          ) -> None:
+    """Offer the joins of one block's mentions, in their order: each to the people of the mentions before it
+    that share a piece of its evidence. Mentions of one name with the same evidence (copies of a byline) are
+    offered once. `again`: the mentions were offered before, and this is more evidence about them."""
+    if again:  # people now share also what all their mentions share of the new evidence
+        for root in {joins.find(node) for node in nodes}:
+            joins.common[root] = joins.common[root] | set.intersection(
+                *(evidence.get(member, set()) for member in joins.members[root]))
+    first: dict[tuple[str, str], Node] = {}  # evidence -> the first mention that had it
+    seen: dict[tuple[str, frozenset], Node] = {}
+    for node in nodes:
+        keys = evidence[node]
+        root = joins.add(node, keys)
+        twin = seen.setdefault((node[1], frozenset(keys)), node)
+        if twin is not node:
+            root = joins.union(joins.find(twin), root)
+            continue
+        for why in sorted(keys):
+            earlier = first.setdefault(why, node)
+            if earlier is not node and earlier[0] != node[0]:
+                other = joins.find(earlier)
+                if other != root:  # most evidence repeats a join already made
+                    root = joins.union(other, root)
+
+
+def _org_key(name: str, country: str) -> str:
+    return name_hash(name, country)  # remembered for recent names: institutions recur

@@ -1,0 +1,324 @@
+"""Issue 11: one resource per real-world thing, and every resource readable.
+
+On the shared Retraction Watch COVID-19 export (real rows), through the Python API, the CLI's store and HTTP:
+DOIs in any case dereference, provenance names no local path, every notice has a label that pages, lists,
+search and the feed show, and two notices about one article stay two.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from retractkg.api.app import create_app
+from retractkg.config import Settings
+from retractkg.ingest.pipeline import ingest
+from retractkg.store import OxigraphStore
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+DATA = SHARED / "data"
+RW = DATA / "retraction-watch" / "rw_covid19_subset_dev_rawformat.csv"
+pytestmark = pytest.mark.skipif(not DATA.exists(), reason="../shared is not present")
+BASE = Settings().base
+PREFIXES = """PREFIX schema: <http://schema.org/> PREFIX rkg: <https://w3id.org/retractkg/ontology#>
+PREFIX cito: <http://purl.org/spar/cito/> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+"""
+
+
+def values(store: OxigraphStore, sparql: str) -> list[str]:
+    result = store.query(PREFIXES + sparql)
+    (variable,) = result.variables
+    return sorted(s[variable].value for s in result)
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory) -> Path:
+    """The export inside a folder of its own, in a subfolder: provenance names it relative to the folder."""
+    root = tmp_path_factory.mktemp("sources")
+    (root / "rw").mkdir()
+    shutil.copy(RW, root / "rw" / RW.name)
+    return root
+
+
+@pytest.fixture(scope="module")
+def store(folder: Path) -> OxigraphStore:
+    store = OxigraphStore()
+    report = ingest(store, [folder], Settings())
+    assert not report.errors and len(report.added) == 243
+    return store
+
+
+@pytest.fixture(scope="module")
+def client(store: OxigraphStore):
+    with TestClient(create_app(Settings(), store)) as client:
+        yield client
+
+
+def test_a_doi_in_any_case_dereferences_to_the_one_resource(client):
+    doi = "10.1016/j.eng.2020.03.007"
+    lower = client.get(f"/id/article/{doi}", params={"format": "nt"})
+    assert lower.status_code == 200
+    for written in (doi.upper(), "10.1016/J.Eng.2020.03.007"):
+        response = client.get(f"/id/article/{written}", params={"format": "nt"})
+        assert response.status_code == 200 and response.content == lower.content
+    # a notice named by its kind and its article's DOI too
+    assert client.get(f"/doc/notice/retraction/{doi.upper()}", params={"format": "nt"}).status_code == 200
+
+
+def test_provenance_names_the_file_under_the_folder_given_and_the_record_not_a_local_path(store, folder):
+    assert not values(store, "SELECT ?s WHERE { GRAPH ?g { ?s ?p ?o FILTER(STRSTARTS(STR(?o), 'file:')) } }")
+    assert not values(store, f"SELECT ?o WHERE {{ ?s ?p ?o FILTER(CONTAINS(STR(?o), '{folder}')) }}")
+    assert values(store, "SELECT DISTINCT ?f WHERE { ?g rkg:sourceFile ?f }") == [f"rw/{RW.name}"]
+    derived = store.query(PREFIXES + """SELECT ?key ?from WHERE { ?g rkg:recordKey ?key ; prov:wasDerivedFrom ?from
+        FILTER(?key = "22712") }""")
+    assert [(s["key"].value, s["from"].value) for s in derived] == [
+        ("22712", "http://retractiondatabase.org/RetractionSearch.aspx#?ID=22712")]
+
+
+def test_every_notice_has_a_label_naming_what_it_is_about(store):
+    assert not values(store, "SELECT ?n WHERE { ?n a rkg:Notice FILTER NOT EXISTS { ?n rdfs:label ?l } }")
+    labels = store.query(PREFIXES + """SELECT ?l ?t WHERE { ?n a rkg:Notice ; rdfs:label ?l ; cito:updates ?a .
+        ?a schema:name ?t ; rkg:doi "10.1016/j.eng.2020.03.007" }""")
+    assert {(s["l"].value, s["t"].value) for s in labels} == {(
+        "Retraction of: Experimental Treatment with Favipiravir for COVID-19: An Open-Label Control Study",
+        "Experimental Treatment with Favipiravir for COVID-19: An Open-Label Control Study")}
+    concerns = values(store, """SELECT ?l WHERE { GRAPH ?g { ?n rkg:nature ?x ; rdfs:label ?l }
+        FILTER(STRENDS(STR(?x), 'concern')) }""")  # each source's label says what that source says it is
+    assert concerns and all(label.startswith("Expression of concern: ") for label in concerns)
+
+
+def test_pages_lists_search_and_feed_show_labels_never_iris_or_hashes(client):
+    link_texts = re.compile(r'<a href="[^"]*">([^<]*)</a>')
+    for path in ("/browse/years/2021", "/browse/years/2020", "/search?q=favipiravir"):
+        page = client.get(path)
+        assert page.status_code == 200
+        texts = link_texts.findall(page.text)
+        assert texts and not [t for t in texts if t.startswith("http") or re.fullmatch(r"[0-9a-f]{16}", t)], path
+    assert "Retraction of: Experimental Treatment with Favipiravir" in client.get("/search?q=favipiravir").text
+    feed = client.get("/changes?page=1").json()
+    assert all(item["object"]["name"] for item in feed["orderedItems"])
+
+
+def test_two_notices_of_one_kind_about_one_article_stay_two(tmp_path):
+    """A second expression of concern with its own DOI: it used to overwrite the first's DOI and source."""
+    with RW.open(encoding="utf-8", newline="") as f:
+        header, *rows = list(csv.reader(f))
+    col = {name: i for i, name in enumerate(header)}
+    first = next(r for r in rows if r[col["RetractionNature"]] == "Expression of concern"
+                 and r[col["RetractionDOI"]].startswith("10."))
+    second = list(first)
+    second[col["Record ID"]], second[col["RetractionDOI"]] = "999001", first[col["RetractionDOI"]] + ".second"
+    article = first[col["OriginalPaperDOI"]].lower()
+    for order in ((first, second), (second, first)):
+        store = OxigraphStore()
+        for row in order:  # one run each: the second is added, nothing of the first is updated
+            path = tmp_path / "rw.csv"
+            with path.open("w", encoding="utf-8", newline="") as f:
+                csv.writer(f, lineterminator="\r\n").writerows([header, row])
+            report = ingest(store, [path], Settings())
+            assert len(report.added) == 1 and not report.updated
+        notices = values(store, f"""SELECT DISTINCT ?n WHERE {{ ?n rkg:expressesConcernAbout ?a .
+            ?a rkg:doi "{article}" }}""")
+        assert notices == sorted(f"{BASE}id/notice/concern/{r[col['RetractionDOI']].lower()}" for r in (first, second))
+        for notice in notices:
+            assert len(values(store, f"SELECT ?d WHERE {{ <{notice}> rkg:doi ?d }}")) == 1
+
+
+# --- journals, publishers, countries and subjects count notices through the article ----------------------------
+
+def sparql_count(store: OxigraphStore, pattern: str) -> int:
+    """The equivalent SPARQL: notices about articles of a journal / publisher / country / subject."""
+    (row,) = store.query(PREFIXES + f"SELECT (COUNT(DISTINCT ?n) AS ?c) WHERE {{ ?n a rkg:Notice . {pattern} }}")
+    return int(row["c"].value)
+
+
+def listed(client, path: str) -> dict[str, int]:
+    rows = re.findall(r'<tr><td><a href="[^"]*">([^<]*)</a></td><td>(\d+)</td></tr>', client.get(path).text)
+    return {html.unescape(label): int(count) for label, count in rows}
+
+
+def notice_rows(client, path: str) -> int:
+    return len(re.findall(r"<tr><td>[^<]*</td><td><a ", client.get(path).text))
+
+
+def test_journal_lists_and_pages_count_the_notices_about_their_articles_as_sparql_does(client, store):
+    (journal,) = values(store, """SELECT DISTINCT ?j WHERE {
+        ?j a schema:Periodical ; schema:name "Early Human Development" }""")
+    expected = sparql_count(store, f"?n cito:updates/schema:isPartOf+ <{journal}>")
+    assert expected == 15
+    assert listed(client, "/browse/journals")["Early Human Development"] == expected
+    assert notice_rows(client, "/doc/" + journal[len(BASE) + 3:]) == expected
+    journals = values(store, "SELECT DISTINCT ?j WHERE { ?a schema:isPartOf+ ?j . ?j a schema:Periodical }")
+    assert len(listed(client, "/browse/journals")) == min(50, len(journals))
+
+
+@pytest.mark.parametrize("kind, pattern", [
+    ("publishers", "{ ?n cito:updates/schema:isPartOf+/schema:publisher ?x } UNION { ?n schema:publisher ?x }"),
+    ("countries", "?n cito:updates/schema:countryOfOrigin ?x"),
+    ("subjects", "?n cito:updates/schema:keywords ?x"),
+])
+def test_publisher_country_and_subject_lists_agree_with_sparql(client, store, kind, pattern):
+    counts = listed(client, f"/browse/{kind}")
+    assert counts
+    result = store.query(PREFIXES + f"""SELECT (SAMPLE(?l) AS ?label) (COUNT(DISTINCT ?n) AS ?c) WHERE {{
+        ?n a rkg:Notice . {pattern} OPTIONAL {{ ?x schema:name ?name }} BIND(COALESCE(?name, ?x) AS ?l) }}
+        GROUP BY ?x""")
+    expected = {s["label"].value: int(s["c"].value) for s in result}
+    top = max(expected.values())
+    assert max(counts.values()) == top and all(expected[label] == n for label, n in counts.items())
+    if kind != "publishers":  # a country's or subject's own page lists as many notices
+        label, count = max(counts.items(), key=lambda item: item[1])
+        assert notice_rows(client, f"/browse/{kind}/{label}") == min(count, 50)
+
+
+def test_one_periodical_per_journal_name_however_written(tmp_path):
+    with RW.open(encoding="utf-8", newline="") as f:
+        header, *rows = list(csv.reader(f))
+    col = {name: i for i, name in enumerate(header)}
+    written = ["The Lancet", "Lancet", "LANCET.", "Taylor & Francis Journal", "Taylor and Francis Journal"]
+    for row, name in zip(rows, written, strict=False):
+        row[col["Journal"]] = name
+    path = tmp_path / "rw.csv"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f, lineterminator="\r\n").writerows([header, *rows[:len(written)]])
+    store = OxigraphStore()
+    ingest(store, [path], Settings())
+    journals = store.query(PREFIXES + """SELECT ?j (GROUP_CONCAT(DISTINCT ?n; separator="|") AS ?names) WHERE {
+        ?j a schema:Periodical ; schema:name ?n } GROUP BY ?j""")
+    assert sorted(sorted(s["names"].value.split("|")) for s in journals) == [
+        ["LANCET.", "Lancet", "The Lancet"], ["Taylor & Francis Journal", "Taylor and Francis Journal"]]
+
+
+# --- people ---------------------------------------------------------------------------------------------------
+
+def export(path: Path, order: list[int]) -> Path:
+    """Real Retraction Watch rows, row i set to `BYLINES[i]` (authors, institution, article DOI): what the
+    evidence is; written in the order given."""
+    with RW.open(encoding="utf-8", newline="") as f:
+        header, *rows = list(csv.reader(f))
+    col = {name: i for i, name in enumerate(header)}
+    written = []
+    for i in order:
+        authors, institution, doi = BYLINES[i]
+        row = list(rows[i])
+        row[col["Record ID"]], row[col["OriginalPaperDOI"]] = str(800_000 + i), doi
+        row[col["Author"]], row[col["Institution"]], row[col["RetractionDOI"]] = authors, institution, ""
+        written.append(row)
+    with path.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f, lineterminator="\r\n").writerows([header, *written])
+    return path
+
+
+def people(store: OxigraphStore, name: str) -> dict[str, list[str]]:
+    """Each person of that name (as written) with the DOIs of the articles they are an author of."""
+    result = store.query(PREFIXES + f"""SELECT DISTINCT ?p ?doi WHERE {{ ?a schema:author ?p ; rkg:doi ?doi .
+        ?p schema:name {json.dumps(name)} }}""")
+    found: dict[str, list[str]] = {}
+    for s in result:
+        found.setdefault(s["p"].value, []).append(s["doi"].value)
+    return {p: sorted(dois) for p, dois in found.items()}
+
+
+def record_statements(store: OxigraphStore) -> set[str]:
+    return {str(q) for q in store.quads() if "/graph/changes" not in str(q.graph_name)
+            and not q.predicate.value.endswith("generatedAtTime")}
+
+
+BYLINES = [
+    ("Wei Wang;Li Zhang;", "Peking University, Beijing, China;", "10.9999/one"),
+    ("Wei Wang;Jun Chen;", "Fudan University, Shanghai, China;", "10.9999/two"),  # another Wei Wang
+    ("W. Wang;Li Zhang;", "Zhejiang University, Hangzhou, China;", "10.9999/three"),  # Li Zhang's co-author
+    ("Victor Grech;Jane Doe;", "Mater Dei Hospital, Malta;", "10.9999/four"),
+    ("Vincent Grech;Jane Doe;", "University of Malta, Malta;", "10.9999/five"),  # another given name
+    ("Jun Chen;Hui Li;", "Fudan University, Shanghai, China;", "10.9999/six"),  # Jun Chen's institution
+]
+
+
+def test_the_same_name_is_one_person_only_with_a_shared_co_author_or_affiliation(tmp_path):
+    store = OxigraphStore()
+    report = ingest(store, [export(tmp_path / "rw.csv", list(range(len(BYLINES))))], Settings())
+    assert not report.errors
+    # A shared co-author (Li Zhang) joins Wei Wang and W. Wang; the Wei Wang of Fudan shares nothing with them.
+    (joined,) = people(store, "W. Wang")
+    assert people(store, "W. Wang")[joined] == ["10.9999/one", "10.9999/three"]
+    assert sorted(people(store, "Wei Wang").values()) == [["10.9999/one", "10.9999/three"], ["10.9999/two"]]
+    assert joined in people(store, "Wei Wang")
+    assert list(people(store, "Li Zhang").values()) == [["10.9999/one", "10.9999/three"]]
+    # Victor and Vincent Grech share a co-author but not a given name: two people.
+    assert len(people(store, "Victor Grech")) == len(people(store, "Vincent Grech")) == 1
+    assert people(store, "Victor Grech").keys() != people(store, "Vincent Grech").keys()
+    # Jane Doe's co-authors are two people, and her articles share no institution: she stays two as well.
+    assert sorted(people(store, "Jane Doe").values()) == [["10.9999/five"], ["10.9999/four"]]
+    # Jun Chen's two articles share an institution (and nothing else).
+    assert list(people(store, "Jun Chen").values()) == [["10.9999/six", "10.9999/two"]]
+    # Why: queryable, per person.
+    why = store.query(PREFIXES + """SELECT ?kind ?value WHERE { ?p schema:name "Jun Chen" ;
+        rkg:identityEvidence [ rkg:evidenceKind ?kind ; rkg:evidenceValue ?value ; rkg:joins ?a ] }""")
+    assert {(s["kind"].value, s["value"].value) for s in why} == {("affiliation", "Fudan University, Shanghai, China")}
+    why = store.query(PREFIXES + """SELECT DISTINCT ?kind ?value WHERE { ?p schema:name "Li Zhang" ;
+        rkg:identityEvidence [ rkg:evidenceKind ?kind ; rkg:evidenceValue ?value ] }""")
+    found = {(s["kind"].value, s["value"].value) for s in why}  # the co-author person, as either source writes them
+    assert found and found <= {("co-author", "W. Wang"), ("co-author", "Wei Wang")}
+
+
+def test_people_do_not_depend_on_the_order_records_are_read_and_re_ingest_changes_nothing(tmp_path):
+    forward, backward = OxigraphStore(), OxigraphStore()
+    ingest(forward, [export(tmp_path / "forward.csv", list(range(len(BYLINES))))], Settings())
+    (tmp_path / "backward").mkdir()
+    ingest(backward, [export(tmp_path / "backward" / "forward.csv", list(range(len(BYLINES)))[::-1])], Settings())
+    assert record_statements(forward) == record_statements(backward)
+    again = ingest(forward, [tmp_path / "forward.csv"], Settings())
+    assert again.unchanged == len(BYLINES) and not again.added and not again.updated
+
+
+def test_an_orcid_from_pubmed_is_the_person_and_joins_their_mentions(tmp_path):
+    """PubMed writes the ORCID iD in several forms (`0000000179841889`, with `http://orcid.org/`)."""
+    text = (DATA / "pubmed" / "pubmed_11543891.xml").read_text(encoding="utf-8")
+    with_orcid = text.replace("<LastName>Arnaiz-Villena</LastName>",
+                              '<LastName>Arnaiz-Villena</LastName><Identifier Source="ORCID">0000000179841889'
+                              "</Identifier>", 1)
+    assert with_orcid != text
+    path = tmp_path / "pubmed.xml"
+    path.write_text(with_orcid, encoding="utf-8")
+    store = OxigraphStore()
+    ingest(store, [path], Settings())
+    assert values(store, "SELECT ?p WHERE { ?p schema:sameAs <https://orcid.org/0000-0001-7984-1889> }") == [
+        f"{BASE}id/person/orcid/0000-0001-7984-1889"]
+
+
+def test_a_person_page_shows_all_their_works_and_why_they_are_one_person(client, store):
+    """Victor Grech, 15 articles in the COVID-19 subset (he was 15 person IRIs, each page one work)."""
+    found = people(store, "Victor Grech")
+    person, works = max(found.items(), key=lambda item: len(item[1]))
+    assert len(works) >= 10  # 11 of 15 share one institution; the others share nothing with all of them
+    page = client.get("/doc/" + person[len(BASE) + 3:])
+    assert page.status_code == 200
+    assert len(re.findall(r'<ul class="works">', page.text)) == 1
+    assert page.text.count("/doc/article/") >= len(works)
+    assert "Why these are one person" in page.text and "shared affiliation: Mater Dei Hospital" in page.text
+
+
+def test_a_doi_that_works_of_different_titles_and_authors_share_is_warned_about(tmp_path):
+    """The Retraction Watch export gives 145 conference abstracts their supplement's DOI."""
+    with RW.open(encoding="utf-8", newline="") as f:
+        header, *rows = list(csv.reader(f))
+    col = {name: i for i, name in enumerate(header)}
+    abstracts = [list(row) for row in rows[:3]]
+    for row in abstracts:
+        row[col["OriginalPaperDOI"]] = "10.1080/02699052.2023.2194723"
+    same_work = list(rows[3])
+    same_work[col["Record ID"]] = "999002"  # a second record of one work: same title and authors, no warning
+    path = tmp_path / "rw.csv"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f, lineterminator="\r\n").writerows([header, *abstracts, rows[3], same_work])
+    report = ingest(OxigraphStore(), [path], Settings())
+    warned = [w for w in report.warnings if "different titles and authors" in w]
+    assert len(warned) == 1 and "10.1080/02699052.2023.2194723 (3 titles)" in warned[0]
