@@ -52,7 +52,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from retractkg import evaluate_reasons
-from retractkg.ontology.identifiers import fold
 from retractkg.evaluation_data import (
     DEFAULT_SHARED,
     EXPORT,
@@ -68,7 +67,7 @@ from retractkg.ingest.mapping import RecordMapper
 from retractkg.ingest.model import Nature
 from retractkg.ingest.reading.nature import classify_nature
 from retractkg.ingest.reading.reasons import find_reasons
-from retractkg.ontology.identifiers import normalize_doi
+from retractkg.ontology.identifiers import fold, normalize_doi
 from retractkg.ontology.reasons import reason_iri
 
 # Not the retracting natures (`Nature.retracts`, which include partial retraction): what a source's coarse
