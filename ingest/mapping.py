@@ -29,6 +29,7 @@ from pyoxigraph import NamedNode, Quad, RdfFormat, parse
 from retractkg import __version__
 from retractkg.ingest.iris import RECENT, Minter, doi_path, fold
 from retractkg.ingest.model import Article, Nature, Notice, Organization, Person, SourceRecord, Span
+from retractkg.ingest.ntriples import escape
 from retractkg.ontology import (
     CITO,
     FABIO,
@@ -72,20 +73,6 @@ def iri(value: str) -> Term:
     except ValueError as e:
         raise MappingError(f"not a valid IRI: {value!r} ({e})") from e
     return Term(f"<{value}>")
-
-
-# N-Triples string escapes, exactly as pyoxigraph prints literals (so content hashes stay comparable).
-_ESCAPES = {i: f"\\u{i:04X}" for i in (*range(0x20), 0x7F)}
-_ESCAPES.update({0x08: "\\b", 0x09: "\\t", 0x0A: "\\n", 0x0C: "\\f", 0x0D: "\\r",
-                 ord('"'): '\\"', ord("\\"): "\\\\"})
-
-
-def escape(text: str) -> str:
-    """`text` as the inside of an N-Triples string; almost all text needs no escape, which is tested first
-    (three C scans cost a fraction of `str.translate`, which looks every character up in a dict)."""
-    if text.isprintable() and '"' not in text and "\\" not in text:  # no control character, quote or backslash
-        return text
-    return text.translate(_ESCAPES)
 
 
 @lru_cache(maxsize=1024)

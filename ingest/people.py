@@ -27,8 +27,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from retractkg.ingest.iris import Minter, article_key, fold, name_hash
-from retractkg.ingest.mapping import escape
 from retractkg.ingest.model import Article, Person, SourceRecord
+from retractkg.ingest.ntriples import escape
 from retractkg.ontology import RDF, RKG
 
 Node = tuple[str, str]  # (article key, person name key): one person on one article
