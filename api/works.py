@@ -1,0 +1,214 @@
+"""Is this paper retracted? Works looked up by DOI or PMID, and notices listed by facet, as small JSON.
+
+The answers follow OpenAlex and Crossref in spirit (`is_retracted`, the notices with their reasons), so
+a reference manager or a script needs no SPARQL. Every lookup is a few bounded SELECTs through
+`GraphStore.query` (the embedded store runs them in killable query processes, a remote store answers
+them itself): identifiers go in VALUES lists of at most `BATCH` entries, never one query per entry.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from pyoxigraph import Literal, NamedNode
+
+from retractkg.formats import sparql_prologue
+from retractkg.ontology import CITO, NATURE, REASON, RKG
+from retractkg.ontology.identifiers import normalize_doi
+from retractkg.store import GraphStore
+
+BATCH = 200  # identifiers per VALUES list
+MAX_PER_PAGE = 200
+PREFIXES = sparql_prologue("schema", "cito", "rkg", "skos", "rdfs")
+SEPARATOR = "\u001f"
+PMID = re.compile(r"^(?:pmid:\s*)?(\d{1,9})$", re.I)
+PUBMED = "https://pubmed.ncbi.nlm.nih.gov/"
+STATUS_OF = {CITO + "retracts": "retracted", CITO + "corrects": "corrected",
+             RKG + "expressesConcernAbout": "expression_of_concern", RKG + "reinstates": "reinstated"}
+SLUG = re.compile(r"^[a-z0-9-]{1,80}$")
+
+
+class BadParameter(ValueError):
+    """A filter or cursor that cannot be used; the message names it."""
+
+
+@dataclass
+class NoticeSummary:
+    id: str
+    nature: str = ""
+    nature_label: str = ""
+    date: str = ""
+    doi: str = ""
+    label: str = ""
+    reasons: list[dict[str, str]] = field(default_factory=list)
+    concerns: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict:
+        return {"id": self.id, "nature": self.nature, "nature_label": self.nature_label, "date": self.date or None,
+                "doi": self.doi or None, "label": self.label or None, "reasons": self.reasons,
+                "concerns": self.concerns}
+
+
+@dataclass
+class Work:
+    """What the graph knows about one identifier: the article (or notice) it names and its notices."""
+    query: str
+    id: str
+    kind: str  # "article" or "notice"
+    title: str
+    notices: list[NoticeSummary]
+    statuses: set[str]
+
+    def as_json(self) -> dict:
+        return {"query": self.query, "id": self.id, "type": self.kind, "title": self.title or None,
+                "is_retracted": "retracted" in self.statuses, "is_corrected": "corrected" in self.statuses,
+                "has_expression_of_concern": "expression_of_concern" in self.statuses,
+                "notices": [n.as_json() for n in self.notices]}
+
+
+def identifier_iri(text: str) -> str | None:
+    """The `schema:sameAs` IRI of a DOI (any written form) or PMID, or None if `text` is neither."""
+    doi = normalize_doi(text)
+    if doi:
+        return "https://doi.org/" + doi
+    found = PMID.match(text.strip())
+    return f"{PUBMED}{int(found.group(1))}/" if found else None
+
+
+def _values(iris: Iterable[str]) -> str:
+    return " ".join(str(NamedNode(i)) for i in iris)
+
+
+def _chunks(items: Sequence[str]) -> Iterable[Sequence[str]]:
+    for start in range(0, len(items), BATCH):
+        yield items[start:start + BATCH]
+
+
+def _text(solution, name: str) -> str:
+    value = solution[name]
+    return value.value if value is not None else ""
+
+
+class Works:
+    def __init__(self, store: GraphStore) -> None:
+        self.store = store
+
+    def lookup(self, identifiers: Sequence[str]) -> dict[str, Work]:
+        """The works named by these `schema:sameAs` IRIs (see `identifier_iri`), by IRI; unknown ones are absent."""
+        things: dict[str, tuple[str, str, bool]] = {}  # identifier -> (thing, title, is a notice)
+        for chunk in _chunks(sorted(set(identifiers))):
+            for s in self.store.query(PREFIXES + f"""
+                SELECT ?id ?thing (SAMPLE(?t) AS ?title) (SAMPLE(?n) AS ?own) WHERE {{
+                  VALUES ?id {{ {_values(chunk)} }}
+                  ?thing schema:sameAs ?id .
+                  OPTIONAL {{ ?thing schema:name ?t }} OPTIONAL {{ ?thing rkg:nature ?n }}
+                }} GROUP BY ?id ?thing"""):
+                key, is_notice = _text(s, "id"), s["own"] is not None
+                if key not in things or (things[key][2] and not is_notice):  # the article before its notice
+                    things[key] = (_text(s, "thing"), _text(s, "title"), is_notice)
+        articles = sorted({thing for thing, _, is_notice in things.values() if not is_notice})
+        updates: dict[str, list[tuple[str, str]]] = {}  # article -> (notice, status)
+        for chunk in _chunks(articles):
+            for s in self.store.query(PREFIXES + f"""
+                SELECT ?thing ?notice ?rel WHERE {{
+                  VALUES ?thing {{ {_values(chunk)} }}
+                  ?notice cito:updates ?thing .
+                  OPTIONAL {{ VALUES ?rel {{ {_values(STATUS_OF)} }} ?notice ?rel ?thing }}
+                }}"""):
+                updates.setdefault(_text(s, "thing"), []).append(
+                    (_text(s, "notice"), STATUS_OF.get(_text(s, "rel"), "")))
+        notice_iris = {n for pairs in updates.values() for n, _ in pairs}
+        notice_iris |= {thing for thing, _, is_notice in things.values() if is_notice}
+        summaries = self.summaries(sorted(notice_iris))
+        works: dict[str, Work] = {}
+        for key, (thing, title, is_notice) in things.items():
+            if is_notice:
+                notices, statuses = [summaries[thing]], set()
+            else:
+                pairs = sorted(set(updates.get(thing, [])))
+                notices = sorted((summaries[n] for n in {n for n, _ in pairs}), key=lambda n: (n.date, n.id))
+                statuses = {status for _, status in pairs if status}
+            works[key] = Work(key, thing, "notice" if is_notice else "article", title, notices, statuses)
+        return works
+
+    def summaries(self, notices: Sequence[str]) -> dict[str, NoticeSummary]:
+        """Nature, date, DOI, label, reasons and the articles concerned of each notice, by IRI."""
+        found = {iri: NoticeSummary(iri) for iri in notices}
+        for chunk in _chunks(notices):
+            for s in self.store.query(PREFIXES + f"""
+                SELECT ?notice (SAMPLE(?nat) AS ?nature) (SAMPLE(?natLabel) AS ?natureLabel) (SAMPLE(?d) AS ?date)
+                       (SAMPLE(?doi) AS ?noticeDoi) (SAMPLE(?l) AS ?label)
+                       (GROUP_CONCAT(DISTINCT ?reason; separator="{SEPARATOR}") AS ?reasons)
+                       (GROUP_CONCAT(DISTINCT STR(?article); separator="{SEPARATOR}") AS ?articles) WHERE {{
+                  VALUES ?notice {{ {_values(chunk)} }}
+                  OPTIONAL {{ ?notice rkg:nature ?nat . OPTIONAL {{ ?nat skos:prefLabel ?natLabel }} }}
+                  OPTIONAL {{ ?notice schema:datePublished ?d }}
+                  OPTIONAL {{ ?notice rkg:doi ?doi }}
+                  OPTIONAL {{ ?notice rdfs:label|schema:name ?l }}
+                  OPTIONAL {{ ?notice cito:updates ?article }}
+                  OPTIONAL {{ ?notice rkg:reason ?r . ?r skos:prefLabel ?rl .
+                              BIND(CONCAT(STR(?r), "\\t", ?rl) AS ?reason) }}
+                }} GROUP BY ?notice"""):
+                summary = found[_text(s, "notice")]
+                summary.nature, summary.nature_label = _text(s, "nature"), _text(s, "natureLabel")
+                summary.date, summary.doi, summary.label = _text(s, "date"), _text(s, "noticeDoi"), _text(s, "label")
+                reasons = [r.split("\t", 1) for r in _text(s, "reasons").split(SEPARATOR) if r]
+                summary.reasons = [{"id": iri, "label": label} for iri, label in sorted(reasons, key=lambda r: r[1])]
+                summary.concerns = sorted(a for a in _text(s, "articles").split(SEPARATOR) if a)
+        return found
+
+    def notices(self, filters: dict[str, str], cursor: str | None,
+                per_page: int) -> tuple[list[NoticeSummary], str | None]:
+        """One page of notices matching the filters, in IRI order after `cursor`; and the next page's cursor."""
+        patterns = [_filter(name, value) for name, value in sorted(filters.items()) if value]
+        if cursor:
+            patterns.append(f"FILTER(STR(?notice) > {Literal(decode_cursor(cursor))})")
+        page = [_text(s, "notice") for s in self.store.query(PREFIXES + f"""
+            SELECT DISTINCT ?notice WHERE {{ ?notice a rkg:Notice . {" ".join(patterns)} }}
+            ORDER BY STR(?notice) LIMIT {per_page + 1}""")]
+        following = encode_cursor(page[per_page - 1]) if len(page) > per_page else None
+        page = page[:per_page]
+        summaries = self.summaries(page)
+        return [summaries[iri] for iri in page], following
+
+
+def encode_cursor(iri: str) -> str:
+    return base64.urlsafe_b64encode(iri.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> str:
+    try:
+        return base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+    except (binascii.Error, UnicodeDecodeError) as e:
+        raise BadParameter(f"cursor {cursor!r} is not one this API gave out") from e
+
+
+def _filter(name: str, value: str) -> str:
+    """The graph pattern of one filter; names and countries match case-insensitively, IRIs exactly."""
+    if name in ("nature", "reason"):
+        if not SLUG.match(value):
+            raise BadParameter(f"{name} {value!r}: use the slug of its IRI, such as 'retraction' or 'error-in-image'")
+        base, predicate = (NATURE, "rkg:nature") if name == "nature" else (REASON, "rkg:reason")
+        return f"?notice {predicate} {NamedNode(base + value)} ."
+    if name == "year":
+        if not re.fullmatch(r"\d{4}", value):
+            raise BadParameter(f"year {value!r}: four digits")
+        return f'?notice schema:datePublished ?date . FILTER(STRSTARTS(STR(?date), "{value}"))'
+    if name == "country":
+        return f"?notice cito:updates/schema:countryOfOrigin ?country . " \
+               f"FILTER(LCASE(STR(?country)) = LCASE({Literal(value)}))"
+    var = f"?{name}"
+    if name == "journal":
+        reach = f"{{ ?notice schema:isPartOf {var} }} UNION {{ ?notice cito:updates/schema:isPartOf+ {var} }}"
+    elif name == "publisher":
+        reach = f"{{ ?notice schema:publisher {var} }} UNION " \
+                f"{{ ?notice (schema:isPartOf|cito:updates/schema:isPartOf+)/schema:publisher {var} }}"
+    else:
+        raise BadParameter(f"no filter {name!r}")
+    if value.startswith(("http://", "https://")):
+        return reach.replace(var, str(NamedNode(value)))
+    return f"{reach} {var} schema:name ?{name}Name . FILTER(LCASE(STR(?{name}Name)) = LCASE({Literal(value)}))"
