@@ -14,7 +14,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from retractkg import __version__
-from retractkg.api import doi, dumps, feed, linked_data, pages, sparql
+from retractkg.api import check, doi, dumps, feed, linked_data, pages, sparql
 from retractkg.api.answer_cache import AnswerCache
 from retractkg.api.caching import RepresentationCache
 from retractkg.api.errors import install_error_handlers
@@ -100,4 +100,5 @@ def create_app(settings: Settings, store: GraphStore | None = None, *, exclusive
     app.include_router(dumps.router)
     app.include_router(feed.router)
     app.include_router(doi.router)
+    app.include_router(check.router)
     return app

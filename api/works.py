@@ -182,7 +182,7 @@ def encode_cursor(iri: str) -> str:
 
 def decode_cursor(cursor: str) -> str:
     try:
-        return base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        return base64.b64decode(cursor + "=" * (-len(cursor) % 4), altchars=b"-_", validate=True).decode()
     except (binascii.Error, UnicodeDecodeError) as e:
         raise BadParameter(f"cursor {cursor!r} is not one this API gave out") from e
 
