@@ -5,15 +5,13 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page
+from servers import serving
 from test_doi_api import BIBTEX, RETRACTED, RW
-from test_pages_browser import free_port, page  # noqa: F401 - the browser fixture, over this module's server
+from test_pages_browser import page  # noqa: F401 - the browser fixture, over this module's server
 
 from retractkg.ingest.pipeline import DEMO_DIR
 
@@ -25,35 +23,8 @@ def server(tmp_path_factory) -> Iterator[str]:
     ingest = subprocess.run([sys.executable, "-m", "retractkg.cli", "ingest", "--quiet", "--store", str(store_path),
                              str(RW), str(DEMO_DIR)], capture_output=True, text=True, timeout=300)
     assert ingest.returncode == 0, ingest.stderr
-    port = free_port()
-    log = tmp_path_factory.mktemp("check-log") / "serve.log"
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "retractkg.cli", "serve", "--store", str(store_path), "--port", str(port)],
-            stdout=output, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_serving(url, process, log)
+    with serving(store_path, tmp_path_factory.mktemp("check-log") / "serve.log") as (url, _):
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-def wait_until_serving(url: str, process: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(url + "/check", timeout=2):
-                return
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"retractkg serve did not start: {log.read_text()}") from None
-            time.sleep(0.2)
 
 
 def test_a_person_checks_a_pasted_list_and_an_uploaded_file(server: str, page: Page, tmp_path):  # noqa: F811
