@@ -17,6 +17,7 @@ from retractkg.api.errors import ProblemError
 from retractkg.api.pages import render
 from retractkg.api.reference_lists import MAX_BYTES, MAX_ENTRIES, Entry, ReferenceListError, read_list
 from retractkg.api.resources import local_path
+from retractkg.api.routing import get_and_head
 from retractkg.api.works import Work, Works
 from retractkg.config import Settings
 from retractkg.store import GraphStore
@@ -83,7 +84,7 @@ async def check_api(request: Request, store: StoreDep) -> dict:
     return checked(text, store)
 
 
-@router.get("/check", response_class=HTMLResponse, summary="Check a reference list: the form")
+@get_and_head(router, "/check", response_class=HTMLResponse, summary="Check a reference list: the form")
 def check_form() -> HTMLResponse:
     return HTMLResponse(render("check.html", title="Check a reference list", text="", report=None, error=None))
 

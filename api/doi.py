@@ -17,6 +17,7 @@ from retractkg.api.conneg import negotiate
 from retractkg.api.deps import get_settings, get_store
 from retractkg.api.errors import ProblemError
 from retractkg.api.resources import local_path
+from retractkg.api.routing import get_and_head
 from retractkg.api.works import MAX_PER_PAGE, BadParameter, Work, Works, identifier_iri
 from retractkg.config import Settings
 from retractkg.store import GraphStore
@@ -24,7 +25,19 @@ from retractkg.store import GraphStore
 router = APIRouter(tags=["works and notices (JSON API)"])
 StoreDep = Annotated[GraphStore, Depends(get_store)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
-WORK_RESPONSES = {404: {"description": "The graph knows no article or notice with this DOI or PMID."},
+WORK_EXAMPLE = {
+    "query": "10.1007/S11356-022-20387-8", "id": "https://w3id.org/retractkg/id/article/10.1007/s11356-022-20387-8",
+    "type": "article", "title": "Sustainable impact of COVID-19 on education projects: aspects of naturalism",
+    "is_retracted": True, "is_corrected": False, "has_expression_of_concern": False,
+    "notices": [{"id": "https://w3id.org/retractkg/id/notice/retraction/10.1007/s11356-022-20387-8",
+                 "nature": "https://w3id.org/retractkg/id/nature/retraction", "nature_label": "Retraction",
+                 "date": "2024-07-08", "doi": "10.1007/s11356-024-34290-x", "label": None,
+                 "reasons": [{"id": "https://w3id.org/retractkg/id/reason/compromised-peer-review",
+                              "label": "Compromised Peer Review"}],
+                 "concerns": ["https://w3id.org/retractkg/id/article/10.1007/s11356-022-20387-8"]}]}
+WORK_RESPONSES = {200: {"description": "The work and its notices.", "content": {"application/json": {
+                      "example": WORK_EXAMPLE}}},
+                  404: {"description": "The graph knows no article or notice with this DOI or PMID."},
                   400: {"description": "Not a DOI or PMID."}}
 
 
@@ -39,9 +52,8 @@ def find_work(identifier: str, store: GraphStore) -> Work:
     return work
 
 
-@router.get("/doi/{doi:path}", response_class=Response, responses={
-    303: {"description": "A browser: the page of the article or notice."},
-    200: {"description": "A program (Accept: application/json): the work, as /api/works/{doi}."}, **WORK_RESPONSES},
+@get_and_head(router, "/doi/{doi:path}", response_class=Response, responses={
+    **WORK_RESPONSES, 303: {"description": "A browser: the page of the article or notice."}},
     summary="Look a DOI up: a browser goes to its page, a program gets whether it is retracted")
 def doi(doi: str, request: Request, store: StoreDep, settings: SettingsDep) -> Response:
     media_type = negotiate(request.headers.get("accept"), (rep.HTML, rep.JSON))
@@ -51,13 +63,13 @@ def doi(doi: str, request: Request, store: StoreDep, settings: SettingsDep) -> R
     return RedirectResponse(local_path(work.id, settings) or work.id, status_code=303)
 
 
-@router.get("/api/works/{doi:path}", responses=WORK_RESPONSES,
+@get_and_head(router, "/api/works/{doi:path}", responses=WORK_RESPONSES,
             summary="Is this work retracted, corrected or under concern? By DOI (any form) or PMID")
-def work(doi: str, store: StoreDep) -> dict:
-    return find_work(doi, store).as_json()
+def work(doi: str, store: StoreDep) -> JSONResponse:
+    return JSONResponse(find_work(doi, store).as_json())
 
 
-@router.get("/api/notices", summary="Notices by nature, reason, year, journal, publisher or country, "
+@get_and_head(router, "/api/notices", summary="Notices by nature, reason, year, journal, publisher or country, "
             "a page at a time (follow `meta.next_cursor`)")
 def notices(request: Request, store: StoreDep,
             nature: str = Query("", description="A nature's slug: retraction, expression-of-concern, correction…"),
@@ -67,12 +79,12 @@ def notices(request: Request, store: StoreDep,
             publisher: str = Query("", description="The publisher's IRI or its name (any case)."),
             country: str = Query("", description="A country of the article's authors, by name (any case)."),
             cursor: str | None = Query(None, description="`meta.next_cursor` of the previous page."),
-            per_page: int = Query(25, ge=1, le=MAX_PER_PAGE)) -> dict:
+            per_page: int = Query(25, ge=1, le=MAX_PER_PAGE)) -> JSONResponse:
     filters = {"nature": nature, "reason": reason, "year": year, "journal": journal, "publisher": publisher,
                "country": country}
     try:
         page, following = Works(store).notices(filters, cursor, per_page)
     except BadParameter as e:
         raise ProblemError(400, "bad-parameter", str(e)) from e
-    return {"meta": {"count": len(page), "per_page": per_page, "next_cursor": following},
-            "results": [n.as_json() for n in page]}
+    return JSONResponse({"meta": {"count": len(page), "per_page": per_page, "next_cursor": following},
+                         "results": [n.as_json() for n in page]})

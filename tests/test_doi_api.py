@@ -55,6 +55,8 @@ def test_concern_correction_pmid_and_unknown(client):
     assert corrected["is_corrected"] and "Correction" in {n["nature_label"] for n in corrected["notices"]}
     assert client.get("/api/works/10.9999/not-in-the-graph").status_code == 404
     assert client.get("/api/works/not-a-doi").status_code == 400
+    head = client.head(f"/api/works/{CONCERN}")
+    assert head.status_code == 200 and head.headers["content-type"] == "application/json" and not head.content
 
 
 def rows() -> list[dict]:
