@@ -29,7 +29,7 @@ WORK_EXAMPLE = {
     "query": "10.1007/S11356-022-20387-8", "id": "https://w3id.org/retractkg/id/article/10.1007/s11356-022-20387-8",
     "type": "article", "title": "Sustainable impact of COVID-19 on education projects: aspects of naturalism",
     "is_retracted": True, "is_corrected": False, "has_expression_of_concern": False,
-    "notices": [{"id": "https://w3id.org/retractkg/id/notice/retraction/10.1007/s11356-022-20387-8",
+    "is_reinstated": False, "notices": [{"id": "https://w3id.org/retractkg/id/notice/retraction/10.1007/s11356-022-20387-8",
                  "nature": "https://w3id.org/retractkg/id/nature/retraction", "nature_label": "Retraction",
                  "date": "2024-07-08", "doi": "10.1007/s11356-024-34290-x", "label": None,
                  "reasons": [{"id": "https://w3id.org/retractkg/id/reason/compromised-peer-review",

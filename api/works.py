@@ -67,6 +67,7 @@ class Work:
         return {"query": self.query, "id": self.id, "type": self.kind, "title": self.title or None,
                 "is_retracted": "retracted" in self.statuses, "is_corrected": "corrected" in self.statuses,
                 "has_expression_of_concern": "expression_of_concern" in self.statuses,
+                "is_reinstated": "reinstated" in self.statuses,
                 "notices": [n.as_json() for n in self.notices]}
 
 

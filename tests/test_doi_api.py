@@ -53,6 +53,8 @@ def test_concern_correction_pmid_and_unknown(client):
     assert client.get("/api/works/34976537").json()["id"].endswith(CONCERN)  # by PMID
     corrected = client.get(f"/api/works/{CORRECTED}").json()
     assert corrected["is_corrected"] and "Correction" in {n["nature_label"] for n in corrected["notices"]}
+    reinstated = client.get("/api/works/10.1055/a-2059-4844").json()  # record 44137, a reinstatement
+    assert reinstated["is_reinstated"] and not reinstated["is_retracted"]
     assert client.get("/api/works/10.9999/not-in-the-graph").status_code == 404
     assert client.get("/api/works/not-a-doi").status_code == 400
     head = client.head(f"/api/works/{CONCERN}")
