@@ -7,12 +7,13 @@ import csv
 from pathlib import Path
 
 import pytest
+import servers
 from fastapi.testclient import TestClient
 
 from retractkg.api.app import create_app
 from retractkg.config import Settings
 from retractkg.ingest.pipeline import DEMO_DIR, ingest
-from retractkg.store import OxigraphStore
+from retractkg.store import OxigraphStore, open_store
 
 RW = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "retraction-watch" / \
     "rw_covid19_subset_dev_rawformat.csv"
@@ -149,3 +150,20 @@ def test_the_form_answers_a_pasted_list_and_an_uploaded_file(client):
     assert upload.status_code == 200 and "no identifier" in upload.text and "Compromised Peer Review" in upload.text
     error = client.post("/check", data={"text": "nonsense"})
     assert error.status_code == 400 and "line 1" in error.text
+
+
+def test_a_remote_store_gives_the_same_answers(client, tmp_path):
+    """The same routes over `oxigraph serve` (a private one): every lookup is a query of the store interface."""
+    with servers.oxigraph_server() as server:
+        settings = Settings(sparql_query_url=server.query_url, sparql_update_url=server.update_url,
+                            text_index=tmp_path / "search.sqlite3")
+        with open_store(settings) as store:
+            ingest(store, [RW, DEMO_DIR], settings)
+        with TestClient(create_app(settings)) as remote:
+            for path in (f"/api/works/{RETRACTED}", f"/api/works/{CONCERN}", "/api/works/34976537",
+                         "/api/notices?reason=concerns-issues-about-data&per_page=7",
+                         "/api/notices?publisher=springer&year=2024"):
+                answer = remote.get(path).json()
+                assert answer == client.get(path).json() and (answer.get("notices") or answer.get("results")), path
+            body = f"{RETRACTED}\n{CORRECTED}\n10.9999/unknown"
+            assert remote.post("/api/check", content=body).json() == client.post("/api/check", content=body).json()
