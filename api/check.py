@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
+from starlette.datastructures import UploadFile
 
 from retractkg.api.deps import get_settings, get_store
 from retractkg.api.errors import ProblemError
@@ -27,6 +28,7 @@ StoreDep = Annotated[GraphStore, Depends(get_store)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 # The most serious standing first: an article retracted and also corrected is reported as retracted.
 STATUSES = ("retracted", "expression_of_concern", "corrected")
+FORM_OVERHEAD = 64 * 1024  # multipart boundaries and headers around the list
 
 
 def check_entries(entries: list[Entry], store: GraphStore) -> list[dict]:
@@ -86,23 +88,34 @@ async def check_api(request: Request, store: StoreDep) -> dict:
 
 @get_and_head(router, "/check", response_class=HTMLResponse, summary="Check a reference list: the form")
 def check_form() -> HTMLResponse:
-    return HTMLResponse(render("check.html", title="Check a reference list", text="", report=None, error=None))
+    return page(text="")
 
 
-@router.post("/check", response_class=HTMLResponse, summary="Check a reference list: the answer, as a page")
-async def check_page(store: StoreDep, settings: SettingsDep, text: Annotated[str, Form()] = "",
-                     file: Annotated[UploadFile | None, File()] = None) -> HTMLResponse:
-    if file is not None and file.filename:
-        data = await file.read(MAX_BYTES + 1)
-        text = data.decode("utf-8-sig", errors="replace")
+@router.post("/check", response_class=HTMLResponse, summary="Check a reference list: the answer, as a page",
+             openapi_extra={"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+                 "type": "object", "properties": {"text": {"type": "string", "description": "the list, pasted"},
+                                                  "file": {"type": "string", "format": "binary"}}}}}}})
+async def check_page(request: Request, store: StoreDep, settings: SettingsDep) -> HTMLResponse:
+    """The form is read here, not by FastAPI, so a body beyond the limit is refused before it is read."""
+    if int(request.headers.get("content-length") or MAX_BYTES + FORM_OVERHEAD + 1) > MAX_BYTES + FORM_OVERHEAD:
+        return page(text="", error=f"send at most {MAX_BYTES // (1024 * 1024)} MB (and a Content-Length)",
+                    status=413)
+    async with request.form(max_files=1, max_fields=2, max_part_size=MAX_BYTES + 1) as form:
+        text, upload = form.get("text") or "", form.get("file")
+        if isinstance(upload, UploadFile) and upload.filename:
+            text = (await upload.read(MAX_BYTES + 1)).decode("utf-8-sig", errors="replace")
+    text = text if isinstance(text, str) else ""
     try:
         report = checked(text, store)
     except ProblemError as e:
-        page = render("check.html", title="Check a reference list", text=text[:20000], report=None, error=e.detail)
-        return HTMLResponse(page, status_code=e.status)
+        return page(text=text, error=e.detail, status=e.status)
     for result in report["results"]:
         result["href"] = local_path(result["id"], settings) if result.get("id") else None
         for notice in result.get("notices", []):
             notice["href"] = local_path(notice["id"], settings)
-    page = render("check.html", title="Check a reference list", text=text[:20000], report=report, error=None)
-    return HTMLResponse(page)
+    return page(text=text, report=report)
+
+
+def page(*, text: str, report: dict | None = None, error: str | None = None, status: int = 200) -> HTMLResponse:
+    body = render("check.html", title="Check a reference list", text=text[:20_000], report=report, error=error)
+    return HTMLResponse(body, status_code=status)

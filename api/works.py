@@ -146,12 +146,13 @@ class Works:
                        (GROUP_CONCAT(DISTINCT ?reason; separator="{SEPARATOR}") AS ?reasons)
                        (GROUP_CONCAT(DISTINCT STR(?article); separator="{SEPARATOR}") AS ?articles) WHERE {{
                   VALUES ?notice {{ {_values(chunk)} }}
-                  OPTIONAL {{ ?notice rkg:nature ?nat . OPTIONAL {{ ?nat skos:prefLabel ?natLabel }} }}
+                  OPTIONAL {{ ?notice rkg:nature ?nat .
+                              OPTIONAL {{ ?nat skos:prefLabel ?natLabel FILTER(LANGMATCHES(LANG(?natLabel), "en")) }} }}
                   OPTIONAL {{ ?notice schema:datePublished ?d }}
                   OPTIONAL {{ ?notice rkg:doi ?doi }}
                   OPTIONAL {{ ?notice rdfs:label|schema:name ?l }}
                   OPTIONAL {{ ?notice cito:updates ?article }}
-                  OPTIONAL {{ ?notice rkg:reason ?r . ?r skos:prefLabel ?rl .
+                  OPTIONAL {{ ?notice rkg:reason ?r . ?r skos:prefLabel ?rl FILTER(LANGMATCHES(LANG(?rl), "en"))
                               BIND(CONCAT(STR(?r), "\\t", ?rl) AS ?reason) }}
                 }} GROUP BY ?notice"""):
                 summary = found[_text(s, "notice")]

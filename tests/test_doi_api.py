@@ -150,6 +150,8 @@ def test_the_form_answers_a_pasted_list_and_an_uploaded_file(client):
     assert upload.status_code == 200 and "no identifier" in upload.text and "Compromised Peer Review" in upload.text
     error = client.post("/check", data={"text": "nonsense"})
     assert error.status_code == 400 and "line 1" in error.text
+    huge = client.post("/check", files={"file": ("refs.txt", b"1\n" * (1024 * 1024 + 1), "text/plain")})
+    assert huge.status_code == 413 and "2 MB" in huge.text
 
 
 def test_a_remote_store_gives_the_same_answers(client, tmp_path):
