@@ -97,7 +97,8 @@ def check_form() -> HTMLResponse:
                                                   "file": {"type": "string", "format": "binary"}}}}}}})
 async def check_page(request: Request, store: StoreDep, settings: SettingsDep) -> HTMLResponse:
     """The form is read here, not by FastAPI, so a body beyond the limit is refused before it is read."""
-    if int(request.headers.get("content-length") or MAX_BYTES + FORM_OVERHEAD + 1) > MAX_BYTES + FORM_OVERHEAD:
+    length = request.headers.get("content-length", "")
+    if not length.isdigit() or int(length) > MAX_BYTES + FORM_OVERHEAD:
         return page(text="", error=f"send at most {MAX_BYTES // (1024 * 1024)} MB (and a Content-Length)",
                     status=413)
     async with request.form(max_files=1, max_fields=2, max_part_size=MAX_BYTES + 1) as form:
