@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from retractkg.store import GraphStore
 
 BATCH = 200  # identifiers per VALUES list
 MAX_PER_PAGE = 200
+KEY_DIGITS = 15  # short enough for Oxigraph to keep inline, long enough that two notices never share one
 PREFIXES = sparql_prologue("schema", "cito", "rkg", "skos", "rdfs")
 SEPARATOR = "\u001f"
 PMID = re.compile(r"^(?:pmid:\s*)?(\d{1,9})$", re.I)
@@ -165,17 +167,31 @@ class Works:
 
     def notices(self, filters: dict[str, str], cursor: str | None,
                 per_page: int) -> tuple[list[NoticeSummary], str | None]:
-        """One page of notices matching the filters, in IRI order after `cursor`; and the next page's cursor."""
+        """One page of notices matching the filters, after `cursor`; and the next page's cursor.
+
+        Pages follow a fixed order: the first 15 hex digits of the SHA-1 of the notice IRI, then the IRI
+        (a keyset on the IRI). Oxigraph sorts such short strings without reading each IRI back, which
+        sorting the IRIs themselves does: 2 s a page for 20,000 notices, against 0.3 s.
+        """
         patterns = [_filter(name, value) for name, value in sorted(filters.items()) if value]
         if cursor:
-            patterns.append(f"FILTER(STR(?notice) > {Literal(decode_cursor(cursor))})")
+            after = decode_cursor(cursor)
+            key, iri = Literal(sort_key(after)), Literal(after)
+            patterns.append(f"FILTER(?key > {key} || (?key = {key} && STR(?notice) > {iri}))")
         page = [_text(s, "notice") for s in self.store.query(PREFIXES + f"""
-            SELECT DISTINCT ?notice WHERE {{ ?notice a rkg:Notice . {" ".join(patterns)} }}
-            ORDER BY STR(?notice) LIMIT {per_page + 1}""")]
+            SELECT DISTINCT ?notice ?key WHERE {{
+              ?notice a rkg:Notice . BIND(SUBSTR(SHA1(STR(?notice)), 1, {KEY_DIGITS}) AS ?key)
+              {" ".join(patterns)}
+            }} ORDER BY ?key ?notice LIMIT {per_page + 1}""")]
         following = encode_cursor(page[per_page - 1]) if len(page) > per_page else None
         page = page[:per_page]
         summaries = self.summaries(page)
         return [summaries[iri] for iri in page], following
+
+
+def sort_key(iri: str) -> str:
+    """The key pages are ordered by, as the queries compute it (SPARQL's SHA1 is lower-case hex)."""
+    return hashlib.sha1(iri.encode()).hexdigest()[:KEY_DIGITS]
 
 
 def encode_cursor(iri: str) -> str:
@@ -190,7 +206,7 @@ def decode_cursor(cursor: str) -> str:
 
 
 def _filter(name: str, value: str) -> str:
-    """The graph pattern of one filter; names and countries match case-insensitively, IRIs exactly."""
+    """The graph pattern of one filter: IRIs exactly, names and countries as written or in a common case."""
     if name in ("nature", "reason"):
         if not SLUG.match(value):
             raise BadParameter(f"{name} {value!r}: use the slug of its IRI, such as 'retraction' or 'error-in-image'")
@@ -201,16 +217,25 @@ def _filter(name: str, value: str) -> str:
             raise BadParameter(f"year {value!r}: four digits")
         return f'?notice schema:datePublished ?date . FILTER(STRSTARTS(STR(?date), "{value}"))'
     if name == "country":
-        return f"?notice cito:updates/schema:countryOfOrigin ?country . " \
-               f"FILTER(LCASE(STR(?country)) = LCASE({Literal(value)}))"
+        return f"VALUES ?country {{ {_spellings(value)} }} ?notice cito:updates/schema:countryOfOrigin ?country ."
     var = f"?{name}"
     if name == "journal":
         reach = f"{{ ?notice schema:isPartOf {var} }} UNION {{ ?notice cito:updates/schema:isPartOf+ {var} }}"
     elif name == "publisher":
-        reach = f"{{ ?notice schema:publisher {var} }} UNION " \
-                f"{{ ?notice (schema:isPartOf|cito:updates/schema:isPartOf+)/schema:publisher {var} }}"
+        reach = f"{{ ?notice schema:publisher {var} }} UNION {{ ?notice schema:isPartOf/schema:publisher {var} }} " \
+                f"UNION {{ ?notice cito:updates/schema:isPartOf+/schema:publisher {var} }}"
     else:
         raise BadParameter(f"no filter {name!r}")
     if value.startswith(("http://", "https://")):
         return reach.replace(var, str(NamedNode(value)))
-    return f"{reach} {var} schema:name ?{name}Name . FILTER(LCASE(STR(?{name}Name)) = LCASE({Literal(value)}))"
+    # A journal or publisher is stated in every record that names it: DISTINCT first, or each join multiplies.
+    return f"{{ SELECT DISTINCT {var} WHERE {{ VALUES ?{name}Name {{ {_spellings(value)} }} " \
+           f"{var} schema:name ?{name}Name }} }} {reach}"
+
+
+def _spellings(name: str) -> str:
+    """A name as given and in lower, upper and title case, as literals: an exact match is an index lookup,
+    where comparing case-folded names reads every name in the graph (a minute for one publisher at 20,000
+    records)."""
+    variants = dict.fromkeys([name, name.lower(), name.upper(), name.title(), name.capitalize()])
+    return " ".join(str(Literal(v)) for v in variants)
