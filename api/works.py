@@ -244,19 +244,21 @@ def _filter(name: str, value: str | list[str]) -> str:
         return f'?notice schema:datePublished ?date . FILTER(STRSTARTS(STR(?date), "{value}"))'
     if name == "country":
         return f"VALUES ?country {{ {_spellings(str(value))} }} ?notice cito:updates/schema:countryOfOrigin ?country ."
-    if name == "journal":
-        paths = ("schema:isPartOf", "cito:updates/schema:isPartOf+")
+    if name == "journal":  # stated on the notice, or on the article (through its issue and volume)
+        branches = ("?notice schema:isPartOf {t}", "?jPart schema:isPartOf+ {t} . ?notice cito:updates ?jPart")
     elif name == "publisher":
-        paths = ("schema:publisher", "schema:isPartOf/schema:publisher",
-                 "cito:updates/schema:isPartOf+/schema:publisher")
+        branches = ("?notice schema:publisher {t}",
+                    "?pJournal schema:publisher {t} . ?notice schema:isPartOf ?pJournal",
+                    "?pJournal schema:publisher {t} . ?pPart schema:isPartOf+ ?pJournal . ?notice cito:updates ?pPart")
     else:
         raise BadParameter(f"no filter {name!r}")
     try:
         targets = [str(NamedNode(v)) for v in ([value] if isinstance(value, str) else value)]
     except ValueError as e:
         raise BadParameter(f"{name} {value!r} is not an IRI") from e
-    # Constants, one branch each: the store starts from the journal or publisher, not from every notice.
-    return " UNION ".join(f"{{ ?notice {path} {target} }}" for target in targets for path in paths)
+    # Constants, one branch each, paths from them: the store starts from the journal or publisher, not from
+    # every notice (`?notice cito:updates/schema:isPartOf+ J` takes a second at 20,000 notices, this 12 ms).
+    return " UNION ".join("{ " + branch.format(t=target) + " }" for target in targets for branch in branches)
 
 
 def _spellings(name: str) -> str:
