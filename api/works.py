@@ -146,11 +146,12 @@ class Works:
         One row per distinct statement: OPTIONALs side by side would multiply each other, and once more
         for every record graph that restates a statement (a notice in 50 records: millions of rows)."""
         found: dict[str, dict[str, set[str]]] = {iri: {} for iri in subjects}
+        # A branch per predicate: with `VALUES ?p` the store scans each predicate's statements (1.7 s for 25
+        # notices at 20,000), with constants it looks each subject up (4 ms).
+        branches = " UNION ".join(f"{{ ?s {NamedNode(p)} ?o BIND({NamedNode(p)} AS ?p) }}" for p in predicates)
         for chunk in _chunks(subjects):
             for s in self.store.query(PREFIXES + f"""
-                SELECT DISTINCT ?s ?p ?o WHERE {{
-                  VALUES ?s {{ {_values(chunk)} }} VALUES ?p {{ {_values(predicates)} }} ?s ?p ?o
-                }}"""):
+                SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?s {{ {_values(chunk)} }} {branches} }}"""):
                 found[_text(s, "s")].setdefault(_text(s, "p"), set()).add(_text(s, "o"))
         return {iri: {p: sorted(values) for p, values in props.items()} for iri, props in found.items()}
 
