@@ -16,7 +16,19 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from retractkg import __version__
-from retractkg.api import api_docs, dumps, feed, linked_data, pages, recent_changes, site_files, sitemap, sparql
+from retractkg.api import (
+    api_docs,
+    check,
+    doi,
+    dumps,
+    feed,
+    linked_data,
+    pages,
+    recent_changes,
+    site_files,
+    sitemap,
+    sparql,
+)
 from retractkg.api.answer_cache import AnswerCache
 from retractkg.api.caching import RepresentationCache
 from retractkg.api.errors import install_error_handlers
@@ -110,4 +122,6 @@ def create_app(settings: Settings, store: GraphStore | None = None, *, exclusive
     app.include_router(site_files.router)
     app.include_router(sitemap.router)
     app.include_router(api_docs.router)
+    app.include_router(doi.router)
+    app.include_router(check.router)
     return app

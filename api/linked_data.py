@@ -89,6 +89,19 @@ def render(description: Description, media_type: str, settings: Settings, reques
     return rep.serialize_triples(description.triples, media_type)
 
 
+JSONLD_CONTEXT_REL = "http://www.w3.org/ns/json-ld#context"
+
+
+def document_headers(request: Request, iri: str, media_type: str) -> dict[str, str]:
+    """`Vary` and `Link`: the thing the document is about and, for JSON-LD, where this server serves
+    the context its `@context` IRI names, so a client offline (or before the w3id redirect is set up)
+    can load it from here."""
+    links = [f'<{iri}>; rel="about"']
+    if media_type in (rep.JSONLD, rep.JSON):
+        links.append(f'<{request.base_url}context.jsonld>; rel="{JSONLD_CONTEXT_REL}"')
+    return {"Vary": "Accept", "Link": ", ".join(links)}
+
+
 def represent(request: Request, description: Description, settings: Settings, format: str | None,
               offered: tuple[str, ...] = rep.DOCUMENT_TYPES, media_type: str | None = None) -> Response:
     """Negotiate, render and answer with validators (304 when the client's copy is current)."""
@@ -96,7 +109,7 @@ def represent(request: Request, description: Description, settings: Settings, fo
                                          aliases=rep.FORMAT_ALIASES)
     body = render(description, media_type, settings, request)
     return cached_response(request, body, rep.content_type(media_type), last_modified=description.last_modified,
-                           headers={"Vary": "Accept", "Link": f'<{description.iri}>; rel="about"'})
+                           headers=document_headers(request, description.iri, media_type))
 
 
 @get_and_head(router, "/doc/{path:path}", response_class=Response, responses=DOCUMENT_RESPONSES,
@@ -117,7 +130,7 @@ def document(path: str, request: Request, store: StoreDep, settings: SettingsDep
             cache.put(key, found)
     body, last_modified = found
     return cached_response(request, body, rep.content_type(media_type), last_modified=last_modified,
-                           headers={"Vary": "Accept", "Link": f'<{resolved.iri}>; rel="about"'})
+                           headers=document_headers(request, resolved.iri, media_type))
 
 
 @get_and_head(router, "/graph/{path:path}", response_class=Response,

@@ -52,7 +52,7 @@ def schema_org_jsonld(triples: Iterable[Triple], root: str | None) -> str:
     """The schema.org statements of a description as JSON-LD, safe inside a <script> element."""
     kept = [t for t in triples if t.predicate.value.startswith(SCHEMA)
             or (t.predicate.value == RDF_TYPE and t.object.value.startswith(SCHEMA))]
-    return script_json(frame(kept, root, context=SCHEMA_ORG))
+    return script_json(frame(kept, root, context=SCHEMA_ORG, repeat_leaves=True))
 
 
 # Inside <script>, `</script`, `<!--` and `<script` end or change the element whatever JSON means by

@@ -3,8 +3,18 @@
 The output is compacted with the project's published context (`ontology/context.jsonld`, referenced by
 its IRI) and shaped like a frame: the described resource is the top object and every node is
 embedded where a reader looks for it first (notice -> article -> authors -> affiliations; reason
-assignments with their concept's label and the quoted evidence). Concepts and other leaf nodes are
-embedded wherever they are referenced, so a reason always shows its label.
+assignments with the quoted evidence). Each node is embedded once, where it is first reached in reading
+order (a notice's reasons with their labels under `reason`; a reason assignment's `hasBody` is then the
+concept's IRI): a program finds every node by its `id`, and the document is not bloated by repeats.
+Pages' schema.org JSON-LD embeds leaves at every reference instead (`repeat_leaves`), as search
+engines read no references.
+
+Booleans and integers under a term typed `xsd:boolean`/`xsd:integer` are written as native JSON values
+when their lexical form is canonical (`"paywalled": false`, `"position": 11`), since a JSON-LD
+processor turns a native value back into exactly that canonical literal; a non-canonical one (`"01"`)
+stays a string, which the term's type still reads as the same literal. Decimals stay strings: a native
+JSON number with a fractional part becomes an `xsd:double` canonical form ("7.64E-1") in toRdf, which is
+not the stored `xsd:decimal` literal.
 
 Why not pyld's `frame`+`compact` on the request path: they take tens of milliseconds for one notice,
 the budget is a few. Compaction here is a direct term selection over the parsed context (cached),
@@ -18,6 +28,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -36,7 +47,9 @@ POSITION_IRI = RKG + "position"
 AGENT_IRI = RKG + "agent"
 _UNSET = object()
 NODE, IRI, BNODE, LITERAL = range(4)  # kinds of objects
-BARE, REFERENCE, EXPLICIT = range(1, 4)  # ways to write them (NODE: an embedded node object)
+BARE, REFERENCE, EXPLICIT, NATIVE = range(1, 5)  # ways to write them (NODE: an embedded node object)
+XSD_BOOLEAN, XSD_INTEGER = XSD + "boolean", XSD + "integer"
+CANONICAL_INTEGER = re.compile(r"-?(0|[1-9][0-9]{0,14})")  # below 2**53: exact in JavaScript too
 
 # Properties in reading order; the first place a node is reached is where it is embedded.
 READING_ORDER = [SCHEMA + p for p in ("name", "datePublished", "headline")] + [
@@ -237,7 +250,8 @@ class CompactionContext:
                         term.language is None or (term.language is _UNSET and self.plain_strings)):
                     return term.name, BARE, term.set_container, None
             elif term.type == datatype and not language:
-                return term.name, BARE, term.set_container, None
+                mode = NATIVE if datatype in (XSD_BOOLEAN, XSD_INTEGER) else BARE
+                return term.name, mode, term.set_container, None
         if fallback is not None:
             return fallback.name, EXPLICIT, fallback.set_container, extra
         if extra is None and self.plain_strings:
@@ -259,7 +273,7 @@ def project_context() -> CompactionContext:
 class _Framer:
     """Builds the tree of one description: each node embedded once (leaves at every reference)."""
 
-    def __init__(self, triples: Iterable[Triple], context: CompactionContext) -> None:
+    def __init__(self, triples: Iterable[Triple], context: CompactionContext, repeat_leaves: bool) -> None:
         self.context = context
         index: dict[Subject, dict[str, list]] = {}
         for triple in triples:  # triples or quads (the graph name is ignored)
@@ -274,7 +288,8 @@ class _Framer:
                 values.append(o)
         self.index = index
         self.leaves = {s for s, props in index.items()
-                       if not any(o in index for p, objs in props.items() if p != RDF_TYPE_IRI for o in objs)}
+                       if not any(o in index for p, objs in props.items() if p != RDF_TYPE_IRI for o in objs)
+                       } if repeat_leaves else set()
         self.positions = self._positions()
         self.emitted: set[Subject] = set()
         self.nodes: dict[Subject, Json] = {}
@@ -322,6 +337,8 @@ class _Framer:
                     key, mode, as_set, extra = form(predicate, LITERAL, value.datatype.value, value.language or "")
                     if mode == BARE:
                         json_value: Any = value.value
+                    elif mode == NATIVE:
+                        json_value = _native(value.value, value.datatype.value)
                     elif extra is None:
                         json_value = {"@value": value.value}
                     else:
@@ -357,6 +374,15 @@ class _Framer:
                 if s not in self.emitted]
 
 
+def _native(lexical: str, datatype: str) -> bool | int | str:
+    """The native JSON value of a canonical boolean or integer (the term is typed with its datatype)."""
+    if datatype == XSD_BOOLEAN:
+        return lexical == "true" if lexical in ("true", "false") else lexical
+    if CANONICAL_INTEGER.fullmatch(lexical) and lexical != "-0":
+        return int(lexical)
+    return lexical
+
+
 def _reading_rank(predicate: str) -> tuple[int, str]:
     return _RANK.get(predicate, len(_RANK)), predicate
 
@@ -371,10 +397,11 @@ def _add(node: Json, key: str, value: Any, as_set: bool) -> None:
 
 
 def frame(triples: Iterable[Triple], root: str | None = None, *,
-          context: CompactionContext | None = None) -> Json:
-    """The JSON-LD document of a graph, with `root` (if given) as the top node."""
+          context: CompactionContext | None = None, repeat_leaves: bool = False) -> Json:
+    """The JSON-LD document of a graph, with `root` (if given) as the top node; `repeat_leaves` embeds
+    nodes that link to no other node (concepts, addresses) at every reference, not only the first."""
     context = context or project_context()
-    framer = _Framer(triples, context)
+    framer = _Framer(triples, context, repeat_leaves)
     tops: list[Json] = []
     if root is not None and NamedNode(root) in framer.index:
         tops.append(framer.node(NamedNode(root), frozenset()))

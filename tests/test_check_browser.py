@@ -1,0 +1,46 @@
+"""The reference-list form (/check) in Debian's Chromium driven by Playwright, against `retractkg serve`
+over the Retraction Watch COVID-19 subset: paste a list, upload a BibTeX file, follow a notice link."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Page
+from servers import serving
+from test_doi_api import BIBTEX, RETRACTED, RW
+from test_pages_browser import page  # noqa: F401 - the browser fixture, over this module's server
+
+from retractkg.ingest.pipeline import DEMO_DIR
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory) -> Iterator[str]:
+    """`retractkg serve` (stopped by its PID) over the subset and the demo notices."""
+    store_path = tmp_path_factory.mktemp("check") / "store"
+    ingest = subprocess.run([sys.executable, "-m", "retractkg.cli", "ingest", "--quiet", "--store", str(store_path),
+                             str(RW), str(DEMO_DIR)], capture_output=True, text=True, timeout=300)
+    assert ingest.returncode == 0, ingest.stderr
+    with serving(store_path, tmp_path_factory.mktemp("check-log") / "serve.log") as (url, _):
+        yield url
+
+
+def test_a_person_checks_a_pasted_list_and_an_uploaded_file(server: str, page: Page, tmp_path):  # noqa: F811
+    page.goto(server + "/check")
+    page.fill("textarea[name=text]", f"{RETRACTED}\n10.9999/unknown")
+    page.click("form[action=\"/check\"] button[type=submit]")
+    rows = page.locator("table.check tbody tr")
+    assert rows.count() == 2
+    assert "retracted" in rows.nth(0).inner_text() and "not found" in rows.nth(1).inner_text()
+    bib = tmp_path / "refs.bib"
+    bib.write_text(BIBTEX, encoding="utf-8")
+    page.goto(server + "/check")
+    page.set_input_files("input[type=file]", str(bib))
+    page.click("form[action=\"/check\"] button[type=submit]")
+    assert page.locator("table.check tbody tr").count() == 3
+    assert "no identifier" in page.locator("tr.status-no_identifier").inner_text()
+    page.locator("tr.status-retracted a", has_text="Retraction").first.click()
+    page.wait_for_load_state()
+    assert "/doc/notice/retraction/" in page.url and page.locator("h1").count() == 1
