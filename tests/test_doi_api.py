@@ -70,17 +70,20 @@ def rows() -> list[dict]:
 def test_notices_are_filtered_and_paged_with_a_cursor_to_the_end(client):
     expected = {r["OriginalPaperDOI"].lower() for r in rows()
                 if r["RetractionNature"] == "Expression of concern" and r["OriginalPaperDOI"].startswith("10.")}
-    seen, cursor, pages = [], None, 0
+    seen, concerned, cursor, pages = [], set(), None, 0
     while True:
         params = {"nature": "expression-of-concern", "per_page": 5} | ({"cursor": cursor} if cursor else {})
         page = client.get("/api/notices", params=params).json()
         seen += [n["id"] for n in page["results"]]
+        concerned |= {article.lower() for n in page["results"] for article in n["concerns"]}
         pages += 1
         cursor = page["meta"]["next_cursor"]
         if cursor is None:
             break
     assert len(seen) == len(set(seen)) and pages > 1
-    assert {iri.split("/notice/concern/", 1)[1] for iri in seen} >= expected
+    # Each article with an expression of concern in the export is reached (a notice with its own DOI is
+    # that DOI's resource, so the article is read from what the notice concerns).
+    assert all(any(doi in article for article in concerned) for doi in expected)
     pakistan = client.get("/api/notices", params={"country": "PAKISTAN", "year": "2023", "per_page": 200}).json()
     assert pakistan["results"] and all(n["date"].startswith("2023") for n in pakistan["results"])
     cureus = client.get("/api/notices", params={"journal": "cureus", "per_page": 200}).json()["results"]
