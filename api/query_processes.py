@@ -293,15 +293,15 @@ class QueryProcesses:
             os.setpriority(os.PRIO_PROCESS, process.popen.pid, 19)
 
     def _release(self, process: _Process, *, reusable: bool) -> None:
-        """Back to the idle list; a process that ran a long query (at low priority), failed, or is one
-        more than the warm minimum beyond what is idle, is stopped."""
+        """Back to the idle list; a process that ran a long query (at low priority) or failed is stopped."""
         with self._lock:
             if process.long:
                 self._long_running -= 1
                 keep = False
             else:
-                keep = (reusable and process.popen.poll() is None and not self._closed
-                        and len(self._idle) < self.processes)
+                # Kept while it is a short-query process (at most `max_short`): stopping the ones beyond the
+                # warm minimum after each query made a steady load start a process for every few queries.
+                keep = reusable and process.popen.poll() is None and not self._closed
                 if not keep:
                     self._short_count -= 1
             if keep:
