@@ -136,36 +136,20 @@ class Catalog:
         return [NoticeRow(_str(s, "n"), _str(s, "title"), _str(s, "date"), _str(s, "nature"), _str(s, "journal"),
                           _str(s, "article"), _str(s, "articleTitle")) for s in result]
 
-    def search(self, text: str, *, limit: int = PAGE_SIZE) -> list[Hit]:
-        """By DOI (exact, any written form), else by words of a title or an author's name."""
-        text = text.strip()
-        if not text:
+    def by_doi(self, text: str) -> list[Hit]:
+        """The notices and articles of a DOI written in any form (words are searched in the text index,
+        `retractkg.store.text_index`); [] when `text` is no DOI."""
+        doi = normalize_doi(text.strip())
+        if not doi:
             return []
-        doi = normalize_doi(text)
-        if doi:
-            result = self.store.query(PREFIXES + f"""
-                SELECT ?x ?kind (MIN(?t) AS ?label) WHERE {{
-                  ?x rkg:doi {_literal(doi)} .
-                  {{ ?x a rkg:Notice BIND("notice" AS ?kind) OPTIONAL {{ ?x schema:name ?name }}
-                     OPTIONAL {{ ?x rdfs:label ?l }} BIND(COALESCE(?name, ?l) AS ?t) }}
-                  UNION {{ ?x a rkg:Article BIND("article" AS ?kind) OPTIONAL {{ ?x schema:name ?t }} }}
-                }} GROUP BY ?x ?kind""")
-            return [Hit(_str(s, "x"), _str(s, "kind"), _str(s, "label"), doi) for s in result]
-        words = [w for w in re.findall(r"\w+", text.lower()) if len(w) > 1][:6]
-        if not words:
-            return []
-        filters = " && ".join(f"CONTAINS(LCASE(STR(?name)), {_literal(w)})" for w in words)
         result = self.store.query(PREFIXES + f"""
-            SELECT ?x ?kind (MIN(?name) AS ?label) (SAMPLE(?w) AS ?detail) WHERE {{
-              {{ ?x a rkg:Notice ; rdfs:label|schema:name ?name BIND("notice" AS ?kind)
-                 OPTIONAL {{ ?x schema:datePublished ?w }} }}
-              UNION {{ ?x a rkg:Article ; schema:name ?name BIND("article" AS ?kind)
-                       OPTIONAL {{ ?x schema:isPartOf+/schema:name ?w }} }}
-              UNION {{ ?x a schema:Person ; schema:name ?name BIND("person" AS ?kind)
-                       OPTIONAL {{ ?work schema:author ?x ; schema:name ?w }} }}
-              FILTER({filters})
-            }} GROUP BY ?x ?kind ORDER BY ?kind ?label LIMIT {limit}""")
-        return [Hit(_str(s, "x"), _str(s, "kind"), _str(s, "label"), _str(s, "detail")) for s in result]
+            SELECT ?x ?kind (MIN(?t) AS ?label) WHERE {{
+              ?x rkg:doi {_literal(doi)} .
+              {{ ?x a rkg:Notice BIND("notice" AS ?kind) OPTIONAL {{ ?x schema:name ?name }}
+                 OPTIONAL {{ ?x rdfs:label ?l }} BIND(COALESCE(?name, ?l) AS ?t) }}
+              UNION {{ ?x a rkg:Article BIND("article" AS ?kind) OPTIONAL {{ ?x schema:name ?t }} }}
+            }} GROUP BY ?x ?kind""")
+        return [Hit(_str(s, "x"), _str(s, "kind"), _str(s, "label"), doi) for s in result]
 
     def totals(self) -> dict[str, int]:
         result = self.store.query(PREFIXES + """

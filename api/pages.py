@@ -344,7 +344,7 @@ def search(request: Request, store: StoreDep, settings: SettingsDep, cache: Cach
     media_type = negotiate(request.headers.get("accept"), ["text/html", "application/json"])
 
     def found() -> tuple[int, list[dict[str, str]]]:
-        doi_hits = Catalog(store).search(q) if normalize_doi(q.strip()) else None
+        doi_hits = Catalog(store).by_doi(q) if normalize_doi(q.strip()) else None
         if doi_hits is not None:
             matches = [(hit.iri, hit.kind, hit.label, hit.detail) for hit in doi_hits]
             total = len(matches)
