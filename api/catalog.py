@@ -72,22 +72,34 @@ class Catalog:
 
     def journals(self, page: int = 1) -> list[Count]:
         """Journals by the notices about their articles (or published in them), most first."""
-        return self._counts(f"{IN_JOURNAL} . ?x a schema:Periodical ; schema:name ?n", page)
+        return self._counts(IN_JOURNAL, page, kind="?x a schema:Periodical")
 
     def publishers(self, page: int = 1) -> list[Count]:
-        return self._counts(f"{BY_PUBLISHER} . ?x schema:name ?n", page)
+        return self._counts(BY_PUBLISHER, page)
 
     def countries(self, page: int = 1) -> list[Count]:
-        return self._counts(f"{OF_COUNTRY} . BIND(?x AS ?n)", page)
+        return self._counts(OF_COUNTRY, page, named=False)
 
     def subjects(self, page: int = 1) -> list[Count]:
-        return self._counts(f"{OF_SUBJECT} . BIND(?x AS ?n)", page)
+        return self._counts(OF_SUBJECT, page, named=False)
 
-    def _counts(self, where: str, page: int) -> list[Count]:
-        result = self.store.query(PREFIXES + f"""
-            SELECT ?x (MIN(?n) AS ?label) (COUNT(DISTINCT ?notice) AS ?count) WHERE {{
-              ?notice a rkg:Notice . {where}
-            }} GROUP BY ?x ORDER BY DESC(?count) ?label LIMIT {PAGE_SIZE} OFFSET {(page - 1) * PAGE_SIZE}""")
+    def _counts(self, where: str, page: int, *, kind: str = "", named: bool = True) -> list[Count]:
+        """The page of `?x` by the notices `where` puts in them, most first; `kind` restricts `?x`.
+
+        Counted on distinct (notice, ?x) pairs before anything else is joined, and named only for the page:
+        journals and publishers are restated by every record that mentions them, so joining their types and
+        names into the count multiplied its rows by thousands (the journal list ran for minutes on 8,000 records).
+        """
+        counted = f"""{{ SELECT ?x (COUNT(?notice) AS ?count) WHERE {{
+              {{ SELECT DISTINCT ?notice ?x WHERE {{ ?notice a rkg:Notice . {where} }} }}
+              {f"FILTER EXISTS {{ {kind} }}" if kind else ""}
+            }} GROUP BY ?x ORDER BY DESC(?count) ?x LIMIT {PAGE_SIZE} OFFSET {(page - 1) * PAGE_SIZE} }}"""
+        if named:
+            query = f"""SELECT ?x ?count (MIN(?n) AS ?label) WHERE {{ {counted} ?x schema:name ?n }}
+                GROUP BY ?x ?count ORDER BY DESC(?count) ?label"""
+        else:
+            query = f"SELECT ?x ?count (STR(?x) AS ?label) WHERE {{ {counted} }} ORDER BY DESC(?count) ?label"
+        result = self.store.query(PREFIXES + query)
         return [Count(_str(s, "x"), _str(s, "label"), int(_str(s, "count"))) for s in result]
 
     def years(self) -> list[Count]:
