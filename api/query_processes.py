@@ -72,6 +72,7 @@ class _Process:
     popen: subprocess.Popen
     long: bool = False
     started: float = field(default_factory=time.monotonic)
+    cpu: float | None = None  # CPU seconds used, as of its last answer (an idle process uses none)
 
     def send(self, request: dict) -> None:
         data = orjson.dumps(request)
@@ -111,6 +112,7 @@ class _Process:
         head = self.read_exactly(ANSWER_HEAD.size, until)
         header_size, body_size = ANSWER_HEAD.unpack(head)
         header = orjson.loads(self.read_exactly(header_size, until))
+        self.cpu = header.pop("cpu", None)
         return header, self.read_exactly(body_size, until)
 
     def exit_reason(self) -> str:
@@ -252,7 +254,7 @@ class QueryProcesses:
     def _exchange(self, process: _Process, request: dict, until: float, key: str) -> tuple[dict, bytes]:
         finished = False
         try:
-            cpu_before = process.cpu_seconds()
+            cpu_before = process.cpu  # as of its last answer: reading /proc here cost every query
             process.send(request)
             if not process.long:
                 self._wait_while_short(process, until, cpu_before, key)

@@ -43,6 +43,10 @@ def tokens(query: str) -> Iterator[tuple[str, str]]:
 
 def uses_service(query: str) -> bool:
     """True if the query has a SERVICE clause (federation would make this server fetch remote data)."""
+    # A keyword token is its letters as written: a text without them has none (cutting a point lookup
+    # into tokens cost a tenth of its answer's time).
+    if "service" not in query.lower():
+        return False
     return any(kind == "word" and text.upper() == "SERVICE" for kind, text in tokens(query))
 
 
@@ -57,6 +61,8 @@ def from_dataset(query: str, base_iri: str,
     Prefixed names are expanded with the query's PREFIX declarations (else the endpoint's
     `predeclared` ones) and relative IRIs resolved against its BASE (else `base_iri`), as the engine does.
     """
+    if "from" not in query.lower():  # as in `uses_service`: no FROM keyword without its letters
+        return None
     found: tuple[list[str], list[str]] = ([], [])
     prefixes: dict[str, str] = dict(predeclared or {})
     base = base_iri
