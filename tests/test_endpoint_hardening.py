@@ -195,8 +195,9 @@ def runaways_beside_cheap_queries(base: str, process) -> None:
         # answered meanwhile, not queued behind them.
         next(future for future in iter(lambda: next((f for f in runaways if f.done()), None), "never")
              if future is not None)
-        cheap = [ask(base, CHEAP)[0] for _ in range(10)]
+        # Counted before the cheap queries: on a loaded machine these may take as long as a runaway's deadline.
         still_running = sum(not future.done() for future in runaways)
+        cheap = [ask(base, CHEAP)[0] for _ in range(10)]
         again = [pool.submit(ask, base, RUNAWAY) for _ in range(8)]  # a flood of the same query
         cheap += [ask(base, CHEAP)[0] for _ in range(10)]
         answers = [future.result() for future in runaways + again]
