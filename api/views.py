@@ -166,10 +166,15 @@ def notice(view: View, iri: str) -> dict[str, Any]:
     for assignment in view.iris(iri, RKG + "reasonAssignment"):
         for body in view.iris(assignment, OA + "hasBody"):
             reasons.append({**view.link(body), "confidence": view.text(assignment, RKG + "confidence"),
+                            "tentative": view.text(assignment, RKG + "tentative") == "true",
                             "evidence": _evidence(view, view.iris(assignment, OA + "hasTarget"))})
+    # A reason one source asserts is asserted, whatever another source's reader was unsure of.
+    asserted = view.iris(iri, RKG + "reason")
+    for reason in reasons:
+        reason["tentative"] = reason["tentative"] and reason["iri"] not in asserted
     assigned = {r["iri"] for r in reasons}
-    reasons += [{**view.link(r), "confidence": "", "evidence": []}
-                for r in view.iris(iri, RKG + "reason") if r not in assigned]
+    reasons += [{**view.link(r), "confidence": "", "tentative": False, "evidence": []}
+                for r in asserted if r not in assigned]
     stances = []
     for stance in view.iris(iri, RKG + "authorStance"):
         agents = view.iris(stance, RKG + "agent")
@@ -189,7 +194,8 @@ def notice(view: View, iri: str) -> dict[str, Any]:
         "publisher_link": next((view.link(p) for p in view.iris(iri, SCHEMA + "publisher")), None),
         "retracted_by": view.links(iri, RKG + "retractedBy"), "requested_by": view.links(iri, RKG + "requestedBy"),
         "affected_items": view.texts(iri, RKG + "affectedItem"), "record_ids": view.texts(iri, RKG + "recordId"),
-        "same_as": view.iris(iri, SCHEMA + "sameAs"), "reasons": reasons, "stances": stances,
+        "same_as": view.iris(iri, SCHEMA + "sameAs"), "reasons": [r for r in reasons if not r["tentative"]],
+        "possible_reasons": [r for r in reasons if r["tentative"]], "stances": stances,
         "signatories": [person(view, p) for p in view.iris(iri, SCHEMA + "author")],
         "articles": [article(view, a) for a in view.iris(iri, CITO + "updates")],
     }

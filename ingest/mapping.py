@@ -272,7 +272,9 @@ class RecordMapper:
             if concept is None:
                 raise MappingError(f"not a Retraction Watch reason: {claim.label!r}")
             concept_node = _concept(concept)
-            g.add(n, rkg.reason, concept_node)
+            # A tentative reason (below the precision-first threshold) is offered, not asserted: plain
+            # queries of rkg:reason see only the reasons the reader is sure enough of.
+            g.add(n, rkg.possibleReason if claim.tentative else rkg.reason, concept_node)
             if not claim.evidence and claim.confidence is None:
                 # Nothing to say beyond rkg:reason (a curated database's labels): an annotation would
                 # only repeat it, in seven triples per reason of every row of a Retraction Watch export.
@@ -285,6 +287,8 @@ class RecordMapper:
             g.add(assignment, oa.hasBody, concept_node)
             if claim.confidence is not None:
                 g.add(assignment, rkg.confidence, literal(f"{claim.confidence:.3f}", DECIMAL))
+            if claim.tentative:
+                g.add(assignment, rkg.tentative, literal("true", BOOLEAN))
             if not claim.evidence:
                 g.add(assignment, oa.hasTarget, n)  # a confidence about the notice as a whole
             for i, span in enumerate(claim.evidence, 1):

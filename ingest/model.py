@@ -152,6 +152,9 @@ class ReasonClaim:
     label: str
     evidence: list[Span] = field(default_factory=list)
     confidence: float | None = None
+    # Read from text with a confidence below the precision-first threshold: kept, with its evidence, as a
+    # possible reason (rkg:possibleReason, rkg:tentative), never asserted as rkg:reason.
+    tentative: bool = False
 
 
 @dataclass

@@ -265,7 +265,7 @@ def evaluate(shared: Path = DEFAULT_SHARED, *, details: bool = False) -> Report:
         split = split_of(key) if normalize_doi(key) in seen or not normalize_doi(key) else EXPORT
         gold = {concept(label) for label in labels}
         report.unknown_labels |= {label for label in labels if reason_iri(label) is None}
-        found = {concept(claim.label) for claim in find_reasons(text)}
+        found = {concept(claim.label) for claim in find_reasons(text) if not claim.tentative}
         counts = report.reasons[split]
         counts.notices += 1
         counts.tp += len(gold & found)

@@ -57,7 +57,7 @@ READING_ORDER = [SCHEMA + p for p in ("name", "datePublished", "headline")] + [
     CITO + "retracts", CITO + "corrects", RKG + "expressesConcernAbout", RKG + "reinstates", CITO + "updates",
     SCHEMA + "author", RKG + "authorship", RKG + "agent", RKG + "position", RKG + "isCorresponding",
     SCHEMA + "affiliation", SCHEMA + "address", SCHEMA + "isPartOf", SCHEMA + "volumeNumber",
-    SCHEMA + "issueNumber", SCHEMA + "publisher", RKG + "reason", RKG + "reasonAssignment",
+    SCHEMA + "issueNumber", SCHEMA + "publisher", RKG + "reason", RKG + "possibleReason", RKG + "reasonAssignment",
     OA + "hasBody", OA + "hasTarget", OA + "hasSelector", OA + "exact", RKG + "retractedBy", RKG + "requestedBy",
     RKG + "authorStance", RKG + "stanceValue", RKG + "evidence", SKOS + "prefLabel",
 ]

@@ -156,8 +156,12 @@ def test_corresponding_author_and_email(query):
 def test_reasons_and_nature_are_concepts_with_labels(query):
     reasons = {r["label"] for r in query("""SELECT ?label WHERE {
         ?n cito:retracts ?a ; rkg:reason ?r . ?r skos:inScheme ?scheme ; skos:prefLabel ?label }""")}
-    assert {"Error in Image", "Concerns/Issues about Image", "Concerns/Issues about Data",
-            "Investigation by Journal/Publisher"} <= reasons
+    assert {"Error in Image", "Concerns/Issues about Image", "Concerns/Issues about Data"} <= reasons
+    # "Further checks by the publisher found ..." names the journal's investigation, a reason curators give
+    # such wording less than half the time (reason_calibration.json): offered as possible, not asserted.
+    possible = {r["label"] for r in query("""SELECT ?label WHERE {
+        ?n cito:retracts ?a ; rkg:possibleReason ?r . ?r skos:inScheme ?scheme ; skos:prefLabel ?label }""")}
+    assert "Investigation by Journal/Publisher" in possible - reasons
     natures = query("""SELECT ?label WHERE {
         ?n cito:retracts ?a ; rkg:nature ?c . ?c skos:inScheme ?scheme ; skos:prefLabel ?label }""")
     assert natures == [{"label": "Retraction"}]

@@ -39,9 +39,11 @@ class Calibration:
         return (right + self.shrink * pooled) / (found + self.shrink)
 
     def apply(self, claims: list[ReasonClaim]) -> list[ReasonClaim]:
-        """The claims with calibrated confidences (their strengths in, probabilities out)."""
+        """The claims with calibrated confidences (their strengths in, probabilities out), those below the
+        threshold marked tentative."""
         for claim in claims:
             claim.confidence = round(self.probability(claim.label, claim.confidence or 0.0), 3)
+            claim.tentative = self.tentative(claim)
         return claims
 
     def tentative(self, claim: ReasonClaim) -> bool:

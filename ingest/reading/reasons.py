@@ -97,8 +97,8 @@ _AUTHOR_LIST = re.compile(r"(?:[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)*\s+[A-Z]{1,
 def find_reasons(text: str) -> list[ReasonClaim]:
     """Reasons stated in a notice, each with the sentences that support it, in order of first evidence.
 
-    Confidences are calibrated probabilities (`calibration.py`); `CALIBRATION.tentative(claim)` tells the
-    reasons below the precision-first threshold, which are kept but not asserted.
+    Confidences are calibrated probabilities (`calibration.py`); reasons below the precision-first threshold
+    are kept, marked `tentative`: the graph offers them as possible reasons, never as `rkg:reason`.
     """
     return CALIBRATION.apply(read_reasons(text))
 
