@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import Request
 
 from retractkg.api.caching import RepresentationCache
+from retractkg.api.catalog import Catalog
 from retractkg.api.void import StatisticsCache
 from retractkg.config import Settings
 from retractkg.store import GraphStore
@@ -25,3 +26,8 @@ def get_representations(request: Request) -> RepresentationCache | None:
 
 def get_void_statistics(request: Request) -> StatisticsCache:
     return request.app.state.void_statistics
+
+
+def get_catalog(request: Request) -> Catalog:
+    """The browse lists and counts, over the search index's statistics (rebuilt first if the store changed)."""
+    return Catalog(request.app.state.store, request.app.state.text_index.current())

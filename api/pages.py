@@ -22,7 +22,7 @@ from retractkg.api import views
 from retractkg.api.caching import RepresentationCache, cached_response, xsd_datetime
 from retractkg.api.catalog import PAGE_SIZE, Catalog, NoticeRow
 from retractkg.api.conneg import negotiate
-from retractkg.api.deps import get_representations, get_settings, get_store
+from retractkg.api.deps import get_catalog, get_representations, get_settings, get_store
 from retractkg.api.errors import ProblemError
 from retractkg.api.feed import ChangeLog
 from retractkg.api.resources import Description, local_path
@@ -136,16 +136,16 @@ def page_number(request: Request) -> int:
         return 1
 
 
-def listed_notices(description: Description, store: GraphStore, settings: Settings,
+def listed_notices(description: Description, catalog: Catalog, settings: Settings,
                    page: int) -> list[NoticeRow] | None:
     """The notices a journal's or a reason's page lists (its `page`th page), from the catalogue; None for others."""
     types = views.View(description.triples, settings).types(description.iri)
     if SCHEMA + "Periodical" in types:
-        return Catalog(store).notices(journal=description.iri, page=page)
+        return catalog.notices(journal=description.iri, page=page)
     if SKOS + "Concept" in types and RKG + "Reason" in types:
-        return Catalog(store).notices(reason=description.iri, page=page)
+        return catalog.notices(reason=description.iri, page=page)
     if description.iri.startswith(settings.base + "id/publisher/"):
-        return Catalog(store).notices(publisher=description.iri, page=page)
+        return catalog.notices(publisher=description.iri, page=page)
     return None
 
 
@@ -235,7 +235,7 @@ def collection_jsonld(name: str, parts: list[tuple[str, str]]) -> str:
               summary="Home page, with the dataset description")
 def home(request: Request, store: StoreDep, settings: SettingsDep, cache: CacheDep) -> Response:
     def build() -> bytes:
-        body = render("home.html", title="Home", totals=Catalog(store).totals(),
+        body = render("home.html", title="Home", totals=get_catalog(request).totals(),
                       json_ld=script_json(dataset_jsonld(settings, str(request.base_url))))
         return body
 
@@ -256,7 +256,7 @@ def browse(request: Request) -> Response:
               summary="Reasons, with counts")
 def browse_reasons(request: Request, store: StoreDep, settings: SettingsDep, cache: CacheDep) -> Response:
     def build() -> bytes:
-        counts = Catalog(store).reasons()
+        counts = get_catalog(request).reasons()
         items = [{"href": local_path(c.iri, settings), "label": c.label, "count": c.count} for c in counts]
         body = render("listing.html", kind="Browse", heading="Notices by reason", title="Reasons", counts=items,
                       count_heading="Reason", rows=None,
@@ -269,7 +269,7 @@ def browse_reasons(request: Request, store: StoreDep, settings: SettingsDep, cac
 @get_and_head(router, "/browse/years", response_class=Response, responses=HTML_RESPONSES, summary="Years, with counts")
 def browse_years(request: Request, store: StoreDep, settings: SettingsDep, cache: CacheDep) -> Response:
     def build() -> bytes:
-        counts = Catalog(store).years()
+        counts = get_catalog(request).years()
         items = [{"href": f"/browse/years/{c.label}", "label": c.label, "count": c.count} for c in counts]
         body = render("listing.html", kind="Browse", heading="Notices by year", title="Years", counts=items,
                       count_heading="Year", rows=None, json_ld=collection_jsonld("Notices by year", []))
@@ -283,7 +283,7 @@ def browse_years(request: Request, store: StoreDep, settings: SettingsDep, cache
 def browse_year(year: str, request: Request, store: StoreDep, settings: SettingsDep, cache: CacheDep,
                 page: int = PAGE_QUERY) -> Response:
     def build() -> bytes:
-        rows = Catalog(store).notices(year=year, page=page)
+        rows = get_catalog(request).notices(year=year, page=page)
         body = render("listing.html", kind="Year", heading=f"Notices of {year}", title=year, counts=None,
                       rows=_rows(rows, settings), rows_heading="Notices", page=page, more=len(rows) == PAGE_SIZE,
                       pager_base="?", json_ld=collection_jsonld(f"Notices of {year}", [(r.iri, r.title) for r in rows]))
@@ -308,7 +308,7 @@ def browse_counts(kind: str, request: Request, store: StoreDep, settings: Settin
     heading, title, count_heading, counts_of = COUNT_LISTS[kind]
 
     def build() -> bytes:
-        counts = counts_of(Catalog(store), page)
+        counts = counts_of(get_catalog(request), page)
         items = [{"href": local_path(c.iri, settings) or f"/browse/{kind}/{quote(c.iri, safe='')}", "label": c.label,
                   "count": c.count} for c in counts]
         return render("listing.html", kind="Browse", heading=heading, title=title, counts=items,
@@ -326,7 +326,7 @@ def browse_named(kind: str, name: str, request: Request, store: StoreDep, settin
         raise ProblemError(404, "not-found", f"no list /browse/{kind}/…; try countries or subjects")
 
     def build() -> bytes:
-        rows = Catalog(store).notices(**{"country" if kind == "countries" else "subject": name}, page=page)
+        rows = get_catalog(request).notices(**{"country" if kind == "countries" else "subject": name}, page=page)
         return render("listing.html", kind=COUNT_LISTS[kind][2], heading=name, title=name, counts=None,
                       rows=_rows(rows, settings), rows_heading="Notices", page=page, more=len(rows) == PAGE_SIZE,
                       pager_base="?", json_ld=collection_jsonld(name, [(r.iri, r.title) for r in rows]))
@@ -344,7 +344,7 @@ def search(request: Request, store: StoreDep, settings: SettingsDep, cache: Cach
     media_type = negotiate(request.headers.get("accept"), ["text/html", "application/json"])
 
     def found() -> tuple[int, list[dict[str, str]]]:
-        doi_hits = Catalog(store).by_doi(q) if normalize_doi(q.strip()) else None
+        doi_hits = get_catalog(request).by_doi(q) if normalize_doi(q.strip()) else None
         if doi_hits is not None:
             matches = [(hit.iri, hit.kind, hit.label, hit.detail) for hit in doi_hits]
             total = len(matches)

@@ -12,17 +12,20 @@ a notice's text (its first `TEXT_CHARS` characters). Ranking is FTS5's BM25, the
 
 from __future__ import annotations
 
+import itertools
 import re
 import sqlite3
 import tempfile
 import threading
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from retractkg.ontology import CITO, RDF, RDFS, RKG, SCHEMA
+from retractkg.store import notice_statistics
 from retractkg.store.base import GraphStore
+from retractkg.store.notice_statistics import NoticeStatistics, Selection
 
 TEXT_CHARS = 20_000
 COUNT_AT_MOST = 10_000  # beyond, a list says "10,000 or more": counting every match costs as much as ranking
@@ -82,17 +85,52 @@ class TextIndex:
             self._local.connection = connection
         return connection
 
-    def search(self, text: str, *, limit: int = 50, offset: int = 0) -> tuple[int, list[Match]]:
-        """(number of matches, counted up to `COUNT_AT_MOST`, and one page of them, best first)."""
+    def statistics(self) -> NoticeStatistics:
+        """The per-notice statistics kept in the same file (`retractkg.store.notice_statistics`)."""
+        return NoticeStatistics(self._connection())
+
+    def _notices(self) -> int:
+        row = self._connection().execute("SELECT value FROM meta WHERE key = 'notices'").fetchone()
+        return int(row[0]) if row else 0
+
+    def matching(self, text: str, terms: Sequence[int] = ()) -> Selection:
+        """The notices that match the words and have every one of `terms`, as a selection of statistics."""
         query = fts_query(text)
+        statistics = self.statistics()
         if not query:
-            return 0, []
+            return statistics.with_terms(list(terms))
+        sql = "SELECT rowid FROM docs WHERE docs MATCH ? AND rowid <= ?"
+        params: tuple = (query, self._notices())
+        if terms:
+            narrowed = statistics.with_terms(list(terms))
+            sql += f" AND rowid IN ({narrowed.sql})"
+            params += narrowed.params
+        return Selection(sql, params)
+
+    def search(self, text: str, *, limit: int = 50, offset: int = 0,
+               terms: Sequence[int] = ()) -> tuple[int, list[Match]]:
+        """(number of matches, counted up to `COUNT_AT_MOST`, and one page of them, best first). With `terms`
+        (facet values, see `NoticeStatistics.term`) only notices with all of them; with no words, newest first."""
+        query = fts_query(text)
         connection = self._connection()
-        total = connection.execute("SELECT count(*) FROM (SELECT 1 FROM docs WHERE docs MATCH ? LIMIT ?)",
-                                   (query, COUNT_AT_MOST)).fetchone()[0]
+        if not query:
+            if not terms:
+                return 0, []
+            selection = self.statistics().with_terms(list(terms))
+            total = connection.execute(f"SELECT count(*) FROM ({selection.sql} LIMIT ?)",
+                                       (*selection.params, COUNT_AT_MOST)).fetchone()[0]
+            rows = self.statistics().rows(selection, limit=limit, offset=offset)
+            return total, [Match(r.iri, "notice", r.label, r.date) for r in rows]
+        if terms:
+            selection = self.matching(text, terms)
+            where, params = f"docs MATCH ? AND rowid IN ({selection.sql})", (query, *selection.params)
+        else:
+            where, params = "docs MATCH ?", (query,)
+        total = connection.execute(f"SELECT count(*) FROM (SELECT 1 FROM docs WHERE {where} LIMIT ?)",
+                                   (*params, COUNT_AT_MOST)).fetchone()[0]
         rank = f"bm25(docs, {', '.join(map(str, WEIGHTS))})"
-        rows = connection.execute(f"SELECT iri, kind, label, detail FROM docs WHERE docs MATCH ? ORDER BY {rank} "
-                                  "LIMIT ? OFFSET ?", (query, limit, offset)).fetchall()
+        rows = connection.execute(f"SELECT iri, kind, label, detail FROM docs WHERE {where} ORDER BY {rank} "
+                                  "LIMIT ? OFFSET ?", (*params, limit, offset)).fetchall()
         return total, [Match(*row) for row in rows]
 
 
@@ -157,12 +195,17 @@ def rebuild(store: GraphStore, path: Path, *, state: str = "") -> int:
     try:
         connection.execute("CREATE VIRTUAL TABLE docs USING fts5(iri UNINDEXED, kind UNINDEXED, label, "
                            "detail UNINDEXED, names, body, tokenize = 'unicode61 remove_diacritics 2')")
-        rows = (row(iri, kind) for iri, kind in kinds.items())
-        connection.executemany("INSERT INTO docs (iri, kind, label, detail, names, body) VALUES (?, ?, ?, ?, ?, ?)",
-                               rows)
+        # A notice's row has its statistics row's id (listing order), so that words and facets combine.
+        ids = notice_statistics.write(connection, store)
+        numbers = itertools.count(len(ids) + 1)
+        rows = ((ids[iri] if kind == "notice" and iri in ids else next(numbers), *row(iri, kind))
+                for iri, kind in kinds.items())
+        connection.executemany("INSERT INTO docs (rowid, iri, kind, label, detail, names, body) "
+                               "VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
         connection.execute("INSERT INTO docs (docs) VALUES ('optimize')")
         connection.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
         connection.execute("INSERT INTO meta VALUES ('state', ?)", (state,))
+        connection.execute("INSERT INTO meta VALUES ('notices', ?)", (str(len(ids)),))
         connection.commit()
     finally:
         connection.close()

@@ -1,0 +1,308 @@
+"""Per-notice statistics beside the search index: one row per notice and the facet values it has.
+
+Browse lists, home counts, search facets and `/api/notices` count and filter notices by nature, reason,
+year, journal, publisher, country and subject. Over the graph each such count reaches through the
+article, its issue and volume to the periodical, per request: seconds on the full-size graph. Here it
+is an indexed lookup (the counts of every value are kept) or a GROUP BY over the notices matched.
+
+The tables live in the search index's SQLite file and are written in the same rebuild
+(`retractkg.store.text_index.rebuild`), so they are kept in step the same way (`KeptIndex`). They are
+read from any `GraphStore` with the SPARQL patterns of `FACETS`, the one definition of what puts a
+notice in a journal or publisher: the SPARQL equivalent of a count uses the same pattern.
+
+Notice ids follow the listing order (newest date first, then IRI): a page of any list is a range of
+the `(term, notice)` key, never a sort.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from retractkg.formats import sparql_prologue
+from retractkg.ontology import CITO, RDFS, RKG, SCHEMA, SKOS
+from retractkg.store.base import GraphStore
+
+PREFIXES = sparql_prologue("schema", "cito", "rkg", "skos", "rdfs")
+# What puts a notice (?notice) in a journal, publisher, country or subject (?x): the notice itself or, as
+# Retraction Watch states it, the article it is about. Pages, lists, facets and SPARQL count the same notices.
+IN_JOURNAL = ("{ ?notice schema:isPartOf ?x } UNION "
+              "{ ?notice cito:updates/schema:isPartOf/schema:isPartOf?/schema:isPartOf? ?x }")
+BY_PUBLISHER = ("{ ?notice schema:publisher ?x } UNION { ?notice schema:isPartOf/schema:publisher ?x } UNION "
+                "{ ?notice cito:updates/schema:isPartOf/schema:isPartOf?/schema:isPartOf?/schema:publisher ?x }")
+OF_COUNTRY = "?notice cito:updates/schema:countryOfOrigin ?x"
+OF_SUBJECT = "?notice cito:updates/schema:keywords ?x"
+SORT_KEY_DIGITS = 15  # `/api/notices` pages by the SHA-1 of the IRI (api/works.py)
+
+
+@dataclass(frozen=True)
+class Facet:
+    """One way of grouping notices: `where` puts ?notice in ?x; `kind` restricts ?x; `named` by what."""
+    where: str
+    kind: str = ""
+    named: str = "name"  # "name" (schema:name), "concept" (skos:prefLabel) or "value" (the value itself)
+
+
+FACETS: dict[str, Facet] = {
+    "nature": Facet("?notice rkg:nature ?x", named="concept"),
+    "reason": Facet("?notice rkg:reason ?x", named="concept"),
+    "year": Facet("?notice schema:datePublished ?d BIND(SUBSTR(STR(?d), 1, 4) AS ?x)", named="value"),
+    "journal": Facet(IN_JOURNAL, kind="?x a schema:Periodical"),
+    "publisher": Facet(BY_PUBLISHER),
+    "country": Facet(OF_COUNTRY, named="value"),
+    "subject": Facet(OF_SUBJECT, named="value"),
+}
+
+SCHEMA_SQL = """
+CREATE TABLE notice (id INTEGER PRIMARY KEY, iri TEXT NOT NULL UNIQUE, sort_key TEXT NOT NULL, label TEXT NOT NULL,
+    title TEXT NOT NULL, date TEXT NOT NULL, doi TEXT NOT NULL, nature TEXT NOT NULL, article TEXT NOT NULL,
+    article_title TEXT NOT NULL, article_doi TEXT NOT NULL, journal TEXT NOT NULL, publisher TEXT NOT NULL);
+CREATE INDEX notice_by_key ON notice (sort_key, iri);
+CREATE TABLE term (id INTEGER PRIMARY KEY, facet TEXT NOT NULL, value TEXT NOT NULL, label TEXT NOT NULL,
+    notices INTEGER NOT NULL, UNIQUE (facet, value));
+CREATE INDEX term_by_count ON term (facet, notices DESC, label);
+CREATE TABLE notice_term (term INTEGER NOT NULL, notice INTEGER NOT NULL, PRIMARY KEY (term, notice)) WITHOUT ROWID;
+CREATE INDEX notice_terms ON notice_term (notice, term);
+"""
+
+
+def _value(solution, name: str) -> str:
+    value = solution[name]
+    return value.value if value is not None else ""
+
+
+def _facet_pairs(store: GraphStore, facet: Facet) -> Iterator[tuple[str, str]]:
+    """(notice, value) of one facet, each pair once: distinct pairs first, then the kind checked on them
+    (types and names are restated by every record that mentions a journal: joined first, they multiply rows)."""
+    kind = f"FILTER EXISTS {{ {facet.kind} }}" if facet.kind else ""
+    for s in store.query(PREFIXES + f"""SELECT ?notice ?x WHERE {{
+            {{ SELECT DISTINCT ?notice ?x WHERE {{ ?notice a rkg:Notice . {facet.where} }} }} {kind} }}"""):
+        yield _value(s, "notice"), _value(s, "x")
+
+
+def _labels(store: GraphStore, values: Iterable[str], named: str) -> dict[str, str]:
+    """The label of each value: its smallest schema:name, its English skos:prefLabel, or itself."""
+    values = sorted(set(values))
+    if named == "value":
+        return {v: v for v in values}
+    labels: dict[str, str] = {}
+    predicate = SCHEMA + "name" if named == "name" else SKOS + "prefLabel"
+    for start in range(0, len(values), 500):
+        chunk = " ".join(f"<{v}>" for v in values[start:start + 500])
+        for s in store.query(f"""SELECT ?x (MIN(STR(?l)) AS ?label) WHERE {{ VALUES ?x {{ {chunk} }}
+                ?x <{predicate}> ?l }} GROUP BY ?x"""):
+            labels[_value(s, "x")] = _value(s, "label")
+    return {v: labels.get(v) or v for v in values}
+
+
+def _notice_facts(store: GraphStore) -> dict[str, dict[str, list[str]]]:
+    """Label, name, dates, DOI and the articles of every notice: {notice: {predicate: sorted values}}."""
+    facts: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    predicates = (RDFS + "label", SCHEMA + "name", SCHEMA + "datePublished", RKG + "doi", CITO + "updates")
+    branches = " UNION ".join(f"{{ ?n <{p}> ?o BIND(<{p}> AS ?p) }}" for p in predicates)
+    for s in store.query(PREFIXES + f"SELECT ?n ?p ?o WHERE {{ ?n a rkg:Notice . {branches} }}"):
+        facts[_value(s, "n")][_value(s, "p")].add(_value(s, "o"))
+    for s in store.query(PREFIXES + "SELECT ?n WHERE { ?n a rkg:Notice }"):
+        facts[_value(s, "n")]  # noqa: B018 - a notice with none of those facts still has its row
+    return {n: {p: sorted(v) for p, v in props.items()} for n, props in facts.items()}
+
+
+def _article_facts(store: GraphStore, articles: Iterable[str]) -> dict[str, tuple[str, str]]:
+    """(title, DOI) of each article."""
+    found: dict[str, tuple[str, str]] = {}
+    articles = sorted(set(articles))
+    for start in range(0, len(articles), 500):
+        chunk = " ".join(f"<{a}>" for a in articles[start:start + 500])
+        for s in store.query(PREFIXES + f"""SELECT ?a (MIN(STR(?t)) AS ?title) (MIN(STR(?d)) AS ?doi) WHERE {{
+                VALUES ?a {{ {chunk} }} OPTIONAL {{ ?a schema:name ?t }} OPTIONAL {{ ?a rkg:doi ?d }}
+            }} GROUP BY ?a"""):
+            found[_value(s, "a")] = (_value(s, "title"), _value(s, "doi"))
+    return found
+
+
+def sort_key(iri: str) -> str:
+    """The key `/api/notices` orders its pages by (SPARQL's SHA1 is lower-case hex, as here)."""
+    return hashlib.sha1(iri.encode()).hexdigest()[:SORT_KEY_DIGITS]
+
+
+def write(connection: sqlite3.Connection, store: GraphStore) -> dict[str, int]:
+    """Fill the statistics tables from the store; the id of each notice (its place in listing order)."""
+    facts = _notice_facts(store)
+    values: dict[str, dict[str, set[str]]] = {}  # facet -> notice -> values
+    labels: dict[str, dict[str, str]] = {}
+    for name, facet in FACETS.items():
+        by_notice: dict[str, set[str]] = defaultdict(set)
+        for notice, value in _facet_pairs(store, facet):
+            if notice in facts and value:
+                by_notice[notice].add(value)
+        values[name] = by_notice
+        labels[name] = _labels(store, {v for vs in by_notice.values() for v in vs}, facet.named)
+    articles = _article_facts(store, {a for props in facts.values() for a in props.get(CITO + "updates", ())})
+
+    def newest(notice: str) -> str:
+        dates = facts[notice].get(SCHEMA + "datePublished", [])
+        return dates[-1] if dates else ""
+
+    order = sorted(sorted(facts), key=newest, reverse=True)  # newest first, then by IRI (the sort is stable)
+    ids = {notice: number for number, notice in enumerate(order, 1)}
+
+    def first_label(facet: str, notice: str) -> str:
+        named = sorted(labels[facet][v] for v in values[facet].get(notice, ()))
+        return named[0] if named else ""
+
+    def row(notice: str) -> tuple:
+        props = facts[notice]
+        one = {p: vs[0] for p, vs in props.items() if vs}
+        article = one.get(CITO + "updates", "")
+        article_title, article_doi = articles.get(article, ("", ""))
+        title = one.get(SCHEMA + "name") or one.get(RDFS + "label") or article_title
+        label = one.get(RDFS + "label") or title
+        return (ids[notice], notice, sort_key(notice), label or notice, title, newest(notice), one.get(RKG + "doi", ""),
+                first_label("nature", notice), article, article_title, article_doi, first_label("journal", notice),
+                first_label("publisher", notice))
+
+    connection.executescript(SCHEMA_SQL)
+    connection.executemany("INSERT INTO notice VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", map(row, order))
+    term_id = 0
+    for name in FACETS:
+        members: dict[str, list[int]] = defaultdict(list)
+        for notice, vs in values[name].items():
+            for v in vs:
+                members[v].append(ids[notice])
+        for value, notices in members.items():
+            term_id += 1
+            connection.execute("INSERT INTO term VALUES (?, ?, ?, ?, ?)",
+                               (term_id, name, value, labels[name][value], len(notices)))
+            connection.executemany("INSERT INTO notice_term VALUES (?, ?)", ((term_id, n) for n in notices))
+    return ids
+
+
+
+@dataclass(frozen=True)
+class Count:
+    facet: str
+    value: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class NoticeRow:
+    """A notice as lists and exports show it (one value of each field; every facet value in `terms`)."""
+    id: int
+    iri: str
+    label: str
+    title: str
+    date: str
+    doi: str
+    nature: str
+    article: str
+    article_title: str
+    article_doi: str
+    journal: str
+    publisher: str
+
+
+ROW_COLUMNS = "id, iri, label, title, date, doi, nature, article, article_title, article_doi, journal, publisher"
+
+
+class Selection:
+    """A set of notices as SQL: those with every one of some facet values (and matching some words, see
+    `text_index.TextIndex`); `sql` selects their ids, with `params`."""
+
+    def __init__(self, sql: str, params: tuple = ()) -> None:
+        self.sql = sql
+        self.params = params
+
+
+class NoticeStatistics:
+    """Read side, over a connection to the index file (`TextIndex` hands out one per thread)."""
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self.connection = connection
+
+    def counts(self, facet: str, *, limit: int = 50, offset: int = 0) -> list[Count]:
+        """The values of a facet by the notices they have, most first (then by label)."""
+        rows = self.connection.execute(
+            "SELECT value, label, notices FROM term WHERE facet = ? ORDER BY notices DESC, label, value "
+            "LIMIT ? OFFSET ?", (facet, limit, offset))
+        return [Count(facet, *row) for row in rows]
+
+    def all_counts(self, facet: str) -> list[Count]:
+        return self.counts(facet, limit=-1)
+
+    def term(self, facet: str, values: Iterable[str]) -> list[int]:
+        """The ids of these values of a facet (the ones known)."""
+        values = list(values)
+        marks = ", ".join("?" * len(values))
+        return [row[0] for row in self.connection.execute(
+            f"SELECT id FROM term WHERE facet = ? AND value IN ({marks})", (facet, *values))] if values else []
+
+    def terms(self, ids: Iterable[int]) -> dict[int, tuple[str, str, str]]:
+        """(facet, value, label) of term ids."""
+        ids = list(ids)
+        found: dict[int, tuple[str, str, str]] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            found.update((row[0], row[1:]) for row in self.connection.execute(
+                f"SELECT id, facet, value, label FROM term WHERE id IN ({', '.join('?' * len(chunk))})", chunk))
+        return found
+
+    def with_terms(self, terms: list[int]) -> Selection:
+        """The notices with every one of these terms (all notices for none)."""
+        if not terms:
+            return Selection("SELECT id FROM notice")
+        return Selection(" INTERSECT ".join(["SELECT notice FROM notice_term WHERE term = ?"] * len(terms)),
+                         tuple(terms))
+
+    def rows(self, selection: Selection, *, limit: int, offset: int = 0) -> list[NoticeRow]:
+        """A page of the selected notices in listing order (newest first)."""
+        query = (f"SELECT {ROW_COLUMNS} FROM notice WHERE id IN ({selection.sql}) ORDER BY id LIMIT ? OFFSET ?")
+        return [NoticeRow(*row) for row in self.connection.execute(query, (*selection.params, limit, offset))]
+
+    def rows_by_id(self, ids: list[int]) -> dict[int, NoticeRow]:
+        found: dict[int, NoticeRow] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            found.update((row[0], NoticeRow(*row)) for row in self.connection.execute(
+                f"SELECT {ROW_COLUMNS} FROM notice WHERE id IN ({', '.join('?' * len(chunk))})", chunk))
+        return found
+
+    def count(self, selection: Selection) -> int:
+        return self.connection.execute(f"SELECT count(*) FROM ({selection.sql})", selection.params).fetchone()[0]
+
+    def facet_counts(self, selection: Selection, *, top: int) -> dict[str, list[Count]]:
+        """The `top` values of every facet among the selected notices, most first."""
+        counted = self.connection.execute(
+            f"SELECT term, count(*) FROM notice_term WHERE notice IN ({selection.sql}) GROUP BY term",
+            selection.params).fetchall()
+        return self._top(counted, top)
+
+    def overall_facet_counts(self, *, top: int) -> dict[str, list[Count]]:
+        """The same over every notice: kept, not counted."""
+        return {facet: self.counts(facet, limit=top) for facet in FACETS}
+
+    def _top(self, counted: list[tuple[int, int]], top: int) -> dict[str, list[Count]]:
+        by_facet: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        names = self.terms([term for term, _ in counted])
+        for term, n in counted:
+            by_facet[names[term][0]].append((term, n))
+        found: dict[str, list[Count]] = {facet: [] for facet in FACETS}
+        for facet, pairs in by_facet.items():
+            ranked = sorted(pairs, key=lambda p: (-p[1], names[p[0]][2], names[p[0]][1]))[:top]
+            found[facet] = [Count(facet, names[t][1], names[t][2], n) for t, n in ranked]
+        return found
+
+    def values_of(self, ids: list[int]) -> dict[int, dict[str, list[str]]]:
+        """Every facet label of each notice: {id: {facet: sorted labels}} (for exports)."""
+        found: dict[int, dict[str, list[str]]] = {i: defaultdict(list) for i in ids}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            for notice, facet, label in self.connection.execute(
+                    "SELECT nt.notice, t.facet, t.label FROM notice_term nt JOIN term t ON t.id = nt.term "
+                    f"WHERE nt.notice IN ({', '.join('?' * len(chunk))}) ORDER BY t.label", chunk):
+                found[notice][facet].append(label)
+        return found
