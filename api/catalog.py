@@ -117,6 +117,10 @@ class Catalog:
             }} GROUP BY ?x ?kind""")
         return [Hit(_str(s, "x"), _str(s, "kind"), _str(s, "label"), doi) for s in result]
 
+    def timeline(self, facet: str = "", value: str = "") -> list[tuple[str, str, int]]:
+        """(year, nature label, notices) of every notice, or of one journal, publisher or reason (an IRI)."""
+        return self.index.statistics().by_year_and_nature(facet, value)
+
     def totals(self) -> dict[str, int]:
         """Notices by nature, most first."""
         return {c.label: c.count for c in self.index.statistics().all_counts("nature")}

@@ -67,6 +67,12 @@ CREATE INDEX term_by_count ON term (facet, notices DESC, label);
 CREATE TABLE notice_term (term INTEGER NOT NULL, notice INTEGER NOT NULL, PRIMARY KEY (term, notice)) WITHOUT ROWID;
 CREATE INDEX notice_terms ON notice_term (notice, term);
 """
+# Notices per year and nature: over every notice it is kept (the home page's chart), over the notices of one
+# journal or publisher it is counted (a few thousand rows at most).
+YEAR_NATURE = """SELECT y.value, n.label, count(*) FROM {notices}
+    JOIN notice_term ny ON ny.notice = {notice} JOIN term y ON y.id = ny.term AND y.facet = 'year'
+    JOIN notice_term nn ON nn.notice = {notice} JOIN term n ON n.id = nn.term AND n.facet = 'nature'
+    {where} GROUP BY y.value, n.label"""
 
 
 def _value(solution, name: str) -> str:
@@ -177,6 +183,8 @@ def write(connection: sqlite3.Connection, store: GraphStore) -> dict[str, int]:
             connection.execute("INSERT INTO term VALUES (?, ?, ?, ?, ?)",
                                (term_id, name, value, labels[name][value], len(notices)))
             connection.executemany("INSERT INTO notice_term VALUES (?, ?)", ((term_id, n) for n in notices))
+    connection.execute("CREATE TABLE year_nature (year TEXT, nature TEXT, notices INTEGER)")
+    connection.execute("INSERT INTO year_nature " + YEAR_NATURE.format(notices="notice a", notice="a.id", where=""))
     return ids
 
 
@@ -295,6 +303,14 @@ class NoticeStatistics:
             ranked = sorted(pairs, key=lambda p: (-p[1], names[p[0]][2], names[p[0]][1]))[:top]
             found[facet] = [Count(facet, names[t][1], names[t][2], n) for t, n in ranked]
         return found
+
+    def by_year_and_nature(self, facet: str = "", value: str = "") -> list[tuple[str, str, int]]:
+        """(year, nature label, notices) of every notice, or of those with one facet value."""
+        if not facet:
+            return list(self.connection.execute("SELECT year, nature, notices FROM year_nature"))
+        return list(self.connection.execute(
+            YEAR_NATURE.format(notices="notice_term a", notice="a.notice", where="WHERE a.term = ?"),
+            self.term(facet, [value])[:1] or [0]))
 
     def values_of(self, ids: list[int]) -> dict[int, dict[str, list[str]]]:
         """Every facet label of each notice: {id: {facet: sorted labels}} (for exports)."""

@@ -25,7 +25,7 @@ from pathlib import Path
 from retractkg.ontology import CITO, RDF, RDFS, RKG, SCHEMA
 from retractkg.store import notice_statistics
 from retractkg.store.base import GraphStore
-from retractkg.store.notice_statistics import NoticeStatistics, Selection
+from retractkg.store.notice_statistics import Count, NoticeStatistics, Selection
 
 TEXT_CHARS = 20_000
 COUNT_AT_MOST = 10_000  # beyond, a list says "10,000 or more": counting every match costs as much as ranking
@@ -106,6 +106,20 @@ class TextIndex:
             sql += f" AND rowid IN ({narrowed.sql})"
             params += narrowed.params
         return Selection(sql, params)
+
+    def facets(self, text: str, terms: Sequence[int] = (), *, top: int = 10) -> dict[str, list[Count]]:
+        """The `top` values of each facet among the notices the search keeps, most first: counted over the
+        matches, or read from the kept counts when nothing narrows the notices."""
+        statistics = self.statistics()
+        if not fts_query(text) and not terms:
+            return statistics.overall_facet_counts(top=top)
+        return statistics.facet_counts(self.matching(text, terms), top=top)
+
+    def notice_ids(self, text: str, terms: Sequence[int] = (), *, at_most: int) -> list[int]:
+        """The ids of the notices the search keeps, in listing order (newest first), at most `at_most`."""
+        selection = self.matching(text, terms)
+        return [row[0] for row in self._connection().execute(
+            f"SELECT * FROM ({selection.sql}) ORDER BY 1 LIMIT ?", (*selection.params, at_most))]
 
     def search(self, text: str, *, limit: int = 50, offset: int = 0,
                terms: Sequence[int] = ()) -> tuple[int, list[Match]]:
