@@ -9,6 +9,7 @@ from retractkg.api.catalog import Catalog
 from retractkg.api.void import StatisticsCache
 from retractkg.config import Settings
 from retractkg.store import GraphStore
+from retractkg.store.text_index import TextIndex
 
 
 def get_store(request: Request) -> GraphStore:
@@ -28,6 +29,11 @@ def get_void_statistics(request: Request) -> StatisticsCache:
     return request.app.state.void_statistics
 
 
+def get_text_index(request: Request) -> TextIndex:
+    """The search index and its statistics, rebuilt first if the store changed since it was built."""
+    return request.app.state.text_index.current()
+
+
 def get_catalog(request: Request) -> Catalog:
-    """The browse lists and counts, over the search index's statistics (rebuilt first if the store changed)."""
-    return Catalog(request.app.state.store, request.app.state.text_index.current())
+    """The browse lists and counts, over the search index's statistics."""
+    return Catalog(request.app.state.store, get_text_index(request))

@@ -34,7 +34,6 @@ from retractkg.config import Settings
 from retractkg.jsonld import CompactionContext, dumps, frame
 from retractkg.ontology import CITO, DCT, OWL, RDF, RKG, SCHEMA, SKOS
 from retractkg.store import GraphStore
-from retractkg.store.text_index import TextIndex
 
 router = APIRouter(tags=["pages"])
 StoreDep = Annotated[GraphStore, Depends(get_store)]
@@ -62,11 +61,6 @@ SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
 def script_json(document: Any) -> str:
     """JSON to embed in a <script> element: the same data, with no character the HTML parser acts on."""
     return dumps(document).decode().translate(SCRIPT_SAFE)
-
-
-def text_index(request: Request) -> TextIndex:
-    """The search index, rebuilt first if the store changed since it was built."""
-    return request.app.state.text_index.current()
 
 
 def _html(request: Request, body: bytes) -> Response:

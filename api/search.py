@@ -16,9 +16,9 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import StreamingResponse
 
 from retractkg.api.conneg import negotiate
-from retractkg.api.deps import get_catalog
+from retractkg.api.deps import get_catalog, get_text_index
 from retractkg.api.errors import ProblemError
-from retractkg.api.pages import PAGE_QUERY, CacheDep, SettingsDep, StoreDep, data_page, script_json, text_index
+from retractkg.api.pages import PAGE_QUERY, CacheDep, SettingsDep, StoreDep, data_page, script_json
 from retractkg.api.resources import local_path
 from retractkg.api.route_limits import slots
 from retractkg.api.routing import get_and_head
@@ -105,7 +105,7 @@ def find(request: Request, q: str, filters: Filters, page: int, settings) -> Res
         total, facets = len(matches), {}
     else:
         try:
-            index = text_index(request)
+            index = get_text_index(request)
             terms = filters.terms(index)
             if terms is None:
                 return Results(0, [], {})
@@ -187,7 +187,7 @@ def export(request: Request, filters: FiltersDep,
            format: str = Query("csv", pattern="^(csv|json)$", description="csv or json")) -> Response:
     with slots(request, "search").held():
         try:
-            index = text_index(request)
+            index = get_text_index(request)
         except IndexMissing as e:
             raise ProblemError(503, "no-search-index", str(e)) from e
         terms = filters.terms(index)

@@ -271,6 +271,21 @@ class NoticeStatistics:
         query = (f"SELECT {ROW_COLUMNS} FROM notice WHERE id IN ({selection.sql}) ORDER BY id LIMIT ? OFFSET ?")
         return [NoticeRow(*row) for row in self.connection.execute(query, (*selection.params, limit, offset))]
 
+    def keyset_page(self, groups: list[list[int]], after: str | None, limit: int) -> list[str]:
+        """The IRIs of notices with a term of every group, ordered by (sort key, IRI), after the notice `after`."""
+        where, params = [], []
+        if groups:
+            where.append("id IN (" + " INTERSECT ".join(
+                f"SELECT notice FROM notice_term WHERE term IN ({', '.join('?' * len(g))})" for g in groups) + ")")
+            params += [t for g in groups for t in g]
+        if after:
+            key = sort_key(after)
+            where.append("(sort_key > ? OR (sort_key = ? AND iri > ?))")
+            params += [key, key, after]
+        condition = f"WHERE {' AND '.join(where)}" if where else ""
+        return [row[0] for row in self.connection.execute(
+            f"SELECT iri FROM notice {condition} ORDER BY sort_key, iri LIMIT ?", (*params, limit))]
+
     def rows_by_id(self, ids: list[int]) -> dict[int, NoticeRow]:
         found: dict[int, NoticeRow] = {}
         for start in range(0, len(ids), 500):
