@@ -95,6 +95,7 @@ class Results:
     total: int
     hits: list[dict[str, str]]
     facets: dict[str, list[Count]]
+    facets_capped: bool = False  # counted over the newest `COUNT_AT_MOST` notices found only
 
 
 def find(request: Request, q: str, filters: Filters, page: int, settings) -> Results:
@@ -102,7 +103,7 @@ def find(request: Request, q: str, filters: Filters, page: int, settings) -> Res
     doi_hits = get_catalog(request).by_doi(q) if normalize_doi(q.strip()) and not filters.chosen else None
     if doi_hits is not None:
         matches = [(hit.iri, hit.kind, hit.label, hit.detail) for hit in doi_hits]
-        total, facets = len(matches), {}
+        total, facets, capped = len(matches), {}, False
     else:
         try:
             index = get_text_index(request)
@@ -110,13 +111,13 @@ def find(request: Request, q: str, filters: Filters, page: int, settings) -> Res
             if terms is None:
                 return Results(0, [], {})
             total, rows = index.search(q, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE, terms=terms)
-            facets = index.facets(q, terms, top=FACET_TOP) if q.strip() or terms else {}
+            facets, capped = index.facets(q, terms, top=FACET_TOP) if q.strip() or terms else ({}, False)
         except IndexMissing as e:
             raise ProblemError(503, "no-search-index", str(e)) from e
         matches = [(m.iri, m.kind, m.label, m.detail) for m in rows]
     hits = [{"iri": iri, "kind": kind, "label": label, "detail": detail, "href": local_path(iri, settings) or iri}
             for iri, kind, label, detail in matches]
-    return Results(total, hits, facets)
+    return Results(total, hits, facets, capped)
 
 
 def facets_json(facets: dict[str, list[Count]]) -> dict[str, list[dict[str, Any]]]:
@@ -153,6 +154,7 @@ def search(request: Request, store: StoreDep, settings: SettingsDep, cache: Cach
         body = dumps({"query": q, "filters": filters.as_json(), "page": page, "pageSize": PAGE_SIZE,
                       "total": results.total, "totalIsLowerBound": results.total >= COUNT_AT_MOST,
                       "results": results.hits, "facets": facets_json(results.facets),
+                      "facetsCountNewest": COUNT_AT_MOST if results.facets_capped else None,
                       "export": {fmt: "/search/export?" + filters.query(q, format=fmt) for fmt in EXPORT_FORMATS}})
         return Response(body, media_type="application/json", headers={"Vary": "Accept"})
 
@@ -165,7 +167,7 @@ def search(request: Request, store: StoreDep, settings: SettingsDep, cache: Cach
                    "href": "/search?" + filters.without(f, v).query(q)} for f, v in filters.chosen]
         return render("search.html", title="Search", query=q, hits=results.hits, total=total, page=page, pages=pages,
                       capped=total >= COUNT_AT_MOST, facets=facets_view(q, filters, results.facets), chosen=chosen,
-                      chosen_inputs=filters.chosen,
+                      chosen_inputs=filters.chosen, facets_capped=results.facets_capped, count_at_most=COUNT_AT_MOST,
                       searched=bool(q.strip() or filters.chosen),
                       page_href=lambda number: "/search?" + filters.query(q, page=number),
                       exports=[(fmt.upper(), "/search/export?" + filters.query(q, format=fmt))

@@ -221,9 +221,10 @@ class Selection:
     """A set of notices as SQL: those with every one of some facet values (and matching some words, see
     `text_index.TextIndex`); `sql` selects their ids, with `params`."""
 
-    def __init__(self, sql: str, params: tuple = ()) -> None:
-        self.sql = sql
+    def __init__(self, sql: str, params: tuple = (), *, capped: bool = False) -> None:
+        self.sql = sql  # selects one column, `id`
         self.params = params
+        self.capped = capped  # only the first `text_index.COUNT_AT_MOST` of the notices
 
 
 class NoticeStatistics:
@@ -263,7 +264,7 @@ class NoticeStatistics:
         """The notices with every one of these terms (all notices for none)."""
         if not terms:
             return Selection("SELECT id FROM notice")
-        return Selection(" INTERSECT ".join(["SELECT notice FROM notice_term WHERE term = ?"] * len(terms)),
+        return Selection(" INTERSECT ".join(["SELECT notice AS id FROM notice_term WHERE term = ?"] * len(terms)),
                          tuple(terms))
 
     def rows(self, selection: Selection, *, limit: int, offset: int = 0) -> list[NoticeRow]:

@@ -93,33 +93,52 @@ class TextIndex:
         row = self._connection().execute("SELECT value FROM meta WHERE key = 'notices'").fetchone()
         return int(row[0]) if row else 0
 
-    def matching(self, text: str, terms: Sequence[int] = ()) -> Selection:
-        """The notices that match the words and have every one of `terms`, as a selection of statistics."""
+    def matching(self, text: str, terms: Sequence[int] = (), *, window: bool = False) -> Selection:
+        """The notices that match the words and have every one of `terms`, as a selection of statistics.
+        With `window`, only the first `COUNT_AT_MOST` of them (the newest: ids follow listing order)."""
         query = fts_query(text)
         statistics = self.statistics()
         if not query:
-            return statistics.with_terms(list(terms))
-        sql = "SELECT rowid FROM docs WHERE docs MATCH ? AND rowid <= ?"
+            selection = statistics.with_terms(list(terms))
+            bound = self._bound(selection.sql, selection.params) if window else None
+            if bound is not None:
+                return Selection(f"SELECT id FROM ({selection.sql}) WHERE id <= ?", (*selection.params, bound),
+                                 capped=True)
+            return selection
+        sql = "SELECT rowid AS id FROM docs WHERE docs MATCH ? AND rowid <= ?"
         params: tuple = (query, self._notices())
         if terms:
             narrowed = statistics.with_terms(list(terms))
             sql += f" AND rowid IN ({narrowed.sql})"
             params += narrowed.params
+        bound = self._bound(sql, params) if window else None
+        if bound is not None:
+            return Selection(sql, (query, bound, *params[2:]), capped=True)  # the window's end for the last id
         return Selection(sql, params)
 
-    def facets(self, text: str, terms: Sequence[int] = (), *, top: int = 10) -> dict[str, list[Count]]:
-        """The `top` values of each facet among the notices the search keeps, most first: counted over the
-        matches, or read from the kept counts when nothing narrows the notices."""
+    def _bound(self, sql: str, params: tuple) -> int | None:
+        """The id of the `COUNT_AT_MOST`th row `sql` selects in id order; None when it selects fewer."""
+        row = self._connection().execute(f"SELECT id FROM ({sql}) ORDER BY id LIMIT 1 OFFSET ?",
+                                         (*params, COUNT_AT_MOST - 1)).fetchone()
+        return row[0] if row else None
+
+    def facets(self, text: str, terms: Sequence[int] = (), *,
+               top: int = 10) -> tuple[dict[str, list[Count]], bool]:
+        """The `top` values of each facet among the notices the search keeps, most first, and whether they
+        were counted over the newest `COUNT_AT_MOST` of them only (counting more costs more than a search
+        may: "covid" finds 60,000 notices of the full-size graph). Read from the kept counts when nothing
+        narrows the notices."""
         statistics = self.statistics()
         if not fts_query(text) and not terms:
-            return statistics.overall_facet_counts(top=top)
-        return statistics.facet_counts(self.matching(text, terms), top=top)
+            return statistics.overall_facet_counts(top=top), False
+        selection = self.matching(text, terms, window=True)
+        return statistics.facet_counts(selection, top=top), selection.capped
 
     def notice_ids(self, text: str, terms: Sequence[int] = (), *, at_most: int) -> list[int]:
         """The ids of the notices the search keeps, in listing order (newest first), at most `at_most`."""
         selection = self.matching(text, terms)
         return [row[0] for row in self._connection().execute(
-            f"SELECT * FROM ({selection.sql}) ORDER BY 1 LIMIT ?", (*selection.params, at_most))]
+            f"SELECT id FROM ({selection.sql}) ORDER BY id LIMIT ?", (*selection.params, at_most))]
 
     def search(self, text: str, *, limit: int = 50, offset: int = 0,
                terms: Sequence[int] = ()) -> tuple[int, list[Match]]:
@@ -135,13 +154,17 @@ class TextIndex:
                                        (*selection.params, COUNT_AT_MOST)).fetchone()[0]
             rows = self.statistics().rows(selection, limit=limit, offset=offset)
             return total, [Match(r.iri, "notice", r.label, r.date) for r in rows]
+        where, params = "docs MATCH ?", (query,)
         if terms:
-            selection = self.matching(text, terms)
-            where, params = f"docs MATCH ? AND rowid IN ({selection.sql})", (query, *selection.params)
-        else:
-            where, params = "docs MATCH ?", (query,)
+            narrowed = self.statistics().with_terms(list(terms))
+            where += f" AND rowid <= ? AND rowid IN ({narrowed.sql})"
+            params += (self._notices(), *narrowed.params)
         total = connection.execute(f"SELECT count(*) FROM (SELECT 1 FROM docs WHERE {where} LIMIT ?)",
                                    (*params, COUNT_AT_MOST)).fetchone()[0]
+        if total >= COUNT_AT_MOST:  # ranked among the first matches only (newest notices first), as pages end there
+            bound = self._bound(f"SELECT rowid AS id FROM docs WHERE {where}", params)
+            where += " AND rowid <= ?"
+            params += (bound,)
         rank = f"bm25(docs, {', '.join(map(str, WEIGHTS))})"
         rows = connection.execute(f"SELECT iri, kind, label, detail FROM docs WHERE {where} ORDER BY {rank} "
                                   "LIMIT ? OFFSET ?", (*params, limit, offset)).fetchall()
