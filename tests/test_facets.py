@@ -18,11 +18,12 @@ import html5lib
 import pytest
 from fastapi.testclient import TestClient
 
+from retractkg.api import search as search_routes
 from retractkg.api.app import create_app
 from retractkg.cli import main
 from retractkg.config import Settings
 from retractkg.ingest.pipeline import DEMO_DIR, ingest
-from retractkg.store import OxigraphStore
+from retractkg.store import OxigraphStore, text_index
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 COVID = SHARED / "data" / "retraction-watch" / "rw_covid19_subset_dev_rawformat.csv"
@@ -225,3 +226,23 @@ def test_lists_facets_and_charts_follow_an_ingest_made_while_the_app_runs(tmp_pa
         assert after["total"] == len(sparql_notices(store, f"?n rkg:nature <{RETRACTION}>")) > before
         assert sum(years_listed(client).values()) > sum(years_before.values())
         assert search(client, q="favipiravir", nature=RETRACTION)["total"] >= 1
+
+
+def test_past_the_count_limit_facets_are_counted_among_the_newest_matches(client, monkeypatch):
+    """A word found in more notices than a search counts (10,000; 20 here) ranks and counts facets among the
+    newest that many, and says so; the export still holds every notice found."""
+    every = exported(client, "json", q="covid")
+    assert len(every) > 20
+    for module in (text_index, search_routes):
+        monkeypatch.setattr(module, "COUNT_AT_MOST", 20)
+    found = search(client, q="covid")
+    assert found["total"] == 20 and found["totalIsLowerBound"] and found["facetsCountNewest"] == 20
+    newest = every[:20]
+    years: dict[str, int] = {}
+    for notice in newest:
+        for year in notice["years"]:
+            years[year] = years.get(year, 0) + 1
+    assert {c["value"]: c["count"] for c in found["facets"]["year"]} == years
+    assert len(exported(client, "json", q="covid")) == len(every)
+    page = client.get("/search", params={"q": "covid"}).text
+    assert "counted among the newest 20" in page
