@@ -22,11 +22,11 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from retractkg.formats import sparql_prologue
 from retractkg.ontology import CITO, RDFS, RKG, SCHEMA, SKOS
 from retractkg.store.base import GraphStore
 
-PREFIXES = sparql_prologue("schema", "cito", "rkg", "skos", "rdfs")
+PREFIXES = "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in
+                   (("schema", SCHEMA), ("cito", CITO), ("rkg", RKG), ("skos", SKOS), ("rdfs", RDFS)))
 # What puts a notice (?notice) in a journal, publisher, country or subject (?x): the notice itself or, as
 # Retraction Watch states it, the article it is about. Pages, lists, facets and SPARQL count the same notices.
 IN_JOURNAL = ("{ ?notice schema:isPartOf ?x } UNION "
