@@ -23,7 +23,7 @@ from retractkg.api.app import create_app
 from retractkg.cli import main
 from retractkg.config import Settings
 from retractkg.ingest.pipeline import DEMO_DIR, ingest
-from retractkg.store import OxigraphStore, text_index
+from retractkg.store import OxigraphStore, notice_statistics, text_index
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 COVID = SHARED / "data" / "retraction-watch" / "rw_covid19_subset_dev_rawformat.csv"
@@ -246,3 +246,15 @@ def test_past_the_count_limit_facets_are_counted_among_the_newest_matches(client
     assert len(exported(client, "json", q="covid")) == len(every)
     page = client.get("/search", params={"q": "covid"}).text
     assert "counted among the newest 20" in page
+
+
+@pytest.mark.parametrize("facet", list(notice_statistics.FACETS))
+def test_the_statistics_hold_what_the_facet_patterns_select(store_path, store, facet):
+    """The statistics are joined in memory from one scan per predicate; `FACETS` states the same in SPARQL."""
+    pattern = notice_statistics.FACETS[facet]
+    kind = f"FILTER EXISTS {{ {pattern.kind} }}" if pattern.kind else ""
+    result = store.query(notice_statistics.PREFIXES + f"""SELECT ?x (COUNT(?notice) AS ?c) WHERE {{
+        {{ SELECT DISTINCT ?notice ?x WHERE {{ ?notice a rkg:Notice . {pattern.where} }} }} {kind} }} GROUP BY ?x""")
+    expected = {s["x"].value: int(s["c"].value) for s in result}
+    kept = text_index.TextIndex(store_path / "search.sqlite3").statistics().all_counts(facet)
+    assert expected and {c.value: c.count for c in kept} == expected

@@ -19,10 +19,10 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from retractkg.ontology import CITO, RDFS, RKG, SCHEMA, SKOS
+from retractkg.ontology import CITO, RDF, RDFS, RKG, SCHEMA, SKOS
 from retractkg.store.base import GraphStore
 
 PREFIXES = "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in
@@ -75,58 +75,75 @@ YEAR_NATURE = """SELECT y.value, n.label, count(*) FROM {notices}
     {where} GROUP BY y.value, n.label"""
 
 
-def _value(solution, name: str) -> str:
-    value = solution[name]
-    return value.value if value is not None else ""
+class GraphScan:
+    """The statements of one predicate at a time over the union of the graphs (each predicate read once per
+    rebuild, and shared with the text index), joined here in memory. Plain scans of one predicate cost a few
+    seconds on the full-size graph; the joins of `FACETS` run as SPARQL over the same graph took minutes."""
+
+    def __init__(self, store: GraphStore) -> None:
+        self.store = store
+        self._pairs: dict[str, list[tuple[str, str]]] = {}
+        self._objects: dict[str, dict[str, set[str]]] = {}
+
+    def pairs(self, predicate: str) -> list[tuple[str, str]]:
+        """(subject, object) of every statement with this predicate, in the store's order."""
+        if predicate not in self._pairs:
+            self._pairs[predicate] = [(row["s"].value, row["o"].value) for row in
+                                      self.store.query(f"SELECT ?s ?o WHERE {{ ?s <{predicate}> ?o }}")]
+        return self._pairs[predicate]
+
+    def objects(self, predicate: str) -> dict[str, set[str]]:
+        """{subject: its objects} of one predicate."""
+        if predicate not in self._objects:
+            found: dict[str, set[str]] = defaultdict(set)
+            for subject, value in self.pairs(predicate):
+                found[subject].add(value)
+            self._objects[predicate] = found
+        return self._objects[predicate]
 
 
-def _facet_pairs(store: GraphStore, facet: Facet) -> Iterator[tuple[str, str]]:
-    """(notice, value) of one facet, each pair once: distinct pairs first, then the kind checked on them
-    (types and names are restated by every record that mentions a journal: joined first, they multiply rows)."""
-    kind = f"FILTER EXISTS {{ {facet.kind} }}" if facet.kind else ""
-    for s in store.query(PREFIXES + f"""SELECT ?notice ?x WHERE {{
-            {{ SELECT DISTINCT ?notice ?x WHERE {{ ?notice a rkg:Notice . {facet.where} }} }} {kind} }}"""):
-        yield _value(s, "notice"), _value(s, "x")
+def _facet_values(scan: GraphScan, notices: Iterable[str]) -> dict[str, dict[str, set[str]]]:
+    """{facet: {notice: values}}, as the patterns of `FACETS` put notices in values (tests/test_facets.py
+    checks them against those patterns and SPARQL written apart)."""
+    part_of, updates = scan.objects(SCHEMA + "isPartOf"), scan.objects(CITO + "updates")
+    publishers, types = scan.objects(SCHEMA + "publisher"), scan.objects(RDF + "type")
+    natures, reasons, dates = scan.objects(RKG + "nature"), scan.objects(RKG + "reason"), scan.objects(
+        SCHEMA + "datePublished")
+    countries, subjects = scan.objects(SCHEMA + "countryOfOrigin"), scan.objects(SCHEMA + "keywords")
+
+    def containers(article: str) -> set[str]:  # schema:isPartOf/schema:isPartOf?/schema:isPartOf?
+        first = part_of.get(article, set())
+        second = {p for node in first for p in part_of.get(node, ())}
+        return first | second | {p for node in second for p in part_of.get(node, ())}
+
+    values: dict[str, dict[str, set[str]]] = {facet: {} for facet in FACETS}
+    for notice in notices:
+        articles = updates.get(notice, set())
+        held = set().union(*(containers(a) for a in articles)) if articles else set()
+        journals = part_of.get(notice, set()) | held
+        found = {
+            "nature": natures.get(notice, set()),
+            "reason": reasons.get(notice, set()),
+            "year": {str(d)[:4] for d in dates.get(notice, ())},
+            "journal": {j for j in journals if SCHEMA + "Periodical" in types.get(j, ())},
+            "publisher": publishers.get(notice, set()).union(
+                *(publishers.get(j, ()) for j in part_of.get(notice, set()) | held)),
+            "country": set().union(*(countries.get(a, ()) for a in articles)) if articles else set(),
+            "subject": set().union(*(subjects.get(a, ()) for a in articles)) if articles else set(),
+        }
+        for facet, vs in found.items():
+            vs = {v for v in vs if v}
+            if vs:
+                values[facet][notice] = vs
+    return values
 
 
-def _labels(store: GraphStore, values: Iterable[str], named: str) -> dict[str, str]:
-    """The label of each value: its smallest schema:name, its English skos:prefLabel, or itself."""
-    values = sorted(set(values))
+def _labels(scan: GraphScan, values: Iterable[str], named: str) -> dict[str, str]:
+    """The label of each value: its smallest schema:name, its smallest skos:prefLabel, or itself."""
     if named == "value":
         return {v: v for v in values}
-    labels: dict[str, str] = {}
-    predicate = SCHEMA + "name" if named == "name" else SKOS + "prefLabel"
-    for start in range(0, len(values), 500):
-        chunk = " ".join(f"<{v}>" for v in values[start:start + 500])
-        for s in store.query(f"""SELECT ?x (MIN(STR(?l)) AS ?label) WHERE {{ VALUES ?x {{ {chunk} }}
-                ?x <{predicate}> ?l }} GROUP BY ?x"""):
-            labels[_value(s, "x")] = _value(s, "label")
-    return {v: labels.get(v) or v for v in values}
-
-
-def _notice_facts(store: GraphStore) -> dict[str, dict[str, list[str]]]:
-    """Label, name, dates, DOI and the articles of every notice: {notice: {predicate: sorted values}}."""
-    facts: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    predicates = (RDFS + "label", SCHEMA + "name", SCHEMA + "datePublished", RKG + "doi", CITO + "updates")
-    branches = " UNION ".join(f"{{ ?n <{p}> ?o BIND(<{p}> AS ?p) }}" for p in predicates)
-    for s in store.query(PREFIXES + f"SELECT ?n ?p ?o WHERE {{ ?n a rkg:Notice . {branches} }}"):
-        facts[_value(s, "n")][_value(s, "p")].add(_value(s, "o"))
-    for s in store.query(PREFIXES + "SELECT ?n WHERE { ?n a rkg:Notice }"):
-        facts[_value(s, "n")]  # noqa: B018 - a notice with none of those facts still has its row
-    return {n: {p: sorted(v) for p, v in props.items()} for n, props in facts.items()}
-
-
-def _article_facts(store: GraphStore, articles: Iterable[str]) -> dict[str, tuple[str, str]]:
-    """(title, DOI) of each article."""
-    found: dict[str, tuple[str, str]] = {}
-    articles = sorted(set(articles))
-    for start in range(0, len(articles), 500):
-        chunk = " ".join(f"<{a}>" for a in articles[start:start + 500])
-        for s in store.query(PREFIXES + f"""SELECT ?a (MIN(STR(?t)) AS ?title) (MIN(STR(?d)) AS ?doi) WHERE {{
-                VALUES ?a {{ {chunk} }} OPTIONAL {{ ?a schema:name ?t }} OPTIONAL {{ ?a rkg:doi ?d }}
-            }} GROUP BY ?a"""):
-            found[_value(s, "a")] = (_value(s, "title"), _value(s, "doi"))
-    return found
+    names = scan.objects(SCHEMA + "name" if named == "name" else SKOS + "prefLabel")
+    return {v: min(names.get(v, ()), default="") or v for v in values}
 
 
 def sort_key(iri: str) -> str:
@@ -134,25 +151,25 @@ def sort_key(iri: str) -> str:
     return hashlib.sha1(iri.encode()).hexdigest()[:SORT_KEY_DIGITS]
 
 
-def write(connection: sqlite3.Connection, store: GraphStore) -> dict[str, int]:
-    """Fill the statistics tables from the store; the id of each notice (its place in listing order)."""
-    facts = _notice_facts(store)
-    values: dict[str, dict[str, set[str]]] = {}  # facet -> notice -> values
-    labels: dict[str, dict[str, str]] = {}
-    for name, facet in FACETS.items():
-        by_notice: dict[str, set[str]] = defaultdict(set)
-        for notice, value in _facet_pairs(store, facet):
-            if notice in facts and value:
-                by_notice[notice].add(value)
-        values[name] = by_notice
-        labels[name] = _labels(store, {v for vs in by_notice.values() for v in vs}, facet.named)
-    articles = _article_facts(store, {a for props in facts.values() for a in props.get(CITO + "updates", ())})
+def write(connection: sqlite3.Connection, scan: GraphScan) -> dict[str, int]:
+    """Fill the statistics tables from the graph; the id of each notice (its place in listing order)."""
+    types = scan.objects(RDF + "type")
+    notices = sorted(n for n, ts in types.items() if RKG + "Notice" in ts)
+    facts = {n: {p: sorted(scan.objects(p).get(n, ())) for p in (RDFS + "label", SCHEMA + "name",
+                                                                 SCHEMA + "datePublished", RKG + "doi",
+                                                                 CITO + "updates")} for n in notices}
+    values = _facet_values(scan, notices)
+    labels = {name: _labels(scan, {v for vs in values[name].values() for v in vs}, facet.named)
+              for name, facet in FACETS.items()}
+    titles, dois = scan.objects(SCHEMA + "name"), scan.objects(RKG + "doi")
+    articles = {a: (min(titles.get(a, ()), default=""), min(dois.get(a, ()), default=""))
+                for props in facts.values() for a in props[CITO + "updates"]}
 
     def newest(notice: str) -> str:
         dates = facts[notice].get(SCHEMA + "datePublished", [])
         return dates[-1] if dates else ""
 
-    order = sorted(sorted(facts), key=newest, reverse=True)  # newest first, then by IRI (the sort is stable)
+    order = sorted(notices, key=newest, reverse=True)  # newest first, then by IRI (the sort is stable)
     ids = {notice: number for number, notice in enumerate(order, 1)}
 
     def first_label(facet: str, notice: str) -> str:

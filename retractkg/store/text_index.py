@@ -180,24 +180,25 @@ def _pairs(store: GraphStore, predicate: str) -> Iterator[tuple[str, str]]:
 def rebuild(store: GraphStore, path: Path, *, state: str = "") -> int:
     """Make the index anew from the store (written beside, then moved over the old one); the rows written.
     `state` names the store's state it was built from (the change log's extent), for `KeptIndex`."""
+    scan = notice_statistics.GraphScan(store)  # each predicate read once for the words and the statistics
     kinds: dict[str, str] = {}
-    for iri, type_iri in _pairs(store, RDF + "type"):
+    for iri, type_iri in scan.pairs(RDF + "type"):
         if type_iri in KINDS and iri not in kinds:
             kinds[iri] = KINDS[type_iri]
     names: dict[str, str] = {}
-    for iri, name in _pairs(store, SCHEMA + "name"):
+    for iri, name in scan.pairs(SCHEMA + "name"):
         names.setdefault(iri, name)
-    labels = {iri: label for iri, label in _pairs(store, RDFS + "label") if iri in kinds}
-    dates = {iri: date for iri, date in _pairs(store, SCHEMA + "datePublished") if kinds.get(iri) == "notice"}
+    labels = {iri: label for iri, label in scan.pairs(RDFS + "label") if iri in kinds}
+    dates = {iri: date for iri, date in scan.pairs(SCHEMA + "datePublished") if kinds.get(iri) == "notice"}
     texts = {iri: text[:TEXT_CHARS] for iri, text in _pairs(store, SCHEMA + "text") if iri in kinds}
     authors: dict[str, list[str]] = defaultdict(list)
     works: dict[str, list[str]] = defaultdict(list)
-    for work, person in _pairs(store, SCHEMA + "author"):
+    for work, person in scan.pairs(SCHEMA + "author"):
         authors[work].append(person)
         works[person].append(work)
-    parents = dict(_pairs(store, SCHEMA + "isPartOf"))
+    parents = dict(scan.pairs(SCHEMA + "isPartOf"))
     updates: dict[str, list[str]] = defaultdict(list)
-    for notice, article in _pairs(store, CITO + "updates"):
+    for notice, article in scan.pairs(CITO + "updates"):
         updates[notice].append(article)
 
     def journal(work: str) -> str:
@@ -233,7 +234,7 @@ def rebuild(store: GraphStore, path: Path, *, state: str = "") -> int:
         connection.execute("CREATE VIRTUAL TABLE docs USING fts5(iri UNINDEXED, kind UNINDEXED, label, "
                            "detail UNINDEXED, names, body, tokenize = 'unicode61 remove_diacritics 2')")
         # A notice's row has its statistics row's id (listing order), so that words and facets combine.
-        ids = notice_statistics.write(connection, store)
+        ids = notice_statistics.write(connection, scan)
         numbers = itertools.count(len(ids) + 1)
         rows = ((ids[iri] if kind == "notice" and iri in ids else next(numbers), *row(iri, kind))
                 for iri, kind in kinds.items())
