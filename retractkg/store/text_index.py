@@ -8,6 +8,11 @@ hand). A search reads only the index: no request scans the graph.
 Each row is one resource: its label (a notice's label, else its title; a person's name), a detail
 line for result lists, and the words to find it by: titles, names of its authors, its journal, and
 a notice's text (its first `TEXT_CHARS` characters). Ranking is FTS5's BM25, the label weighing most.
+
+The same file holds the per-notice statistics (`retractkg.store.notice_statistics`), written in the same
+rebuild: a notice's row here has its statistics id (newest first), so words and facet values combine in
+one SQL query. A search that matches more than `COUNT_AT_MOST` rows ranks, and counts facets, within the
+first `COUNT_AT_MOST` of them (by id: the newest notices), as its pages end there.
 """
 
 from __future__ import annotations
