@@ -28,7 +28,7 @@ from retractkg.jsonld import dumps
 from retractkg.ontology import SCHEMA
 from retractkg.ontology.identifiers import normalize_doi
 from retractkg.store.notice_statistics import Count
-from retractkg.store.text_index import COUNT_AT_MOST, IndexMissing, TextIndex
+from retractkg.store.text_index import COUNT_AT_MOST, FACET_WINDOW, IndexMissing, TextIndex
 
 router = APIRouter(tags=["pages"])
 PAGE_SIZE = 50
@@ -95,7 +95,7 @@ class Results:
     total: int
     hits: list[dict[str, str]]
     facets: dict[str, list[Count]]
-    facets_capped: bool = False  # counted over the newest `COUNT_AT_MOST` notices found only
+    facets_capped: bool = False  # counted among the newest `FACET_WINDOW` notices found only
 
 
 def find(request: Request, q: str, filters: Filters, page: int, settings) -> Results:
@@ -140,8 +140,8 @@ def facets_view(q: str, filters: Filters, facets: dict[str, list[Count]]) -> lis
 
 @get_and_head(router, "/search", response_class=Response,
               responses={200: {"content": {"text/html": {}, "application/json": {}},
-                               "description": "A page of results, best first, with facet counts: HTML, or JSON "
-                                              "for programs."}},
+                               "description": "A page of results, best first (newest first past 10,000 matches), "
+                                              "with facet counts: HTML, or JSON for programs."}},
               summary="Search notices, articles and authors by DOI, title words, names or notice text; facets")
 def search(request: Request, store: StoreDep, settings: SettingsDep, cache: CacheDep, filters: FiltersDep,
            q: str = Query("", max_length=300, description="A DOI (any form), or words of titles, names or notices."),
@@ -154,7 +154,7 @@ def search(request: Request, store: StoreDep, settings: SettingsDep, cache: Cach
         body = dumps({"query": q, "filters": filters.as_json(), "page": page, "pageSize": PAGE_SIZE,
                       "total": results.total, "totalIsLowerBound": results.total >= COUNT_AT_MOST,
                       "results": results.hits, "facets": facets_json(results.facets),
-                      "facetsCountNewest": COUNT_AT_MOST if results.facets_capped else None,
+                      "facetsCountNewest": FACET_WINDOW if results.facets_capped else None,
                       "export": {fmt: "/search/export?" + filters.query(q, format=fmt) for fmt in EXPORT_FORMATS}})
         return Response(body, media_type="application/json", headers={"Vary": "Accept"})
 
@@ -167,7 +167,7 @@ def search(request: Request, store: StoreDep, settings: SettingsDep, cache: Cach
                    "href": "/search?" + filters.without(f, v).query(q)} for f, v in filters.chosen]
         return render("search.html", title="Search", query=q, hits=results.hits, total=total, page=page, pages=pages,
                       capped=total >= COUNT_AT_MOST, facets=facets_view(q, filters, results.facets), chosen=chosen,
-                      chosen_inputs=filters.chosen, facets_capped=results.facets_capped, count_at_most=COUNT_AT_MOST,
+                      chosen_inputs=filters.chosen, facets_capped=results.facets_capped, facet_window=FACET_WINDOW,
                       searched=bool(q.strip() or filters.chosen),
                       page_href=lambda number: "/search?" + filters.query(q, page=number),
                       exports=[(fmt.upper(), "/search/export?" + filters.query(q, format=fmt))

@@ -229,12 +229,14 @@ def test_lists_facets_and_charts_follow_an_ingest_made_while_the_app_runs(tmp_pa
 
 
 def test_past_the_count_limit_facets_are_counted_among_the_newest_matches(client, monkeypatch):
-    """A word found in more notices than a search counts (10,000; 20 here) ranks and counts facets among the
-    newest that many, and says so; the export still holds every notice found."""
+    """A word found in more notices than a search counts facets among (2,000; 20 here) counts them among the
+    newest that many, and says so; past the count limit (10,000; 20 here) the list is newest first; the
+    export still holds every notice found."""
     every = exported(client, "json", q="covid")
     assert len(every) > 20
     for module in (text_index, search_routes):
         monkeypatch.setattr(module, "COUNT_AT_MOST", 20)
+        monkeypatch.setattr(module, "FACET_WINDOW", 20)
     found = search(client, q="covid")
     assert found["total"] == 20 and found["totalIsLowerBound"] and found["facetsCountNewest"] == 20
     newest = every[:20]
@@ -243,6 +245,7 @@ def test_past_the_count_limit_facets_are_counted_among_the_newest_matches(client
         for year in notice["years"]:
             years[year] = years.get(year, 0) + 1
     assert {c["value"]: c["count"] for c in found["facets"]["year"]} == years
+    assert [r["iri"] for r in found["results"]][:20] == [r["id"] for r in newest]  # notices newest first
     assert len(exported(client, "json", q="covid")) == len(every)
     page = client.get("/search", params={"q": "covid"}).text
     assert "counted among the newest 20" in page

@@ -11,8 +11,10 @@ a notice's text (its first `TEXT_CHARS` characters). Ranking is FTS5's BM25, the
 
 The same file holds the per-notice statistics (`retractkg.store.notice_statistics`), written in the same
 rebuild: a notice's row here has its statistics id (newest first), so words and facet values combine in
-one SQL query. A search that matches more than `COUNT_AT_MOST` rows ranks, and counts facets, within the
-first `COUNT_AT_MOST` of them (by id: the newest notices), as its pages end there.
+one SQL query. A search that matches more than `COUNT_AT_MOST` rows lists them newest first (BM25 over
+every match of a common word costs more than a search may), and one that keeps more than `FACET_WINDOW`
+notices counts facets among the newest `FACET_WINDOW` of them; facet counts are kept per search until the
+index is rebuilt.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ import re
 import sqlite3
 import tempfile
 import threading
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +36,8 @@ from retractkg.store.notice_statistics import Count, NoticeStatistics, Selection
 
 TEXT_CHARS = 20_000
 COUNT_AT_MOST = 10_000  # beyond, a list says "10,000 or more": counting every match costs as much as ranking
+FACET_WINDOW = 2_000  # notices a search counts facets among (the newest), when it keeps more
+FACETS_KEPT = 512  # facet counts of that many searches kept per index
 BATCH = 5_000
 KINDS = {RKG + "Notice": "notice", RKG + "Article": "article", SCHEMA + "Person": "person"}
 # BM25 weights of the columns iri, kind, label, detail, names, body (the unindexed ones count for nothing).
@@ -70,6 +74,8 @@ class TextIndex:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._local = threading.local()
+        self._facets: OrderedDict[Hashable, tuple[dict[str, list[Count]], bool]] = OrderedDict()
+        self._lock = threading.Lock()
 
     def built_from(self) -> str | None:
         """The state of the store the index was built from (see `rebuild`); None without an index."""
@@ -100,7 +106,7 @@ class TextIndex:
 
     def matching(self, text: str, terms: Sequence[int] = (), *, window: bool = False) -> Selection:
         """The notices that match the words and have every one of `terms`, as a selection of statistics.
-        With `window`, only the first `COUNT_AT_MOST` of them (the newest: ids follow listing order)."""
+        With `window`, only the first `FACET_WINDOW` of them (the newest: ids follow listing order)."""
         query = fts_query(text)
         statistics = self.statistics()
         if not query:
@@ -122,22 +128,33 @@ class TextIndex:
         return Selection(sql, params)
 
     def _bound(self, sql: str, params: tuple) -> int | None:
-        """The id of the `COUNT_AT_MOST`th row `sql` selects in id order; None when it selects fewer."""
+        """The id of the `FACET_WINDOW`th row `sql` selects in id order; None when it selects fewer."""
         row = self._connection().execute(f"SELECT id FROM ({sql}) ORDER BY id LIMIT 1 OFFSET ?",
-                                         (*params, COUNT_AT_MOST - 1)).fetchone()
+                                         (*params, FACET_WINDOW - 1)).fetchone()
         return row[0] if row else None
 
     def facets(self, text: str, terms: Sequence[int] = (), *,
                top: int = 10) -> tuple[dict[str, list[Count]], bool]:
         """The `top` values of each facet among the notices the search keeps, most first, and whether they
-        were counted over the newest `COUNT_AT_MOST` of them only (counting more costs more than a search
-        may: "covid" finds 60,000 notices of the full-size graph). Read from the kept counts when nothing
-        narrows the notices."""
+        were counted among the newest `FACET_WINDOW` of them only (counting every notice "covid" finds in
+        the full-size graph takes longer than a search may). Read from the kept counts when nothing narrows
+        the notices; kept per search until the index is rebuilt (a new `TextIndex`)."""
+        key = (fts_query(text), tuple(sorted(terms)), top, FACET_WINDOW)
+        with self._lock:
+            if key in self._facets:
+                self._facets.move_to_end(key)
+                return self._facets[key]
         statistics = self.statistics()
-        if not fts_query(text) and not terms:
-            return statistics.overall_facet_counts(top=top), False
-        selection = self.matching(text, terms, window=True)
-        return statistics.facet_counts(selection, top=top), selection.capped
+        if not key[0] and not terms:
+            found = statistics.overall_facet_counts(top=top), False
+        else:
+            selection = self.matching(text, terms, window=True)
+            found = statistics.facet_counts(selection, top=top), selection.capped
+        with self._lock:
+            self._facets[key] = found
+            while len(self._facets) > FACETS_KEPT:
+                self._facets.popitem(last=False)
+        return found
 
     def notice_ids(self, text: str, terms: Sequence[int] = (), *, at_most: int) -> list[int]:
         """The ids of the notices the search keeps, in listing order (newest first), at most `at_most`."""
@@ -166,11 +183,8 @@ class TextIndex:
             params += (self._notices(), *narrowed.params)
         total = connection.execute(f"SELECT count(*) FROM (SELECT 1 FROM docs WHERE {where} LIMIT ?)",
                                    (*params, COUNT_AT_MOST)).fetchone()[0]
-        if total >= COUNT_AT_MOST:  # ranked among the first matches only (newest notices first), as pages end there
-            bound = self._bound(f"SELECT rowid AS id FROM docs WHERE {where}", params)
-            where += " AND rowid <= ?"
-            params += (bound,)
-        rank = f"bm25(docs, {', '.join(map(str, WEIGHTS))})"
+        # Past the count, newest first (notices by date, then articles and people): ranking scores every match.
+        rank = "rowid" if total >= COUNT_AT_MOST else f"bm25(docs, {', '.join(map(str, WEIGHTS))})"
         rows = connection.execute(f"SELECT iri, kind, label, detail FROM docs WHERE {where} ORDER BY {rank} "
                                   "LIMIT ? OFFSET ?", (*params, limit, offset)).fetchall()
         return total, [Match(*row) for row in rows]
