@@ -66,26 +66,32 @@ def main() -> None:
     ours: dict[str, list[float]] = {}
     theirs: dict[str, list[float]] = {}
     with servers.serving(args.store, log) as (base, _):
-        connection = http.client.HTTPConnection(base.removeprefix("http://"), timeout=120)
+        connection = http.client.HTTPConnection(base.removeprefix("http://"), timeout=600)
         paths = {urllib.parse.urlencode(s): "/search?" + urllib.parse.urlencode(s) for s in SEARCHES}
-        for path in paths.values():  # warm: the index file in the page cache, the app's connections open
-            connection.request("GET", path, headers={"Accept": "application/json"})
-            assert connection.getresponse().read()
-        for _ in range(args.rounds):
+        connection.request("GET", "/search?q=warm", headers={"Accept": "application/json"})
+        assert connection.getresponse().read()  # the app's index connection open, the file in the page cache
+        first: dict[str, float] = {}
+        for round_number in range(args.rounds):
             for search, (name, path) in zip(SEARCHES, paths.items(), strict=True):
                 started = time.perf_counter()
                 connection.request("GET", path, headers={"Accept": "application/json"})
                 response = connection.getresponse()
                 response.read()
                 assert response.status == 200, (path, response.status)
-                ours.setdefault(name, []).append(time.perf_counter() - started)
+                elapsed = time.perf_counter() - started
+                if round_number == 0:  # first time: the facet counts are counted, later ones are kept
+                    first[name] = elapsed
+                else:
+                    ours.setdefault(name, []).append(elapsed)
                 started = time.perf_counter()
                 bare(peer, search.get("q", ""))
                 theirs.setdefault(name, []).append(time.perf_counter() - started)
-    print(f"{'search':52} {'ours p50':>9} {'p90':>7} {'bare p50':>9}  (ms)")
+    print(f"{'search':52} {'first':>7} {'ours p50':>9} {'p90':>7} {'bare p50':>9}  (ms)")
     for name in ours:
-        print(f"{name[:52]:52} {percentile(ours[name], .5):9.1f} {percentile(ours[name], .9):7.1f} "
-              f"{percentile(theirs[name], .5):9.1f}")
+        print(f"{name[:52]:52} {1000 * first[name]:7.1f} {percentile(ours[name], .5):9.1f} "
+              f"{percentile(ours[name], .9):7.1f} {percentile(theirs[name], .5):9.1f}")
+    firsts = list(first.values())
+    print(f"\nfirst time (facets counted): ours p50 {percentile(firsts, .5):.1f} ms")
     every = [t for times in ours.values() for t in times]
     every_peer = [t for name, times in theirs.items() if "q=" in name for t in times]
     words_only = [t for name, times in ours.items() if "q=" in name for t in times]
@@ -94,7 +100,8 @@ def main() -> None:
           f"searches with words: ours p50 {percentile(words_only, .5):.1f} ms, bare SQLite p50 "
           f"{percentile(every_peer, .5):.1f} ms, ratio {ratio:.2f}")
     covid, bare_covid = percentile(ours["q=covid"], .5), percentile(theirs["q=covid"], .5)
-    print(f'"covid": ours p50 {covid:.1f} ms, bare SQLite p50 {bare_covid:.1f} ms')
+    print(f'"covid": first {1000 * first["q=covid"]:.1f} ms, then p50 {covid:.1f} ms; bare SQLite p50 '
+          f'{bare_covid:.1f} ms')
 
 
 if __name__ == "__main__":

@@ -120,7 +120,7 @@ class TextIndex:
         params: tuple = (query, self._notices())
         if terms:
             narrowed = statistics.with_terms(list(terms))
-            sql += f" AND rowid IN ({narrowed.sql})"
+            sql += f" AND +rowid IN ({narrowed.sql})"
             params += narrowed.params
         bound = self._bound(sql, params) if window else None
         if bound is not None:
@@ -179,7 +179,7 @@ class TextIndex:
         where, params = "docs MATCH ?", (query,)
         if terms:
             narrowed = self.statistics().with_terms(list(terms))
-            where += f" AND rowid <= ? AND rowid IN ({narrowed.sql})"
+            where += f" AND rowid <= ? AND +rowid IN ({narrowed.sql})"
             params += (self._notices(), *narrowed.params)
         total = connection.execute(f"SELECT count(*) FROM (SELECT 1 FROM docs WHERE {where} LIMIT ?)",
                                    (*params, COUNT_AT_MOST)).fetchone()[0]
