@@ -25,6 +25,7 @@ from retractkg.api import (
     linked_data,
     pages,
     recent_changes,
+    search,
     site_files,
     sitemap,
     sparql,
@@ -116,6 +117,7 @@ def create_app(settings: Settings, store: GraphStore | None = None, *, exclusive
     app.include_router(sparql.router)
     app.include_router(linked_data.router)
     app.include_router(pages.router)
+    app.include_router(search.router)
     app.include_router(dumps.router)
     app.include_router(feed.router)
     app.include_router(recent_changes.router)

@@ -5,9 +5,11 @@ from __future__ import annotations
 from fastapi import Request
 
 from retractkg.api.caching import RepresentationCache
+from retractkg.api.catalog import Catalog
 from retractkg.api.void import StatisticsCache
 from retractkg.config import Settings
 from retractkg.store import GraphStore
+from retractkg.store.text_index import TextIndex
 
 
 def get_store(request: Request) -> GraphStore:
@@ -25,3 +27,13 @@ def get_representations(request: Request) -> RepresentationCache | None:
 
 def get_void_statistics(request: Request) -> StatisticsCache:
     return request.app.state.void_statistics
+
+
+def get_text_index(request: Request) -> TextIndex:
+    """The search index and its statistics, rebuilt first if the store changed since it was built."""
+    return request.app.state.text_index.current()
+
+
+def get_catalog(request: Request) -> Catalog:
+    """The browse lists and counts, over the search index's statistics."""
+    return Catalog(request.app.state.store, get_text_index(request))

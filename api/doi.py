@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from retractkg import formats as rep
 from retractkg.api.conneg import negotiate
-from retractkg.api.deps import get_settings, get_store
+from retractkg.api.deps import get_settings, get_store, get_text_index
 from retractkg.api.errors import ProblemError
 from retractkg.api.resources import local_path
 from retractkg.api.routing import get_and_head
@@ -83,7 +83,7 @@ def notices(request: Request, store: StoreDep,
     filters = {"nature": nature, "reason": reason, "year": year, "journal": journal, "publisher": publisher,
                "country": country}
     try:
-        page, following = Works(store).notices(filters, cursor, per_page)
+        page, following = Works(store, get_text_index(request)).notices(filters, cursor, per_page)
     except BadParameter as e:
         raise ProblemError(400, "bad-parameter", str(e)) from e
     return JSONResponse({"meta": {"count": len(page), "per_page": per_page, "next_cursor": following},

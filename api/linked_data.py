@@ -24,9 +24,9 @@ from fastapi.responses import RedirectResponse
 from retractkg import formats as rep
 from retractkg.api.caching import RepresentationCache, cached_response
 from retractkg.api.conneg import NotAcceptable, negotiate
-from retractkg.api.deps import get_representations, get_settings, get_store, get_void_statistics
+from retractkg.api.deps import get_catalog, get_representations, get_settings, get_store, get_void_statistics
 from retractkg.api.errors import ProblemError
-from retractkg.api.pages import description_page, listed_notices, page_number
+from retractkg.api.pages import description_page, entity_charts, listed_notices, listing_facet, page_number
 from retractkg.api.resources import (
     Describer,
     Description,
@@ -84,8 +84,11 @@ def render(description: Description, media_type: str, settings: Settings, reques
         return description_jsonld(description)
     if media_type == rep.HTML:
         page = page_number(request)
-        listed = listed_notices(description, store, settings, page) if store is not None else None
-        return description_page(description, settings, request, listed)
+        if store is None or not listing_facet(description, settings):
+            return description_page(description, settings, request)
+        catalog = get_catalog(request)
+        return description_page(description, settings, request, listed_notices(description, catalog, settings, page),
+                                entity_charts(description, catalog, settings))
     return rep.serialize_triples(description.triples, media_type)
 
 

@@ -9,7 +9,7 @@ since those tags would make harvesters index them as papers.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -21,8 +21,8 @@ from retractkg import formats as rep
 from retractkg.api import views
 from retractkg.api.caching import RepresentationCache, cached_response, xsd_datetime
 from retractkg.api.catalog import PAGE_SIZE, Catalog, NoticeRow
-from retractkg.api.conneg import negotiate
-from retractkg.api.deps import get_representations, get_settings, get_store
+from retractkg.api.charts import Chart, ranked_bars, stacked_by_year
+from retractkg.api.deps import get_catalog, get_representations, get_settings, get_store
 from retractkg.api.errors import ProblemError
 from retractkg.api.feed import ChangeLog
 from retractkg.api.resources import Description, local_path
@@ -33,9 +33,7 @@ from retractkg.api.void import dataset_jsonld
 from retractkg.config import Settings
 from retractkg.jsonld import CompactionContext, dumps, frame
 from retractkg.ontology import CITO, DCT, OWL, RDF, RKG, SCHEMA, SKOS
-from retractkg.ontology.identifiers import normalize_doi
 from retractkg.store import GraphStore
-from retractkg.store.text_index import COUNT_AT_MOST, IndexMissing, TextIndex
 
 router = APIRouter(tags=["pages"])
 StoreDep = Annotated[GraphStore, Depends(get_store)]
@@ -65,16 +63,11 @@ def script_json(document: Any) -> str:
     return dumps(document).decode().translate(SCRIPT_SAFE)
 
 
-def text_index(request: Request) -> TextIndex:
-    """The search index, rebuilt first if the store changed since it was built."""
-    return request.app.state.text_index.current()
-
-
 def _html(request: Request, body: bytes) -> Response:
     return cached_response(request, body, rep.content_type(rep.HTML), headers={"Vary": "Accept"})
 
 
-def _data_page(request: Request, store: GraphStore, settings: Settings, cache: RepresentationCache | None,
+def data_page(request: Request, store: GraphStore, settings: Settings, cache: RepresentationCache | None,
                build: Callable[[], bytes], *, reuse: bool = True) -> Response:
     """A page drawn from the whole graph, Last-Modified at the newest change in the change log (as the dumps).
     With `reuse` it is kept in the app's document cache, which exists only when the data cannot change
@@ -136,27 +129,43 @@ def page_number(request: Request) -> int:
         return 1
 
 
-def listed_notices(description: Description, store: GraphStore, settings: Settings,
-                   page: int) -> list[NoticeRow] | None:
-    """The notices a journal's or a reason's page lists (its `page`th page), from the catalogue; None for others."""
+def listing_facet(description: Description, settings: Settings) -> str:
+    """The facet of the statistics a journal's, publisher's or reason's page lists notices by; "" for others."""
     types = views.View(description.triples, settings).types(description.iri)
     if SCHEMA + "Periodical" in types:
-        return Catalog(store).notices(journal=description.iri, page=page)
+        return "journal"
     if SKOS + "Concept" in types and RKG + "Reason" in types:
-        return Catalog(store).notices(reason=description.iri, page=page)
+        return "reason"
     if description.iri.startswith(settings.base + "id/publisher/"):
-        return Catalog(store).notices(publisher=description.iri, page=page)
-    return None
+        return "publisher"
+    return ""
+
+
+def listed_notices(description: Description, catalog: Catalog, settings: Settings,
+                   page: int) -> list[NoticeRow] | None:
+    """The notices a journal's or a reason's page lists (its `page`th page), from the catalogue; None for others."""
+    facet = listing_facet(description, settings)
+    return catalog.notices(**{facet: description.iri}, page=page) if facet else None
+
+
+def entity_charts(description: Description, catalog: Catalog, settings: Settings) -> list[Chart]:
+    """The timeline of a journal's, publisher's or reason's notices, by year and nature (none for others)."""
+    facet = listing_facet(description, settings)
+    if not facet:
+        return []
+    chart = stacked_by_year(f"timeline-{facet}", f"Notices per year ({facet}), by nature",
+                                   catalog.timeline(facet, description.iri))
+    return [chart] if chart else []
 
 
 def description_page(description: Description, settings: Settings, request: Request,
-                     listed: list[NoticeRow] | None = None) -> bytes:
+                     listed: list[NoticeRow] | None = None, charts: Sequence[Chart] = ()) -> bytes:
     """The HTML page of one described resource (see `retractkg.api.resources`); `listed` are the notices
-    a journal's or reason's page lists (`listed_notices`)."""
+    a journal's or reason's page lists (`listed_notices`), `charts` their timeline (`entity_charts`)."""
     view = views.View(description.triples, settings)
     iri = description.iri
     common = {"iri": iri, "alternates": alternates(request),
-              "json_ld": schema_org_jsonld(description.triples, iri), "title": view.label(iri)}
+              "json_ld": schema_org_jsonld(description.triples, iri), "title": view.label(iri), "charts": charts}
     types = view.types(iri)
     if RKG + "Notice" in types:
         notice = views.notice(view, iri)
@@ -226,6 +235,15 @@ def _works(view: views.View, person: str) -> list[dict[str, Any]]:
 
 # -- routes ------------------------------------------------------------------------------------------
 
+def years_chart(catalog: Catalog) -> Chart | None:
+    return stacked_by_year("notices-per-year", "Notices per year, by nature", catalog.timeline())
+
+
+def reasons_chart(catalog: Catalog, *, top: int) -> Chart | None:
+    return ranked_bars("top-reasons", f"The {top} reasons given most", [(c.label, c.count)
+                                                                         for c in catalog.reasons()[:top]])
+
+
 def collection_jsonld(name: str, parts: list[tuple[str, str]]) -> str:
     return script_json({"@context": {"@vocab": SCHEMA}, "@type": "CollectionPage", "name": name,
                         "hasPart": [{"@id": iri, "name": label} for iri, label in parts]})
@@ -235,11 +253,13 @@ def collection_jsonld(name: str, parts: list[tuple[str, str]]) -> str:
               summary="Home page, with the dataset description")
 def home(request: Request, store: StoreDep, settings: SettingsDep, cache: CacheDep) -> Response:
     def build() -> bytes:
-        body = render("home.html", title="Home", totals=Catalog(store).totals(),
+        catalog = get_catalog(request)
+        body = render("home.html", title="Home", totals=catalog.totals(),
+                      charts=[c for c in (years_chart(catalog), reasons_chart(catalog, top=10)) if c],
                       json_ld=script_json(dataset_jsonld(settings, str(request.base_url))))
         return body
 
-    return _data_page(request, store, settings, cache, build)
+    return data_page(request, store, settings, cache, build)
 
 
 @get_and_head(router, "/browse", response_class=Response, responses=HTML_RESPONSES, summary="Browse lists")
@@ -256,26 +276,30 @@ def browse(request: Request) -> Response:
               summary="Reasons, with counts")
 def browse_reasons(request: Request, store: StoreDep, settings: SettingsDep, cache: CacheDep) -> Response:
     def build() -> bytes:
-        counts = Catalog(store).reasons()
+        catalog = get_catalog(request)
+        counts = catalog.reasons()
         items = [{"href": local_path(c.iri, settings), "label": c.label, "count": c.count} for c in counts]
         body = render("listing.html", kind="Browse", heading="Notices by reason", title="Reasons", counts=items,
+                      charts=[c for c in (reasons_chart(catalog, top=20),) if c],
                       count_heading="Reason", rows=None,
                       json_ld=collection_jsonld("Notices by reason", [(c.iri, c.label) for c in counts]))
         return body
 
-    return _data_page(request, store, settings, cache, build)
+    return data_page(request, store, settings, cache, build)
 
 
 @get_and_head(router, "/browse/years", response_class=Response, responses=HTML_RESPONSES, summary="Years, with counts")
 def browse_years(request: Request, store: StoreDep, settings: SettingsDep, cache: CacheDep) -> Response:
     def build() -> bytes:
-        counts = Catalog(store).years()
+        catalog = get_catalog(request)
+        counts = catalog.years()
         items = [{"href": f"/browse/years/{c.label}", "label": c.label, "count": c.count} for c in counts]
         body = render("listing.html", kind="Browse", heading="Notices by year", title="Years", counts=items,
+                      charts=[c for c in (years_chart(catalog),) if c],
                       count_heading="Year", rows=None, json_ld=collection_jsonld("Notices by year", []))
         return body
 
-    return _data_page(request, store, settings, cache, build)
+    return data_page(request, store, settings, cache, build)
 
 
 @get_and_head(router, "/browse/years/{year}", response_class=Response, responses=HTML_RESPONSES,
@@ -283,13 +307,13 @@ def browse_years(request: Request, store: StoreDep, settings: SettingsDep, cache
 def browse_year(year: str, request: Request, store: StoreDep, settings: SettingsDep, cache: CacheDep,
                 page: int = PAGE_QUERY) -> Response:
     def build() -> bytes:
-        rows = Catalog(store).notices(year=year, page=page)
+        rows = get_catalog(request).notices(year=year, page=page)
         body = render("listing.html", kind="Year", heading=f"Notices of {year}", title=year, counts=None,
                       rows=_rows(rows, settings), rows_heading="Notices", page=page, more=len(rows) == PAGE_SIZE,
                       pager_base="?", json_ld=collection_jsonld(f"Notices of {year}", [(r.iri, r.title) for r in rows]))
         return body
 
-    return _data_page(request, store, settings, cache, build)
+    return data_page(request, store, settings, cache, build)
 
 
 # Lists counting notices through the article they are about: {path: (heading, title, count heading, Catalog method)}
@@ -308,14 +332,14 @@ def browse_counts(kind: str, request: Request, store: StoreDep, settings: Settin
     heading, title, count_heading, counts_of = COUNT_LISTS[kind]
 
     def build() -> bytes:
-        counts = counts_of(Catalog(store), page)
+        counts = counts_of(get_catalog(request), page)
         items = [{"href": local_path(c.iri, settings) or f"/browse/{kind}/{quote(c.iri, safe='')}", "label": c.label,
                   "count": c.count} for c in counts]
         return render("listing.html", kind="Browse", heading=heading, title=title, counts=items,
                       count_heading=count_heading, rows=None, page=page, more=len(counts) == PAGE_SIZE,
                       pager_base="?", json_ld=collection_jsonld(heading, [(c.iri, c.label) for c in counts]))
 
-    return _data_page(request, store, settings, cache, build)
+    return data_page(request, store, settings, cache, build)
 
 
 @get_and_head(router, "/browse/{kind}/{name}", response_class=Response, responses=HTML_RESPONSES,
@@ -326,50 +350,9 @@ def browse_named(kind: str, name: str, request: Request, store: StoreDep, settin
         raise ProblemError(404, "not-found", f"no list /browse/{kind}/…; try countries or subjects")
 
     def build() -> bytes:
-        rows = Catalog(store).notices(**{"country" if kind == "countries" else "subject": name}, page=page)
+        rows = get_catalog(request).notices(**{"country" if kind == "countries" else "subject": name}, page=page)
         return render("listing.html", kind=COUNT_LISTS[kind][2], heading=name, title=name, counts=None,
                       rows=_rows(rows, settings), rows_heading="Notices", page=page, more=len(rows) == PAGE_SIZE,
                       pager_base="?", json_ld=collection_jsonld(name, [(r.iri, r.title) for r in rows]))
 
-    return _data_page(request, store, settings, cache, build)
-
-
-@get_and_head(router, "/search", response_class=Response,
-              responses={200: {"content": {"text/html": {}, "application/json": {}},
-                               "description": "A page of results, best first: HTML, or JSON for programs."}},
-              summary="Search notices, articles and authors by DOI, title words, names or notice text")
-def search(request: Request, store: StoreDep, settings: SettingsDep, cache: CacheDep,
-           q: str = Query("", max_length=300, description="A DOI (any form), or words of titles, names or notices."),
-           page: int = PAGE_QUERY) -> Response:
-    media_type = negotiate(request.headers.get("accept"), ["text/html", "application/json"])
-
-    def found() -> tuple[int, list[dict[str, str]]]:
-        doi_hits = Catalog(store).by_doi(q) if normalize_doi(q.strip()) else None
-        if doi_hits is not None:
-            matches = [(hit.iri, hit.kind, hit.label, hit.detail) for hit in doi_hits]
-            total = len(matches)
-        else:
-            try:
-                total, rows = text_index(request).search(q, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
-            except IndexMissing as e:
-                raise ProblemError(503, "no-search-index", str(e)) from e
-            matches = [(m.iri, m.kind, m.label, m.detail) for m in rows]
-        return total, [{"iri": iri, "kind": kind, "label": label, "detail": detail,
-                        "href": local_path(iri, settings) or iri} for iri, kind, label, detail in matches]
-
-    if media_type == "application/json":
-        with slots(request, "search").held():
-            total, hits = found()
-        body = dumps({"query": q, "page": page, "pageSize": PAGE_SIZE, "total": total,
-                      "totalIsLowerBound": total >= COUNT_AT_MOST, "results": hits})
-        return Response(body, media_type="application/json", headers={"Vary": "Accept"})
-
-    def build() -> bytes:
-        total, hits = found()
-        pages = min(-(-total // PAGE_SIZE), COUNT_AT_MOST // PAGE_SIZE)
-        return render("search.html", title="Search", query=q, hits=hits, total=total, page=page, pages=pages,
-                      capped=total >= COUNT_AT_MOST,
-                      json_ld=script_json({"@context": {"@vocab": SCHEMA}, "@type": "SearchResultsPage", "name": q,
-                                           "hasPart": [{"@id": h["iri"], "name": h["label"]} for h in hits]}))
-
-    return _data_page(request, store, settings, cache, build, reuse=False)
+    return data_page(request, store, settings, cache, build)

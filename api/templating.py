@@ -17,4 +17,5 @@ def render(template: str, **context: Any) -> bytes:
     context.setdefault("alternates", [])
     context.setdefault("iri", "")
     context.setdefault("json_ld", "")
+    context.setdefault("charts", [])
     return TEMPLATES.get_template(template).render(**context).encode()

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -21,11 +20,11 @@ from retractkg.formats import sparql_prologue
 from retractkg.ontology import CITO, NATURE, RDFS, REASON, RKG, SCHEMA
 from retractkg.ontology.identifiers import normalize_doi
 from retractkg.store import GraphStore
+from retractkg.store.text_index import TextIndex
 
 BATCH = 200  # identifiers per VALUES list
 MAX_PER_PAGE = 200
 MAX_NAMED = 20  # journals or publishers one name may stand for
-KEY_DIGITS = 15  # short enough for Oxigraph to keep inline, long enough that two notices never share one
 PREFIXES = sparql_prologue("schema", "cito", "rkg", "skos", "rdfs")
 PMID = re.compile(r"^(?:pmid:\s*)?(\d{1,9})$", re.I)
 PUBMED = "https://pubmed.ncbi.nlm.nih.gov/"
@@ -99,8 +98,9 @@ def _text(solution, name: str) -> str:
 
 
 class Works:
-    def __init__(self, store: GraphStore) -> None:
+    def __init__(self, store: GraphStore, index: TextIndex | None = None) -> None:
         self.store = store
+        self.index = index  # the statistics `notices` filters by
 
     def lookup(self, identifiers: Sequence[str]) -> dict[str, Work]:
         """The works named by these `schema:sameAs` IRIs (see `identifier_iri`), by IRI; unknown ones are absent."""
@@ -187,35 +187,47 @@ class Works:
                 per_page: int) -> tuple[list[NoticeSummary], str | None]:
         """One page of notices matching the filters, after `cursor`; and the next page's cursor.
 
-        Pages follow a fixed order: the first 15 hex digits of the SHA-1 of the notice IRI, then the IRI
-        (a keyset on the IRI). Oxigraph sorts such short strings without reading each IRI back, which
-        sorting the IRIs themselves does: 2 s a page for 20,000 notices, against 0.3 s. The matches are a
-        subquery so that the cursor's filter is applied to them, not planned into their patterns (which
-        turned 30 ms into minutes for a journal).
+        The matches are read from the per-notice statistics (`retractkg.store.notice_statistics`): every
+        filter is an indexed lookup of its values' notices, intersected. Pages follow a fixed order: the first
+        15 hex digits of the SHA-1 of the notice IRI, then the IRI (a keyset kept in the statistics' index).
         """
-        patterns = []
+        if self.index is None:
+            raise BadParameter("no statistics to filter notices by: run `retractkg index`")
+        statistics = self.index.statistics()
+        groups = []
         for name, value in sorted(filters.items()):
-            if name in ("journal", "publisher") and value and not value.startswith(("http://", "https://")):
-                found = self.named(value)
-                if not found:
-                    return [], None
-                value = found
-            if value:
-                patterns.append(_filter(name, value))
-        after = ""
-        if cursor:
-            key, iri = Literal(sort_key(decode_cursor(cursor))), Literal(decode_cursor(cursor))
-            after = f"FILTER(?key > {key} || (?key = {key} && STR(?notice) > {iri}))"
-        page = [_text(s, "notice") for s in self.store.query(PREFIXES + f"""
-            SELECT ?notice ?key WHERE {{
-              {{ SELECT DISTINCT ?notice WHERE {{ {_notices_only(patterns)} {" ".join(patterns)} }} }}
-              BIND(SUBSTR(SHA1(STR(?notice)), 1, {KEY_DIGITS}) AS ?key) {after}
-            }} ORDER BY ?key ?notice LIMIT {per_page + 1}""")]
+            if not value:
+                continue
+            terms = statistics.term(name, self._values(name, value))
+            if not terms:
+                return [], None
+            groups.append(terms)
+        after = decode_cursor(cursor) if cursor else None
+        page = statistics.keyset_page(groups, after, per_page + 1)
         following = encode_cursor(page[per_page - 1]) if len(page) > per_page else None
         page = page[:per_page]
         summaries = self.summaries(page)
         return [summaries[iri] for iri in page], following
 
+    def _values(self, name: str, value: str) -> list[str]:
+        """The statistics' values one filter stands for: a slug's concept, a name's journals or publishers,
+        a country in the common spellings of its name."""
+        if name in ("nature", "reason"):
+            if not SLUG.match(value):
+                raise BadParameter(f"{name} {value!r}: use the slug of its IRI, such as 'retraction' or "
+                                   "'error-in-image'")
+            return [(NATURE if name == "nature" else REASON) + value]
+        if name == "year":
+            if not re.fullmatch(r"\d{4}", value):
+                raise BadParameter(f"year {value!r}: four digits")
+            return [value]
+        if name == "country":
+            return spellings(value)
+        if name in ("journal", "publisher"):
+            if value.startswith(("http://", "https://")):
+                return [value]
+            return self.named(value)
+        raise BadParameter(f"no filter {name!r}")
 
     def named(self, name: str) -> list[str]:
         """The journals or publishers (anything) with this name, as written or in a common case: resolved
@@ -223,19 +235,6 @@ class Works:
         return [_text(s, "x") for s in self.store.query(PREFIXES + f"""
             SELECT DISTINCT ?x WHERE {{ VALUES ?name {{ {_spellings(name)} }} ?x schema:name ?name }}
             LIMIT {MAX_NAMED}""")]
-
-
-def _notices_only(patterns: list[str]) -> str:
-    """What keeps articles out: nothing if a nature or reason is asked for, else a check on each match
-    (a join with every notice would be planned first), or every notice when nothing else is asked."""
-    if any(p.startswith("?notice rkg:") for p in patterns):
-        return ""
-    return "FILTER EXISTS { ?notice a rkg:Notice }" if patterns else "?notice a rkg:Notice ."
-
-
-def sort_key(iri: str) -> str:
-    """The key pages are ordered by, as the queries compute it (SPARQL's SHA1 is lower-case hex)."""
-    return hashlib.sha1(iri.encode()).hexdigest()[:KEY_DIGITS]
 
 
 def encode_cursor(iri: str) -> str:
@@ -249,40 +248,12 @@ def decode_cursor(cursor: str) -> str:
         raise BadParameter(f"cursor {cursor!r} is not one this API gave out") from e
 
 
-def _filter(name: str, value: str | list[str]) -> str:
-    """The graph pattern of one filter: natures and reasons by slug, journals and publishers by IRI (a list
-    of them for a name), a country by name as written or in a common case."""
-    if name in ("nature", "reason"):
-        if not SLUG.match(str(value)):
-            raise BadParameter(f"{name} {value!r}: use the slug of its IRI, such as 'retraction' or 'error-in-image'")
-        base, predicate = (NATURE, "rkg:nature") if name == "nature" else (REASON, "rkg:reason")
-        return f"?notice {predicate} {NamedNode(base + str(value))} ."
-    if name == "year":
-        if not re.fullmatch(r"\d{4}", str(value)):
-            raise BadParameter(f"year {value!r}: four digits")
-        return f'?notice schema:datePublished ?date . FILTER(STRSTARTS(STR(?date), "{value}"))'
-    if name == "country":
-        return f"VALUES ?country {{ {_spellings(str(value))} }} ?notice cito:updates/schema:countryOfOrigin ?country ."
-    if name == "journal":  # stated on the notice, or on the article (through its issue and volume)
-        branches = ("?notice schema:isPartOf {t}", "?jPart schema:isPartOf+ {t} . ?notice cito:updates ?jPart")
-    elif name == "publisher":
-        branches = ("?notice schema:publisher {t}",
-                    "?pJournal schema:publisher {t} . ?notice schema:isPartOf ?pJournal",
-                    "?pJournal schema:publisher {t} . ?pPart schema:isPartOf+ ?pJournal . ?notice cito:updates ?pPart")
-    else:
-        raise BadParameter(f"no filter {name!r}")
-    try:
-        targets = [str(NamedNode(v)) for v in ([value] if isinstance(value, str) else value)]
-    except ValueError as e:
-        raise BadParameter(f"{name} {value!r} is not an IRI") from e
-    # Constants, one branch each, paths from them: the store starts from the journal or publisher, not from
-    # every notice (`?notice cito:updates/schema:isPartOf+ J` takes a second at 20,000 notices, this 12 ms).
-    return " UNION ".join("{ " + branch.format(t=target) + " }" for target in targets for branch in branches)
+def spellings(name: str) -> list[str]:
+    """A name as given and in lower, upper and title case: an exact match is an index lookup, where comparing
+    case-folded names reads every name in the graph (a minute for one publisher at 20,000 records)."""
+    return list(dict.fromkeys([name, name.lower(), name.upper(), name.title(), name.capitalize()]))
 
 
 def _spellings(name: str) -> str:
-    """A name as given and in lower, upper and title case, as literals: an exact match is an index lookup,
-    where comparing case-folded names reads every name in the graph (a minute for one publisher at 20,000
-    records)."""
-    variants = dict.fromkeys([name, name.lower(), name.upper(), name.title(), name.capitalize()])
-    return " ".join(str(Literal(v)) for v in variants)
+    """`spellings` as SPARQL literals."""
+    return " ".join(str(Literal(v)) for v in spellings(name))

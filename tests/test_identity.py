@@ -141,8 +141,9 @@ def sparql_count(store: OxigraphStore, pattern: str) -> int:
 
 
 def listed(client, path: str) -> dict[str, int]:
-    rows = re.findall(r'<tr><td><a href="[^"]*">([^<]*)</a></td><td>(\d+)</td></tr>', client.get(path).text)
-    return {html.unescape(label): int(count) for label, count in rows}
+    rows = re.findall(r'<tr><td><a href="[^"]*">([^<]*)</a></td><td class="count">([\d,]+)</td></tr>',
+                      client.get(path).text)
+    return {html.unescape(label): int(count.replace(",", "")) for label, count in rows}
 
 
 def notice_rows(client, path: str) -> int:

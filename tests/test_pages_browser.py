@@ -236,7 +236,7 @@ def test_the_api_docs_show_offline_and_changes_lead_to_recent_changes(page: Page
     outside: list[str] = []
     page.on("request", lambda request: outside.append(request.url) if not request.url.startswith(server) else None)
     page.goto(server + "/docs")
-    assert page.get_by_role("heading", name="GET /search").count() == 1
+    assert page.get_by_role("heading", name="GET /search", exact=True).count() == 1
     page.locator("header").get_by_role("link", name="Changes").click()
     assert page.locator("h1").inner_text() == "Recent changes"
     assert page.locator("table.changes tbody tr").count() > 0

@@ -8,24 +8,36 @@ hand). A search reads only the index: no request scans the graph.
 Each row is one resource: its label (a notice's label, else its title; a person's name), a detail
 line for result lists, and the words to find it by: titles, names of its authors, its journal, and
 a notice's text (its first `TEXT_CHARS` characters). Ranking is FTS5's BM25, the label weighing most.
+
+The same file holds the per-notice statistics (`retractkg.store.notice_statistics`), written in the same
+rebuild: a notice's row here has its statistics id (newest first), so words and facet values combine in
+one SQL query. A search that matches more than `COUNT_AT_MOST` rows lists them newest first (BM25 over
+every match of a common word costs more than a search may), and one that keeps more than `FACET_WINDOW`
+notices counts facets among the newest `FACET_WINDOW` of them; facet counts are kept per search until the
+index is rebuilt.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 import sqlite3
 import tempfile
 import threading
-from collections import defaultdict
-from collections.abc import Callable, Hashable, Iterator
+from collections import OrderedDict, defaultdict
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from retractkg.ontology import CITO, RDF, RDFS, RKG, SCHEMA
+from retractkg.store import notice_statistics
 from retractkg.store.base import GraphStore
+from retractkg.store.notice_statistics import Count, NoticeStatistics, Selection
 
 TEXT_CHARS = 20_000
 COUNT_AT_MOST = 10_000  # beyond, a list says "10,000 or more": counting every match costs as much as ranking
+FACET_WINDOW = 2_000  # notices a search counts facets among (the newest), when it keeps more
+FACETS_KEPT = 512  # facet counts of that many searches kept per index
 BATCH = 5_000
 KINDS = {RKG + "Notice": "notice", RKG + "Article": "article", SCHEMA + "Person": "person"}
 # BM25 weights of the columns iri, kind, label, detail, names, body (the unindexed ones count for nothing).
@@ -62,6 +74,8 @@ class TextIndex:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._local = threading.local()
+        self._facets: OrderedDict[Hashable, tuple[dict[str, list[Count]], bool]] = OrderedDict()
+        self._lock = threading.Lock()
 
     def built_from(self) -> str | None:
         """The state of the store the index was built from (see `rebuild`); None without an index."""
@@ -82,17 +96,97 @@ class TextIndex:
             self._local.connection = connection
         return connection
 
-    def search(self, text: str, *, limit: int = 50, offset: int = 0) -> tuple[int, list[Match]]:
-        """(number of matches, counted up to `COUNT_AT_MOST`, and one page of them, best first)."""
+    def statistics(self) -> NoticeStatistics:
+        """The per-notice statistics kept in the same file (`retractkg.store.notice_statistics`)."""
+        return NoticeStatistics(self._connection())
+
+    def _notices(self) -> int:
+        row = self._connection().execute("SELECT value FROM meta WHERE key = 'notices'").fetchone()
+        return int(row[0]) if row else 0
+
+    def matching(self, text: str, terms: Sequence[int] = (), *, window: bool = False) -> Selection:
+        """The notices that match the words and have every one of `terms`, as a selection of statistics.
+        With `window`, only the first `FACET_WINDOW` of them (the newest: ids follow listing order)."""
         query = fts_query(text)
+        statistics = self.statistics()
         if not query:
-            return 0, []
+            selection = statistics.with_terms(list(terms))
+            bound = self._bound(selection.sql, selection.params) if window else None
+            if bound is not None:
+                return Selection(f"SELECT id FROM ({selection.sql}) WHERE id <= ?", (*selection.params, bound),
+                                 capped=True)
+            return selection
+        sql = "SELECT rowid AS id FROM docs WHERE docs MATCH ? AND rowid <= ?"
+        params: tuple = (query, self._notices())
+        if terms:
+            narrowed = statistics.with_terms(list(terms))
+            sql += f" AND +rowid IN ({narrowed.sql})"
+            params += narrowed.params
+        bound = self._bound(sql, params) if window else None
+        if bound is not None:
+            return Selection(sql, (query, bound, *params[2:]), capped=True)  # the window's end for the last id
+        return Selection(sql, params)
+
+    def _bound(self, sql: str, params: tuple) -> int | None:
+        """The id of the `FACET_WINDOW`th row `sql` selects in id order; None when it selects fewer."""
+        row = self._connection().execute(f"SELECT id FROM ({sql}) ORDER BY id LIMIT 1 OFFSET ?",
+                                         (*params, FACET_WINDOW - 1)).fetchone()
+        return row[0] if row else None
+
+    def facets(self, text: str, terms: Sequence[int] = (), *,
+               top: int = 10) -> tuple[dict[str, list[Count]], bool]:
+        """The `top` values of each facet among the notices the search keeps, most first, and whether they
+        were counted among the newest `FACET_WINDOW` of them only (counting every notice "covid" finds in
+        the full-size graph takes longer than a search may). Read from the kept counts when nothing narrows
+        the notices; kept per search until the index is rebuilt (a new `TextIndex`)."""
+        key = (fts_query(text), tuple(sorted(terms)), top, FACET_WINDOW)
+        with self._lock:
+            if key in self._facets:
+                self._facets.move_to_end(key)
+                return self._facets[key]
+        statistics = self.statistics()
+        if not key[0] and not terms:
+            found = statistics.overall_facet_counts(top=top), False
+        else:
+            selection = self.matching(text, terms, window=True)
+            found = statistics.facet_counts(selection, top=top), selection.capped
+        with self._lock:
+            self._facets[key] = found
+            while len(self._facets) > FACETS_KEPT:
+                self._facets.popitem(last=False)
+        return found
+
+    def notice_ids(self, text: str, terms: Sequence[int] = (), *, at_most: int) -> list[int]:
+        """The ids of the notices the search keeps, in listing order (newest first), at most `at_most`."""
+        selection = self.matching(text, terms)
+        return [row[0] for row in self._connection().execute(
+            f"SELECT id FROM ({selection.sql}) ORDER BY id LIMIT ?", (*selection.params, at_most))]
+
+    def search(self, text: str, *, limit: int = 50, offset: int = 0,
+               terms: Sequence[int] = ()) -> tuple[int, list[Match]]:
+        """(number of matches, counted up to `COUNT_AT_MOST`, and one page of them, best first). With `terms`
+        (facet values, see `NoticeStatistics.term`) only notices with all of them; with no words, newest first."""
+        query = fts_query(text)
         connection = self._connection()
-        total = connection.execute("SELECT count(*) FROM (SELECT 1 FROM docs WHERE docs MATCH ? LIMIT ?)",
-                                   (query, COUNT_AT_MOST)).fetchone()[0]
-        rank = f"bm25(docs, {', '.join(map(str, WEIGHTS))})"
-        rows = connection.execute(f"SELECT iri, kind, label, detail FROM docs WHERE docs MATCH ? ORDER BY {rank} "
-                                  "LIMIT ? OFFSET ?", (query, limit, offset)).fetchall()
+        if not query:
+            if not terms:
+                return 0, []
+            selection = self.statistics().with_terms(list(terms))
+            total = connection.execute(f"SELECT count(*) FROM ({selection.sql} LIMIT ?)",
+                                       (*selection.params, COUNT_AT_MOST)).fetchone()[0]
+            rows = self.statistics().rows(selection, limit=limit, offset=offset)
+            return total, [Match(r.iri, "notice", r.label, r.date) for r in rows]
+        where, params = "docs MATCH ?", (query,)
+        if terms:
+            narrowed = self.statistics().with_terms(list(terms))
+            where += f" AND rowid <= ? AND +rowid IN ({narrowed.sql})"
+            params += (self._notices(), *narrowed.params)
+        total = connection.execute(f"SELECT count(*) FROM (SELECT 1 FROM docs WHERE {where} LIMIT ?)",
+                                   (*params, COUNT_AT_MOST)).fetchone()[0]
+        # Past the count, newest first (notices by date, then articles and people): ranking scores every match.
+        rank = "rowid" if total >= COUNT_AT_MOST else f"bm25(docs, {', '.join(map(str, WEIGHTS))})"
+        rows = connection.execute(f"SELECT iri, kind, label, detail FROM docs WHERE {where} ORDER BY {rank} "
+                                  "LIMIT ? OFFSET ?", (*params, limit, offset)).fetchall()
         return total, [Match(*row) for row in rows]
 
 
@@ -105,24 +199,25 @@ def _pairs(store: GraphStore, predicate: str) -> Iterator[tuple[str, str]]:
 def rebuild(store: GraphStore, path: Path, *, state: str = "") -> int:
     """Make the index anew from the store (written beside, then moved over the old one); the rows written.
     `state` names the store's state it was built from (the change log's extent), for `KeptIndex`."""
+    scan = notice_statistics.GraphScan(store)  # each predicate read once for the words and the statistics
     kinds: dict[str, str] = {}
-    for iri, type_iri in _pairs(store, RDF + "type"):
+    for iri, type_iri in scan.pairs(RDF + "type"):
         if type_iri in KINDS and iri not in kinds:
             kinds[iri] = KINDS[type_iri]
     names: dict[str, str] = {}
-    for iri, name in _pairs(store, SCHEMA + "name"):
+    for iri, name in scan.pairs(SCHEMA + "name"):
         names.setdefault(iri, name)
-    labels = {iri: label for iri, label in _pairs(store, RDFS + "label") if iri in kinds}
-    dates = {iri: date for iri, date in _pairs(store, SCHEMA + "datePublished") if kinds.get(iri) == "notice"}
+    labels = {iri: label for iri, label in scan.pairs(RDFS + "label") if iri in kinds}
+    dates = {iri: date for iri, date in scan.pairs(SCHEMA + "datePublished") if kinds.get(iri) == "notice"}
     texts = {iri: text[:TEXT_CHARS] for iri, text in _pairs(store, SCHEMA + "text") if iri in kinds}
     authors: dict[str, list[str]] = defaultdict(list)
     works: dict[str, list[str]] = defaultdict(list)
-    for work, person in _pairs(store, SCHEMA + "author"):
+    for work, person in scan.pairs(SCHEMA + "author"):
         authors[work].append(person)
         works[person].append(work)
-    parents = dict(_pairs(store, SCHEMA + "isPartOf"))
+    parents = dict(scan.pairs(SCHEMA + "isPartOf"))
     updates: dict[str, list[str]] = defaultdict(list)
-    for notice, article in _pairs(store, CITO + "updates"):
+    for notice, article in scan.pairs(CITO + "updates"):
         updates[notice].append(article)
 
     def journal(work: str) -> str:
@@ -157,12 +252,17 @@ def rebuild(store: GraphStore, path: Path, *, state: str = "") -> int:
     try:
         connection.execute("CREATE VIRTUAL TABLE docs USING fts5(iri UNINDEXED, kind UNINDEXED, label, "
                            "detail UNINDEXED, names, body, tokenize = 'unicode61 remove_diacritics 2')")
-        rows = (row(iri, kind) for iri, kind in kinds.items())
-        connection.executemany("INSERT INTO docs (iri, kind, label, detail, names, body) VALUES (?, ?, ?, ?, ?, ?)",
-                               rows)
+        # A notice's row has its statistics row's id (listing order), so that words and facets combine.
+        ids = notice_statistics.write(connection, scan)
+        numbers = itertools.count(len(ids) + 1)
+        rows = ((ids[iri] if kind == "notice" and iri in ids else next(numbers), *row(iri, kind))
+                for iri, kind in kinds.items())
+        connection.executemany("INSERT INTO docs (rowid, iri, kind, label, detail, names, body) "
+                               "VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
         connection.execute("INSERT INTO docs (docs) VALUES ('optimize')")
         connection.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
         connection.execute("INSERT INTO meta VALUES ('state', ?)", (state,))
+        connection.execute("INSERT INTO meta VALUES ('notices', ?)", (str(len(ids)),))
         connection.commit()
     finally:
         connection.close()
