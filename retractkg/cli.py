@@ -20,6 +20,7 @@ from retractkg.config import Settings
 from retractkg.formats import GRAPH_FORMATS, RESULT_FORMATS
 from retractkg.store import StoreError, open_store
 from retractkg.store.lock import StoreLock
+from retractkg.store.text_index import TextIndex
 from retractkg.store.text_index import rebuild as rebuild_text_index
 
 
@@ -62,10 +63,11 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         report = ingest(store, paths, _settings(args), format=args.format, progress=progress,
                         replace_source=args.replace_source, batch_quads=args.batch_quads or BATCH_QUADS)
         index_path = _settings(args).text_index_path
-        if report.added or report.updated or report.withdrawn or not index_path.exists():
+        state = _store_state(store, _settings(args))
+        if TextIndex(index_path).built_from() != state:  # changed, or missing, or of an older layout
             if not args.quiet:
                 print("... rebuilding the search index", file=sys.stderr, flush=True)
-            rebuild_text_index(store, index_path, state=_store_state(store, _settings(args)))
+            rebuild_text_index(store, index_path, state=state)
     for warning in report.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     for error in report.errors:

@@ -74,3 +74,38 @@ def test_the_index_is_never_older_than_the_store(tmp_path):
         ingest(store, [DEMO_DIR / "plos_one_expression_of_concern_2022.html"], settings)
         assert results(client, "expression concern")["total"] >= 1
     assert main(["index", "--store", str(settings.store_path)]) == 0
+
+
+def test_an_index_of_an_older_layout_is_built_anew_by_ingest_and_by_the_app(tmp_path, capsys):
+    """A store indexed before the statistics tables existed (its meta has no layout) gets them at the next
+    ingest even when nothing changed, and an app finds the index rebuilt before its first page."""
+    import sqlite3
+
+    from retractkg.ingest.pipeline import DEMO_DIR
+
+    store_path = tmp_path / "store"
+    notice = str(DEMO_DIR / "bmc_jnanobiotech_retraction_note_2024.txt")
+    index = store_path / "search.sqlite3"
+
+    def forget_layout() -> None:
+        with sqlite3.connect(index) as connection:
+            connection.execute("DELETE FROM meta WHERE key = 'layout'")
+        connection.close()
+
+    def layout() -> list:
+        with sqlite3.connect(index) as connection:
+            found = connection.execute("SELECT value FROM meta WHERE key = 'layout'").fetchall()
+        connection.close()
+        return found
+
+    assert main(["ingest", notice, "--store", str(store_path)]) == 0
+    forget_layout()
+    capsys.readouterr()
+    assert main(["ingest", notice, "--store", str(store_path)]) == 0  # nothing changed
+    assert "rebuilding the search index" in capsys.readouterr().err
+    assert layout()
+    forget_layout()
+    settings = Settings(store_path=store_path)
+    with TestClient(create_app(settings, OxigraphStore(store_path, read_only=True), exclusive=True)) as client:
+        assert results(client, "nanobiotechnology")["total"] >= 1
+    assert layout()

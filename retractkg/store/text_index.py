@@ -35,6 +35,7 @@ from retractkg.store.base import GraphStore
 from retractkg.store.notice_statistics import Count, NoticeStatistics, Selection
 
 TEXT_CHARS = 20_000
+LAYOUT = "2"  # of the tables; a file of another layout is rebuilt (2: the notice statistics beside the words)
 COUNT_AT_MOST = 10_000  # beyond, a list says "10,000 or more": counting every match costs as much as ranking
 FACET_WINDOW = 2_000  # notices a search counts facets among (the newest), when it keeps more
 FACETS_KEPT = 512  # facet counts of that many searches kept per index
@@ -82,10 +83,11 @@ class TextIndex:
         if not self.path.exists():
             return None
         try:
-            row = self._connection().execute("SELECT value FROM meta WHERE key = 'state'").fetchone()
+            rows = dict(self._connection().execute("SELECT key, value FROM meta WHERE key IN ('state', 'layout')"))
         except sqlite3.Error:
             return None
-        return row[0] if row else None
+        # A file of an older layout (before the statistics tables) counts as no index: it is built anew.
+        return rows.get("state") if rows.get("layout") == LAYOUT else None
 
     def _connection(self) -> sqlite3.Connection:
         connection = getattr(self._local, "connection", None)
@@ -262,6 +264,7 @@ def rebuild(store: GraphStore, path: Path, *, state: str = "") -> int:
         connection.execute("INSERT INTO docs (docs) VALUES ('optimize')")
         connection.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
         connection.execute("INSERT INTO meta VALUES ('state', ?)", (state,))
+        connection.execute("INSERT INTO meta VALUES ('layout', ?)", (LAYOUT,))
         connection.execute("INSERT INTO meta VALUES ('notices', ?)", (str(len(ids)),))
         connection.commit()
     finally:
