@@ -25,6 +25,7 @@ from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Triple, parse
 
 from retractkg.api.caching import xsd_datetime
 from retractkg.config import Settings
+from retractkg.jsonld import canonical_doubles
 from retractkg.ontology import (
     CITO,
     DCT,
@@ -205,7 +206,8 @@ class Describer:
         return self._description(Resolved(iri, "graph", False), quads) if quads else None
 
     def _description(self, resolved: Resolved, quads: list[Quad]) -> Description:
-        triples = list(dict.fromkeys(q.triple for q in quads))  # a graph is a set; sources may repeat a statement
+        # A graph is a set (sources may repeat a statement); doubles in the one form JSON-LD reads back.
+        triples = canonical_doubles(dict.fromkeys(q.triple for q in quads))
         if resolved.vocabulary:
             return Description(resolved.iri, resolved.kind, triples, vocabulary_modified())
         triples += concept_labels(t.object for t in triples)
