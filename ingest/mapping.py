@@ -46,6 +46,7 @@ from retractkg.ontology import (
     VOCAB,
     XSD,
 )
+from retractkg.ontology.identifiers import record_url
 from retractkg.ontology.reasons import reason_iri
 
 if TYPE_CHECKING:
@@ -567,19 +568,6 @@ def _concept(concept: str) -> Term:
 
 _URL = re.compile(r"^[a-z][a-z0-9+.-]*:[^ ]*$", re.I)
 _DATA = Path(__file__).resolve().parent
-
-
-@cache
-def _record_urls() -> dict[str, tuple[re.Pattern[str], str]]:
-    table = json.loads((_DATA / "record_urls.json").read_text(encoding="utf-8"))
-    return {fmt: (re.compile(rule["key"]), rule["url"]) for fmt, rule in table.items() if not fmt.startswith("_")}
-
-
-def record_url(format: str, record_key: str) -> str:
-    """Where a source publishes the record of this key (`record_urls.json`), or ""."""
-    rule = _record_urls().get(format)
-    found = rule[0].match(record_key) if rule else None
-    return rule[1].format(key=found.group(0)) if found else ""
 
 
 @cache
