@@ -22,6 +22,7 @@ from pyoxigraph import Literal, NamedNode, RdfFormat, parse
 from retractkg.api.app import create_app
 from retractkg.config import Settings
 from retractkg.ontology import OA, PROV, RDF, RKG, SCHEMA
+from retractkg.ontology.identifiers import source_label
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -200,3 +201,12 @@ def found_provenance(client: TestClient, graph: str) -> dict[str, str]:
         facts.setdefault(name, b["o"]["value"])
     assert PROV  # provenance is PROV-O and rkg: on the graph itself
     return facts
+
+
+def test_every_source_format_ingest_writes_has_a_name_for_people():
+    """A page says "from PubMed Central (JATS) record …", never a format's code name."""
+    from retractkg.ingest import sources
+    from retractkg.ingest.readers import crossref
+
+    formats = {f.name for f in sources.FORMATS} | {crossref.DUMP_FORMAT}
+    assert {f for f in formats if source_label(f) == f} == set()
