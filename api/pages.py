@@ -187,8 +187,7 @@ def description_page(description: Description, settings: Settings, request: Requ
     page = page_number(request)
     if iri.startswith(settings.base + "id/publisher/"):
         rows = listed or []
-        names = view.texts(iri, SCHEMA + "name")
-        facts = [("Also named", "; ".join(names))] if len(names) > 1 else []
+        facts = [("Also named", name) for name in view.texts(iri, SCHEMA + "name") if name != view.label(iri)]
         return render("listing.html", kind="Publisher", heading=view.label(iri), facts=facts, counts=None,
                       rows=_rows(rows, settings), rows_heading="Notices", page=page,
                       more=len(rows) == PAGE_SIZE, pager_base="?", statements=more("publisher"),
@@ -240,8 +239,6 @@ def journal_facts(view: views.View, iri: str) -> list[tuple[str, Any]]:
         kind = "Volume" if SCHEMA + "PublicationVolume" in view.types(part) else "Issue"
         numbers = view.texts(part, SCHEMA + "volumeNumber") + view.texts(part, SCHEMA + "issueNumber")
         facts.append((kind, {**view.link(part), "label": ", ".join(numbers) or view.label(part)}))
-    for field, name in (("volumeNumber", "Volume number"), ("issueNumber", "Issue number")):
-        facts += [(name, value) for value in view.texts(iri, SCHEMA + field)]
     return facts
 
 
