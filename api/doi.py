@@ -13,18 +13,21 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from retractkg import formats as rep
+from retractkg.api.caching import RepresentationCache
 from retractkg.api.conneg import negotiate
-from retractkg.api.deps import get_settings, get_store, get_text_index
+from retractkg.api.deps import get_representations, get_settings, get_store, get_text_index
 from retractkg.api.errors import ProblemError
 from retractkg.api.resources import local_path
 from retractkg.api.routing import get_and_head
 from retractkg.api.works import MAX_PER_PAGE, BadParameter, Work, Works, identifier_iri
 from retractkg.config import Settings
+from retractkg.jsonld import dumps
 from retractkg.store import GraphStore
 
 router = APIRouter(tags=["works and notices (JSON API)"])
 StoreDep = Annotated[GraphStore, Depends(get_store)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+CacheDep = Annotated[RepresentationCache | None, Depends(get_representations)]
 WORK_EXAMPLE = {
     "query": "10.1007/S11356-022-20387-8", "id": "https://w3id.org/retractkg/id/article/10.1007/s11356-022-20387-8",
     "type": "article", "title": "Sustainable impact of COVID-19 on education projects: aspects of naturalism",
@@ -55,18 +58,30 @@ def find_work(identifier: str, store: GraphStore) -> Work:
 @get_and_head(router, "/doi/{doi:path}", response_class=Response, responses={
     **WORK_RESPONSES, 303: {"description": "A browser: the page of the article or notice."}},
     summary="Look a DOI up: a browser goes to its page, a program gets whether it is retracted")
-def doi(doi: str, request: Request, store: StoreDep, settings: SettingsDep) -> Response:
+def doi(doi: str, request: Request, store: StoreDep, settings: SettingsDep, cache: CacheDep) -> Response:
     media_type = negotiate(request.headers.get("accept"), (rep.HTML, rep.JSON))
-    work = find_work(doi, store)
     if media_type == rep.JSON:
-        return JSONResponse(work.as_json())
+        return work_answer(doi, request, store, cache)
+    work = find_work(doi, store)
     return RedirectResponse(local_path(work.id, settings) or work.id, status_code=303)
 
 
 @get_and_head(router, "/api/works/{doi:path}", responses=WORK_RESPONSES,
             summary="Is this work retracted, corrected or under concern? By DOI (any form) or PMID")
-def work(doi: str, store: StoreDep) -> JSONResponse:
-    return JSONResponse(find_work(doi, store).as_json())
+def work(doi: str, request: Request, store: StoreDep, cache: CacheDep) -> Response:
+    return work_answer(doi, request, store, cache)
+
+
+def work_answer(identifier: str, request: Request, store: GraphStore, cache: RepresentationCache | None) -> Response:
+    """The JSON answer about one work, kept in the app's document cache where the data cannot change behind
+    the app (as a dereferenced document is): a DOI looked up again costs no query."""
+    key = (request.url.path, rep.JSON)
+    found = cache.get(key) if cache is not None else None
+    if found is None:
+        found = dumps(find_work(identifier, store).as_json(), pretty=False), None
+        if cache is not None:
+            cache.put(key, found)
+    return Response(found[0], media_type=rep.JSON)
 
 
 @get_and_head(router, "/api/notices", summary="Notices by nature, reason, year, journal, publisher or country, "

@@ -27,6 +27,7 @@ from retractkg.api.conneg import NotAcceptable, negotiate
 from retractkg.api.deps import get_catalog, get_representations, get_settings, get_store, get_void_statistics
 from retractkg.api.errors import ProblemError
 from retractkg.api.pages import description_page, entity_charts, listed_notices, listing_facet, page_number
+from retractkg.api.provenance import provenance
 from retractkg.api.resources import (
     Describer,
     Description,
@@ -79,16 +80,20 @@ def identify(path: str, request: Request, format: str | None = FORMAT_QUERY) -> 
 def render(description: Description, media_type: str, settings: Settings, request: Request,
            store: GraphStore | None = None) -> bytes:
     """The bytes of one description in one of `formats.DOCUMENT_TYPES`; with the store, an HTML page
-    also lists the notices of a journal or reason (queried here: the page renders data, not a store)."""
+    also lists the notices of a journal or reason and the source records the description was read from
+    with their provenance (queried here: the page renders data, not a store)."""
     if media_type in (rep.JSONLD, rep.JSON):
         return description_jsonld(description)
     if media_type == rep.HTML:
-        page = page_number(request)
-        if store is None or not listing_facet(description, settings):
+        if store is None:
             return description_page(description, settings, request)
+        sources = provenance(store, description.graphs, settings)
+        if not listing_facet(description, settings):
+            return description_page(description, settings, request, provenance=sources)
         catalog = get_catalog(request)
-        return description_page(description, settings, request, listed_notices(description, catalog, settings, page),
-                                entity_charts(description, catalog, settings))
+        return description_page(description, settings, request,
+                                listed_notices(description, catalog, settings, page_number(request)),
+                                entity_charts(description, catalog, settings), sources)
     return rep.serialize_triples(description.triples, media_type)
 
 

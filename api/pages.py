@@ -25,6 +25,7 @@ from retractkg.api.charts import Chart, ranked_bars, stacked_by_year
 from retractkg.api.deps import get_catalog, get_representations, get_settings, get_store
 from retractkg.api.errors import ProblemError
 from retractkg.api.feed import ChangeLog
+from retractkg.api.provenance import Provenance
 from retractkg.api.resources import Description, local_path
 from retractkg.api.route_limits import slots
 from retractkg.api.routing import get_and_head
@@ -159,43 +160,55 @@ def entity_charts(description: Description, catalog: Catalog, settings: Settings
 
 
 def description_page(description: Description, settings: Settings, request: Request,
-                     listed: list[NoticeRow] | None = None, charts: Sequence[Chart] = ()) -> bytes:
+                     listed: list[NoticeRow] | None = None, charts: Sequence[Chart] = (),
+                     provenance: Provenance | None = None) -> bytes:
     """The HTML page of one described resource (see `retractkg.api.resources`); `listed` are the notices
-    a journal's or reason's page lists (`listed_notices`), `charts` their timeline (`entity_charts`)."""
+    a journal's or reason's page lists (`listed_notices`), `charts` their timeline (`entity_charts`),
+    `provenance` the source records it was read from."""
     view = views.View(description.triples, settings)
     iri = description.iri
-    common = {"iri": iri, "alternates": alternates(request),
+    common = {"iri": iri, "alternates": alternates(request), "provenance": provenance,
               "json_ld": schema_org_jsonld(description.triples, iri), "title": view.label(iri), "charts": charts}
     types = view.types(iri)
+
+    def more(kind: str) -> list[dict[str, Any]]:
+        return views.properties(view, iri, views.SHOWN[kind])
+
     if RKG + "Notice" in types:
         notice = views.notice(view, iri)
         article = notice["articles"][0] if notice["articles"] else {}
         notice.setdefault("publisher", notice["publisher_link"])
         byline = notice["signatories"] or article.get("authors", [])
-        return render("notice.html", n=notice, citation=work_citation(notice, byline), **common)
+        return render("notice.html", n=notice, citation=work_citation(notice, byline), statements=more("notice"),
+                      **common)
     if RKG + "Article" in types or SCHEMA + "ScholarlyArticle" in types:
         article = views.article(view, iri)
-        return render("article.html", a=article, citation=work_citation(article, article["authors"]), **common)
+        return render("article.html", a=article, citation=work_citation(article, article["authors"]),
+                      statements=more("article"), **common)
     if SCHEMA + "Person" in types:
-        return render("person.html", p=views.person(view, iri), works=_works(view, iri), **common)
-    if SCHEMA + "Organization" in types and view.subjects(SCHEMA + "affiliation", iri):
+        return render("person.html", p=views.person(view, iri), works=_works(view, iri), statements=more("person"),
+                      **common)
+    if iri.startswith(settings.base + "id/org/") or (
+            SCHEMA + "Organization" in types and view.subjects(SCHEMA + "affiliation", iri)):
         members = [{**view.link(p), "works": [view.link(w) for w in view.subjects(SCHEMA + "author", p)]}
                    for p in view.subjects(SCHEMA + "affiliation", iri)]
-        return render("organization.html", o=views.organization(view, iri), members=members, **common)
+        works = [view.link(w) for w in view.subjects(SCHEMA + "sourceOrganization", iri)]
+        return render("organization.html", o=views.organization(view, iri), members=members, works=works,
+                      statements=more("organization"), **common)
     page = page_number(request)
     if iri.startswith(settings.base + "id/publisher/"):
         rows = listed or []
-        return render("listing.html", kind="Publisher", heading=view.label(iri), counts=None,
+        facts = [("Also named", name) for name in view.texts(iri, SCHEMA + "name") if name != view.label(iri)]
+        return render("listing.html", kind="Publisher", heading=view.label(iri), facts=facts, counts=None,
                       rows=_rows(rows, settings), rows_heading="Notices", page=page,
-                      more=len(rows) == PAGE_SIZE, pager_base="?", **common)
+                      more=len(rows) == PAGE_SIZE, pager_base="?", statements=more("publisher"),
+                      statements_heading="More statements", **common)
     if SCHEMA + "Periodical" in types:
         rows = listed or []
-        facts = [(name, value) for name, value in (
-            ("ISSN", ", ".join(view.texts(iri, SCHEMA + "issn"))),
-            ("Publisher", next((view.link(p) for p in view.iris(iri, SCHEMA + "publisher")), ""))) if value]
-        return render("listing.html", kind="Journal", heading=view.label(iri), facts=facts, counts=None,
-                      rows=_rows(rows, settings), rows_heading="Notices", page=page,
-                      more=len(rows) == PAGE_SIZE, pager_base="?", **common)
+        return render("listing.html", kind="Journal", heading=view.label(iri), facts=journal_facts(view, iri),
+                      counts=None, rows=_rows(rows, settings), rows_heading="Notices", page=page,
+                      more=len(rows) == PAGE_SIZE, pager_base="?", statements=more("journal"),
+                      statements_heading="More statements", **common)
     if SKOS + "Concept" in types:
         rows = (listed or []) if RKG + "Reason" in types else None
         schemes = view.links(iri, SKOS + "inScheme")
@@ -218,6 +231,26 @@ def description_page(description: Description, settings: Settings, request: Requ
                       definition=view.text(iri, DCT + "description"), terms=views.terms(view, iri), **common)
     return render("listing.html", kind="Resource", heading=view.label(iri), counts=None, rows=None,
                   statements=views.properties(view, iri), **common)
+
+
+def journal_facts(view: views.View, iri: str) -> list[tuple[str, Any]]:
+    """A journal's names, ISSNs (with the ISSN portal's record), publishers, and the volumes and issues the
+    graph knows (a volume or issue is a journal page of its own, with its number)."""
+    label = view.label(iri)
+    facts: list[tuple[str, Any]] = [("Also named", name) for name in view.texts(iri, SCHEMA + "name") if name != label]
+    facts += [("ISSN", {"href": s, "label": s.rsplit("/", 1)[-1], "external": True})
+              for s in view.iris(iri, SCHEMA + "sameAs") if "portal.issn.org" in s]
+    listed = {f[1]["label"] for f in facts if f[0] == "ISSN"}
+    facts += [("ISSN", number) for number in view.texts(iri, SCHEMA + "issn") if number not in listed]
+    facts += [("Same as", {"href": s, "label": s, "external": True})
+              for s in view.iris(iri, SCHEMA + "sameAs") if "portal.issn.org" not in s]
+    facts += [("Publisher", view.link(p)) for p in view.iris(iri, SCHEMA + "publisher")]
+    facts += [("Part of", view.link(p)) for p in view.iris(iri, SCHEMA + "isPartOf")]
+    for part in view.subjects(SCHEMA + "isPartOf", iri):
+        kind = "Volume" if SCHEMA + "PublicationVolume" in view.types(part) else "Issue"
+        numbers = view.texts(part, SCHEMA + "volumeNumber") + view.texts(part, SCHEMA + "issueNumber")
+        facts.append((kind, {**view.link(part), "label": ", ".join(numbers) or view.label(part)}))
+    return facts
 
 
 def _works(view: views.View, person: str) -> list[dict[str, Any]]:

@@ -25,6 +25,7 @@ from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Triple, parse
 
 from retractkg.api.caching import xsd_datetime
 from retractkg.config import Settings
+from retractkg.jsonld import canonical_doubles
 from retractkg.ontology import (
     CITO,
     DCT,
@@ -49,8 +50,8 @@ VOCABULARY_KINDS = frozenset({"reason", "nature", "role", "stance", "scheme"})
 
 # Each kind of resource: the paths from it to the nodes whose quads its document holds (see
 # `retractkg.store.reach`). Containers are at most three deep (issue, volume, journal).
-IS_PART_OF, AUTHOR, AFFILIATION, ADDRESS, PUBLISHER = (
-    SCHEMA + name for name in ("isPartOf", "author", "affiliation", "address", "publisher"))
+IS_PART_OF, AUTHOR, AFFILIATION, ADDRESS, PUBLISHER, INSTITUTION = (
+    SCHEMA + name for name in ("isPartOf", "author", "affiliation", "address", "publisher", "sourceOrganization"))
 UP = ((IS_PART_OF,), (IS_PART_OF, IS_PART_OF), (IS_PART_OF, IS_PART_OF, IS_PART_OF))
 _NOTICE_PATHS = [
     SELF,
@@ -62,6 +63,8 @@ _NOTICE_PATHS = [
     along(RKG + "authorStance", RKG + "evidence", OA + "hasSelector"),
     along(CITO + "updates"),
     along(CITO + "updates", RKG + "authorship"),
+    along(CITO + "updates", INSTITUTION),  # institutions a source names without saying whose
+    along(CITO + "updates", INSTITUTION, ADDRESS),
     *(along(*via, AUTHOR, *tail) for via in ((), (CITO + "updates",))
       for tail in ((), (AFFILIATION,), (AFFILIATION, ADDRESS))),
     along(IS_PART_OF),
@@ -76,6 +79,8 @@ _ARTICLE_PATHS = [
     along(AUTHOR),
     along(AUTHOR, AFFILIATION),
     along(AUTHOR, AFFILIATION, ADDRESS),
+    along(INSTITUTION),
+    along(INSTITUTION, ADDRESS),
     *(along(*up) for up in UP),
     *(along(*up, PUBLISHER) for up in UP),
     along(CITO + "isUpdatedBy"),
@@ -94,6 +99,7 @@ _ORGANIZATION_PATHS = [
     along(ADDRESS),
     along("^" + AFFILIATION),
     along("^" + AFFILIATION, "^" + AUTHOR),
+    along("^" + INSTITUTION),
 ]
 _JOURNAL_PATHS = [
     SELF,
@@ -124,12 +130,14 @@ REACH: dict[str, list[Hops]] = {
 
 @dataclass(frozen=True)
 class Description:
-    """The triples of one resource's document, and when its sources last changed."""
+    """The triples of one resource's document, when its sources last changed, and the named graphs (source
+    records) they were read from, in IRI order (for the provenance a page shows)."""
 
     iri: str
     kind: str
     triples: list[Triple]
     last_modified: datetime | None
+    graphs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -205,12 +213,13 @@ class Describer:
         return self._description(Resolved(iri, "graph", False), quads) if quads else None
 
     def _description(self, resolved: Resolved, quads: list[Quad]) -> Description:
-        triples = list(dict.fromkeys(q.triple for q in quads))  # a graph is a set; sources may repeat a statement
+        # A graph is a set (sources may repeat a statement); doubles in the one form JSON-LD reads back.
+        triples = canonical_doubles(dict.fromkeys(q.triple for q in quads))
         if resolved.vocabulary:
             return Description(resolved.iri, resolved.kind, triples, vocabulary_modified())
         triples += concept_labels(t.object for t in triples)
-        graphs = list(dict.fromkeys(q.graph_name.value for q in quads if isinstance(q.graph_name, NamedNode)))
-        return Description(resolved.iri, resolved.kind, triples, self._last_modified(graphs))
+        graphs = sorted({q.graph_name.value for q in quads if isinstance(q.graph_name, NamedNode)})
+        return Description(resolved.iri, resolved.kind, triples, self._last_modified(graphs), tuple(graphs))
 
     def _last_modified(self, graphs: list[str]) -> datetime | None:
         """When the newest of these source records was (re)ingested."""

@@ -13,9 +13,11 @@ from pyoxigraph import Literal, NamedNode, Triple
 
 from retractkg.api.resources import local_path
 from retractkg.config import Settings
-from retractkg.ontology import CITO, DCT, OA, RDF, RDFS, RKG, SCHEMA, SKOS
+from retractkg.ontology import CITO, DCT, OA, RDF, RDFS, RKG, SCHEMA, SKOS, XSD
+from retractkg.ontology.identifiers import links_out, record_id_link
 
 TYPE = RDF + "type"
+XSD_DOUBLE = XSD + "double"
 NAME_PROPERTIES = (SCHEMA + "name", SKOS + "prefLabel", RDFS + "label", DCT + "title")
 
 
@@ -77,7 +79,7 @@ def _position(view: View, authorship: str) -> int:
 
 def container_chain(view: View, iri: str) -> dict[str, Any]:
     """Journal, volume and issue of a work, walking schema:isPartOf upwards."""
-    found: dict[str, Any] = {"journal": None, "volume": "", "issue": ""}
+    found: dict[str, Any] = {"journal": None, "volume": "", "issue": "", "volume_link": None, "issue_link": None}
     seen: set[str] = set()
     current = view.iris(iri, SCHEMA + "isPartOf")
     while current and current[0] not in seen:
@@ -85,9 +87,11 @@ def container_chain(view: View, iri: str) -> dict[str, Any]:
         seen.add(node)
         types = view.types(node)
         if SCHEMA + "PublicationVolume" in types:
-            found["volume"] = view.text(node, SCHEMA + "volumeNumber")
+            found["volume"] = ", ".join(view.texts(node, SCHEMA + "volumeNumber"))
+            found["volume_link"] = {**view.link(node), "label": found["volume"]}
         elif SCHEMA + "PublicationIssue" in types:
-            found["issue"] = view.text(node, SCHEMA + "issueNumber")
+            found["issue"] = ", ".join(view.texts(node, SCHEMA + "issueNumber"))
+            found["issue_link"] = {**view.link(node), "label": found["issue"]}
         else:
             found["journal"] = view.link(node)
             publisher = view.iris(node, SCHEMA + "publisher")
@@ -96,26 +100,55 @@ def container_chain(view: View, iri: str) -> dict[str, Any]:
     return found
 
 
-def identifiers(view: View, iri: str) -> dict[str, str]:
-    return {"doi": view.text(iri, RKG + "doi"), "pmid": view.text(iri, RKG + "pmid"),
-            "pmcid": view.text(iri, RKG + "pmcid")}
+IDENTIFIER_SITES = {"doi": "https://doi.org/", "pmid": "https://pubmed.ncbi.nlm.nih.gov/",
+                    "pmcid": "https://www.ncbi.nlm.nih.gov/pmc/articles/"}
+
+
+def identifiers(view: View, iri: str) -> dict[str, Any]:
+    """DOI, PMID and PMCID with the links the graph states for them (schema:sameAs), where else to look the
+    work up (`source_links.json`), and any other resource it is the same as."""
+    same_as = view.iris(iri, SCHEMA + "sameAs")
+    found: dict[str, Any] = {}
+    for kind, site in IDENTIFIER_SITES.items():
+        value = view.text(iri, RKG + kind)
+        found[kind] = value
+        found[kind + "_href"] = next((s for s in same_as if s.startswith(site)), site + value + "/" * (kind != "doi")
+                                     if value else "")
+    found["links_out"] = links_out(doi=found["doi"], pmid=found["pmid"], pmcid=found["pmcid"])
+    shown = {found[k + "_href"] for k in IDENTIFIER_SITES}
+    found["same_as"] = [s for s in same_as if s not in shown]
+    return found
+
+
+def number(lexical: str) -> str:
+    """A stored number as people read it (a confidence "7.64E-1" is 0.764)."""
+    try:
+        return f"{float(lexical):g}"
+    except ValueError:
+        return lexical
 
 
 def organization(view: View, iri: str) -> dict[str, Any]:
-    place = ""
+    places = []
     for address in view.iris(iri, SCHEMA + "address"):
-        parts = [view.text(address, SCHEMA + p) for p in
+        parts = [", ".join(view.texts(address, SCHEMA + p)) for p in
                  ("streetAddress", "addressLocality", "addressRegion", "postalCode", "addressCountry")]
-        place = ", ".join(p for p in parts if p)
-    return {**view.link(iri), "written": view.text(iri, RKG + "affiliationString"), "place": place}
+        places.append(", ".join(p for p in parts if p))
+    return {**view.link(iri), "written": view.texts(iri, RKG + "affiliationString"), "place": "; ".join(places),
+            "names": view.texts(iri, SCHEMA + "name"), "same_as": view.iris(iri, SCHEMA + "sameAs")}
 
 
 def person(view: View, iri: str, corresponding: bool = False) -> dict[str, Any]:
     affiliations = [organization(view, org) for org in view.iris(iri, SCHEMA + "affiliation")]
     evidence = [{"kind": view.text(e, RKG + "evidenceKind"), "value": view.text(e, RKG + "evidenceValue"),
                  "articles": view.links(e, RKG + "joins")} for e in view.iris(iri, RKG + "identityEvidence")]
-    return {**view.link(iri), "email": view.text(iri, SCHEMA + "email"), "corresponding": corresponding,
-            "orcid": next((s for s in view.iris(iri, SCHEMA + "sameAs") if "orcid.org" in s), ""),
+    same_as = view.iris(iri, SCHEMA + "sameAs")
+    return {**view.link(iri), "email": ", ".join(view.texts(iri, SCHEMA + "email")), "corresponding": corresponding,
+            "emails": view.texts(iri, SCHEMA + "email"), "names": view.texts(iri, SCHEMA + "name"),
+            "given_names": view.texts(iri, SCHEMA + "givenName"),
+            "family_names": view.texts(iri, SCHEMA + "familyName"),
+            "orcid": next((s for s in same_as if "orcid.org" in s), ""),
+            "same_as": [s for s in same_as if "orcid.org" not in s],
             "affiliations": affiliations, "evidence": evidence}
 
 
@@ -139,13 +172,31 @@ def notice_summary(view: View, iri: str) -> dict[str, Any]:
             "reasons": [view.link(r) for r in view.iris(iri, RKG + "reason")]}
 
 
-def article(view: View, iri: str) -> dict[str, Any]:
+def work(view: View, iri: str) -> dict[str, Any]:
+    """What notices and articles both state: titles, dates, identifiers, container, web page, licence."""
+    names = view.texts(iri, SCHEMA + "name")
+    label = view.label(iri)
     return {
         **view.link(iri), **identifiers(view, iri), **container_chain(view, iri),
         "date": view.text(iri, SCHEMA + "datePublished"),
-        "number": view.text(iri, RKG + "articleNumber"), "pages": view.text(iri, SCHEMA + "pagination"),
-        "genre": view.text(iri, SCHEMA + "genre"), "citation": view.text(iri, RKG + "citation"),
-        "same_as": view.iris(iri, SCHEMA + "sameAs"), "authors": authors(view, iri),
+        "dates": view.texts(iri, SCHEMA + "datePublished"),
+        "other_names": [n for n in names if n != label],
+        "known_as": [t for t in view.texts(iri, RDFS + "label") if t != label],
+        "urls": view.iris(iri, SCHEMA + "url"),
+        "licenses": view.iris(iri, SCHEMA + "license"),
+        "languages": view.texts(iri, SCHEMA + "inLanguage"),
+    }
+
+
+def article(view: View, iri: str) -> dict[str, Any]:
+    return {
+        **work(view, iri),
+        "number": ", ".join(view.texts(iri, RKG + "articleNumber")),
+        "pages": ", ".join(view.texts(iri, SCHEMA + "pagination")),
+        "genre": "; ".join(view.texts(iri, SCHEMA + "genre")), "citations": view.texts(iri, RKG + "citation"),
+        "subjects": view.texts(iri, SCHEMA + "keywords"), "countries": view.texts(iri, SCHEMA + "countryOfOrigin"),
+        "institutions": [organization(view, o) for o in view.iris(iri, SCHEMA + "sourceOrganization")],
+        "authors": authors(view, iri),
         "notices": [notice_summary(view, n) for n in view.iris(iri, CITO + "isUpdatedBy")],
         "retracted": bool(view.iris(iri, CITO + "isRetractedBy")),
     }
@@ -165,7 +216,7 @@ def notice(view: View, iri: str) -> dict[str, Any]:
     reasons = []
     for assignment in view.iris(iri, RKG + "reasonAssignment"):
         for body in view.iris(assignment, OA + "hasBody"):
-            reasons.append({**view.link(body), "confidence": view.text(assignment, RKG + "confidence"),
+            reasons.append({**view.link(body), "confidence": number(view.text(assignment, RKG + "confidence")),
                             "tentative": view.text(assignment, RKG + "tentative") == "true",
                             "evidence": _evidence(view, view.iris(assignment, OA + "hasTarget"))})
     # A reason one source asserts is asserted, whatever another source's reader was unsure of.
@@ -179,22 +230,25 @@ def notice(view: View, iri: str) -> dict[str, Any]:
     for stance in view.iris(iri, RKG + "authorStance"):
         agents = view.iris(stance, RKG + "agent")
         values = view.iris(stance, RKG + "stanceValue")
-        stances.append({"agent": view.label(agents[0]) if agents else "",
-                        "stance": view.label(values[0]) if values else "",
+        stances.append({"agent": view.link(agents[0]) if agents else None,
+                        "stance": view.link(values[0]) if values else None,
                         "evidence": _evidence(view, view.iris(stance, RKG + "evidence"))})
     nature = view.iris(iri, RKG + "nature")
-    license_ = view.iris(iri, SCHEMA + "license")
+    paywalled = view.texts(iri, RKG + "paywalled")
     return {
-        **view.link(iri), **identifiers(view, iri), **container_chain(view, iri),
-        "date": view.text(iri, SCHEMA + "datePublished"),
+        **work(view, iri),
         "nature": view.link(nature[0]) if nature else None,
+        "nature_confidence": number(view.text(iri, RKG + "natureConfidence")),
         "retracting": bool(view.iris(iri, CITO + "retracts")),
-        "text": view.text(iri, SCHEMA + "text"), "note": view.text(iri, RKG + "note"),
-        "license": license_[0] if license_ else "", "url": next(iter(view.iris(iri, SCHEMA + "url")), ""),
+        "text": view.text(iri, SCHEMA + "text"), "notes": view.texts(iri, RKG + "note"),
+        "paywalled": [value in ("true", "1") for value in paywalled],
+        "coverage": view.iris(iri, SCHEMA + "subjectOf"),
         "publisher_link": next((view.link(p) for p in view.iris(iri, SCHEMA + "publisher")), None),
+        "publishers": view.links(iri, SCHEMA + "publisher"),
         "retracted_by": view.links(iri, RKG + "retractedBy"), "requested_by": view.links(iri, RKG + "requestedBy"),
-        "affected_items": view.texts(iri, RKG + "affectedItem"), "record_ids": view.texts(iri, RKG + "recordId"),
-        "same_as": view.iris(iri, SCHEMA + "sameAs"), "reasons": [r for r in reasons if not r["tentative"]],
+        "affected_items": view.texts(iri, RKG + "affectedItem"),
+        "record_ids": [record_id_link(r) for r in view.texts(iri, RKG + "recordId")],
+        "reasons": [r for r in reasons if not r["tentative"]],
         "possible_reasons": [r for r in reasons if r["tentative"]], "stances": stances,
         "signatories": [person(view, p) for p in view.iris(iri, SCHEMA + "author")],
         "articles": [article(view, a) for a in view.iris(iri, CITO + "updates")],
@@ -211,14 +265,43 @@ def terms(view: View, ontology: str) -> list[dict[str, str]]:
     return sorted(found, key=lambda t: (t["kind"], t["anchor"]))
 
 
-def properties(view: View, iri: str) -> list[dict[str, Any]]:
-    """Every statement about `iri`, for pages without a dedicated layout."""
+# What each page's layout shows of the resource itself; any other statement about it is listed under
+# "More statements", so nothing stored is hidden from people when the mapping learns a new property.
+_WORK = {RDF + "type", SCHEMA + "name", RDFS + "label", SCHEMA + "datePublished", RKG + "doi", RKG + "pmid",
+         RKG + "pmcid", SCHEMA + "sameAs", SCHEMA + "url", SCHEMA + "license", SCHEMA + "inLanguage",
+         SCHEMA + "isPartOf", SCHEMA + "author"}
+SHOWN = {
+    "notice": _WORK | {SCHEMA + "text", RKG + "note", RKG + "paywalled", RKG + "recordId", SCHEMA + "subjectOf",
+                       SCHEMA + "publisher", RKG + "retractedBy", RKG + "requestedBy", RKG + "affectedItem",
+                       RKG + "reason", RKG + "reasonAssignment", RKG + "authorStance", RKG + "nature",
+                       RKG + "natureConfidence", CITO + "updates", CITO + "retracts", CITO + "corrects",
+                       RKG + "expressesConcernAbout", RKG + "reinstates"},
+    "article": _WORK | {SCHEMA + "pagination", SCHEMA + "pageStart", SCHEMA + "pageEnd", RKG + "articleNumber",
+                        SCHEMA + "genre", RKG + "citation", SCHEMA + "keywords", SCHEMA + "countryOfOrigin",
+                        SCHEMA + "sourceOrganization", RKG + "authorship", CITO + "isUpdatedBy",
+                        CITO + "isRetractedBy", CITO + "isCorrectedBy"},
+    "person": {RDF + "type", SCHEMA + "name", SCHEMA + "givenName", SCHEMA + "familyName", SCHEMA + "email",
+               SCHEMA + "sameAs", SCHEMA + "affiliation", RKG + "identityEvidence"},
+    "organization": {RDF + "type", SCHEMA + "name", RKG + "affiliationString", SCHEMA + "sameAs", SCHEMA + "address"},
+    "journal": {RDF + "type", SCHEMA + "name", SCHEMA + "issn", SCHEMA + "sameAs", SCHEMA + "publisher"},
+    "publisher": {RDF + "type", SCHEMA + "name"},
+}
+
+
+def properties(view: View, iri: str, shown: Iterable[str] = ()) -> list[dict[str, Any]]:
+    """Every statement about `iri` but those of the `shown` properties: all of them on pages without a
+    dedicated layout, the rest on pages with one."""
     rows = []
+    skip = set(shown)
     for predicate, objects in sorted(view.index.get(iri, {}).items()):
+        if predicate in skip:
+            continue
         values = []
         for o in objects:
             if isinstance(o, NamedNode):
                 values.append(view.link(o.value))
+            elif o.datatype.value == XSD_DOUBLE:
+                values.append({"iri": "", "href": "", "label": number(o.value)})
             else:
                 values.append({"iri": "", "href": "", "label": o.value})
         rows.append({"predicate": predicate, "label": predicate.rsplit("/", 1)[-1].split("#")[-1],

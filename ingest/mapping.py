@@ -30,6 +30,7 @@ from retractkg import __version__
 from retractkg.ingest.iris import RECENT, Minter, doi_path, fold
 from retractkg.ingest.model import Article, Nature, Notice, Organization, Person, SourceRecord, Span
 from retractkg.ingest.ntriples import escape
+from retractkg.jsonld import canonical_double
 from retractkg.ontology import (
     CITO,
     FABIO,
@@ -45,6 +46,7 @@ from retractkg.ontology import (
     VOCAB,
     XSD,
 )
+from retractkg.ontology.identifiers import record_url
 from retractkg.ontology.reasons import reason_iri
 
 if TYPE_CHECKING:
@@ -87,6 +89,13 @@ def recurring_iri(value: str) -> Term:
     return iri(value)
 
 
+def probability_literal(value: float) -> Term:
+    """A confidence as an xsd:double in canonical form, rounded to three places: a double so that JSON-LD
+    carries it as a JSON number (a decimal cannot be one), canonical so that a store keeping lexical
+    forms holds what documents show."""
+    return literal(canonical_double(round(value, 3)), DOUBLE)
+
+
 def literal(text: str, datatype: str | None = None) -> Term:
     """A literal term: a plain string, or typed with the datatype IRI given."""
     quoted = '"' + escape(text) + '"'
@@ -114,7 +123,7 @@ schema, rkg, cito, fabio, prov, oa, rdfs = map(Namespace, (SCHEMA, RKG, CITO, FA
 nature_term, role_term, stance_term = map(Namespace, (NATURE, ROLE, STANCE))
 A = iri(RDF + "type")
 SOFTWARE = iri(VOCAB + "software/retractkg")
-INTEGER, DECIMAL, BOOLEAN, DATETIME = (XSD + t for t in ("integer", "decimal", "boolean", "dateTime"))
+INTEGER, DOUBLE, BOOLEAN, DATETIME = (XSD + t for t in ("integer", "double", "boolean", "dateTime"))
 
 _NOTICE_CLASSES = {
     Nature.RETRACTION: ("RetractionNotice",),
@@ -234,7 +243,7 @@ class RecordMapper:
             g.add(n, A, fabio.RetractionNotice)
         g.add(n, rkg.nature, nature_term(notice.nature.value))
         if notice.nature_confidence is not None:
-            g.add(n, rkg.natureConfidence, literal(f"{notice.nature_confidence:.3f}", DECIMAL))
+            g.add(n, rkg.natureConfidence, probability_literal(notice.nature_confidence))
         g.add(n, schema.name, notice.title)
         g.add(n, rdfs.label, notice_label(notice))
         if notice.date:
@@ -286,7 +295,7 @@ class RecordMapper:
             g.add(assignment, oa.motivatedBy, oa.classifying)
             g.add(assignment, oa.hasBody, concept_node)
             if claim.confidence is not None:
-                g.add(assignment, rkg.confidence, literal(f"{claim.confidence:.3f}", DECIMAL))
+                g.add(assignment, rkg.confidence, probability_literal(claim.confidence))
             if claim.tentative:
                 g.add(assignment, rkg.tentative, literal("true", BOOLEAN))
             if not claim.evidence:
@@ -563,19 +572,6 @@ def _concept(concept: str) -> Term:
 
 _URL = re.compile(r"^[a-z][a-z0-9+.-]*:[^ ]*$", re.I)
 _DATA = Path(__file__).resolve().parent
-
-
-@cache
-def _record_urls() -> dict[str, tuple[re.Pattern[str], str]]:
-    table = json.loads((_DATA / "record_urls.json").read_text(encoding="utf-8"))
-    return {fmt: (re.compile(rule["key"]), rule["url"]) for fmt, rule in table.items() if not fmt.startswith("_")}
-
-
-def record_url(format: str, record_key: str) -> str:
-    """Where a source publishes the record of this key (`record_urls.json`), or ""."""
-    rule = _record_urls().get(format)
-    found = rule[0].match(record_key) if rule else None
-    return rule[1].format(key=found.group(0)) if found else ""
 
 
 @cache

@@ -1,16 +1,22 @@
-"""Identifiers both sides share: how a DOI is written bare, how names are compared, how hashes are keyed.
+"""Identifiers both sides share: how a DOI is written bare, how names are compared, how hashes are keyed,
+and where a source's record or a work is found on the web (`source_links.json`).
 
-Ingest mints IRIs from them (`retractkg.ingest.iris`), the API looks records up by them and the
-vocabulary builder folds labels with them; so they live here, below both, and import nothing of ours.
+Ingest mints IRIs from them (`retractkg.ingest.iris`) and states where each record is published, the
+API looks records up by them and links out with them, and the vocabulary builder folds labels with
+them; so they live here, below both, and import nothing of ours.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import unicodedata
-from functools import lru_cache
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from pathlib import Path
 from typing import Protocol
+from urllib.parse import quote
 
 _WORD = re.compile(r"[a-z0-9]+")
 _DOI_PREFIX = re.compile(r"^(?:(?:https?://)?(?:dx\.)?doi\.org/|doi:\s*)", re.I)
@@ -72,3 +78,61 @@ def normalize_orcid(text: str) -> str:
     if digits[-1] != ("X" if check == 10 else str(check)):
         return ""
     return "-".join(found.groups()).upper()
+
+
+# -- where records and works are published (source_links.json) -------------------------------------
+
+SOURCE_LINKS_FILE = Path(__file__).resolve().parent / "source_links.json"
+
+
+@dataclass(frozen=True)
+class LinkOut:
+    """A place a work can be looked up elsewhere: its label for people and the URL for one identifier."""
+
+    label: str
+    url: str
+
+
+@cache
+def _source_links() -> dict:
+    return json.loads(SOURCE_LINKS_FILE.read_text(encoding="utf-8"))
+
+
+@cache
+def _record_rules() -> dict[str, tuple[re.Pattern[str], str]]:
+    return {fmt: (re.compile(rule["key"]), rule["url"]) for fmt, rule in _source_links()["records"].items()
+            if not fmt.startswith("_") and "url" in rule}
+
+
+def record_url(format: str, record_key: str) -> str:
+    """Where a source publishes the record of this key (its prov:wasDerivedFrom), or ""."""
+    rule = _record_rules().get(format)
+    found = rule[0].match(record_key) if rule else None
+    return rule[1].format(key=found.group(0)) if found else ""
+
+
+def source_label(format: str) -> str:
+    """A source format's name for people ("Retraction Watch database export"); the format itself if unlisted."""
+    return _source_links()["records"].get(format, {}).get("label", format)
+
+
+def record_id_link(record_id: str) -> LinkOut:
+    """A notice's rkg:recordId (`retraction-watch:35394`) for people, with where its record is published
+    ("" where the source has no page per record)."""
+    source, _, key = record_id.partition(":")
+    rule = _source_links()["record_ids"].get(source)
+    if rule is None or not key:
+        return LinkOut(record_id, "")
+    return LinkOut(f"{rule['label']} {key}", rule["url"].format(id=_in_url(key)) if "url" in rule else "")
+
+
+def links_out(**identifiers: str) -> list[LinkOut]:
+    """Where a work with these identifiers (`doi=`, `pmid=`, `pmcid=`, as stored) is looked up elsewhere."""
+    table = _source_links()["links_out"]
+    return [LinkOut(link["label"], link["url"].format(id=_in_url(value)))
+            for kind, value in identifiers.items() if value for link in table.get(kind, ())]
+
+
+def _in_url(value: str) -> str:
+    """An identifier as it goes into a URL: what a URL would read otherwise (`#`, `?`, spaces) escaped."""
+    return quote(value, safe="/:;()[]@!$'*+,=-._~")

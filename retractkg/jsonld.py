@@ -9,12 +9,13 @@ concept's IRI): a program finds every node by its `id`, and the document is not 
 Pages' schema.org JSON-LD embeds leaves at every reference instead (`repeat_leaves`), as search
 engines read no references.
 
-Booleans and integers under a term typed `xsd:boolean`/`xsd:integer` are written as native JSON values
-when their lexical form is canonical (`"paywalled": false`, `"position": 11`), since a JSON-LD
-processor turns a native value back into exactly that canonical literal; a non-canonical one (`"01"`)
-stays a string, which the term's type still reads as the same literal. Decimals stay strings: a native
-JSON number with a fractional part becomes an `xsd:double` canonical form ("7.64E-1") in toRdf, which is
-not the stored `xsd:decimal` literal.
+Booleans, integers and doubles under a term typed `xsd:boolean`/`xsd:integer`/`xsd:double` are written as
+native JSON values when their lexical form is canonical (`"paywalled": false`, `"position": 11`,
+`"confidence": 0.764` for `"7.64E-1"^^xsd:double`), since a JSON-LD processor turns a native value back
+into exactly that canonical literal; a non-canonical one (`"01"`) stays a string, which the term's type
+still reads as the same literal. Stores write doubles in forms of their own (Oxigraph: "0.764"), so
+documents are made of `canonical_doubles` of what the store returns: one lexical form in every format.
+(A decimal could not be native: a JSON number with a fraction becomes an `xsd:double` in toRdf.)
 
 Why not pyld's `frame`+`compact` on the request path: they take tens of milliseconds for one notice,
 the budget is a few. Compaction here is a direct term selection over the parsed context (cached),
@@ -48,7 +49,8 @@ AGENT_IRI = RKG + "agent"
 _UNSET = object()
 NODE, IRI, BNODE, LITERAL = range(4)  # kinds of objects
 BARE, REFERENCE, EXPLICIT, NATIVE = range(1, 5)  # ways to write them (NODE: an embedded node object)
-XSD_BOOLEAN, XSD_INTEGER = XSD + "boolean", XSD + "integer"
+XSD_BOOLEAN, XSD_INTEGER, XSD_DOUBLE = XSD + "boolean", XSD + "integer", XSD + "double"
+NATIVE_TYPES = frozenset({XSD_BOOLEAN, XSD_INTEGER, XSD_DOUBLE})
 CANONICAL_INTEGER = re.compile(r"-?(0|[1-9][0-9]{0,14})")  # below 2**53: exact in JavaScript too
 
 # Properties in reading order; the first place a node is reached is where it is embedded.
@@ -250,7 +252,7 @@ class CompactionContext:
                         term.language is None or (term.language is _UNSET and self.plain_strings)):
                     return term.name, BARE, term.set_container, None
             elif term.type == datatype and not language:
-                mode = NATIVE if datatype in (XSD_BOOLEAN, XSD_INTEGER) else BARE
+                mode = NATIVE if datatype in NATIVE_TYPES else BARE
                 return term.name, mode, term.set_container, None
         if fallback is not None:
             return fallback.name, EXPLICIT, fallback.set_container, extra
@@ -374,10 +376,45 @@ class _Framer:
                 if s not in self.emitted]
 
 
-def _native(lexical: str, datatype: str) -> bool | int | str:
-    """The native JSON value of a canonical boolean or integer (the term is typed with its datatype)."""
+def canonical_double(value: float) -> str:
+    """The canonical lexical form of an xsd:double, as JSON-LD's toRdf writes a JSON number ("7.64E-1",
+    "1.0E0"; pyld and jsonld.js alike): 16 significant digits, trailing zeros and the exponent's
+    sign and leading zeros dropped."""
+    if not math.isfinite(value):
+        return "NaN" if math.isnan(value) else ("INF" if value > 0 else "-INF")
+    return _DOUBLE_TAIL.sub(r"\1E\2\3", f"{value:1.15E}")
+
+
+_DOUBLE_TAIL = re.compile(r"(\d)0*E\+?(-)?0*(\d)")
+_DOUBLE_NODE = NamedNode(XSD_DOUBLE)
+
+
+def canonical_doubles(triples: Iterable[Triple]) -> list[Triple]:
+    """The triples with every xsd:double literal in its canonical form (`canonical_double`); others as they are."""
+    out = []
+    for t in triples:
+        o = t.object
+        if type(o) is Literal and o.datatype == _DOUBLE_NODE:
+            try:
+                canonical = canonical_double(float(o.value))
+            except ValueError:  # an ill-typed literal stays as it is
+                canonical = o.value
+            if canonical != o.value:
+                t = Triple(t.subject, t.predicate, Literal(canonical, datatype=_DOUBLE_NODE))
+        out.append(t)
+    return out
+
+
+def _native(lexical: str, datatype: str) -> bool | int | float | str:
+    """The native JSON value of a canonical boolean, integer or double (the term is typed with its datatype)."""
     if datatype == XSD_BOOLEAN:
         return lexical == "true" if lexical in ("true", "false") else lexical
+    if datatype == XSD_DOUBLE:
+        try:
+            number = float(lexical)
+        except ValueError:
+            return lexical
+        return number if math.isfinite(number) and canonical_double(number) == lexical else lexical
     if CANONICAL_INTEGER.fullmatch(lexical) and lexical != "-0":
         return int(lexical)
     return lexical

@@ -23,6 +23,11 @@ if [ ! -f .ci/work/node/node_modules/jsonld/package.json ]; then
   mkdir -p .ci/work/node
   npm install --prefix .ci/work/node --silent --no-audit --no-fund jsonld@8 >/dev/null
 fi
+# Accessibility (tests/test_pages_accessibility.py): axe-core, run in Chromium on the entity pages.
+if [ ! -f .ci/work/node/node_modules/axe-core/axe.min.js ]; then
+  mkdir -p .ci/work/node
+  npm install --prefix .ci/work/node --silent --no-audit --no-fund axe-core@4 >/dev/null
+fi
 
 # SPARQL endpoint (tests/test_sparql_clients.py): Apache Jena's `rsparql` as a non-Python client.
 # Debian's jars need a hand-built classpath (not /usr/share/java/*), and its relocated xerces

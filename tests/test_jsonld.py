@@ -17,7 +17,7 @@ from pyoxigraph import RdfFormat, parse
 
 from retractkg.api.app import create_app
 from retractkg.config import Settings
-from retractkg.jsonld import CompactionContext, frame
+from retractkg.jsonld import CompactionContext, canonical_double, frame
 from retractkg.ontology import CONTEXT_FILE, CONTEXT_IRI
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -125,19 +125,40 @@ def test_documents_are_usable_json_native_values_each_node_once(client, settings
     assert rw["paywalled"] is False
     assert rw["type"] == ["Notice", "RetractionNotice", "ScholarlyArticle", "fabio:RetractionNotice"]
     assert all(type(a["position"]) is int for a in docs["article"][0]["authorship"])
+    seed = docs["notice"][0]
+    assert seed["natureConfidence"] == 0.9 and type(seed["natureConfidence"]) is float
+    labels = {r["id"]: r["prefLabel"]["@value"] for r in seed["reason"]}
+    confidences = {labels[a["hasBody"]]: a.get("confidence") for a in seed["reasonAssignment"]}
+    assert confidences == {"Error in Image": 0.764, "Concerns/Issues about Image": 0.25,
+                           "Concerns/Issues about Data": None, "Investigation by Journal/Publisher": 1.0}
+    assert all(type(c) is float for c in confidences.values() if c is not None)
 
 
-def test_compaction_keeps_non_canonical_booleans_and_integers_as_strings():
+def test_compaction_keeps_non_canonical_booleans_integers_and_doubles_as_strings():
     turtle = b"""@prefix rkg: <https://w3id.org/retractkg/ontology#> .
     @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
     <http://example.org/a> rkg:paywalled "1"^^xsd:boolean, "false"^^xsd:boolean ;
-      rkg:position "011"^^xsd:integer, "-0"^^xsd:integer, "12"^^xsd:integer, "123456789012345678"^^xsd:integer ."""
+      rkg:position "011"^^xsd:integer, "-0"^^xsd:integer, "12"^^xsd:integer, "123456789012345678"^^xsd:integer ;
+      rkg:confidence "7.64E-1"^^xsd:double, "1.0E0"^^xsd:double, "INF"^^xsd:double ."""
     triples = list(parse(turtle, RdfFormat.TURTLE))
     document = frame(triples, "http://example.org/a")
     assert sorted(document["paywalled"], key=str) == ["1", False]
     assert sorted(document["position"], key=str) == ["-0", "011", 12, "123456789012345678"]
+    assert sorted(document["confidence"], key=str) == [0.764, 1.0, "INF"]
     nquads = pyld.to_rdf(document, {"format": "application/n-quads", "documentLoader": load_context})
     assert nquads_lines(nquads) == {f"{t.subject} {t.predicate} {t.object} ." for t in triples}
+
+
+def test_doubles_in_any_stored_form_are_documented_in_the_form_json_ld_reads_back(client, settings):
+    """Oxigraph returns the stored 7.64E-1 as "0.764": the Turtle, N-Triples and JSON-LD of a document all
+    write it "7.64E-1", the form pyld and jsonld.js give the native number 0.764."""
+    path = local(ld_graph.notice_iri(settings), settings)
+    turtle = {t.object for t in parse(client.get(path, params={"format": "ttl"}).content, RdfFormat.TURTLE)
+              if t.predicate.value.endswith("#confidence")}
+    assert {o.value for o in turtle} == {"7.64E-1", "2.5E-1", "1.0E0"}
+    assert all(o.datatype.value == "http://www.w3.org/2001/XMLSchema#double" for o in turtle)
+    assert canonical_double(0.764) == "7.64E-1" and canonical_double(0.0) == "0.0E0"
+    assert canonical_double(123456.0) == "1.23456E5" and canonical_double(-2.5e-7) == "-2.5E-7"
 
 
 def test_a_loader_following_the_link_header_expands_documents_offline(client, settings):

@@ -1,0 +1,67 @@
+"""Where a resource's statements come from, for its page: the source records (named graphs) its document
+was read from, each with the provenance ingest wrote on it ("from Retraction Watch database export record
+35394, file rw.csv, ingested 2026-12-06"), and a link to the record where its source publishes it.
+
+The provenance is the graph's own statements (`rkg:sourceFormat`, `rkg:recordKey`, `rkg:sourceFile`,
+`prov:wasDerivedFrom`, `prov:generatedAtTime`, `rkg:softwareVersion`); which words name each source is
+data (`ontology/source_links.json`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from retractkg.api.resources import local_path
+from retractkg.config import Settings
+from retractkg.ontology import PROV, RKG, VOCABULARY_GRAPH
+from retractkg.ontology.identifiers import source_label
+from retractkg.store import GraphStore
+from retractkg.store.base import values_lists
+
+# A journal or publisher is restated by every record about its notices: its page names this many.
+MAX_LISTED = 20
+
+FIELDS = {RKG + "sourceFormat": "format", RKG + "recordKey": "key", RKG + "sourceFile": "file",
+          PROV + "wasDerivedFrom": "derived_from", PROV + "generatedAtTime": "ingested",
+          RKG + "softwareVersion": "software"}
+
+
+@dataclass(frozen=True)
+class SourceRecord:
+    """One source record as a page shows it."""
+
+    graph: str
+    href: str  # this server's page of the graph, its statements and provenance as data
+    format: str = ""
+    source: str = ""  # the format's name for people
+    key: str = ""
+    file: str = ""
+    derived_from: str = ""
+    ingested: str = ""  # xsd:dateTime as stored
+    software: str = ""
+
+    @property
+    def ingested_on(self) -> str:
+        return self.ingested[:10]
+
+
+@dataclass(frozen=True)
+class Provenance:
+    records: list[SourceRecord]
+    total: int  # source records of the document, of which `records` are the first
+
+
+def provenance(store: GraphStore, graphs: tuple[str, ...], settings: Settings,
+               limit: int = MAX_LISTED) -> Provenance:
+    """The first `limit` of a description's source records (in IRI order) with their provenance."""
+    sources = [g for g in graphs if g != VOCABULARY_GRAPH]
+    listed = sources[:limit]
+    found: dict[str, dict[str, str]] = {g: {} for g in listed}
+    predicates = " ".join(f"<{p}>" for p in FIELDS)
+    for values in values_lists(listed):
+        query = f"SELECT ?g ?p ?o WHERE {{ VALUES ?g {{ {values} }} VALUES ?p {{ {predicates} }} ?g ?p ?o }}"
+        for row in store.query(query):
+            found[row["g"].value].setdefault(FIELDS[row["p"].value], row["o"].value)
+    records = [SourceRecord(g, local_path(g, settings) or g, source=source_label(fields.get("format", "")), **fields)
+               for g, fields in found.items()]
+    return Provenance(records, len(sources))
