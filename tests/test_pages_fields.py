@@ -44,6 +44,7 @@ NOT_FOR_PEOPLE = {
 SHOWN_AS = {
     (RKG + "paywalled", "true"): "paywalled", (RKG + "paywalled", "false"): "free to read",
     (RKG + "isCorresponding", "true"): "corresponding",
+    (RKG + "tentative", "true"): "Possible reasons",  # a tentative reason is listed under that heading
 }
 
 # Real resources of every kind, found through the SPARQL endpoint: {kind: query selecting ?x}.
