@@ -19,22 +19,24 @@ from pyoxigraph import Triple
 
 from retractkg import formats as rep
 from retractkg.api import views
-from retractkg.api.caching import RepresentationCache, cached_response, xsd_datetime
+from retractkg.api.caching import RepresentationCache, cached_response
 from retractkg.api.catalog import PAGE_SIZE, Catalog, NoticeRow
 from retractkg.api.conneg import negotiate
 from retractkg.api.deps import get_representations, get_settings, get_store
 from retractkg.api.errors import ProblemError
-from retractkg.api.feed import ChangeLog
-from retractkg.api.resources import Description, local_path
+from retractkg.api.resources import local_path
 from retractkg.api.route_limits import slots
 from retractkg.api.routing import get_and_head
 from retractkg.api.templating import render
 from retractkg.api.void import dataset_jsonld
 from retractkg.config import Settings
+from retractkg.descriptions import Description
 from retractkg.jsonld import CompactionContext, dumps, frame
 from retractkg.ontology import CITO, DCT, OWL, RDF, RKG, SCHEMA, SKOS
 from retractkg.ontology.identifiers import normalize_doi
 from retractkg.store import GraphStore
+from retractkg.store.base import xsd_datetime
+from retractkg.store.change_log import ChangeLog
 from retractkg.store.text_index import COUNT_AT_MOST, IndexMissing, TextIndex
 
 router = APIRouter(tags=["pages"])
