@@ -22,7 +22,7 @@ from lxml import etree
 from retractkg.config import DEFAULT_LIMITS, ReadLimits
 from retractkg.ingest.errors import IngestError
 from retractkg.ingest.model import Article, Journal, Nature, Notice, Organization, Person, SourceRecord
-from retractkg.ingest.readers.bounded import RecordBytes, RecordTooLarge
+from retractkg.ingest.readers.bounded import XmlRecords
 from retractkg.ingest.readers.streams import RecordStream, open_binary
 from retractkg.ingest.reading.notice_prose import read_prose
 from retractkg.ontology.identifiers import normalize_doi, normalize_orcid
@@ -62,25 +62,14 @@ def parse(path: Path, *, limits: ReadLimits = DEFAULT_LIMITS) -> Iterator[Source
 def _articles(path: Path, limits: ReadLimits) -> Iterator[SourceRecord | IngestError]:
     source = str(path)
     with open_binary(path) as f:
-        stream = RecordBytes(f, source, limits.record_bytes)
-        events = etree.iterparse(stream, events=("end",), tag="{*}article", recover=True, huge_tree=True,
-                                 resolve_entities=False, no_network=True)
-        count = 0
+        records = XmlRecords(f, source, limits.record_bytes, "{*}article", "article", recover=True)
         try:
-            for _, article in events:
-                count += 1
-                yield _one(article, source, count, events.error_log)
-                article.clear(keep_tail=False)
-                while article.getprevious() is not None:  # a large article set stays flat in memory
-                    del article.getparent()[0]
-                stream.record_done()
+            for article in records:
+                yield _one(article, source, records.count, records.error_log)
         except etree.XMLSyntaxError as e:
             raise IngestError(source, f"not readable as XML, even leniently: {e}") from e
-        except RecordTooLarge as e:
-            raise IngestError(source, f"{e}: not read, nor the rest of the file",
-                              location=f"article {count + 1}") from e
-        if count == 0:
-            problem = _first_error(events.error_log)
+        if records.count == 0:
+            problem = _first_error(records.error_log)
             raise IngestError(source, "no <article> could be recovered" + (f" ({problem})" if problem else ""))
 
 

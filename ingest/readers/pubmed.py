@@ -25,7 +25,8 @@ from lxml import etree
 from retractkg.config import DEFAULT_LIMITS, ReadLimits
 from retractkg.ingest.errors import IngestError
 from retractkg.ingest.model import Article, Journal, Nature, Notice, Organization, Person, SourceRecord
-from retractkg.ingest.readers.bounded import RecordBytes, RecordTooLarge
+from retractkg.ingest.readers.affiliations import Affiliations
+from retractkg.ingest.readers.bounded import XmlRecords
 from retractkg.ingest.readers.streams import RecordStream, open_binary
 from retractkg.ingest.reading.notice_prose import read_prose
 from retractkg.ontology.identifiers import normalize_doi, normalize_orcid
@@ -59,29 +60,17 @@ def parse(path: Path, *, limits: ReadLimits = DEFAULT_LIMITS) -> Iterator[Source
 def _records(path: Path, limits: ReadLimits) -> Iterator[SourceRecord | IngestError]:
     source = str(path)
     with open_binary(path) as f:
-        stream = RecordBytes(f, source, limits.record_bytes)
-        # No DTD loading or entity resolution: the files name NCBI's DTD by URL and there is no network.
-        events = etree.iterparse(stream, events=("end",), tag="PubmedArticle", load_dtd=False, no_network=True,
-                                 resolve_entities=False, huge_tree=True)
-        number = 0
+        records = XmlRecords(f, source, limits.record_bytes, "PubmedArticle", "PubmedArticle", load_dtd=False)
         try:
-            for _, element in events:
-                number += 1
+            for element in records:
                 try:
-                    yield from _from_article(element, source, number)
+                    yield from _from_article(element, source, records.count)
                 except ValueError as e:
-                    yield IngestError(source, str(e), location=f"PubmedArticle {number}",
+                    yield IngestError(source, str(e), location=f"PubmedArticle {records.count}",
                                       record_key=element.findtext("MedlineCitation/PMID") or "")
-                element.clear(keep_tail=False)
-                while element.getprevious() is not None:  # drop the handled records: memory stays flat
-                    del element.getparent()[0]
-                stream.record_done()
         except etree.XMLSyntaxError as e:
-            raise IngestError(source, f"not well-formed XML after {number} records: {e}",
+            raise IngestError(source, f"not well-formed XML after {records.count} records: {e}",
                               location=f"line {e.lineno}") from e
-        except RecordTooLarge as e:
-            raise IngestError(source, f"{e}: not read, nor the rest of the file",
-                              location=f"PubmedArticle {number + 1}") from e
 
 
 def _from_article(element, source: str, number: int) -> Iterator[SourceRecord]:
@@ -164,7 +153,7 @@ def _abstract(citation) -> str:
 
 def _authors(art, organizations: list[Organization]) -> list[Person]:
     people = []
-    known: dict[str, int] = {}
+    affiliations = Affiliations(organizations)
     for author in art.iterfind("AuthorList/Author"):
         if author.get("ValidYN") == "N":  # a misspelt name PubMed keeps next to its correction
             continue
@@ -182,10 +171,7 @@ def _authors(art, organizations: list[Organization]) -> list[Person]:
             email = re.search(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", written)
             if email and not person.email:
                 person.email = email.group().rstrip(".")
-            if written not in known:
-                known[written] = len(organizations)
-                organizations.append(Organization(name=written))
-            person.affiliations.append(known[written])
+            person.affiliations.append(affiliations.index(written))
         people.append(person)
     return people
 
