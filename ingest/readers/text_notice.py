@@ -27,7 +27,7 @@ from retractkg.ingest.reading.citation import (
     parse_reference,
     written_length,
 )
-from retractkg.ingest.reading.lexicon import name_particles
+from retractkg.ingest.reading.lexicon import name_particles, page_furniture
 from retractkg.ingest.reading.nature import classify_nature
 from retractkg.ingest.reading.notice_facts import journal_named, license_iri, publication_date, publisher_named
 from retractkg.ingest.reading.notice_layout import (
@@ -92,10 +92,7 @@ _SUBJECT = re.compile(
 _INTRODUCES_NEXT = re.compile(r"\bfollowing\s+(?:\w+\s+)?(?:article|paper|manuscript)", re.I)
 # A sentence ends at ".", "?" or "!" (and a reference mark) before a capital, unless an initial ("J.", "DV.") ends.
 _SENTENCE_END = re.compile(r"(?<![A-Z])(?<!\bal)(?<!\bDr)[.?!](?:\[\d{1,3}\])?\s+(?=[A-Z“\"])|\n")
-_FURNITURE_LINE = re.compile(
-    r"^(?:Publisher['’]s\s+Note|Footnotes?|Notes?|References?|Citation:|Copyright:|Editor:|Received:|Accepted:|"
-    r"Published(?:\s+online)?:|First\s+published|Academic\s+Editor|Article\s+history|Keywords?:|"
-    r"\*?Correspondence|https?://doi\.org/\S+$|doi:\s*\S+$|DOI:\s*\S+$)", re.I)
+_FURNITURE_LINE = page_furniture("line-start")
 _TRAILING_DOI = re.compile(r"[.;,]?\s*(?:DOI:?\s*|doi:?\s*)?(?:https?://(?:dx\.)?doi\.org/|https?://\S+|10\.\d{4,9}/)\S*")
 _REFERENCE_ENTRY = re.compile(r"^(?:[-•]\s*)?(?:\[?\d{1,3}[.\]]\s+)(?P<entry>[A-Z].{20,})$")
 _NOTICE_CITATION = re.compile(r"^Citation:\s*(?P<cite>.+)$", re.I | re.M)
