@@ -153,7 +153,7 @@ def listed_notices(description: Description, store: GraphStore, settings: Settin
 
 def description_page(description: Description, settings: Settings, request: Request,
                      listed: list[NoticeRow] | None = None) -> bytes:
-    """The HTML page of one described resource (see `retractkg.api.resources`); `listed` are the notices
+    """The HTML page of one described resource (see `retractkg.descriptions`); `listed` are the notices
     a journal's or reason's page lists (`listed_notices`)."""
     view = views.View(description.triples, settings)
     iri = description.iri
