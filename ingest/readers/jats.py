@@ -25,6 +25,7 @@ from retractkg.ingest.model import Article, Journal, Nature, Notice, Organizatio
 from retractkg.ingest.readers.bounded import XmlRecords
 from retractkg.ingest.readers.streams import RecordStream, open_binary
 from retractkg.ingest.reading.notice_prose import read_prose
+from retractkg.ingest.reading.written_dates import iso_from_parts
 from retractkg.ontology.identifiers import normalize_doi, normalize_orcid
 
 FORMAT = "jats"
@@ -45,8 +46,6 @@ NATURES = {
 # `related-article-type` values that name the article a notice is about.
 RELATED_TYPES = {"retracted-article", "corrected-article", "object-of-concern", "expression-of-concern",
                  "addended-article", "retraction-forward", "corrected-article-forward", "updated-article"}
-_MONTHS = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
-                                       "nov", "dec"), 1)}
 _PROLOG = re.compile(rb"^(?:\s|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>)*<(article|pmc-articleset)[\s>]", re.S)
 
 
@@ -171,17 +170,7 @@ def _pub_date(meta) -> str:
 
 
 def _iso(el) -> str:
-    year = _text(el.find("{*}year"))
-    if not re.fullmatch(r"\d{4}", year):
-        return ""
-    month_text = _text(el.find("{*}month")).lower()
-    month = int(month_text) if month_text.isdigit() else _MONTHS.get(month_text[:3], 0)
-    if not 1 <= month <= 12:
-        return year
-    day = _text(el.find("{*}day"))
-    if day.isdigit() and 1 <= int(day) <= 31:
-        return f"{year}-{month:02d}-{int(day):02d}"
-    return f"{year}-{month:02d}"
+    return iso_from_parts(_text(el.find("{*}year")), _text(el.find("{*}month")), _text(el.find("{*}day")))
 
 
 def _license(meta) -> str:

@@ -29,6 +29,7 @@ from retractkg.ingest.readers.affiliations import Affiliations
 from retractkg.ingest.readers.bounded import XmlRecords
 from retractkg.ingest.readers.streams import RecordStream, open_binary
 from retractkg.ingest.reading.notice_prose import read_prose
+from retractkg.ingest.reading.written_dates import MONTHS, iso_from_parts
 from retractkg.ontology.identifiers import normalize_doi, normalize_orcid
 
 FORMAT = "pubmed"
@@ -42,8 +43,6 @@ ARTICLE_SIDE = {"RetractionIn": Nature.RETRACTION, "ExpressionOfConcernIn": Natu
 # Publication types of a notice's own record, for notices whose CommentsCorrections are missing.
 NOTICE_TYPES = {"Retraction of Publication": Nature.RETRACTION, "Expression of Concern": Nature.EXPRESSION_OF_CONCERN,
                 "Published Erratum": Nature.CORRECTION}
-_MONTHS = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
-                                       "nov", "dec"), 1)}
 _PROLOG = re.compile(rb"^(?:\s|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>)*<PubmedArticleSet[\s>]", re.S)
 # The date in a citation such as "Hum Immunol. 2001 Oct;62(10):1063" or "J Infect Dis 1998 Aug;178(2):601".
 _CITED_DATE = re.compile(r"\b(\d{4})(?: ([A-Z][a-z]{2})(?:-[A-Z][a-z]{2})?(?: (\d{1,2}))?)?;")
@@ -199,12 +198,7 @@ def _pub_date(date) -> str:
     if not re.fullmatch(r"\d{4}", year):
         found = re.match(r"(\d{4})", _text(date.find("MedlineDate")))  # "1998 Jul-Aug"
         return found.group(1) if found else ""
-    month_text = _text(date.find("Month")).lower()
-    month = int(month_text) if month_text.isdigit() else _MONTHS.get(month_text[:3], 0)
-    if not 1 <= month <= 12:
-        return year
-    day = _text(date.find("Day"))
-    return f"{year}-{month:02d}-{int(day):02d}" if day.isdigit() and 1 <= int(day) <= 31 else f"{year}-{month:02d}"
+    return iso_from_parts(year, _text(date.find("Month")), _text(date.find("Day")))
 
 
 def _cited_date(citation: str) -> str:
@@ -213,7 +207,7 @@ def _cited_date(citation: str) -> str:
     if not found:
         return ""
     year, month, day = found.groups()
-    number = _MONTHS.get((month or "").lower(), 0)
+    number = MONTHS.get((month or "").lower(), 0)
     if not number:
         return year
     return f"{year}-{number:02d}-{int(day):02d}" if day else f"{year}-{number:02d}"
