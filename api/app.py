@@ -33,13 +33,13 @@ from retractkg.api import (
 from retractkg.api.answer_cache import AnswerCache
 from retractkg.api.caching import RepresentationCache
 from retractkg.api.errors import install_error_handlers
-from retractkg.api.feed import ChangeLog
 from retractkg.api.query_processes import IsolatedStore, QueryProcesses
 from retractkg.api.route_limits import default_slots
 from retractkg.api.security_headers import SecurityHeaders
 from retractkg.api.void import StatisticsCache
 from retractkg.config import Settings
 from retractkg.store import GraphStore, OxigraphStore, open_store
+from retractkg.store.change_log import ChangeLog
 from retractkg.store.text_index import KeptIndex
 
 

@@ -17,12 +17,6 @@ def etag_for(body: bytes, media_type: str) -> str:
     return '"' + hashlib.blake2b(body + media_type.encode(), digest_size=12).hexdigest() + '"'
 
 
-def xsd_datetime(value: str) -> datetime:
-    """A stored xsd:dateTime as an aware datetime (UTC where the value has no zone), for Last-Modified."""
-    moment = datetime.fromisoformat(value)
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def http_date(moment: datetime) -> str:
     return format_datetime(moment.astimezone(UTC).replace(microsecond=0), usegmt=True)
 

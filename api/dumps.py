@@ -1,9 +1,5 @@
-"""Dumps of the whole graph that stream: N-Quads (gzip) and JSON-LD lines (one framed notice per line).
-
-Neither loads the graph: N-Quads are serialized batch by batch from the store's quad iterator and
-compressed on the fly; JSON-LD lines describe one notice at a time (the same document as
-`/doc/notice/...` in JSON-LD, compact on one line). `retractkg export --format jsonld` writes the same
-lines through `write_jsonld`.
+"""The routes of the whole-graph dumps: N-Quads (gzip) and JSON-LD lines, streamed (`retractkg.dumps`
+makes them; `retractkg export --format jsonld` writes the same lines).
 
 Their validators come from the change log, which logs every change ingest makes: a harvester's
 conditional GET (or HEAD) of a dump is answered without reading the graph.
@@ -14,63 +10,28 @@ from __future__ import annotations
 import asyncio
 import queue
 import threading
-import zlib
 from collections.abc import AsyncIterator, Callable, Iterator
-from itertools import islice
-from typing import Annotated, BinaryIO
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import StreamingResponse
-from pyoxigraph import RdfFormat, serialize
 
 from retractkg import __version__
-from retractkg.api.caching import etag_for, validated, xsd_datetime
+from retractkg.api.caching import etag_for, validated
 from retractkg.api.deps import get_settings, get_store
-from retractkg.api.feed import ChangeLog
-from retractkg.api.resources import Describer, Resolved
 from retractkg.api.route_limits import Slots, slots
 from retractkg.api.routing import get_and_head
 from retractkg.config import Settings
+from retractkg.dumps import jsonld_lines, nquads_gzip
 from retractkg.formats import GZIP, NDJSON
-from retractkg.jsonld import dumps, frame
-from retractkg.ontology import RKG, VOCABULARY_GRAPH
+from retractkg.ontology import VOCABULARY_GRAPH
 from retractkg.store import GraphStore
-from retractkg.store.change_log import stored_hashes
+from retractkg.store.base import xsd_datetime
+from retractkg.store.change_log import ChangeLog, stored_hashes
 
 router = APIRouter(tags=["dumps"])
 StoreDep = Annotated[GraphStore, Depends(get_store)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
-BATCH = 20_000
-
-
-def notice_iris(store: GraphStore) -> Iterator[str]:
-    for solution in store.query(f"SELECT ?n WHERE {{ ?n a <{RKG}Notice> }} ORDER BY ?n"):
-        yield solution["n"].value
-
-
-def jsonld_lines(store: GraphStore, settings: Settings) -> Iterator[bytes]:
-    """One JSON-LD document per notice, each a line of its own."""
-    describer = Describer(store)
-    for iri in notice_iris(store):
-        description = describer.describe(Resolved(iri, "notice", False))
-        if description is not None:
-            yield dumps(frame(description.triples, iri), pretty=False) + b"\n"
-
-
-def write_jsonld(store: GraphStore, settings: Settings, output: BinaryIO) -> None:
-    for line in jsonld_lines(store, settings):
-        output.write(line)
-    output.flush()
-
-
-def nquads_gzip(store: GraphStore, batch_size: int = BATCH) -> Iterator[bytes]:
-    """Every quad, as gzip-compressed N-Quads, `batch_size` quads at a time."""
-    compressor = zlib.compressobj(6, zlib.DEFLATED, 31)  # wbits 31: a gzip member
-    quads = store.quads()
-    while batch := list(islice(quads, batch_size)):
-        # A sync flush per batch: the client receives every batch as soon as it is read.
-        yield compressor.compress(serialize(batch, format=RdfFormat.N_QUADS)) + compressor.flush(zlib.Z_SYNC_FLUSH)
-    yield compressor.flush()
 
 
 def dump_response(request: Request, store: GraphStore, settings: Settings, body: Callable[[], Iterator[bytes]],
@@ -149,4 +110,4 @@ def nquads_dump(request: Request, store: StoreDep, settings: SettingsDep) -> Res
                          304: {"description": "Not modified."}},
               summary="Dump of every notice as JSON-LD lines")
 def jsonld_dump(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
-    return dump_response(request, store, settings, lambda: jsonld_lines(store, settings), NDJSON, "retractkg.jsonl")
+    return dump_response(request, store, settings, lambda: jsonld_lines(store), NDJSON, "retractkg.jsonl")

@@ -28,17 +28,11 @@ from retractkg.api.deps import get_catalog, get_representations, get_settings, g
 from retractkg.api.errors import ProblemError
 from retractkg.api.pages import description_page, entity_charts, listed_notices, listing_facet, page_number
 from retractkg.api.provenance import provenance
-from retractkg.api.resources import (
-    Describer,
-    Description,
-    Resolved,
-    ontology_description,
-    resolve,
-    software_description,
-)
+from retractkg.api.resources import resolve
 from retractkg.api.routing import get_and_head
 from retractkg.api.void import StatisticsCache, dataset_iri, void_triples
 from retractkg.config import Settings
+from retractkg.descriptions import Describer, Description, Resolved, ontology_description, software_description
 from retractkg.formats import FEED_TYPES
 from retractkg.jsonld import description_jsonld
 from retractkg.ontology import CONTEXT_FILE, ONTOLOGY_IRI

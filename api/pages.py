@@ -19,22 +19,24 @@ from pyoxigraph import Triple
 
 from retractkg import formats as rep
 from retractkg.api import views
-from retractkg.api.caching import RepresentationCache, cached_response, xsd_datetime
+from retractkg.api.caching import RepresentationCache, cached_response
 from retractkg.api.catalog import PAGE_SIZE, Catalog, NoticeRow
 from retractkg.api.charts import Chart, ranked_bars, stacked_by_year
 from retractkg.api.deps import get_catalog, get_representations, get_settings, get_store
 from retractkg.api.errors import ProblemError
-from retractkg.api.feed import ChangeLog
 from retractkg.api.provenance import Provenance
-from retractkg.api.resources import Description, local_path
+from retractkg.api.resources import local_path
 from retractkg.api.route_limits import slots
 from retractkg.api.routing import get_and_head
 from retractkg.api.templating import render
 from retractkg.api.void import dataset_jsonld
 from retractkg.config import Settings
+from retractkg.descriptions import Description
 from retractkg.jsonld import CompactionContext, dumps, frame
 from retractkg.ontology import CITO, DCT, OWL, RDF, RKG, SCHEMA, SKOS
 from retractkg.store import GraphStore
+from retractkg.store.base import xsd_datetime
+from retractkg.store.change_log import ChangeLog
 
 router = APIRouter(tags=["pages"])
 StoreDep = Annotated[GraphStore, Depends(get_store)]
@@ -162,7 +164,7 @@ def entity_charts(description: Description, catalog: Catalog, settings: Settings
 def description_page(description: Description, settings: Settings, request: Request,
                      listed: list[NoticeRow] | None = None, charts: Sequence[Chart] = (),
                      provenance: Provenance | None = None) -> bytes:
-    """The HTML page of one described resource (see `retractkg.api.resources`); `listed` are the notices
+    """The HTML page of one described resource (see `retractkg.descriptions`); `listed` are the notices
     a journal's or reason's page lists (`listed_notices`), `charts` their timeline (`entity_charts`),
     `provenance` the source records it was read from."""
     view = views.View(description.triples, settings)

@@ -9,15 +9,16 @@ from xml.sax.saxutils import escape, quoteattr
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
-from retractkg.api.caching import cached_response, xsd_datetime
+from retractkg.api.caching import cached_response
 from retractkg.api.deps import get_settings, get_store
-from retractkg.api.feed import Change, ChangeLog
 from retractkg.api.resources import local_path
 from retractkg.api.route_limits import slots
 from retractkg.api.routing import get_and_head
 from retractkg.api.templating import render
 from retractkg.config import Settings
 from retractkg.store import GraphStore
+from retractkg.store.base import xsd_datetime
+from retractkg.store.change_log import Change, ChangeLog
 
 router = APIRouter(tags=["change feed"])
 StoreDep = Annotated[GraphStore, Depends(get_store)]

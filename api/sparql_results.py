@@ -7,7 +7,6 @@ project's context (`ontology/context.jsonld`) by pyld, which never fetches anyth
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -28,12 +27,7 @@ from retractkg.formats import (
     SOLUTION_TYPES,
 )
 from retractkg.formats import DATA_PREFIXES as PREFIXES
-from retractkg.formats import JSONLD as JSON_LD
-from retractkg.ontology import (
-    CONTEXT_FILE,
-    CONTEXT_IRI,
-    RDF,
-)
+from retractkg.jsonld import compact_jsonld
 from retractkg.store import GraphStore, StoreError
 
 JSONLD_MAX_TRIPLES = 2_000
@@ -153,43 +147,3 @@ def choose(kind: str, accept: str | None, format: str | None) -> str:
 def _user_position(message: str) -> str:
     """Report syntax errors at the line of the user's query, not of the text with the BASE line added."""
     return _POSITION.sub(lambda m: f"error at {int(m.group(1)) - 1}:{m.group(2)}", message, count=1)
-
-
-@lru_cache(maxsize=1)
-def project_context() -> dict:
-    """The `@context` value of the project's JSON-LD context file (read once per process)."""
-    return json.loads(CONTEXT_FILE.read_text(encoding="utf-8"))["@context"]
-
-
-def _local_documents_only(url: str, options: dict | None = None) -> dict:
-    """pyld document loader: the project's context from disk, nothing from the network."""
-    if url == CONTEXT_IRI:
-        return {"contentType": JSON_LD, "contextUrl": None, "documentUrl": url,
-                "document": {"@context": project_context()}}
-    from pyld.jsonld import JsonLdError
-
-    raise JsonLdError(f"remote JSON-LD documents are not loaded: {url}", "jsonld.LoadDocumentError",
-                      code="loading document failed")
-
-
-def compact_jsonld(expanded: bytes) -> bytes:
-    """Compact pyoxigraph's JSON-LD with the project's context, embedded so that the answer stands alone.
-
-    pyoxigraph writes rdf:type as an ordinary property; it becomes `@type` first, as JSON-LD's
-    own RDF conversion would do (pyld's from_rdf does the same but is far slower).
-    """
-    from pyld import jsonld
-
-    document = json.loads(expanded)
-    nodes = document.get("@graph", document) if isinstance(document, dict) else document
-    for node in nodes if isinstance(nodes, list) else [nodes]:
-        types = node.pop(RDF + "type", None)
-        if types:
-            iris = [t["@id"] for t in types if "@id" in t]
-            node.setdefault("@type", []).extend(iris)
-            rest = [t for t in types if "@id" not in t]
-            if rest:
-                node[RDF + "type"] = rest
-    compacted = jsonld.compact(document, {"@context": project_context()},
-                               options={"documentLoader": _local_documents_only})
-    return json.dumps(compacted, ensure_ascii=False, indent=1).encode("utf-8")

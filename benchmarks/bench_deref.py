@@ -37,8 +37,8 @@ from loadgen import free_port, load, start, stop
 from pyoxigraph import RdfFormat
 
 from retractkg.api.caching import RepresentationCache
-from retractkg.api.resources import REACH, Describer, Resolved
 from retractkg.config import Settings
+from retractkg.descriptions import REACH, Describer, Resolved
 from retractkg.jsonld import description_jsonld
 from retractkg.ontology import FABIO
 from retractkg.store import OxigraphStore

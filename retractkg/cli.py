@@ -17,8 +17,11 @@ from pyoxigraph import QueryBoolean, QuerySolutions, RdfFormat
 
 from retractkg import __version__
 from retractkg.config import Settings
+from retractkg.dumps import write_jsonld
 from retractkg.formats import GRAPH_FORMATS, RESULT_FORMATS
+from retractkg.jsonld import compact_jsonld
 from retractkg.store import StoreError, open_store
+from retractkg.store.change_log import ChangeLog
 from retractkg.store.lock import StoreLock
 from retractkg.store.text_index import TextIndex
 from retractkg.store.text_index import rebuild as rebuild_text_index
@@ -80,8 +83,6 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 def _store_state(store, settings: Settings) -> str:
     """What the search index records it was built from: the change log's extent, as the app reads it."""
-    from retractkg.api.feed import ChangeLog
-
     return str(ChangeLog(store, settings).extent())
 
 
@@ -148,8 +149,6 @@ def cmd_query(args: argparse.Namespace) -> int:
                 raise UsageError(f"--format {fmt} is not a SELECT/ASK result format: {', '.join(RESULT_FORMATS)}")
             result.serialize(out, RESULT_FORMATS[fmt])
         elif args.format == "jsonld":
-            from retractkg.api.sparql_results import compact_jsonld
-
             # Compacted with the project's context, as the endpoint answers the same query.
             out.write(compact_jsonld(result.serialize(format=RdfFormat.JSON_LD)))
         else:
@@ -166,9 +165,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     fmt = GRAPH_FORMATS[args.format]
     with open_store(_stored(_settings(args)), read_only=True) as store:
         if args.format == "jsonld":
-            from retractkg.api.dumps import write_jsonld
-
-            write_jsonld(store, _settings(args), _output(args.output))
+            write_jsonld(store, _output(args.output))
         elif fmt.supports_datasets or args.graph:
             store.dump(_output(args.output), fmt, graph=args.graph)
         else:

@@ -39,6 +39,7 @@ from typing import Any
 import orjson
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
+from retractkg.formats import JSONLD
 from retractkg.ontology import CITO, CONTEXT_FILE, CONTEXT_IRI, OA, RDF, RKG, SCHEMA, SKOS, XSD
 
 GEN_DELIMS = tuple(":/?#[]@")
@@ -459,5 +460,40 @@ def dumps(document: Json, *, pretty: bool = True) -> bytes:
 
 
 def description_jsonld(description) -> bytes:
-    """The JSON-LD document of one resource's description (see `retractkg.api.resources`)."""
+    """The JSON-LD document of one resource's description (see `retractkg.descriptions`)."""
     return dumps(frame(description.triples, description.iri))
+
+
+def _local_documents_only(url: str, options: dict | None = None) -> dict:
+    """pyld document loader: the project's context from disk, nothing from the network."""
+    if url == CONTEXT_IRI:
+        return {"contentType": JSONLD, "contextUrl": None, "documentUrl": url,
+                "document": {"@context": project_context().raw}}
+    from pyld.jsonld import JsonLdError
+
+    raise JsonLdError(f"remote JSON-LD documents are not loaded: {url}", "jsonld.LoadDocumentError",
+                      code="loading document failed")
+
+
+def compact_jsonld(expanded: bytes) -> bytes:
+    """Compact pyoxigraph's JSON-LD (a SPARQL answer) with the project's context, embedded so that the answer
+    stands alone: the endpoint and `retractkg query --format jsonld` answer the same.
+
+    pyoxigraph writes rdf:type as an ordinary property; it becomes `@type` first, as JSON-LD's
+    own RDF conversion would do (pyld's from_rdf does the same but is far slower).
+    """
+    from pyld import jsonld
+
+    document = json.loads(expanded)
+    nodes = document.get("@graph", document) if isinstance(document, dict) else document
+    for node in nodes if isinstance(nodes, list) else [nodes]:
+        types = node.pop(RDF + "type", None)
+        if types:
+            iris = [t["@id"] for t in types if "@id" in t]
+            node.setdefault("@type", []).extend(iris)
+            rest = [t for t in types if "@id" not in t]
+            if rest:
+                node[RDF + "type"] = rest
+    compacted = jsonld.compact(document, {"@context": project_context().raw},
+                               options={"documentLoader": _local_documents_only})
+    return json.dumps(compacted, ensure_ascii=False, indent=1).encode("utf-8")

@@ -49,3 +49,15 @@ def test_a_forbidden_import_breaks_its_contract(tmp_path):
     assert result.returncode == 1
     assert "The ontology imports nothing of ours BROKEN" in result.stdout
     assert "retractkg.ontology.reasons -> retractkg.ingest.pipeline" in result.stdout
+
+
+def test_the_cli_shares_no_serialisation_with_the_api(tmp_path):
+    """The CLI writes its JSON-LD export through what lies below both; reaching into an API module again
+    (as `export --format jsonld` once did for the dumps) is reported, while serving the app is allowed."""
+    tree = installed_layout(tmp_path / "src")
+    cli = tree / "retractkg" / "cli.py"
+    cli.write_text(cli.read_text() + "\nfrom retractkg.api.dumps import jsonld_dump  # noqa\n")
+    result = lint_imports(tree, ROOT / "pyproject.toml")
+    assert result.returncode == 1
+    assert "The CLI imports the API only to serve it" in result.stdout
+    assert "retractkg.cli -> retractkg.api.dumps" in result.stdout

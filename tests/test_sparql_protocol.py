@@ -30,8 +30,8 @@ from pyoxigraph import (
 
 from retractkg.api.app import create_app
 from retractkg.api.sparql_limits import QueryGate
-from retractkg.api.sparql_results import project_context
 from retractkg.config import Settings
+from retractkg.jsonld import project_context
 from retractkg.ontology import SCHEMA
 from retractkg.store import OxigraphStore
 
@@ -147,7 +147,8 @@ def test_construct_as_json_ld_is_compacted_with_the_project_context(client: Test
     assert response.status_code == 200, response.text
     assert response.headers["content-type"] == "application/ld+json"
     document = response.json()
-    assert document["@context"] == project_context() or (not project_context() and "@context" not in document)
+    context = project_context().raw
+    assert document["@context"] == context or (not context and "@context" not in document)
     nquads = jsonld.to_rdf(document, {"format": "application/n-quads"})
     got = {str(q.triple) for q in parse(nquads.encode(), RdfFormat.N_QUADS)}
     assert got == {str(t) for t in store.query(CONSTRUCT_ALL)}

@@ -31,9 +31,9 @@ from pyoxigraph import (
     parse,
 )
 
-from retractkg.api.resources import REACH
 from retractkg.cli import main
 from retractkg.config import Settings
+from retractkg.descriptions import REACH
 from retractkg.ingest import pipeline
 from retractkg.ingest.batches import write_batch
 from retractkg.ingest.mapping import MappedRecord, RecordMapper

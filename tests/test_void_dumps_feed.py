@@ -17,16 +17,16 @@ from pyoxigraph import NamedNode, RdfFormat, parse
 from test_jsonld import load_context, nquads_lines
 
 from retractkg.api.app import create_app
-from retractkg.api.dumps import nquads_gzip
-from retractkg.api.feed import ChangeLog
 from retractkg.cli import main
 from retractkg.config import Settings
+from retractkg.dumps import nquads_gzip
 from retractkg.ingest.batches import write_batch
 from retractkg.ingest.mapping import RecordMapper
 from retractkg.ingest.model import Article, Journal, Nature, Notice, SourceRecord
 from retractkg.ingest.pipeline import IngestReport, ensure_vocabulary
 from retractkg.ontology import FABIO, RKG
 from retractkg.store import OxigraphStore
+from retractkg.store.change_log import ChangeLog
 
 VOID = "http://rdfs.org/ns/void#"
 

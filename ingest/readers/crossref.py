@@ -30,6 +30,7 @@ from pathlib import Path
 from retractkg.config import DEFAULT_LIMITS, ReadLimits
 from retractkg.ingest.errors import IngestError
 from retractkg.ingest.model import Article, Journal, Nature, Notice, Organization, Person, SourceRecord
+from retractkg.ingest.readers.affiliations import Affiliations
 from retractkg.ingest.readers.bounded import STREAM_ERRORS, Lines, LineTooLong
 from retractkg.ingest.readers.json_fields import Shape, check
 from retractkg.ingest.readers.streams import RecordStream, open_binary
@@ -362,7 +363,7 @@ def _from_timestamp(value) -> str:
 
 def _authors(work: dict, organizations: list[Organization]) -> list[Person]:
     people = []
-    known: dict[str, int] = {}
+    affiliations = Affiliations(organizations)
     for author in work.get("author") or []:
         if not isinstance(author, dict):
             continue
@@ -376,9 +377,6 @@ def _authors(work: dict, organizations: list[Organization]) -> list[Person]:
             written = " ".join(str(affiliation.get("name") or "").split()) if isinstance(affiliation, dict) else ""
             if not written:
                 continue
-            if written not in known:
-                known[written] = len(organizations)
-                organizations.append(Organization(name=written))
-            person.affiliations.append(known[written])
+            person.affiliations.append(affiliations.index(written))
         people.append(person)
     return people

@@ -22,9 +22,10 @@ from lxml import etree
 from retractkg.config import DEFAULT_LIMITS, ReadLimits
 from retractkg.ingest.errors import IngestError
 from retractkg.ingest.model import Article, Journal, Nature, Notice, Organization, Person, SourceRecord
-from retractkg.ingest.readers.bounded import RecordBytes, RecordTooLarge
+from retractkg.ingest.readers.bounded import XmlRecords
 from retractkg.ingest.readers.streams import RecordStream, open_binary
 from retractkg.ingest.reading.notice_prose import read_prose
+from retractkg.ingest.reading.written_dates import iso_from_parts
 from retractkg.ontology.identifiers import normalize_doi, normalize_orcid
 
 FORMAT = "jats"
@@ -45,8 +46,6 @@ NATURES = {
 # `related-article-type` values that name the article a notice is about.
 RELATED_TYPES = {"retracted-article", "corrected-article", "object-of-concern", "expression-of-concern",
                  "addended-article", "retraction-forward", "corrected-article-forward", "updated-article"}
-_MONTHS = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
-                                       "nov", "dec"), 1)}
 _PROLOG = re.compile(rb"^(?:\s|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>)*<(article|pmc-articleset)[\s>]", re.S)
 
 
@@ -62,25 +61,14 @@ def parse(path: Path, *, limits: ReadLimits = DEFAULT_LIMITS) -> Iterator[Source
 def _articles(path: Path, limits: ReadLimits) -> Iterator[SourceRecord | IngestError]:
     source = str(path)
     with open_binary(path) as f:
-        stream = RecordBytes(f, source, limits.record_bytes)
-        events = etree.iterparse(stream, events=("end",), tag="{*}article", recover=True, huge_tree=True,
-                                 resolve_entities=False, no_network=True)
-        count = 0
+        records = XmlRecords(f, source, limits.record_bytes, "{*}article", "article", recover=True)
         try:
-            for _, article in events:
-                count += 1
-                yield _one(article, source, count, events.error_log)
-                article.clear(keep_tail=False)
-                while article.getprevious() is not None:  # a large article set stays flat in memory
-                    del article.getparent()[0]
-                stream.record_done()
+            for article in records:
+                yield _one(article, source, records.count, records.error_log)
         except etree.XMLSyntaxError as e:
             raise IngestError(source, f"not readable as XML, even leniently: {e}") from e
-        except RecordTooLarge as e:
-            raise IngestError(source, f"{e}: not read, nor the rest of the file",
-                              location=f"article {count + 1}") from e
-        if count == 0:
-            problem = _first_error(events.error_log)
+        if records.count == 0:
+            problem = _first_error(records.error_log)
             raise IngestError(source, "no <article> could be recovered" + (f" ({problem})" if problem else ""))
 
 
@@ -182,17 +170,7 @@ def _pub_date(meta) -> str:
 
 
 def _iso(el) -> str:
-    year = _text(el.find("{*}year"))
-    if not re.fullmatch(r"\d{4}", year):
-        return ""
-    month_text = _text(el.find("{*}month")).lower()
-    month = int(month_text) if month_text.isdigit() else _MONTHS.get(month_text[:3], 0)
-    if not 1 <= month <= 12:
-        return year
-    day = _text(el.find("{*}day"))
-    if day.isdigit() and 1 <= int(day) <= 31:
-        return f"{year}-{month:02d}-{int(day):02d}"
-    return f"{year}-{month:02d}"
+    return iso_from_parts(_text(el.find("{*}year")), _text(el.find("{*}month")), _text(el.find("{*}day")))
 
 
 def _license(meta) -> str:

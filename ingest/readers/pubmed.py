@@ -25,9 +25,11 @@ from lxml import etree
 from retractkg.config import DEFAULT_LIMITS, ReadLimits
 from retractkg.ingest.errors import IngestError
 from retractkg.ingest.model import Article, Journal, Nature, Notice, Organization, Person, SourceRecord
-from retractkg.ingest.readers.bounded import RecordBytes, RecordTooLarge
+from retractkg.ingest.readers.affiliations import Affiliations
+from retractkg.ingest.readers.bounded import XmlRecords
 from retractkg.ingest.readers.streams import RecordStream, open_binary
 from retractkg.ingest.reading.notice_prose import read_prose
+from retractkg.ingest.reading.written_dates import MONTHS, iso_from_parts
 from retractkg.ontology.identifiers import normalize_doi, normalize_orcid
 
 FORMAT = "pubmed"
@@ -41,8 +43,6 @@ ARTICLE_SIDE = {"RetractionIn": Nature.RETRACTION, "ExpressionOfConcernIn": Natu
 # Publication types of a notice's own record, for notices whose CommentsCorrections are missing.
 NOTICE_TYPES = {"Retraction of Publication": Nature.RETRACTION, "Expression of Concern": Nature.EXPRESSION_OF_CONCERN,
                 "Published Erratum": Nature.CORRECTION}
-_MONTHS = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
-                                       "nov", "dec"), 1)}
 _PROLOG = re.compile(rb"^(?:\s|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>)*<PubmedArticleSet[\s>]", re.S)
 # The date in a citation such as "Hum Immunol. 2001 Oct;62(10):1063" or "J Infect Dis 1998 Aug;178(2):601".
 _CITED_DATE = re.compile(r"\b(\d{4})(?: ([A-Z][a-z]{2})(?:-[A-Z][a-z]{2})?(?: (\d{1,2}))?)?;")
@@ -59,29 +59,17 @@ def parse(path: Path, *, limits: ReadLimits = DEFAULT_LIMITS) -> Iterator[Source
 def _records(path: Path, limits: ReadLimits) -> Iterator[SourceRecord | IngestError]:
     source = str(path)
     with open_binary(path) as f:
-        stream = RecordBytes(f, source, limits.record_bytes)
-        # No DTD loading or entity resolution: the files name NCBI's DTD by URL and there is no network.
-        events = etree.iterparse(stream, events=("end",), tag="PubmedArticle", load_dtd=False, no_network=True,
-                                 resolve_entities=False, huge_tree=True)
-        number = 0
+        records = XmlRecords(f, source, limits.record_bytes, "PubmedArticle", "PubmedArticle", load_dtd=False)
         try:
-            for _, element in events:
-                number += 1
+            for element in records:
                 try:
-                    yield from _from_article(element, source, number)
+                    yield from _from_article(element, source, records.count)
                 except ValueError as e:
-                    yield IngestError(source, str(e), location=f"PubmedArticle {number}",
+                    yield IngestError(source, str(e), location=f"PubmedArticle {records.count}",
                                       record_key=element.findtext("MedlineCitation/PMID") or "")
-                element.clear(keep_tail=False)
-                while element.getprevious() is not None:  # drop the handled records: memory stays flat
-                    del element.getparent()[0]
-                stream.record_done()
         except etree.XMLSyntaxError as e:
-            raise IngestError(source, f"not well-formed XML after {number} records: {e}",
+            raise IngestError(source, f"not well-formed XML after {records.count} records: {e}",
                               location=f"line {e.lineno}") from e
-        except RecordTooLarge as e:
-            raise IngestError(source, f"{e}: not read, nor the rest of the file",
-                              location=f"PubmedArticle {number + 1}") from e
 
 
 def _from_article(element, source: str, number: int) -> Iterator[SourceRecord]:
@@ -164,7 +152,7 @@ def _abstract(citation) -> str:
 
 def _authors(art, organizations: list[Organization]) -> list[Person]:
     people = []
-    known: dict[str, int] = {}
+    affiliations = Affiliations(organizations)
     for author in art.iterfind("AuthorList/Author"):
         if author.get("ValidYN") == "N":  # a misspelt name PubMed keeps next to its correction
             continue
@@ -182,10 +170,7 @@ def _authors(art, organizations: list[Organization]) -> list[Person]:
             email = re.search(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", written)
             if email and not person.email:
                 person.email = email.group().rstrip(".")
-            if written not in known:
-                known[written] = len(organizations)
-                organizations.append(Organization(name=written))
-            person.affiliations.append(known[written])
+            person.affiliations.append(affiliations.index(written))
         people.append(person)
     return people
 
@@ -213,12 +198,7 @@ def _pub_date(date) -> str:
     if not re.fullmatch(r"\d{4}", year):
         found = re.match(r"(\d{4})", _text(date.find("MedlineDate")))  # "1998 Jul-Aug"
         return found.group(1) if found else ""
-    month_text = _text(date.find("Month")).lower()
-    month = int(month_text) if month_text.isdigit() else _MONTHS.get(month_text[:3], 0)
-    if not 1 <= month <= 12:
-        return year
-    day = _text(date.find("Day"))
-    return f"{year}-{month:02d}-{int(day):02d}" if day.isdigit() and 1 <= int(day) <= 31 else f"{year}-{month:02d}"
+    return iso_from_parts(year, _text(date.find("Month")), _text(date.find("Day")))
 
 
 def _cited_date(citation: str) -> str:
@@ -227,7 +207,7 @@ def _cited_date(citation: str) -> str:
     if not found:
         return ""
     year, month, day = found.groups()
-    number = _MONTHS.get((month or "").lower(), 0)
+    number = MONTHS.get((month or "").lower(), 0)
     if not number:
         return year
     return f"{year}-{number:02d}-{int(day):02d}" if day else f"{year}-{number:02d}"

@@ -5,6 +5,10 @@ evidence span points into it. Layout lines (title, byline, affiliations, corresp
 footer, publisher's note) are read for what they state and masked out of the prose that the reason,
 nature and actor readers see, so boilerplate is never taken for a reason. The PDF and HTML readers
 reuse `read_notice` on their extracted text.
+
+A field several readings can give (the article's DOI, title, journal, citation; the notice's title, DOI,
+date...) is decided by `reading/field_precedence.toml`: each reading proposes what it finds, the strongest
+strategy of that field wins, and `explain_notice` shows the winner and the losers.
 """
 
 from __future__ import annotations
@@ -17,7 +21,9 @@ from retractkg.config import DEFAULT_LIMITS, ReadLimits
 from retractkg.ingest.errors import IngestError
 from retractkg.ingest.model import Article, Notice, Person, SourceRecord
 from retractkg.ingest.readers.bounded import read_bounded
+from retractkg.ingest.reading.candidates import Decision, Fields
 from retractkg.ingest.reading.citation import (
+    CITATION_FIELDS,
     PMID_IN_TEXT,
     Citation,
     find_citations,
@@ -27,7 +33,7 @@ from retractkg.ingest.reading.citation import (
     parse_reference,
     written_length,
 )
-from retractkg.ingest.reading.lexicon import name_particles
+from retractkg.ingest.reading.lexicon import name_particles, page_furniture
 from retractkg.ingest.reading.nature import classify_nature
 from retractkg.ingest.reading.notice_facts import journal_named, license_iri, publication_date, publisher_named
 from retractkg.ingest.reading.notice_layout import (
@@ -92,10 +98,7 @@ _SUBJECT = re.compile(
 _INTRODUCES_NEXT = re.compile(r"\bfollowing\s+(?:\w+\s+)?(?:article|paper|manuscript)", re.I)
 # A sentence ends at ".", "?" or "!" (and a reference mark) before a capital, unless an initial ("J.", "DV.") ends.
 _SENTENCE_END = re.compile(r"(?<![A-Z])(?<!\bal)(?<!\bDr)[.?!](?:\[\d{1,3}\])?\s+(?=[A-Z“\"])|\n")
-_FURNITURE_LINE = re.compile(
-    r"^(?:Publisher['’]s\s+Note|Footnotes?|Notes?|References?|Citation:|Copyright:|Editor:|Received:|Accepted:|"
-    r"Published(?:\s+online)?:|First\s+published|Academic\s+Editor|Article\s+history|Keywords?:|"
-    r"\*?Correspondence|https?://doi\.org/\S+$|doi:\s*\S+$|DOI:\s*\S+$)", re.I)
+_FURNITURE_LINE = page_furniture("line-start")
 _TRAILING_DOI = re.compile(r"[.;,]?\s*(?:DOI:?\s*|doi:?\s*)?(?:https?://(?:dx\.)?doi\.org/|https?://\S+|10\.\d{4,9}/)\S*")
 _REFERENCE_ENTRY = re.compile(r"^(?:[-•]\s*)?(?:\[?\d{1,3}[.\]]\s+)(?P<entry>[A-Z].{20,})$")
 _NOTICE_CITATION = re.compile(r"^Citation:\s*(?P<cite>.+)$", re.I | re.M)
@@ -148,48 +151,59 @@ def read_notice(text: str, notice: Notice | None = None, *, kind: str = "") -> N
 
     `text` must already be normalised; it becomes `notice.text` and all offsets refer to it. `kind` is what
     the source calls the notice ("Expression of Concern", a page's article type) when its title does not say.
+    Where several readings give a field a value, `reading/field_precedence.toml` decides (see `explain_notice`).
     """
+    return _read(text, notice, kind)[0]
+
+
+def explain_notice(text: str, notice: Notice | None = None, *, kind: str = "") -> dict[str, Decision]:
+    """Why each field of the notice read from `text` holds its value: per field, the candidate that won by
+    the precedence table, the candidates that lost and those withdrawn (with the reason)."""
+    return _read(text, notice, kind)[1].explain()
+
+
+def _read(text: str, notice: Notice | None, kind: str) -> tuple[Notice, Fields]:
     notice = notice or Notice()
     notice.text = text
     article = notice.articles[0] if notice.articles else Article()
+    fields = Fields(notice, article)
     lines = lines_of(text)
     block = read_title_block(text, lines)
     furniture: list[Line] = list(block.furniture)
 
-    if block.title and not notice.title:
-        notice.title = " ".join(block.title.text.split())
     if block.title:
+        fields.propose("notice.title", " ".join(block.title.text.split()), "title_block", block.title.start)
         furniture.append(block.title)
-    _read_header_citations(text, lines, block, notice, article, furniture)
+    _read_header_citations(text, lines, block, notice, fields, furniture)
     if block.byline and not article.authors:
-        article.authors = block.byline.authors
+        fields.propose("article.authors", block.byline.authors, "byline", block.byline.line.start)
         article.organizations = block.organizations
     furniture.extend(read_correspondence(lines, article.authors))
     furniture.extend(line for line in lines if _is_furniture(line))
     prose = _mask(text, furniture)
 
-    _read_article_identity(text, prose, lines, notice, article)
+    _read_article_identity(text, prose, lines, notice, fields)
     if article.title == "" and notice.title:
-        article.title = _article_title(notice.title, article)
+        fields.propose("article.title", _article_title(notice.title, fields), "notice_title")
     if not article.title and block.byline and notice.title and not _article_title(notice.title):
         # "Retraction to:" / byline / the article's title on the line after the byline
         after = next((line for line in lines if line.start >= block.byline.line.end), None)
         if after and len(after.text) <= 300 and not after.text.endswith(".") and not parse_citation(after.text) \
                 and not _FURNITURE_LINE.match(after.text) and not BOILERPLATE.search(after.text):
-            article.title = after.text
+            fields.propose("article.title", after.text, "line_after_byline", after.start)
             furniture.append(after)
     if not notice.date:
-        notice.date = publication_date(text)
+        fields.propose("notice.date", publication_date(text), "published_line")
     if not notice.license:
-        notice.license = license_iri(text)
+        fields.propose("notice.license", license_iri(text), "licence_text")
     if not notice.publisher:
-        notice.publisher = publisher_named(text)
+        fields.propose("notice.publisher", publisher_named(text), "publisher_furniture")
     if not notice.journal.name:
-        notice.journal.name = article.journal.name or journal_named(prose)
-    if not article.journal.name and notice.journal.name:
-        article.journal.name = notice.journal.name  # a notice appears in the journal of the article it concerns
-    if notice.publisher and not notice.journal.publisher:
-        notice.journal.publisher = notice.publisher
+        fields.propose("notice.journal.name", article.journal.name, "article_journal")
+        fields.propose("notice.journal.name", journal_named(prose), "journal_in_prose")
+    # A notice appears in the journal of the article it concerns.
+    fields.propose("article.journal.name", notice.journal.name, "notice_journal")
+    fields.propose("notice.journal.publisher", notice.publisher, "notice_publisher")
 
     # A title that does not name the kind ("Copper-based ...") is read with the label the page gives it
     # ("RETRACTION NOTE", "EXPRESSION OF CONCERN" above the title; a page's article type).
@@ -210,7 +224,7 @@ def read_notice(text: str, notice: Notice | None = None, *, kind: str = "") -> N
         article.known_by_notice = "notice " + notice_text_hash(notice)
     # Other articles known only by their authors cannot be told from one another.
     notice.articles = [a for a in notice.articles if a.known_by_notice or _has_identity(a)]
-    return notice
+    return notice, fields
 
 
 def _is_furniture(line: Line) -> bool:
@@ -228,7 +242,7 @@ def _mask(text: str, furniture: list[Line]) -> str:
     return "".join(chars)
 
 
-def _read_header_citations(text: str, lines: list[Line], block, notice: Notice, article: Article,
+def _read_header_citations(text: str, lines: list[Line], block, notice: Notice, fields: Fields,
                            furniture: list[Line]) -> None:
     """Citation lines at the top ("Retraction Note: Journal ... (2022) 20:313", "Vol. 196, No. 10 ...")."""
     if block.byline:
@@ -242,49 +256,57 @@ def _read_header_citations(text: str, lines: list[Line], block, notice: Notice, 
         written = line.text[offset:]
         if RUNNING_HEAD.match(line.text):
             own = parse_citation(re.sub(r"^.*?\bet al\.?\s+", "", line.text))
-            if own and not notice.journal.name:
-                notice.journal.name = own.journal
+            if own:
+                fields.propose("notice.journal.name", own.journal, "page_header", line.start, "running head")
             continue
         quoted = parse_quoted_reference(written) if "“" in written or '"' in written else None
         if quoted is None and prefix:  # "Retraction: Kiehntopf, M., ... 1995. Title. J. Exp. Med. 181:793–798."
             quoted = parse_reference(written)
         if quoted and line.start >= title_start:
             # "RETRACTION: A. Smith, B. Jones, “Title,” Journal 12, no. 3 (2019): 45–56, https://doi.org/..."
-            article.title = article.title or quoted.title
-            quoted.citation.apply(article)
-            article.citation = article.citation or " ".join(written.split())
-            if not article.authors:
-                article.authors = [Person(name=name) for name in quoted.authors]
+            fields.propose("article.title", quoted.title, "header_lines", line.start, "reference")
+            _cite(fields, quoted.citation, "header_lines", line.start)
+            fields.propose("article.citation", " ".join(written.split()), "header_lines", line.start)
+            fields.propose("article.authors", [Person(name=name) for name in quoted.authors], "header_lines",
+                           line.start)
             furniture.append(line)
             continue
         citation = parse_citation(written)
         if citation and _plausible(citation) and line.end <= title_start:
             # Above the title: the page header cites the notice itself ("Journal ... 65 (2023) 171").
-            notice.journal.name = notice.journal.name or citation.journal
+            fields.propose("notice.journal.name", citation.journal, "page_header", line.start, "citation")
             furniture.append(line)
         elif citation and _plausible(citation):
-            citation.apply(article)
+            _cite(fields, citation, "header_lines", line.start)
             end = offset + written_length(written, citation.written)
             doi = _TRAILING_DOI.match(line.text, end)
             if doi:
                 end = doi.end()
                 found = find_dois(doi.group())
-                if found and not article.doi:
-                    article.doi = found[0][0]
+                if found:
+                    fields.propose("article.doi", found[0][0], "header_lines", line.start + doi.start())
             furniture.append(Line(line.start, line.start + end, line.text[:end]))
             if block.title is not None and block.title.start == line.start:
                 block.title = None
             if notice.title == " ".join(line.text.split()):
-                notice.title = ""  # "Retraction Note: Journal ... (2014) 21:19" is a citation, not a title
+                fields.withdraw("notice.title", 'a citation ("Retraction Note: Journal ... (2014) 21:19"), not a title')
         elif written.startswith(("https://doi.org", "http://dx.doi.org", "doi:", "DOI:")) and len(written) < 120:
             dois = find_dois(written)
             pmid = PMID_IN_TEXT.search(written)
             if dois and line.end <= title_start:  # above the title: the page header's own DOI
-                notice.doi = notice.doi or dois[0][0]
-            elif dois and not article.doi:
-                article.doi = dois[0][0]
-                article.pmid = article.pmid or (pmid.group(1) if pmid else "")
+                fields.propose("notice.doi", dois[0][0], "page_header", line.start)
+            elif dois and not fields.article.doi:
+                fields.propose("article.doi", dois[0][0], "header_lines", line.start, "DOI line")
+                fields.propose("article.pmid", pmid.group(1) if pmid else "", "header_lines", line.start)
             furniture.append(line)
+
+
+def _cite(fields: Fields, citation: Citation, strategy: str, at: int | None = None) -> None:
+    """What a citation of the article gives: journal, date, locators, identifiers and the citation as written."""
+    fields.propose("article.journal.name", citation.journal, strategy, at)
+    for name in CITATION_FIELDS:
+        fields.propose(f"article.{name}", getattr(citation, name), strategy, at)
+    fields.propose("article.citation", citation.written, strategy, at)
 
 
 def _plausible(citation: Citation) -> bool:
@@ -293,61 +315,63 @@ def _plausible(citation: Citation) -> bool:
     return has_locator and len(citation.journal) <= 120
 
 
-def _read_article_identity(text: str, prose: str, lines: list[Line], notice: Notice, article: Article) -> None:
-    """DOI, PMID, title and citation of the article the notice concerns, from the most explicit statement."""
+def _read_article_identity(text: str, prose: str, lines: list[Line], notice: Notice, fields: Fields) -> None:
+    """DOI, PMID, title and citation of the article the notice concerns, each reading proposing what it finds
+    (`field_precedence.toml` ranks them: the most explicit statement wins)."""
+    article = fields.article
     for m in _NOTICE_CITATION.finditer(text):
         own = parse_citation(re.sub(r"^.*?\((?:19|20)\d\d\)\s*(?:[^.]*?:\s*)?[^.]*\.\s*", "", m["cite"]))
         dois = find_dois(m["cite"])
-        if dois and not notice.doi:
-            notice.doi = dois[-1][0]
-        if own and not notice.journal.name:
-            notice.journal.name = own.journal
+        if dois:
+            fields.propose("notice.doi", dois[-1][0], "citation_line", m.start())
+        if own:
+            fields.propose("notice.journal.name", own.journal, "citation_line", m.start())
         title = re.search(r"\((?:19|20)\d\d\)\s+(?P<title>.+?[.?!])\s+\S", m["cite"])
-        if title and not notice.title:
-            notice.title = title["title"].rstrip(".")
+        if title:
+            fields.propose("notice.title", title["title"].rstrip("."), "citation_line", m.start())
     m = _ORIGINAL_AT.search(text)
     if m:  # the notice's explicit pointer to the original beats a DOI inferred from the layout
         dois = find_dois(text[m.end():m.end() + 200])
         if dois:
-            article.doi = dois[0][0]
+            fields.propose("article.doi", dois[0][0], "original_at", m.end() + dois[0][1])
     m = _FOLLOWING_FROM.search(prose[:1000])
     if m:
-        article.title = article.title or " ".join(m["title"].split()).rstrip(" .,[]1")
-        article.journal.name = article.journal.name or m["journal"].strip()
+        fields.propose("article.title", " ".join(m["title"].split()).rstrip(" .,[]1"), "following_from", m.start())
+        fields.propose("article.journal.name", m["journal"].strip(), "following_from", m.start())
     m = _FOLLOWING_ARTICLE.search(text)
     if m:
-        article.title = article.title or " ".join(m["title"].split()).rstrip(" .")
-        article.doi = article.doi or (find_dois(m["doi"]) or [("", 0, 0)])[0][0]
+        fields.propose("article.title", " ".join(m["title"].split()).rstrip(" ."), "following_article", m.start())
+        fields.propose("article.doi", (find_dois(m["doi"]) or [("", 0, 0)])[0][0], "following_article", m.start())
     if not article.doi:
-        _from_reference_list(text, lines, article)
+        _from_reference_list(text, lines, fields)
     if not article.doi:
-        _from_opening(prose, notice, article)
-    _from_labelled_fields(lines, article)
-    _from_retraction_of_article_line(text, article)
+        _from_opening(prose, notice, fields)
+    _from_labelled_fields(lines, fields)
+    _from_retraction_of_article_line(text, fields)
     if not article.date:
         m = _ARTICLE_DATE.search(prose)
         if m:
-            article.date = iso_date(m["date"] or m["date2"])
+            fields.propose("article.date", iso_date(m["date"] or m["date2"]), "article_date", m.start())
     if not article.title:
-        _from_reference_line(prose, lines, article)
+        _from_reference_line(prose, lines, fields)
     if not article.title:
         m = _QUOTED_TITLE.search(prose)
         if m:
-            article.title = " ".join(m["title"].split()).rstrip(" .")
+            fields.propose("article.title", " ".join(m["title"].split()).rstrip(" ."), "quoted_title", m.start())
     if not (article.volume or article.pages or article.article_number):
         citation = _citation_in_prose(_opening_paragraphs(prose, 4))
         if citation:
-            citation.apply(article)
+            _cite(fields, citation, "prose_citation")
     if article.doi and not article.pmid:  # "DOI: 10.4103/0974-2727.72152 PMID: 21346899"
         line = next((line for line in lines if article.doi in line.text.lower()), None)
         pmid = PMID_IN_TEXT.search(line.text) if line else None
         if pmid and len(PMID_IN_TEXT.findall(line.text)) == 1:
-            article.pmid = pmid.group(1)
+            fields.propose("article.pmid", pmid.group(1), "doi_line_pmid", line.start)
     if article.doi and article.doi == notice.doi:
-        notice.doi = ""  # some pages give the article's DOI as their own; the article keeps it
+        fields.withdraw("notice.doi", "the article's DOI: some pages give it as their own; the article keeps it")
 
 
-def _from_reference_list(text: str, lines: list[Line], article: Article) -> None:
+def _from_reference_list(text: str, lines: list[Line], fields: Fields) -> None:
     """The entry of a reference list that the notice cites as "this article [1]" (PLOS style)."""
     if not _CITED_AS_ONE.search(text):
         return
@@ -360,30 +384,31 @@ def _from_reference_list(text: str, lines: list[Line], article: Article) -> None
             if "\n\n" in text[end:following.start] or re.match(r"^(?:[-•]\s*)?\[?\d{1,3}[.\]]\s", following.text):
                 break
             entry, end = f"{entry} {following.text}", following.end
+        at = line.start
         dois = find_dois(entry)
         if dois:
-            article.doi = dois[0][0]
+            fields.propose("article.doi", dois[0][0], "reference_list", at)
         pmid = re.search(r"\bpmid\s*:?\s*(\d{5,9})", entry, re.I)
         if pmid:
-            article.pmid = pmid.group(1)
+            fields.propose("article.pmid", pmid.group(1), "reference_list_pmid", at)
         reference = parse_quoted_reference(entry) or parse_reference(entry)  # IEEE/Hindawi, Vancouver
         title = _REFERENCE_TITLE.search(entry)
         if reference:
-            article.title = article.title or reference.title
-            reference.citation.apply(article)
-            if not article.authors:
-                article.authors = [Person(name=name) for name in reference.authors]
-        elif title and not article.title:
-            article.title = title["title"].rstrip(".")
+            fields.propose("article.title", reference.title, "reference_list", at)
+            _cite(fields, reference.citation, "reference_list", at)
+            fields.propose("article.authors", [Person(name=name) for name in reference.authors], "reference_list",
+                           at)
+        elif title and not fields.article.title:
+            fields.propose("article.title", title["title"].rstrip("."), "reference_list", at)
             rest = entry[title.end() - 1:]
             citation = parse_citation(rest.strip())
             if citation:
-                citation.apply(article)
-        article.citation = article.citation or entry
+                _cite(fields, citation, "reference_list", at)
+        fields.propose("article.citation", entry, "reference_list", at)
         return
 
 
-def _from_retraction_of_article_line(text: str, article: Article) -> None:
+def _from_retraction_of_article_line(text: str, fields: Fields) -> None:
     """Frontiers: "A Retraction of the Original Research Article / <title> / by Zhang, Y., Li, X. (2020).
     Front. Endocrinol. 11:572938. doi: 10.3389/fendo.2020.572938"."""
     head = _RETRACTION_OF_ARTICLE.search(text)
@@ -395,45 +420,47 @@ def _from_retraction_of_article_line(text: str, article: Article) -> None:
     citation = parse_citation(m["cite"])
     if citation is None:
         return
-    article.title = article.title or m["title"].strip(" .")
-    citation.apply(article)
-    article.year = article.year or m["year"]
-    if not article.authors:
-        inverted = _INVERTED_NAME.findall(m["authors"])
-        names = [f"{i.strip()} {f}" for f, i in inverted] if inverted else \
-            re.split(r",\s+(?:and\s+)?|\s+and\s+", m["authors"])
-        article.authors = [Person(name=n.strip(" .")) for n in names if n.strip(" .") and "et al" not in n]
+    at = head.start()
+    fields.propose("article.title", m["title"].strip(" ."), "retraction_of_line", at)
+    _cite(fields, citation, "retraction_of_line", at)
+    fields.propose("article.year", m["year"], "retraction_of_line", at)
+    inverted = _INVERTED_NAME.findall(m["authors"])
+    names = [f"{i.strip()} {f}" for f, i in inverted] if inverted else \
+        re.split(r",\s+(?:and\s+)?|\s+and\s+", m["authors"])
+    fields.propose("article.authors", [Person(name=n.strip(" .")) for n in names if n.strip(" .") and "et al" not in n],
+                   "retraction_of_line", at)
 
 
-def _from_labelled_fields(lines: list[Line], article: Article) -> None:
+def _from_labelled_fields(lines: list[Line], fields: Fields) -> None:
     """Taylor & Francis style fields: "Article title: ...", "Authors: ...", "Journal: ...",
     "Bibliometrics: Volume 22, Number 4, pages 380-392", "DOI: ..."; each fills what is still empty."""
-    fields = [m for line in lines if (m := _LABELLED.match(line.text))]
-    if len({m["label"].lower() for m in fields} - {"doi"}) < 2:
+    labelled = [(line, m) for line in lines if (m := _LABELLED.match(line.text))]
+    if len({m["label"].lower() for _, m in labelled} - {"doi"}) < 2:
         return  # a lone "DOI: ..." line is the page's own identifier, not a field of the retracted article
-    for m in fields:
-        label, value = m["label"].lower(), m["value"].strip()
-        if label.endswith("title") and not article.title:
-            article.title = value.strip("“”\"").rstrip(".")
-        elif label.startswith("author") and not article.authors:
+    for line, m in labelled:
+        label, value, at = m["label"].lower(), m["value"].strip(), line.start
+        if label.endswith("title"):
+            fields.propose("article.title", value.strip("“”\"").rstrip("."), "labelled_fields", at)
+        elif label.startswith("author"):
             inverted = _INVERTED_NAME.findall(value)  # "Smith, J., Jones, K. and Lee, C."
             if inverted:
                 names = [f"{initials.strip()} {family}" for family, initials in inverted]
             else:
                 names = re.split(r"\s*;\s*" if ";" in value else r",\s+(?:and\s+)?|\s+and\s+", value)
-            article.authors = [Person(name=n.strip(" .")) for n in names if len(n.strip(" .")) > 1]
-        elif label == "journal" and not article.journal.name:
-            article.journal.name = value.rstrip(".")
+            fields.propose("article.authors", [Person(name=n.strip(" .")) for n in names if len(n.strip(" .")) > 1],
+                           "labelled_fields", at)
+        elif label == "journal":
+            fields.propose("article.journal.name", value.rstrip("."), "labelled_fields", at)
         elif label == "bibliometrics":
             citation = parse_citation(re.sub(r"pages?\s*:", "Pages", value, flags=re.I))
             if citation:
-                citation.apply(article)
-        elif label == "doi" and not article.doi:
+                _cite(fields, citation, "labelled_fields", at)
+        elif label == "doi":
             dois = find_dois(value)
-            article.doi = dois[0][0] if dois else ""
+            fields.propose("article.doi", dois[0][0] if dois else "", "labelled_fields", at)
 
 
-def _from_reference_line(prose: str, lines: list[Line], article: Article) -> None:
+def _from_reference_line(prose: str, lines: list[Line], fields: Fields) -> None:
     """A reference to the article on a line of its own ("Moazzam MS, Ahmed SM. Title. J Emerg ... 2010;3:300.").
 
     A reference introduced as the retracted one ("The following article is retracted:") wins; otherwise the
@@ -454,15 +481,22 @@ def _from_reference_line(prose: str, lines: list[Line], article: Article) -> Non
     if not candidates:
         return
     _, _, reference, line = min(candidates, key=lambda c: c[:2])
-    if article.doi and reference.citation.doi and reference.citation.doi != article.doi:
+    article, cited = fields.article, reference.citation
+    if article.doi and cited.doi and cited.doi != article.doi:
         return
-    article.title = reference.title
-    # A reference carrying the DOI the notice names as the original's is the article's own citation:
-    # it replaces a header citation that described the notice itself.
-    reference.citation.apply(article, overwrite=bool(article.doi and reference.citation.doi == article.doi))
-    article.citation = " ".join(line.text.split())
-    if not article.authors:
-        article.authors = [Person(name=name) for name in reference.authors]
+    fields.propose("article.title", reference.title, "reference_line", line.start)
+    if article.doi and cited.doi == article.doi:
+        # A reference carrying the DOI the notice names as the original's is the article's own citation:
+        # it replaces a header citation that described the notice itself.
+        for name in CITATION_FIELDS:
+            if name != "doi":
+                fields.withdraw(f"article.{name}", "the reference giving the article's own DOI replaces its citation")
+        _cite(fields, cited, "own_reference_line", line.start)
+    else:
+        _cite(fields, cited, "reference_line", line.start)
+    fields.propose("article.citation", " ".join(line.text.split()), "reference_line_as_written", line.start)
+    fields.propose("article.authors", [Person(name=name) for name in reference.authors], "reference_line",
+                   line.start)
 
 
 def _listed_articles(lines: list[Line]) -> list[Article]:
@@ -493,23 +527,24 @@ def _listed_articles(lines: list[Line]) -> list[Article]:
     return list(unique.values())
 
 
-def _from_opening(prose: str, notice: Notice, article: Article) -> None:
+def _from_opening(prose: str, notice: Notice, fields: Fields) -> None:
     """A DOI or PMID in the notice's opening lines, where notices cite the article they concern."""
-    opening = prose.lstrip()[:600]
+    at = len(prose) - len(prose.lstrip())
+    opening = prose[at:at + 600]
     first_paragraph = opening.split("\n\n", 1)[0]
     for doi, start, _ in find_dois(first_paragraph):
         before = first_paragraph[max(0, start - 80):start]
         if doi != notice.doi and not re.search(r"\b(?:see|also|similar|previously\s+published)\b[^.]*$", before, re.I):
-            article.doi = doi
+            fields.propose("article.doi", doi, "opening", at + start)
             break
     pmid = PMID_IN_TEXT.search(first_paragraph)
-    if pmid and not article.pmid:
-        article.pmid = pmid[1]
-    if not article.journal.name:
+    if pmid:
+        fields.propose("article.pmid", pmid[1], "opening", at + pmid.start())
+    if not fields.article.journal.name:
         for line in first_paragraph.split("\n")[:2]:
             citation = parse_citation(line.strip())
             if citation and _plausible(citation):
-                citation.apply(article)
+                _cite(fields, citation, "opening", at)
                 break
 
 
@@ -566,15 +601,15 @@ def _opening_paragraphs(prose: str, count: int = 2) -> str:
     return "\n\n".join(paragraphs[:count])[:1500]
 
 
-def _article_title(notice_title: str, article: Article | None = None) -> str:
+def _article_title(notice_title: str, fields: Fields | None = None) -> str:
     """The retracted article's title inside the notice's ("Retraction notice to “T” [J. X 10 (2018) 1–9]")."""
     prefix = TITLE_PREFIX.match(notice_title)
     title = notice_title[prefix.end():] if prefix else ""
     bracketed = re.search(r"\s*\[(?P<cite>[^\[\]]{5,200})\]\s*$", title)
     if bracketed:
         citation = parse_citation(bracketed["cite"])
-        if citation and article is not None:
-            citation.apply(article)
+        if citation and fields is not None:
+            _cite(fields, citation, "notice_title")
         title = title[:bracketed.start()]
     title = title.strip().strip("“”\"‘’").strip()
     return "" if parse_citation(title) else title

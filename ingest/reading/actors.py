@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from retractkg.ingest.model import Role
+from retractkg.ingest.reading.lexicon import publisher_actors
 from retractkg.ingest.reading.prose import statements
 
 # Role words, most specific first (an "Editor-in-Chief" is not also reported as an "Editor").
@@ -21,9 +22,8 @@ _ROLE_WORDS: tuple[tuple[Role, str], ...] = (
     (Role.EDITORIAL_BOARD, r"editorial\s+(?:board|office|team|committee)|board\s+of\s+editors"),
     (Role.EDITOR, r"(?:handling\s+|associate\s+|academic\s+|section\s+|guest\s+|managing\s+|series\s+)?editors?\b"
                   r"|editorship"),
-    (Role.PUBLISHER, r"publishers?\b|(?-i:\b(?!In\b)[A-Z]\w+\s+Press\b)|\bfrontiers\b|biomed\s+central"
-                     r"|springer(?:\s+nature)?|elsevier|wiley|hindawi|\bPLOS\b|\bMDPI\b|taylor\s+&\s+francis"
-                     r"|sage\s+publications|spandidos"),
+    # A publisher by its role, by a "... Press" name, or by its name as `lexicon/publishers.tsv` lists it.
+    (Role.PUBLISHER, r"publishers?\b|(?-i:\b(?!In\b)[A-Z]\w+\s+Press\b)|" + publisher_actors()),
     (Role.AUTHORS, r"(?:co-?)?authors?\b|corresponding\s+author|first\s+author|last\s+author"),
     (Role.INSTITUTION, r"universit\w+|institut\w+|hospital|medical\s+(?:center|centre|school)|college|employer"
                        r"|research\s+integrity\s+office|academy"),

@@ -142,6 +142,10 @@ def _balanced(doi: str) -> str:
     return doi
 
 
+# What a citation gives an article besides its journal and the citation as written.
+CITATION_FIELDS = ("year", "date", "volume", "issue", "pages", "article_number", "doi", "pmid")
+
+
 @dataclass
 class Citation:
     journal: str = ""
@@ -155,19 +159,14 @@ class Citation:
     pmid: str = ""
     written: str = ""
 
-    def apply(self, article: Article, *, overwrite: bool = False) -> None:
-        """Fill the article's empty fields from this citation (what a better source set is kept), or
-        replace them all when this citation is known to be the article's own (`overwrite`)."""
-        if self.journal and (overwrite or not article.journal.name):
+    def apply(self, article: Article) -> None:
+        """Fill the article's empty fields from this citation (what a better source set is kept)."""
+        if self.journal and not article.journal.name:
             article.journal.name = self.journal
-        fields = ("year", "date", "volume", "issue", "pages", "article_number", "doi", "pmid")
-        if overwrite:
-            for name in fields:
-                setattr(article, name, getattr(self, name) or (getattr(article, name) if name == "doi" else ""))
-        for name in fields:
+        for name in CITATION_FIELDS:
             if getattr(self, name) and not getattr(article, name):
                 setattr(article, name, getattr(self, name))
-        if self.written and (overwrite or not article.citation):
+        if self.written and not article.citation:
             article.citation = self.written
 
 

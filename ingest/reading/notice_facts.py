@@ -61,11 +61,10 @@ def license_iri(text: str) -> str:
 
 def publisher_named(text: str) -> str:
     """The publisher the notice names in its own boilerplate, or ""."""
-    for pattern, name in publishers():
+    for publisher in publishers():
         # A plain substring test first: most cues are absent, and `in` is far cheaper than a regex scan.
-        cue = "PLOS" if name == "Public Library of Science" else name.split()[0]
-        if (cue in text or name.split()[0] in text) and pattern.search(text):
-            return name
+        if any(cue in text for cue in publisher.cues) and publisher.pattern.search(text):
+            return publisher.name
     m = _PUBLISHED_BY.search(text)
     return m["name"].strip() if m else ""
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from retractkg.ingest.model import Organization, Person
 from retractkg.ingest.reading.affiliation import ORG_WORDS, is_country, looks_like_affiliation, split_affiliation
-from retractkg.ingest.reading.lexicon import name_particles
+from retractkg.ingest.reading.lexicon import name_particles, page_furniture
 from retractkg.ontology.identifiers import fold
 
 SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
@@ -36,9 +36,7 @@ RUNNING_HEAD = re.compile(r"^\S.{0,80}\bet al\.?\s+.{2,120}\(\d{4}\)\s*\d+\s*:\s
 CORRESPONDENCE = re.compile(r"^[*✉]?\s*(?:Correspondence(?:\s+to)?|Corresponding\s+authors?)\s*:?\s*(?P<rest>.*)$",
                             re.I)
 # Publisher boilerplate that mentions affiliations or licences but states nothing about the notice.
-BOILERPLATE = re.compile(
-    r"remains neutral with regard to jurisdictional claims|Creative Commons|\blicen[cs]ed? under\b|"
-    r"^(?:©|\(c\)|Copyright\b)|^Open Access\b.{20}|To view a copy of this licen[cs]e", re.I)
+BOILERPLATE = page_furniture("line")
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 _MARKS = (rf"(?:\^\{{[^{{}}]{{1,20}}\}}|\^[\w*]{{1,4}}|[{_SUP}{_SYMBOLS}]"

@@ -1,4 +1,4 @@
-"""Sentences of a notice with their offsets, and the publisher boilerplate that is never a statement.
+"""Sentences of a notice with their offsets, less the publisher boilerplate that is never a statement.
 
 The reason, nature and actor finders all read a notice sentence by sentence and quote the sentence
 as evidence, so they share one splitter: offsets always index the original text (`text[s:e]`), and
@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from retractkg.ingest.model import Span
+from retractkg.ingest.reading.lexicon import furniture_cues, page_furniture
 
 _ABBREVIATIONS = {
     "fig", "figs", "al", "dr", "prof", "no", "nos", "vol", "vols", "eg", "ie", "vs", "mr", "mrs", "ms", "st",
@@ -86,28 +87,14 @@ def _add(found: list[Sentence], text: str, start: int, end: int) -> None:
         found.append(Sentence(start + left, start + right, chunk[left:right]))
 
 
-# Publisher furniture that states nothing about this notice: licences, neutrality notes, policy links,
-# copyright lines, "the online version of the original article can be found at ...".
-_BOILERPLATE = re.compile(
-    r"creative\s+commons|licen[cs]ed\s+under|this\s+licen[cs]e|permits\s+unrestricted|open\s+access\s+(?:this|article)"
-    r"|remains\s+neutral|jurisdictional\s+claims|©|\bcopyright\s*:|\(c\)\s*\d{4}|all\s+rights\s+reserved"
-    r"|policy\s+on\s+article\s+withdrawal|withdrawalpolicy|locate/withdrawal|online\s+version\s+of\s+the\s+original"
-    r"|pre-publication\s+history|publisher'?s\s+note\b|^\s*(?:published|received|accepted)(?:\s+online)?\s*:"
-    r"|appropriate\s+credit\s+to\s+the\s+original|statutory\s+regulation|public\s+domain\s+dedication",
-    re.I,
-)
-
-
-# Words one of which every boilerplate phrase holds: most sentences are cleared without the expression.
-_BOILERPLATE_WORDS = ("creative", "licen", "unrestricted", "open access", "neutral", "jurisdiction", "©", "copyright",
-                      "(c)", "rights reserved", "withdrawal", "online version", "pre-publication", "publisher",
-                      "published", "received", "accepted", "credit", "statutory", "public domain")
+_BOILERPLATE = page_furniture("sentence")
+_BOILERPLATE_CUES = furniture_cues("sentence")  # most sentences are cleared without the expression
 
 
 def is_boilerplate(sentence: str) -> bool:
-    """Licence, copyright and neutrality text that publishers attach to every notice."""
+    """Licence, copyright and neutrality text that publishers attach to every notice (`lexicon/page_furniture.toml`)."""
     lower = sentence.lower()
-    return any(w in lower for w in _BOILERPLATE_WORDS) and bool(_BOILERPLATE.search(sentence))
+    return any(w in lower for w in _BOILERPLATE_CUES) and bool(_BOILERPLATE.search(sentence))
 
 
 @lru_cache(maxsize=32)

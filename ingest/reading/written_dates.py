@@ -57,3 +57,17 @@ def iso_date(written: str) -> str:
             return f"{year}-{month:02d}"
         return f"{year}-{month:02d}-{day:02d}"
     return ""
+
+
+def iso_from_parts(year: str, month: str, day: str) -> str:
+    """A date given as year, month (a number or a name) and day elements (JATS `<pub-date>`, PubMed `<PubDate>`),
+    as precisely as they give it; "" without a four-digit year."""
+    if not re.fullmatch(r"\d{4}", year):
+        return ""
+    month = month.lower()
+    number = int(month) if month.isdigit() else MONTHS.get(month[:3], 0)
+    if not 1 <= number <= 12:
+        return year
+    if day.isdigit() and 1 <= int(day) <= 31:
+        return f"{year}-{number:02d}-{int(day):02d}"
+    return f"{year}-{number:02d}"

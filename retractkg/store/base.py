@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from datetime import UTC, datetime
 from typing import BinaryIO
 
 from pyoxigraph import NamedNode, Quad, QueryBoolean, QuerySolutions, QueryTriples, RdfFormat, Store, parse
@@ -15,6 +16,12 @@ from pyoxigraph import NamedNode, Quad, QueryBoolean, QuerySolutions, QueryTripl
 from retractkg.store.reach import Hops, reach_pattern
 
 QueryResult = QuerySolutions | QueryBoolean | QueryTriples
+
+
+def xsd_datetime(value: str) -> datetime:
+    """A stored xsd:dateTime as an aware datetime (UTC where the value has no zone), for Last-Modified."""
+    moment = datetime.fromisoformat(value)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 class StoreError(Exception):

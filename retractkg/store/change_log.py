@@ -2,20 +2,22 @@
 
 Each activity says what changed (as:object, the notice), where (as:target, the record's named graph),
 when (as:published) and, for a record stored, its content hash. The change feed (`api/feed.py`)
-publishes it; ingest reads it back to tell which records are stored (`announced_hashes`).
+publishes it (read by `ChangeLog`, which the dumps' validators and the search index's state use too);
+ingest reads it back to tell which records are stored (`announced_hashes`).
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Protocol
 
 from pyoxigraph import Quad, RdfFormat, parse
 
 from retractkg.config import Settings
-from retractkg.ontology import AS, RDF, RKG, XSD
+from retractkg.ontology import AS, RDF, RDFS, RKG, XSD
 from retractkg.store import GraphStore
 from retractkg.store.base import values_lists
 
@@ -89,3 +91,70 @@ def stored_hashes(store: GraphStore, graphs: Iterable[str]) -> dict[str, str]:
         )
         found.update((s["g"].value, s["h"].value) for s in result)
     return found
+
+
+PAGE_SIZE = 100  # changes a page of the feed holds
+
+
+@dataclass(frozen=True)
+class Change:
+    iri: str
+    kind: str  # Create, Update, Delete
+    object: str
+    target: str
+    published: str
+    content_hash: str
+    name: str = ""  # the notice's label (rdfs:label), so a reader of the feed sees what changed
+
+
+class ChangeLog:
+    """Reads the change log graph."""
+
+    def __init__(self, store: GraphStore, settings: Settings) -> None:
+        self.store = store
+        self.graph = changes_graph(settings)
+
+    def newest(self) -> str:
+        """When the newest change was published (xsd:dateTime; "" for none): all a Last-Modified needs,
+        so the log is not counted as well."""
+        return _text(self._aggregate("(MAX(?t) AS ?m)"), "m")
+
+    def extent(self) -> tuple[int, str]:
+        """How many changes are logged and when the newest was published, in one query: together they
+        tell one state of the log from another even when two batches share a timestamp (the dumps' ETag)."""
+        row = self._aggregate("(COUNT(?c) AS ?n) (MAX(?t) AS ?m)")
+        return int(row["n"].value), _text(row, "m")
+
+    def _aggregate(self, projection: str):
+        """The one row of these aggregates over the changes' publication times."""
+        return next(iter(self.store.query(f"SELECT {projection} WHERE {{ GRAPH <{self.graph}> "
+                                          f"{{ ?c <{AS}published> ?t }} }}")))
+
+    def page(self, number: int, size: int = PAGE_SIZE, *, newest_first: bool = False) -> list[Change]:
+        """Page `number` (from 1) of the log, oldest first (the feed) or newest first (the recent-changes page)."""
+        order = "DESC(?published) DESC(?c)" if newest_first else "?published ?c"
+        result = self.store.query(f"""
+            SELECT ?c ?type ?object ?target ?published ?hash WHERE {{ GRAPH <{self.graph}> {{
+              ?c <{AS}published> ?published ; <{RDF}type> ?type .
+              OPTIONAL {{ ?c <{AS}object> ?object }} OPTIONAL {{ ?c <{AS}target> ?target }}
+              OPTIONAL {{ ?c <{RKG}contentHash> ?hash }}
+            }} }} ORDER BY {order} LIMIT {size} OFFSET {(number - 1) * size}""")
+        changes = [Change(_text(s, "c"), _text(s, "type").removeprefix(AS), _text(s, "object"), _text(s, "target"),
+                          _text(s, "published"), _text(s, "hash")) for s in result]
+        names = self._labels([c.object for c in changes if c.object])
+        return [replace(c, name=names.get(c.object, "")) for c in changes]
+
+    def _labels(self, iris: list[str]) -> dict[str, str]:
+        """The label of each notice (one of them where sources give several), read outside the log."""
+        found: dict[str, str] = {}
+        for values in values_lists(list(dict.fromkeys(iris))):
+            for s in self.store.query(f"SELECT ?x (MIN(?l) AS ?label) WHERE {{ VALUES ?x {{ {values} }} "
+                                      f"?x <{RDFS}label> ?l }} GROUP BY ?x"):
+                found[s["x"].value] = _text(s, "label")
+        return found
+
+
+def _text(solution, name: str) -> str:
+    """The value bound to `name`, or "" when unbound."""
+    value = solution[name]
+    return value.value if value is not None else ""

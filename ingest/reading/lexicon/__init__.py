@@ -1,12 +1,16 @@
 """Word lists and patterns a curator reviews, kept as data beside the code that reads notices.
 
 Each file holds one piece of knowledge, once: `name_particles.txt` (words that belong to a family
-name) and `publishers.tsv` (how a notice names its publisher). Comment lines start with `#`.
+name), `publishers.tsv` (how a notice names its publisher, in its furniture and as an actor in its prose)
+and `page_furniture.toml` (the publisher boilerplate that states nothing, with where each pattern applies).
+Comment lines start with `#`.
 """
 
 from __future__ import annotations
 
 import re
+import tomllib
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -24,8 +28,49 @@ def name_particles() -> frozenset[str]:
     return frozenset(line.strip() for line in _lines("name_particles.txt"))
 
 
+@dataclass(frozen=True)
+class Publisher:
+    pattern: re.Pattern[str]  # finds the publisher in a notice's text
+    name: str
+    cues: tuple[str, ...]  # one of them is in every text the pattern matches
+    actor: str  # how prose names it as an agent (a case-insensitive expression), or ""
+
+
 @cache
-def publishers() -> tuple[tuple[re.Pattern[str], str], ...]:
-    """(pattern, publisher's name) in the order they are tried."""
+def publishers() -> tuple[Publisher, ...]:
+    """The publishers in the order they are tried."""
     rows = [line.split("\t") for line in _lines("publishers.tsv")]
-    return tuple((re.compile(pattern), name) for pattern, name in rows)
+    return tuple(Publisher(re.compile(pattern), name, tuple(cues.split(",")), "" if actor == "-" else actor)
+                 for pattern, name, cues, actor in rows)
+
+
+def publisher_actors() -> str:
+    """An expression of every publisher's name as prose names it acting (the alternatives, in table order)."""
+    return "|".join(p.actor for p in publishers() if p.actor)
+
+
+FURNITURE_PLACES = ("sentence", "line", "line-start")
+
+
+@cache
+def _furniture_rows() -> tuple[dict, ...]:
+    rows = tomllib.loads((HERE / "page_furniture.toml").read_text(encoding="utf-8"))["furniture"]
+    for row in rows:
+        unknown = set(row["where"]) - set(FURNITURE_PLACES)
+        if unknown:
+            raise ValueError(f"page_furniture.toml: pattern {row['pattern']!r} applies to unknown places {unknown}")
+    return tuple(rows)
+
+
+@cache
+def page_furniture(where: str) -> re.Pattern[str]:
+    """One expression of every furniture pattern that applies `where` ("sentence", "line", "line-start":
+    anchored at the start of the text it is matched against)."""
+    alternatives = "|".join(row["pattern"] for row in _furniture_rows() if where in row["where"])
+    return re.compile(f"^(?:{alternatives})" if where == "line-start" else alternatives, re.I)
+
+
+@cache
+def furniture_cues(where: str) -> tuple[str, ...]:
+    """Lower-case strings one of which every match of `page_furniture(where)` holds (a cheap test first)."""
+    return tuple(dict.fromkeys(cue for row in _furniture_rows() if where in row["where"] for cue in row["cues"]))
