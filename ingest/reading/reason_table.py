@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+from retractkg.ingest.reading.lexicon import publisher_actors
+
 TABLE = Path(__file__).with_name("reason_rules.toml")
 
 # "(?:\w+\s+)" in a pattern is any one word: a possessive or hyphenated word ("the journal’s ethical policy",
@@ -104,7 +106,8 @@ def load(path: Path = TABLE) -> RuleTable:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as e:
         raise RuleTableError(f"{path}: {e}") from e
-    blocks: dict[str, str] = data.get("blocks", {})
+    # {PUBLISHER} is every publisher's name as prose names it acting, from the curated list (lexicon/publishers.tsv).
+    blocks: dict[str, str] = {"PUBLISHER": f"(?:{publisher_actors()})", **data.get("blocks", {})}
     try:
         negation = _compile(data["scope"]["negation"], blocks) if data.get("scope", {}).get("negation") else None
     except (TypeError, ValueError, re.error) as e:
