@@ -2,6 +2,7 @@
 
 Layout under the configured base (303 Cool-URI style, see README "IRIs"):
   id/article/{doi}            an article with a DOI (DOI lower-cased, kept readable)
+  id/article/{doi}/work/{hash}  one of the works records give a shared DOI (a supplement's), by title
   id/article/pmid/{pmid}      ... else by PMID, PMCID, or a hash of its citation
   id/notice/{doi}             a retraction with a DOI of its own (two notices about one article stay two);
   id/notice/{kind}/{doi}      ... another kind of notice (concern, correction, reinstatement, notice)
@@ -68,10 +69,11 @@ def doi_path(doi: str) -> str:
 
 def article_key(article: Article, *, known: bool = True) -> str:
     """The path that identifies an article: its DOI if any (or, with `known`, the DOI other records give
-    it), else PMID, PMCID, or its citation."""
+    it, and under a DOI several works share the work's title hash: a graph's IRI must not depend on either),
+    else PMID, PMCID, or its citation."""
     doi = article.doi or (article.known_doi if known else "")
     if doi:
-        return doi_path(doi)
+        return f"{doi_path(doi)}/work/{article.work}" if article.work and known else doi_path(doi)
     if article.pmid:
         return f"pmid/{article.pmid}"
     if article.pmcid:

@@ -348,7 +348,10 @@ class RecordMapper:
         if article.journal.name or article.journal.issn:
             g.add(a, A, fabio.JournalArticle)
         g.add(a, schema.name, article.title)
-        self._identifiers(g, a, article.doi, article.pmid, article.pmcid)
+        if article.work:  # one of the works records give a shared DOI (`retractkg.ingest.shared_dois`)
+            g.add(a, rkg.doi, article.doi)
+            g.add(a, schema.isPartOf, self._shared_doi(g, a, article.doi))
+        self._identifiers(g, a, "" if article.work else article.doi, article.pmid, article.pmcid)
         if article.url:
             g.add(a, schema.url, iri(article.url))
         if article.date or article.year:
@@ -388,6 +391,15 @@ class RecordMapper:
             if person.corresponding:
                 g.add(authorship, rkg.isCorresponding, literal("true", BOOLEAN))
         return a
+
+    def _shared_doi(self, g: _Graph, work: Term, doi: str) -> Term:
+        """The resource of a DOI several works share: it keeps the DOI's `schema:sameAs`, so a DOI lookup finds
+        it and the works it lists (`schema:hasPart`), not one of them."""
+        shared = iri(self.mint.article(Article(doi=doi)))
+        g.add(shared, A, schema.CreativeWork)
+        self._identifiers(g, shared, doi, "", "")
+        g.add(shared, schema.hasPart, work)
+        return shared
 
     def _identifiers(self, g: _Graph, node: Term, doi: str, pmid: str, pmcid: str) -> None:
         if doi:

@@ -23,12 +23,13 @@ all the records given together; see the README for what a later run can and cann
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 
 from retractkg.ingest.iris import Minter, article_key, fold, name_hash
 from retractkg.ingest.model import Article, Person, SourceRecord
 from retractkg.ingest.ntriples import escape
+from retractkg.ingest.shared_dois import title_key
 from retractkg.ontology import RDF, RKG
 
 Node = tuple[str, str]  # (article key, person name key): one person on one article
@@ -88,7 +89,6 @@ class PeopleIndex:
         # article key -> its authors (name key -> mention), and the article's organizations
         self._articles: dict[str, dict[str, _Mention]] = {}
         self._article_orgs: dict[str, set[str]] = defaultdict(set)
-        self._works: dict[str, dict[str, set[str]]] = {}  # article DOI -> title -> authors (folded)
         self._records: dict[str, tuple] = {}  # graph -> the articles of its last record, as `add` keeps them
         self._iris: dict[Node, str] = {}  # mentions joined with another: their person's IRI
         self.evidence: dict[str, list[tuple[str, str, str, str]]] = {}  # IRI -> (kind, value, article, article)
@@ -110,28 +110,17 @@ class PeopleIndex:
                     self._note(name.key, person.name)
                     people.append((name, person.orcid,
                                    tuple(orgs[i] for i in person.affiliations if 0 <= i < len(orgs))))
-            compact.append((article_key(article, known=False),
+            # Which work under its DOI an article is, is known once every record is read (`resolve`).
+            work = title_key(article.title) if article.doi and article.title else ""
+            compact.append((article_key(article, known=False), article.doi, work,
                             tuple(o for i, o in enumerate(orgs) if i not in linked), tuple(people)))
         self._records[graph] = tuple(compact)
-        for article in record.notice.articles:
-            if article.doi and article.title:
-                works = self._works.setdefault(article.doi, {})
-                works.setdefault(fold(article.title), set()).update(fold(p.name) for p in article.authors)
 
-    def shared_dois(self) -> list[str]:
-        """DOIs that records give works of different titles AND bylines with no author in common: a conference
-        supplement's DOI given to each of its abstracts, which are different works (ingest warns of them)."""
-        found = []
-        for doi, works in sorted(self._works.items()):
-            bylines = list(works.values())
-            if len(works) > 1 and any(one.isdisjoint(other) for i, one in enumerate(bylines)
-                                      for other in bylines[i + 1:]):
-                found.append(f"{doi} ({len(works)} titles)")
-        return found
-
-    def _read(self) -> None:
+    def _read(self, shared: Collection[str]) -> None:
         for articles in self._records.values():
-            for key, orgs, people in articles:
+            for key, doi, work, orgs, people in articles:
+                if work and doi in shared:  # as `_article_key` keys it once `SharedDois.complete` gave it its work
+                    key = f"{key}/work/{work}"
                 authors = self._articles.setdefault(key, {})
                 self._article_orgs[key].update(orgs)
                 for name, orcid, own in people:
@@ -149,12 +138,13 @@ class PeopleIndex:
             self._written[key] = written
         return key
 
-    def resolve(self) -> None:
-        """Join the mentions that the evidence says are one person, and mint each person's IRI.
+    def resolve(self, shared_dois: Collection[str] = ()) -> None:
+        """Join the mentions that the evidence says are one person, and mint each person's IRI; `shared_dois`
+        are DOIs several works share (`retractkg.ingest.shared_dois`), under which each work is its own article.
 
         Block by block (family name and initial), each in the order of its mentions, so that memory holds one
         block's evidence at a time and the joins do not depend on the order records were read."""
-        self._read()
+        self._read(shared_dois)
         self._recurring_coauthors: dict[str, list[str]] = {}
         blocks: dict[str, list[Node]] = defaultdict(list)
         for key in sorted(self._articles):
@@ -231,7 +221,7 @@ class PeopleIndex:
         if not self._iris:
             return None
         name = person_name(person)
-        return self._iris.get((article_key(article, known=False), name.key)) if name else None
+        return self._iris.get((_article_key(article), name.key)) if name else None
 
     def evidence_nquads(self, iri: str, graph: str) -> Iterator[str]:
         """Why mentions were joined into this person, as N-Quads of `graph`: what every one of its articles
@@ -339,6 +329,13 @@ def _link(joins: _Joins, nodes: list[Node], evidence: dict[Node, set[tuple[str, 
                 other = joins.find(earlier)
                 if other != root:  # most evidence repeats a join already made
                     root = joins.union(other, root)
+
+
+def _article_key(article: Article) -> str:
+    """The key of an article a record names, as the pre-pass knows it: without the DOI other records give it
+    (the pre-pass reads records before they are given one), with its work under a shared DOI."""
+    key = article_key(article, known=False)
+    return f"{key}/work/{article.work}" if article.work else key
 
 
 def _org_key(name: str, country: str) -> str:

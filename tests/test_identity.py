@@ -306,19 +306,87 @@ def test_a_person_page_shows_all_their_works_and_why_they_are_one_person(client,
     assert "Why these are one person" in page.text and "shared affiliation: Mater Dei Hospital" in page.text
 
 
-def test_a_doi_that_works_of_different_titles_and_authors_share_is_warned_about(tmp_path):
-    """The Retraction Watch export gives 145 conference abstracts their supplement's DOI."""
+SUPPLEMENT = "10.1080/02699052.2023.2194723"
+
+
+def supplement_export(path: Path, picks: list[int], *, same_work: bool = False) -> Path:
+    """Real rows: those picked given the supplement's DOI (as the export gives it its abstracts); with `same_work`,
+    one more row of the work of the greatest pick (same title and authors, another record)."""
     with RW.open(encoding="utf-8", newline="") as f:
         header, *rows = list(csv.reader(f))
     col = {name: i for i, name in enumerate(header)}
-    abstracts = [list(row) for row in rows[:3]]
-    for row in abstracts:
-        row[col["OriginalPaperDOI"]] = "10.1080/02699052.2023.2194723"
-    same_work = list(rows[3])
-    same_work[col["Record ID"]] = "999002"  # a second record of one work: same title and authors, no warning
-    path = tmp_path / "rw.csv"
+    written = []
+    for i in picks:
+        row = list(rows[i])
+        row[col["OriginalPaperDOI"]] = SUPPLEMENT
+        written.append(row)
+    if same_work:
+        again = list(written[picks.index(max(picks))])
+        again[col["Record ID"]] = "999002"
+        written.append(again)
     with path.open("w", encoding="utf-8", newline="") as f:
-        csv.writer(f, lineterminator="\r\n").writerows([header, *abstracts, rows[3], same_work])
-    report = ingest(OxigraphStore(), [path], Settings())
+        csv.writer(f, lineterminator="\r\n").writerows([header, *written])
+    return path
+
+
+def works_of(store: OxigraphStore) -> dict[str, list[str]]:
+    """Each work given the supplement's DOI, with its authors' names."""
+    found: dict[str, list[str]] = {}
+    for s in store.query(PREFIXES + f"""SELECT ?a ?name WHERE {{ ?a a rkg:Article ; rkg:doi "{SUPPLEMENT}" ;
+            schema:author/schema:name ?name }}"""):
+        found.setdefault(s["a"].value, []).append(s["name"].value)
+    return {a: sorted(names) for a, names in found.items()}
+
+
+def test_works_that_share_a_doi_stay_apart_and_a_lookup_lists_them(tmp_path):
+    """The Retraction Watch export gives 145 conference abstracts their supplement's DOI: they were one article
+    with every abstract's notices and authors."""
+    path = supplement_export(tmp_path / "rw.csv", [0, 1, 2], same_work=True)
+    store = OxigraphStore()
+    report = ingest(store, [path], Settings())
+    assert not report.errors
     warned = [w for w in report.warnings if "different titles and authors" in w]
-    assert len(warned) == 1 and "10.1080/02699052.2023.2194723 (3 titles)" in warned[0]
+    assert len(warned) == 1 and f"{SUPPLEMENT} (3 titles)" in warned[0] and "999002" in warned[0]
+    works = works_of(store)
+    assert len(works) == 3 and all(a.startswith(f"{BASE}id/article/{SUPPLEMENT}/work/") for a in works)
+    assert len({tuple(names) for names in works.values()}) == 3  # each abstract its own byline
+    # The DOI's own resource lists them, and keeps the DOI's sameAs; each work has its own notices.
+    parts = f"SELECT DISTINCT ?w WHERE {{ <{BASE}id/article/{SUPPLEMENT}> schema:hasPart ?w }}"
+    assert values(store, parts) == sorted(works)
+    assert values(store, f"SELECT DISTINCT ?x WHERE {{ ?x schema:sameAs <https://doi.org/{SUPPLEMENT}> }}") == [
+        f"{BASE}id/article/{SUPPLEMENT}"]
+    with TestClient(create_app(Settings(), store)) as client:
+        answer = client.get(f"/api/works/{SUPPLEMENT.upper()}").json()
+        assert sorted(w["id"] for w in answer["works"]) == sorted(works)
+        assert all(w["notices"] and w["is_retracted"] for w in answer["works"])
+        assert len(client.get(f"/doi/{SUPPLEMENT}", headers={"Accept": "application/json"}).content) < 50_000
+    # The same works, whatever the order of the records; and re-ingest changes nothing.
+    backward = OxigraphStore()
+    (tmp_path / "backward").mkdir()
+    ingest(backward, [supplement_export(tmp_path / "backward" / "rw.csv", [2, 1, 0], same_work=True)], Settings())
+    assert record_statements(backward) == record_statements(store)
+    again = ingest(store, [path], Settings())
+    assert again.unchanged == 4 and not again.added and not again.updated
+
+
+def test_a_doi_found_shared_by_a_later_run_keeps_the_earlier_works_apart_too(tmp_path):
+    """One abstract ingested alone is its DOI's article; a later run giving the DOI other abstracts finds it
+    shared and reads the earlier record again from its file, so the graph is the one a single run makes."""
+    (tmp_path / "one").mkdir()
+    (tmp_path / "both").mkdir()
+    first = supplement_export(tmp_path / "one" / "first.csv", [0])
+    second = supplement_export(tmp_path / "one" / "second.csv", [1, 2])
+    together = OxigraphStore()
+    ingest(together, [tmp_path / "one"], Settings())
+    store = OxigraphStore()
+    ingest(store, [first], Settings())
+    assert list(works_of(store)) == [f"{BASE}id/article/{SUPPLEMENT}"]
+    # Without the earlier file, the later run says which records it could not move.
+    alone = OxigraphStore()
+    ingest(alone, [first], Settings())
+    report = ingest(alone, [second], Settings())
+    assert any(w.startswith("first.csv: not among the files of this run") for w in report.warnings)
+    report = ingest(store, [second, first], Settings())
+    assert any("(3 titles)" in w for w in report.warnings)
+    assert record_statements(store) == record_statements(together)
+    assert len(works_of(store)) == 3
