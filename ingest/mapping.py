@@ -45,10 +45,12 @@ from retractkg.ontology import (
     VOCAB,
     XSD,
 )
+from retractkg.ontology.identifiers import normalize_issn
 from retractkg.ontology.reasons import reason_iri
 
 if TYPE_CHECKING:
     from retractkg.ingest.people import PeopleIndex
+    from retractkg.ingest.periodicals import Periodicals
 
 
 class MappingError(ValueError):
@@ -198,6 +200,9 @@ class RecordMapper:
         self.mint = Minter(base)
         # Which author mentions of the run are one person (`retractkg.ingest.people`); None: each article's own.
         self.people: PeopleIndex | None = None
+        # Which journal and publisher each record names, and their names (`retractkg.ingest.periodicals`); None:
+        # each record's own (by ISSN, else name).
+        self.periodicals: Periodicals | None = None
         # The triples describing a recurring journal, publisher or organization, made once: {key: (node, lines)}.
         self._described: dict[tuple[str, ...], tuple[Term, dict[str, None]]] = {}
 
@@ -452,10 +457,16 @@ class RecordMapper:
                                lambda block: self._describe_journal(block, name, issn, publisher))
 
     def _describe_journal(self, g: _Graph, name: str, issn: list[str], publisher: str) -> Term:
-        j = iri(self.mint.journal(name, issn))
+        if self.periodicals is not None:
+            journal, known_as = self.periodicals.journal(name, issn)
+        else:
+            journal, known_as = self.mint.journal(name, issn), name
+        j = iri(journal)
         g.add(j, A, schema.Periodical)
-        g.add(j, schema.name, name)
-        for number in issn:
+        g.add(j, schema.name, known_as)
+        if name != known_as:  # this record's spelling
+            g.add(j, schema.alternateName, name)
+        for number in (normalize_issn(number) or number for number in issn):
             g.add(j, schema.issn, number)
             g.add(j, schema.sameAs, iri(f"https://portal.issn.org/resource/ISSN/{number}"))
         if publisher:
@@ -466,9 +477,15 @@ class RecordMapper:
         return self._recurring(g, ("publisher", name), lambda block: self._describe_publisher(block, name))
 
     def _describe_publisher(self, g: _Graph, name: str) -> Term:
-        p = iri(self.mint.publisher(name))
+        if self.periodicals is not None:
+            publisher, known_as = self.periodicals.publisher(name)
+        else:
+            publisher, known_as = self.mint.publisher(name), name
+        p = iri(publisher)
         g.add(p, A, schema.Organization)
-        g.add(p, schema.name, name)
+        g.add(p, schema.name, known_as)
+        if name != known_as:
+            g.add(p, schema.alternateName, name)
         return p
 
     def _person_iri(self, article_iri: str, article: Article | None, person: Person) -> Term:

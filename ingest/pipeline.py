@@ -33,8 +33,10 @@ from retractkg.ingest.identity import KnownDois
 from retractkg.ingest.mapping import MappingError, RecordMapper, literal
 from retractkg.ingest.model import SourceRecord, oversized_value
 from retractkg.ingest.people import PeopleIndex
+from retractkg.ingest.periodicals import Periodicals
 from retractkg.ingest.report import IngestReport, Progress
 from retractkg.ingest.shared_dois import SharedDois
+from retractkg.ingest.stored_people import gone_evidence, note_stored_mentions, rewritten_records, stored_before
 from retractkg.ontology import RKG, VOCABULARY_FILES, VOCABULARY_GRAPH
 from retractkg.store import GraphStore
 from retractkg.store.change_log import change_nquads, stored_hashes
@@ -124,6 +126,7 @@ def ingest(store: GraphStore, paths: Sequence[Path], settings: Settings, *, form
     last_progress = time.monotonic()
     names = source_names(paths)
     shared = SharedDois(mapper.mint)
+    mapper.periodicals = Periodicals(mapper.mint)
     mapper.people = people_of(paths, format, names, mapper, shared=shared, store=store)
     report.warnings.extend(shared.warnings)
     with BatchWriter(store, settings, report, writers=writers, batch_quads=batch_quads, batch_size=batch_size,
@@ -151,9 +154,13 @@ def ingest(store: GraphStore, paths: Sequence[Path], settings: Settings, *, form
             batches.add(mapped)
             known_dois.mapped(record, mapped.graph)
     outdated = known_dois.outdated_graphs(mapper.mint)
-    for source, graphs in shared.outdated_graphs(store).items():
-        outdated.setdefault(source, set()).update(graphs)
+    for more in (shared.outdated_graphs(store), mapper.periodicals.outdated_graphs(store)):
+        for source, graphs in more.items():
+            outdated.setdefault(source, set()).update(graphs)
     map_again(store, outdated, names, mapper, [shared.complete, known_dois.complete], report, settings)
+    with BatchWriter(store, settings, report) as batches:  # earlier runs' records whose people were joined now
+        for rewritten in rewritten_records(store, mapper.people):
+            batches.add(rewritten)
     store_people_evidence(store, mapper)
     if replace_source:
         withdraw_missing(store, seen, report, settings)
@@ -162,27 +169,38 @@ def ingest(store: GraphStore, paths: Sequence[Path], settings: Settings, *, form
 
 def people_of(paths: Sequence[Path], format: str | None, names: dict[Path, str], mapper: RecordMapper, *,
               shared: SharedDois | None = None, store: GraphStore | None = None) -> PeopleIndex:
-    """Which author mentions of these files are one person, and (`shared`) which article DOIs they give to
-    different works, with what `store` holds: read once before any record is mapped, so that neither depends
-    on the order of records (errors are reported by the reading that maps)."""
+    """Which author mentions of these files are one person, (`shared`) which article DOIs they give to
+    different works, and (`mapper.periodicals`) which journal is which, with what `store` holds: read once
+    before any record is mapped, so that none depends on the order of records or of runs (errors are reported
+    by the reading that maps)."""
     people = PeopleIndex(mapper.mint)
     shared = shared if shared is not None else SharedDois(mapper.mint)
     for record in read_records(paths, IngestReport(), format=format, names=names):
         people.add(record, mapper.graph_iri(record))
         shared.add(record)
-    if store is not None:
+        if mapper.periodicals is not None:
+            mapper.periodicals.add(record)
+    if store is not None and stored_before(store):
         shared.learn_stored(store)
+        if mapper.periodicals is not None:
+            mapper.periodicals.learn_stored(store)
+        note_stored_mentions(store, people, people.run_graphs)
     shared.resolve()
+    if mapper.periodicals is not None:
+        mapper.periodicals.resolve()
     people.resolve(shared.shared)
     return people
 
 
 def store_people_evidence(store: GraphStore, mapper: RecordMapper, *, chunk: int = 2000) -> None:
     """Why mentions were joined into each person, one graph per person (`{base}graph/people/{hash}`), written
-    when it changed, `chunk` people at a time (the whole export's would be some 100 MB of text at once): the
-    evidence of people this run did not see stays as it was."""
+    when it changed, `chunk` people at a time (the whole export's would be some 100 MB of text at once); that of
+    people now part of another removed."""
     if mapper.people is None:
         return
+    gone = gone_evidence(mapper.people)
+    if gone:
+        store.replace_graphs_nquads(dict.fromkeys(gone, b""))
     people = sorted(mapper.people.evidence)
     for start in range(0, len(people), chunk):
         graphs: dict[str, tuple[str, bytes]] = {}

@@ -179,7 +179,7 @@ def test_publisher_country_and_subject_lists_agree_with_sparql(client, store, ki
         assert notice_rows(client, f"/browse/{kind}/{label}") == min(count, 50)
 
 
-def test_one_periodical_per_journal_name_however_written(tmp_path):
+def test_one_periodical_per_journal_name_however_written_with_one_name_and_the_others_alternate(tmp_path):
     with RW.open(encoding="utf-8", newline="") as f:
         header, *rows = list(csv.reader(f))
     col = {name: i for i, name in enumerate(header)}
@@ -191,10 +191,52 @@ def test_one_periodical_per_journal_name_however_written(tmp_path):
         csv.writer(f, lineterminator="\r\n").writerows([header, *rows[:len(written)]])
     store = OxigraphStore()
     ingest(store, [path], Settings())
-    journals = store.query(PREFIXES + """SELECT ?j (GROUP_CONCAT(DISTINCT ?n; separator="|") AS ?names) WHERE {
-        ?j a schema:Periodical ; schema:name ?n } GROUP BY ?j""")
-    assert sorted(sorted(s["names"].value.split("|")) for s in journals) == [
-        ["LANCET.", "Lancet", "The Lancet"], ["Taylor & Francis Journal", "Taylor and Francis Journal"]]
+    journals = store.query(PREFIXES + """SELECT ?j (GROUP_CONCAT(DISTINCT ?n; separator="|") AS ?names)
+        (GROUP_CONCAT(DISTINCT ?other; separator="|") AS ?others) WHERE {
+        ?j a schema:Periodical ; schema:name ?n OPTIONAL { ?j schema:alternateName ?other } } GROUP BY ?j""")
+    assert sorted((s["names"].value, sorted(s["others"].value.split("|"))) for s in journals) == [
+        ("Lancet", ["LANCET.", "The Lancet"]), ("Taylor & Francis Journal", ["Taylor and Francis Journal"])]
+
+
+JATS_WITH_ISSNS = ["PMC4596082.xml", "PMC4602625.xml", "PMC5268068.xml"]  # Cureus; Medicine, print and electronic
+
+
+def periodicals(store: OxigraphStore, name: str) -> dict[str, list[str]]:
+    """Each periodical a name (as written, in any case) stands for, with its ISSNs."""
+    found: dict[str, list[str]] = {}
+    for s in store.query(PREFIXES + f"""SELECT DISTINCT ?j ?issn WHERE {{ ?j a schema:Periodical ;
+            schema:name|schema:alternateName ?n FILTER(LCASE(?n) = {json.dumps(name.lower())})
+            OPTIONAL {{ ?j schema:issn ?issn }} }}"""):
+        found.setdefault(s["j"].value, []).extend([s["issn"].value] if s["issn"] else [])
+    return {j: sorted(issns) for j, issns in found.items()}
+
+
+def test_journals_are_keyed_by_issn_first_and_a_name_without_one_meets_them_whatever_the_order(tmp_path):
+    """Retraction Watch names journals without ISSNs; PMC's JATS gives them (Medicine: print and electronic)."""
+    jats = tmp_path / "jats"
+    jats.mkdir()
+    for name in JATS_WITH_ISSNS:
+        shutil.copy(DATA / "jats" / name, jats / name)
+    rw = tmp_path / "rw.csv"
+    shutil.copy(RW, rw)
+    together = OxigraphStore()
+    ingest(together, [rw, jats], Settings())
+    assert periodicals(together, "Cureus") == {f"{BASE}id/journal/issn/2168-8184": ["2168-8184"]}
+    assert periodicals(together, "Medicine") == {f"{BASE}id/journal/issn/0025-7974": ["0025-7974", "1536-5964"]}
+    cureus = f"{BASE}id/journal/issn/2168-8184"
+    assert len(values(together, f"SELECT DISTINCT ?n WHERE {{ ?n schema:isPartOf <{cureus}> }}")) >= 1
+    assert len(values(together, f"SELECT DISTINCT ?a WHERE {{ ?a a rkg:Article ; schema:isPartOf+ <{cureus}> }}")) == 9
+    # JATS first, then the export alone: the export's names meet the stored ISSN journals.
+    jats_first = OxigraphStore()
+    ingest(jats_first, [jats], Settings())
+    ingest(jats_first, [rw], Settings())
+    assert record_statements(jats_first) == record_statements(together)
+    # The export first: its records move onto the ISSN journals when it is read again with the JATS.
+    rw_first = OxigraphStore()
+    ingest(rw_first, [rw], Settings())
+    assert f"{BASE}id/journal/issn/2168-8184" not in periodicals(rw_first, "Cureus")
+    ingest(rw_first, [jats, rw], Settings())
+    assert record_statements(rw_first) == record_statements(together)
 
 
 # --- people ---------------------------------------------------------------------------------------------------
@@ -277,6 +319,29 @@ def test_people_do_not_depend_on_the_order_records_are_read_and_re_ingest_change
     assert record_statements(forward) == record_statements(backward)
     again = ingest(forward, [tmp_path / "forward.csv"], Settings())
     assert again.unchanged == len(BYLINES) and not again.added and not again.updated
+
+
+def test_a_later_run_joins_its_mentions_with_stored_people_whatever_the_order_of_runs(tmp_path):
+    """A (one export) then B (another file) vs B then A vs A and B in one run: the same people, IRIs and evidence;
+    the earlier run's records are rewritten where a join moved their mentions, and nothing changes after."""
+    first, second = [0, 3, 5], [1, 2, 4]  # Wei Wang and W. Wang, Jun Chen, Victor Grech: each across both
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    a = export(tmp_path / "a" / "rw.csv", first)
+    b = export(tmp_path / "b" / "more.csv", second)
+    together, forward, backward = OxigraphStore(), OxigraphStore(), OxigraphStore()
+    ingest(together, [a, b], Settings())
+    ingest(forward, [a], Settings())
+    assert len(people(forward, "Jun Chen")) == 1 and list(people(forward, "Jun Chen").values()) == [["10.9999/six"]]
+    report = ingest(forward, [b], Settings())
+    assert report.updated  # the stored record whose Jun Chen is now the one of both articles
+    ingest(backward, [b], Settings())
+    ingest(backward, [a], Settings())
+    assert list(people(forward, "Jun Chen").values()) == [["10.9999/six", "10.9999/two"]]
+    assert record_statements(forward) == record_statements(together) == record_statements(backward)
+    for store in (forward, backward):
+        again = ingest(store, [a], Settings())
+        assert not again.added and not again.updated
 
 
 def test_an_orcid_from_pubmed_is_the_person_and_joins_their_mentions(tmp_path):
