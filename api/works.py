@@ -65,13 +65,19 @@ class Work:
     title: str
     notices: list[NoticeSummary]
     statuses: set[str]
+    # The works of a DOI that records give to several (a supplement's DOI given to each of its abstracts), each
+    # with its own notices: the DOI's resource holds none of its own.
+    works: list[Work] = field(default_factory=list)
 
     def as_json(self) -> dict:
-        return {"query": self.query, "id": self.id, "type": self.kind, "title": self.title or None,
-                "is_retracted": "retracted" in self.statuses, "is_corrected": "corrected" in self.statuses,
-                "has_expression_of_concern": "expression_of_concern" in self.statuses,
-                "is_reinstated": "reinstated" in self.statuses,
-                "notices": [n.as_json() for n in self.notices]}
+        found = {"query": self.query, "id": self.id, "type": self.kind, "title": self.title or None,
+                 "is_retracted": "retracted" in self.statuses, "is_corrected": "corrected" in self.statuses,
+                 "has_expression_of_concern": "expression_of_concern" in self.statuses,
+                 "is_reinstated": "reinstated" in self.statuses,
+                 "notices": [n.as_json() for n in self.notices]}
+        if self.works:
+            found["works"] = [{k: v for k, v in work.as_json().items() if k != "query"} for work in self.works]
+        return found
 
 
 def identifier_iri(text: str) -> str | None:
@@ -116,6 +122,9 @@ class Works:
             thing = min(candidates, key=lambda t: (RKG + "nature" in facts[t], t))
             things[key] = (thing, min(facts[thing].get(SCHEMA + "name", [""])), RKG + "nature" in facts[thing])
         articles = sorted({thing for thing, _, is_notice in things.values() if not is_notice})
+        parts = self.parts(articles)
+        part_titles = self.properties(sorted({w for ws in parts.values() for w in ws}), (SCHEMA + "name",))
+        articles = sorted({*articles, *part_titles})
         updates: dict[str, list[tuple[str, str]]] = {}  # article -> (notice, status)
         for chunk in _chunks(articles):
             for s in self.store.query(PREFIXES + f"""
@@ -129,16 +138,30 @@ class Works:
         notice_iris = {n for pairs in updates.values() for n, _ in pairs}
         notice_iris |= {thing for thing, _, is_notice in things.values() if is_notice}
         summaries = self.summaries(sorted(notice_iris))
+
+        def article(key: str, thing: str, title: str) -> Work:
+            pairs = sorted(set(updates.get(thing, [])))
+            notices = sorted((summaries[n] for n in {n for n, _ in pairs}), key=lambda n: (n.date, n.id))
+            return Work(key, thing, "article", title, notices, {status for _, status in pairs if status})
+
         works: dict[str, Work] = {}
         for key, (thing, title, is_notice) in things.items():
             if is_notice:
-                notices, statuses = [summaries[thing]], set()
-            else:
-                pairs = sorted(set(updates.get(thing, [])))
-                notices = sorted((summaries[n] for n in {n for n, _ in pairs}), key=lambda n: (n.date, n.id))
-                statuses = {status for _, status in pairs if status}
-            works[key] = Work(key, thing, "notice" if is_notice else "article", title, notices, statuses)
+                works[key] = Work(key, thing, "notice", title, [summaries[thing]], set())
+                continue
+            works[key] = article(key, thing, title)
+            works[key].works = [article(key, part, min(part_titles[part].get(SCHEMA + "name", [""])))
+                                for part in parts.get(thing, [])]
         return works
+
+    def parts(self, things: Sequence[str]) -> dict[str, list[str]]:
+        """The works of each DOI resource that several works share (`schema:hasPart`), sorted."""
+        found: dict[str, set[str]] = {}
+        for chunk in _chunks(things):
+            for s in self.store.query(PREFIXES + f"""SELECT DISTINCT ?thing ?part WHERE {{
+                VALUES ?thing {{ {_values(chunk)} }} ?thing schema:hasPart ?part }}"""):
+                found.setdefault(_text(s, "thing"), set()).add(_text(s, "part"))
+        return {thing: sorted(parts) for thing, parts in found.items()}
 
     def properties(self, subjects: Sequence[str], predicates: Sequence[str]) -> dict[str, dict[str, list[str]]]:
         """The distinct values of these predicates for each subject, sorted.

@@ -7,8 +7,9 @@ Measured in this run, each in a fresh child process (so peak RSS is that run's o
 - ingest: `retractkg ingest CSV --store DIR` (the real CLI and pipeline), wall time and peak RSS;
 - floor: pyoxigraph `Store.bulk_load` of exactly the triples that ingest stored (dumped as N-Quads)
   into a fresh on-disk store: what the store needs to take these quads in, whatever produced them;
-- identity: reading the export to resolve which author mentions are one person (`people_of`), which
-  ingest does before mapping, alone: the cost of identity resolution within ingest's time;
+- identity: reading the export to resolve which author mentions are one person, which DOIs works share
+  and which journal is which (`people_of`), which ingest does before mapping, alone: the cost of identity
+  resolution within ingest's time;
 - re-ingest of the same export (every record unchanged) and a newer export with changes.
 The CPU of RocksDB's background threads (compaction, flushes) is printed for both: it is most of what
 ingest's many atomic loads cost beyond the floor's one.
@@ -36,10 +37,13 @@ import sys, time
 from pathlib import Path
 from retractkg.config import Settings
 from retractkg.ingest.mapping import RecordMapper
+from retractkg.ingest.periodicals import Periodicals
 from retractkg.ingest.pipeline import people_of, source_names
 paths = [Path(sys.argv[1])]
 start = time.perf_counter()
-people = people_of(paths, None, source_names(paths), RecordMapper(Settings().base))
+mapper = RecordMapper(Settings().base)
+mapper.periodicals = Periodicals(mapper.mint)
+people = people_of(paths, None, source_names(paths), mapper)
 print(f"{time.perf_counter() - start:.3f} {len(people.evidence)}")
 """
 

@@ -2,12 +2,14 @@
 
 Layout under the configured base (303 Cool-URI style, see README "IRIs"):
   id/article/{doi}            an article with a DOI (DOI lower-cased, kept readable)
+  id/article/{doi}/work/{hash}  one of the works records give a shared DOI (a supplement's), by title
   id/article/pmid/{pmid}      ... else by PMID, PMCID, or a hash of its citation
   id/notice/{doi}             a retraction with a DOI of its own (two notices about one article stay two);
   id/notice/{kind}/{doi}      ... another kind of notice (concern, correction, reinstatement, notice)
   id/notice/{kind}/{article-key}   a notice without one, about one identified article, unless other
                               records give the only notice of its kind about that article a DOI
-  id/person/{hash}, id/org/{hash}, id/journal/{hash}, id/publisher/{hash}
+  id/journal/issn/{issn}      a journal with an ISSN, by its smallest; id/journal/{hash} one known by name only
+  id/person/{hash}, id/org/{hash}, id/publisher/{hash}
   graph/{format}/{hash}       the named graph of one source record
 Nodes that only exist inside one resource (authorships, evidence) are hash IRIs of that resource.
 """
@@ -19,7 +21,7 @@ from functools import lru_cache
 from urllib.parse import quote
 
 from retractkg.ingest.model import Article, Nature, Notice
-from retractkg.ontology.identifiers import RECENT, notice_text_hash, stable_hash
+from retractkg.ontology.identifiers import RECENT, normalize_issn, notice_text_hash, stable_hash
 
 # Defined with the shared identifiers; named here too for code that still imports them from iris.
 from retractkg.ontology.identifiers import fold as fold  # noqa: E402
@@ -68,10 +70,11 @@ def doi_path(doi: str) -> str:
 
 def article_key(article: Article, *, known: bool = True) -> str:
     """The path that identifies an article: its DOI if any (or, with `known`, the DOI other records give
-    it), else PMID, PMCID, or its citation."""
+    it, and under a DOI several works share the work's title hash: a graph's IRI must not depend on either),
+    else PMID, PMCID, or its citation."""
     doi = article.doi or (article.known_doi if known else "")
     if doi:
-        return doi_path(doi)
+        return f"{doi_path(doi)}/work/{article.work}" if article.work and known else doi_path(doi)
     if article.pmid:
         return f"pmid/{article.pmid}"
     if article.pmcid:
@@ -125,7 +128,11 @@ class Minter:
         return f"{self.base}id/org/{name_hash(name, country)}"
 
     def journal(self, name: str, issn: list[str]) -> str:
-        """By normalised name, which every source gives (Retraction Watch gives no ISSN), else by ISSN."""
+        """By ISSN, else by normalised name. Alone, for one record: which ISSNs and names are one journal's is
+        decided over all records (`retractkg.ingest.periodicals`)."""
+        numbers = sorted(number for number in map(normalize_issn, issn) if number)
+        if numbers:
+            return f"{self.base}id/journal/issn/{numbers[0]}"
         return f"{self.base}id/journal/{name_hash(name) if name else 'issn/' + sorted(issn)[0].upper()}"
 
     def publisher(self, name: str) -> str:

@@ -46,11 +46,12 @@ from retractkg.ontology import (
     VOCAB,
     XSD,
 )
-from retractkg.ontology.identifiers import record_url
+from retractkg.ontology.identifiers import normalize_issn, record_url
 from retractkg.ontology.reasons import reason_iri
 
 if TYPE_CHECKING:
     from retractkg.ingest.people import PeopleIndex
+    from retractkg.ingest.periodicals import Periodicals
 
 
 class MappingError(ValueError):
@@ -207,6 +208,9 @@ class RecordMapper:
         self.mint = Minter(base)
         # Which author mentions of the run are one person (`retractkg.ingest.people`); None: each article's own.
         self.people: PeopleIndex | None = None
+        # Which journal and publisher each record names, and their names (`retractkg.ingest.periodicals`); None:
+        # each record's own (by ISSN, else name).
+        self.periodicals: Periodicals | None = None
         # The triples describing a recurring journal, publisher or organization, made once: {key: (node, lines)}.
         self._described: dict[tuple[str, ...], tuple[Term, dict[str, None]]] = {}
 
@@ -361,7 +365,10 @@ class RecordMapper:
         if article.journal.name or article.journal.issn:
             g.add(a, A, fabio.JournalArticle)
         g.add(a, schema.name, article.title)
-        self._identifiers(g, a, article.doi, article.pmid, article.pmcid)
+        if article.work:  # one of the works records give a shared DOI (`retractkg.ingest.shared_dois`)
+            g.add(a, rkg.doi, article.doi)
+            g.add(a, schema.isPartOf, self._shared_doi(g, a, article.doi))
+        self._identifiers(g, a, "" if article.work else article.doi, article.pmid, article.pmcid)
         if article.url:
             g.add(a, schema.url, iri(article.url))
         if article.date or article.year:
@@ -401,6 +408,15 @@ class RecordMapper:
             if person.corresponding:
                 g.add(authorship, rkg.isCorresponding, literal("true", BOOLEAN))
         return a
+
+    def _shared_doi(self, g: _Graph, work: Term, doi: str) -> Term:
+        """The resource of a DOI several works share: it keeps the DOI's `schema:sameAs`, so a DOI lookup finds
+        it and the works it lists (`schema:hasPart`), not one of them."""
+        shared = iri(self.mint.article(Article(doi=doi)))
+        g.add(shared, A, schema.CreativeWork)
+        self._identifiers(g, shared, doi, "", "")
+        g.add(shared, schema.hasPart, work)
+        return shared
 
     def _identifiers(self, g: _Graph, node: Term, doi: str, pmid: str, pmcid: str) -> None:
         if doi:
@@ -453,10 +469,16 @@ class RecordMapper:
                                lambda block: self._describe_journal(block, name, issn, publisher))
 
     def _describe_journal(self, g: _Graph, name: str, issn: list[str], publisher: str) -> Term:
-        j = iri(self.mint.journal(name, issn))
+        if self.periodicals is not None:
+            journal, known_as = self.periodicals.journal(name, issn)
+        else:
+            journal, known_as = self.mint.journal(name, issn), name
+        j = iri(journal)
         g.add(j, A, schema.Periodical)
-        g.add(j, schema.name, name)
-        for number in issn:
+        g.add(j, schema.name, known_as)
+        if name != known_as:  # this record's spelling
+            g.add(j, schema.alternateName, name)
+        for number in (normalize_issn(number) or number for number in issn):
             g.add(j, schema.issn, number)
             g.add(j, schema.sameAs, iri(f"https://portal.issn.org/resource/ISSN/{number}"))
         if publisher:
@@ -467,9 +489,15 @@ class RecordMapper:
         return self._recurring(g, ("publisher", name), lambda block: self._describe_publisher(block, name))
 
     def _describe_publisher(self, g: _Graph, name: str) -> Term:
-        p = iri(self.mint.publisher(name))
+        if self.periodicals is not None:
+            publisher, known_as = self.periodicals.publisher(name)
+        else:
+            publisher, known_as = self.mint.publisher(name), name
+        p = iri(publisher)
         g.add(p, A, schema.Organization)
-        g.add(p, schema.name, name)
+        g.add(p, schema.name, known_as)
+        if name != known_as:
+            g.add(p, schema.alternateName, name)
         return p
 
     def _person_iri(self, article_iri: str, article: Article | None, person: Person) -> Term:

@@ -143,6 +143,10 @@ class Article:
     # What keys an article its notice names by nothing else ("this article", with its authors' stances):
     # the notice itself, so the article is the one this notice is about and no other notice's.
     known_by_notice: str = ""
+    # Which work this is under a DOI that records give to works of different titles and authors (a
+    # conference supplement's DOI given to each of its abstracts): its folded title's hash, keying its own
+    # IRI under the DOI's (`retractkg.ingest.shared_dois`); "" for an article that is its DOI's resource.
+    work: str = ""
 
 
 @dataclass

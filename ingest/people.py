@@ -23,12 +23,13 @@ all the records given together; see the README for what a later run can and cann
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 
 from retractkg.ingest.iris import Minter, article_key, fold, name_hash
-from retractkg.ingest.model import Article, Person, SourceRecord
+from retractkg.ingest.model import Article, Organization, Person, SourceRecord
 from retractkg.ingest.ntriples import escape
+from retractkg.ingest.shared_dois import title_key
 from retractkg.ontology import RDF, RKG
 
 Node = tuple[str, str]  # (article key, person name key): one person on one article
@@ -73,6 +74,18 @@ def compatible(one: str, other: str) -> bool:
     return one == other or (len(one) == 1 and other.startswith(one)) or (len(other) == 1 and one.startswith(other))
 
 
+@dataclass(frozen=True, slots=True)
+class StoredMention:
+    """An author mention as a stored record states it: on which article, by which person IRI, with the person's
+    own organizations and the article's (those whose person it does not say), as (IRI, name as written)."""
+
+    article: str
+    iri: str
+    person: Person
+    orgs: list[tuple[str, str]]
+    article_orgs: list[tuple[str, str]]
+
+
 @dataclass(slots=True)
 class _Mention:
     name: Name
@@ -88,8 +101,10 @@ class PeopleIndex:
         # article key -> its authors (name key -> mention), and the article's organizations
         self._articles: dict[str, dict[str, _Mention]] = {}
         self._article_orgs: dict[str, set[str]] = defaultdict(set)
-        self._works: dict[str, dict[str, set[str]]] = {}  # article DOI -> title -> authors (folded)
         self._records: dict[str, tuple] = {}  # graph -> the articles of its last record, as `add` keeps them
+        self.run_graphs: set[str] = set()  # the graphs of the run's own records
+        # graph -> its stored mentions (article key, name key, person IRI, ORCID, name as written)
+        self._stored: dict[str, list[tuple[str, str, str, str, str]]] = {}
         self._iris: dict[Node, str] = {}  # mentions joined with another: their person's IRI
         self.evidence: dict[str, list[tuple[str, str, str, str]]] = {}  # IRI -> (kind, value, article, article)
         self._written: dict[str, str] = {}  # name or organization key -> how a source writes it (the least, so
@@ -100,8 +115,7 @@ class PeopleIndex:
         graph replaces it, as it does in the store. Kept as names and keys only: a run has millions."""
         compact = []
         for article in record.notice.articles:
-            orgs = [self._note(_org_key(org.name or org.label, org.country), org.name or org.label)
-                    for org in article.organizations]
+            orgs = [self._note(_org_key(org), org.name or org.label) for org in article.organizations]
             linked = {i for person in article.authors for i in person.affiliations}
             people = []
             for person in article.authors:
@@ -110,28 +124,63 @@ class PeopleIndex:
                     self._note(name.key, person.name)
                     people.append((name, person.orcid,
                                    tuple(orgs[i] for i in person.affiliations if 0 <= i < len(orgs))))
-            compact.append((article_key(article, known=False),
+            # Which work under its DOI an article is, is known once every record is read (`resolve`).
+            work = title_key(article.title) if article.doi and article.title else ""
+            compact.append((article_key(article, known=False), article.doi, work,
                             tuple(o for i, o in enumerate(orgs) if i not in linked), tuple(people)))
         self._records[graph] = tuple(compact)
-        for article in record.notice.articles:
-            if article.doi and article.title:
-                works = self._works.setdefault(article.doi, {})
-                works.setdefault(fold(article.title), set()).update(fold(p.name) for p in article.authors)
+        self.run_graphs.add(graph)
+        self._stored.pop(graph, None)
 
-    def shared_dois(self) -> list[str]:
-        """DOIs that records give works of different titles AND bylines with no author in common: a conference
-        supplement's DOI given to each of its abstracts, which are different works (ingest warns of them)."""
-        found = []
-        for doi, works in sorted(self._works.items()):
-            bylines = list(works.values())
-            if len(works) > 1 and any(one.isdisjoint(other) for i, one in enumerate(bylines)
-                                      for other in bylines[i + 1:]):
-                found.append(f"{doi} ({len(works)} titles)")
-        return found
+    def add_stored(self, graph: str, mentions: list[StoredMention]) -> None:
+        """Note the mentions of a record an earlier run stored (`retractkg.ingest.stored_people`), as `add` notes
+        a record's: the run's own record of the graph replaces it."""
+        if graph in self.run_graphs:
+            return
+        prefix, org_prefix = f"{self.minter.base}id/article/", f"{self.minter.base}id/org/"
+        articles: dict[str, tuple[list, list]] = {}  # article key -> (its organizations, its people)
+        kept = []
+        for mention in mentions:
+            if not mention.article.startswith(prefix):
+                continue
+            key = mention.article[len(prefix):]
+            orgs, people = articles.setdefault(key, ([], []))
+            orgs.extend(self._note(org[len(org_prefix):], written) for org, written in mention.article_orgs
+                        if org.startswith(org_prefix))
+            name = person_name(mention.person)
+            if name is None:
+                continue
+            self._note(name.key, mention.person.name)
+            own = tuple(self._note(org[len(org_prefix):], written) for org, written in mention.orgs
+                        if org.startswith(org_prefix))
+            people.append((name, mention.person.orcid, own))
+            kept.append((key, name.key, mention.iri, mention.person.orcid, mention.person.name))
+        self._records[graph] = tuple((key, "", "", tuple(dict.fromkeys(orgs)), tuple(people))
+                                     for key, (orgs, people) in articles.items())
+        self._stored[graph] = kept
 
-    def _read(self) -> None:
+    def moved_mentions(self) -> dict[str, dict[str, str]]:
+        """Stored mentions whose person IRI the joins changed: {graph: {stored IRI: new IRI}} (after `resolve`)."""
+        moved: dict[str, dict[str, str]] = {}
+        for graph, mentions in self._stored.items():
+            for key, name, stored, orcid, written in mentions:
+                if orcid:  # a person with an ORCID is its IRI, whatever is joined to it
+                    continue
+                now = self._iris.get((key, name)) or self.minter.person(self._article_iri(key), written)
+                if now != stored:
+                    moved.setdefault(graph, {})[stored] = now
+        return moved
+
+    def vanished_people(self) -> set[str]:
+        """Joined people of stored mentions whose IRI no mention has any more (their evidence is out of date)."""
+        now = set(self._iris.values())
+        return {stored for moved in self.moved_mentions().values() for stored in moved if stored not in now}
+
+    def _read(self, shared: Collection[str]) -> None:
         for articles in self._records.values():
-            for key, orgs, people in articles:
+            for key, doi, work, orgs, people in articles:
+                if work and doi in shared:  # as `mention_key` keys it once `SharedDois.complete` gave it its work
+                    key = f"{key}/work/{work}"
                 authors = self._articles.setdefault(key, {})
                 self._article_orgs[key].update(orgs)
                 for name, orcid, own in people:
@@ -149,12 +198,13 @@ class PeopleIndex:
             self._written[key] = written
         return key
 
-    def resolve(self) -> None:
-        """Join the mentions that the evidence says are one person, and mint each person's IRI.
+    def resolve(self, shared_dois: Collection[str] = ()) -> None:
+        """Join the mentions that the evidence says are one person, and mint each person's IRI; `shared_dois`
+        are DOIs several works share (`retractkg.ingest.shared_dois`), under which each work is its own article.
 
         Block by block (family name and initial), each in the order of its mentions, so that memory holds one
         block's evidence at a time and the joins do not depend on the order records were read."""
-        self._read()
+        self._read(shared_dois)
         self._recurring_coauthors: dict[str, list[str]] = {}
         blocks: dict[str, list[Node]] = defaultdict(list)
         for key in sorted(self._articles):
@@ -231,7 +281,7 @@ class PeopleIndex:
         if not self._iris:
             return None
         name = person_name(person)
-        return self._iris.get((article_key(article, known=False), name.key)) if name else None
+        return self._iris.get((mention_key(article), name.key)) if name else None
 
     def evidence_nquads(self, iri: str, graph: str) -> Iterator[str]:
         """Why mentions were joined into this person, as N-Quads of `graph`: what every one of its articles
@@ -341,5 +391,15 @@ def _link(joins: _Joins, nodes: list[Node], evidence: dict[Node, set[tuple[str, 
                     root = joins.union(other, root)
 
 
-def _org_key(name: str, country: str) -> str:
-    return name_hash(name, country)  # remembered for recent names: institutions recur
+def mention_key(article: Article) -> str:
+    """The key of an article a record names, as the pre-pass knows it: without the DOI other records give it
+    (the pre-pass reads records before they are given one), with its work under a shared DOI."""
+    key = article_key(article, known=False)
+    return f"{key}/work/{article.work}" if article.work else key
+
+
+def _org_key(org: Organization) -> str:
+    """An organization as compared: its IRI's key (`Minter.organization`), which a stored record states."""
+    if org.ror:
+        return f"ror/{org.ror.lower()}"
+    return name_hash(org.name or org.label, org.country)  # remembered for recent names: institutions recur

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -33,7 +33,10 @@ from retractkg.ingest.identity import KnownDois
 from retractkg.ingest.mapping import MappingError, RecordMapper, literal
 from retractkg.ingest.model import SourceRecord, oversized_value
 from retractkg.ingest.people import PeopleIndex
+from retractkg.ingest.periodicals import Periodicals
 from retractkg.ingest.report import IngestReport, Progress
+from retractkg.ingest.shared_dois import SharedDois
+from retractkg.ingest.stored_people import gone_evidence, note_stored_mentions, rewritten_records, stored_before
 from retractkg.ontology import RKG, VOCABULARY_FILES, VOCABULARY_GRAPH
 from retractkg.store import GraphStore
 from retractkg.store.change_log import change_nquads, stored_hashes
@@ -122,10 +125,10 @@ def ingest(store: GraphStore, paths: Sequence[Path], settings: Settings, *, form
     seen: dict[str, set[str]] = {}  # format -> graphs of the records read (see `withdraw_missing`)
     last_progress = time.monotonic()
     names = source_names(paths)
-    mapper.people = people_of(paths, format, names, mapper)
-    for shared in mapper.people.shared_dois():
-        report.warnings.append(f"article DOI {shared} is given to works of different titles and authors (a "
-                               "supplement's DOI given to each of its abstracts?): they are one resource under it")
+    shared = SharedDois(mapper.mint)
+    mapper.periodicals = Periodicals(mapper.mint)
+    mapper.people = people_of(paths, format, names, mapper, shared=shared, store=store)
+    report.warnings.extend(shared.warnings)
     with BatchWriter(store, settings, report, writers=writers, batch_quads=batch_quads, batch_size=batch_size,
                      progress=progress) as batches:
         for record in read_records(paths, report, format=format, limits=settings.read_limits, names=names):
@@ -139,6 +142,7 @@ def ingest(store: GraphStore, paths: Sequence[Path], settings: Settings, *, form
             if progress and time.monotonic() - last_progress >= progress_every:
                 progress(report)
                 last_progress = time.monotonic()
+            shared.complete(record)
             known_dois.complete(record)
             known_dois.learn(record)
             try:
@@ -149,29 +153,54 @@ def ingest(store: GraphStore, paths: Sequence[Path], settings: Settings, *, form
                 continue
             batches.add(mapped)
             known_dois.mapped(record, mapped.graph)
-    map_again(store, known_dois.outdated_graphs(mapper.mint), names, mapper, known_dois, report, settings)
+    outdated = known_dois.outdated_graphs(mapper.mint)
+    for more in (shared.outdated_graphs(store), mapper.periodicals.outdated_graphs(store)):
+        for source, graphs in more.items():
+            outdated.setdefault(source, set()).update(graphs)
+    map_again(store, outdated, names, mapper, [shared.complete, known_dois.complete], report, settings)
+    with BatchWriter(store, settings, report) as batches:  # earlier runs' records whose people were joined now
+        for rewritten in rewritten_records(store, mapper.people):
+            batches.add(rewritten)
     store_people_evidence(store, mapper)
     if replace_source:
         withdraw_missing(store, seen, report, settings)
     return report
 
 
-def people_of(paths: Sequence[Path], format: str | None, names: dict[Path, str], mapper: RecordMapper) -> PeopleIndex:
-    """Which author mentions of these files are one person: read once before any record is mapped, so that
-    the person IRIs do not depend on the order of records (errors are reported by the reading that maps)."""
+def people_of(paths: Sequence[Path], format: str | None, names: dict[Path, str], mapper: RecordMapper, *,
+              shared: SharedDois | None = None, store: GraphStore | None = None) -> PeopleIndex:
+    """Which author mentions of these files are one person, (`shared`) which article DOIs they give to
+    different works, and (`mapper.periodicals`) which journal is which, with what `store` holds: read once
+    before any record is mapped, so that none depends on the order of records or of runs (errors are reported
+    by the reading that maps)."""
     people = PeopleIndex(mapper.mint)
+    shared = shared if shared is not None else SharedDois(mapper.mint)
     for record in read_records(paths, IngestReport(), format=format, names=names):
         people.add(record, mapper.graph_iri(record))
-    people.resolve()
+        shared.add(record)
+        if mapper.periodicals is not None:
+            mapper.periodicals.add(record)
+    if store is not None and stored_before(store):
+        shared.learn_stored(store)
+        if mapper.periodicals is not None:
+            mapper.periodicals.learn_stored(store)
+        note_stored_mentions(store, people, people.run_graphs)
+    shared.resolve()
+    if mapper.periodicals is not None:
+        mapper.periodicals.resolve()
+    people.resolve(shared.shared)
     return people
 
 
 def store_people_evidence(store: GraphStore, mapper: RecordMapper, *, chunk: int = 2000) -> None:
     """Why mentions were joined into each person, one graph per person (`{base}graph/people/{hash}`), written
-    when it changed, `chunk` people at a time (the whole export's would be some 100 MB of text at once): the
-    evidence of people this run did not see stays as it was."""
+    when it changed, `chunk` people at a time (the whole export's would be some 100 MB of text at once); that of
+    people now part of another removed."""
     if mapper.people is None:
         return
+    gone = gone_evidence(mapper.people)
+    if gone:
+        store.replace_graphs_nquads(dict.fromkeys(gone, b""))
     people = sorted(mapper.people.evidence)
     for start in range(0, len(people), chunk):
         graphs: dict[str, tuple[str, bytes]] = {}
@@ -188,10 +217,11 @@ def store_people_evidence(store: GraphStore, mapper: RecordMapper, *, chunk: int
 
 
 def map_again(store: GraphStore, outdated: dict[str, set[str]], names: dict[Path, str], mapper: RecordMapper,
-              known_dois: KnownDois, report: IngestReport, settings: Settings) -> None:
-    """Read the records of these graphs again and store them as they map now. `outdated` is {source: graphs},
-    a source being a path this run read or the name (`source_names`) a stored record states; a name is
-    found among this run's files only: the store keeps no local path."""
+              completions: Sequence[Callable[[SourceRecord], None]], report: IngestReport, settings: Settings) -> None:
+    """Read the records of these graphs again and store them as they map now (each record completed by
+    `completions` first, as ingest completes it). `outdated` is {source: graphs}, a source being a path this
+    run read or the name (`source_names`) a stored record states; a name is found among this run's files
+    only: the store keeps no local path."""
     by_name: dict[str, list[Path]] = {}
     for path, name in names.items():
         by_name.setdefault(name, []).append(path)
@@ -201,13 +231,15 @@ def map_again(store: GraphStore, outdated: dict[str, set[str]], names: dict[Path
             if not found:
                 report.warnings.append(f"{source}: not among the files of this run, so {len(graphs)} record(s) read "
                                        "from it still name their article by PubMed ID (or their notice by its "
-                                       "article): ingest them again to move them onto the DOI's resource")
+                                       "article, or a work by a DOI other works share): ingest them again to move "
+                                       "them onto the DOI's resource")
                 continue
             # Its errors were reported when it was first read.
             for record in read_records(found, IngestReport(), limits=settings.read_limits, names=names):
                 if mapper.graph_iri(record) not in graphs:
                     continue
-                known_dois.complete(record)
+                for complete in completions:
+                    complete(record)
                 try:
                     batches.add(mapper.map(record))
                 except MappingError:

@@ -36,6 +36,15 @@ def normalize_doi(doi: str) -> str:
     return doi.lower() if _BARE_DOI.match(doi) else ""
 
 
+_ISSN = re.compile(r"^\s*(\d{4})-?(\d{3}[\dX])\s*$", re.I)
+
+
+def normalize_issn(text: str) -> str:
+    """`1234-567X` from an ISSN in any written form, or "" when it is not one."""
+    found = _ISSN.match(text)
+    return f"{found.group(1)}-{found.group(2).upper()}" if found else ""
+
+
 @lru_cache(maxsize=RECENT)
 def fold(text: str) -> str:
     """Case-, accent-, punctuation- and space-insensitive form for comparing names (remembered for recent ones)."""

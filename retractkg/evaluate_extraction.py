@@ -31,7 +31,8 @@ per notice, so there is no held-out part):
   (only a chain of other evidence can join them), and precision is joined one-person pairs over those plus
   the false merges;
 - journals: every pair of PubMed Central JATS notices whose ISSNs overlap is one journal, every pair whose
-  ISSNs are disjoint two: precision and recall of one periodical IRI per journal.
+  ISSNs are disjoint two: precision and recall of one periodical IRI per journal, resolved as ingest resolves
+  them (`retractkg.ingest.periodicals`: ISSN first, then name).
 
 The split is fixed by a hash of each notice's DOI (or file name): 30% is held out. Tune on the dev part
 only; `--details` lists dev errors and never held-out ones. A third, independent reason set ("rw-export")
@@ -62,7 +63,6 @@ from retractkg.evaluation_data import (
     reason_rows,
     split_of,
 )
-from retractkg.ingest.iris import article_key
 from retractkg.ingest.mapping import RecordMapper
 from retractkg.ingest.model import Nature
 from retractkg.ingest.reading.nature import classify_nature
@@ -316,22 +316,27 @@ MAX_ARTICLES_PER_NAME = 50  # a name on more articles than this is left out (its
 
 def evaluate_merges(shared: Path, report: Report) -> None:
     """Person and journal merge precision and recall (see the module's docstring for the labels)."""
-    from retractkg.ingest.people import PeopleIndex, person_name
+    from retractkg.ingest.people import PeopleIndex, mention_key, person_name
+    from retractkg.ingest.periodicals import Periodicals
     from retractkg.ingest.pipeline import IngestReport, read_records
+    from retractkg.ingest.shared_dois import SharedDois
 
     mapper = RecordMapper("https://w3id.org/retractkg/")
     folder = shared / "data" / "retraction-watch"
     records = list(read_records([folder / name for name in PEOPLE_SOURCES if (folder / name).exists()],
                                 IngestReport()))
-    people = PeopleIndex(mapper.mint)
+    people, shared_dois = PeopleIndex(mapper.mint), SharedDois(mapper.mint)  # as ingest reads them
     for record in records:
         people.add(record, mapper.graph_iri(record))
-    people.resolve()
+        shared_dois.add(record)
+    shared_dois.resolve()
+    people.resolve(shared_dois.shared)
     # folded name -> article -> (person, co-authors' folded names, institutions)
     mentions: dict[str, dict[str, tuple[str, set[str], set[str]]]] = {}
     for record in records:
+        shared_dois.complete(record)
         for article in record.notice.articles:
-            key = article_key(article, known=False)
+            key = mention_key(article)
             names = {fold(p.name) for p in article.authors}
             institutions = {fold(o.name) for o in article.organizations}
             for person in article.authors:
@@ -353,10 +358,15 @@ def evaluate_merges(shared: Path, report: Report) -> None:
 
     journals = report.merges["journals"] = Merges()
     seen = []
-    for record in read_records([shared / "data" / "jats"], IngestReport()):
+    periodicals = Periodicals(mapper.mint)
+    jats = list(read_records([shared / "data" / "jats"], IngestReport()))
+    for record in jats:
+        periodicals.add(record)
+    periodicals.resolve()
+    for record in jats:
         journal = record.notice.journal
         if journal.issn:
-            seen.append((set(journal.issn), mapper.mint.journal(journal.name, journal.issn)))
+            seen.append((set(journal.issn), periodicals.journal(journal.name, journal.issn)[0]))
     for i, (issn, iri) in enumerate(seen):
         for other_issn, other_iri in seen[i + 1:]:
             journals.add(bool(issn & other_issn), iri == other_iri)

@@ -180,7 +180,7 @@ def test_publisher_country_and_subject_lists_agree_with_sparql(client, store, ki
         assert notice_rows(client, f"/browse/{kind}/{label}") == min(count, 50)
 
 
-def test_one_periodical_per_journal_name_however_written(tmp_path):
+def test_one_periodical_per_journal_name_however_written_with_one_name_and_the_others_alternate(tmp_path):
     with RW.open(encoding="utf-8", newline="") as f:
         header, *rows = list(csv.reader(f))
     col = {name: i for i, name in enumerate(header)}
@@ -192,10 +192,52 @@ def test_one_periodical_per_journal_name_however_written(tmp_path):
         csv.writer(f, lineterminator="\r\n").writerows([header, *rows[:len(written)]])
     store = OxigraphStore()
     ingest(store, [path], Settings())
-    journals = store.query(PREFIXES + """SELECT ?j (GROUP_CONCAT(DISTINCT ?n; separator="|") AS ?names) WHERE {
-        ?j a schema:Periodical ; schema:name ?n } GROUP BY ?j""")
-    assert sorted(sorted(s["names"].value.split("|")) for s in journals) == [
-        ["LANCET.", "Lancet", "The Lancet"], ["Taylor & Francis Journal", "Taylor and Francis Journal"]]
+    journals = store.query(PREFIXES + """SELECT ?j (GROUP_CONCAT(DISTINCT ?n; separator="|") AS ?names)
+        (GROUP_CONCAT(DISTINCT ?other; separator="|") AS ?others) WHERE {
+        ?j a schema:Periodical ; schema:name ?n OPTIONAL { ?j schema:alternateName ?other } } GROUP BY ?j""")
+    assert sorted((s["names"].value, sorted(s["others"].value.split("|"))) for s in journals) == [
+        ("Lancet", ["LANCET.", "The Lancet"]), ("Taylor & Francis Journal", ["Taylor and Francis Journal"])]
+
+
+JATS_WITH_ISSNS = ["PMC4596082.xml", "PMC4602625.xml", "PMC5268068.xml"]  # Cureus; Medicine, print and electronic
+
+
+def periodicals(store: OxigraphStore, name: str) -> dict[str, list[str]]:
+    """Each periodical a name (as written, in any case) stands for, with its ISSNs."""
+    found: dict[str, list[str]] = {}
+    for s in store.query(PREFIXES + f"""SELECT DISTINCT ?j ?issn WHERE {{ ?j a schema:Periodical ;
+            schema:name|schema:alternateName ?n FILTER(LCASE(?n) = {json.dumps(name.lower())})
+            OPTIONAL {{ ?j schema:issn ?issn }} }}"""):
+        found.setdefault(s["j"].value, []).extend([s["issn"].value] if s["issn"] else [])
+    return {j: sorted(issns) for j, issns in found.items()}
+
+
+def test_journals_are_keyed_by_issn_first_and_a_name_without_one_meets_them_whatever_the_order(tmp_path):
+    """Retraction Watch names journals without ISSNs; PMC's JATS gives them (Medicine: print and electronic)."""
+    jats = tmp_path / "jats"
+    jats.mkdir()
+    for name in JATS_WITH_ISSNS:
+        shutil.copy(DATA / "jats" / name, jats / name)
+    rw = tmp_path / "rw.csv"
+    shutil.copy(RW, rw)
+    together = OxigraphStore()
+    ingest(together, [rw, jats], Settings())
+    assert periodicals(together, "Cureus") == {f"{BASE}id/journal/issn/2168-8184": ["2168-8184"]}
+    assert periodicals(together, "Medicine") == {f"{BASE}id/journal/issn/0025-7974": ["0025-7974", "1536-5964"]}
+    cureus = f"{BASE}id/journal/issn/2168-8184"
+    assert len(values(together, f"SELECT DISTINCT ?n WHERE {{ ?n schema:isPartOf <{cureus}> }}")) >= 1
+    assert len(values(together, f"SELECT DISTINCT ?a WHERE {{ ?a a rkg:Article ; schema:isPartOf+ <{cureus}> }}")) == 9
+    # JATS first, then the export alone: the export's names meet the stored ISSN journals.
+    jats_first = OxigraphStore()
+    ingest(jats_first, [jats], Settings())
+    ingest(jats_first, [rw], Settings())
+    assert record_statements(jats_first) == record_statements(together)
+    # The export first: its records move onto the ISSN journals when it is read again with the JATS.
+    rw_first = OxigraphStore()
+    ingest(rw_first, [rw], Settings())
+    assert f"{BASE}id/journal/issn/2168-8184" not in periodicals(rw_first, "Cureus")
+    ingest(rw_first, [jats, rw], Settings())
+    assert record_statements(rw_first) == record_statements(together)
 
 
 # --- people ---------------------------------------------------------------------------------------------------
@@ -280,6 +322,29 @@ def test_people_do_not_depend_on_the_order_records_are_read_and_re_ingest_change
     assert again.unchanged == len(BYLINES) and not again.added and not again.updated
 
 
+def test_a_later_run_joins_its_mentions_with_stored_people_whatever_the_order_of_runs(tmp_path):
+    """A (one export) then B (another file) vs B then A vs A and B in one run: the same people, IRIs and evidence;
+    the earlier run's records are rewritten where a join moved their mentions, and nothing changes after."""
+    first, second = [0, 3, 5], [1, 2, 4]  # Wei Wang and W. Wang, Jun Chen, Victor Grech: each across both
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    a = export(tmp_path / "a" / "rw.csv", first)
+    b = export(tmp_path / "b" / "more.csv", second)
+    together, forward, backward = OxigraphStore(), OxigraphStore(), OxigraphStore()
+    ingest(together, [a, b], Settings())
+    ingest(forward, [a], Settings())
+    assert len(people(forward, "Jun Chen")) == 1 and list(people(forward, "Jun Chen").values()) == [["10.9999/six"]]
+    report = ingest(forward, [b], Settings())
+    assert report.updated  # the stored record whose Jun Chen is now the one of both articles
+    ingest(backward, [b], Settings())
+    ingest(backward, [a], Settings())
+    assert list(people(forward, "Jun Chen").values()) == [["10.9999/six", "10.9999/two"]]
+    assert record_statements(forward) == record_statements(together) == record_statements(backward)
+    for store in (forward, backward):
+        again = ingest(store, [a], Settings())
+        assert not again.added and not again.updated
+
+
 def test_an_orcid_from_pubmed_is_the_person_and_joins_their_mentions(tmp_path):
     """PubMed writes the ORCID iD in several forms (`0000000179841889`, with `http://orcid.org/`)."""
     text = (DATA / "pubmed" / "pubmed_11543891.xml").read_text(encoding="utf-8")
@@ -307,19 +372,87 @@ def test_a_person_page_shows_all_their_works_and_why_they_are_one_person(client,
     assert "Why these are one person" in page.text and "shared affiliation: Mater Dei Hospital" in page.text
 
 
-def test_a_doi_that_works_of_different_titles_and_authors_share_is_warned_about(tmp_path):
-    """The Retraction Watch export gives 145 conference abstracts their supplement's DOI."""
+SUPPLEMENT = "10.1080/02699052.2023.2194723"
+
+
+def supplement_export(path: Path, picks: list[int], *, same_work: bool = False) -> Path:
+    """Real rows: those picked given the supplement's DOI (as the export gives it its abstracts); with `same_work`,
+    one more row of the work of the greatest pick (same title and authors, another record)."""
     with RW.open(encoding="utf-8", newline="") as f:
         header, *rows = list(csv.reader(f))
     col = {name: i for i, name in enumerate(header)}
-    abstracts = [list(row) for row in rows[:3]]
-    for row in abstracts:
-        row[col["OriginalPaperDOI"]] = "10.1080/02699052.2023.2194723"
-    same_work = list(rows[3])
-    same_work[col["Record ID"]] = "999002"  # a second record of one work: same title and authors, no warning
-    path = tmp_path / "rw.csv"
+    written = []
+    for i in picks:
+        row = list(rows[i])
+        row[col["OriginalPaperDOI"]] = SUPPLEMENT
+        written.append(row)
+    if same_work:
+        again = list(written[picks.index(max(picks))])
+        again[col["Record ID"]] = "999002"
+        written.append(again)
     with path.open("w", encoding="utf-8", newline="") as f:
-        csv.writer(f, lineterminator="\r\n").writerows([header, *abstracts, rows[3], same_work])
-    report = ingest(OxigraphStore(), [path], Settings())
+        csv.writer(f, lineterminator="\r\n").writerows([header, *written])
+    return path
+
+
+def works_of(store: OxigraphStore) -> dict[str, list[str]]:
+    """Each work given the supplement's DOI, with its authors' names."""
+    found: dict[str, list[str]] = {}
+    for s in store.query(PREFIXES + f"""SELECT ?a ?name WHERE {{ ?a a rkg:Article ; rkg:doi "{SUPPLEMENT}" ;
+            schema:author/schema:name ?name }}"""):
+        found.setdefault(s["a"].value, []).append(s["name"].value)
+    return {a: sorted(names) for a, names in found.items()}
+
+
+def test_works_that_share_a_doi_stay_apart_and_a_lookup_lists_them(tmp_path):
+    """The Retraction Watch export gives 145 conference abstracts their supplement's DOI: they were one article
+    with every abstract's notices and authors."""
+    path = supplement_export(tmp_path / "rw.csv", [0, 1, 2], same_work=True)
+    store = OxigraphStore()
+    report = ingest(store, [path], Settings())
+    assert not report.errors
     warned = [w for w in report.warnings if "different titles and authors" in w]
-    assert len(warned) == 1 and "10.1080/02699052.2023.2194723 (3 titles)" in warned[0]
+    assert len(warned) == 1 and f"{SUPPLEMENT} (3 titles)" in warned[0] and "999002" in warned[0]
+    works = works_of(store)
+    assert len(works) == 3 and all(a.startswith(f"{BASE}id/article/{SUPPLEMENT}/work/") for a in works)
+    assert len({tuple(names) for names in works.values()}) == 3  # each abstract its own byline
+    # The DOI's own resource lists them, and keeps the DOI's sameAs; each work has its own notices.
+    parts = f"SELECT DISTINCT ?w WHERE {{ <{BASE}id/article/{SUPPLEMENT}> schema:hasPart ?w }}"
+    assert values(store, parts) == sorted(works)
+    assert values(store, f"SELECT DISTINCT ?x WHERE {{ ?x schema:sameAs <https://doi.org/{SUPPLEMENT}> }}") == [
+        f"{BASE}id/article/{SUPPLEMENT}"]
+    with TestClient(create_app(Settings(), store)) as client:
+        answer = client.get(f"/api/works/{SUPPLEMENT.upper()}").json()
+        assert sorted(w["id"] for w in answer["works"]) == sorted(works)
+        assert all(w["notices"] and w["is_retracted"] for w in answer["works"])
+        assert len(client.get(f"/doi/{SUPPLEMENT}", headers={"Accept": "application/json"}).content) < 50_000
+    # The same works, whatever the order of the records; and re-ingest changes nothing.
+    backward = OxigraphStore()
+    (tmp_path / "backward").mkdir()
+    ingest(backward, [supplement_export(tmp_path / "backward" / "rw.csv", [2, 1, 0], same_work=True)], Settings())
+    assert record_statements(backward) == record_statements(store)
+    again = ingest(store, [path], Settings())
+    assert again.unchanged == 4 and not again.added and not again.updated
+
+
+def test_a_doi_found_shared_by_a_later_run_keeps_the_earlier_works_apart_too(tmp_path):
+    """One abstract ingested alone is its DOI's article; a later run giving the DOI other abstracts finds it
+    shared and reads the earlier record again from its file, so the graph is the one a single run makes."""
+    (tmp_path / "one").mkdir()
+    (tmp_path / "both").mkdir()
+    first = supplement_export(tmp_path / "one" / "first.csv", [0])
+    second = supplement_export(tmp_path / "one" / "second.csv", [1, 2])
+    together = OxigraphStore()
+    ingest(together, [tmp_path / "one"], Settings())
+    store = OxigraphStore()
+    ingest(store, [first], Settings())
+    assert list(works_of(store)) == [f"{BASE}id/article/{SUPPLEMENT}"]
+    # Without the earlier file, the later run says which records it could not move.
+    alone = OxigraphStore()
+    ingest(alone, [first], Settings())
+    report = ingest(alone, [second], Settings())
+    assert any(w.startswith("first.csv: not among the files of this run") for w in report.warnings)
+    report = ingest(store, [second, first], Settings())
+    assert any("(3 titles)" in w for w in report.warnings)
+    assert record_statements(store) == record_statements(together)
+    assert len(works_of(store)) == 3

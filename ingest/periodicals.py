@@ -1,0 +1,168 @@
+"""One periodical per journal, ISSN first, then normalised name; one publisher per normalised name.
+
+ISSNs that one record gives a journal (print, electronic, ISSN-L) are one journal's, and so are all the
+ISSNs linked that way across records; such a journal is `id/journal/issn/{its smallest ISSN}`. A journal a
+record names without an ISSN (Retraction Watch gives none) is the ISSN journal that records give that
+normalised name (`name_key`: case, accents, punctuation, a leading "The", "&" read as "and") with ISSNs,
+when exactly one does; otherwise it is keyed by its name. Each journal and publisher has one `schema:name`:
+the one it was first stored with, else the spelling its records of the run give most often (on a tie, one
+not all in capitals, then the least); the other spellings of its records are `schema:alternateName`s.
+
+Like people and shared DOIs, this is decided over every record of the run (noted by `add` in the pass that
+reads them before mapping) and what the store holds (`learn_stored`), whatever the order records are read;
+records of earlier runs whose journal now has another IRI (its name met an ISSN, or its ISSNs another
+journal's) are read again from their files (`outdated_graphs`).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+
+from retractkg.ingest.iris import Minter, name_key
+from retractkg.ingest.model import Journal, SourceRecord
+from retractkg.ontology import RKG, SCHEMA
+from retractkg.ontology.identifiers import normalize_issn, stable_hash
+from retractkg.store import GraphStore
+
+CHUNK = 500  # IRIs a VALUES list of one query holds
+
+
+def issns(journal: Journal) -> list[str]:
+    return sorted({issn for issn in map(normalize_issn, journal.issn) if issn})
+
+
+class Periodicals:
+    """The IRI and names of every journal and publisher of a run's records."""
+
+    def __init__(self, minter: Minter) -> None:
+        self.minter = minter
+        self._parent: dict[str, str] = {}  # ISSN -> an ISSN of the same journal (union-find)
+        self._issns_of_name: dict[str, set[str]] = defaultdict(set)  # name key -> ISSNs records give with it
+        self._written: dict[str, Counter[str]] = defaultdict(Counter)  # name key -> spellings, how often
+        self._publishers: dict[str, Counter[str]] = defaultdict(Counter)
+        self._stored_names: dict[str, str] = {}  # journal or publisher IRI -> its stored schema:name
+        self._stored_journals: dict[str, set[str]] = defaultdict(set)  # stored journal IRI -> its ISSNs
+        # Decided by `resolve`:
+        self._name_journal: dict[str, str] = {}  # name key -> the ISSN journal it stands for
+        self._names: dict[str, str] = {}  # journal or publisher IRI -> its schema:name
+
+    # -- noting ------------------------------------------------------------------------------------------
+
+    def add(self, record: SourceRecord) -> None:
+        notice = record.notice
+        for journal in (notice.journal, *(article.journal for article in notice.articles)):
+            self._add_journal(journal.name, issns(journal))
+            if journal.publisher:
+                self._publishers[name_key(journal.publisher)][journal.publisher] += 1
+        if notice.publisher:
+            self._publishers[name_key(notice.publisher)][notice.publisher] += 1
+
+    def _add_journal(self, name: str, numbers: list[str]) -> None:
+        for number in numbers:
+            self._parent.setdefault(number, number)
+            self._union(numbers[0], number)
+        if name:
+            key = name_key(name)
+            self._written[key][name] += 1
+            self._issns_of_name[key].update(numbers)
+
+    def learn_stored(self, store: GraphStore) -> None:
+        """The store's journals (their ISSNs are one journal's, their names given with those ISSNs) and the
+        names journals and publishers were stored with."""
+        for s in store.query(f"SELECT DISTINCT ?j ?issn WHERE {{ ?j a <{SCHEMA}Periodical> ; <{SCHEMA}issn> ?issn }}"):
+            number = normalize_issn(s["issn"].value)
+            if number:
+                self._stored_journals[s["j"].value].add(number)
+        for numbers in self._stored_journals.values():
+            ordered = sorted(numbers)
+            for number in ordered:
+                self._parent.setdefault(number, number)
+                self._union(ordered[0], number)
+        for s in store.query(f"""SELECT DISTINCT ?x ?name ?kind WHERE {{
+                {{ ?x a <{SCHEMA}Periodical> ; <{SCHEMA}name> ?name BIND("journal" AS ?kind) }}
+                UNION {{ ?j <{SCHEMA}publisher> ?x . ?x <{SCHEMA}name> ?name BIND("publisher" AS ?kind) }} }}"""):
+            iri, name = s["x"].value, s["name"].value
+            self._stored_names[iri] = min(name, self._stored_names.get(iri, name))
+            if s["kind"].value == "journal":
+                self._written[name_key(name)][name] += 0  # known, without outweighing the run's spellings
+                self._issns_of_name[name_key(name)].update(self._stored_journals.get(iri, ()))
+
+    # -- deciding ----------------------------------------------------------------------------------------
+
+    def resolve(self) -> None:
+        """Which ISSN journal each name stands for, and every journal's and publisher's `schema:name`."""
+        spellings: dict[str, Counter[str]] = defaultdict(Counter)  # journal IRI -> spellings
+        for key, written in self._written.items():
+            journals = {self._find(number) for number in self._issns_of_name.get(key, ())}
+            if len(journals) == 1:
+                self._name_journal[key] = journals.pop()
+            spellings[self._journal_iri(key, [])].update(written)
+        for iri, written in spellings.items():
+            self._names[iri] = self._stored_names.get(iri) or _most_given(written)
+        for key, written in self._publishers.items():
+            iri = f"{self.minter.base}id/publisher/{stable_hash(key)}"
+            self._names[iri] = self._stored_names.get(iri) or _most_given(written)
+        self._written.clear()
+        self._publishers.clear()
+
+    def _journal_iri(self, key: str, numbers: list[str]) -> str:
+        if numbers:
+            return f"{self.minter.base}id/journal/issn/{self._find(numbers[0])}"
+        root = self._name_journal.get(key)
+        if root is not None:
+            return f"{self.minter.base}id/journal/issn/{root}"
+        return f"{self.minter.base}id/journal/{stable_hash(key)}"  # `name_hash` of its names
+
+    def journal(self, name: str, issn: list[str]) -> tuple[str, str]:
+        """A journal's IRI and `schema:name`, as a record names it."""
+        numbers = [number for number in map(normalize_issn, issn) if number]
+        for number in numbers:
+            self._parent.setdefault(number, number)  # an ISSN no record noted (a record mapped again)
+        iri = self._journal_iri(name_key(name) if name else "", numbers)
+        return iri, self._names.get(iri, name)
+
+    def publisher(self, name: str) -> tuple[str, str]:
+        """A publisher's IRI and `schema:name`."""
+        iri = self.minter.publisher(name)
+        return iri, self._names.get(iri, name)
+
+    def outdated_graphs(self, store: GraphStore) -> dict[str, set[str]]:
+        """Stored records naming a journal by an IRI that is no longer its own, as {source file: graphs}."""
+        moved = set()
+        for iri, numbers in self._stored_journals.items():
+            if iri != f"{self.minter.base}id/journal/issn/{self._find(min(numbers))}":
+                moved.add(iri)
+        for key in self._name_journal:
+            moved.add(f"{self.minter.base}id/journal/{stable_hash(key)}")
+        found: dict[str, set[str]] = defaultdict(set)
+        moved_list = sorted(moved)
+        for start in range(0, len(moved_list), CHUNK):
+            chunk = " ".join(f"<{j}>" for j in moved_list[start:start + CHUNK])
+            for s in store.query(f"SELECT DISTINCT ?g ?source WHERE {{ VALUES ?j {{ {chunk} }} "
+                                 f"GRAPH ?g {{ ?j a <{SCHEMA}Periodical> }} ?g <{RKG}sourceFile> ?source }}"):
+                found[s["source"].value].add(s["g"].value)
+        return dict(found)
+
+    # -- union-find over ISSNs --------------------------------------------------------------------------
+
+    def _find(self, number: str) -> str:
+        parent = self._parent.get(number, number)
+        while parent != number:
+            grand = self._parent[parent]
+            self._parent[number] = grand
+            number, parent = grand, self._parent[grand]
+        return number
+
+    def _union(self, one: str, other: str) -> None:
+        a, b = self._find(one), self._find(other)
+        if a != b:  # the smaller ISSN is the root: a journal's IRI is its smallest ISSN's
+            a, b = min(a, b), max(a, b)
+            self._parent[b] = a
+
+
+def _most_given(written: Iterable[tuple[str, int]] | Counter[str]) -> str:
+    """The spelling given most often, on a tie one not all in capitals, then the least: the same whatever the
+    order of records."""
+    counts = written.items() if isinstance(written, Counter) else written
+    return min(counts, key=lambda item: (-item[1], item[0].isupper(), item[0]))[0]

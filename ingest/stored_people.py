@@ -1,0 +1,113 @@
+"""People across runs: the author mentions earlier runs stored, read back so that a later run joins its own
+with them by the same rules (`retractkg.ingest.people`), and the stored records whose person IRIs those
+joins change, rewritten.
+
+A run's pre-pass notes its records' mentions; the store's mentions of records the run does not read again
+are noted with them, as they were read from their graphs (name as written, given and family names, ORCID,
+the person's own affiliations and the article's), so the joins and person IRIs are those of all the
+records ever ingested together, whatever the order of runs. A stored record whose mention now has another
+person IRI (joined with a mention of this run, or into a larger person) is rewritten in the store: its
+triples with the person's new IRI, exactly as mapping it again would give them, with a new content hash
+and an `Update` in the change log. Evidence graphs of people that no longer exist are removed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+from pyoxigraph import NamedNode, Quad
+
+from retractkg.ingest.mapping import MappedRecord, literal, ntriples_document
+from retractkg.ingest.model import Person
+from retractkg.ingest.people import PeopleIndex, StoredMention
+from retractkg.ontology import PROV, RKG, SCHEMA, XSD
+from retractkg.ontology.identifiers import normalize_orcid
+from retractkg.store import GraphStore
+
+ORCID = "https://orcid.org/"
+
+_MENTIONS = f"""SELECT ?g ?a ?p ?name ?given ?family ?orcid WHERE {{ GRAPH ?g {{
+    ?a a <{RKG}Article> ; <{SCHEMA}author> ?p . ?p <{SCHEMA}name> ?name
+    OPTIONAL {{ ?p <{SCHEMA}givenName> ?given }} OPTIONAL {{ ?p <{SCHEMA}familyName> ?family }}
+    OPTIONAL {{ ?p <{SCHEMA}sameAs> ?orcid FILTER(STRSTARTS(STR(?orcid), "{ORCID}")) }} }} }}"""
+# The organizations of a graph's people (`?p`) and articles (`?a`, those it does not say whose they are), and
+# how the graph writes them.
+_ORGANIZATIONS = f"""SELECT ?g ?x ?o ?name ?label WHERE {{ GRAPH ?g {{
+    {{ ?x <{SCHEMA}affiliation> ?o }} UNION {{ ?x a <{RKG}Article> ; <{SCHEMA}sourceOrganization> ?o }}
+    OPTIONAL {{ ?o <{SCHEMA}name> ?name }} OPTIONAL {{ ?o <{RKG}affiliationString> ?label }} }} }}"""
+
+
+def stored_before(store: GraphStore) -> bool:
+    return bool(list(store.query(f"SELECT ?g WHERE {{ ?g <{RKG}sourceFormat> ?f }} LIMIT 1")))
+
+
+def note_stored_mentions(store: GraphStore, people: PeopleIndex, skip: set[str]) -> None:
+    """Note in `people` the mentions of every stored record but those of the graphs in `skip` (the run's own)."""
+    orgs: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)  # (graph, node) -> (org IRI, written)
+    for s in store.query(_ORGANIZATIONS):
+        graph = s["g"].value
+        if graph in skip:
+            continue
+        written = s["name"] or s["label"]
+        orgs[graph, s["x"].value].append((s["o"].value, written.value if written is not None else ""))
+    graphs: dict[str, dict[str, dict[str, Person]]] = defaultdict(lambda: defaultdict(dict))
+    for s in store.query(_MENTIONS):
+        graph = s["g"].value
+        if graph in skip:
+            continue
+        person = graphs[graph][s["a"].value].setdefault(s["p"].value, Person(s["name"].value))
+        person.given_name = s["given"].value if s["given"] is not None else person.given_name
+        person.family_name = s["family"].value if s["family"] is not None else person.family_name
+        if s["orcid"] is not None:
+            person.orcid = normalize_orcid(s["orcid"].value)
+    for graph, articles in graphs.items():
+        people.add_stored(graph, [StoredMention(article, person_iri, person, orgs.get((graph, person_iri), []),
+                                                orgs.get((graph, article), []))
+                                  for article, persons in articles.items() for person_iri, person in persons.items()])
+
+
+def rewritten_records(store: GraphStore, people: PeopleIndex, *, now: datetime | None = None
+                      ) -> Iterator[MappedRecord]:
+    """The stored records whose mentions the run's joins give other person IRIs, as they now map."""
+    now = now or datetime.now(UTC)
+    for graph, iris in sorted(people.moved_mentions().items()):
+        yield _rewrite(store, graph, iris, now)
+
+
+def _rewrite(store: GraphStore, graph: str, iris: dict[str, str], now: datetime) -> MappedRecord:
+    def term(node):  # noqa: ANN001, ANN202 - a pyoxigraph term
+        return NamedNode(iris[node.value]) if isinstance(node, NamedNode) and node.value in iris else node
+
+    lines: set[str] = set()
+    provenance: list[Quad] = []
+    notice = ""
+    for quad in store.quads(graph):
+        if quad.subject.value == graph:
+            if quad.predicate.value == RKG + "describes":
+                notice = quad.object.value
+            provenance.append(quad)
+            continue
+        lines.add(f"{term(quad.subject)} {quad.predicate} {term(quad.object)}")
+    ordered = sorted(lines)
+    content_hash = hashlib.sha256(ntriples_document(ordered)).hexdigest()
+    kept = []
+    for quad in provenance:
+        if quad.predicate.value == RKG + "contentHash":
+            kept.append(f"{quad.subject} {quad.predicate} {literal(content_hash)}")
+        elif quad.predicate.value == PROV + "generatedAtTime":
+            kept.append(f"{quad.subject} {quad.predicate} "
+                        f"{literal(now.isoformat(timespec='seconds'), XSD + 'dateTime')}")
+        else:
+            kept.append(f"{quad.subject} {quad.predicate} {quad.object}")
+    suffix = f" <{graph}> .\n"
+    nquads = (suffix.join([*ordered, *kept]) + suffix).encode()
+    return MappedRecord(graph, notice, content_hash, nquads, len(ordered) + len(kept))
+
+
+def gone_evidence(people: PeopleIndex) -> list[str]:
+    """The evidence graphs of people that the run's joins made part of others (no person has their IRI now)."""
+    return [people.minter.graph("people", old) for old in sorted(people.vanished_people())]
+
