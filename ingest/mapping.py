@@ -414,6 +414,7 @@ class RecordMapper:
         it and the works it lists (`schema:hasPart`), not one of them."""
         shared = iri(self.mint.article(Article(doi=doi)))
         g.add(shared, A, schema.CreativeWork)
+        g.add(shared, rdfs.label, literal(_label_words()["_shared_doi"].format(doi=doi.lower())))
         self._identifiers(g, shared, doi, "", "")
         g.add(shared, schema.hasPart, work)
         return shared

@@ -81,6 +81,7 @@ _ARTICLE_PATHS = [
     *(along(*up) for up in UP),
     *(along(*up, PUBLISHER) for up in UP),
     along(CITO + "isUpdatedBy"),
+    along(SCHEMA + "hasPart"),  # the works a DOI that several share stands for (their titles, for its page)
 ]
 _PERSON_PATHS = [
     SELF,

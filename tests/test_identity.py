@@ -426,6 +426,12 @@ def test_works_that_share_a_doi_stay_apart_and_a_lookup_lists_them(tmp_path):
         assert sorted(w["id"] for w in answer["works"]) == sorted(works)
         assert all(w["notices"] and w["is_retracted"] for w in answer["works"])
         assert len(client.get(f"/doi/{SUPPLEMENT}", headers={"Accept": "application/json"}).content) < 50_000
+        # Its page is headed by a label, not the DOI's last segment, and links each work.
+        page = client.get(f"/id/article/{SUPPLEMENT}", headers={"Accept": "text/html"})
+        assert f"<h1>Works that share the DOI {SUPPLEMENT}</h1>" in page.text
+        linked = dict(re.findall(r'<a href="[^"]*/work/([0-9a-f]+)"[^>]*>([^<]+)</a>', page.text))
+        assert sorted(linked) == sorted(w.rsplit("/", 1)[1] for w in works)
+        assert all(text.strip() and text.strip() != hash_ for hash_, text in linked.items())  # titles, not hashes
     # The same works, whatever the order of the records; and re-ingest changes nothing.
     backward = OxigraphStore()
     (tmp_path / "backward").mkdir()
