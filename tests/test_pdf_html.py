@@ -221,6 +221,30 @@ def test_springer_page_authors_and_affiliations_come_from_meta_tags(tmp_path):
             assert notice.text[span.start:span.end] == span.exact
 
 
+@pytest.mark.parametrize("written, read", [
+    ("https://orcid.org/0000-0002-1825-0097", "0000-0002-1825-0097"),
+    ("0000000218250097", "0000-0002-1825-0097"),
+    ("https://orcid.org/0000-0002-1825-0098", ""),  # a wrong check digit: not an ORCID iD
+])
+def test_a_page_gives_an_authors_orcid_in_any_written_form_and_only_a_valid_one(tmp_path, written, read):
+    """In meta tags and in JSON-LD alike, read as every other source's (`normalize_orcid`)."""
+    head = ("<meta name='citation_title' content='Retraction Note: Effects of light on leaves'>"
+            "<meta name='citation_doi' content='10.1000/notice.1'>")
+    text = "<body><article><h1>Retraction Note</h1><p>The authors have retracted this article because the " \
+           "data are unreliable. All authors agree with this retraction.</p></article></body>"
+    meta = ("<meta name='citation_author' content='Josiah Carberry'>"
+            f"<meta name='citation_author_orcid' content='{written}'>")
+    ld = ('<script type="application/ld+json">{"@type": "ScholarlyArticle", "headline": "Retraction Note", '
+          f'"author": [{{"@type": "Person", "name": "Josiah Carberry", "sameAs": "https://orcid.org/{written.split("/")[-1]}"}}]}}'
+          "</script>")
+    for name, page in (("meta.html", head + meta), ("ld.html", head + ld)):
+        path = tmp_path / name
+        path.write_text(f"<html><head>{page}</head>{text}</html>", encoding="utf-8")
+        (record,) = list(parse_html(path))
+        people = [p for work in (record.notice, *record.notice.articles) for p in work.authors]
+        assert [p.orcid for p in people if p.name == "Josiah Carberry"] == [read], name
+
+
 def test_page_that_is_not_html_enough_is_an_error(tmp_path):
     path = tmp_path / "blank.html"
     path.write_text("<html><head></head><body><nav>menu</nav></body></html>", encoding="utf-8")

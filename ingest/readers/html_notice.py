@@ -27,6 +27,7 @@ from retractkg.ingest.reading.affiliation import split_affiliation
 from retractkg.ingest.reading.citation import find_dois
 from retractkg.ingest.reading.notice_facts import license_iri
 from retractkg.ingest.reading.written_dates import iso_date
+from retractkg.ontology.identifiers import normalize_orcid
 
 FORMAT = "html"
 _DROP = ("script", "style", "noscript", "nav", "header", "footer", "aside", "form", "button", "svg", "template",
@@ -214,7 +215,7 @@ def _highwire_authors(sequence: list[tuple[str, str]]) -> tuple[list[Person], li
         elif key == "citation_author_email":
             people[-1].email = value
         elif key == "citation_author_orcid":
-            people[-1].orcid = value.rstrip("/").rsplit("/", 1)[-1]
+            people[-1].orcid = normalize_orcid(value)
     return people, orgs
 
 
@@ -234,8 +235,9 @@ def _json_ld_authors(ld: dict) -> tuple[list[Person], list[Organization]] | None
         person = Person(name=_name_of(author), given_name=_name_of(author.get("givenName")),
                         family_name=_name_of(author.get("familyName")), email=_name_of(author.get("email")))
         same_as = json.dumps(author.get("sameAs", "")) + str(author.get("@id", ""))
-        orcid = re.search(r"orcid\.org/(\d{4}-\d{4}-\d{4}-\d{3}[\dX])", same_as)
-        person.orcid = orcid.group(1) if orcid else ""
+        # An ORCID iD is read as every source's is (`normalize_orcid`: any written form, check digit verified).
+        person.orcid = next((normalize_orcid(part) for part in re.split(r'[\s",\[\]]+', same_as)
+                             if "orcid.org/" in part.lower()), "")
         affiliations = author.get("affiliation") or []
         for affiliation in affiliations if isinstance(affiliations, list) else [affiliations]:
             written = _name_of(affiliation)
