@@ -110,14 +110,22 @@ class Client:
 
     def ask(self, query: str) -> tuple[float, list | None, str]:
         target = f"{self.path}?{urllib.parse.urlencode({'query': query})}"
-        began = time.perf_counter()
-        try:
-            self.connection.request("GET", target, headers={"Accept": ACCEPT})
-            response = self.connection.getresponse()
-            body = response.read()
-        except (OSError, http.client.HTTPException) as e:
-            self.connection.close()
-            return (time.perf_counter() - began) * 1000, None, f"{type(e).__name__}: {e}"
+        for attempt in (1, 2):
+            began = time.perf_counter()
+            try:
+                self.connection.request("GET", target, headers={"Accept": ACCEPT})
+                response = self.connection.getresponse()
+                body = response.read()
+                break
+            except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError) as e:
+                # A server closes a keep-alive connection left idle while the others answered a long query:
+                # asked again on a new connection (http.client opens one after close).
+                self.connection.close()
+                if attempt == 2:
+                    return (time.perf_counter() - began) * 1000, None, f"{type(e).__name__}: {e}"
+            except (OSError, http.client.HTTPException) as e:
+                self.connection.close()
+                return (time.perf_counter() - began) * 1000, None, f"{type(e).__name__}: {e}"
         ms = (time.perf_counter() - began) * 1000
         if response.status != 200:
             return ms, None, f"HTTP {response.status}: {body[:200].decode(errors='replace')}"
