@@ -320,6 +320,33 @@ class RecordMapper:
                 if person.stance_evidence:
                     g.add(stance, rkg.evidence,
                           self._quote(g, n, f"{stance.value}-evidence", person.stance_evidence, notice.text))
+        self._shortcuts(g, n, notice)
+
+    def _shortcuts(self, g: _Graph, n: Term, notice: Notice) -> None:
+        """What the notice reaches by longer paths in this record, stated on it once more (ontology/retractkg.ttl
+        says which path each shortcut stands for): counting notices per year, journal, publisher, country or
+        subject then reads one triple a notice, with no property path, type join or date cast."""
+        if notice.date:
+            g.add(n, rkg.year, integer_literal(int(notice.date.strip()[:4])))
+        # A journal's publishers as this record states them: the notice's own journal may be the article's
+        # (one IRI) and name the publisher that the article's citation leaves out.
+        publishers: dict[Term, list[Term]] = {}
+        for journal in (notice.journal, *(article.journal for article in notice.articles)):
+            if journal.name or journal.issn:
+                found = publishers.setdefault(self._journal(g, journal.name, journal.issn, journal.publisher), [])
+                if journal.publisher:
+                    found.append(self._publisher(g, journal.publisher))
+        for article in notice.articles:
+            journal = article.journal
+            if journal.name or journal.issn:
+                j = self._journal(g, journal.name, journal.issn, journal.publisher)
+                g.add(n, rkg.articleJournal, j)
+                for publisher in publishers[j]:
+                    g.add(n, rkg.articlePublisher, publisher)
+            for country in article.countries:
+                g.add(n, rkg.articleCountry, country)
+            for subject in article.subjects:
+                g.add(n, rkg.articleSubject, subject)
 
     def _link(self, g: _Graph, n: Term, a: Term, nature: Nature) -> None:
         g.add(n, cito.updates, a)
