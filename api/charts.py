@@ -113,7 +113,8 @@ def stacked_by_year(chart_id: str, title: str, counts: list[tuple[str, str, int]
                                      thousands(totals[year])])
     every = max(1, -(-len(years) // 12))  # at most about 12 year labels
     for i, year in enumerate(years):
-        if i % every == 0 or i == len(years) - 1:
+        # The last year is always labelled; a periodic label too close before it would overlap it.
+        if i == len(years) - 1 or (i % every == 0 and len(years) - 1 - i >= every):
             chart.labels.append(Text(round(LEFT + i * slot + slot / 2, 2), HEIGHT - BOTTOM + 16, year))
     for fraction in (0, 0.5, 1):
         y = round(TOP + plot_h * (1 - fraction), 2)
