@@ -21,11 +21,10 @@ from collections.abc import Iterable
 
 from retractkg.ingest.iris import Minter, name_key
 from retractkg.ingest.model import Journal, SourceRecord
-from retractkg.ontology import RKG, SCHEMA
+from retractkg.ingest.stored_records import records_stating
+from retractkg.ontology import SCHEMA
 from retractkg.ontology.identifiers import normalize_issn, stable_hash
 from retractkg.store import GraphStore
-
-CHUNK = 500  # IRIs a VALUES list of one query holds
 
 
 def issns(journal: Journal) -> list[str]:
@@ -135,14 +134,7 @@ class Periodicals:
                 moved.add(iri)
         for key in self._name_journal:
             moved.add(f"{self.minter.base}id/journal/{stable_hash(key)}")
-        found: dict[str, set[str]] = defaultdict(set)
-        moved_list = sorted(moved)
-        for start in range(0, len(moved_list), CHUNK):
-            chunk = " ".join(f"<{j}>" for j in moved_list[start:start + CHUNK])
-            for s in store.query(f"SELECT DISTINCT ?g ?source WHERE {{ VALUES ?j {{ {chunk} }} "
-                                 f"GRAPH ?g {{ ?j a <{SCHEMA}Periodical> }} ?g <{RKG}sourceFile> ?source }}"):
-                found[s["source"].value].add(s["g"].value)
-        return dict(found)
+        return records_stating(store, moved, f"?x a <{SCHEMA}Periodical>")
 
     # -- union-find over ISSNs --------------------------------------------------------------------------
 

@@ -25,12 +25,13 @@ from dataclasses import dataclass, field
 
 from retractkg.ingest.iris import Minter, fold
 from retractkg.ingest.model import Article, Person, SourceRecord
+from retractkg.ingest.stored_records import records_stating
 from retractkg.ontology import RKG, SCHEMA
 from retractkg.ontology.identifiers import stable_hash
 from retractkg.store import GraphStore
+from retractkg.store.base import values_lists
 
 NAMED_RECORDS = 20  # records a warning names, of a shared DOI's
-CHUNK = 500  # IRIs a VALUES list of one query holds
 
 
 def title_key(title: str) -> str:
@@ -108,8 +109,7 @@ class SharedDois:
                 differ.append(self.minter.article(Article(doi=doi)))
         bylines: dict[str, set[str]] = defaultdict(set)
         differ.sort()
-        for start in range(0, len(differ), CHUNK):
-            chunk = " ".join(f"<{a}>" for a in differ[start:start + CHUNK])
+        for chunk in values_lists(differ):
             for s in store.query(f"SELECT ?a ?name WHERE {{ VALUES ?a {{ {chunk} }} "
                                  f"?a <{SCHEMA}author> ?p . ?p <{SCHEMA}name> ?name }}"):
                 bylines[candidates[s["a"].value]].add(s["name"].value)
@@ -143,14 +143,8 @@ class SharedDois:
     def outdated_graphs(self, store: GraphStore) -> dict[str, set[str]]:
         """Stored records of earlier runs that gave a DOI this run found shared a title, as {source file:
         graphs}: read again, their article becomes a work under the DOI."""
-        found: dict[str, set[str]] = defaultdict(set)
-        iris = sorted(self.minter.article(Article(doi=doi)) for doi in self._stored_titles)
-        for start in range(0, len(iris), CHUNK):
-            chunk = " ".join(f"<{a}>" for a in iris[start:start + CHUNK])
-            for s in store.query(f"SELECT DISTINCT ?g ?source WHERE {{ VALUES ?a {{ {chunk} }} "
-                                 f"GRAPH ?g {{ ?a <{SCHEMA}name> ?title }} ?g <{RKG}sourceFile> ?source }}"):
-                found[s["source"].value].add(s["g"].value)
-        return dict(found)
+        iris = [self.minter.article(Article(doi=doi)) for doi in self._stored_titles]
+        return records_stating(store, iris, f"?x <{SCHEMA}name> ?title")
 
 
 def _within(works: _Works) -> bool:

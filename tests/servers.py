@@ -194,3 +194,14 @@ def serving(store: Path, log: Path, *options: str, env: dict[str, str] | None = 
         yield base, process
     finally:
         stop(process, grace=5)
+
+
+@contextmanager
+def serving_ingested(folder: Path, *sources: Path) -> Iterator[str]:
+    """`retractkg ingest` of `sources` into a store under `folder` (through the CLI), then `serving` it."""
+    store = folder / "store"
+    ingest = subprocess.run([sys.executable, "-m", "retractkg.cli", "ingest", "--quiet", "--store", str(store),
+                             *map(str, sources)], capture_output=True, text=True, timeout=300)
+    assert ingest.returncode == 0, ingest.stderr
+    with serving(store, folder / "serve.log") as (url, _):
+        yield url

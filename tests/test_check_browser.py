@@ -3,13 +3,11 @@ over the Retraction Watch COVID-19 subset: paste a list, upload a BibTeX file, f
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Page
-from servers import serving
+from servers import serving_ingested
 from test_doi_api import BIBTEX, RETRACTED, RW
 from test_pages_browser import page  # noqa: F401 - the browser fixture, over this module's server
 
@@ -19,11 +17,7 @@ from retractkg.ingest.pipeline import DEMO_DIR
 @pytest.fixture(scope="module")
 def server(tmp_path_factory) -> Iterator[str]:
     """`retractkg serve` (stopped by its PID) over the subset and the demo notices."""
-    store_path = tmp_path_factory.mktemp("check") / "store"
-    ingest = subprocess.run([sys.executable, "-m", "retractkg.cli", "ingest", "--quiet", "--store", str(store_path),
-                             str(RW), str(DEMO_DIR)], capture_output=True, text=True, timeout=300)
-    assert ingest.returncode == 0, ingest.stderr
-    with serving(store_path, tmp_path_factory.mktemp("check-log") / "serve.log") as (url, _):
+    with serving_ingested(tmp_path_factory.mktemp("check"), RW, DEMO_DIR) as url:
         yield url
 
 

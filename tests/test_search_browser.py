@@ -6,14 +6,12 @@ from __future__ import annotations
 import csv
 import io
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page
-from servers import serving
+from servers import serving_ingested
 from test_facets import COVID
 from test_pages_browser import page  # noqa: F401 - the browser fixture, over this module's server
 
@@ -25,11 +23,7 @@ pytestmark = pytest.mark.skipif(not COVID.exists(), reason="../shared is not bes
 @pytest.fixture(scope="module")
 def server(tmp_path_factory) -> Iterator[str]:
     """`retractkg serve` (stopped by its PID) over the subset and the demo notices."""
-    store_path = tmp_path_factory.mktemp("facets-browser") / "store"
-    ingest = subprocess.run([sys.executable, "-m", "retractkg.cli", "ingest", "--quiet", "--store", str(store_path),
-                             str(COVID), str(DEMO_DIR)], capture_output=True, text=True, timeout=300)
-    assert ingest.returncode == 0, ingest.stderr
-    with serving(store_path, tmp_path_factory.mktemp("facets-log") / "serve.log") as (url, _):
+    with serving_ingested(tmp_path_factory.mktemp("facets-browser"), COVID, DEMO_DIR) as url:
         yield url
 
 
