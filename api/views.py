@@ -58,6 +58,11 @@ class View:
             found = self.text(iri, p)
             if found:
                 return found
+        # A work known only by an identifier is named by it whole, never by an IRI segment ("etm.2016.2977").
+        if doi := self.text(iri, RKG + "doi"):
+            return f"doi:{doi}"
+        if pmid := self.text(iri, RKG + "pmid"):
+            return f"PMID {pmid}"
         return iri.rstrip("/").rsplit("/", 1)[-1].split("#")[-1] or iri
 
     def href(self, iri: str) -> str:

@@ -211,3 +211,41 @@ def test_every_source_format_ingest_writes_has_a_name_for_people():
 
     formats = {f.name for f in sources.FORMATS} | {crossref.DUMP_FORMAT}
     assert {f for f in formats if source_label(f) == f} == set()
+
+
+def heading_of(client: TestClient, iri: str) -> str:
+    response = client.get(local(iri), headers={"Accept": "text/html"})
+    tree = html5lib.parse(response.text, namespaceHTMLElements=False)
+    return " ".join("".join(tree.find(".//h1").itertext()).split())
+
+
+def test_a_work_known_only_by_its_doi_is_headed_by_the_whole_doi_never_an_iri_segment(client):
+    """JATS retraction notices often name the retracted article by DOI alone (no title): its page, and the
+    notice's, head it "doi:10.3892/etm.2016.2977", not "etm.2016.2977"."""
+    untitled = found(client, f"?x a <{R}Article> ; <{R}doi> ?d FILTER NOT EXISTS {{ ?x <{S}name> ?t }}", 5)
+    assert untitled, "no article known by its DOI alone in the real data ingested"
+    for iri in untitled:
+        doi = found_values(client, iri, RKG + "doi")[0]
+        assert heading_of(client, iri) == f"doi:{doi}"
+        for notice in found(client, f"?x <http://purl.org/spar/cito/updates> <{iri}>", 2):
+            _, _, raw = page_of(client, notice)
+            assert f"<strong>doi:{doi}</strong>" in raw
+            assert f"<strong>{iri.rsplit('/', 1)[-1]}</strong>" not in raw
+
+
+def test_no_empty_authors_heading_for_an_article_whose_authors_no_source_states(client):
+    untitled = found(client, f"?x a <{R}Article> FILTER NOT EXISTS {{ ?x <{R}authorship> ?a }}", 3)
+    assert untitled
+    for iri in untitled:
+        text, _, _ = page_of(client, iri)
+        assert "Authors Not stated by the sources." in text
+        for notice in found(client, f"?x <http://purl.org/spar/cito/updates> <{iri}>", 2):
+            _, _, raw = page_of(client, notice)
+            assert not re.search(r"<h3>Authors</h3>\s*<ol class=\"authors\">\s*</ol>", raw)
+
+
+def test_identity_evidence_is_named_as_decided_by_retractkg_not_as_an_unnamed_source(client):
+    person = found(client, KINDS["person joined on evidence"], 1)[0]
+    text, _, _ = page_of(client, person)
+    assert "decided by retractkg across the source records" in text
+    assert "from a source" not in text
