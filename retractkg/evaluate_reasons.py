@@ -32,7 +32,7 @@ from pathlib import Path
 
 from pyoxigraph import NamedNode, RdfFormat, parse
 
-from retractkg.evaluation_data import DEFAULT_SHARED, EXPORT, Counts, concept, export_rows, reason_rows, split_of
+from retractkg.evaluation_data import DEFAULT_SHARED, UNSEEN_EXPORTS, Counts, concept, labelled_notices
 from retractkg.ingest.reading import calibration
 from retractkg.ingest.reading.reasons import read_reasons
 from retractkg.ontology import REASONS_FILE, SKOS
@@ -41,7 +41,7 @@ from retractkg.ontology.identifiers import normalize_doi
 FAMILIES = Path(calibration.__file__).with_name("reason_families.toml")
 FOLDS = 5
 DRAWS = 2000
-UNSEEN = ("held-out", EXPORT)
+UNSEEN = ("held-out", *UNSEEN_EXPORTS)
 TIE = 0.01
 
 
@@ -90,7 +90,7 @@ class ReasonReport:
         lines = [f"reasons, precision-first threshold {self.threshold:.2f} (calibrated probability)",
                  f"  cross-validated by publisher, dev ({FOLDS} folds)  {prf(self.cross_validated)}",
                  "    per fold F1: " + ", ".join(f"{f:.2f} ({n})" for n, f in self.folds),
-                 f"  pooled unseen (held-out + rw-export)         {prf(self.unseen)}",
+                 f"  pooled unseen (held-out + rw-export/scrape)  {prf(self.unseen)}",
                  f"    F1 bootstrap 95% interval: {lo:.3f} - {hi:.3f}",
                  f"    with tentative reasons                     {prf(self.unseen_with_tentative)}",
                  f"    reasons the text states                    {prf(self.unseen_stated)}",
@@ -118,11 +118,8 @@ def family_of(concept_iri: str, table: list[tuple[str, re.Pattern[str]]], names:
 
 
 def scored_notices(shared: Path) -> list[Scored]:
-    labelled = list(reason_rows(shared))
-    seen = {normalize_doi(key) for key, _, _ in labelled}
     out = []
-    for key, text, labels in [*labelled, *export_rows(shared, seen)]:
-        split = split_of(key) if normalize_doi(key) in seen or not normalize_doi(key) else EXPORT
+    for key, split, text, labels in labelled_notices(shared):
         found: dict[str, tuple[str, float]] = {}
         for claim in read_reasons(text):
             found.setdefault(concept(claim.label), (claim.label, claim.confidence or 0.0))

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from retractkg.ingest.errors import IngestError
 from retractkg.ontology.identifiers import fold, normalize_doi
 from retractkg.ontology.reasons import reason_iri
 
@@ -22,7 +23,11 @@ DEFAULT_SHARED = (_CHECKOUT.parent if (_CHECKOUT / "pyproject.toml").exists() el
 HELD_OUT_PERCENT = 30
 SPLITS = ("dev", "held-out")
 EXPORT = "rw-export"
+SCRAPE = "rw-scrape"
+UNSEEN_EXPORTS = (EXPORT, SCRAPE)
+MIN_BODY_WORDS = 10  # the shortest labelled notice in reasons-dev.jsonl has 19
 _EXPORT_FILE = "dciudadr_rw_website_export_600.txt"
+_SCRAPE_FILE = "brian_collins_rw_website_scrape_retraction_notices.parquet"
 
 
 def split_of(key: str) -> str:
@@ -49,8 +54,65 @@ class Counts:
         return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
+def notice_texts(shared: Path) -> dict[str, tuple[str, str]]:
+    """Every shared PubMed Central notice body by its identifiers ("doi:…", "pmid:…", "pmc:…"), as
+    (text id, text): the plain-text body where there is one, else the body of its JATS XML. The text id (the
+    PMC id) is one notice however many identifiers and containers lead to it, so no notice is scored twice."""
+    texts: dict[str, tuple[str, str]] = {}
+
+    def add(ids: dict[str, str | None], text: str) -> None:
+        text_id = "pmc:" + (ids.get("pmc") or "").removeprefix("PMC")
+        for kind, value in ids.items():
+            value = normalize_doi(value or "") if kind == "doi" else (value or "").removeprefix("PMC")
+            if value:
+                texts.setdefault(f"{kind}:{value}", (text_id, text))
+
+    for side in sorted((shared / "data" / "notices" / "pmc").glob("*.json")):
+        meta = json.loads(side.read_text(encoding="utf-8"))
+        add({"pmc": meta.get("notice_pmcid"), "doi": meta.get("notice_doi"), "pmid": meta.get("notice_pmid")},
+            side.with_suffix(".txt").read_text(encoding="utf-8"))
+    for side in sorted((shared / "data" / "jats").glob("*.json")):
+        meta = json.loads(side.read_text(encoding="utf-8"))
+        # A file the source cut short can leave only a heading ("Scientific Reports", "Retraction to:") as
+        # its body: nothing a curator or a reader could take a reason from.
+        if len((meta.get("body_text") or "").split()) >= MIN_BODY_WORDS:
+            add(meta.get("ids") or {}, meta["body_text"])
+    return texts
+
+
+def labelled_notices(shared: Path) -> Iterator[tuple[str, str, str, set[str]]]:
+    """(key, split, notice text, curated reasons) of every labelled notice, each notice once: reasons-dev.jsonl
+    split dev / held-out by `split_of`, then the unseen sets joined from the Retraction Watch website exports
+    ("rw-export", then "rw-scrape") for the shared notice texts reasons-dev.jsonl does not hold."""
+    texts = notice_texts(shared)
+    used: set[str] = set()
+    for key, text, labels, ids in _reasons_dev(shared):
+        used |= {texts[i][0] for i in ids if i in texts} | set(ids)
+        yield key, split_of(key), text, labels
+    for split, rows in ((EXPORT, _export_labels(shared)), (SCRAPE, _scrape_labels(shared))):
+        for ids, labels in rows:
+            hit = next((texts[i] for i in ids if i in texts), None)
+            if hit is None or not labels or hit[0] in used or used & set(ids):
+                continue
+            used.add(hit[0])
+            yield next((i.removeprefix("doi:") for i in ids if i.startswith("doi:")), ids[0]), split, hit[1], labels
+
+
 def reason_rows(shared: Path) -> Iterator[tuple[str, str, set[str]]]:
-    """(split key, notice text, curated concepts) for every labelled notice."""
+    """(split key, notice text, curated concepts) for every notice of reasons-dev.jsonl."""
+    for key, text, labels, _ in _reasons_dev(shared):
+        yield key, text, labels
+
+
+def export_rows(shared: Path, exclude: set[str]) -> Iterator[tuple[str, str, set[str]]]:
+    """(key, notice text, curated reasons) of the unseen notices joined from the website exports whose DOI is
+    not in `exclude` (see `labelled_notices`)."""
+    for key, split, text, labels in labelled_notices(shared):
+        if split in UNSEEN_EXPORTS and normalize_doi(key) not in exclude:
+            yield key, text, labels
+
+
+def _reasons_dev(shared: Path) -> Iterator[tuple[str, str, set[str], list[str]]]:
     path = shared / "data" / "notices" / "reasons-dev.jsonl"
     with path.open(encoding="utf-8") as f:
         for line_no, line in enumerate(f, 1):
@@ -62,33 +124,48 @@ def reason_rows(shared: Path) -> Iterator[tuple[str, str, set[str]]]:
                 raise ValueError(f"{path}:{line_no}: not JSON: {e}") from e
             labels = {label for labelling in row["labels"] for label in labelling["reasons"]}
             key = row.get("notice_doi") or row["pmc_notice_file"]
-            yield key, row["notice_text"], labels
+            ids = ["pmc:" + Path(row["pmc_notice_file"]).stem.removeprefix("PMC")]
+            ids += [f"doi:{normalize_doi(row['notice_doi'])}"] if row.get("notice_doi") else []
+            ids += [f"pmid:{row['notice_pmid']}"] if row.get("notice_pmid") else []
+            yield key, row["notice_text"], labels, ids
 
 
-def export_rows(shared: Path, exclude: set[str]) -> Iterator[tuple[str, str, set[str]]]:
-    """(notice DOI, PMC notice text, curated reasons) from the website export, for notices not in `exclude`.
+def _export_labels(shared: Path) -> Iterator[tuple[list[str], set[str]]]:
+    """(notice identifiers, curated reasons) of the website export's records.
 
     The export's records run over several tab-separated lines: a record starts with the title and the
-    original paper's date; column 2 of its lines holds "+reason"s; the line with two DOIs has the
-    original paper's and the notice's.
+    original paper's date; column 2 of its lines holds "+reason"s; the line with two PubMed IDs and the line
+    with two DOIs have the original paper's and the notice's.
     """
     path = shared / "data" / "retraction-watch" / _EXPORT_FILE
     if not path.exists():
         return
-    by_notice_doi: dict[str, set[str]] = {}
-    record: dict | None = None
+    records: list[tuple[list[str], set[str]]] = []
     for line in path.read_text(encoding="utf-8", errors="replace").splitlines()[2:]:
         cols = [c.strip() for c in line.split("\t")]
         if len(cols) > 4 and cols[0] and re.fullmatch(r"\d{1,2}/\d{1,2}/\d{4}", cols[3]):
-            record = {"reasons": set(), "dois": []}
-        if record is None:
+            records.append(([], set()))
+        if not records:
             continue
+        ids, reasons = records[-1]
         if len(cols) > 1 and cols[1].startswith("+"):
-            record["reasons"].add(cols[1][1:])
+            reasons.add(cols[1][1:])
         if len(cols) > 4 and normalize_doi(cols[4]):
-            by_notice_doi[normalize_doi(cols[4])] = record["reasons"]
-    for side in sorted((shared / "data" / "notices" / "pmc").glob("*.json")):
-        meta = json.loads(side.read_text(encoding="utf-8"))
-        doi = normalize_doi(meta.get("notice_doi") or "")
-        if doi and doi in by_notice_doi and doi not in exclude and by_notice_doi[doi]:
-            yield doi, side.with_suffix(".txt").read_text(encoding="utf-8"), by_notice_doi[doi]
+            ids.insert(0, "doi:" + normalize_doi(cols[4]))
+        elif len(cols) > 4 and re.fullmatch(r"[1-9]\d{0,8}", cols[4]) and re.fullmatch(r"\d+", cols[3]):
+            ids.append("pmid:" + cols[4])
+    yield from records
+
+
+def _scrape_labels(shared: Path) -> Iterator[tuple[list[str], set[str]]]:
+    """(notice identifiers, curated reasons) of the website scrape (Parquet), read by its ingest reader."""
+    path = shared / "data" / "retraction-watch" / _SCRAPE_FILE
+    try:
+        from retractkg.ingest.readers import retraction_watch_parquet
+        records = list(retraction_watch_parquet.parse(path)) if path.exists() else []
+    except (ImportError, IngestError):  # without pyarrow there is no scrape to join
+        return
+    for record in records:
+        notice = record.notice
+        ids = [f"doi:{notice.doi}"] * bool(notice.doi) + [f"pmid:{notice.pmid}"] * bool(notice.pmid)
+        yield ids, {claim.label for claim in notice.reasons}
