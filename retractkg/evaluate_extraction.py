@@ -35,10 +35,11 @@ per notice, so there is no held-out part):
   them (`retractkg.ingest.periodicals`: ISSN first, then name).
 
 The split is fixed by a hash of each notice's DOI (or file name): 30% is held out. Tune on the dev part
-only; `--details` lists dev errors and never held-out ones. A third, independent reason set ("rw-export")
-takes the curators' reasons from the Retraction Watch website export in `data/retraction-watch/`
-(`dciudadr_rw_website_export_600.txt`) for the PubMed Central notices it covers that are not in
-reasons-dev.jsonl: never used for tuning.
+only; `--details` lists dev errors and never held-out ones. Two more independent reason sets take the
+curators' reasons for the shared PubMed Central notices (plain-text or JATS bodies) that are not in
+reasons-dev.jsonl, joined by the notice's DOI or PubMed ID: "rw-export" from the Retraction Watch website export
+in `data/retraction-watch/` (`dciudadr_rw_website_export_600.txt`), "rw-records" from the records ingest reads
+there (the website scrape, the COVID-19 subset). Never used for tuning.
 """
 
 from __future__ import annotations

@@ -4,11 +4,12 @@
     python -m retractkg.evaluate_reasons --fit [--shared]  # refits ingest/reading/reason_calibration.json
 
 Notices: the curators' reasons of `reasons-dev.jsonl` (split dev / held-out by a hash of the DOI) and of the
-Retraction Watch website export ("rw-export"). Measures:
+Retraction Watch website export ("rw-export") and records ("rw-records": the website scrape and the COVID-19
+subset) for the shared notice texts reasons-dev.jsonl does not hold (`evaluation_data.labelled_notices`). Measures:
 - cross-validated: the dev notices in 5 folds by publisher (DOI prefix), the calibration fitted on four and
   scored on the fifth, so no fold's score uses a fit on its own publishers (the rules themselves were
   written from dev notices: the unseen figure below is the one that counts);
-- pooled unseen: held-out + rw-export, calibration fitted on all dev notices, with a bootstrap 95% interval
+- pooled unseen: held-out + rw-export + rw-records, calibration fitted on all dev notices, with a bootstrap 95% interval
   (notices resampled, 2,000 draws, fixed seed);
 - full taxonomy micro P/R/F1 at the precision-first threshold and with tentative reasons too; F1 on the
   reasons a text states (leaving out the attribution family: investigations, misconduct findings and
@@ -90,7 +91,7 @@ class ReasonReport:
         lines = [f"reasons, precision-first threshold {self.threshold:.2f} (calibrated probability)",
                  f"  cross-validated by publisher, dev ({FOLDS} folds)  {prf(self.cross_validated)}",
                  "    per fold F1: " + ", ".join(f"{f:.2f} ({n})" for n, f in self.folds),
-                 f"  pooled unseen (held-out + rw-export/scrape)  {prf(self.unseen)}",
+                 f"  pooled unseen (held-out, rw-export, records) {prf(self.unseen)}",
                  f"    F1 bootstrap 95% interval: {lo:.3f} - {hi:.3f}",
                  f"    with tentative reasons                     {prf(self.unseen_with_tentative)}",
                  f"    reasons the text states                    {prf(self.unseen_stated)}",
