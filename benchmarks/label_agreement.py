@@ -16,7 +16,8 @@ import itertools
 import re
 from pathlib import Path
 
-from retractkg.evaluate_extraction import DEFAULT_SHARED, concept, concept_slugs, export_rows, reason_rows
+from retractkg.evaluate_extraction import concept_slugs
+from retractkg.evaluation_data import DEFAULT_SHARED, concept, export_rows, reason_rows
 from retractkg.ontology.identifiers import normalize_doi
 
 

@@ -35,10 +35,11 @@ per notice, so there is no held-out part):
   them (`retractkg.ingest.periodicals`: ISSN first, then name).
 
 The split is fixed by a hash of each notice's DOI (or file name): 30% is held out. Tune on the dev part
-only; `--details` lists dev errors and never held-out ones. A third, independent reason set ("rw-export")
-takes the curators' reasons from the Retraction Watch website export in `data/retraction-watch/`
-(`dciudadr_rw_website_export_600.txt`) for the PubMed Central notices it covers that are not in
-reasons-dev.jsonl: never used for tuning.
+only; `--details` lists dev errors and never held-out ones. Two more independent reason sets take the
+curators' reasons for the shared PubMed Central notices (plain-text or JATS bodies) that are not in
+reasons-dev.jsonl, joined by the notice's DOI or PubMed ID: "rw-export" from the Retraction Watch website export
+in `data/retraction-watch/` (`dciudadr_rw_website_export_600.txt`), "rw-records" from the records ingest reads
+there (the website scrape, the COVID-19 subset). Never used for tuning.
 """
 
 from __future__ import annotations
@@ -55,12 +56,11 @@ from pathlib import Path
 from retractkg import evaluate_reasons
 from retractkg.evaluation_data import (
     DEFAULT_SHARED,
-    EXPORT,
     SPLITS,
+    UNSEEN_EXPORTS,
     Counts,
     concept,
-    export_rows,
-    reason_rows,
+    labelled_notices,
     split_of,
 )
 from retractkg.ingest.mapping import RecordMapper
@@ -120,7 +120,7 @@ class Merges:
 
 @dataclass
 class Report:
-    reasons: dict[str, Counts] = field(default_factory=lambda: {s: Counts() for s in (*SPLITS, EXPORT)})
+    reasons: dict[str, Counts] = field(default_factory=lambda: {s: Counts() for s in (*SPLITS, *UNSEEN_EXPORTS)})
     nature: dict[str, Accuracy] = field(default_factory=lambda: {s: Accuracy() for s in SPLITS})
     nature_body_only: dict[str, Accuracy] = field(default_factory=lambda: {s: Accuracy() for s in SPLITS})
     identifiers: dict[str, Accuracy] | None = None
@@ -132,7 +132,7 @@ class Report:
 
     def as_dict(self) -> dict:
         out: dict = {"reasons": {}, "nature": {}, "identifiers": None, "volume_page": None}
-        for s in (*SPLITS, EXPORT):
+        for s in (*SPLITS, *UNSEEN_EXPORTS):
             p, r, f = self.reasons[s].prf()
             out["reasons"][s] = {"precision": p, "recall": r, "f1": f, "notices": self.reasons[s].notices}
         for s in SPLITS:
@@ -157,10 +157,10 @@ class Report:
         return out
 
     def table(self) -> str:
-        rows = [("measure", "dev", "held-out", EXPORT)]
+        rows = [("measure", "dev", "held-out", *UNSEEN_EXPORTS)]
         for name, index in (("reason precision", 0), ("reason recall", 1), ("reason F1", 2)):
-            rows.append((name, *(f"{self.reasons[s].prf()[index]:.3f}" for s in (*SPLITS, EXPORT))))
-        rows.append(("  notices with reasons", *(str(self.reasons[s].notices) for s in (*SPLITS, EXPORT))))
+            rows.append((name, *(f"{self.reasons[s].prf()[index]:.3f}" for s in (*SPLITS, *UNSEEN_EXPORTS))))
+        rows.append(("  notices with reasons", *(str(self.reasons[s].notices) for s in (*SPLITS, *UNSEEN_EXPORTS))))
         rows.append(("nature accuracy (retracting)", *(f"{self.nature[s].value(lenient=True):.3f}" for s in SPLITS)))
         rows.append(("nature accuracy (strict)", *(f"{self.nature[s].value():.3f}" for s in SPLITS)))
         rows.append(("nature accuracy (body only)",
@@ -185,8 +185,9 @@ class Report:
             rows.append((f"{kind} merge precision", f"{m.precision():.3f}"))
             rows.append((f"{kind} merge recall", f"{m.recall():.3f}"))
             rows.append(("  pairs one / two (false merges)", f"{m.same}/{m.apart} ({m.apart_joined})"))
-        rows = [(*r, *[""] * (4 - len(r))) for r in rows]
-        widths = [max(len(r[i]) for r in rows) for i in range(4)]
+        columns = len(rows[0])
+        rows = [(*r, *[""] * (columns - len(r))) for r in rows]
+        widths = [max(len(r[i]) for r in rows) for i in range(columns)]
         lines = ["  ".join(cell.ljust(widths[i]) if i == 0 else cell.rjust(widths[i]) for i, cell in enumerate(r))
                  for r in rows]
         lines.insert(1, "-" * len(lines[0]))
@@ -259,10 +260,7 @@ def known_notices(shared: Path) -> Iterator[KnownNotice]:
 
 def evaluate(shared: Path = DEFAULT_SHARED, *, details: bool = False) -> Report:
     report = Report()
-    labelled = list(reason_rows(shared))
-    seen = {normalize_doi(key) for key, _, _ in labelled}
-    for key, text, labels in [*labelled, *export_rows(shared, seen)]:
-        split = split_of(key) if normalize_doi(key) in seen or not normalize_doi(key) else EXPORT
+    for key, split, text, labels in labelled_notices(shared):
         gold = {concept(label) for label in labels}
         report.unknown_labels |= {label for label in labels if reason_iri(label) is None}
         found = {concept(claim.label) for claim in find_reasons(text) if not claim.tentative}

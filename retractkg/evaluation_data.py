@@ -22,7 +22,13 @@ DEFAULT_SHARED = (_CHECKOUT.parent if (_CHECKOUT / "pyproject.toml").exists() el
 HELD_OUT_PERCENT = 30
 SPLITS = ("dev", "held-out")
 EXPORT = "rw-export"
+RECORDS = "rw-records"
+UNSEEN_EXPORTS = (EXPORT, RECORDS)
+MIN_BODY_WORDS = 10  # the shortest labelled notice in reasons-dev.jsonl has 19
 _EXPORT_FILE = "dciudadr_rw_website_export_600.txt"
+# Retraction Watch records with curated reasons that ingest reads: the website scrape, the COVID-19 subset. (The
+# re-shaped 2025 sample is no format ingest reads; its notice DOIs reach one shared text, the scrape's too.)
+_RECORD_FILES = ("brian_collins_rw_website_scrape_retraction_notices.parquet", "rw_covid19_subset_dev_rawformat.csv")
 
 
 def split_of(key: str) -> str:
@@ -49,8 +55,89 @@ class Counts:
         return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
+@dataclass(frozen=True)
+class NoticeText:
+    """A shared PubMed Central notice body with the notice's identifiers."""
+
+    text_id: str  # the PMC id: one notice however many identifiers and containers lead to it
+    text: str
+    ids: frozenset[str]  # "doi:…", "pmid:…", "pmc:…"
+
+
+def notice_texts(shared: Path) -> list[NoticeText]:
+    """Every shared PubMed Central notice body: the plain-text body where there is one, else the body of its
+    JATS XML (both are the same `<p>` text of the same notice)."""
+    texts: dict[str, NoticeText] = {}
+
+    def add(ids: dict[str, str | None], text: str) -> None:
+        text_id = "pmc:" + (ids.get("pmc") or "").removeprefix("PMC")
+        if text_id not in texts:
+            texts[text_id] = NoticeText(text_id, text, frozenset(_keys(ids.items())))
+
+    for side in sorted((shared / "data" / "notices" / "pmc").glob("*.json")):
+        meta = json.loads(side.read_text(encoding="utf-8"))
+        add({"pmc": meta.get("notice_pmcid"), "doi": meta.get("notice_doi"), "pmid": meta.get("notice_pmid")},
+            side.with_suffix(".txt").read_text(encoding="utf-8"))
+    for side in sorted((shared / "data" / "jats").glob("*.json")):
+        meta = json.loads(side.read_text(encoding="utf-8"))
+        # A file the source cut short can leave only a heading ("Scientific Reports", "Retraction to:") as
+        # its body: nothing a curator or a reader could take a reason from.
+        if len((meta.get("body_text") or "").split()) >= MIN_BODY_WORDS:
+            add(meta.get("ids") or {}, meta["body_text"])
+    return list(texts.values())
+
+
+def _keys(pairs) -> set[str]:
+    out = set()
+    for kind, value in pairs:
+        kind = {"pubmed": "pmid", "pmcid": "pmc"}.get(kind, kind)
+        value = normalize_doi(value or "") if kind == "doi" else (value or "").removeprefix("PMC")
+        if value and kind in ("doi", "pmid", "pmc"):
+            out.add(f"{kind}:{value}")
+    return out
+
+
+def labelled_notices(shared: Path) -> Iterator[tuple[str, str, str, set[str]]]:
+    """(key, split, notice text, curated reasons) of every labelled notice, each notice once.
+
+    reasons-dev.jsonl, split dev / held-out by `split_of`; then, for the shared notice texts it does not hold,
+    two unseen sets: "rw-export", the website export's reasons joined by the notice's DOI or PubMed ID, and
+    "rw-records", the retractions of the Retraction Watch records ingest reads (website scrape, COVID-19
+    subset) joined the same way. (Joining by the retracted article's DOI or PubMed ID instead finds no
+    notice more: of the 91 texts it reaches, 76 are in reasons-dev.jsonl and the rest are joined already.)
+    """
+    texts = notice_texts(shared)
+    by_id = {i: t for t in texts for i in t.ids}
+    used: set[str] = set()
+    for key, text, labels, ids in _reasons_dev(shared):
+        used |= {by_id[i].text_id for i in ids if i in by_id}
+        yield key, split_of(key), text, labels
+    candidates = [(EXPORT, ids, labels) for ids, labels in _export_labels(shared)]
+    candidates += [(RECORDS, ids, labels) for ids, labels in _record_labels(shared)]
+    for split, ids, labels in candidates:
+        hit = next((by_id[i] for i in ids if i in by_id), None)
+        if hit is None or not labels or hit.text_id in used:
+            continue
+        used.add(hit.text_id)
+        key = next((i for i in sorted(hit.ids) if i.startswith("doi:")), hit.text_id)
+        yield key.removeprefix("doi:"), split, hit.text, labels
+
+
 def reason_rows(shared: Path) -> Iterator[tuple[str, str, set[str]]]:
-    """(split key, notice text, curated concepts) for every labelled notice."""
+    """(split key, notice text, curated concepts) for every notice of reasons-dev.jsonl."""
+    for key, text, labels, _ in _reasons_dev(shared):
+        yield key, text, labels
+
+
+def export_rows(shared: Path, exclude: set[str]) -> Iterator[tuple[str, str, set[str]]]:
+    """(key, notice text, curated reasons) of the unseen notices joined from the website exports whose DOI is
+    not in `exclude` (see `labelled_notices`)."""
+    for key, split, text, labels in labelled_notices(shared):
+        if split in UNSEEN_EXPORTS and normalize_doi(key) not in exclude:
+            yield key, text, labels
+
+
+def _reasons_dev(shared: Path) -> Iterator[tuple[str, str, set[str], list[str]]]:
     path = shared / "data" / "notices" / "reasons-dev.jsonl"
     with path.open(encoding="utf-8") as f:
         for line_no, line in enumerate(f, 1):
@@ -62,33 +149,50 @@ def reason_rows(shared: Path) -> Iterator[tuple[str, str, set[str]]]:
                 raise ValueError(f"{path}:{line_no}: not JSON: {e}") from e
             labels = {label for labelling in row["labels"] for label in labelling["reasons"]}
             key = row.get("notice_doi") or row["pmc_notice_file"]
-            yield key, row["notice_text"], labels
+            ids = ["pmc:" + Path(row["pmc_notice_file"]).stem.removeprefix("PMC")]
+            ids += [f"doi:{normalize_doi(row['notice_doi'])}"] if row.get("notice_doi") else []
+            ids += [f"pmid:{row['notice_pmid']}"] if row.get("notice_pmid") else []
+            yield key, row["notice_text"], labels, ids
 
 
-def export_rows(shared: Path, exclude: set[str]) -> Iterator[tuple[str, str, set[str]]]:
-    """(notice DOI, PMC notice text, curated reasons) from the website export, for notices not in `exclude`.
+def _export_labels(shared: Path) -> Iterator[tuple[list[str], set[str]]]:
+    """(notice identifiers, curated reasons) of the website export's records.
 
     The export's records run over several tab-separated lines: a record starts with the title and the
-    original paper's date; column 2 of its lines holds "+reason"s; the line with two DOIs has the
-    original paper's and the notice's.
+    original paper's date; column 2 of its lines holds "+reason"s; the line with two PubMed IDs and the line
+    with two DOIs have the original paper's and the notice's.
     """
     path = shared / "data" / "retraction-watch" / _EXPORT_FILE
     if not path.exists():
         return
-    by_notice_doi: dict[str, set[str]] = {}
-    record: dict | None = None
+    records: list[tuple[list[str], set[str]]] = []
     for line in path.read_text(encoding="utf-8", errors="replace").splitlines()[2:]:
         cols = [c.strip() for c in line.split("\t")]
         if len(cols) > 4 and cols[0] and re.fullmatch(r"\d{1,2}/\d{1,2}/\d{4}", cols[3]):
-            record = {"reasons": set(), "dois": []}
-        if record is None:
+            records.append(([], set()))
+        if not records:
             continue
+        ids, reasons = records[-1]
         if len(cols) > 1 and cols[1].startswith("+"):
-            record["reasons"].add(cols[1][1:])
+            reasons.add(cols[1][1:])
         if len(cols) > 4 and normalize_doi(cols[4]):
-            by_notice_doi[normalize_doi(cols[4])] = record["reasons"]
-    for side in sorted((shared / "data" / "notices" / "pmc").glob("*.json")):
-        meta = json.loads(side.read_text(encoding="utf-8"))
-        doi = normalize_doi(meta.get("notice_doi") or "")
-        if doi and doi in by_notice_doi and doi not in exclude and by_notice_doi[doi]:
-            yield doi, side.with_suffix(".txt").read_text(encoding="utf-8"), by_notice_doi[doi]
+            ids.insert(0, "doi:" + normalize_doi(cols[4]))
+        elif len(cols) > 4 and re.fullmatch(r"[1-9]\d{0,8}", cols[4]) and re.fullmatch(r"\d+", cols[3]):
+            ids.append("pmid:" + cols[4])
+    yield from records
+
+
+def _record_labels(shared: Path) -> Iterator[tuple[list[str], set[str]]]:
+    """(notice identifiers, curated reasons) of every retraction in the Retraction Watch record files, read by
+    their ingest readers."""
+    from retractkg.ingest.model import Nature
+    from retractkg.ingest.pipeline import read_records
+    from retractkg.ingest.report import IngestReport
+
+    folder = shared / "data" / "retraction-watch"
+    paths = [folder / name for name in _RECORD_FILES if (folder / name).exists()]
+    for record in read_records(paths, IngestReport()):
+        notice = record.notice
+        if notice.nature is not Nature.RETRACTION or not notice.reasons:
+            continue
+        yield sorted(_keys([("doi", notice.doi), ("pmid", notice.pmid)])), {claim.label for claim in notice.reasons}

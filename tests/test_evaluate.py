@@ -74,7 +74,22 @@ def test_both_splits_are_scored(scores):
     assert 0.2 <= held_out / (dev + held_out) <= 0.4
     assert scores["nature"]["held-out"]["notices"] >= 50
     assert scores["reasons"]["rw-export"]["notices"] >= 15  # independent labels, none in reasons-dev
+    assert scores["reasons"]["rw-records"]["notices"] >= 12
     assert scores["volume_page"]["held-out"]["notices"] >= 30
+
+
+def test_unseen_notices_are_new_notices_with_text():
+    """The unseen sets joined from Retraction Watch hold no notice of reasons-dev.jsonl, no notice twice, and no
+    body a cut file left as a heading."""
+    from retractkg.evaluation_data import labelled_notices
+
+    rows = list(labelled_notices(SHARED))
+    dev = {text for _, split, text, _ in rows if split in ("dev", "held-out")}
+    joined = [text for _, split, text, _ in rows if split in ("rw-export", "rw-records")]
+    assert len(joined) >= 30 and len(set(joined)) == len(joined)
+    assert not dev & set(joined)
+    assert min(len(text.split()) for _, _, text, _ in rows) >= 10
+    assert all(labels for *_, labels in rows)
 
 
 def test_table_names_every_measure(capsys):
@@ -84,7 +99,7 @@ def test_table_names_every_measure(capsys):
                 "nature accuracy (body only)", "retracted-article id accuracy",
                 "retracted-article volume+page accuracy"):
         assert row in table
-    assert table.splitlines()[0].split()[1:] == ["dev", "held-out", "rw-export"]
+    assert table.splitlines()[0].split()[1:] == ["dev", "held-out", "rw-export", "rw-records"]
 
 
 def test_missing_data_is_a_clear_error(tmp_path, capsys):
@@ -107,15 +122,17 @@ def test_details_list_development_errors_only(capsys):
 
 def test_reasons_are_scored_on_unseen_notices_by_publisher_folds_and_family(scores):
     reasons = scores["reasons_unseen"]
-    # Every dev notice is scored once, in the fold of its publisher; unseen = held-out + rw-export.
+    # Every dev notice is scored once, in the fold of its publisher; unseen = held-out + rw-export + rw-records.
     assert sum(fold["notices"] for fold in reasons["folds"]) == scores["reasons"]["dev"]["notices"]
-    assert reasons["unseen"]["notices"] == (scores["reasons"]["held-out"]["notices"]
-                                            + scores["reasons"]["rw-export"]["notices"])
+    assert reasons["unseen"]["notices"] == sum(scores["reasons"][s]["notices"]
+                                               for s in ("held-out", "rw-export", "rw-records"))
     low, high = reasons["unseen_f1_interval"]
     assert low <= reasons["unseen"]["f1"] <= high and high - low > 0.02
     assert {"attribution", "image", "plagiarism", "duplication"} <= set(reasons["unseen_by_family"])
-    # Measured 2026-12-06: unseen F1 0.442 (interval 0.364-0.520), cross-validated 0.648. Floors ~0.05 below.
-    assert reasons["unseen"]["f1"] >= 0.39 and reasons["cross_validated"]["f1"] >= 0.59
+    # Measured 2026-12-06: unseen F1 0.442 (interval 0.364-0.520) on 45 notices, cross-validated 0.648; with the
+    # 18 notices of rw-records and the export's PubMed ID joins, unseen F1 0.400 (0.325-0.467) on 63 notices, the
+    # reader unchanged. Floors ~0.05 below.
+    assert reasons["unseen"]["f1"] >= 0.35 and reasons["cross_validated"]["f1"] >= 0.59
     assert all(row["fp"] + row["fn"] for row in reasons["dev_errors"])
 
 

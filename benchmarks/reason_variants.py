@@ -1,0 +1,113 @@
+"""Which ways of deciding reasons generalise? Cross-validated on the dev notices only, beside the shipped way.
+
+    .venv/bin/python benchmarks/reason_variants.py [--shared ../shared]
+
+Every variant is scored as `retractkg evaluate` scores the shipped reader: 5 folds by publisher, whatever is
+fitted (calibration, thresholds, implications) fitted on four folds and scored on the fifth
+(`evaluate_reasons.cross_validate`). Unseen notices are never read here (issue 12: decide on the
+cross-validated figure, look at the unseen one only before and after). Variants:
+- shipped: one calibration (strength curve, each reason shrunk towards it with 4 pseudo-observations) and one
+  precision-first threshold;
+- shrink N: the same with N pseudo-observations;
+- per family: a calibration and threshold fitted for each reason family (`reason_families.toml`) apart;
+- learned implications: a reason the curators gave in at least 60% of the training notices where the reader
+  found another (and at least 3 of them) is added beside it, at that share of its strength;
+- and a curator convention, counted on the dev labels: does a journal-led retraction (retracted by editors,
+  journal or publisher, the authors neither retracting nor asking) get "Investigation by Journal/Publisher"?
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+from collections import Counter
+from pathlib import Path
+
+from retractkg import evaluate_reasons as er
+from retractkg.evaluation_data import DEFAULT_SHARED, concept
+from retractkg.ingest.model import Role
+from retractkg.ingest.reading.actors import find_actors
+
+JOURNAL_SIDE = {Role.EDITOR, Role.EDITOR_IN_CHIEF, Role.EDITORIAL_BOARD, Role.PUBLISHER, Role.JOURNAL}
+
+
+def shrunk(shrink: float):
+    def fitter(train: list[er.Scored]) -> er.Fitted:
+        cal = er.fit(train, fitted_on="fold", shrink=shrink)
+        return lambda n: n.predicted(cal, cal.threshold)
+    return fitter
+
+
+def per_family(train: list[er.Scored]) -> er.Fitted:
+    table, _ = er.families()
+    names = {iri: label for label, iri in er._pref_labels().items()}
+    family = {c: er.family_of(c, table, names) for n in train for c in n.gold | n.found.keys()}
+
+    def only(n: er.Scored, f: str) -> er.Scored:
+        return dataclasses.replace(n, gold={c for c in n.gold if family.get(c) == f},
+                                   found={c: v for c, v in n.found.items() if family.get(c) == f})
+    cals = {f: er.fit([only(n, f) for n in train], fitted_on="fold") for f in set(family.values())}
+    shared = er.fit(train, fitted_on="fold")
+
+    def predict(n: er.Scored) -> set[str]:
+        out = set()
+        for c, (label, strength) in n.found.items():
+            cal = cals.get(family.get(c, ""), shared)
+            if cal.probability(label, strength) >= cal.threshold:
+                out.add(c)
+        return out
+    return predict
+
+
+def learned_implications(train: list[er.Scored], share: float = 0.6, least: int = 3) -> er.Fitted:
+    found, both = Counter(), Counter()
+    for n in train:
+        for c in n.found:
+            found[c] += 1
+            both.update((c, g) for g in n.gold - n.found.keys())
+    implied = {(a, b): k / found[a] for (a, b), k in both.items() if found[a] >= least and k / found[a] >= share}
+
+    def widen(n: er.Scored) -> er.Scored:
+        more = dict(n.found)
+        for (a, b), p in implied.items():
+            if a in n.found and b not in more:
+                more[b] = ("implied: " + b, n.found[a][1] * p)
+        return dataclasses.replace(n, found=more)
+    cal = er.fit([widen(n) for n in train], fitted_on="fold")
+    return lambda n: widen(n).predicted(cal, cal.threshold)
+
+
+def journal_led_convention(shared: Path, dev_keys: set[str]) -> Counter:
+    from retractkg.evaluation_data import labelled_notices
+
+    counts: Counter = Counter()
+    investigation = concept("Investigation by Journal/Publisher")
+    for key, split, text, labels in labelled_notices(shared):
+        if split != "dev" or key not in dev_keys:
+            continue
+        by, asked = find_actors(text)
+        led = bool(set(by) & JOURNAL_SIDE) and Role.AUTHORS not in {*by, *asked}
+        counts[("journal-led" if led else "other", investigation in {concept(x) for x in labels})] += 1
+    return counts
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED)
+    args = parser.parse_args()
+    dev = [n for n in er.scored_notices(args.shared) if n.split == "dev"]
+    print(f"{len(dev)} dev notices, {er.FOLDS} folds by publisher")
+    print(f"{'variant':<26} {'P':>6} {'R':>6} {'F1':>6}")
+    variants = {"shipped": er.calibrated, **{f"shrink {s:g}": shrunk(s) for s in (1, 2, 8, 16)},
+                "per family": per_family, "learned implications": learned_implications}
+    for name, fitter in variants.items():
+        p, r, f = er.cross_validate(dev, fitter)[0].prf()
+        print(f"{name:<26} {p:6.3f} {r:6.3f} {f:6.3f}")
+    counts = journal_led_convention(args.shared, {n.key for n in dev})
+    for kind in ("journal-led", "other"):
+        given, total = counts[(kind, True)], counts[(kind, True)] + counts[(kind, False)]
+        print(f"{kind} retractions given 'Investigation by Journal/Publisher' by the curators: {given} of {total}")
+
+
+if __name__ == "__main__":
+    main()
