@@ -238,10 +238,9 @@ class Selection:
     """A set of notices as SQL: those with every one of some facet values (and matching some words, see
     `text_index.TextIndex`); `sql` selects their ids, with `params`."""
 
-    def __init__(self, sql: str, params: tuple = (), *, capped: bool = False) -> None:
+    def __init__(self, sql: str, params: tuple = ()) -> None:
         self.sql = sql  # selects one column, `id`
         self.params = params
-        self.capped = capped  # only the first `text_index.COUNT_AT_MOST` of the notices
 
 
 class NoticeStatistics:
@@ -315,27 +314,9 @@ class NoticeStatistics:
     def count(self, selection: Selection) -> int:
         return self.connection.execute(f"SELECT count(*) FROM ({selection.sql})", selection.params).fetchone()[0]
 
-    def facet_counts(self, selection: Selection, *, top: int) -> dict[str, list[Count]]:
-        """The `top` values of every facet among the selected notices, most first."""
-        counted = self.connection.execute(
-            f"SELECT term, count(*) FROM notice_term WHERE notice IN ({selection.sql}) GROUP BY term",
-            selection.params).fetchall()
-        return self._top(counted, top)
-
     def overall_facet_counts(self, *, top: int) -> dict[str, list[Count]]:
         """The same over every notice: kept, not counted."""
         return {facet: self.counts(facet, limit=top) for facet in FACETS}
-
-    def _top(self, counted: list[tuple[int, int]], top: int) -> dict[str, list[Count]]:
-        by_facet: dict[str, list[tuple[int, int]]] = defaultdict(list)
-        names = self.terms([term for term, _ in counted])
-        for term, n in counted:
-            by_facet[names[term][0]].append((term, n))
-        found: dict[str, list[Count]] = {facet: [] for facet in FACETS}
-        for facet, pairs in by_facet.items():
-            ranked = sorted(pairs, key=lambda p: (-p[1], names[p[0]][2], names[p[0]][1]))[:top]
-            found[facet] = [Count(facet, names[t][1], names[t][2], n) for t, n in ranked]
-        return found
 
     def by_year_and_nature(self, facet: str = "", value: str = "") -> list[tuple[str, str, int]]:
         """(year, nature label, notices) of every notice, or of those with one facet value."""

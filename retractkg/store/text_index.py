@@ -20,6 +20,7 @@ index is rebuilt.
 from __future__ import annotations
 
 import itertools
+import json
 import re
 import sqlite3
 import tempfile
@@ -32,7 +33,8 @@ from pathlib import Path
 from retractkg.ontology import CITO, RDF, RDFS, RKG, SCHEMA
 from retractkg.store import notice_statistics
 from retractkg.store.base import GraphStore
-from retractkg.store.notice_statistics import Count, NoticeStatistics, Selection
+from retractkg.store.notice_statistics import Count, NoticeStatistics
+from retractkg.store.notice_terms import NoticeTerms
 
 TEXT_CHARS = 20_000
 LAYOUT = "2"  # of the tables; a file of another layout is rebuilt (2: the notice statistics beside the words)
@@ -77,6 +79,7 @@ class TextIndex:
         self._local = threading.local()
         self._facets: OrderedDict[Hashable, tuple[dict[str, list[Count]], bool]] = OrderedDict()
         self._lock = threading.Lock()
+        self._notice_terms: NoticeTerms | None = None
 
     def built_from(self) -> str | None:
         """The state of the store the index was built from (see `rebuild`); None without an index."""
@@ -106,34 +109,27 @@ class TextIndex:
         row = self._connection().execute("SELECT value FROM meta WHERE key = 'notices'").fetchone()
         return int(row[0]) if row else 0
 
-    def matching(self, text: str, terms: Sequence[int] = (), *, window: bool = False) -> Selection:
-        """The notices that match the words and have every one of `terms`, as a selection of statistics.
-        With `window`, only the first `FACET_WINDOW` of them (the newest: ids follow listing order)."""
-        query = fts_query(text)
-        statistics = self.statistics()
-        if not query:
-            selection = statistics.with_terms(list(terms))
-            bound = self._bound(selection.sql, selection.params) if window else None
-            if bound is not None:
-                return Selection(f"SELECT id FROM ({selection.sql}) WHERE id <= ?", (*selection.params, bound),
-                                 capped=True)
-            return selection
-        sql = "SELECT rowid AS id FROM docs WHERE docs MATCH ? AND rowid <= ?"
-        params: tuple = (query, self._notices())
-        if terms:
-            narrowed = statistics.with_terms(list(terms))
-            sql += f" AND +rowid IN ({narrowed.sql})"
-            params += narrowed.params
-        bound = self._bound(sql, params) if window else None
-        if bound is not None:
-            return Selection(sql, (query, bound, *params[2:]), capped=True)  # the window's end for the last id
-        return Selection(sql, params)
+    def _terms(self) -> NoticeTerms:
+        """Every notice's facet values in memory (`notice_terms`), read on first use from this file."""
+        with self._lock:
+            if self._notice_terms is None:
+                self._notice_terms = NoticeTerms(self._connection())
+            return self._notice_terms
 
-    def _bound(self, sql: str, params: tuple) -> int | None:
-        """The id of the `FACET_WINDOW`th row `sql` selects in id order; None when it selects fewer."""
-        row = self._connection().execute(f"SELECT id FROM ({sql}) ORDER BY id LIMIT 1 OFFSET ?",
-                                         (*params, FACET_WINDOW - 1)).fetchone()
-        return row[0] if row else None
+    def _kept(self, query: str, terms: Sequence[int]) -> Iterator[int]:
+        """The ids of the notices a search keeps (words as an FTS5 query, facet values), in listing order
+        (newest first: ids follow it), streamed: a caller takes as many as it needs."""
+        memory = self._terms()
+        if query:
+            rows = self._connection().execute(
+                "SELECT rowid FROM docs WHERE docs MATCH ? AND rowid <= ? ORDER BY rowid", (query, self._notices()))
+            rest: Sequence[int] = terms
+        else:  # the notices of the rarest value, narrowed to those with the others
+            rarest = min(terms, key=memory.notices)
+            rows = self._connection().execute("SELECT notice FROM notice_term WHERE term = ? ORDER BY notice",
+                                              (rarest,))
+            rest = [t for t in terms if t != rarest]
+        return memory.keep((row[0] for row in rows), rest)
 
     def facets(self, text: str, terms: Sequence[int] = (), *,
                top: int = 10) -> tuple[dict[str, list[Count]], bool]:
@@ -146,12 +142,11 @@ class TextIndex:
             if key in self._facets:
                 self._facets.move_to_end(key)
                 return self._facets[key]
-        statistics = self.statistics()
         if not key[0] and not terms:
-            found = statistics.overall_facet_counts(top=top), False
+            found = self.statistics().overall_facet_counts(top=top), False
         else:
-            selection = self.matching(text, terms, window=True)
-            found = statistics.facet_counts(selection, top=top), selection.capped
+            window = list(itertools.islice(self._kept(key[0], terms), FACET_WINDOW + 1))
+            found = self._terms().counts(window[:FACET_WINDOW], top=top), len(window) > FACET_WINDOW
         with self._lock:
             self._facets[key] = found
             while len(self._facets) > FACETS_KEPT:
@@ -160,9 +155,11 @@ class TextIndex:
 
     def notice_ids(self, text: str, terms: Sequence[int] = (), *, at_most: int) -> list[int]:
         """The ids of the notices the search keeps, in listing order (newest first), at most `at_most`."""
-        selection = self.matching(text, terms)
-        return [row[0] for row in self._connection().execute(
-            f"SELECT id FROM ({selection.sql}) ORDER BY id LIMIT ?", (*selection.params, at_most))]
+        query = fts_query(text)
+        if not query and not terms:
+            return [row[0] for row in self._connection().execute("SELECT id FROM notice ORDER BY id LIMIT ?",
+                                                                 (at_most,))]
+        return list(itertools.islice(self._kept(query, terms), at_most))
 
     def search(self, text: str, *, limit: int = 50, offset: int = 0,
                terms: Sequence[int] = ()) -> tuple[int, list[Match]]:
@@ -170,26 +167,26 @@ class TextIndex:
         (facet values, see `NoticeStatistics.term`) only notices with all of them; with no words, newest first."""
         query = fts_query(text)
         connection = self._connection()
-        if not query:
-            if not terms:
+        if not terms:
+            if not query:
                 return 0, []
-            selection = self.statistics().with_terms(list(terms))
-            total = connection.execute(f"SELECT count(*) FROM ({selection.sql} LIMIT ?)",
-                                       (*selection.params, COUNT_AT_MOST)).fetchone()[0]
-            rows = self.statistics().rows(selection, limit=limit, offset=offset)
-            return total, [Match(r.iri, "notice", r.label, r.date) for r in rows]
-        where, params = "docs MATCH ?", (query,)
-        if terms:
-            narrowed = self.statistics().with_terms(list(terms))
-            where += f" AND rowid <= ? AND +rowid IN ({narrowed.sql})"
-            params += (self._notices(), *narrowed.params)
-        total = connection.execute(f"SELECT count(*) FROM (SELECT 1 FROM docs WHERE {where} LIMIT ?)",
-                                   (*params, COUNT_AT_MOST)).fetchone()[0]
-        # Past the count, newest first (notices by date, then articles and people): ranking scores every match.
-        rank = "rowid" if total >= COUNT_AT_MOST else f"bm25(docs, {', '.join(map(str, WEIGHTS))})"
-        rows = connection.execute(f"SELECT iri, kind, label, detail FROM docs WHERE {where} ORDER BY {rank} "
-                                  "LIMIT ? OFFSET ?", (*params, limit, offset)).fetchall()
-        return total, [Match(*row) for row in rows]
+            total = connection.execute("SELECT count(*) FROM (SELECT 1 FROM docs WHERE docs MATCH ? LIMIT ?)",
+                                       (query, COUNT_AT_MOST)).fetchone()[0]
+            # Past the count, newest first (notices by date, then articles and people): ranking scores every match.
+            rank = "rowid" if total >= COUNT_AT_MOST else f"bm25(docs, {', '.join(map(str, WEIGHTS))})"
+            rows = connection.execute(f"SELECT iri, kind, label, detail FROM docs WHERE docs MATCH ? ORDER BY {rank} "
+                                      "LIMIT ? OFFSET ?", (query, limit, offset)).fetchall()
+            return total, [Match(*row) for row in rows]
+        kept = list(itertools.islice(self._kept(query, terms), COUNT_AT_MOST))
+        if not query:
+            page = self.statistics().rows_by_id(kept[offset:offset + limit])
+            return len(kept), [Match(page[i].iri, "notice", page[i].label, page[i].date) for i in sorted(page)]
+        rank = "rowid" if len(kept) >= COUNT_AT_MOST else f"bm25(docs, {', '.join(map(str, WEIGHTS))})"
+        rows = connection.execute(
+            "SELECT iri, kind, label, detail FROM docs WHERE docs MATCH ? "
+            f"AND +rowid IN (SELECT value FROM json_each(?)) ORDER BY {rank} LIMIT ? OFFSET ?",
+            (query, json.dumps(kept), limit, offset)).fetchall()
+        return len(kept), [Match(*row) for row in rows]
 
 
 def _pairs(store: GraphStore, predicate: str) -> Iterator[tuple[str, str]]:
