@@ -11,7 +11,8 @@ from __future__ import annotations
 import sqlite3
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable
+from itertools import chain
 
 from retractkg.store.notice_statistics import FACETS, Count
 
@@ -36,33 +37,12 @@ class NoticeTerms:
         for between in range(previous + 1, last + 2):
             self._starts[between] = at
         self._names = {row[0]: row[1:] for row in connection.execute(
-            "SELECT id, facet, value, label, notices FROM term")}  # id -> (facet, value, label, notices)
-
-    def terms_of(self, notice: int) -> array:
-        if notice + 1 >= len(self._starts):
-            return array("l")
-        return self._terms[self._starts[notice]:self._starts[notice + 1]]
-
-    def notices(self, term: int) -> int:
-        """How many notices have this term."""
-        return self._names[term][3] if term in self._names else 0
-
-    def keep(self, ids: Iterable[int], terms: Sequence[int]) -> Iterator[int]:
-        """Those of `ids` that have every one of `terms`."""
-        if not terms:
-            yield from ids
-            return
-        for notice in ids:
-            held = self.terms_of(notice)
-            if all(t in held for t in terms):
-                yield notice
+            "SELECT id, facet, value, label FROM term")}  # id -> (facet, value, label)
 
     def counts(self, ids: Iterable[int], *, top: int) -> dict[str, list[Count]]:
         """The `top` values of every facet among these notices, most first (then by label, then value)."""
-        counted = Counter()
         starts, terms = self._starts, self._terms
-        for notice in ids:
-            counted.update(terms[starts[notice]:starts[notice + 1]])
+        counted = Counter(chain.from_iterable(terms[starts[n]:starts[n + 1]] for n in ids))
         by_facet: dict[str, list[tuple[int, int]]] = defaultdict(list)
         for term, n in counted.items():
             by_facet[self._names[term][0]].append((term, n))
