@@ -119,6 +119,11 @@ class TextIndex:
         row = self._connection().execute("SELECT value FROM meta WHERE key = 'notices'").fetchone()
         return int(row[0]) if row else 0
 
+    def warm(self) -> None:
+        """Read the notices' facet values in the background now, not at the first search (about 1 s on the
+        full-size graph)."""
+        threading.Thread(target=self._terms, daemon=True, name="notice-terms").start()
+
     def _terms(self) -> NoticeTerms:
         """Every notice's facet values in memory (`notice_terms`), read on first use from this file."""
         with self._lock:
@@ -329,5 +334,6 @@ class KeptIndex:
                         self.path = Path(tempfile.mkdtemp(prefix="retractkg-search-")) / "search.sqlite3"
                         rebuild(self.store, self.path, state=now)
                     self._index = TextIndex(self.path)  # fresh connections: the file was replaced
+                self._index.warm()
                 self._built_from = now
             return self._index
