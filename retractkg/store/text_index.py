@@ -160,7 +160,10 @@ class TextIndex:
         if not key[0] and not terms:
             found = self.statistics().overall_facet_counts(top=top), False
         else:
-            kept = self._kept(key[0], tuple(terms))
+            # With values chosen, the notices the page was listed from; with words only, the page counted its
+            # matches in SQLite, and the newest `FACET_WINDOW` are all facets need.
+            kept = (self._kept(key[0], tuple(terms)) if terms
+                    else self.notice_ids(text, at_most=FACET_WINDOW + 1))
             found = self._terms().counts(kept[:FACET_WINDOW], top=top), len(kept) > FACET_WINDOW
         with self._lock:
             self._facets[key] = found
