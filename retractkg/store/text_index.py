@@ -239,11 +239,13 @@ def _pairs(store: GraphStore, predicate: str) -> Iterator[tuple[str, str]]:
 def rebuild(store: GraphStore, path: Path, *, state: str = "") -> int:
     """Make the index anew from the store (written beside, then moved over the old one); the rows written.
     `state` names the store's state it was built from (the change log's extent), for `KeptIndex`."""
-    scan = notice_statistics.GraphScan(store)  # each predicate read once for the words and the statistics
+    scan = notice_statistics.GraphScan(store, KINDS)  # each predicate read once for the words and the statistics
     kinds: dict[str, str] = {}
+    precedence = list(KINDS.values())  # a resource of two kinds is the first of them (a notice, then an article)
     for iri, type_iri in scan.pairs(RDF + "type"):
-        if type_iri in KINDS and iri not in kinds:
-            kinds[iri] = KINDS[type_iri]
+        kind = KINDS.get(type_iri)
+        if kind and (iri not in kinds or precedence.index(kind) < precedence.index(kinds[iri])):
+            kinds[iri] = kind
     names: dict[str, str] = {}
     for iri, name in scan.pairs(SCHEMA + "name"):
         names.setdefault(iri, name)
