@@ -36,7 +36,6 @@ from retractkg.api.errors import install_error_handlers
 from retractkg.api.query_processes import IsolatedStore, QueryProcesses
 from retractkg.api.route_limits import default_slots
 from retractkg.api.security_headers import SecurityHeaders
-from retractkg.api.void import StatisticsCache
 from retractkg.config import Settings
 from retractkg.store import GraphStore, OxigraphStore, open_store
 from retractkg.store.change_log import ChangeLog
@@ -72,7 +71,6 @@ def create_app(settings: Settings, store: GraphStore | None = None, *, exclusive
                 processes = QueryProcesses(opened.path)
                 app.state.query_processes = processes
                 app.state.store = IsolatedStore(opened, processes, settings.query_timeout)
-        app.state.void_statistics = StatisticsCache()
         try:
             yield
         finally:

@@ -6,7 +6,6 @@ from fastapi import Request
 
 from retractkg.api.caching import RepresentationCache
 from retractkg.api.catalog import Catalog
-from retractkg.api.void import StatisticsCache
 from retractkg.config import Settings
 from retractkg.store import GraphStore
 from retractkg.store.text_index import TextIndex
@@ -23,10 +22,6 @@ def get_settings(request: Request) -> Settings:
 def get_representations(request: Request) -> RepresentationCache | None:
     """The cache of rendered documents, or None when the data may change behind the app."""
     return request.app.state.representations
-
-
-def get_void_statistics(request: Request) -> StatisticsCache:
-    return request.app.state.void_statistics
 
 
 def get_text_index(request: Request) -> TextIndex:

@@ -24,13 +24,13 @@ from fastapi.responses import RedirectResponse
 from retractkg import formats as rep
 from retractkg.api.caching import RepresentationCache, cached_response
 from retractkg.api.conneg import NotAcceptable, negotiate
-from retractkg.api.deps import get_catalog, get_representations, get_settings, get_store, get_void_statistics
+from retractkg.api.deps import get_catalog, get_representations, get_settings, get_store, get_text_index
 from retractkg.api.errors import ProblemError
 from retractkg.api.pages import description_page, entity_charts, listed_notices, listing_facet, page_number
 from retractkg.api.provenance import provenance
 from retractkg.api.resources import resolve
 from retractkg.api.routing import get_and_head
-from retractkg.api.void import StatisticsCache, dataset_iri, void_triples
+from retractkg.api.void import dataset_iri, void_triples
 from retractkg.config import Settings
 from retractkg.descriptions import Describer, Description, Resolved, ontology_description, software_description
 from retractkg.formats import FEED_TYPES
@@ -38,12 +38,12 @@ from retractkg.jsonld import description_jsonld
 from retractkg.ontology import CONTEXT_FILE, ONTOLOGY_IRI
 from retractkg.store import GraphStore
 from retractkg.store.change_log import changes_graph
+from retractkg.store.text_index import IndexMissing
 
 router = APIRouter(tags=["linked data"])
 StoreDep = Annotated[GraphStore, Depends(get_store)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 CacheDep = Annotated[RepresentationCache | None, Depends(get_representations)]
-StatisticsDep = Annotated[StatisticsCache, Depends(get_void_statistics)]
 
 FORMAT_QUERY = Query(None, description="Override content negotiation: html, jsonld, ttl, nt or rdf.")
 DOCUMENT_RESPONSES = {
@@ -210,10 +210,13 @@ VOID_TYPES = (rep.TURTLE, rep.JSONLD, rep.NTRIPLES, rep.RDFXML, rep.HTML, rep.JS
               responses={**DOCUMENT_RESPONSES, 200: {"content": {t: {} for t in VOID_TYPES},
                                                      "description": "The VoID description of the dataset."}},
               summary="VoID description of the dataset (endpoint, dumps, URI space, partitions, counts)")
-def void(request: Request, store: StoreDep, settings: SettingsDep, cache: StatisticsDep,
-         format: str | None = FORMAT_QUERY) -> Response:
+def void(request: Request, settings: SettingsDep, format: str | None = FORMAT_QUERY) -> Response:
     media_type = negotiate(request.headers.get("accept"), VOID_TYPES, format=format, aliases=rep.FORMAT_ALIASES)
-    triples = void_triples(settings, str(request.base_url), cache.get(store))
+    try:
+        counts = get_text_index(request).graph_statistics()
+    except IndexMissing as e:
+        raise ProblemError(503, "no-search-index", str(e)) from e
+    triples = void_triples(settings, str(request.base_url), counts)
     return represent(request, Description(dataset_iri(settings), "void", triples, None), settings, format,
                      media_type=media_type)
 

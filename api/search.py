@@ -28,7 +28,7 @@ from retractkg.jsonld import dumps
 from retractkg.ontology import SCHEMA
 from retractkg.ontology.identifiers import normalize_doi
 from retractkg.store.notice_statistics import Count
-from retractkg.store.text_index import COUNT_AT_MOST, FACET_WINDOW, IndexMissing, TextIndex
+from retractkg.store.text_index import COUNT_AT_MOST, FACET_WINDOW, RANK_AT_MOST, IndexMissing, TextIndex
 
 router = APIRouter(tags=["pages"])
 PAGE_SIZE = 50
@@ -120,6 +120,11 @@ def find(request: Request, q: str, filters: Filters, page: int, settings) -> Res
     return Results(total, hits, facets, capped)
 
 
+def newest_first(q: str, total: int) -> bool:
+    """Whether the results are listed newest first rather than best first (`TextIndex.search`)."""
+    return not q.strip() or total > RANK_AT_MOST
+
+
 def facets_json(facets: dict[str, list[Count]]) -> dict[str, list[dict[str, Any]]]:
     return {facet: [{"value": c.value, "label": c.label, "count": c.count} for c in counts]
             for facet, counts in facets.items()}
@@ -140,7 +145,8 @@ def facets_view(q: str, filters: Filters, facets: dict[str, list[Count]]) -> lis
 
 @get_and_head(router, "/search", response_class=Response,
               responses={200: {"content": {"text/html": {}, "application/json": {}},
-                               "description": "A page of results, best first (newest first past 10,000 matches), "
+                               "description": "A page of results, best first (newest first past 3,000 matches: "
+                                              "`newestFirst`), "
                                               "with facet counts: HTML, or JSON for programs."}},
               summary="Search notices, articles and authors by DOI, title words, names or notice text; facets")
 def search(request: Request, store: StoreDep, settings: SettingsDep, cache: CacheDep, filters: FiltersDep,
@@ -153,6 +159,7 @@ def search(request: Request, store: StoreDep, settings: SettingsDep, cache: Cach
             results = find(request, q, filters, page, settings)
         body = dumps({"query": q, "filters": filters.as_json(), "page": page, "pageSize": PAGE_SIZE,
                       "total": results.total, "totalIsLowerBound": results.total >= COUNT_AT_MOST,
+                      "newestFirst": newest_first(q, results.total),
                       "results": results.hits, "facets": facets_json(results.facets),
                       "facetsCountNewest": FACET_WINDOW if results.facets_capped else None,
                       "export": {fmt: "/search/export?" + filters.query(q, format=fmt) for fmt in EXPORT_FORMATS}})
@@ -166,7 +173,8 @@ def search(request: Request, store: StoreDep, settings: SettingsDep, cache: Cach
         chosen = [{"heading": FACET_HEADINGS[f], "label": labels.get((f, v), v),
                    "href": "/search?" + filters.without(f, v).query(q)} for f, v in filters.chosen]
         return render("search.html", title="Search", query=q, hits=results.hits, total=total, page=page, pages=pages,
-                      capped=total >= COUNT_AT_MOST, facets=facets_view(q, filters, results.facets), chosen=chosen,
+                      capped=total >= COUNT_AT_MOST, newest_first=newest_first(q, total),
+                      facets=facets_view(q, filters, results.facets), chosen=chosen,
                       chosen_inputs=filters.chosen, facets_capped=results.facets_capped, facet_window=FACET_WINDOW,
                       searched=bool(q.strip() or filters.chosen),
                       page_href=lambda number: "/search?" + filters.query(q, page=number),

@@ -1,17 +1,13 @@
 """Dataset metadata for aggregators: a VoID description (with DCAT and schema.org types) of the graph.
 
-Counts (triples, class and property partitions) are computed by SPARQL over the union graph and kept
-for `STATISTICS_TTL` seconds, then refreshed in the background: on the full-size graph (7.2 M triples)
-they take about 20 s, and they change only when something is ingested. Endpoint and dump addresses
-are absolute URLs of the server being asked.
+Counts (triples, class and property partitions) are read from the search index's file, which every
+rebuild of the index writes (`retractkg.store.graph_statistics`): right after every ingest, never
+counted per request. Endpoint and dump addresses are absolute URLs of the server being asked.
 """
 
 from __future__ import annotations
 
 import hashlib
-import threading
-import time
-from dataclasses import dataclass
 
 from pyoxigraph import Literal, NamedNode, Triple
 
@@ -33,9 +29,8 @@ from retractkg.ontology import (
     VOID,
     XSD,
 )
-from retractkg.store import GraphStore
+from retractkg.store.graph_statistics import GraphStatistics
 
-STATISTICS_TTL = 600.0
 TITLE = "retractkg: the linked-data graph of scholarly retractions"
 DESCRIPTION = ("Retraction notices, expressions of concern and corrections, the articles they concern, their "
                "authors and affiliations, and the reasons given (Retraction Watch taxonomy), with the provenance "
@@ -53,64 +48,6 @@ FEEDS = (("changes", "application/activity+json", "Change feed (Activity Streams
          ("recent-changes.atom", "application/atom+xml", "Recent changes (Atom)", "https://www.rfc-editor.org/rfc/rfc4287"))
 
 
-@dataclass(frozen=True)
-class Statistics:
-    triples: int
-    classes: list[tuple[str, int]]
-    properties: list[tuple[str, int]]
-    graphs: int
-    example: str | None
-    computed: float
-
-
-class StatisticsCache:
-    """Counts computed once, then refreshed in the background when older than `STATISTICS_TTL` (the
-    stale counts are served meanwhile): on the full-size graph a computation takes tens of seconds."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._value: Statistics | None = None
-        self._refreshing = False
-
-    def get(self, store: GraphStore) -> Statistics:
-        with self._lock:
-            value = self._value
-            if value is not None:
-                if time.monotonic() - value.computed > STATISTICS_TTL and not self._refreshing:
-                    self._refreshing = True
-                    threading.Thread(target=self._refresh, args=(store,), daemon=True).start()
-                return value
-            self._value = compute_statistics(store)  # the first caller waits; others wait on the lock
-            return self._value
-
-    def _refresh(self, store: GraphStore) -> None:
-        try:
-            fresh = compute_statistics(store)
-            with self._lock:
-                self._value = fresh
-        finally:
-            self._refreshing = False
-
-
-def _int(solution, name: str) -> int:
-    value = solution[name]
-    return int(value.value) if value is not None else 0
-
-
-def compute_statistics(store: GraphStore) -> Statistics:
-    triples = next(iter(store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))
-    graphs = next(iter(store.query("SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { } }")))
-    classes = store.query("SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c ORDER BY ?c")
-    properties = store.query("SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p ORDER BY ?p")
-    example = list(store.query(f"SELECT ?n WHERE {{ ?n a <{FABIO}RetractionNotice> }} LIMIT 1"))
-    return Statistics(
-        triples=_int(triples, "n"), graphs=_int(graphs, "n"),
-        classes=[(s["c"].value, _int(s, "n")) for s in classes if isinstance(s["c"], NamedNode)],
-        properties=[(s["p"].value, _int(s, "n")) for s in properties],
-        example=example[0]["n"].value if example else None, computed=time.monotonic(),
-    )
-
-
 def dataset_iri(settings: Settings) -> str:
     return settings.base + "void#retractkg"
 
@@ -119,7 +56,7 @@ def publisher_iri(settings: Settings) -> str:
     return settings.base + "void#publisher"
 
 
-def void_triples(settings: Settings, server: str, stats: Statistics) -> list[Triple]:
+def void_triples(settings: Settings, server: str, stats: GraphStatistics) -> list[Triple]:
     """The VoID description; `server` is the base URL of this server (ending in "/")."""
     dataset = NamedNode(dataset_iri(settings))
     out: list[Triple] = []

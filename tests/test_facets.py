@@ -230,15 +230,18 @@ def test_lists_facets_and_charts_follow_an_ingest_made_while_the_app_runs(tmp_pa
 
 def test_past_the_count_limit_facets_are_counted_among_the_newest_matches(client, monkeypatch):
     """A word found in more notices than a search counts facets among (2,000; 20 here) counts them among the
-    newest that many, and says so; past the count limit (10,000; 20 here) the list is newest first; the
-    export still holds every notice found."""
+    newest that many, and says so; past the rank limit (3,000; 10 here) the list is newest first; the count
+    stops at its limit (10,000; 20 here); the export still holds every notice found."""
     every = exported(client, "json", q="covid")
     assert len(every) > 20
+    assert not search(client, q="covid")["newestFirst"]  # fewer matches than the rank limit: best first
     for module in (text_index, search_routes):
         monkeypatch.setattr(module, "COUNT_AT_MOST", 20)
         monkeypatch.setattr(module, "FACET_WINDOW", 20)
+        monkeypatch.setattr(module, "RANK_AT_MOST", 10)
     found = search(client, q="covid")
     assert found["total"] == 20 and found["totalIsLowerBound"] and found["facetsCountNewest"] == 20
+    assert found["newestFirst"]
     newest = every[:20]
     years: dict[str, int] = {}
     for notice in newest:

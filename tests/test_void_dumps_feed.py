@@ -23,7 +23,7 @@ from retractkg.dumps import nquads_gzip
 from retractkg.ingest.batches import write_batch
 from retractkg.ingest.mapping import RecordMapper
 from retractkg.ingest.model import Article, Journal, Nature, Notice, SourceRecord
-from retractkg.ingest.pipeline import IngestReport, ensure_vocabulary
+from retractkg.ingest.pipeline import DEMO_DIR, IngestReport, ensure_vocabulary, ingest
 from retractkg.ontology import FABIO, RKG
 from retractkg.store import OxigraphStore
 from retractkg.store.change_log import ChangeLog
@@ -70,6 +70,40 @@ def test_void_names_endpoint_dumps_uri_space_partitions_and_counts(client, store
     jsonld = client.get("/.well-known/void", headers={"Accept": "application/ld+json"}).json()
     nquads = pyld.to_rdf(jsonld, {"format": "application/n-quads", "documentLoader": load_context})
     assert len(nquads_lines(nquads)) == len(triples)
+
+
+def void_counts(client) -> tuple[int, dict[str, int], dict[str, int]]:
+    """(triples, {class: entities}, {property: triples}) as `/.well-known/void` states them."""
+    triples = turtle_triples(client.get("/.well-known/void", headers={"Accept": "text/turtle"}))
+    values = {s: int(o) for s, p, o in triples if p in (VOID + "entities", VOID + "triples")}
+    total = next(n for s, n in values.items() if s.endswith("void#retractkg"))
+    classes = {o: values[s] for s, p, o in triples if p == VOID + "class"}
+    properties = {o: values[s] for s, p, o in triples if p == VOID + "property"}
+    return total, classes, properties
+
+
+def sparql_void_counts(store) -> tuple[int, dict[str, int], dict[str, int]]:
+    total = int(next(iter(store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))["n"].value)
+    classes = {s["c"].value: int(s["n"].value) for s in store.query(
+        "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c FILTER(isIRI(?c)) } GROUP BY ?c")}
+    properties = {s["p"].value: int(s["n"].value) for s in store.query(
+        "SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p")}
+    return total, classes, properties
+
+
+def test_void_counts_are_right_right_after_an_ingest_made_while_the_app_runs(tmp_path):
+    """The counts come from the search index's file, which follows the store: no stale counts for minutes
+    after an ingest, and each one equal to its SPARQL count."""
+    settings = Settings(store_path=tmp_path / "store")
+    demo = sorted(path for path in DEMO_DIR.iterdir() if path.suffix == ".txt")
+    assert main(["ingest", str(demo[0]), "--quiet", "--store", str(settings.store_path)]) == 0
+    with OxigraphStore(settings.store_path) as store, TestClient(create_app(settings, store)) as client:
+        before = void_counts(client)
+        assert before == sparql_void_counts(store)
+        ingest(store, demo[1:], settings)
+        after = void_counts(client)
+        assert after == sparql_void_counts(store)
+        assert after[0] > before[0] and after[1][FABIO + "RetractionNotice"] > before[1][FABIO + "RetractionNotice"]
 
 
 def test_home_page_embeds_a_dcat_and_schema_org_dataset(client):

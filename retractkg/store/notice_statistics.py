@@ -35,6 +35,7 @@ BY_PUBLISHER = ("{ ?notice schema:publisher ?x } UNION { ?notice schema:isPartOf
                 "{ ?notice cito:updates/schema:isPartOf/schema:isPartOf?/schema:isPartOf?/schema:publisher ?x }")
 OF_COUNTRY = "?notice cito:updates/schema:countryOfOrigin ?x"
 OF_SUBJECT = "?notice cito:updates/schema:keywords ?x"
+CLASSES_READ = (RKG + "Notice", SCHEMA + "Periodical")  # the classes the statistics tell things apart by
 SORT_KEY_DIGITS = 15  # `/api/notices` pages by the SHA-1 of the IRI (api/works.py)
 
 
@@ -80,16 +81,22 @@ class GraphScan:
     rebuild, and shared with the text index), joined here in memory. Plain scans of one predicate cost a few
     seconds on the full-size graph; the joins of `FACETS` run as SPARQL over the same graph took minutes."""
 
-    def __init__(self, store: GraphStore) -> None:
+    def __init__(self, store: GraphStore, classes: Iterable[str] = ()) -> None:
         self.store = store
+        # rdf:type is read for these classes only: over every class it was the longest scan of a rebuild
+        # (11.5 s of 63 s of CPU on the full-size graph).
+        self.classes = sorted({*classes, *CLASSES_READ})
         self._pairs: dict[str, list[tuple[str, str]]] = {}
         self._objects: dict[str, dict[str, set[str]]] = {}
 
     def pairs(self, predicate: str) -> list[tuple[str, str]]:
-        """(subject, object) of every statement with this predicate, in the store's order."""
+        """(subject, object) of every statement with this predicate, in the store's order (of rdf:type, the
+        statements of `classes` only)."""
         if predicate not in self._pairs:
+            values = (f"VALUES ?o {{ {' '.join(f'<{c}>' for c in self.classes)} }} " if predicate == RDF + "type"
+                      else "")
             self._pairs[predicate] = [(row["s"].value, row["o"].value) for row in
-                                      self.store.query(f"SELECT ?s ?o WHERE {{ ?s <{predicate}> ?o }}")]
+                                      self.store.query(f"SELECT ?s ?o WHERE {{ {values}?s <{predicate}> ?o }}")]
         return self._pairs[predicate]
 
     def objects(self, predicate: str) -> dict[str, set[str]]:
@@ -238,10 +245,9 @@ class Selection:
     """A set of notices as SQL: those with every one of some facet values (and matching some words, see
     `text_index.TextIndex`); `sql` selects their ids, with `params`."""
 
-    def __init__(self, sql: str, params: tuple = (), *, capped: bool = False) -> None:
+    def __init__(self, sql: str, params: tuple = ()) -> None:
         self.sql = sql  # selects one column, `id`
         self.params = params
-        self.capped = capped  # only the first `text_index.COUNT_AT_MOST` of the notices
 
 
 class NoticeStatistics:
@@ -315,27 +321,9 @@ class NoticeStatistics:
     def count(self, selection: Selection) -> int:
         return self.connection.execute(f"SELECT count(*) FROM ({selection.sql})", selection.params).fetchone()[0]
 
-    def facet_counts(self, selection: Selection, *, top: int) -> dict[str, list[Count]]:
-        """The `top` values of every facet among the selected notices, most first."""
-        counted = self.connection.execute(
-            f"SELECT term, count(*) FROM notice_term WHERE notice IN ({selection.sql}) GROUP BY term",
-            selection.params).fetchall()
-        return self._top(counted, top)
-
     def overall_facet_counts(self, *, top: int) -> dict[str, list[Count]]:
         """The same over every notice: kept, not counted."""
         return {facet: self.counts(facet, limit=top) for facet in FACETS}
-
-    def _top(self, counted: list[tuple[int, int]], top: int) -> dict[str, list[Count]]:
-        by_facet: dict[str, list[tuple[int, int]]] = defaultdict(list)
-        names = self.terms([term for term, _ in counted])
-        for term, n in counted:
-            by_facet[names[term][0]].append((term, n))
-        found: dict[str, list[Count]] = {facet: [] for facet in FACETS}
-        for facet, pairs in by_facet.items():
-            ranked = sorted(pairs, key=lambda p: (-p[1], names[p[0]][2], names[p[0]][1]))[:top]
-            found[facet] = [Count(facet, names[t][1], names[t][2], n) for t, n in ranked]
-        return found
 
     def by_year_and_nature(self, facet: str = "", value: str = "") -> list[tuple[str, str, int]]:
         """(year, nature label, notices) of every notice, or of those with one facet value."""

@@ -11,15 +11,17 @@ a notice's text (its first `TEXT_CHARS` characters). Ranking is FTS5's BM25, the
 
 The same file holds the per-notice statistics (`retractkg.store.notice_statistics`), written in the same
 rebuild: a notice's row here has its statistics id (newest first), so words and facet values combine in
-one SQL query. A search that matches more than `COUNT_AT_MOST` rows lists them newest first (BM25 over
-every match of a common word costs more than a search may), and one that keeps more than `FACET_WINDOW`
-notices counts facets among the newest `FACET_WINDOW` of them; facet counts are kept per search until the
-index is rebuilt.
+one SQL query. A search counts its matches up to `COUNT_AT_MOST`; one that matches more than `RANK_AT_MOST`
+rows lists them newest first (BM25 over every match of a common word costs more than a search may), and one
+that keeps more than `FACET_WINDOW` notices counts facets among the newest `FACET_WINDOW` of them, in memory
+(`notice_terms`). Facet counts, and the notices of the last few searches, are kept until the index is
+rebuilt.
 """
 
 from __future__ import annotations
 
 import itertools
+import json
 import re
 import sqlite3
 import tempfile
@@ -30,19 +32,24 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from retractkg.ontology import CITO, RDF, RDFS, RKG, SCHEMA
-from retractkg.store import notice_statistics
+from retractkg.store import graph_statistics, notice_statistics
 from retractkg.store.base import GraphStore
 from retractkg.store.notice_statistics import Count, NoticeStatistics, Selection
+from retractkg.store.notice_terms import NoticeTerms
 
 TEXT_CHARS = 20_000
-LAYOUT = "2"  # of the tables; a file of another layout is rebuilt (2: the notice statistics beside the words)
+LAYOUT = "3"  # of the tables; a file of another layout is rebuilt (2: the notice statistics; 3: VoID counts)
 COUNT_AT_MOST = 10_000  # beyond, a list says "10,000 or more": counting every match costs as much as ranking
+# Beyond, a list is newest first: BM25 costs about 7 µs a match on this machine (35 ms for 5,000 "covid" notices).
+RANK_AT_MOST = 3_000
 FACET_WINDOW = 2_000  # notices a search counts facets among (the newest), when it keeps more
 FACETS_KEPT = 512  # facet counts of that many searches kept per index
+IDS_KEPT = 16  # the notices of that many searches kept per index (a page and its facets ask the same)
 BATCH = 5_000
 KINDS = {RKG + "Notice": "notice", RKG + "Article": "article", SCHEMA + "Person": "person"}
 # BM25 weights of the columns iri, kind, label, detail, names, body (the unindexed ones count for nothing).
 WEIGHTS = (0.0, 0.0, 10.0, 0.0, 4.0, 1.0)
+BM25 = f"bm25(docs, {', '.join(map(str, WEIGHTS))})"
 WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -77,6 +84,8 @@ class TextIndex:
         self._local = threading.local()
         self._facets: OrderedDict[Hashable, tuple[dict[str, list[Count]], bool]] = OrderedDict()
         self._lock = threading.Lock()
+        self._notice_terms: NoticeTerms | None = None
+        self._kept_ids: OrderedDict[tuple[str, tuple[int, ...]], list[int]] = OrderedDict()
 
     def built_from(self) -> str | None:
         """The state of the store the index was built from (see `rebuild`); None without an index."""
@@ -102,38 +111,40 @@ class TextIndex:
         """The per-notice statistics kept in the same file (`retractkg.store.notice_statistics`)."""
         return NoticeStatistics(self._connection())
 
+    def graph_statistics(self) -> graph_statistics.GraphStatistics:
+        """The VoID counts of the whole graph kept in the same file (`retractkg.store.graph_statistics`)."""
+        return graph_statistics.read(self._connection())
+
     def _notices(self) -> int:
         row = self._connection().execute("SELECT value FROM meta WHERE key = 'notices'").fetchone()
         return int(row[0]) if row else 0
 
-    def matching(self, text: str, terms: Sequence[int] = (), *, window: bool = False) -> Selection:
-        """The notices that match the words and have every one of `terms`, as a selection of statistics.
-        With `window`, only the first `FACET_WINDOW` of them (the newest: ids follow listing order)."""
-        query = fts_query(text)
+    def warm(self) -> None:
+        """Read the notices' facet values in the background now, not at the first search (about 1 s on the
+        full-size graph)."""
+        threading.Thread(target=self._terms, daemon=True, name="notice-terms").start()
+
+    def _terms(self) -> NoticeTerms:
+        """Every notice's facet values in memory (`notice_terms`), read on first use from this file."""
+        with self._lock:
+            if self._notice_terms is None:
+                self._notice_terms = NoticeTerms(self._connection())
+            return self._notice_terms
+
+    def matching(self, query: str, terms: Sequence[int] = ()) -> Selection:
+        """The notices that match the words (`fts_query`) and have every one of `terms`, as a selection whose
+        ids come in listing order (newest first): FTS5 and the `notice_term` key both yield rowid order, and
+        SQLite filters there, far faster than rows handed to Python one by one."""
         statistics = self.statistics()
         if not query:
-            selection = statistics.with_terms(list(terms))
-            bound = self._bound(selection.sql, selection.params) if window else None
-            if bound is not None:
-                return Selection(f"SELECT id FROM ({selection.sql}) WHERE id <= ?", (*selection.params, bound),
-                                 capped=True)
-            return selection
+            return statistics.with_terms(list(terms))
         sql = "SELECT rowid AS id FROM docs WHERE docs MATCH ? AND rowid <= ?"
         params: tuple = (query, self._notices())
         if terms:
             narrowed = statistics.with_terms(list(terms))
             sql += f" AND +rowid IN ({narrowed.sql})"
             params += narrowed.params
-        bound = self._bound(sql, params) if window else None
-        if bound is not None:
-            return Selection(sql, (query, bound, *params[2:]), capped=True)  # the window's end for the last id
         return Selection(sql, params)
-
-    def _bound(self, sql: str, params: tuple) -> int | None:
-        """The id of the `FACET_WINDOW`th row `sql` selects in id order; None when it selects fewer."""
-        row = self._connection().execute(f"SELECT id FROM ({sql}) ORDER BY id LIMIT 1 OFFSET ?",
-                                         (*params, FACET_WINDOW - 1)).fetchone()
-        return row[0] if row else None
 
     def facets(self, text: str, terms: Sequence[int] = (), *,
                top: int = 10) -> tuple[dict[str, list[Count]], bool]:
@@ -146,21 +157,40 @@ class TextIndex:
             if key in self._facets:
                 self._facets.move_to_end(key)
                 return self._facets[key]
-        statistics = self.statistics()
         if not key[0] and not terms:
-            found = statistics.overall_facet_counts(top=top), False
+            found = self.statistics().overall_facet_counts(top=top), False
         else:
-            selection = self.matching(text, terms, window=True)
-            found = statistics.facet_counts(selection, top=top), selection.capped
+            # With values chosen, the notices the page was listed from; with words only, the page counted its
+            # matches in SQLite, and the newest `FACET_WINDOW` are all facets need.
+            kept = (self._kept(key[0], tuple(terms)) if terms
+                    else self.notice_ids(text, at_most=FACET_WINDOW + 1))
+            found = self._terms().counts(kept[:FACET_WINDOW], top=top), len(kept) > FACET_WINDOW
         with self._lock:
             self._facets[key] = found
             while len(self._facets) > FACETS_KEPT:
                 self._facets.popitem(last=False)
         return found
 
+    def _kept(self, query: str, terms: tuple[int, ...]) -> list[int]:
+        """The ids of the first `COUNT_AT_MOST` notices a search keeps, in listing order: a page and its facets
+        ask the same, so the last few are kept (until the index is rebuilt)."""
+        key = (query, terms)
+        with self._lock:
+            if key in self._kept_ids:
+                self._kept_ids.move_to_end(key)
+                return self._kept_ids[key]
+        selection = self.matching(query, terms)
+        kept = [row[0] for row in self._connection().execute(
+            f"SELECT id FROM ({selection.sql}) ORDER BY id LIMIT ?", (*selection.params, COUNT_AT_MOST))]
+        with self._lock:
+            self._kept_ids[key] = kept
+            while len(self._kept_ids) > IDS_KEPT:
+                self._kept_ids.popitem(last=False)
+        return kept
+
     def notice_ids(self, text: str, terms: Sequence[int] = (), *, at_most: int) -> list[int]:
         """The ids of the notices the search keeps, in listing order (newest first), at most `at_most`."""
-        selection = self.matching(text, terms)
+        selection = self.matching(fts_query(text), terms)
         return [row[0] for row in self._connection().execute(
             f"SELECT id FROM ({selection.sql}) ORDER BY id LIMIT ?", (*selection.params, at_most))]
 
@@ -170,26 +200,34 @@ class TextIndex:
         (facet values, see `NoticeStatistics.term`) only notices with all of them; with no words, newest first."""
         query = fts_query(text)
         connection = self._connection()
-        if not query:
-            if not terms:
-                return 0, []
-            selection = self.statistics().with_terms(list(terms))
-            total = connection.execute(f"SELECT count(*) FROM ({selection.sql} LIMIT ?)",
-                                       (*selection.params, COUNT_AT_MOST)).fetchone()[0]
-            rows = self.statistics().rows(selection, limit=limit, offset=offset)
-            return total, [Match(r.iri, "notice", r.label, r.date) for r in rows]
-        where, params = "docs MATCH ?", (query,)
         if terms:
-            narrowed = self.statistics().with_terms(list(terms))
-            where += f" AND rowid <= ? AND +rowid IN ({narrowed.sql})"
-            params += (self._notices(), *narrowed.params)
-        total = connection.execute(f"SELECT count(*) FROM (SELECT 1 FROM docs WHERE {where} LIMIT ?)",
-                                   (*params, COUNT_AT_MOST)).fetchone()[0]
-        # Past the count, newest first (notices by date, then articles and people): ranking scores every match.
-        rank = "rowid" if total >= COUNT_AT_MOST else f"bm25(docs, {', '.join(map(str, WEIGHTS))})"
-        rows = connection.execute(f"SELECT iri, kind, label, detail FROM docs WHERE {where} ORDER BY {rank} "
-                                  "LIMIT ? OFFSET ?", (*params, limit, offset)).fetchall()
+            return self._search_kept(query, tuple(terms), limit, offset)
+        if not query:
+            return 0, []
+        total = connection.execute("SELECT count(*) FROM (SELECT 1 FROM docs WHERE docs MATCH ? LIMIT ?)",
+                                   (query, COUNT_AT_MOST)).fetchone()[0]
+        # Past `RANK_AT_MOST`, newest first (notices by date, then articles and people): BM25 scores every match.
+        rank = "rowid" if total > RANK_AT_MOST else BM25
+        rows = connection.execute(f"SELECT iri, kind, label, detail FROM docs WHERE docs MATCH ? ORDER BY {rank} "
+                                  "LIMIT ? OFFSET ?", (query, limit, offset)).fetchall()
         return total, [Match(*row) for row in rows]
+
+    def _search_kept(self, query: str, terms: tuple[int, ...], limit: int, offset: int) -> tuple[int, list[Match]]:
+        """`search` with facet values: only notices, counted and paged from the ids the search keeps."""
+        kept = self._kept(query, terms)
+        if not query or len(kept) > RANK_AT_MOST:  # newest first
+            page = kept[offset:offset + limit]
+            if not query:
+                rows = self.statistics().rows_by_id(page)
+                return len(kept), [Match(rows[i].iri, "notice", rows[i].label, rows[i].date) for i in page]
+            found = {row[0]: Match(*row[1:]) for row in self._connection().execute(
+                f"SELECT rowid, iri, kind, label, detail FROM docs WHERE rowid IN ({', '.join('?' * len(page))})",
+                page)}
+            return len(kept), [found[i] for i in page if i in found]
+        rows = self._connection().execute(
+            f"SELECT iri, kind, label, detail FROM docs WHERE docs MATCH ? AND +rowid IN (SELECT value FROM "
+            f"json_each(?)) ORDER BY {BM25} LIMIT ? OFFSET ?", (query, json.dumps(kept), limit, offset)).fetchall()
+        return len(kept), [Match(*row) for row in rows]
 
 
 def _pairs(store: GraphStore, predicate: str) -> Iterator[tuple[str, str]]:
@@ -201,11 +239,13 @@ def _pairs(store: GraphStore, predicate: str) -> Iterator[tuple[str, str]]:
 def rebuild(store: GraphStore, path: Path, *, state: str = "") -> int:
     """Make the index anew from the store (written beside, then moved over the old one); the rows written.
     `state` names the store's state it was built from (the change log's extent), for `KeptIndex`."""
-    scan = notice_statistics.GraphScan(store)  # each predicate read once for the words and the statistics
+    scan = notice_statistics.GraphScan(store, KINDS)  # each predicate read once for the words and the statistics
     kinds: dict[str, str] = {}
+    precedence = list(KINDS.values())  # a resource of two kinds is the first of them (a notice, then an article)
     for iri, type_iri in scan.pairs(RDF + "type"):
-        if type_iri in KINDS and iri not in kinds:
-            kinds[iri] = KINDS[type_iri]
+        kind = KINDS.get(type_iri)
+        if kind and (iri not in kinds or precedence.index(kind) < precedence.index(kinds[iri])):
+            kinds[iri] = kind
     names: dict[str, str] = {}
     for iri, name in scan.pairs(SCHEMA + "name"):
         names.setdefault(iri, name)
@@ -262,6 +302,7 @@ def rebuild(store: GraphStore, path: Path, *, state: str = "") -> int:
         connection.executemany("INSERT INTO docs (rowid, iri, kind, label, detail, names, body) "
                                "VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
         connection.execute("INSERT INTO docs (docs) VALUES ('optimize')")
+        graph_statistics.write(connection, graph_statistics.compute(store))
         connection.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
         connection.execute("INSERT INTO meta VALUES ('state', ?)", (state,))
         connection.execute("INSERT INTO meta VALUES ('layout', ?)", (LAYOUT,))
@@ -298,5 +339,6 @@ class KeptIndex:
                         self.path = Path(tempfile.mkdtemp(prefix="retractkg-search-")) / "search.sqlite3"
                         rebuild(self.store, self.path, state=now)
                     self._index = TextIndex(self.path)  # fresh connections: the file was replaced
+                self._index.warm()
                 self._built_from = now
             return self._index
