@@ -139,22 +139,23 @@ class _Process:
             loop.remove_reader(self.answers)
 
     async def read_answer_soon(self, until: float, turned_long: Callable[[], None]) -> tuple[dict, bytes]:
-        """`read_answer` on the event loop: the pipe is read as far as it holds (it is non-blocking; a process
-        writes one answer per request, so this never takes a byte of the next one), and waited for only
-        when it is empty. While the query is short, the wait wakes every `long_after` seconds to call
-        `turned_long` (which may make it long)."""
+        """`read_answer` on the event loop: once the pipe is readable it is read as far as it holds (it is
+        non-blocking; a process writes one answer per request, so this never takes a byte of the next one).
+        While the query is short, the wait wakes every `long_after` seconds to call `turned_long` (which
+        may make it long)."""
         data = bytearray()
         size = ANSWER_HEAD.size
         framed = False
         while len(data) < size:
+            remaining = until - time.monotonic()
+            if not await self.readable_soon(remaining if self.long else min(self.long_after, remaining)):
+                if time.monotonic() >= until:
+                    raise QueryKilled("the query ran past its deadline")
+                turned_long()
+                continue
             try:
                 chunk = os.read(self.answers, max(size - len(data), 1 << 16))
-            except BlockingIOError:
-                remaining = until - time.monotonic()
-                if not await self.readable_soon(remaining if self.long else min(self.long_after, remaining)):
-                    if time.monotonic() >= until:
-                        raise QueryKilled("the query ran past its deadline") from None
-                    turned_long()
+            except BlockingIOError:  # woken with nothing to read after all
                 continue
             if not chunk:
                 raise EngineCrashed(await asyncio.to_thread(self.exit_reason))
