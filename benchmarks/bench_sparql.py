@@ -41,13 +41,13 @@ from pathlib import Path
 from loadgen import free_port, load, start, stop
 from pyoxigraph import RdfFormat
 
+from retractkg.api.query_processes import DEFAULT_MAX_SHORT  # as many processes as retractkg's short queries get
 from retractkg.ontology import RKG, SCHEMA, SKOS
 from retractkg.store import OxigraphStore
 
 ACCEPT = "application/sparql-results+json"
 FLOOR = "python floor"
 ISOLATED_FLOOR = "isolated floor"
-ISOLATED_PROCESSES = 4  # retractkg's most processes for short queries (api/query_processes.py DEFAULT_MAX_SHORT)
 FLOOR_APP = Path(__file__).resolve().parent / "sparql_floor_app.py"
 ASK = "?query=ASK%7B%7D"
 SAMPLE = 500
@@ -179,7 +179,7 @@ def main() -> int:
                           f"http://127.0.0.1:{floor_port}/sparql{ASK}")
             isolated_port = free_port()
             isolated = start([sys.executable, str(FLOOR_APP), str(args.store), str(isolated_port),
-                              "--isolated", str(ISOLATED_PROCESSES)], f"http://127.0.0.1:{isolated_port}/sparql{ASK}")
+                              "--isolated", str(DEFAULT_MAX_SHORT)], f"http://127.0.0.1:{isolated_port}/sparql{ASK}")
             try:
                 single = measure({"retractkg": (f"http://127.0.0.1:{port}", "/sparql"),
                                   FLOOR: (f"http://127.0.0.1:{floor_port}", "/sparql"),
