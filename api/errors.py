@@ -136,9 +136,14 @@ async def _on_not_acceptable(request: Request, exc: Exception) -> Response:
     return error_response(request, 406, "not-acceptable", str(exc))
 
 
-async def _on_unexpected(request: Request, exc: Exception) -> Response:
-    """A bug: the client gets a 500 problem (or page), not a bare text; Starlette re-raises it for the log."""
+def unexpected_response(request: Request) -> Response:
+    """A bug: the client gets a 500 problem (or page), not a bare text."""
     return error_response(request, 500, "internal-error", "the server failed on this request; it carries on")
+
+
+async def _on_unexpected(request: Request, exc: Exception) -> Response:
+    """Starlette re-raises the exception for the log."""
+    return unexpected_response(request)
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -14,13 +14,17 @@ each with the store opened read-only:
   the query's text is remembered: sent again, it goes straight to the long lane (or gets 429 at once).
 - a spare process is started whenever the last idle one is taken, so a short query rarely waits for one.
 
-Calls block (the app calls from worker threads) and are bounded: at most `capacity` calls wait or
-run at once; beyond, `Overloaded` at once.
+Calls are bounded: at most `capacity` wait or run at once; beyond, `Overloaded` at once. `run` blocks
+(pages and documents call it from worker threads); `run_async` is the endpoint's: it waits for the answer
+on the event loop (`loop.add_reader` on the process's pipe), with no thread per query, whenever an idle
+process is at hand and the query is not known to run long (else it waits for `run` in a thread).
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import functools
 import os
 import select
 import subprocess
@@ -28,7 +32,7 @@ import sys
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -70,9 +74,16 @@ class EngineCrashed(Exception):
 @dataclass
 class _Process:
     popen: subprocess.Popen
+    long_after: float = DEFAULT_LONG_AFTER
     long: bool = False
     started: float = field(default_factory=time.monotonic)
     cpu: float | None = None  # CPU seconds used, as of its last answer (an idle process uses none)
+
+    def __post_init__(self) -> None:
+        assert self.popen.stdout is not None
+        self.answers = self.popen.stdout.fileno()
+        # Read only as far as it holds (`select` tells the blocking reader when; the event loop, the other).
+        os.set_blocking(self.answers, False)
 
     def send(self, request: dict) -> None:
         data = orjson.dumps(request)
@@ -115,6 +126,49 @@ class _Process:
         self.cpu = header.pop("cpu", None)
         return header, self.read_exactly(body_size, until)
 
+    async def readable_soon(self, seconds: float) -> bool:
+        """Whether the answer goes on within `seconds`, waited for on the event loop (no thread)."""
+        loop = asyncio.get_running_loop()
+        ready: asyncio.Future[bool] = loop.create_future()
+        loop.add_reader(self.answers, _settle, ready, True)
+        timer = loop.call_later(max(seconds, 0.0), _settle, ready, False)
+        try:
+            return await ready
+        finally:
+            timer.cancel()
+            loop.remove_reader(self.answers)
+
+    async def read_answer_soon(self, until: float, turned_long: Callable[[], None]) -> tuple[dict, bytes]:
+        """`read_answer` on the event loop: once the pipe is readable it is read as far as it holds (it is
+        non-blocking; a process writes one answer per request, so this never takes a byte of the next one).
+        While the query is short, the wait wakes every `long_after` seconds to call `turned_long` (which
+        may make it long)."""
+        data = bytearray()
+        size = ANSWER_HEAD.size
+        framed = False
+        while len(data) < size:
+            remaining = until - time.monotonic()
+            if not await self.readable_soon(remaining if self.long else min(self.long_after, remaining)):
+                if time.monotonic() >= until:
+                    raise QueryKilled("the query ran past its deadline")
+                turned_long()
+                continue
+            try:
+                chunk = os.read(self.answers, max(size - len(data), 1 << 16))
+            except BlockingIOError:  # woken with nothing to read after all
+                continue
+            if not chunk:
+                raise EngineCrashed(await asyncio.to_thread(self.exit_reason))
+            data += chunk
+            if not framed and len(data) >= size:
+                header_size, body_size = ANSWER_HEAD.unpack_from(data)
+                size += header_size + body_size
+                framed = True
+        header_end = ANSWER_HEAD.size + header_size
+        header = orjson.loads(data[ANSWER_HEAD.size:header_end])
+        self.cpu = header.pop("cpu", None)
+        return header, bytes(data[header_end:])
+
     def exit_reason(self) -> str:
         try:
             code = self.popen.wait(timeout=5)
@@ -130,6 +184,11 @@ class _Process:
         for stream in (self.popen.stdin, self.popen.stdout):
             if stream is not None:
                 stream.close()
+
+
+def _settle(future: asyncio.Future[bool], value: bool) -> None:
+    if not future.done():
+        future.set_result(value)
 
 
 class QueryProcesses:
@@ -189,6 +248,53 @@ class QueryProcesses:
         finally:
             with self._lock:
                 self._calls -= 1
+
+    async def run_async(self, request: dict, timeout: float) -> tuple[dict, bytes]:
+        """`run` for a caller on the event loop: with an idle process at hand (and a query not known to run
+        long), the answer is awaited on the loop; otherwise `run` waits for a process in a thread."""
+        until = time.monotonic() + timeout + KILL_GRACE
+        key = request.get("query", "")
+        with self._lock:  # held for a few list operations, never across a wait
+            process = None
+            if (self._idle and not self._closed and self._calls < self.capacity
+                    and key not in self._known_long):
+                process = self._idle.pop()
+                if not self._idle:
+                    self._spare_locked()
+                self._calls += 1
+        if process is None:
+            return await asyncio.to_thread(self.run, request, timeout)
+        try:
+            return await self._exchange_soon(process, dict(request, timeout=timeout), until, key)
+        finally:
+            with self._lock:
+                self._calls -= 1
+
+    async def _exchange_soon(self, process: _Process, request: dict, until: float, key: str
+                             ) -> tuple[dict, bytes]:
+        """`_exchange` on the event loop: the same steps (send, wait while short, read, release)."""
+        finished = False
+        cpu_before = process.cpu
+
+        def turned_long() -> None:
+            """Long once it has used `long_after` seconds of its own CPU, as in `_wait_while_short`."""
+            cpu_now = process.cpu_seconds()
+            if cpu_before is None or cpu_now is None or cpu_now - cpu_before >= self.long_after:
+                self._make_long(process, key)
+
+        try:
+            process.send(request)  # a request fits the pipe's buffer, and an idle process reads it at once
+            header, body = await process.read_answer_soon(until, turned_long)
+            finished = True
+            return header, body
+        except BrokenPipeError as e:
+            raise EngineCrashed(await asyncio.to_thread(process.exit_reason)) from e
+        finally:
+            if finished and not process.long:
+                self._release(process, reusable=True)  # back to the idle list: no process to stop
+            else:  # stopping and reaping a process is not for the event loop
+                asyncio.get_running_loop().run_in_executor(None, functools.partial(
+                    self._release, process, reusable=finished))
 
     def close(self) -> None:
         with self._lock:
@@ -320,7 +426,7 @@ class QueryProcesses:
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      # An engine panic prints its message; a symbolized backtrace takes seconds.
                                      env={**os.environ, "RUST_BACKTRACE": "0"}).result()
-        process = _Process(popen)
+        process = _Process(popen, self.long_after)
         try:
             header, _ = process.read_answer(time.monotonic() + START_TIMEOUT)
         except (EngineCrashed, QueryKilled) as e:

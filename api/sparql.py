@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Sequence
 from urllib.parse import parse_qsl
 
@@ -23,11 +24,12 @@ from fastapi import APIRouter, FastAPI, Request
 from pyoxigraph import NamedNode
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import HTMLResponse, Response
+from starlette.types import Receive, Scope, Send
 
 from retractkg.api.answer_cache import AnswerCache
 from retractkg.api.conneg import NotAcceptable, negotiate
 from retractkg.api.deps import get_settings, get_store
-from retractkg.api.errors import SERVICE_REFUSED, ProblemError, error_response, query_problem
+from retractkg.api.errors import SERVICE_REFUSED, ProblemError, error_response, query_problem, unexpected_response
 from retractkg.api.query_processes import EngineCrashed, Overloaded, QueryKilled, QueryProcesses
 from retractkg.api.service_description import (
     DESCRIPTION_TYPES,
@@ -44,6 +46,7 @@ from retractkg.formats import GRAPH_ALIASES
 from retractkg.store import GraphStore
 
 router = APIRouter()
+logger = logging.getLogger(__name__)
 
 PATH = "/sparql"
 FORM = "application/x-www-form-urlencoded"
@@ -74,6 +77,19 @@ async def sparql_endpoint(request: Request) -> Response:
 
 
 router.add_route(PATH, sparql_endpoint, methods=["GET", "POST", "PUT", "DELETE", "PATCH"], include_in_schema=False)
+
+
+async def sparql_get_app(scope: Scope, receive: Receive, send: Send) -> None:
+    """GET /sparql as a bare ASGI app, for the app to answer before its middleware stack and routing (the
+    lookups' hot path; see `api/app.py`). A failure the endpoint does not answer itself is answered as the
+    app's own 500 handler would, and logged."""
+    request = Request(scope, receive, send)
+    try:
+        response = await sparql_get(request, get_store(request), get_settings(request))
+    except Exception:
+        logger.exception("GET %s failed", PATH)
+        response = unexpected_response(request)
+    await response(scope, receive, send)
 
 
 async def sparql_get(request: Request, store: GraphStore, settings: Settings) -> Response:
@@ -249,7 +265,7 @@ async def _answer_in_process(processes: QueryProcesses, operation: Operation, se
            "named_graphs": list(operation.dataset.named_graphs), "accept": accept, "format": format,
            "base_iri": base_iri, "max_rows": settings.max_result_rows}
     try:
-        header, body = await run_in_threadpool(processes.run, job, settings.query_timeout)
+        header, body = await processes.run_async(job, settings.query_timeout)
     except (Overloaded, QueryKilled, EngineCrashed) as e:
         raise query_problem(type(e).__name__, str(e)) from e
     if "error" in header:

@@ -57,9 +57,10 @@ def examples() -> tuple[Example, ...]:
         return tuple(Example(e["id"], e["title"], e["query"].strip()) for e in tomllib.load(f)["example"])
 
 
+@lru_cache(maxsize=512)
 def wants_results_page(accept: str | None, format: str | None) -> bool:
     """A browser's GET: no format asked for, and `Accept` prefers HTML to every answer format (so `*/*`,
-    curl's default, still gets SPARQL JSON)."""
+    curl's default, still gets SPARQL JSON). Clients repeat their Accept headers: answers are cached."""
     if format:
         return False
     try:

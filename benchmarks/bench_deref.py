@@ -15,8 +15,10 @@ HTTP (goal: >= 500 requests/s with 4 connections): `retractkg serve` on the stor
 server's document cache after the first request) and for a rotation over more retractions than that
 cache holds (every request misses: the cold path), with one process and with `--workers N` read-only
 worker processes (one per core); then `oxigraph serve-read-only` on the same store
-(the same files, one server at a time) answering the same CONSTRUCT as JSON-LD. Prints requests/s and
-the ratio retractkg / oxigraph.
+(the same files, one server at a time) answering the same CONSTRUCT as JSON-LD. Beside the one-process
+server, in alternating runs, the floor of any Python front (`deref_floor_app.py`: a bare ASGI app under
+the same uvicorn running that CONSTRUCT and pyoxigraph's own JSON-LD writer on the event loop; issue 16's
+goal: retractkg >= 0.9x of it). Prints requests/s and the ratios.
 """
 
 from __future__ import annotations
@@ -33,23 +35,20 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+from deref_floor_app import notice_construct
 from loadgen import free_port, load, start, stop
 from pyoxigraph import RdfFormat
 
 from retractkg.api.caching import RepresentationCache
 from retractkg.config import Settings
-from retractkg.descriptions import REACH, Describer, Resolved
+from retractkg.descriptions import Describer, Resolved
 from retractkg.jsonld import description_jsonld
 from retractkg.ontology import FABIO
 from retractkg.store import OxigraphStore
-from retractkg.store.reach import reach_pattern
 
 JSONLD = "application/ld+json"
-
-
-def notice_construct(iri: str) -> str:
-    """The peer's query: the same paths as a notice's document, as one CONSTRUCT."""
-    return f"CONSTRUCT {{ ?s ?p ?o }} WHERE {reach_pattern(iri, REACH['notice'])}"
+FLOOR = "python floor"
+FLOOR_APP = Path(__file__).resolve().parent / "deref_floor_app.py"
 
 
 def sample_notices(store: OxigraphStore, count: int) -> list[str]:
@@ -121,12 +120,21 @@ def over_http(store_path: Path, settings: Settings, notices: list[str], duration
         ours = start([sys.executable, "-m", "retractkg.cli", "serve", "--store", str(store_path), "--port", str(port),
                       "--workers", str(count)], base + "/browse")
         name = "retractkg" if count == 1 else f"retractkg x{count}"
+        contenders = {name: (base, ours)}
+        if count == 1:  # the floor opens the store read-only beside the writer, and the two take turns
+            floor_base = f"http://127.0.0.1:{free_port()}"
+            contenders[FLOOR] = (floor_base, start([sys.executable, str(FLOOR_APP), str(store_path),
+                                                    floor_base.rsplit(":", 1)[1], settings.base],
+                                                   floor_base + paths[0]))
         try:
-            load(base, paths, 3, connections, work, JSONLD)  # warm-up
-            rates[f"{name} one"] = load(base, paths[:1], duration, connections, work, JSONLD)
-            rates[f"{name} rotating"] = load(base, paths, duration, connections, work, JSONLD)
+            for url, _ in contenders.values():
+                load(url, paths, 3, connections, work, JSONLD)  # warm-up
+            for kind, rotation in (("one", paths[:1]), ("rotating", paths)):
+                for each, (url, _) in contenders.items():
+                    rates[f"{each} {kind}"] = load(url, rotation, duration, connections, work, JSONLD)
         finally:
-            stop(ours)
+            for _, server in contenders.values():
+                stop(server)
     oxigraph = shutil.which("oxigraph", path=os.pathsep.join([str(Path(sys.executable).parent), os.environ["PATH"]]))
     if not oxigraph:
         print("peer skipped: the oxigraph server is missing (pip install oxigraph)", file=sys.stderr)
@@ -172,6 +180,7 @@ def main() -> int:
         print(f"  {name:<20} {rate:8.0f} req/s" + (f"  ({bad} non-2xx)" if bad else ""))
     ours = ["retractkg"] + ([f"retractkg x{args.workers}"] if args.workers > 1 else [])
     for kind in ("one", "rotating"):
+        print(f"  {kind}: retractkg / {FLOOR} {rates[f'retractkg {kind}'][0] / rates[f'{FLOOR} {kind}'][0]:.2f}x")
         if f"oxigraph {kind}" in rates:
             for name in ours:
                 ratio = rates[f"{name} {kind}"][0] / rates[f"oxigraph {kind}"][0]

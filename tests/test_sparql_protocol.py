@@ -104,6 +104,27 @@ def test_get_form_post_and_direct_post_give_the_same_answer(client: TestClient, 
         assert solutions(response.content, QueryResultsFormat.JSON) == expected
 
 
+def test_browser_clients_read_answers_across_origins_by_get_head_and_post(client: TestClient) -> None:
+    """GET /sparql is answered before the app's routing (`api/app.py`, the lookups' hot path): the same CORS and
+    security headers as every other response still wrap it, and HEAD, preflight and POST answer alike."""
+    origin = {"Origin": "https://example.org", "Accept": "application/sparql-results+json"}
+    get = client.get("/sparql", params={"query": SELECT_ALL}, headers=origin)
+    assert get.status_code == 200 and get.headers["content-type"] == "application/sparql-results+json"
+    assert get.headers["access-control-allow-origin"] == "*"
+    assert "retry-after" in get.headers["access-control-expose-headers"].lower()
+    assert get.headers["x-content-type-options"] == "nosniff" and get.headers["x-frame-options"] == "DENY"
+    assert "default-src 'none'" in get.headers["content-security-policy"]
+    head = client.head("/sparql", params={"query": SELECT_ALL}, headers=origin)
+    assert head.status_code == 200 and head.content == b""
+    assert head.headers["access-control-allow-origin"] == "*"
+    post = client.post("/sparql", data={"query": SELECT_ALL}, headers=origin)
+    assert post.status_code == 200 and post.content == get.content
+    assert post.headers["access-control-allow-origin"] == "*"
+    preflight = client.options("/sparql", headers={"Origin": "https://example.org",
+                                                   "Access-Control-Request-Method": "GET"})
+    assert preflight.status_code == 200 and preflight.headers["access-control-allow-origin"] == "*"
+
+
 @pytest.mark.parametrize(("media_type", "fmt"), [
     ("application/sparql-results+json", QueryResultsFormat.JSON),
     ("application/sparql-results+xml", QueryResultsFormat.XML),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import BinaryIO
@@ -37,12 +38,12 @@ class OxigraphStore(GraphStore):
             if self.path is None:
                 self._store = Store()
             elif read_only:
-                self._store = Store.read_only(str(self.path))
+                self._store = open_read_only(self.path)
             else:
                 self._lock = StoreLock(self.path, shared=False, role=role, address=address)
                 remove_bulk_leftovers(self.path)
                 self._store = Store(str(self.path))
-        except OSError as e:
+        except (OSError, RuntimeError) as e:  # RocksDB reports some IO errors as corruption (RuntimeError)
             self._release()
             raise StoreError(f"cannot open the store at {self.path}: {e}") from e
 
@@ -152,6 +153,23 @@ class OxigraphStore(GraphStore):
             lock.release()
 
 
+def open_read_only(folder: Path) -> Store:
+    """A read-only view of a folder whose writer may be compacting it (as it does for a while after an ingest).
+
+    RocksDB reads the list of live table files (the MANIFEST), then opens them; a compaction that ends in
+    between has deleted a listed file, and the open fails with "Corruption: IO error: No such file or
+    directory ... .sst" although nothing is corrupt. Opening again reads the new list.
+    """
+    for attempt in range(1, READ_ONLY_ATTEMPTS):
+        try:
+            return Store.read_only(str(folder))
+        except (OSError, RuntimeError) as e:
+            if not _VANISHED_TABLE.search(str(e)):
+                raise
+        time.sleep(0.02 * attempt)
+    return Store.read_only(str(folder))
+
+
 def remove_bulk_leftovers(folder: Path) -> None:
     """Remove the temporary files of a bulk load that did not finish (disk full, killed): nothing else does.
 
@@ -166,3 +184,5 @@ def remove_bulk_leftovers(folder: Path) -> None:
 
 
 _BULK_FILE = re.compile(r"bulk-\d+\.sst")
+READ_ONLY_ATTEMPTS = 8  # about 0.6 s of waits in all: a compaction's last step takes milliseconds
+_VANISHED_TABLE = re.compile(r"No such file or directory.*\.sst")
