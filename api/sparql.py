@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Sequence
 from urllib.parse import parse_qsl
 
@@ -197,19 +198,30 @@ async def _answer(request: Request, operation: Operation, store: GraphStore, set
                                 headers={**e.headers, "Vary": "Accept"})
         return HTMLResponse(results_page(operation.query, answer=(body, media_type), settings=settings,
                                          dataset=operation.dataset), headers={"Vary": "Accept"})
+    started = time.perf_counter()
     body, media_type = await _cached_answer(request, operation, store, settings, accept, operation.format)
-    return Response(body, media_type=_with_charset(media_type), headers={"Vary": "Accept"})
+    return Response(body, media_type=_with_charset(media_type),
+                    headers={"Vary": "Accept", "Server-Timing": server_timing(request, started)})
+
+
+def server_timing(request: Request, started: float) -> str:
+    """The W3C Server-Timing header of an answer: how long the server took to have it, and whether it came
+    from the answer cache, so a client can tell the server's time from the network's."""
+    how = "cache" if request.state.answer_cached else "evaluated"
+    return f'answer;dur={(time.perf_counter() - started) * 1000:.3f};desc="{how}"'
 
 
 async def _cached_answer(request: Request, operation: Operation, store: GraphStore, settings: Settings,
                          accept: str | None, format: str | None) -> tuple[bytes, str]:
-    """From the answer cache when the same question was answered in the store's present state, else evaluated."""
+    """From the answer cache when the same question was answered in the store's present state, else evaluated
+    (`request.state.answer_cached` says which)."""
     cache: AnswerCache = request.app.state.answers
     state = cache.known_state()
     if state is None:  # a query (the change log's extent): not on the event loop
         state = await run_in_threadpool(cache.state)
     key = (state, operation.query, operation.dataset, accept, format)
     found = cache.get(key)
+    request.state.answer_cached = found is not None
     if found is None:
         try:
             found = await _evaluate(request, operation, store, settings, accept, format)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -349,12 +350,19 @@ def test_a_repeated_query_is_answered_anew_after_an_ingest_changed_the_store(tmp
     settings = Settings(store_path=tmp_path / "store")
     count = "SELECT (COUNT(DISTINCT ?n) AS ?notices) WHERE { ?n a <https://w3id.org/retractkg/ontology#Notice> }"
     with OxigraphStore(settings.store_path) as store, TestClient(create_app(settings, store)) as client:
+        answered = []
+
         def notices() -> int:
             response = client.get("/sparql", params={"query": count}, headers={"Accept": "text/csv"})
             assert response.status_code == 200
+            # Server-Timing says how the server had the answer, and how long it took it (W3C Server Timing).
+            timing = re.fullmatch(r'answer;dur=([0-9.]+);desc="(cache|evaluated)"', response.headers["server-timing"])
+            assert timing, response.headers["server-timing"]
+            answered.append(timing[2])
             return int(response.text.split()[1])
 
         ingest(store, [DEMO_DIR / "bmc_jnanobiotech_retraction_note_2024.txt"], settings)
-        assert notices() == notices() == 1  # the second from the cache
+        assert notices() == notices() == 1
         ingest(store, [DEMO_DIR / "plos_one_expression_of_concern_2022.html"], settings)
-        assert notices() == 2
+        assert notices() == notices() == 2
+        assert answered == ["evaluated", "cache", "evaluated", "cache"]
