@@ -148,5 +148,5 @@ def remove_unlinked(store: GraphStore, descriptions: Descriptions) -> list[str]:
             f"UNION {{ ?y a <{RKG}Notice> ; <{SCHEMA}publisher> ?x }} }}"))
     gone = sorted(graph for iri, graphs in described.items() if iri not in linked for graph in graphs)
     if gone:
-        store.replace_graphs_nquads(dict.fromkeys(gone, b""))
+        store.remove_graphs(gone)
     return gone

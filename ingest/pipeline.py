@@ -203,7 +203,7 @@ def store_people_evidence(store: GraphStore, mapper: RecordMapper, *, chunk: int
         return
     gone = gone_evidence(mapper.people)
     if gone:
-        store.replace_graphs_nquads(dict.fromkeys(gone, b""))
+        store.remove_graphs(gone)
     people = sorted(mapper.people.evidence)
     for start in range(0, len(people), chunk):
         graphs: dict[str, tuple[str, bytes]] = {}
