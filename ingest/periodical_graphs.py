@@ -143,9 +143,9 @@ def remove_unlinked(store: GraphStore, descriptions: Descriptions) -> list[str]:
     linked: set[str] = set()
     for chunk in values_lists(sorted(described)):
         linked.update(s["x"].value for s in store.query(
-            f"SELECT DISTINCT ?x WHERE {{ VALUES ?x {{ {chunk} }} "
-            f"{{ ?y <{SCHEMA}isPartOf>|<{RKG}articleJournal>|<{RKG}articlePublisher> ?x }} "
-            f"UNION {{ ?y a <{RKG}Notice> ; <{SCHEMA}publisher> ?x }} }}"))
+            f"SELECT DISTINCT ?x WHERE {{ VALUES ?x {{ {chunk} }} GRAPH ?g {{ ?y ?link ?x }} "
+            f"FILTER(?link IN (<{SCHEMA}isPartOf>, <{SCHEMA}publisher>, <{RKG}articleJournal>, "
+            f'<{RKG}articlePublisher>) && !STRSTARTS(STR(?g), "{descriptions.prefix}")) }}'))
     gone = sorted(graph for iri, graphs in described.items() if iri not in linked for graph in graphs)
     if gone:
         store.remove_graphs(gone)
