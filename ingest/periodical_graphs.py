@@ -19,7 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from retractkg.ingest.ntriples import escape
-from retractkg.ontology import PROV, RDF, RKG, SCHEMA, VOCAB
+from retractkg.ontology import PERIODICAL_GRAPHS, PROV, RDF, RKG, SCHEMA, VOCAB
 from retractkg.store import GraphStore
 from retractkg.store.base import values_lists
 from retractkg.store.change_log import stored_hashes
@@ -42,7 +42,7 @@ class Descriptions:
     """The journals and publishers a run's records name, as they name them."""
 
     def __init__(self, base: str) -> None:
-        self.prefix = f"{base}graph/periodical/"
+        self.prefix = base + PERIODICAL_GRAPHS
         self.found: dict[str, Description] = {}
 
     def graph(self, iri: str) -> str:

@@ -30,6 +30,7 @@ from rdflib.namespace import RDF, SH
 from retractkg.ontology import (
     CITO,
     NATURE,
+    PERIODICAL_GRAPHS,
     PREFIXES,
     REASON,
     RKG,
@@ -161,7 +162,7 @@ def _descriptions_needed(store: GraphStore) -> dict[str, set[str]]:
     once for all their records by ingest), which the shapes need beside the record (its journal's type)."""
     described: dict[str, str] = {s["x"].value: s["d"].value for s in store.query(
         f"SELECT ?d ?x WHERE {{ {{ SELECT ?d WHERE {{ GRAPH ?d {{ ?d <{RKG}contentHash> ?h }} "
-        f'FILTER(CONTAINS(STR(?d), "/graph/periodical/")) }} }} GRAPH ?d {{ ?x a ?type }} }}')}
+        f'FILTER(CONTAINS(STR(?d), "{PERIODICAL_GRAPHS}")) }} }} GRAPH ?d {{ ?x a ?type }} }}')}
     needs: dict[str, set[str]] = {}
     for chunk in values_lists(sorted(described)):
         for s in store.query(f"SELECT DISTINCT ?g ?x WHERE {{ VALUES ?x {{ {chunk} }} GRAPH ?g {{ ?y ?link ?x }} "
