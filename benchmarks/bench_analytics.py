@@ -63,11 +63,12 @@ def _count(key: str, pattern: str, *, order: str = "", limit: str = "") -> str:
             f"ORDER BY {order or f'DESC(?notices) ?{key}'} {limit}").strip()
 
 
-def _top_named(key: str, pattern: str, name: str) -> str:
+def _top_named(key: str, pattern: str, name: str, *, order: str = "") -> str:
     """The 20 most frequent, then their names: names joined after the count, not into it (a person's name is
     restated in every record graph that mentions them; a journal's or publisher's is stated once, in its
     description's graph)."""
-    return (f"SELECT DISTINCT ?{key} ?name ?notices WHERE {{ {{ {_count(key, pattern, limit='LIMIT 20')} }} "
+    counted = _count(key, pattern, order=order, limit="LIMIT 20")
+    return (f"SELECT DISTINCT ?{key} ?name ?notices WHERE {{ {{ {counted} }} "
             f"?{key} {name} ?name }} ORDER BY DESC(?notices) ?{key} ?name")
 
 
@@ -84,7 +85,10 @@ MIX = {
     "top-publishers": _top_named("publisher", "?n rkg:articlePublisher ?publisher", "schema:name"),
     "top-countries": _count("country", "?n rkg:articleCountry ?country", limit="LIMIT 20"),
     "top-subjects": _count("subject", "?n rkg:articleSubject ?subject", limit="LIMIT 20"),
-    "top-authors": _top_named("person", "?n rkg:articleAuthor ?person", "schema:name"),
+    # As a user writes it: most notices first, no tie-break. Ordering 50,000 authors by count and then by IRI
+    # (as the other top-N do, so that every engine cuts alike) took Oxigraph 6 of its 8 s: it compares IRIs by
+    # their text. Which of the authors tied at the cut are kept may differ, so answers are compared above it.
+    "top-authors": _top_named("person", "?n rkg:articleAuthor ?person", "schema:name", order="DESC(?notices)"),
     # Year x nature through its shortcut: one value a notice, split after counting. The join of the two
     # (below, kept to compare) is what Oxigraph cannot do fast: one notice is restated by every record about
     # it (each a graph), and a join over the union of graphs pairs every statement of one side with every
@@ -100,6 +104,18 @@ MIX = {
                              "{ SELECT DISTINCT ?n ?nature WHERE { ?n rkg:nature ?nature } } "
                              "} GROUP BY ?year ?nature ORDER BY ?year ?nature"),
 }
+
+
+CUT_BY_COUNT = {"top-authors"}  # top-N cut by count alone (any of the values tied at the cut may be kept)
+
+
+def comparable(name: str, answer: list) -> list:
+    """An answer as compared between engines: of a top-N cut by count alone, the rows above the cut and how many
+    values tie at it."""
+    if name not in CUT_BY_COUNT or not answer:
+        return answer
+    least = min(int(row[-1]) for row in answer)
+    return [[row for row in answer if int(row[-1]) > least], len({row[0] for row in answer if int(row[-1]) == least})]
 
 
 def prologue() -> str:
@@ -228,11 +244,11 @@ def report(results: dict[str, dict[str, dict]], ours: str) -> bool:
         ratios = {peer: mine["first"] / by_server[peer]["first"] for peer in ("virtuoso", "oxigraph")
                   if peer in by_server}
         line += "".join(f" {ratios[p]:>14.2f}x " if p in ratios else f" {'-':>15} " for p in ("virtuoso", "oxigraph"))
-        answers = {s: by_server[s]["rows"] for s in servers if by_server[s]["rows"] is not None}
+        answers = {s: comparable(name, by_server[s]["rows"]) for s in servers if by_server[s]["rows"] is not None}
         line += f" {len(mine['rows']) if mine['rows'] is not None else '-':>5}"
         flags = [f"{s} failed: {by_server[s]['error'][:80]}" for s in servers if by_server[s]["error"]]
         if len({json.dumps(a) for a in answers.values()}) > 1:
-            flags.append("answers differ: " + ", ".join(f"{s} {len(a)} rows" for s, a in answers.items()))
+            flags.append("answers differ: " + ", ".join(f"{s} {len(by_server[s]['rows'])} rows" for s in answers))
         again = statistics.median(mine["repeated"]) if mine["repeated"] else float("inf")
         if ratios.get("virtuoso", 0) > GOAL_FIRST:
             flags.append(f"first > {GOAL_FIRST:g}x virtuoso")
