@@ -17,10 +17,11 @@ Nodes that only exist inside one resource (authorships, evidence) are hash IRIs 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 from urllib.parse import quote
 
 from retractkg.ingest.model import Article, Nature, Notice
+from retractkg.ingest.reading.lexicon import publishers
 from retractkg.ontology.identifiers import RECENT, normalize_issn, notice_text_hash, stable_hash
 
 # Defined with the shared identifiers; named here too for code that still imports them from iris.
@@ -60,6 +61,17 @@ def name_key(name: str) -> str:
 def name_hash(name: str, *qualifiers: str) -> str:
     """`stable_hash` of a name's `name_key` (with qualifiers such as a country), remembered for recent names."""
     return stable_hash(name_key(name), *qualifiers)
+
+
+@cache
+def _curated_publishers() -> dict[str, str]:
+    return {name_key(spelling): p.name for p in publishers() for spelling in (p.name, *p.spellings)}
+
+
+def publisher_name(name: str) -> str:
+    """The name the curated publisher list (`lexicon/publishers.tsv`) gives a spelling of it ("PLoS": "Public
+    Library of Science"), else the name as given: the spellings of one publisher are one publisher."""
+    return _curated_publishers().get(name_key(name), name)
 
 
 def doi_path(doi: str) -> str:
@@ -136,7 +148,8 @@ class Minter:
         return f"{self.base}id/journal/{name_hash(name) if name else 'issn/' + sorted(issn)[0].upper()}"
 
     def publisher(self, name: str) -> str:
-        return f"{self.base}id/publisher/{name_hash(name)}"
+        """By normalised name, a spelling `lexicon/publishers.tsv` lists read as the publisher's name there."""
+        return f"{self.base}id/publisher/{name_hash(publisher_name(name))}"
 
     def graph(self, format: str, key: str) -> str:
         return f"{self.base}graph/{format}/{stable_hash(key)}"

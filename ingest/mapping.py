@@ -30,6 +30,7 @@ from retractkg import __version__
 from retractkg.ingest.iris import RECENT, Minter, doi_path, fold
 from retractkg.ingest.model import Article, Nature, Notice, Organization, Person, SourceRecord, Span
 from retractkg.ingest.ntriples import escape
+from retractkg.ingest.periodical_graphs import SOFTWARE_IRI, Descriptions
 from retractkg.jsonld import canonical_double
 from retractkg.ontology import (
     CITO,
@@ -43,7 +44,6 @@ from retractkg.ontology import (
     ROLE,
     SCHEMA,
     STANCE,
-    VOCAB,
     XSD,
 )
 from retractkg.ontology.identifiers import normalize_issn, record_url
@@ -123,7 +123,7 @@ class Namespace:
 schema, rkg, cito, fabio, prov, oa, rdfs = map(Namespace, (SCHEMA, RKG, CITO, FABIO, PROV, OA, RDFS))
 nature_term, role_term, stance_term = map(Namespace, (NATURE, ROLE, STANCE))
 A = iri(RDF + "type")
-SOFTWARE = iri(VOCAB + "software/retractkg")
+SOFTWARE = iri(SOFTWARE_IRI)
 INTEGER, DOUBLE, BOOLEAN, DATETIME = (XSD + t for t in ("integer", "double", "boolean", "dateTime"))
 
 _NOTICE_CLASSES = {
@@ -211,6 +211,8 @@ class RecordMapper:
         # Which journal and publisher each record names, and their names (`retractkg.ingest.periodicals`); None:
         # each record's own (by ISSN, else name).
         self.periodicals: Periodicals | None = None
+        # Each journal's and publisher's description, stated in a graph of its own (`periodical_graphs`).
+        self.descriptions = Descriptions(base)
         # The triples describing a recurring journal, publisher or organization, made once: {key: (node, lines)}.
         self._described: dict[tuple[str, ...], tuple[Term, dict[str, None]]] = {}
 
@@ -306,8 +308,9 @@ class RecordMapper:
                 g.add(assignment, oa.hasTarget, n)  # a confidence about the notice as a whole
             for i, span in enumerate(claim.evidence, 1):
                 g.add(assignment, oa.hasTarget, self._quote(g, n, f"{assignment.value}-{i}", span, notice.text))
+        authors: list[Term] = []  # of its articles, for the `rkg:articleAuthor` shortcut
         for index, article in enumerate(notice.articles):
-            a = self._article(g, article)
+            a = self._article(g, article, authors)
             self._link(g, n, a, notice.nature)
             for position, person in enumerate(article.authors, 1):
                 if person.stance is None:
@@ -320,14 +323,18 @@ class RecordMapper:
                 if person.stance_evidence:
                     g.add(stance, rkg.evidence,
                           self._quote(g, n, f"{stance.value}-evidence", person.stance_evidence, notice.text))
-        self._shortcuts(g, n, notice)
+        self._shortcuts(g, n, notice, authors)
 
-    def _shortcuts(self, g: _Graph, n: Term, notice: Notice) -> None:
+    def _shortcuts(self, g: _Graph, n: Term, notice: Notice, authors: list[Term]) -> None:
         """What the notice reaches by longer paths in this record, stated on it once more (ontology/retractkg.ttl
-        says which path each shortcut stands for): counting notices per year, journal, publisher, country or
-        subject then reads one triple a notice, with no property path, type join or date cast."""
+        says which path each shortcut stands for): counting notices per year, journal, publisher, country,
+        subject or author then reads one triple a notice, with no property path, type join or date cast."""
         if notice.date:
-            g.add(n, rkg.year, integer_literal(int(notice.date.strip()[:4])))
+            year = int(notice.date.strip()[:4])
+            g.add(n, rkg.year, integer_literal(year))
+            # Year and nature as one value: counting notices per year and nature then reads one triple a
+            # notice, not a join of two (which Oxigraph makes per record restating the notice).
+            g.add(n, rkg.yearNature, f"{year} {notice.nature.value}")
         # A journal's publishers as this record states them: the notice's own journal may be the article's
         # (one IRI) and name the publisher that the article's citation leaves out.
         publishers: dict[Term, list[Term]] = {}
@@ -347,6 +354,8 @@ class RecordMapper:
                 g.add(n, rkg.articleCountry, country)
             for subject in article.subjects:
                 g.add(n, rkg.articleSubject, subject)
+        for person in authors:
+            g.add(n, rkg.articleAuthor, person)
 
     def _link(self, g: _Graph, n: Term, a: Term, nature: Nature) -> None:
         g.add(n, cito.updates, a)
@@ -385,7 +394,8 @@ class RecordMapper:
 
     # -- the article and its parts -----------------------------------------------------------
 
-    def _article(self, g: _Graph, article: Article) -> Term:
+    def _article(self, g: _Graph, article: Article, authors: list[Term]) -> Term:
+        """The article's triples; its authors' nodes are appended to `authors`."""
         a = iri(self.mint.article(article))
         g.add(a, A, rkg.Article)
         g.add(a, A, schema.ScholarlyArticle)
@@ -424,6 +434,7 @@ class RecordMapper:
         for person in article.authors:
             p = self._person(g, article_iri, person, orgs, article)
             g.add(a, schema.author, p)
+            authors.append(p)
             if not person.in_byline:
                 continue
             position += 1
@@ -497,20 +508,16 @@ class RecordMapper:
                                lambda block: self._describe_journal(block, name, issn, publisher))
 
     def _describe_journal(self, g: _Graph, name: str, issn: list[str], publisher: str) -> Term:
+        """The journal's IRI; its description (names, ISSNs, publishers) is noted for the graph of its own
+        (`retractkg.ingest.periodical_graphs`), not stated in the record's."""
         if self.periodicals is not None:
             journal, known_as = self.periodicals.journal(name, issn)
         else:
             journal, known_as = self.mint.journal(name, issn), name
         j = iri(journal)
-        g.add(j, A, schema.Periodical)
-        g.add(j, schema.name, known_as)
-        if name != known_as:  # this record's spelling
-            g.add(j, schema.alternateName, name)
-        for number in (normalize_issn(number) or number for number in issn):
-            g.add(j, schema.issn, number)
-            g.add(j, schema.sameAs, iri(f"https://portal.issn.org/resource/ISSN/{number}"))
-        if publisher:
-            g.add(j, schema.publisher, self._publisher(g, publisher))
+        publisher_iri = self._publisher(g, publisher).value if publisher else ""
+        self.descriptions.journal(journal, known_as, name, [normalize_issn(number) or number for number in issn],
+                                  publisher_iri)
         return j
 
     def _publisher(self, g: _Graph, name: str) -> Term:
@@ -521,12 +528,8 @@ class RecordMapper:
             publisher, known_as = self.periodicals.publisher(name)
         else:
             publisher, known_as = self.mint.publisher(name), name
-        p = iri(publisher)
-        g.add(p, A, schema.Organization)
-        g.add(p, schema.name, known_as)
-        if name != known_as:
-            g.add(p, schema.alternateName, name)
-        return p
+        self.descriptions.publisher(publisher, known_as, name)
+        return iri(publisher)
 
     def _person_iri(self, article_iri: str, article: Article | None, person: Person) -> Term:
         """By ORCID; else the person the run's evidence joins this mention to; else this article's."""

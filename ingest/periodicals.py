@@ -1,4 +1,5 @@
-"""One periodical per journal, ISSN first, then normalised name; one publisher per normalised name.
+"""One periodical per journal, ISSN first, then normalised name; one publisher per normalised name (the spellings
+the curated publisher list gives one publisher are one, named as the list names it: `iris.publisher_name`).
 
 ISSNs that one record gives a journal (print, electronic, ISSN-L) are one journal's, and so are all the
 ISSNs linked that way across records; such a journal is `id/journal/issn/{its smallest ISSN}`. A journal a
@@ -19,7 +20,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
-from retractkg.ingest.iris import Minter, name_key
+from retractkg.ingest.iris import Minter, name_key, publisher_name
 from retractkg.ingest.model import Journal, SourceRecord
 from retractkg.ingest.stored_records import records_stating
 from retractkg.ontology import SCHEMA
@@ -39,7 +40,7 @@ class Periodicals:
         self._parent: dict[str, str] = {}  # ISSN -> an ISSN of the same journal (union-find)
         self._issns_of_name: dict[str, set[str]] = defaultdict(set)  # name key -> ISSNs records give with it
         self._written: dict[str, Counter[str]] = defaultdict(Counter)  # name key -> spellings, how often
-        self._publishers: dict[str, Counter[str]] = defaultdict(Counter)
+        self._publishers: dict[str, Counter[str]] = defaultdict(Counter)  # publisher IRI -> spellings
         self._stored_names: dict[str, str] = {}  # journal or publisher IRI -> its stored schema:name
         self._stored_journals: dict[str, set[str]] = defaultdict(set)  # stored journal IRI -> its ISSNs
         # Decided by `resolve`:
@@ -53,9 +54,9 @@ class Periodicals:
         for journal in (notice.journal, *(article.journal for article in notice.articles)):
             self._add_journal(journal.name, issns(journal))
             if journal.publisher:
-                self._publishers[name_key(journal.publisher)][journal.publisher] += 1
+                self._publishers[self.minter.publisher(journal.publisher)][journal.publisher] += 1
         if notice.publisher:
-            self._publishers[name_key(notice.publisher)][notice.publisher] += 1
+            self._publishers[self.minter.publisher(notice.publisher)][notice.publisher] += 1
 
     def _add_journal(self, name: str, numbers: list[str]) -> None:
         for number in numbers:
@@ -99,9 +100,8 @@ class Periodicals:
             spellings[self._journal_iri(key, [])].update(written)
         for iri, written in spellings.items():
             self._names[iri] = self._stored_names.get(iri) or _most_given(written)
-        for key, written in self._publishers.items():
-            iri = f"{self.minter.base}id/publisher/{stable_hash(key)}"
-            self._names[iri] = self._stored_names.get(iri) or _most_given(written)
+        for iri, written in self._publishers.items():
+            self._names[iri] = self._stored_names.get(iri) or publisher_name(_most_given(written))
         self._written.clear()
         self._publishers.clear()
 
@@ -134,7 +134,7 @@ class Periodicals:
                 moved.add(iri)
         for key in self._name_journal:
             moved.add(f"{self.minter.base}id/journal/{stable_hash(key)}")
-        return records_stating(store, moved, f"?x a <{SCHEMA}Periodical>")
+        return records_stating(store, moved, f"?y <{SCHEMA}isPartOf> ?x")
 
     # -- union-find over ISSNs --------------------------------------------------------------------------
 

@@ -33,6 +33,7 @@ from retractkg.ingest.identity import KnownDois
 from retractkg.ingest.mapping import MappingError, RecordMapper, literal
 from retractkg.ingest.model import SourceRecord, oversized_value
 from retractkg.ingest.people import PeopleIndex
+from retractkg.ingest.periodical_graphs import remove_unlinked, write_descriptions
 from retractkg.ingest.periodicals import Periodicals
 from retractkg.ingest.report import IngestReport, Progress
 from retractkg.ingest.shared_dois import SharedDois
@@ -162,8 +163,10 @@ def ingest(store: GraphStore, paths: Sequence[Path], settings: Settings, *, form
         for rewritten in rewritten_records(store, mapper.people):
             batches.add(rewritten)
     store_people_evidence(store, mapper)
+    write_descriptions(store, mapper.descriptions)
     if replace_source:
         withdraw_missing(store, seen, report, settings)
+    remove_unlinked(store, mapper.descriptions)
     return report
 
 
@@ -200,7 +203,7 @@ def store_people_evidence(store: GraphStore, mapper: RecordMapper, *, chunk: int
         return
     gone = gone_evidence(mapper.people)
     if gone:
-        store.replace_graphs_nquads(dict.fromkeys(gone, b""))
+        store.remove_graphs(gone)
     people = sorted(mapper.people.evidence)
     for start in range(0, len(people), chunk):
         graphs: dict[str, tuple[str, bytes]] = {}

@@ -14,6 +14,9 @@ VOCAB = "https://w3id.org/retractkg/"
 ONTOLOGY_IRI = VOCAB + "ontology"
 RKG = ONTOLOGY_IRI + "#"
 CONTEXT_IRI = VOCAB + "context.jsonld"
+# Under the data's base: the graph of each journal's and publisher's description, stated once for all the
+# records that name it (`retractkg.ingest.periodical_graphs`).
+PERIODICAL_GRAPHS = "graph/periodical/"
 
 REASON = VOCAB + "id/reason/"
 NATURE = VOCAB + "id/nature/"

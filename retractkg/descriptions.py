@@ -29,6 +29,7 @@ from retractkg.ontology import (
     OA,
     ONTOLOGY_FILE,
     ONTOLOGY_IRI,
+    PERIODICAL_GRAPHS,
     PROV,
     RDF,
     RDFS,
@@ -106,6 +107,8 @@ _JOURNAL_PATHS = [
     *(along(*up, PUBLISHER) for up in UP[:2]),
     along("^" + IS_PART_OF, types=(SCHEMA + "PublicationVolume", SCHEMA + "PublicationIssue")),
 ]
+# Links to a journal or publisher, whose description is in a graph of its own (`_described_once`).
+SHARED_NODE_LINKS = frozenset({IS_PART_OF, PUBLISHER, RKG + "articleJournal", RKG + "articlePublisher"})
 # The type, label, scheme and notation of a concept a document cites.
 CONCEPT_LABELS = (RDF + "type", SKOS + "prefLabel", SKOS + "inScheme", SKOS + "notation")
 # From a concept or scheme, the concepts and schemes of which only the labels are included.
@@ -156,10 +159,24 @@ class Describer:
     def describe(self, resolved: Resolved) -> Description | None:
         source = vocabulary_store() if resolved.vocabulary else self.store
         quads = source.reach(resolved.iri, REACH.get(resolved.kind, REACH["other"]))
+        if not resolved.vocabulary:
+            quads = list(dict.fromkeys([*quads, *self._described_once(resolved.iri, quads)]))
         root = NamedNode(resolved.iri)
         if not any(q.subject == root for q in quads):
             return None
         return self._description(resolved, quads)
+
+    def _described_once(self, root: str, quads: list[Quad]) -> list[Quad]:
+        """The descriptions of the journals and publishers the document links (and of the root, if it is one):
+        stated once, in graphs of their own, not in the records the paths are followed in."""
+        nodes = {root} | {q.object.value for q in quads
+                          if q.predicate.value in SHARED_NODE_LINKS and isinstance(q.object, NamedNode)}
+        found: list[Quad] = []
+        for values in values_lists(sorted(nodes)):
+            found += [Quad(s["s"], s["p"], s["o"], s["g"]) for s in self.store.query(
+                f"SELECT ?s ?p ?o ?g WHERE {{ VALUES ?s {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} "
+                f'FILTER(CONTAINS(STR(?g), "{PERIODICAL_GRAPHS}")) }}')]
+        return found
 
     def describe_graph(self, iri: str) -> Description | None:
         """A named graph is a document: its statements, which include its own provenance."""

@@ -30,16 +30,18 @@ from rdflib.namespace import RDF, SH
 from retractkg.ontology import (
     CITO,
     NATURE,
+    PERIODICAL_GRAPHS,
     PREFIXES,
     REASON,
     RKG,
     ROLE,
+    SCHEMA,
     SHAPES_FILE,
     STANCE,
     VOCABULARY_FILES,
     VOCABULARY_GRAPH,
 )
-from retractkg.store.base import GraphStore
+from retractkg.store.base import GraphStore, values_lists
 
 SHAPES = Namespace("https://w3id.org/retractkg/shapes#")
 CHUNK_TRIPLES = 60_000  # per pyshacl run: about 40 s and 200 MB
@@ -131,23 +133,43 @@ def plan_chunks(store: GraphStore, chunk_triples: int) -> Iterator[list[str]]:
             SELECT ?g ?n ?a WHERE {{ GRAPH ?g {{
                 ?g a <{RKG}SourceRecord> ; <{RKG}describes> ?n . OPTIONAL {{ ?n <{CITO}updates> ?a }} }} }}"""):
         keys.setdefault(s["g"].value, set()).update(term.value for term in (s["n"], s["a"]) if term is not None)
-    others = [g for g in sizes if g not in keys and g != VOCABULARY_GRAPH]
+    needs = _descriptions_needed(store)
+    described = {graph for graphs in needs.values() for graph in graphs}
+    others = [g for g in sizes if g not in keys and g not in described and g != VOCABULARY_GRAPH]
     shared = sum(sizes[g] for g in others)
     with_every_chunk = others if shared <= chunk_triples // 4 else []
+
+    def complete(chunk: list[str]) -> list[str]:  # with the descriptions of what its records link
+        return chunk + sorted({d for graph in chunk for d in needs.get(graph, ())}) + with_every_chunk
 
     chunk: list[str] = []
     size = 0
     for component in _components(keys):
         component_size = sum(sizes.get(g, 0) for g in component)
         if chunk and size + component_size > chunk_triples:
-            yield chunk + with_every_chunk
+            yield complete(chunk)
             chunk, size = [], 0
         chunk.extend(component)
         size += component_size
     if chunk or with_every_chunk:
-        yield chunk + with_every_chunk
+        yield complete(chunk)
     if not with_every_chunk:
         yield from _fill(others, sizes, chunk_triples)
+
+
+def _descriptions_needed(store: GraphStore) -> dict[str, set[str]]:
+    """{record graph: the graphs describing the journals and publishers it links} (`graph/periodical/…`, stated
+    once for all their records by ingest), which the shapes need beside the record (its journal's type)."""
+    described: dict[str, str] = {s["x"].value: s["d"].value for s in store.query(
+        f"SELECT ?d ?x WHERE {{ {{ SELECT ?d WHERE {{ GRAPH ?d {{ ?d <{RKG}contentHash> ?h }} "
+        f'FILTER(CONTAINS(STR(?d), "{PERIODICAL_GRAPHS}")) }} }} GRAPH ?d {{ ?x a ?type }} }}')}
+    needs: dict[str, set[str]] = {}
+    for chunk in values_lists(sorted(described)):
+        for s in store.query(f"SELECT DISTINCT ?g ?x WHERE {{ VALUES ?x {{ {chunk} }} GRAPH ?g {{ ?y ?link ?x }} "
+                             f"FILTER(?link IN (<{SCHEMA}isPartOf>, <{SCHEMA}publisher>, <{RKG}articleJournal>, "
+                             f"<{RKG}articlePublisher>)) }}"):
+            needs.setdefault(s["g"].value, set()).add(described[s["x"].value])
+    return needs
 
 
 def _components(keys: dict[str, set[str]]) -> list[list[str]]:

@@ -25,6 +25,7 @@ from retractkg.ingest.model import (
     Span,
     Stance,
 )
+from retractkg.ingest.periodical_graphs import write_descriptions
 from retractkg.ingest.pipeline import IngestReport, ensure_vocabulary
 from retractkg.store import OxigraphStore
 
@@ -163,6 +164,7 @@ def published_store(settings: Settings, path: Path | None = None, *, with_seed: 
     mapper = RecordMapper(settings.base)
     chosen = records() if with_seed else records()[1:]
     write_batch(store, [mapper.map(record) for record in chosen], IngestReport(), settings)
+    write_descriptions(store, mapper.descriptions)
     return store
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from retractkg.config import Settings
 from retractkg.ingest.pipeline import ingest
-from retractkg.ontology import PREFIXES
+from retractkg.ontology import NATURE, PREFIXES
 from retractkg.store import OxigraphStore
 from retractkg.validation import validate
 
@@ -25,16 +25,22 @@ def _counts(key: str, pattern: str) -> str:
 
 
 # (shortcut, full path): the path is what a researcher would write without the shortcut, within one record's
-# graph as each shortcut is defined (through the union of records, a journal that two records give two
-# publishers, "Frontiers" and "Frontiers Media S.A.", reaches both from each of its notices).
+# graph as each shortcut is defined; the journal's type and publishers are in its description's graph
+# (`ingest/periodical_graphs.py`), stated once for all its records.
 PAIRS = {
-    "year": ("?n rkg:year ?year", "?n rkg:nature ?nature ; schema:datePublished ?date "
-             "BIND (xsd:integer(SUBSTR(STR(?date), 1, 4)) AS ?year)"),
+    "year": ("?n rkg:year ?year", "GRAPH ?g { ?n rkg:nature ?nature ; schema:datePublished ?date "
+             "BIND (xsd:integer(SUBSTR(STR(?date), 1, 4)) AS ?year) }"),
+    "yearNature": ("?n rkg:yearNature ?yearNature",
+                   "GRAPH ?g { ?n rkg:nature ?nature ; schema:datePublished ?date "
+                   f"BIND (CONCAT(SUBSTR(STR(?date), 1, 4), \" \", STRAFTER(STR(?nature), \"{NATURE}\")) "
+                   "AS ?yearNature) }"),
     "journal": ("?n rkg:articleJournal ?journal",
-                "?n cito:updates/schema:isPartOf+ ?journal . ?journal a schema:Periodical"),
-    "publisher": ("?n rkg:articlePublisher ?publisher", "?n cito:updates/schema:isPartOf+/schema:publisher ?publisher"),
-    "country": ("?n rkg:articleCountry ?country", "?n cito:updates/schema:countryOfOrigin ?country"),
-    "subject": ("?n rkg:articleSubject ?subject", "?n cito:updates/schema:keywords ?subject"),
+                "GRAPH ?g { ?n cito:updates/schema:isPartOf+ ?journal } ?journal a schema:Periodical"),
+    "publisher": ("?n rkg:articlePublisher ?publisher",
+                  "GRAPH ?g { ?n cito:updates/schema:isPartOf+ ?journal } ?journal schema:publisher ?publisher"),
+    "country": ("?n rkg:articleCountry ?country", "GRAPH ?g { ?n cito:updates/schema:countryOfOrigin ?country }"),
+    "subject": ("?n rkg:articleSubject ?subject", "GRAPH ?g { ?n cito:updates/schema:keywords ?subject }"),
+    "author": ("?n rkg:articleAuthor ?author", "GRAPH ?g { ?n cito:updates/schema:author ?author }"),
 }
 
 
@@ -56,9 +62,14 @@ def answer(store: OxigraphStore, query: str) -> dict[str, int]:
 def test_counts_through_a_shortcut_equal_counts_through_its_path(store, key):
     shortcut, path = PAIRS[key]
     by_shortcut = answer(store, _counts(key, shortcut))
-    by_path = answer(store, _counts(key, f"GRAPH ?g {{ {path} }}"))
+    by_path = answer(store, _counts(key, path))
     assert len(by_shortcut) > 3, by_shortcut  # the data has these values: the comparison is not of two empties
-    assert by_shortcut == by_path
+    if key == "publisher":  # each record's own publisher of the journal, where the path reaches every publisher
+        # any record gives the journal (its description lists them all, `ingest/periodical_graphs.py`)
+        assert all(0 < count <= by_path.get(publisher, 0) for publisher, count in by_shortcut.items())
+        assert sum(by_shortcut.values()) < sum(by_path.values())
+    else:
+        assert by_shortcut == by_path
 
 
 def test_every_dated_notice_has_its_year_as_an_integer(store):

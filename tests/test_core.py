@@ -14,6 +14,7 @@ from retractkg.config import Settings
 from retractkg.ingest.batches import write_batch
 from retractkg.ingest.mapping import MappingError, RecordMapper
 from retractkg.ingest.model import Nature, Person, Span
+from retractkg.ingest.periodical_graphs import write_descriptions
 from retractkg.ingest.pipeline import IngestReport, ensure_vocabulary, read_records
 from retractkg.store import OxigraphStore
 from retractkg.store.change_log import changes_graph
@@ -37,7 +38,9 @@ def store_with(*records, settings: Settings | None = None) -> tuple[OxigraphStor
     store = OxigraphStore()
     ensure_vocabulary(store)
     report = IngestReport()
-    write_batch(store, [RecordMapper(settings.base).map(r) for r in records], report, settings)
+    mapper = RecordMapper(settings.base)
+    write_batch(store, [mapper.map(r) for r in records], report, settings)
+    write_descriptions(store, mapper.descriptions)  # as ingest does: journals and publishers
     return store, report
 
 

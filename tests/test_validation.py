@@ -14,7 +14,8 @@ from retractkg.cli import main
 from retractkg.config import Settings
 from retractkg.ingest.batches import write_batch
 from retractkg.ingest.mapping import RecordMapper
-from retractkg.ingest.model import Nature
+from retractkg.ingest.model import Nature, SourceRecord
+from retractkg.ingest.periodical_graphs import write_descriptions
 from retractkg.ingest.pipeline import IngestReport, ensure_vocabulary, ingest
 from retractkg.store import OxigraphStore
 from retractkg.validation import validate
@@ -34,14 +35,20 @@ PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
 """
 
 
+def store_mapped(store: OxigraphStore, records: list[SourceRecord], settings: Settings) -> None:
+    """Map and write records as ingest does: their graphs, then their journals' and publishers' descriptions."""
+    mapper = RecordMapper(settings.base)
+    write_batch(store, [mapper.map(r) for r in records], IngestReport(), settings)
+    write_descriptions(store, mapper.descriptions)
+
+
 def fill(store: OxigraphStore, *, vocabulary: bool = True) -> OxigraphStore:
     """A retraction and an expression of concern, mapped and written as ingest writes them."""
     settings = Settings(base=BASE)
     if vocabulary:
         ensure_vocabulary(store)
-    mapper = RecordMapper(settings.base)
-    records = [sample_record(), sample_record(nature=Nature.EXPRESSION_OF_CONCERN, doi="10.1000/concern.1")]
-    write_batch(store, [mapper.map(r) for r in records], IngestReport(), settings)
+    store_mapped(store, [sample_record(), sample_record(nature=Nature.EXPRESSION_OF_CONCERN, doi="10.1000/concern.1")],
+                 settings)
     return store
 
 
@@ -50,7 +57,7 @@ def test_a_mapped_notice_of_every_nature_conforms(nature):
     store = OxigraphStore()
     ensure_vocabulary(store)
     settings = Settings(base=BASE)
-    write_batch(store, [RecordMapper(BASE).map(sample_record(nature=nature))], IngestReport(), settings)
+    store_mapped(store, [sample_record(nature=nature)], settings)
     conforms, report = validate(store)
     assert conforms, report
     assert report.startswith("Conforms: 1 notices")
@@ -106,11 +113,17 @@ BROKEN = [
     # A shortcut that says other than its path (ontology/retractkg.ttl, "Shortcuts for analytic questions").
     pytest.param(f"INSERT DATA {{ GRAPH <urn:test:broken> {{ <{NOTICE}> rkg:year 1999 }} }}",
                  NOTICE, "not the year of the notice's schema:datePublished", id="year-not-of-the-date"),
+    pytest.param(f"INSERT DATA {{ GRAPH <urn:test:broken> {{ <{NOTICE}> rkg:yearNature \"1999 correction\" }} }}",
+                 NOTICE, "not the notice's rkg:year and the local name of its rkg:nature",
+                 id="year-nature-not-its-own"),
     pytest.param(f"INSERT DATA {{ GRAPH <urn:test:broken> {{ <{NOTICE}> rkg:articleJournal <{BASE}id/journal/x> . "
                  f"<{BASE}id/journal/x> a schema:Periodical }} }}",
                  NOTICE, "not the journal of an article the notice updates", id="journal-not-of-the-article"),
     pytest.param(f"INSERT DATA {{ GRAPH <urn:test:broken> {{ <{NOTICE}> rkg:articleCountry \"Atlantis\" }} }}",
                  NOTICE, "not a country of an article the notice updates", id="country-not-of-the-article"),
+    pytest.param(f"INSERT DATA {{ GRAPH <urn:test:broken> {{ <{NOTICE}> rkg:articleAuthor <{BASE}id/person/x> . "
+                 f"<{BASE}id/person/x> a schema:Person }} }}",
+                 NOTICE, "not an author of an article the notice updates", id="author-not-of-the-article"),
 ]
 
 # What sources may leave open or disagree on: reported as warnings, and the store still conforms.
@@ -120,7 +133,8 @@ WARNED = [
                  NOTICE, "Sources disagree on the notice's nature", id="two-sources-two-natures"),
     # (with the article's shortcuts, which a record naming no article does not state)
     pytest.param(f"DELETE {{ GRAPH ?g {{ <{CONCERN}> ?p ?o }} }} WHERE {{ GRAPH ?g {{ <{CONCERN}> ?p ?o FILTER (?p IN ("
-                 "cito:updates, rkg:articleJournal, rkg:articlePublisher, rkg:articleCountry, rkg:articleSubject)) } }",
+                 "cito:updates, rkg:articleJournal, rkg:articlePublisher, rkg:articleCountry, rkg:articleSubject, "
+                 "rkg:articleAuthor)) } }",
                  CONCERN, "links at least one article", id="notice-without-article-or-identifier"),
     pytest.param(f"INSERT {{ GRAPH <urn:test:other-source> {{ <{ARTICLE}#author-1> rkg:agent ?p }} }} WHERE {{ "
                  f"GRAPH ?g {{ <{ARTICLE}#author-2> rkg:agent ?p }} }}",
@@ -192,13 +206,12 @@ def test_chunks_keep_every_source_about_one_article_together():
     second.record_key, second.format = "row-2", "retraction-watch-csv"
     second.notice.articles[0].authors[0].name = "Someone Else"
     others = [sample_record(doi=f"10.1000/other.{i}") for i in range(4)]
-    mapper = RecordMapper(BASE)
-    write_batch(store, [mapper.map(r) for r in [first, *others, second]], IngestReport(), settings)
+    store_mapped(store, [first, *others, second], settings)
 
     chunks = []
     conforms, report = validate(store, chunk_triples=1, workers=1,
                                 progress=lambda done, total: chunks.append((done, total)))
-    assert chunks == [(i, 6) for i in range(1, 7)]  # one per article, and the change log on its own
+    assert chunks == [(i, 6) for i in range(1, 7)]  # one per article (with its journal's description), the log
     assert conforms  # two bylines of one DOI: a disagreement kept visible, reported as a warning
     assert "Sources disagree on who is the author" in report and ARTICLE + "#author-1" in report
     assert (conforms, report) == validate(store, workers=1)  # one chunk: the same findings
@@ -206,8 +219,7 @@ def test_chunks_keep_every_source_about_one_article_together():
 
 def test_parallel_workers_find_what_one_process_finds():
     store = fill(OxigraphStore())
-    write_batch(store, [RecordMapper(BASE).map(sample_record(doi=f"10.1000/more.{i}")) for i in range(3)],
-                IngestReport(), Settings(base=BASE))
+    store_mapped(store, [sample_record(doi=f"10.1000/more.{i}") for i in range(3)], Settings(base=BASE))
     store.update(PREFIXES + BROKEN[0].values[0])
     chunks = []
     parallel = validate(store, chunk_triples=1, workers=2, progress=lambda done, total: chunks.append(total))
@@ -221,7 +233,7 @@ def test_sources_disagreeing_on_access_is_a_warning_not_a_violation():
     first, second = sample_record(), sample_record()
     first.notice.paywalled, second.notice.paywalled = True, False
     second.record_key, second.format = "row-2", "retraction-watch-csv"
-    write_batch(store, [RecordMapper(BASE).map(r) for r in (first, second)], IngestReport(), Settings(base=BASE))
+    store_mapped(store, [first, second], Settings(base=BASE))
     conforms, report = validate(store, workers=1)
     assert conforms
     assert report.startswith("Conforms, with remarks: 1 warning(s)")

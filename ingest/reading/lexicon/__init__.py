@@ -34,14 +34,16 @@ class Publisher:
     name: str
     cues: tuple[str, ...]  # one of them is in every text the pattern matches
     actor: str  # how prose names it as an agent (a case-insensitive expression), or ""
+    spellings: tuple[str, ...]  # other names sources' metadata give it
 
 
 @cache
 def publishers() -> tuple[Publisher, ...]:
     """The publishers in the order they are tried."""
     rows = [line.split("\t") for line in _lines("publishers.tsv")]
-    return tuple(Publisher(re.compile(pattern), name, tuple(cues.split(",")), "" if actor == "-" else actor)
-                 for pattern, name, cues, actor in rows)
+    return tuple(Publisher(re.compile(pattern), name, tuple(cues.split(",")), "" if actor == "-" else actor,
+                           () if spellings == "-" else tuple(spellings.split(",")))
+                 for pattern, name, cues, actor, spellings in rows)
 
 
 def publisher_actors() -> str:

@@ -1,0 +1,152 @@
+"""Each journal's and publisher's description, stated once in a graph of its own (`{base}graph/periodical/{hash}`)
+rather than again in every record graph that names it.
+
+A record graph keeps its links (`schema:isPartOf`, `schema:publisher`, the analytic shortcuts); what it wrote as
+the journal's or publisher's name is one of the description's `schema:name`/`schema:alternateName`s. So a name
+is one quad however many records name the journal (PLoS One's was restated in some 5,000 graphs).
+
+The description is what the run's records say (noted while they are mapped, `Descriptions.journal`/`publisher`)
+joined with what the stored description says (`write_descriptions`): the name `Periodicals` decides, every
+spelling met, every ISSN, every publisher. It is written only when it changed (its `rkg:contentHash`), after the
+records, so a run killed before it leaves records whose next run writes it; a description no record links any
+more (its records withdrawn, its journal re-keyed) is removed (`remove_unlinked`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from retractkg.ingest.ntriples import escape
+from retractkg.ontology import PERIODICAL_GRAPHS, PROV, RDF, RKG, SCHEMA, VOCAB
+from retractkg.store import GraphStore
+from retractkg.store.base import values_lists
+from retractkg.store.change_log import stored_hashes
+
+ISSN_PORTAL = "https://portal.issn.org/resource/ISSN/"
+SOFTWARE_IRI = VOCAB + "software/retractkg"  # what made a graph (`prov:wasAttributedTo`)
+_KINDS = {"journal": SCHEMA + "Periodical", "publisher": SCHEMA + "Organization"}
+
+
+@dataclass
+class Description:
+    kind: str  # "journal" or "publisher"
+    name: str = ""  # the `schema:name` decided (`retractkg.ingest.periodicals`)
+    spellings: set[str] = field(default_factory=set)  # as records wrote it
+    issns: set[str] = field(default_factory=set)
+    publishers: set[str] = field(default_factory=set)  # IRIs of a journal's publishers
+
+
+class Descriptions:
+    """The journals and publishers a run's records name, as they name them."""
+
+    def __init__(self, base: str) -> None:
+        self.prefix = base + PERIODICAL_GRAPHS
+        self.found: dict[str, Description] = {}
+
+    def graph(self, iri: str) -> str:
+        return self.prefix + hashlib.sha256(iri.encode()).hexdigest()[:16]
+
+    def journal(self, iri: str, name: str, written: str, issns: list[str], publisher: str) -> None:
+        found = self._note(iri, "journal", name, written)
+        found.issns.update(issns)
+        if publisher:
+            found.publishers.add(publisher)
+
+    def publisher(self, iri: str, name: str, written: str) -> None:
+        self._note(iri, "publisher", name, written)
+
+    def _note(self, iri: str, kind: str, name: str, written: str) -> Description:
+        found = self.found.get(iri)
+        if found is None:
+            found = self.found[iri] = Description(kind)
+        found.name = found.name or name
+        if written:
+            found.spellings.add(written)
+        return found
+
+    def nquads(self, iri: str, description: Description, graph: str) -> list[str]:
+        """The description's lines in `graph`, sorted, without its content hash."""
+        s, g = f"<{iri}>", f" <{graph}> .\n"
+        lines = {f"{s} <{RDF}type> <{_KINDS[description.kind]}>{g}"}
+        name = description.name or min(description.spellings, default="")
+        if name:
+            lines.add(f'{s} <{SCHEMA}name> "{escape(name)}"{g}')
+        lines.update(f'{s} <{SCHEMA}alternateName> "{escape(other)}"{g}' for other in description.spellings - {name})
+        for number in description.issns:
+            lines.add(f'{s} <{SCHEMA}issn> "{escape(number)}"{g}')
+            lines.add(f"{s} <{SCHEMA}sameAs> <{ISSN_PORTAL}{number}>{g}")
+        lines.update(f"{s} <{SCHEMA}publisher> <{publisher}>{g}" for publisher in description.publishers)
+        lines.add(f"<{graph}> <{PROV}wasAttributedTo> <{SOFTWARE_IRI}>{g}")
+        return sorted(lines)
+
+
+def stored_descriptions(store: GraphStore, descriptions: Descriptions, iris: list[str]) -> dict[str, Description]:
+    """What the store's description graphs of these journals and publishers say."""
+    graphs = {descriptions.graph(iri): iri for iri in iris}
+    found: dict[str, Description] = {}
+    for chunk in values_lists(sorted(graphs)):
+        for s in store.query(f"SELECT ?g ?p ?o WHERE {{ VALUES ?g {{ {chunk} }} GRAPH ?g {{ ?x ?p ?o }} "
+                             f"FILTER(?x != ?g) }}"):
+            iri, predicate, value = graphs[s["g"].value], s["p"].value, s["o"].value
+            described = found.setdefault(iri, Description(""))
+            if predicate == RDF + "type":
+                described.kind = next((k for k, cls in _KINDS.items() if cls == value), described.kind)
+            elif predicate == SCHEMA + "name":
+                described.name = value
+                described.spellings.add(value)
+            elif predicate == SCHEMA + "alternateName":
+                described.spellings.add(value)
+            elif predicate == SCHEMA + "issn":
+                described.issns.add(value)
+            elif predicate == SCHEMA + "publisher":
+                described.publishers.add(value)
+    return found
+
+
+def write_descriptions(store: GraphStore, descriptions: Descriptions, *, chunk: int = 2000) -> None:
+    """Store the description of every journal and publisher the run's records name, joined with the stored
+    one, where it changed; `chunk` at a time."""
+    iris = sorted(descriptions.found)
+    for start in range(0, len(iris), chunk):
+        part = iris[start:start + chunk]
+        stored = stored_descriptions(store, descriptions, part)
+        graphs: dict[str, tuple[str, bytes]] = {}
+        for iri in part:
+            described = descriptions.found[iri]
+            before = stored.get(iri)
+            if before is not None:
+                described.spellings |= before.spellings
+                described.issns |= before.issns
+                described.publishers |= before.publishers
+            graph = descriptions.graph(iri)
+            lines = descriptions.nquads(iri, described, graph)
+            digest = hashlib.sha256("".join(lines).encode()).hexdigest()
+            lines.append(f"<{graph}> <{RKG}contentHash> \"{digest}\" <{graph}> .\n")
+            graphs[graph] = (digest, "".join(lines).encode())
+        hashes = stored_hashes(store, list(graphs))
+        changed = {graph: data for graph, (digest, data) in graphs.items() if hashes.get(graph) != digest}
+        if changed:
+            store.replace_graphs_nquads(changed)
+
+
+def remove_unlinked(store: GraphStore, descriptions: Descriptions) -> list[str]:
+    """Remove the description graphs of journals and publishers that no record graph links any more (their
+    records withdrawn, or their journal now under another IRI); the graphs removed."""
+    described: dict[str, set[str]] = defaultdict(set)
+    for s in store.query(f"SELECT ?g ?x WHERE {{ GRAPH ?g {{ ?g <{RKG}contentHash> ?h . ?x a ?type }} "
+                         f'FILTER(STRSTARTS(STR(?g), "{descriptions.prefix}")) }}'):
+        described[s["x"].value].add(s["g"].value)
+    if not described:
+        return []
+    linked: set[str] = set()
+    for chunk in values_lists(sorted(described)):
+        linked.update(s["x"].value for s in store.query(
+            f"SELECT DISTINCT ?x WHERE {{ VALUES ?x {{ {chunk} }} GRAPH ?g {{ ?y ?link ?x }} "
+            f"FILTER(?link IN (<{SCHEMA}isPartOf>, <{SCHEMA}publisher>, <{RKG}articleJournal>, "
+            f'<{RKG}articlePublisher>) && !STRSTARTS(STR(?g), "{descriptions.prefix}")) }}'))
+    gone = sorted(graph for iri, graphs in described.items() if iri not in linked for graph in graphs)
+    if gone:
+        store.remove_graphs(gone)
+    return gone
