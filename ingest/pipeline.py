@@ -200,9 +200,8 @@ def store_people_evidence(store: GraphStore, mapper: RecordMapper, *, chunk: int
     people now part of another removed."""
     if mapper.people is None:
         return
-    gone = gone_evidence(mapper.people)
-    if gone:
-        store.replace_graphs_nquads(dict.fromkeys(gone, b""))
+    # Dropped, not replaced by nothing: the embedded store takes an empty N-Quads document as nothing to do.
+    store.remove_graphs(gone_evidence(mapper.people))
     people = sorted(mapper.people.evidence)
     for start in range(0, len(people), chunk):
         graphs: dict[str, tuple[str, bytes]] = {}
