@@ -82,6 +82,7 @@ class BatchWriter:
         # would keep two more batches in memory.
         self._unannounced: list[tuple[str, str, str]] = []
         self._pool = ThreadPoolExecutor(max_workers=self.writers, thread_name_prefix="ingest-writer")
+        self._beside: list[Future[None]] = []  # other writing work (`beside`)
 
     def add(self, mapped: MappedRecord) -> None:
         self._batch.append(mapped)
@@ -89,12 +90,19 @@ class BatchWriter:
         if len(self._batch) >= self.batch_size or self._quads >= self.batch_quads:
             self._submit(self._take_batch())
 
+    def beside(self, work: Callable[[], None]) -> None:
+        """Run other writing work (graphs the change log does not announce) in the writers, beside the batches;
+        `close` waits for it and raises its error."""
+        self._beside.append(self._pool.submit(work))
+
     def close(self) -> None:
         """Write what is left, announce everything stored, and wait for it."""
         if self._batch:
             self._submit(self._take_batch())
         self._drain()
         self._write_now(BatchPlan(created={}, updated={}))  # the announcements still due
+        for work in self._beside:
+            work.result()
         self._pool.shutdown()
 
     def __enter__(self) -> BatchWriter:

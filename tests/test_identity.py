@@ -242,15 +242,16 @@ def test_journals_are_keyed_by_issn_first_and_a_name_without_one_meets_them_what
 
 # --- people ---------------------------------------------------------------------------------------------------
 
-def export(path: Path, order: list[int]) -> Path:
-    """Real Retraction Watch rows, row i set to `BYLINES[i]` (authors, institution, article DOI): what the
-    evidence is; written in the order given."""
+def export(path: Path, order: list[int], bylines: list[tuple[str, str, str]] | None = None) -> Path:
+    """Real Retraction Watch rows, row i set to `bylines[i]` (authors, institution, article DOI; by default
+    `BYLINES`): what the evidence is; written in the order given."""
+    bylines = bylines or BYLINES
     with RW.open(encoding="utf-8", newline="") as f:
         header, *rows = list(csv.reader(f))
     col = {name: i for i, name in enumerate(header)}
     written = []
     for i in order:
-        authors, institution, doi = BYLINES[i]
+        authors, institution, doi = bylines[i]
         row = list(rows[i])
         row[col["Record ID"]], row[col["OriginalPaperDOI"]] = str(800_000 + i), doi
         row[col["Author"]], row[col["Institution"]], row[col["RetractionDOI"]] = authors, institution, ""
@@ -343,6 +344,26 @@ def test_a_later_run_joins_its_mentions_with_stored_people_whatever_the_order_of
     for store in (forward, backward):
         again = ingest(store, [a], Settings())
         assert not again.added and not again.updated
+
+
+def test_a_person_a_later_run_mints_anew_leaves_no_evidence_of_the_old_iri(tmp_path):
+    """A later run joining a stored person with a mention on an article before theirs names the person anew (by
+    their first article): the old person's evidence graph goes, and the store is the one a single run makes."""
+    bylines = [*BYLINES, ("Wei Wang;Li Zhang;", "Peking University, Beijing, China;", "10.9999/a-first")]
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    a = export(tmp_path / "a" / "rw.csv", [0, 2], bylines)  # Wei Wang and W. Wang, joined by Li Zhang
+    b = export(tmp_path / "b" / "more.csv", [len(BYLINES)], bylines)
+    together, forward = OxigraphStore(), OxigraphStore()
+    ingest(together, [a, b], Settings())
+    ingest(forward, [a], Settings())
+    (before,) = people(forward, "Li Zhang")
+    ingest(forward, [b], Settings())
+    (after,) = people(forward, "Li Zhang")
+    assert after != before and people(forward, "Li Zhang")[after] == ["10.9999/a-first", "10.9999/one", "10.9999/three"]
+    evidence = {q.graph_name.value for q in forward.quads() if "/graph/people/" in q.graph_name.value}
+    assert len(evidence) == 2  # Li Zhang's and Wei Wang's, each now one person of three articles
+    assert record_statements(forward) == record_statements(together)
 
 
 def test_an_orcid_from_pubmed_is_the_person_and_joins_their_mentions(tmp_path):
