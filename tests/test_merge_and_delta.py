@@ -521,3 +521,26 @@ def test_writing_two_batches_at_once_stores_and_announces_what_one_at_a_time_doe
         keys = [row[0] for row in list(csv.reader(f))[1:]]
     stamps = [published[key] for key in keys]
     assert stamps == sorted(stamps) and len(set(stamps)) > 3  # announced batch by batch, in the order read
+
+
+def test_a_run_into_a_full_store_learns_the_same_dois_reading_every_stored_key_at_once(tmp_path):
+    """Past a few key lookups, a run into a non-empty store reads every key the store gives a DOI in one pass
+    (one query per record made a Crossref dump beside a small store take minutes): the DOIs it gives
+    articles and notices named without one are the same as one query per key gives."""
+    store, settings, report = OxigraphStore(tmp_path / "store"), Settings(), IngestReport()
+    scrape = DATA / "retraction-watch" / "brian_collins_rw_website_scrape_retraction_notices.parquet"
+    ingest(store, [scrape, DATA / "jats"], settings)  # the scrape gives PMIDs and DOIs of articles JATS names
+    records = list(read_records([DATA / "pubmed", DATA / "jats"], report))
+    learnt = {}
+    for at_most in (10**9, 0):  # one query per key; every key read at once
+        known = KnownDois(store, lookups_before_reading_all=at_most)
+        for record in records:
+            known.complete(record)
+        learnt[at_most] = [(record.notice.known_doi, [a.known_doi for a in record.notice.articles])
+                           for record in records]
+        for record in records:  # as read
+            record.notice.known_doi = ""
+            for article in record.notice.articles:
+                article.known_doi = ""
+    assert learnt[0] == learnt[10**9]
+    assert sum(bool(notice or any(articles)) for notice, articles in learnt[0]) > 20
