@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from retractkg.api.resources import local_path
 from retractkg.config import Settings
-from retractkg.ontology import PROV, RKG, VOCABULARY_GRAPH
+from retractkg.ontology import PERIODICAL_GRAPHS, PROV, RKG, VOCABULARY_GRAPH
 from retractkg.ontology.identifiers import source_label
 from retractkg.store import GraphStore
 from retractkg.store.base import values_lists
@@ -45,16 +45,37 @@ class SourceRecord:
         return self.ingested[:10]
 
 
+# Graphs ingest derives across source records rather than reads from one: what each holds, for people.
+DERIVED = {"graph/people/": "who is one person, and why",
+           PERIODICAL_GRAPHS: "a journal's or publisher's names and ISSNs"}
+
+
+@dataclass(frozen=True)
+class Derived:
+    """A graph ingest decided across the source records (identity evidence, a journal's one description)."""
+
+    graph: str
+    href: str
+    holds: str
+
+
 @dataclass(frozen=True)
 class Provenance:
     records: list[SourceRecord]
     total: int  # source records of the document, of which `records` are the first
+    derived: list[Derived]
+
+
+def derived_kind(graph: str, settings: Settings) -> str:
+    """What a derived graph holds, or "" for a source record's graph."""
+    return next((holds for path, holds in DERIVED.items() if graph.startswith(settings.base + path)), "")
 
 
 def provenance(store: GraphStore, graphs: tuple[str, ...], settings: Settings,
                limit: int = MAX_LISTED) -> Provenance:
     """The first `limit` of a description's source records (in IRI order) with their provenance."""
-    sources = [g for g in graphs if g != VOCABULARY_GRAPH]
+    derived = [Derived(g, local_path(g, settings) or g, holds) for g in graphs if (holds := derived_kind(g, settings))]
+    sources = [g for g in graphs if g != VOCABULARY_GRAPH and not derived_kind(g, settings)]
     listed = sources[:limit]
     found: dict[str, dict[str, str]] = {g: {} for g in listed}
     predicates = " ".join(f"<{p}>" for p in FIELDS)
@@ -64,4 +85,4 @@ def provenance(store: GraphStore, graphs: tuple[str, ...], settings: Settings,
             found[row["g"].value].setdefault(FIELDS[row["p"].value], row["o"].value)
     records = [SourceRecord(g, local_path(g, settings) or g, source=source_label(fields.get("format", "")), **fields)
                for g, fields in found.items()]
-    return Provenance(records, len(sources))
+    return Provenance(records, len(sources), derived)
