@@ -109,6 +109,8 @@ MIX = {
 
 
 CUT_BY_COUNT = {"top-authors"}  # top-N cut by count alone (any of the values tied at the cut may be kept)
+# Shapes printed for comparison only, not questions of the mix: year x nature without its shortcut.
+COMPARISON = {"year-x-nature-joined"}
 
 
 def comparable(name: str, answer: list) -> list:
@@ -269,6 +271,9 @@ def report(results: dict[str, dict[str, dict]], ours: str) -> bool:
             flags.append(f"first > {GOAL_FIRST:g}x virtuoso")
         if again > GOAL_REPEATED_MS:
             flags.append(f"repeated > {GOAL_REPEATED_MS:g} ms")
+        if name in COMPARISON:
+            print(line + "  (comparison, not in the goal) " + ("; ".join(flags) or "ok"))
+            continue
         met &= not flags
         print(line + "  " + ("; ".join(flags) or "ok"))
     return met
