@@ -22,7 +22,7 @@ from retractkg.ingest.ntriples import escape
 from retractkg.ontology import PERIODICAL_GRAPHS, PROV, RDF, RKG, SCHEMA, VOCAB
 from retractkg.store import GraphStore
 from retractkg.store.base import values_lists
-from retractkg.store.change_log import stored_hashes
+from retractkg.store.change_log import replace_changed_graphs
 
 ISSN_PORTAL = "https://portal.issn.org/resource/ISSN/"
 SOFTWARE_IRI = VOCAB + "software/retractkg"  # what made a graph (`prov:wasAttributedTo`)
@@ -112,7 +112,7 @@ def write_descriptions(store: GraphStore, descriptions: Descriptions, *, chunk: 
     for start in range(0, len(iris), chunk):
         part = iris[start:start + chunk]
         stored = stored_descriptions(store, descriptions, part)
-        graphs: dict[str, tuple[str, bytes]] = {}
+        graphs: dict[str, list[str]] = {}
         for iri in part:
             described = descriptions.found[iri]
             before = stored.get(iri)
@@ -121,14 +121,8 @@ def write_descriptions(store: GraphStore, descriptions: Descriptions, *, chunk: 
                 described.issns |= before.issns
                 described.publishers |= before.publishers
             graph = descriptions.graph(iri)
-            lines = descriptions.nquads(iri, described, graph)
-            digest = hashlib.sha256("".join(lines).encode()).hexdigest()
-            lines.append(f"<{graph}> <{RKG}contentHash> \"{digest}\" <{graph}> .\n")
-            graphs[graph] = (digest, "".join(lines).encode())
-        hashes = stored_hashes(store, list(graphs))
-        changed = {graph: data for graph, (digest, data) in graphs.items() if hashes.get(graph) != digest}
-        if changed:
-            store.replace_graphs_nquads(changed)
+            graphs[graph] = descriptions.nquads(iri, described, graph)
+        replace_changed_graphs(store, graphs)
 
 
 def remove_unlinked(store: GraphStore, descriptions: Descriptions) -> list[str]:

@@ -40,7 +40,7 @@ from retractkg.ingest.shared_dois import SharedDois
 from retractkg.ingest.stored_people import gone_evidence, note_stored_mentions, rewritten_records, stored_before
 from retractkg.ontology import RKG, VOCABULARY_FILES, VOCABULARY_GRAPH
 from retractkg.store import GraphStore
-from retractkg.store.change_log import change_nquads, stored_hashes
+from retractkg.store.change_log import change_nquads, replace_changed_graphs, stored_hashes
 
 DEMO_DIR = Path(__file__).resolve().parent / "demo"
 
@@ -209,17 +209,9 @@ def store_people_evidence(store: GraphStore, mapper: RecordMapper, *, chunk: int
         store.remove_graphs(gone)
     people = sorted(mapper.people.evidence)
     for start in range(0, len(people), chunk):
-        graphs: dict[str, tuple[str, bytes]] = {}
-        for person in people[start:start + chunk]:
-            graph = mapper.mint.graph("people", person)
-            lines = sorted(mapper.people.evidence_nquads(person, graph))
-            digest = hashlib.sha256("".join(lines).encode()).hexdigest()
-            lines.append(f"<{graph}> <{RKG}contentHash> {literal(digest)} <{graph}> .\n")
-            graphs[graph] = (digest, "".join(lines).encode())
-        stored = stored_hashes(store, list(graphs))
-        changed = {graph: data for graph, (digest, data) in graphs.items() if stored.get(graph) != digest}
-        if changed:
-            store.replace_graphs_nquads(changed)
+        graphs = {(graph := mapper.mint.graph("people", person)): sorted(mapper.people.evidence_nquads(person, graph))
+                  for person in people[start:start + chunk]}
+        replace_changed_graphs(store, graphs)
 
 
 def map_again(store: GraphStore, outdated: dict[str, set[str]], names: dict[Path, str], mapper: RecordMapper,

@@ -93,6 +93,20 @@ def stored_hashes(store: GraphStore, graphs: Iterable[str]) -> dict[str, str]:
     return found
 
 
+def replace_changed_graphs(store: GraphStore, graphs: dict[str, list[str]]) -> None:
+    """Store graphs that ingest derives across records (people's evidence, a journal's one description), each
+    given as its N-Quads lines, with the content hash of those lines stated in the graph itself: only the graphs
+    whose hash differs from the one stored are written."""
+    hashed: dict[str, tuple[str, bytes]] = {}
+    for graph, lines in graphs.items():
+        digest = hashlib.sha256("".join(lines).encode()).hexdigest()
+        hashed[graph] = (digest, "".join([*lines, f'<{graph}> <{RKG}contentHash> "{digest}" <{graph}> .\n']).encode())
+    stored = stored_hashes(store, list(hashed))
+    changed = {graph: data for graph, (digest, data) in hashed.items() if stored.get(graph) != digest}
+    if changed:
+        store.replace_graphs_nquads(changed)
+
+
 PAGE_SIZE = 100  # changes a page of the feed holds
 
 
