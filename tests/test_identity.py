@@ -379,6 +379,14 @@ def test_an_orcid_from_pubmed_is_the_person_and_joins_their_mentions(tmp_path):
     ingest(store, [path], Settings())
     assert values(store, "SELECT ?p WHERE { ?p schema:sameAs <https://orcid.org/0000-0001-7984-1889> }") == [
         f"{BASE}id/person/orcid/0000-0001-7984-1889"]
+    # A person reads it on the person's page and the article's byline, linked to ORCID.
+    with TestClient(create_app(Settings(), store)) as client:
+        notice = values(store, "SELECT ?n WHERE { ?n a rkg:Notice }")[0]
+        article = values(store, f"SELECT ?a WHERE {{ <{notice}> cito:updates ?a }}")[0]
+        for iri in (f"{BASE}id/person/orcid/0000-0001-7984-1889", article):
+            page = client.get("/doc/" + iri[len(BASE) + 3:], headers={"Accept": "text/html"})
+            assert page.status_code == 200
+            assert 'href="https://orcid.org/0000-0001-7984-1889"' in page.text, iri
 
 
 def test_a_person_page_shows_all_their_works_and_why_they_are_one_person(client, store):
