@@ -140,7 +140,7 @@ class KnownDois:
     def _stored_notice_doi(self, value: str) -> str:
         """The DOI the store's records give the notice of this key, remembered with the formats that give it."""
         if self._stored is not None:
-            found = self._stored.notice_dois.get(_notice_key(value), set()) if _notice_key(value) else set()
+            found = self._stored.notice_dois.get(_notice_key(value), set())  # a citation's key (None): none
         else:
             pattern = _notice_pattern(value)
             found = {(s["doi"].value, s["format"].value) for s in self.store.query(

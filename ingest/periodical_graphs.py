@@ -14,10 +14,10 @@ more (its records withdrawn, its journal re-keyed) is removed (`remove_unlinked`
 
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from retractkg.ingest.iris import Minter
 from retractkg.ingest.ntriples import escape
 from retractkg.ontology import PERIODICAL_GRAPHS, PROV, RDF, RKG, SCHEMA, VOCAB
 from retractkg.store import GraphStore
@@ -43,10 +43,11 @@ class Descriptions:
 
     def __init__(self, base: str) -> None:
         self.prefix = base + PERIODICAL_GRAPHS
+        self._minter = Minter(base)
         self.found: dict[str, Description] = {}
 
     def graph(self, iri: str) -> str:
-        return self.prefix + hashlib.sha256(iri.encode()).hexdigest()[:16]
+        return self._minter.graph(PERIODICAL_GRAPHS.split("/")[1], iri)  # under `prefix`, as every graph is minted
 
     def journal(self, iri: str, name: str, written: str, issns: list[str], publisher: str) -> None:
         found = self._note(iri, "journal", name, written)
