@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from retractkg.ingest.reading.reasons import IMPLIED, RETRACTION_IMPLIED, RULES, find_reasons
+from retractkg.ingest.reading.reasons import RULES, TABLE, find_reasons
 from retractkg.ontology.reasons import reason_iri
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
@@ -40,8 +40,8 @@ def test_boilerplate_gives_no_reason():
 
 def test_every_rule_label_is_a_taxonomy_concept():
     labels = {label for rule in RULES for label in rule.reasons} | {"Notice - Limited or No Information"}
-    for table in (IMPLIED, RETRACTION_IMPLIED):
-        labels |= set(table) | {other for implied in table.values() for other, _ in implied}
+    for implication in TABLE.implications:
+        labels |= {*implication.sources, *implication.companions, implication.implied}
     assert [label for label in labels if reason_iri(label) is None] == []
 
 

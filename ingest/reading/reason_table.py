@@ -72,11 +72,25 @@ class Rule:
         return _anchors(self.pattern, self.requires)
 
 
+@dataclass(frozen=True)
+class Implication:
+    """A reason that a Retraction Watch definition makes follow from others found: `implied` is added, quoting
+    the evidence of the first of `sources` found, at `share` of its strength, when one of `sources` is found
+    (and, if `companions` are named, one of those too)."""
+
+    sources: tuple[str, ...]
+    implied: str
+    share: float
+    companions: tuple[str, ...] = ()
+    evidence: str = ""  # the definitions' words that make the implication, and its measure
+
+
 class RuleTable:
     """The compiled table, and the one way of asking which rules a sentence states."""
 
-    def __init__(self, rules: list[Rule]) -> None:
+    def __init__(self, rules: list[Rule], implications: list[Implication] | None = None) -> None:
         self.rules = tuple(rules)
+        self.implications = tuple(implications or ())
         self._always = tuple(r.number for r in self.rules if not r.anchors)
         self._by_anchor: dict[str, set[int]] = {}
         for rule in self.rules:
@@ -127,7 +141,20 @@ def load(path: Path = TABLE) -> RuleTable:
             raise RuleTableError(f"{where}: {type(e).__name__}: {e}") from e
         if not rules[-1].reasons or not rules[-1].examples:
             raise RuleTableError(f"{where}: every rule names its reasons and gives an example sentence")
-    return RuleTable(rules)
+    return RuleTable(rules, [_implication(path, number, entry)
+                             for number, entry in enumerate(data.get("implication", []), 1)])
+
+
+def _implication(path: Path, number: int, entry: dict) -> Implication:
+    try:
+        found = Implication(sources=tuple(entry["from"]), implied=entry["implies"], share=float(entry["share"]),
+                            companions=tuple(entry.get("with", ())), evidence=entry["evidence"])
+    except (KeyError, TypeError, ValueError) as e:
+        raise RuleTableError(f"{path}: implication {number}: {type(e).__name__}: {e}") from e
+    if isinstance(entry["from"], str) or not found.sources or not 0 < found.share <= 1 or not found.evidence:
+        raise RuleTableError(f"{path}: implication {number}: `from` is a list of reasons, `share` in (0, 1], and "
+                             "`evidence` says which definition makes it")
+    return found
 
 
 def _compile(patterns: list[str], blocks: dict[str, str], *, word_start: bool = False) -> re.Pattern[str]:

@@ -10,8 +10,9 @@ labelled "Notice - Limited or No Information", as Retraction Watch's curators do
 
 The rules are data: `reason_rules.toml` (label, patterns, required and excluding context, strength,
 example sentences), read by `reason_table.py`; this module only applies them. A few reasons follow from
-others found (`IMPLIED`, the retraction-for-error rule, official misconduct findings); they quote the same
-evidence with a lower confidence. Measure every change with `retractkg evaluate`.
+others found where a Retraction Watch definition makes them follow (the table's [[implication]]s: an ORI
+investigation is an official investigation of misconduct); they quote the same evidence with a lower
+confidence. Measure every change with `retractkg evaluate`.
 """
 
 from __future__ import annotations
@@ -26,47 +27,11 @@ TABLE = reason_table.load()
 RULES = TABLE.rules
 CALIBRATION = calibration.load()
 
-# Reasons that curators assign together with another one (Retraction Watch export sample of 2025,
-# data/retraction-watch/mdpi_..._sampled.csv: P(implied | reason) >= 0.79), kept only where the pair is
-# one finding seen twice: compromised peer review and a paper mill are found by the journal's investigation,
-# and a paper mill's output is unreliable. The implied reason quotes the same evidence, less confidently.
-_OFFICIAL = "Misconduct - Official Investigation(s) and/or Finding(s)"
-IMPLIED: dict[str, tuple[tuple[str, float], ...]] = {
-    "Compromised Peer Review": (("Investigation by Journal/Publisher", 0.87),),
-    "Rogue Editor": (("Investigation by Journal/Publisher", 0.89), ("Compromised Peer Review", 0.88)),
-    "Paper Mill": (("Investigation by Journal/Publisher", 0.88), ("Investigation by Third Party", 0.88),
-                   ("Unreliable Results and/or Conclusions", 0.8)),
-    # Concerns the journal itself raises or receives are what its investigation found (P >= 0.88).
-    "Concerns/Issues about Peer Review": (("Investigation by Journal/Publisher", 0.98),),
-    "Computer-Aided Content or Computer-Generated Content": (("Investigation by Journal/Publisher", 0.98),),
-    "Concerns/Issues about Referencing/Attributions": (("Investigation by Journal/Publisher", 0.93),),
-    # The Office of Research Integrity publishes findings of misconduct by a named researcher (P >= 0.91).
-    "Investigation by ORI": ((_OFFICIAL, 0.96), ("Misconduct by Author", 0.91)),
-    # An official finding of misconduct is the institution's finding about its researcher (P >= 0.91).
-    _OFFICIAL: (("Misconduct by Author", 0.91), ("Investigation by Company/Institution", 0.92)),
-    # Contaminated or misidentified cells invalidate the findings built on them (P = 0.80).
-    "Contamination of Cell Lines/Tissues": (("Unreliable Results and/or Conclusions", 0.8),),
-}
-# Misconduct stated together with an investigation is an official finding of misconduct.
-_MISCONDUCT = ("Misconduct by Author", "Falsification/Fabrication of Data", "Falsification/Fabrication of Image")
-_INVESTIGATIONS = ("Investigation by Company/Institution", "Investigation by ORI", "Investigation by Third Party")
-
-# An article retracted for an error is one whose results are in error and no longer reliable: that is why it
-# is retracted (curators co-assign these about half the time or more). Not for corrections, whose errors
-# are mended.
-_ERRORS = ("Error in Data", "Error in Methods", "Error in Analyses", "Error in Materials",
-           "Error in Results and/or Conclusions")
+# What an error can have done (wrong results), rather than where it was: beside only these, "an error" is read as
+# an error in the data (read_reasons).
 _WHAT_AN_ERROR_DID = frozenset({"Error in Results and/or Conclusions", "Unreliable Results and/or Conclusions",
                                 "Concerns/Issues about Results and/or Conclusions", "Results Not Reproducible",
                                 "Doing the Right Thing"})
-_ERROR_CONSEQUENCES = (("Unreliable Results and/or Conclusions", 0.5),)
-# An error in how the work was analysed, in an article retracted for it, is an error in its results
-# (P = 0.51 after an error in analyses, same export sample); data found
-# unreliable make the results unreliable (P = 0.44).
-RETRACTION_IMPLIED: dict[str, tuple[tuple[str, float], ...]] = {
-    "Error in Analyses": (("Error in Results and/or Conclusions", 0.51),),
-    "Unreliable Data": (("Unreliable Results and/or Conclusions", 0.44),),
-}
 _RETRACTING = re.compile(r"\bretract|\bwithdr[ae]w", re.I)
 _AN_ERROR = re.compile(r"\b(?:an?|the|this|these|several|some|two|three|multiple|serious|major|critical|honest|"
                        r"inadvertent|unintentional|unintended|technical|systematic)\s+(?:\w+\s+)?(?:errors?|mistakes?)\b"
@@ -124,7 +89,7 @@ def read_reasons(text: str) -> list[ReasonClaim]:
     for euphemism, named in _NAMED.items():
         if euphemism in found and any(named.search(s.text) for s in kept):
             del found[euphemism]
-    _add_implied(found, order, retracting=retracting)
+    _add_implied(found, order)
     if not (found.keys() - _NOT_A_CAUSE) and _stated_length(kept) <= _SHORT_NOTICE:
         bare = next((s for s in kept if _BARE_NOTICE.search(s.text)), None)
         if bare is not None:
@@ -139,28 +104,16 @@ def _stated_length(kept: tuple[Sentence, ...]) -> int:
                if not (citations[i] or (i + 1 < len(kept) and citations[i + 1]) or _AUTHOR_LIST.match(s.text)))
 
 
-def _add_implied(found: dict[str, ReasonClaim], order: dict[str, int], *, retracting: bool) -> None:
-    errors = [found[label] for label in _ERRORS if label in found]
-    if retracting and errors:
-        source = errors[0]
-        for other, probability in _ERROR_CONSEQUENCES:
-            if other not in found:
-                found[other] = ReasonClaim(other, list(source.evidence),
-                                           round((source.confidence or 0) * probability, 3))
-                order[other] = order[source.label]
-    for label, implied in (*IMPLIED.items(), *(RETRACTION_IMPLIED.items() if retracting else ())):
-        claim = found.get(label)
-        if claim is None:
+def _add_implied(found: dict[str, ReasonClaim], order: dict[str, int]) -> None:
+    """The reasons the definitions make follow from those found (the table's [[implication]]s, in order)."""
+    for implication in TABLE.implications:
+        source = next((found[label] for label in implication.sources if label in found), None)
+        if (source is None or implication.implied in found
+                or (implication.companions and not any(label in found for label in implication.companions))):
             continue
-        for other, probability in implied:
-            if other not in found:
-                found[other] = ReasonClaim(other, list(claim.evidence), round((claim.confidence or 0) * probability, 3))
-                order[other] = order[label]
-    misconduct = [found[label] for label in _MISCONDUCT if label in found]
-    if misconduct and _OFFICIAL not in found and any(label in found for label in _INVESTIGATIONS):
-        source = misconduct[0]
-        found[_OFFICIAL] = ReasonClaim(_OFFICIAL, list(source.evidence), round((source.confidence or 0) * 0.8, 3))
-        order[_OFFICIAL] = order[source.label]
+        found[implication.implied] = ReasonClaim(implication.implied, list(source.evidence),
+                                                 round((source.confidence or 0) * implication.share, 3))
+        order[implication.implied] = order[source.label]
 
 
 def _support(found: dict[str, ReasonClaim], order: dict[str, int], label: str, sentence: Sentence,
