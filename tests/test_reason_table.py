@@ -77,3 +77,23 @@ def test_a_broken_table_names_the_file_and_the_rule(tmp_path):
                      'examples = ["A hoax."]\n', encoding="utf-8")
     with pytest.raises(reason_table.RuleTableError, match="rule 1 .*unknown block"):
         reason_table.load(table)
+
+
+def test_a_broken_implication_or_scope_cue_names_the_file(tmp_path):
+    table = tmp_path / "rules.toml"
+    rule = '[[rule]]\nreasons = ["Paper Mill"]\nstrength = 0.8\npatterns = [\'paper\\s+mill\']\nexamples = ["x"]\n'
+    table.write_text(rule + '[[implication]]\nfrom = "Paper Mill"\nimplies = "Hoax Paper"\nshare = 0.5\n'
+                     'evidence = "none"\n', encoding="utf-8")
+    with pytest.raises(reason_table.RuleTableError, match=rf"{table}: implication 1: `from` is a list"):
+        reason_table.load(table)
+    table.write_text('[scope]\nhedge = [\'may(\']\n' + rule, encoding="utf-8")
+    with pytest.raises(reason_table.RuleTableError, match=rf"{table}: \[scope\] hedge: error"):
+        reason_table.load(table)
+
+
+def test_every_implication_says_which_definition_makes_it():
+    assert TABLE.implications
+    for implication in TABLE.implications:
+        assert reason_iri(implication.implied) is not None
+        assert all(reason_iri(label) is not None for label in (*implication.sources, *implication.companions))
+        assert implication.evidence

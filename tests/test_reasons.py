@@ -409,3 +409,40 @@ def test_authorship_that_is_not_genuine_is_a_concern_about_authorship_not_forger
             "found not to be a part of the treating team.")
     labels = {c.label for c in find_reasons(text)}
     assert "Concerns/Issues about Authorship/Affiliation" in labels and "False/Forged Authorship" not in labels
+
+
+@pytest.mark.parametrize("sentence", [
+    "The authors may have made an error in the analysis.",  # hedge
+    "It is unclear whether the images were manipulated.",
+    "If plagiarism is suspected, readers should contact the editorial office.",
+    "Allegations of image manipulation were investigated and found to be unsubstantiated.",  # denial
+    "The institution cleared the authors of plagiarism.",
+    "None of the authors were involved in data fabrication.",
+    "The journal takes all allegations of research misconduct seriously.",  # about no article in particular
+    "Publication ethics guidelines state that duplicate publication is not acceptable.",
+    "The conclusions of this article are unaffected by the error.",
+])
+def test_a_hedged_denied_or_general_sentence_states_no_reason(sentence):
+    """Issue 12: a reason counts only where the sentence states it of this article (reason_rules.toml [scope])."""
+    assert {c.label for c in find_reasons(sentence)} <= {"Notice - Limited or No Information"}
+
+
+def test_the_same_reasons_stated_plainly_are_found():
+    found = {c.label for c in find_reasons(
+        "The authors made an error in the analysis. The images were manipulated. The article contains plagiarism. "
+        "The journal found that the article duplicates a publication of the same authors.")}
+    assert {"Error in Analyses", "Manipulation of Images", "Plagiarism of Text"} <= found
+
+
+def test_a_doubt_is_read_under_a_hedge():
+    """A concern is a doubt: "possible concerns" are concerns (the table's [scope] doubts)."""
+    found = {c.label for c in find_reasons("Readers raised possible concerns about the validity of the results.")}
+    assert "Concerns/Issues about Results and/or Conclusions" in found
+
+
+def test_an_error_implies_no_unreliable_results():
+    """Implications are kept only where a Retraction Watch definition makes them (reason_rules.toml)."""
+    found = {c.label for c in find_reasons("The article is retracted because the authors found an error in the "
+                                           "analysis of the data.")}
+    assert "Error in Analyses" in found
+    assert "Unreliable Results and/or Conclusions" not in found

@@ -50,6 +50,8 @@ class Rule:
     note: str = ""
 
     negation: re.Pattern[str] | None = None  # the table's scope cues: a match they govern states nothing
+    hedge: re.Pattern[str] | None = None  # [scope] hedge; None for a rule whose reasons are doubts
+    denial: re.Pattern[str] | None = None  # [scope] denial
 
     def fires(self, sentence: str) -> bool:
         """Whether the rule finds its reasons in `sentence` (anchors aside: this is the rule itself)."""
@@ -58,12 +60,15 @@ class Rule:
                 and (self.unless is None or self.unless.search(sentence) is None))
 
     def _negated(self, sentence: str, start: int) -> bool:
-        """A negation or denial cue among the few words before the match, in its clause ("no evidence of
-        data fabrication"): the sentence says the reason is absent."""
-        if self.negation is None:
-            return False
-        clause = _CLAUSE.split(sentence[max(0, start - 80):start])[-1]
-        return self.negation.search(" ".join(clause.split()[-_SCOPE_WORDS:])) is not None
+        """The match states no reason: a negation cue among the few words before it in its clause ("no
+        evidence of data fabrication"), a hedge anywhere before it in its clause ("may have manipulated"), or
+        it lies inside a denial ("allegations of plagiarism were found to be unfounded")."""
+        clause = _CLAUSE.split(sentence[max(0, start - 120):start])[-1]
+        return ((self.negation is not None
+                 and self.negation.search(" ".join(clause.split()[-_SCOPE_WORDS:])) is not None)
+                or (self.hedge is not None and self.hedge.search(clause) is not None)
+                or (self.denial is not None
+                    and any(d.start() <= start < d.end() for d in self.denial.finditer(sentence))))
 
     @cached_property
     def anchors(self) -> Anchors | None:
@@ -88,9 +93,11 @@ class Implication:
 class RuleTable:
     """The compiled table, and the one way of asking which rules a sentence states."""
 
-    def __init__(self, rules: list[Rule], implications: list[Implication] | None = None) -> None:
+    def __init__(self, rules: list[Rule], implications: list[Implication] | None = None,
+                 general: re.Pattern[str] | None = None) -> None:
         self.rules = tuple(rules)
         self.implications = tuple(implications or ())
+        self.general = general  # [scope] general: a sentence about no article in particular states no reason
         self._always = tuple(r.number for r in self.rules if not r.anchors)
         self._by_anchor: dict[str, set[int]] = {}
         for rule in self.rules:
@@ -108,6 +115,8 @@ class RuleTable:
         for m in self._scan.finditer(sentence.lower()):
             found |= self._prefixes[m.group(1)]
         candidates = set(self._always).union(*(self._by_anchor.get(word, ()) for word in found))
+        if not candidates or (self.general is not None and self.general.search(sentence)):
+            return []
         return [rule for rule in (self.rules[n - 1] for n in sorted(candidates))
                 if (not rule.anchors or any(all(not group.isdisjoint(found) for group in alternative)
                                             for alternative in rule.anchors))
@@ -122,10 +131,13 @@ def load(path: Path = TABLE) -> RuleTable:
         raise RuleTableError(f"{path}: {e}") from e
     # {PUBLISHER} is every publisher's name as prose names it acting, from the curated list (lexicon/publishers.tsv).
     blocks: dict[str, str] = {"PUBLISHER": f"(?:{publisher_actors()})", **data.get("blocks", {})}
-    try:
-        negation = _compile(data["scope"]["negation"], blocks) if data.get("scope", {}).get("negation") else None
-    except (TypeError, ValueError, re.error) as e:
-        raise RuleTableError(f"{path}: [scope] negation: {type(e).__name__}: {e}") from e
+    scope: dict[str, re.Pattern[str] | None] = {}
+    for cue in ("negation", "hedge", "denial", "general"):
+        try:
+            scope[cue] = _compile(data["scope"][cue], blocks) if data.get("scope", {}).get(cue) else None
+        except (TypeError, ValueError, re.error) as e:
+            raise RuleTableError(f"{path}: [scope] {cue}: {type(e).__name__}: {e}") from e
+    doubts = tuple(data.get("scope", {}).get("doubts", ()))
     rules = []
     for number, entry in enumerate(data.get("rule", []), 1):
         where = f"{path}: rule {number} ({'; '.join(entry.get('reasons', [])) or 'no reasons'})"
@@ -136,13 +148,16 @@ def load(path: Path = TABLE) -> RuleTable:
                 requires=_compile(entry["requires"], blocks) if entry.get("requires") else None,
                 unless=_compile(entry["unless"], blocks) if entry.get("unless") else None,
                 examples=tuple(entry.get("examples", ())), counterexamples=tuple(entry.get("counterexamples", ())),
-                note=entry.get("note", ""), negation=negation if entry.get("negatable", True) else None))
+                note=entry.get("note", ""),
+                negation=scope["negation"] if entry.get("negatable", True) else None,
+                hedge=None if doubts and all(r.startswith(doubts) for r in entry["reasons"]) else scope["hedge"],
+                denial=scope["denial"]))
         except (KeyError, TypeError, ValueError, re.error) as e:
             raise RuleTableError(f"{where}: {type(e).__name__}: {e}") from e
         if not rules[-1].reasons or not rules[-1].examples:
             raise RuleTableError(f"{where}: every rule names its reasons and gives an example sentence")
     return RuleTable(rules, [_implication(path, number, entry)
-                             for number, entry in enumerate(data.get("implication", []), 1)])
+                             for number, entry in enumerate(data.get("implication", []), 1)], scope["general"])
 
 
 def _implication(path: Path, number: int, entry: dict) -> Implication:

@@ -4,8 +4,9 @@ An interpretable lexicon: every rule is a regular expression over one sentence, 
 notices phrase a reason ("the peer-review process was inappropriately influenced", "overlap between
 panels"), and names the reason in the current Retraction Watch wording. A reason is kept with every
 sentence that supports it, so a reader sees why it was assigned. Publisher boilerplate (licences,
-neutrality notes) is never read, and a few negations ("no evidence of misconduct") veto a rule in
-their sentence. When a notice states that the article is retracted and gives no reason at all, it is
+neutrality notes) is never read, and a rule states nothing where the table's scope cues govern its match:
+a negation ("no evidence of misconduct"), a hedge ("may have manipulated"), a denial ("allegations ... were
+unfounded"), or a sentence about no article in particular ("the journal takes allegations seriously"). When a notice states that the article is retracted and gives no reason at all, it is
 labelled "Notice - Limited or No Information", as Retraction Watch's curators do.
 
 The rules are data: `reason_rules.toml` (label, patterns, required and excluding context, strength,
