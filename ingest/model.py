@@ -159,6 +159,8 @@ class ReasonClaim:
     # Read from text with a confidence below the precision-first threshold: kept, with its evidence, as a
     # possible reason (rkg:possibleReason, rkg:tentative), never asserted as rkg:reason.
     tentative: bool = False
+    # Stated only under a hedge ("the authors may have made an error"): a possible reason whatever its confidence.
+    hedged: bool = False
 
 
 @dataclass

@@ -128,7 +128,8 @@ def scored_notices(shared: Path) -> list[Scored]:
     for key, split, text, labels in labelled_notices(shared):
         found: dict[str, tuple[str, float]] = {}
         for claim in read_reasons(text):
-            found.setdefault(concept(claim.label), (claim.label, claim.confidence or 0.0))
+            if not claim.hedged:  # a hedged reason is never asserted, whatever the calibration
+                found.setdefault(concept(claim.label), (claim.label, claim.confidence or 0.0))
         doi = normalize_doi(key)
         out.append(Scored(key, doi.split("/", 1)[0] if doi else key, split, {concept(x) for x in labels}, found))
     return out

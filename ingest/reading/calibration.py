@@ -47,8 +47,9 @@ class Calibration:
         return claims
 
     def tentative(self, claim: ReasonClaim) -> bool:
-        """Below the precision-first threshold: kept and published with its confidence, not asserted."""
-        return (claim.confidence or 0.0) < self.threshold
+        """Below the precision-first threshold, or stated only under a hedge: kept and published with its
+        confidence, not asserted."""
+        return claim.hedged or (claim.confidence or 0.0) < self.threshold
 
     def save(self, path: Path = CALIBRATION) -> None:
         path.write_text(json.dumps(asdict(self), indent=1, sort_keys=True) + "\n", encoding="utf-8")

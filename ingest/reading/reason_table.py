@@ -54,19 +54,31 @@ class Rule:
     denial: re.Pattern[str] | None = None  # [scope] denial
 
     def fires(self, sentence: str) -> bool:
-        """Whether the rule finds its reasons in `sentence` (anchors aside: this is the rule itself)."""
-        return ((self.requires is None or self.requires.search(sentence) is not None)
-                and any(not self._negated(sentence, m.start()) for m in self.pattern.finditer(sentence))
-                and (self.unless is None or self.unless.search(sentence) is None))
+        """Whether the rule states its reasons in `sentence` (anchors aside: this is the rule itself)."""
+        return self.reading(sentence) == "stated"
 
-    def _negated(self, sentence: str, start: int) -> bool:
+    def reading(self, sentence: str) -> str | None:
+        """"stated" where a match states the rule's reasons, "hedged" where matches only say they may hold
+        ("the authors may have made an error in the analysis"), None where none does."""
+        if ((self.requires is not None and self.requires.search(sentence) is None)
+                or (self.unless is not None and self.unless.search(sentence) is not None)):
+            return None
+        found = None
+        for m in self.pattern.finditer(sentence):
+            clause = _CLAUSE.split(sentence[max(0, m.start() - 120):m.start()])[-1]
+            if self._negated(sentence, clause, m.start()):
+                continue
+            if self.hedge is None or self.hedge.search(clause) is None:
+                return "stated"
+            found = "hedged"
+        return found
+
+    def _negated(self, sentence: str, clause: str, start: int) -> bool:
         """The match states no reason: a negation cue among the few words before it in its clause ("no
-        evidence of data fabrication"), a hedge anywhere before it in its clause ("may have manipulated"), or
-        it lies inside a denial ("allegations of plagiarism were found to be unfounded")."""
-        clause = _CLAUSE.split(sentence[max(0, start - 120):start])[-1]
+        evidence of data fabrication"), or it lies inside a denial ("allegations of plagiarism were found to
+        be unfounded")."""
         return ((self.negation is not None
                  and self.negation.search(" ".join(clause.split()[-_SCOPE_WORDS:])) is not None)
-                or (self.hedge is not None and self.hedge.search(clause) is not None)
                 or (self.denial is not None
                     and any(d.start() <= start < d.end() for d in self.denial.finditer(sentence))))
 
@@ -110,17 +122,26 @@ class RuleTable:
         self._prefixes = {w: frozenset(p for p in words if w.startswith(p)) for w in words}
 
     def matching(self, sentence: str) -> list[Rule]:
-        """The rules that fire in `sentence`, in table order."""
+        """The rules that state their reasons in `sentence`, in table order."""
+        return [rule for rule, hedged in self.readings(sentence) if not hedged]
+
+    def readings(self, sentence: str) -> list[tuple[Rule, bool]]:
+        """The rules that fire in `sentence`, in table order, each with whether it is only hedged there."""
         found: set[str] = set()
         for m in self._scan.finditer(sentence.lower()):
             found |= self._prefixes[m.group(1)]
         candidates = set(self._always).union(*(self._by_anchor.get(word, ()) for word in found))
         if not candidates or (self.general is not None and self.general.search(sentence)):
             return []
-        return [rule for rule in (self.rules[n - 1] for n in sorted(candidates))
-                if (not rule.anchors or any(all(not group.isdisjoint(found) for group in alternative)
-                                            for alternative in rule.anchors))
-                and rule.fires(sentence)]
+        out = []
+        for rule in (self.rules[n - 1] for n in sorted(candidates)):
+            if rule.anchors and not any(all(not group.isdisjoint(found) for group in alternative)
+                                        for alternative in rule.anchors):
+                continue
+            reading = rule.reading(sentence)
+            if reading is not None:
+                out.append((rule, reading == "hedged"))
+        return out
 
 
 def load(path: Path = TABLE) -> RuleTable:

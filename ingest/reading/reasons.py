@@ -5,9 +5,11 @@ notices phrase a reason ("the peer-review process was inappropriately influenced
 panels"), and names the reason in the current Retraction Watch wording. A reason is kept with every
 sentence that supports it, so a reader sees why it was assigned. Publisher boilerplate (licences,
 neutrality notes) is never read, and a rule states nothing where the table's scope cues govern its match:
-a negation ("no evidence of misconduct"), a hedge ("may have manipulated"), a denial ("allegations ... were
-unfounded"), or a sentence about no article in particular ("the journal takes allegations seriously"). When a notice states that the article is retracted and gives no reason at all, it is
-labelled "Notice - Limited or No Information", as Retraction Watch's curators do.
+a negation ("no evidence of misconduct"), a denial ("allegations ... were unfounded"), or a sentence about
+no article in particular ("the journal takes allegations seriously"). A reason stated only under a hedge
+("the authors may have made an error") is kept as a possible reason, never asserted. When a notice
+states that the article is retracted and gives no reason at all, it is labelled "Notice - Limited or No
+Information", as Retraction Watch's curators do.
 
 The rules are data: `reason_rules.toml` (label, patterns, required and excluding context, strength,
 example sentences), read by `reason_table.py`; this module only applies them. A few reasons follow from
@@ -78,9 +80,9 @@ def read_reasons(text: str) -> list[ReasonClaim]:
     for sentence in kept:
         if unspecified_error is None and _AN_ERROR.search(sentence.text) and not _APOLOGY.search(sentence.text):
             unspecified_error = sentence
-        for rule in TABLE.matching(sentence.text):
+        for rule, hedged in TABLE.readings(sentence.text):
             for label in rule.reasons:
-                _support(found, order, label, sentence, rule.strength)
+                _support(found, order, label, sentence, rule.strength, hedged=hedged)
     retracting = any(_RETRACTING.search(s.text) for s in kept)
     if retracting and unspecified_error is not None and not (found.keys() - _WHAT_AN_ERROR_DID):
         # "We found an error ..." without saying where (wrong results are what it did, not where it was):
@@ -113,18 +115,20 @@ def _add_implied(found: dict[str, ReasonClaim], order: dict[str, int]) -> None:
                 or (implication.companions and not any(label in found for label in implication.companions))):
             continue
         found[implication.implied] = ReasonClaim(implication.implied, list(source.evidence),
-                                                 round((source.confidence or 0) * implication.share, 3))
+                                                 round((source.confidence or 0) * implication.share, 3),
+                                                 hedged=source.hedged)
         order[implication.implied] = order[source.label]
 
 
 def _support(found: dict[str, ReasonClaim], order: dict[str, int], label: str, sentence: Sentence,
-             confidence: float) -> None:
+             confidence: float, *, hedged: bool = False) -> None:
     claim = found.get(label)
     span = Span(sentence.start, sentence.end, sentence.text)
     if claim is None:
-        found[label] = ReasonClaim(label, [span], confidence)
+        found[label] = ReasonClaim(label, [span], confidence, hedged=hedged)
         order[label] = sentence.start
         return
+    claim.hedged = claim.hedged and hedged  # one sentence stating it plainly is enough
     if span not in claim.evidence:
         claim.evidence.append(span)
         # Independent sentences saying the same thing make the reason more certain.
