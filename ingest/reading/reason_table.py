@@ -60,8 +60,7 @@ class Rule:
     def reading(self, sentence: str) -> str | None:
         """"stated" where a match states the rule's reasons, "hedged" where matches only say they may hold
         ("the authors may have made an error in the analysis"), None where none does."""
-        if ((self.requires is not None and self.requires.search(sentence) is None)
-                or (self.unless is not None and self.unless.search(sentence) is not None)):
+        if self.requires is not None and self.requires.search(sentence) is None:
             return None
         found = None
         for m in self.pattern.finditer(sentence):
@@ -69,8 +68,11 @@ class Rule:
             if self._negated(sentence, clause, m.start()):
                 continue
             if self.hedge is None or self.hedge.search(clause) is None:
-                return "stated"
+                found = "stated"
+                break
             found = "hedged"
+        if found is None or (self.unless is not None and self.unless.search(sentence) is not None):
+            return None
         return found
 
     def _negated(self, sentence: str, clause: str, start: int) -> bool:
