@@ -6,8 +6,10 @@ Every variant is scored as `retractkg evaluate` scores the shipped reader: 5 fol
 fitted (calibration, thresholds, implications) fitted on four folds and scored on the fifth
 (`evaluate_reasons.cross_validate`). Unseen notices are never read here (issue 12: decide on the
 cross-validated figure, look at the unseen one only before and after). Variants:
-- shipped: one calibration (strength curve, each reason shrunk towards it with 4 pseudo-observations) and one
-  precision-first threshold;
+- shipped: one calibration (strength curve, each reason shrunk towards it with 2 pseudo-observations) and one
+  precision-first threshold, chosen by cross-fold F0.5;
+- threshold T: the same calibration at a fixed threshold, which shows how much of a difference between two
+  readers is the fitted threshold moving on a few dozen notices (compare readers at these too);
 - shrink N: the same with N pseudo-observations;
 - per family: a calibration and threshold fitted for each reason family (`reason_families.toml`) apart;
 - learned implications: a reason the curators gave in at least 60% of the training notices where the reader
@@ -35,6 +37,13 @@ def shrunk(shrink: float):
     def fitter(train: list[er.Scored]) -> er.Fitted:
         cal = er.fit(train, fitted_on="fold", shrink=shrink)
         return lambda n: n.predicted(cal, cal.threshold)
+    return fitter
+
+
+def fixed(threshold: float):
+    def fitter(train: list[er.Scored]) -> er.Fitted:
+        cal = er.fit(train, fitted_on="fold")
+        return lambda n: n.predicted(cal, threshold)
     return fitter
 
 
@@ -97,12 +106,14 @@ def main() -> None:
     args = parser.parse_args()
     dev = [n for n in er.scored_notices(args.shared) if n.split == "dev"]
     print(f"{len(dev)} dev notices, {er.FOLDS} folds by publisher")
-    print(f"{'variant':<26} {'P':>6} {'R':>6} {'F1':>6}")
-    variants = {"shipped": er.calibrated, **{f"shrink {s:g}": shrunk(s) for s in (1, 2, 8, 16)},
+    print(f"{'variant':<26} {'P':>6} {'R':>6} {'F1':>6} {'F0.5':>6}")
+    variants = {"shipped": er.calibrated, **{f"threshold {t:g}": fixed(t) for t in (0.35, 0.4, 0.45, 0.5)},
+                **{f"shrink {s:g}": shrunk(s) for s in (1, 2, 8, 16)},
                 "per family": per_family, "learned implications": learned_implications}
     for name, fitter in variants.items():
         p, r, f = er.cross_validate(dev, fitter)[0].prf()
-        print(f"{name:<26} {p:6.3f} {r:6.3f} {f:6.3f}")
+        f05 = 1.25 * p * r / (0.25 * p + r) if p + r else 0.0
+        print(f"{name:<26} {p:6.3f} {r:6.3f} {f:6.3f} {f05:6.3f}")
     counts = journal_led_convention(args.shared, {n.key for n in dev})
     for kind in ("journal-led", "other"):
         given, total = counts[(kind, True)], counts[(kind, True)] + counts[(kind, False)]
