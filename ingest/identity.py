@@ -13,12 +13,15 @@ records give the notice of that kind about that article (`Notice.known_doi`), wh
 only: two expressions of concern with DOIs of their own about one article leave a third without one
 alone.
 
-A record read before any source of the DOI was stored under its PMID-keyed IRI. So at the end of a
-run, the stored records that still name a resource by a key this run gave a DOI are found
+The run's records are learnt from in the pass that reads them before any is mapped (`pipeline.people_of`), so
+each of them is mapped once, with every DOI the run gives (a first ingest rewrites nothing). A record of an
+earlier run was stored under its PMID-keyed IRI when no source of the DOI had been ingested yet. So at the end
+of a run, the stored records that still name a resource by a key this run gave a DOI are found
 (`KnownDois.outdated_graphs`), and the pipeline reads them again from their source files and stores
 them as they now map: the order in which sources are ingested does not change the graph. Into a store
-that held no records before the run, those records can only be this run's, which it notes as it maps
-them (`KnownDois.mapped`) rather than search the whole store for at the end.
+that held no records before the run, those records can only be the run's own that named a resource by a key
+when they were mapped (`KnownDois.mapped`; none when the run learnt before mapping), rather than search the
+whole store for at the end.
 """
 
 from __future__ import annotations
@@ -91,9 +94,13 @@ class KnownDois:
         notice = record.notice
         for article in notice.articles:
             if not article.doi:
-                article.known_doi = next((doi for key in _keys(article) if (doi := self._lookup(key))), "")
+                article.known_doi = self.article_doi(article)
         if not notice.own_doi and len(notice.articles) == 1:
             notice.known_doi = self._notice_doi(notice_of(notice), record.format)
+
+    def article_doi(self, article: Article) -> str:
+        """The DOI records give an article that this one names by PMID or PMCID alone (by PMID first), or ""."""
+        return next((doi for key in _keys(article) if (doi := self._lookup(key))), "")
 
     def _notice_doi(self, value: str, format: str) -> str:
         """The DOI other sources than `format` give the notice of this `{kind}/{article key}`, or ""."""

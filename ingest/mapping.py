@@ -27,7 +27,7 @@ from urllib.parse import quote
 from pyoxigraph import NamedNode, Quad, RdfFormat, parse
 
 from retractkg import __version__
-from retractkg.ingest.iris import RECENT, Minter, doi_path, fold
+from retractkg.ingest.iris import RECENT, Minter, doi_path, fold, publisher_parent
 from retractkg.ingest.model import Article, Nature, Notice, Organization, Person, SourceRecord, Span
 from retractkg.ingest.ntriples import escape
 from retractkg.ingest.periodical_graphs import SOFTWARE_IRI, Descriptions
@@ -528,7 +528,8 @@ class RecordMapper:
             publisher, known_as = self.periodicals.publisher(name)
         else:
             publisher, known_as = self.mint.publisher(name), name
-        self.descriptions.publisher(publisher, known_as, name)
+        parent = publisher_parent(name)  # an imprint's, written "Parent - Imprint"
+        self.descriptions.publisher(publisher, known_as, name, self._publisher(g, parent).value if parent else "")
         return iri(publisher)
 
     def _person_iri(self, article_iri: str, article: Article | None, person: Person) -> Term:

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
-from retractkg.ingest.iris import Minter, name_key, publisher_name
+from retractkg.ingest.iris import Minter, name_key, publisher_name, publisher_parent
 from retractkg.ingest.model import Journal, SourceRecord
 from retractkg.ingest.stored_records import records_stating
 from retractkg.ontology import SCHEMA
@@ -54,9 +54,16 @@ class Periodicals:
         for journal in (notice.journal, *(article.journal for article in notice.articles)):
             self._add_journal(journal.name, issns(journal))
             if journal.publisher:
-                self._publishers[self.minter.publisher(journal.publisher)][journal.publisher] += 1
+                self._add_publisher(journal.publisher)
         if notice.publisher:
-            self._publishers[self.minter.publisher(notice.publisher)][notice.publisher] += 1
+            self._add_publisher(notice.publisher)
+
+    def _add_publisher(self, name: str) -> None:
+        """A publisher's spelling, and its parent's where it names an imprint ("Springer - Biomed Central (BMC)")."""
+        self._publishers[self.minter.publisher(name)][name] += 1
+        parent = publisher_parent(name)
+        if parent:
+            self._publishers[self.minter.publisher(parent)][parent] += 1
 
     def _add_journal(self, name: str, numbers: list[str]) -> None:
         for number in numbers:

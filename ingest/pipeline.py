@@ -128,7 +128,7 @@ def ingest(store: GraphStore, paths: Sequence[Path], settings: Settings, *, form
     names = source_names(paths)
     shared = SharedDois(mapper.mint)
     mapper.periodicals = Periodicals(mapper.mint)
-    mapper.people = people_of(paths, format, names, mapper, shared=shared, store=store)
+    mapper.people = people_of(paths, format, names, mapper, shared=shared, store=store, known=known_dois)
     report.warnings.extend(shared.warnings)
     with BatchWriter(store, settings, report, writers=writers, batch_quads=batch_quads, batch_size=batch_size,
                      progress=progress) as batches:
@@ -147,8 +147,7 @@ def ingest(store: GraphStore, paths: Sequence[Path], settings: Settings, *, form
                 progress(report)
                 last_progress = time.monotonic()
             shared.complete(record)
-            known_dois.complete(record)
-            known_dois.learn(record)
+            known_dois.complete(record)  # what every record of the run gives, learnt before any was mapped
             try:
                 mapped = mapper.map(record)
             except MappingError as e:
@@ -173,16 +172,20 @@ def ingest(store: GraphStore, paths: Sequence[Path], settings: Settings, *, form
 
 
 def people_of(paths: Sequence[Path], format: str | None, names: dict[Path, str], mapper: RecordMapper, *,
-              shared: SharedDois | None = None, store: GraphStore | None = None) -> PeopleIndex:
+              shared: SharedDois | None = None, store: GraphStore | None = None,
+              known: KnownDois | None = None) -> PeopleIndex:
     """Which author mentions of these files are one person, (`shared`) which article DOIs they give to
-    different works, and (`mapper.periodicals`) which journal is which, with what `store` holds: read once
-    before any record is mapped, so that none depends on the order of records or of runs (errors are reported
-    by the reading that maps)."""
+    different works, (`mapper.periodicals`) which journal is which, and (`known`) the DOIs records give articles
+    and notices that others name by a key alone, with what `store` holds: read once before any record is mapped,
+    so that none depends on the order of records or of runs, and each record is mapped once with its final
+    content (errors are reported by the reading that maps)."""
     people = PeopleIndex(mapper.mint)
     shared = shared if shared is not None else SharedDois(mapper.mint)
     for record in read_records(paths, IngestReport(), format=format, names=names):
         people.add(record, mapper.graph_iri(record))
         shared.add(record)
+        if known is not None:
+            known.learn(record)
         if mapper.periodicals is not None:
             mapper.periodicals.add(record)
     if store is not None and stored_before(store):
@@ -193,7 +196,7 @@ def people_of(paths: Sequence[Path], format: str | None, names: dict[Path, str],
     shared.resolve()
     if mapper.periodicals is not None:
         mapper.periodicals.resolve()
-    people.resolve(shared.shared)
+    people.resolve(shared.shared, known.article_doi if known is not None else None)
     return people
 
 
