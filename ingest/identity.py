@@ -31,7 +31,7 @@ from urllib.parse import unquote
 
 from retractkg.ingest.iris import NOTICE_NATURES, Minter, notice_of
 from retractkg.ingest.mapping import literal
-from retractkg.ingest.model import Article, SourceRecord
+from retractkg.ingest.model import Article, Notice, SourceRecord
 from retractkg.ontology import CITO, NATURE, RKG
 from retractkg.store import GraphStore
 
@@ -68,6 +68,9 @@ class KnownDois:
         self._lookups = 0  # the store's, one key each; past `lookups_before_reading_all`, `StoredKeys` reads all
         self._lookups_at_most = lookups_before_reading_all
         self._stored: StoredKeys | None = None
+        # Notices with a DOI of their own about an article named by PMID or PMCID alone, with that DOI and the
+        # format: the DOI other records give the article keys the notice too, once they are all read (`settle`).
+        self._unsettled: list[tuple[Notice, str, str]] = []
 
     def learn(self, record: SourceRecord) -> None:
         """Remember the DOI of every article the record names with a DOI and a PMID or PMCID, and the
@@ -80,6 +83,21 @@ class KnownDois:
         if notice.own_doi and len(notice.articles) == 1:
             self._remember(("notice", value := notice_of(notice)), notice.own_doi)
             self._notice_formats[value].add(record.format)
+            article = notice.articles[0]
+            if not (article.doi or article.known_doi) and _keys(article):
+                about = Article(pmid=article.pmid, pmcid=article.pmcid)
+                self._unsettled.append((Notice(nature=notice.nature, articles=[about]), notice.own_doi, record.format))
+
+    def settle(self) -> None:
+        """After `learn` has read every record: a notice learnt about an article named by PMID or PMCID alone is
+        also the notice about the DOI other records give that article (a JATS notice naming its article by PMID,
+        a Retraction Watch row by DOI), whichever record was read first."""
+        for notice, doi, format in self._unsettled:
+            notice.articles[0].known_doi = self.article_doi(notice.articles[0])
+            if notice.articles[0].known_doi:
+                self._remember(("notice", value := notice_of(notice)), doi)
+                self._notice_formats[value].add(format)
+        self._unsettled.clear()
 
     def _remember(self, key: tuple[str, str], doi: str) -> None:
         """Records that give one key two DOIs leave it without one, as the store lookup does."""
