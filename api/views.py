@@ -290,7 +290,7 @@ SHOWN = {
                SCHEMA + "sameAs", SCHEMA + "affiliation", RKG + "identityEvidence"},
     "organization": {RDF + "type", SCHEMA + "name", RKG + "affiliationString", SCHEMA + "sameAs", SCHEMA + "address"},
     "journal": {RDF + "type", SCHEMA + "name", SCHEMA + "issn", SCHEMA + "sameAs", SCHEMA + "publisher"},
-    "publisher": {RDF + "type", SCHEMA + "name"},
+    "publisher": {RDF + "type", SCHEMA + "name", SCHEMA + "alternateName", SCHEMA + "parentOrganization"},
 }
 
 

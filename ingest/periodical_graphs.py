@@ -7,9 +7,10 @@ is one quad however many records name the journal (PLoS One's was restated in so
 
 The description is what the run's records say (noted while they are mapped, `Descriptions.journal`/`publisher`)
 joined with what the stored description says (`write_descriptions`): the name `Periodicals` decides, every
-spelling met, every ISSN, every publisher. It is written only when it changed (its `rkg:contentHash`), after the
-records, so a run killed before it leaves records whose next run writes it; a description no record links any
-more (its records withdrawn, its journal re-keyed) is removed (`remove_unlinked`).
+spelling met, every ISSN, every publisher, an imprint's parent (`schema:parentOrganization`). It is written only
+when it changed (its `rkg:contentHash`), after the records, so a run killed before it leaves records whose next run
+writes it; a description no record links any more (its records withdrawn, its journal re-keyed) is removed
+(`remove_unlinked`), but for an imprint's parent that a linked imprint's description names.
 """
 
 from __future__ import annotations

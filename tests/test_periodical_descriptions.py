@@ -192,7 +192,12 @@ def test_an_imprint_written_parent_dash_imprint_is_the_imprint_with_its_parent_o
         schema:parentOrganization ?x }}""")}
     with TestClient(create_app(Settings(), imprints)) as client:
         page = client.get(parent_iri.replace(Settings().base + "id/", "/doc/"), headers={"Accept": "text/html"})
-    assert page.status_code == 200 and parent in page.text
+        assert page.status_code == 200 and parent in page.text
+        # The imprint's page names its parent by name, linked to its page, and lists how sources wrote it.
+        page = client.get(publisher.replace(Settings().base + "id/", "/doc/"), headers={"Accept": "text/html"})
+    parent_path = parent_iri.replace(Settings().base + "id/", "/doc/")
+    assert re.search(rf'<dt>Imprint of</dt><dd><a href="{parent_path}"[^>]*>{parent}</a>', page.text), page.text
+    assert f"<dt>Also written</dt><dd>{written}</dd>" in page.text
 
 
 def test_each_publisher_is_listed_once_and_counted_as_sparql_counts_it(imprints):
