@@ -201,6 +201,8 @@ def description_page(description: Description, settings: Settings, request: Requ
     if iri.startswith(settings.base + "id/publisher/"):
         rows = listed or []
         facts = [("Also named", name) for name in view.texts(iri, SCHEMA + "name") if name != view.label(iri)]
+        facts += [("Imprint of", view.link(p)) for p in view.iris(iri, SCHEMA + "parentOrganization")]
+        facts += [("Also written", name) for name in view.texts(iri, SCHEMA + "alternateName")]
         return render("listing.html", kind="Publisher", heading=view.label(iri), facts=facts, counts=None,
                       rows=_rows(rows, settings), rows_heading="Notices", page=page,
                       more=len(rows) == PAGE_SIZE, pager_base="?", statements=more("publisher"),

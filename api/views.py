@@ -14,6 +14,7 @@ from pyoxigraph import Literal, NamedNode, Triple
 from retractkg.api.resources import local_path
 from retractkg.config import Settings
 from retractkg.ontology import CITO, DCT, OA, RDF, RDFS, RKG, SCHEMA, SKOS, XSD
+from retractkg.ontology.dates import earliest
 from retractkg.ontology.identifiers import links_out, record_id_link
 
 TYPE = RDF + "type"
@@ -172,7 +173,7 @@ def authors(view: View, work: str) -> list[dict[str, Any]]:
 
 def notice_summary(view: View, iri: str) -> dict[str, Any]:
     nature = view.iris(iri, RKG + "nature")
-    return {**view.link(iri), "date": view.text(iri, SCHEMA + "datePublished"),
+    return {**view.link(iri), "date": earliest(view.texts(iri, SCHEMA + "datePublished")),
             "nature": view.label(nature[0]) if nature else "",
             "reasons": [view.link(r) for r in view.iris(iri, RKG + "reason")]}
 
@@ -183,7 +184,7 @@ def work(view: View, iri: str) -> dict[str, Any]:
     label = view.label(iri)
     return {
         **view.link(iri), **identifiers(view, iri), **container_chain(view, iri),
-        "date": view.text(iri, SCHEMA + "datePublished"),
+        "date": earliest(view.texts(iri, SCHEMA + "datePublished")),  # one date, when sources differ
         "dates": view.texts(iri, SCHEMA + "datePublished"),
         "other_names": [n for n in names if n != label],
         "known_as": [t for t in view.texts(iri, RDFS + "label") if t != label],
@@ -289,7 +290,7 @@ SHOWN = {
                SCHEMA + "sameAs", SCHEMA + "affiliation", RKG + "identityEvidence"},
     "organization": {RDF + "type", SCHEMA + "name", RKG + "affiliationString", SCHEMA + "sameAs", SCHEMA + "address"},
     "journal": {RDF + "type", SCHEMA + "name", SCHEMA + "issn", SCHEMA + "sameAs", SCHEMA + "publisher"},
-    "publisher": {RDF + "type", SCHEMA + "name"},
+    "publisher": {RDF + "type", SCHEMA + "name", SCHEMA + "alternateName", SCHEMA + "parentOrganization"},
 }
 
 

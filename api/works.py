@@ -18,6 +18,7 @@ from pyoxigraph import Literal, NamedNode
 
 from retractkg.formats import sparql_prologue
 from retractkg.ontology import CITO, NATURE, RDFS, REASON, RKG, SCHEMA
+from retractkg.ontology.dates import earliest
 from retractkg.ontology.identifiers import normalize_doi
 from retractkg.store import GraphStore
 from retractkg.store.text_index import TextIndex
@@ -201,7 +202,8 @@ class Works:
             nature = first(RKG + "nature")
             reasons = [{"id": r, "label": labels.get(r, "")} for r in props.get(RKG + "reason", ())]
             found[iri] = NoticeSummary(
-                iri, nature, labels.get(nature, ""), first(SCHEMA + "datePublished"), first(RKG + "doi"),
+                iri, nature, labels.get(nature, ""), earliest(props.get(SCHEMA + "datePublished", [])),
+                first(RKG + "doi"),
                 first(RDFS + "label", SCHEMA + "name"), sorted(reasons, key=lambda r: r["label"]),
                 props.get(CITO + "updates", []))
         return found

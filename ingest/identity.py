@@ -13,12 +13,15 @@ records give the notice of that kind about that article (`Notice.known_doi`), wh
 only: two expressions of concern with DOIs of their own about one article leave a third without one
 alone.
 
-A record read before any source of the DOI was stored under its PMID-keyed IRI. So at the end of a
-run, the stored records that still name a resource by a key this run gave a DOI are found
+The run's records are learnt from in the pass that reads them before any is mapped (`pipeline.people_of`), so
+each of them is mapped once, with every DOI the run gives (a first ingest rewrites nothing). A record of an
+earlier run was stored under its PMID-keyed IRI when no source of the DOI had been ingested yet. So at the end
+of a run, the stored records that still name a resource by a key this run gave a DOI are found
 (`KnownDois.outdated_graphs`), and the pipeline reads them again from their source files and stores
 them as they now map: the order in which sources are ingested does not change the graph. Into a store
-that held no records before the run, those records can only be this run's, which it notes as it maps
-them (`KnownDois.mapped`) rather than search the whole store for at the end.
+that held no records before the run, those records can only be the run's own that named a resource by a key
+when they were mapped (`KnownDois.mapped`; none when the run learnt before mapping), rather than search the
+whole store for at the end.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from urllib.parse import unquote
 
 from retractkg.ingest.iris import NOTICE_NATURES, Minter, notice_of
 from retractkg.ingest.mapping import literal
-from retractkg.ingest.model import Article, SourceRecord
+from retractkg.ingest.model import Article, Notice, SourceRecord
 from retractkg.ontology import CITO, NATURE, RKG
 from retractkg.store import GraphStore
 
@@ -65,6 +68,9 @@ class KnownDois:
         self._lookups = 0  # the store's, one key each; past `lookups_before_reading_all`, `StoredKeys` reads all
         self._lookups_at_most = lookups_before_reading_all
         self._stored: StoredKeys | None = None
+        # Notices with a DOI of their own about an article named by PMID or PMCID alone, with that DOI and the
+        # format: the DOI other records give the article keys the notice too, once they are all read (`settle`).
+        self._unsettled: list[tuple[Notice, str, str]] = []
 
     def learn(self, record: SourceRecord) -> None:
         """Remember the DOI of every article the record names with a DOI and a PMID or PMCID, and the
@@ -77,6 +83,21 @@ class KnownDois:
         if notice.own_doi and len(notice.articles) == 1:
             self._remember(("notice", value := notice_of(notice)), notice.own_doi)
             self._notice_formats[value].add(record.format)
+            article = notice.articles[0]
+            if not (article.doi or article.known_doi) and _keys(article):
+                about = Article(pmid=article.pmid, pmcid=article.pmcid)
+                self._unsettled.append((Notice(nature=notice.nature, articles=[about]), notice.own_doi, record.format))
+
+    def settle(self) -> None:
+        """After `learn` has read every record: a notice learnt about an article named by PMID or PMCID alone is
+        also the notice about the DOI other records give that article (a JATS notice naming its article by PMID,
+        a Retraction Watch row by DOI), whichever record was read first."""
+        for notice, doi, format in self._unsettled:
+            notice.articles[0].known_doi = self.article_doi(notice.articles[0])
+            if notice.articles[0].known_doi:
+                self._remember(("notice", value := notice_of(notice)), doi)
+                self._notice_formats[value].add(format)
+        self._unsettled.clear()
 
     def _remember(self, key: tuple[str, str], doi: str) -> None:
         """Records that give one key two DOIs leave it without one, as the store lookup does."""
@@ -91,9 +112,13 @@ class KnownDois:
         notice = record.notice
         for article in notice.articles:
             if not article.doi:
-                article.known_doi = next((doi for key in _keys(article) if (doi := self._lookup(key))), "")
+                article.known_doi = self.article_doi(article)
         if not notice.own_doi and len(notice.articles) == 1:
             notice.known_doi = self._notice_doi(notice_of(notice), record.format)
+
+    def article_doi(self, article: Article) -> str:
+        """The DOI records give an article that this one names by PMID or PMCID alone (by PMID first), or ""."""
+        return next((doi for key in _keys(article) if (doi := self._lookup(key))), "")
 
     def _notice_doi(self, value: str, format: str) -> str:
         """The DOI other sources than `format` give the notice of this `{kind}/{article key}`, or ""."""

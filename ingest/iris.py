@@ -68,10 +68,33 @@ def _curated_publishers() -> dict[str, str]:
     return {name_key(spelling): p.name for p in publishers() for spelling in (p.name, *p.spellings)}
 
 
+IMPRINT_SEPARATOR = " - "  # "Parent - Imprint", as Retraction Watch writes an imprint (`lexicon/publishers.tsv`)
+
+
+def _imprint(name: str) -> tuple[str, str]:
+    """(parent as written, imprint's curated name) of a name written "Parent - Imprint" whose imprint the curated
+    list names and whose whole it does not; ("", "") otherwise."""
+    parent, separator, imprint = name.partition(IMPRINT_SEPARATOR)
+    if not separator or not parent.strip():
+        return "", ""
+    curated = _curated_publishers()
+    found = curated.get(name_key(imprint))
+    if found is None or name_key(name) in curated:
+        return "", ""
+    return parent.strip(), found
+
+
 def publisher_name(name: str) -> str:
     """The name the curated publisher list (`lexicon/publishers.tsv`) gives a spelling of it ("PLoS": "Public
-    Library of Science"), else the name as given: the spellings of one publisher are one publisher."""
-    return _curated_publishers().get(name_key(name), name)
+    Library of Science") or, written "Parent - Imprint", of its imprint ("Springer - Biomed Central (BMC)":
+    "BioMed Central"), else the name as given: the spellings of one publisher are one publisher."""
+    curated = _curated_publishers().get(name_key(name))
+    return curated if curated is not None else (_imprint(name)[1] or name)
+
+
+def publisher_parent(name: str) -> str:
+    """The parent a publisher name written "Parent - Imprint" gives its imprint, as written ("Springer"), else ""."""
+    return _imprint(name)[0]
 
 
 def doi_path(doi: str) -> str:

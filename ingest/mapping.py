@@ -27,7 +27,7 @@ from urllib.parse import quote
 from pyoxigraph import NamedNode, Quad, RdfFormat, parse
 
 from retractkg import __version__
-from retractkg.ingest.iris import RECENT, Minter, doi_path, fold
+from retractkg.ingest.iris import RECENT, Minter, doi_path, fold, publisher_parent
 from retractkg.ingest.model import Article, Nature, Notice, Organization, Person, SourceRecord, Span
 from retractkg.ingest.ntriples import escape
 from retractkg.ingest.periodical_graphs import SOFTWARE_IRI, Descriptions
@@ -50,6 +50,7 @@ from retractkg.ontology.identifiers import normalize_issn, record_url
 from retractkg.ontology.reasons import reason_iri
 
 if TYPE_CHECKING:
+    from retractkg.ingest.notice_dates import NoticeDates
     from retractkg.ingest.people import PeopleIndex
     from retractkg.ingest.periodicals import Periodicals
 
@@ -211,6 +212,9 @@ class RecordMapper:
         # Which journal and publisher each record names, and their names (`retractkg.ingest.periodicals`); None:
         # each record's own (by ISSN, else name).
         self.periodicals: Periodicals | None = None
+        # Each notice's one date where its records give it several (`retractkg.ingest.notice_dates`); None: each
+        # record's own.
+        self.notice_dates: NoticeDates | None = None
         # Each journal's and publisher's description, stated in a graph of its own (`periodical_graphs`).
         self.descriptions = Descriptions(base)
         # The triples describing a recurring journal, publisher or organization, made once: {key: (node, lines)}.
@@ -329,8 +333,9 @@ class RecordMapper:
         """What the notice reaches by longer paths in this record, stated on it once more (ontology/retractkg.ttl
         says which path each shortcut stands for): counting notices per year, journal, publisher, country,
         subject or author then reads one triple a notice, with no property path, type join or date cast."""
-        if notice.date:
-            year = int(notice.date.strip()[:4])
+        date = self.notice_dates.date(n.value, notice.date) if self.notice_dates is not None else notice.date
+        if date:  # the notice's one date's, whatever its records give (its own stays its schema:datePublished)
+            year = int(date.strip()[:4])
             g.add(n, rkg.year, integer_literal(year))
             # Year and nature as one value: counting notices per year and nature then reads one triple a
             # notice, not a join of two (which Oxigraph makes per record restating the notice).
@@ -528,7 +533,8 @@ class RecordMapper:
             publisher, known_as = self.periodicals.publisher(name)
         else:
             publisher, known_as = self.mint.publisher(name), name
-        self.descriptions.publisher(publisher, known_as, name)
+        parent = publisher_parent(name)  # an imprint's, written "Parent - Imprint"
+        self.descriptions.publisher(publisher, known_as, name, self._publisher(g, parent).value if parent else "")
         return iri(publisher)
 
     def _person_iri(self, article_iri: str, article: Article | None, person: Person) -> Term:

@@ -23,10 +23,10 @@ all the records given together; see the README for what a later run can and cann
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 
-from retractkg.ingest.iris import Minter, article_key, fold, name_hash
+from retractkg.ingest.iris import Minter, article_key, doi_path, fold, name_hash
 from retractkg.ingest.model import Article, Organization, Person, SourceRecord
 from retractkg.ingest.ntriples import escape
 from retractkg.ingest.shared_dois import title_key
@@ -126,7 +126,9 @@ class PeopleIndex:
                                    tuple(orgs[i] for i in person.affiliations if 0 <= i < len(orgs))))
             # Which work under its DOI an article is, is known once every record is read (`resolve`).
             work = title_key(article.title) if article.doi and article.title else ""
-            compact.append((article_key(article, known=False), article.doi, work,
+            # ... and so is the DOI other records give an article named without one (its PMID or PMCID kept).
+            ids = () if article.doi or not (article.pmid or article.pmcid) else (article.pmid, article.pmcid)
+            compact.append((article_key(article, known=False), article.doi, work, ids,
                             tuple(o for i, o in enumerate(orgs) if i not in linked), tuple(people)))
         self._records[graph] = tuple(compact)
         self.run_graphs.add(graph)
@@ -155,7 +157,7 @@ class PeopleIndex:
                         if org.startswith(org_prefix))
             people.append((name, mention.person.orcid, own))
             kept.append((key, name.key, mention.iri, mention.person.orcid, mention.person.name))
-        self._records[graph] = tuple((key, "", "", tuple(dict.fromkeys(orgs)), tuple(people))
+        self._records[graph] = tuple((key, "", "", _stored_ids(key), tuple(dict.fromkeys(orgs)), tuple(people))
                                      for key, (orgs, people) in articles.items())
         self._stored[graph] = kept
 
@@ -176,11 +178,14 @@ class PeopleIndex:
         now = set(self._iris.values())
         return {stored for moved in self.moved_mentions().values() for stored in moved if stored not in now}
 
-    def _read(self, shared: Collection[str]) -> None:
+    def _read(self, shared: Collection[str], known_doi: Callable[[Article], str] | None) -> None:
         for articles in self._records.values():
-            for key, doi, work, orgs, people in articles:
+            for key, doi, work, ids, orgs, people in articles:
                 if work and doi in shared:  # as `mention_key` keys it once `SharedDois.complete` gave it its work
                     key = f"{key}/work/{work}"
+                elif ids and known_doi is not None:  # named by PMID or PMCID: keyed as its IRI is
+                    found = known_doi(Article(pmid=ids[0], pmcid=ids[1]))
+                    key = doi_path(found) if found else key
                 authors = self._articles.setdefault(key, {})
                 self._article_orgs[key].update(orgs)
                 for name, orcid, own in people:
@@ -198,13 +203,15 @@ class PeopleIndex:
             self._written[key] = written
         return key
 
-    def resolve(self, shared_dois: Collection[str] = ()) -> None:
+    def resolve(self, shared_dois: Collection[str] = (), known_doi: Callable[[Article], str] | None = None) -> None:
         """Join the mentions that the evidence says are one person, and mint each person's IRI; `shared_dois`
-        are DOIs several works share (`retractkg.ingest.shared_dois`), under which each work is its own article.
+        are DOIs several works share (`retractkg.ingest.shared_dois`), under which each work is its own article;
+        `known_doi` gives the DOI other records give an article named by PMID or PMCID alone (`KnownDois`), under
+        which it is stored and keyed, whichever record gave the DOI.
 
         Block by block (family name and initial), each in the order of its mentions, so that memory holds one
         block's evidence at a time and the joins do not depend on the order records were read."""
-        self._read(shared_dois)
+        self._read(shared_dois, known_doi)
         self._recurring_coauthors: dict[str, list[str]] = {}
         blocks: dict[str, list[Node]] = defaultdict(list)
         for key in sorted(self._articles):
@@ -392,10 +399,18 @@ def _link(joins: _Joins, nodes: list[Node], evidence: dict[Node, set[tuple[str, 
 
 
 def mention_key(article: Article) -> str:
-    """The key of an article a record names, as the pre-pass knows it: without the DOI other records give it
-    (the pre-pass reads records before they are given one), with its work under a shared DOI."""
-    key = article_key(article, known=False)
-    return f"{key}/work/{article.work}" if article.work else key
+    """The key of an article a record names, as its IRI is: with the DOI other records give it (`resolve` is given
+    it too) and its work under a shared DOI."""
+    return article_key(article)
+
+
+def _stored_ids(key: str) -> tuple[str, str] | tuple[()]:
+    """(PMID, PMCID) of a stored article keyed by one (`iris.article_key`), which a DOI this run learnt re-keys."""
+    if key.startswith("pmid/"):
+        return key[5:], ""
+    if key.startswith("pmc/"):
+        return "", key[4:]
+    return ()
 
 
 def _org_key(org: Organization) -> str:

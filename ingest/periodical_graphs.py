@@ -7,9 +7,10 @@ is one quad however many records name the journal (PLoS One's was restated in so
 
 The description is what the run's records say (noted while they are mapped, `Descriptions.journal`/`publisher`)
 joined with what the stored description says (`write_descriptions`): the name `Periodicals` decides, every
-spelling met, every ISSN, every publisher. It is written only when it changed (its `rkg:contentHash`), after the
-records, so a run killed before it leaves records whose next run writes it; a description no record links any
-more (its records withdrawn, its journal re-keyed) is removed (`remove_unlinked`).
+spelling met, every ISSN, every publisher, an imprint's parent (`schema:parentOrganization`). It is written only
+when it changed (its `rkg:contentHash`), after the records, so a run killed before it leaves records whose next run
+writes it; a description no record links any more (its records withdrawn, its journal re-keyed) is removed
+(`remove_unlinked`), but for an imprint's parent that a linked imprint's description names.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ class Description:
     spellings: set[str] = field(default_factory=set)  # as records wrote it
     issns: set[str] = field(default_factory=set)
     publishers: set[str] = field(default_factory=set)  # IRIs of a journal's publishers
+    parents: set[str] = field(default_factory=set)  # IRIs of an imprint's parent publishers
 
 
 class Descriptions:
@@ -55,8 +57,10 @@ class Descriptions:
         if publisher:
             found.publishers.add(publisher)
 
-    def publisher(self, iri: str, name: str, written: str) -> None:
-        self._note(iri, "publisher", name, written)
+    def publisher(self, iri: str, name: str, written: str, parent: str = "") -> None:
+        found = self._note(iri, "publisher", name, written)
+        if parent and parent != iri:
+            found.parents.add(parent)
 
     def _note(self, iri: str, kind: str, name: str, written: str) -> Description:
         found = self.found.get(iri)
@@ -79,6 +83,7 @@ class Descriptions:
             lines.add(f'{s} <{SCHEMA}issn> "{escape(number)}"{g}')
             lines.add(f"{s} <{SCHEMA}sameAs> <{ISSN_PORTAL}{number}>{g}")
         lines.update(f"{s} <{SCHEMA}publisher> <{publisher}>{g}" for publisher in description.publishers)
+        lines.update(f"{s} <{SCHEMA}parentOrganization> <{parent}>{g}" for parent in description.parents)
         lines.add(f"<{graph}> <{PROV}wasAttributedTo> <{SOFTWARE_IRI}>{g}")
         return sorted(lines)
 
@@ -103,6 +108,8 @@ def stored_descriptions(store: GraphStore, descriptions: Descriptions, iris: lis
                 described.issns.add(value)
             elif predicate == SCHEMA + "publisher":
                 described.publishers.add(value)
+            elif predicate == SCHEMA + "parentOrganization":
+                described.parents.add(value)
     return found
 
 
@@ -121,6 +128,7 @@ def write_descriptions(store: GraphStore, descriptions: Descriptions, *, chunk: 
                 described.spellings |= before.spellings
                 described.issns |= before.issns
                 described.publishers |= before.publishers
+                described.parents |= before.parents
             graph = descriptions.graph(iri)
             graphs[graph] = descriptions.nquads(iri, described, graph)
         replace_changed_graphs(store, graphs)
@@ -141,6 +149,10 @@ def remove_unlinked(store: GraphStore, descriptions: Descriptions) -> list[str]:
             f"SELECT DISTINCT ?x WHERE {{ VALUES ?x {{ {chunk} }} GRAPH ?g {{ ?y ?link ?x }} "
             f"FILTER(?link IN (<{SCHEMA}isPartOf>, <{SCHEMA}publisher>, <{RKG}articleJournal>, "
             f'<{RKG}articlePublisher>) && !STRSTARTS(STR(?g), "{descriptions.prefix}")) }}'))
+    # An imprint's parent is linked by the imprint's description (few: read them all).
+    linked.update(s["p"].value for s in store.query(
+        f"SELECT ?x ?p WHERE {{ GRAPH ?g {{ ?x <{SCHEMA}parentOrganization> ?p }} "
+        f'FILTER(STRSTARTS(STR(?g), "{descriptions.prefix}")) }}') if s["x"].value in linked)
     gone = sorted(graph for iri, graphs in described.items() if iri not in linked for graph in graphs)
     if gone:
         store.remove_graphs(gone)

@@ -5,9 +5,10 @@ ISSNs that one record gives a journal (print, electronic, ISSN-L) are one journa
 ISSNs linked that way across records; such a journal is `id/journal/issn/{its smallest ISSN}`. A journal a
 record names without an ISSN (Retraction Watch gives none) is the ISSN journal that records give that
 normalised name (`name_key`: case, accents, punctuation, a leading "The", "&" read as "and") with ISSNs,
-when exactly one does; otherwise it is keyed by its name. Each journal and publisher has one `schema:name`:
-the one it was first stored with, else the spelling its records of the run give most often (on a tie, one
-not all in capitals, then the least); the other spellings of its records are `schema:alternateName`s.
+when exactly one does; otherwise it is keyed by its name. Each journal and publisher has one `schema:name`,
+chosen among every spelling its records give and its stored description holds (`_preferred`: one not all in
+capitals, not all in lower case, with the fewest capitals, then the least), so that it is the same whichever
+records came first, in one run or several; the other spellings are `schema:alternateName`s.
 
 Like people and shared DOIs, this is decided over every record of the run (noted by `add` in the pass that
 reads them before mapping) and what the store holds (`learn_stored`), whatever the order records are read;
@@ -17,10 +18,10 @@ journal's) are read again from their files (`outdated_graphs`).
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable
 
-from retractkg.ingest.iris import Minter, name_key, publisher_name
+from retractkg.ingest.iris import Minter, name_key, publisher_name, publisher_parent
 from retractkg.ingest.model import Journal, SourceRecord
 from retractkg.ingest.stored_records import records_stating
 from retractkg.ontology import SCHEMA
@@ -39,9 +40,8 @@ class Periodicals:
         self.minter = minter
         self._parent: dict[str, str] = {}  # ISSN -> an ISSN of the same journal (union-find)
         self._issns_of_name: dict[str, set[str]] = defaultdict(set)  # name key -> ISSNs records give with it
-        self._written: dict[str, Counter[str]] = defaultdict(Counter)  # name key -> spellings, how often
-        self._publishers: dict[str, Counter[str]] = defaultdict(Counter)  # publisher IRI -> spellings
-        self._stored_names: dict[str, str] = {}  # journal or publisher IRI -> its stored schema:name
+        self._written: dict[str, set[str]] = defaultdict(set)  # name key -> its spellings
+        self._publishers: dict[str, set[str]] = defaultdict(set)  # publisher IRI -> its spellings
         self._stored_journals: dict[str, set[str]] = defaultdict(set)  # stored journal IRI -> its ISSNs
         # Decided by `resolve`:
         self._name_journal: dict[str, str] = {}  # name key -> the ISSN journal it stands for
@@ -54,9 +54,16 @@ class Periodicals:
         for journal in (notice.journal, *(article.journal for article in notice.articles)):
             self._add_journal(journal.name, issns(journal))
             if journal.publisher:
-                self._publishers[self.minter.publisher(journal.publisher)][journal.publisher] += 1
+                self._add_publisher(journal.publisher)
         if notice.publisher:
-            self._publishers[self.minter.publisher(notice.publisher)][notice.publisher] += 1
+            self._add_publisher(notice.publisher)
+
+    def _add_publisher(self, name: str) -> None:
+        """A publisher's spelling, and its parent's where it names an imprint ("Springer - Biomed Central (BMC)")."""
+        self._publishers[self.minter.publisher(name)].add(name)
+        parent = publisher_parent(name)
+        if parent:
+            self._publishers[self.minter.publisher(parent)].add(parent)
 
     def _add_journal(self, name: str, numbers: list[str]) -> None:
         for number in numbers:
@@ -64,12 +71,12 @@ class Periodicals:
             self._union(numbers[0], number)
         if name:
             key = name_key(name)
-            self._written[key][name] += 1
+            self._written[key].add(name)
             self._issns_of_name[key].update(numbers)
 
     def learn_stored(self, store: GraphStore) -> None:
-        """The store's journals (their ISSNs are one journal's, their names given with those ISSNs) and the
-        names journals and publishers were stored with."""
+        """The store's journals (their ISSNs are one journal's, their names given with those ISSNs) and every
+        name journals and publishers were stored with."""
         for s in store.query(f"SELECT DISTINCT ?j ?issn WHERE {{ ?j a <{SCHEMA}Periodical> ; <{SCHEMA}issn> ?issn }}"):
             number = normalize_issn(s["issn"].value)
             if number:
@@ -82,29 +89,30 @@ class Periodicals:
         # The publishers first, then their names: each work naming a publisher joined to its name as every
         # record's graph states it ran for minutes on the full-size store (unfinished after 160 s CPU; 12 s so).
         for s in store.query(f"""SELECT DISTINCT ?x ?name ?kind WHERE {{
-                {{ ?x a <{SCHEMA}Periodical> ; <{SCHEMA}name> ?name BIND("journal" AS ?kind) }}
+                {{ ?x a <{SCHEMA}Periodical> ; <{SCHEMA}name>|<{SCHEMA}alternateName> ?name BIND("journal" AS ?kind) }}
                 UNION {{ {{ SELECT DISTINCT ?x WHERE {{ ?j <{SCHEMA}publisher> ?x }} }}
-                         ?x <{SCHEMA}name> ?name BIND("publisher" AS ?kind) }} }}"""):
+                         ?x <{SCHEMA}name>|<{SCHEMA}alternateName> ?name BIND("publisher" AS ?kind) }} }}"""):
             iri, name = s["x"].value, s["name"].value
-            self._stored_names[iri] = min(name, self._stored_names.get(iri, name))
             if s["kind"].value == "journal":
-                self._written[name_key(name)][name] += 0  # known, without outweighing the run's spellings
+                self._written[name_key(name)].add(name)
                 self._issns_of_name[name_key(name)].update(self._stored_journals.get(iri, ()))
+            else:
+                self._publishers[iri].add(name)
 
     # -- deciding ----------------------------------------------------------------------------------------
 
     def resolve(self) -> None:
         """Which ISSN journal each name stands for, and every journal's and publisher's `schema:name`."""
-        spellings: dict[str, Counter[str]] = defaultdict(Counter)  # journal IRI -> spellings
+        spellings: dict[str, set[str]] = defaultdict(set)  # journal IRI -> its spellings
         for key, written in self._written.items():
             journals = {self._find(number) for number in self._issns_of_name.get(key, ())}
             if len(journals) == 1:
                 self._name_journal[key] = journals.pop()
             spellings[self._journal_iri(key, [])].update(written)
         for iri, written in spellings.items():
-            self._names[iri] = self._stored_names.get(iri) or _most_given(written)
+            self._names[iri] = _preferred(written)
         for iri, written in self._publishers.items():
-            self._names[iri] = self._stored_names.get(iri) or publisher_name(_most_given(written))
+            self._names[iri] = publisher_name(_preferred(written))
         self._written.clear()
         self._publishers.clear()
 
@@ -156,8 +164,9 @@ class Periodicals:
             self._parent[b] = a
 
 
-def _most_given(written: Iterable[tuple[str, int]] | Counter[str]) -> str:
-    """The spelling given most often, on a tie one not all in capitals, then the least: the same whatever the
-    order of records."""
-    counts = written.items() if isinstance(written, Counter) else written
-    return min(counts, key=lambda item: (-item[1], item[0].isupper(), item[0]))[0]
+def _preferred(spellings: Iterable[str]) -> str:
+    """The name among a journal's or publisher's spellings: one not all in capitals ("CUREUS"), not all in lower
+    case, with the fewest capitals ("Journal of" before "Journal Of"), then the least. It depends on the spellings
+    alone, not on how often each is given: a store keeps which spellings were seen, not how often, so counting
+    would name a journal by the records of its first run."""
+    return min(spellings, key=lambda name: (name.isupper(), name.islower(), sum(c.isupper() for c in name), name))

@@ -32,6 +32,7 @@ from retractkg.ingest.errors import IngestError
 from retractkg.ingest.identity import KnownDois
 from retractkg.ingest.mapping import MappingError, RecordMapper, literal
 from retractkg.ingest.model import SourceRecord, oversized_value
+from retractkg.ingest.notice_dates import NoticeDates
 from retractkg.ingest.people import PeopleIndex
 from retractkg.ingest.periodical_graphs import remove_unlinked, write_descriptions
 from retractkg.ingest.periodicals import Periodicals
@@ -128,7 +129,8 @@ def ingest(store: GraphStore, paths: Sequence[Path], settings: Settings, *, form
     names = source_names(paths)
     shared = SharedDois(mapper.mint)
     mapper.periodicals = Periodicals(mapper.mint)
-    mapper.people = people_of(paths, format, names, mapper, shared=shared, store=store)
+    dates = NoticeDates(mapper.mint)
+    mapper.people = people_of(paths, format, names, mapper, shared=shared, store=store, known=known_dois, dates=dates)
     report.warnings.extend(shared.warnings)
     with BatchWriter(store, settings, report, writers=writers, batch_quads=batch_quads, batch_size=batch_size,
                      progress=progress) as batches:
@@ -147,8 +149,7 @@ def ingest(store: GraphStore, paths: Sequence[Path], settings: Settings, *, form
                 progress(report)
                 last_progress = time.monotonic()
             shared.complete(record)
-            known_dois.complete(record)
-            known_dois.learn(record)
+            known_dois.complete(record)  # what every record of the run gives, learnt before any was mapped
             try:
                 mapped = mapper.map(record)
             except MappingError as e:
@@ -162,8 +163,9 @@ def ingest(store: GraphStore, paths: Sequence[Path], settings: Settings, *, form
         for source, graphs in more.items():
             outdated.setdefault(source, set()).update(graphs)
     map_again(store, outdated, names, mapper, [shared.complete, known_dois.complete], report, settings)
-    with BatchWriter(store, settings, report) as batches:  # earlier runs' records whose people were joined now
-        for rewritten in rewritten_records(store, mapper.people):
+    # Earlier runs' records whose people were joined now, or whose notice's year the run's dates move.
+    with BatchWriter(store, settings, report) as batches:
+        for rewritten in rewritten_records(store, mapper.people, dates.moved_years()):
             batches.add(rewritten)
     write_descriptions(store, mapper.descriptions)
     if replace_source:
@@ -173,27 +175,41 @@ def ingest(store: GraphStore, paths: Sequence[Path], settings: Settings, *, form
 
 
 def people_of(paths: Sequence[Path], format: str | None, names: dict[Path, str], mapper: RecordMapper, *,
-              shared: SharedDois | None = None, store: GraphStore | None = None) -> PeopleIndex:
+              shared: SharedDois | None = None, store: GraphStore | None = None,
+              known: KnownDois | None = None, dates: NoticeDates | None = None) -> PeopleIndex:
     """Which author mentions of these files are one person, (`shared`) which article DOIs they give to
-    different works, and (`mapper.periodicals`) which journal is which, with what `store` holds: read once
-    before any record is mapped, so that none depends on the order of records or of runs (errors are reported
-    by the reading that maps)."""
+    different works, (`mapper.periodicals`) which journal is which, (`known`) the DOIs records give articles
+    and notices that others name by a key alone, and (`dates`, set as `mapper.notice_dates`) each notice's one date,
+    with what `store` holds: read once before any record is mapped,
+    so that none depends on the order of records or of runs, and each record is mapped once with its final
+    content (errors are reported by the reading that maps)."""
     people = PeopleIndex(mapper.mint)
     shared = shared if shared is not None else SharedDois(mapper.mint)
     for record in read_records(paths, IngestReport(), format=format, names=names):
         people.add(record, mapper.graph_iri(record))
         shared.add(record)
+        if known is not None:
+            known.learn(record)
+        if dates is not None:
+            dates.add(record)
         if mapper.periodicals is not None:
             mapper.periodicals.add(record)
+    if known is not None:
+        known.settle()
     if store is not None and stored_before(store):
         shared.learn_stored(store)
         if mapper.periodicals is not None:
             mapper.periodicals.learn_stored(store)
         note_stored_mentions(store, people, people.run_graphs)
+        if dates is not None:
+            dates.learn_stored(store, people.run_graphs)
     shared.resolve()
+    if dates is not None:  # which notice a record names rests on the DOIs shared and known give
+        dates.resolve([shared.complete, *([known.complete] if known is not None else [])])
+        mapper.notice_dates = dates
     if mapper.periodicals is not None:
         mapper.periodicals.resolve()
-    people.resolve(shared.shared)
+    people.resolve(shared.shared, known.article_doi if known is not None else None)
     return people
 
 

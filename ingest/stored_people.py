@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 
 from pyoxigraph import NamedNode, Quad
 
-from retractkg.ingest.mapping import MappedRecord, literal, ntriples_document
+from retractkg.ingest.mapping import MappedRecord, integer_literal, literal, ntriples_document
 from retractkg.ingest.model import Person
 from retractkg.ingest.people import PeopleIndex, StoredMention
 from retractkg.ontology import PROV, RKG, SCHEMA, XSD
@@ -69,17 +69,24 @@ def note_stored_mentions(store: GraphStore, people: PeopleIndex, skip: set[str])
                                   for article, persons in articles.items() for person_iri, person in persons.items()])
 
 
-def rewritten_records(store: GraphStore, people: PeopleIndex, *, now: datetime | None = None
-                      ) -> Iterator[MappedRecord]:
-    """The stored records whose mentions the run's joins give other person IRIs, as they now map."""
+def rewritten_records(store: GraphStore, people: PeopleIndex, years: dict[str, str] | None = None, *,
+                      now: datetime | None = None) -> Iterator[MappedRecord]:
+    """The stored records whose mentions the run's joins give other person IRIs, or (`years`: {graph: year}) whose
+    notice the run's records date earlier (`retractkg.ingest.notice_dates`), as they now map."""
     now = now or datetime.now(UTC)
-    for graph, iris in sorted(people.moved_mentions().items()):
-        yield _rewrite(store, graph, iris, now)
+    moved, years = people.moved_mentions(), years or {}
+    for graph in sorted(moved.keys() | years.keys()):
+        yield _rewrite(store, graph, moved.get(graph, {}), years.get(graph, ""), now)
 
 
-def _rewrite(store: GraphStore, graph: str, iris: dict[str, str], now: datetime) -> MappedRecord:
+def _rewrite(store: GraphStore, graph: str, iris: dict[str, str], year: str, now: datetime) -> MappedRecord:
     def term(node):  # noqa: ANN001, ANN202 - a pyoxigraph term
         return NamedNode(iris[node.value]) if isinstance(node, NamedNode) and node.value in iris else node
+
+    def shortcut(predicate: str, node):  # noqa: ANN001, ANN202 - the year shortcuts, of the notice's one year
+        if predicate == RKG + "year":
+            return integer_literal(int(year))
+        return literal(year + node.value[4:])  # rkg:yearNature: "2021 retraction" -> "2020 retraction"
 
     lines: set[str] = set()
     provenance: list[Quad] = []
@@ -89,6 +96,9 @@ def _rewrite(store: GraphStore, graph: str, iris: dict[str, str], now: datetime)
             if quad.predicate.value == RKG + "describes":
                 notice = quad.object.value
             provenance.append(quad)
+            continue
+        if year and quad.predicate.value in (RKG + "year", RKG + "yearNature"):
+            lines.add(f"{quad.subject} {quad.predicate} {shortcut(quad.predicate.value, quad.object)}")
             continue
         lines.add(f"{term(quad.subject)} {quad.predicate} {term(quad.object)}")
     ordered = sorted(lines)

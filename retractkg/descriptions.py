@@ -108,7 +108,8 @@ _JOURNAL_PATHS = [
     along("^" + IS_PART_OF, types=(SCHEMA + "PublicationVolume", SCHEMA + "PublicationIssue")),
 ]
 # Links to a journal or publisher, whose description is in a graph of its own (`_described_once`).
-SHARED_NODE_LINKS = frozenset({IS_PART_OF, PUBLISHER, RKG + "articleJournal", RKG + "articlePublisher"})
+SHARED_NODE_LINKS = frozenset({IS_PART_OF, PUBLISHER, RKG + "articleJournal", RKG + "articlePublisher",
+                               SCHEMA + "parentOrganization"})
 # The type, label, scheme and notation of a concept a document cites.
 CONCEPT_LABELS = (RDF + "type", SKOS + "prefLabel", SKOS + "inScheme", SKOS + "notation")
 # From a concept or scheme, the concepts and schemes of which only the labels are included.
@@ -169,13 +170,17 @@ class Describer:
     def _described_once(self, root: str, quads: list[Quad]) -> list[Quad]:
         """The descriptions of the journals and publishers the document links (and of the root, if it is one):
         stated once, in graphs of their own, not in the records the paths are followed in."""
-        nodes = {root} | {q.object.value for q in quads
-                          if q.predicate.value in SHARED_NODE_LINKS and isinstance(q.object, NamedNode)}
+        nodes = {root} | _linked(quads)
         found: list[Quad] = []
-        for values in values_lists(sorted(nodes)):
-            found += [Quad(s["s"], s["p"], s["o"], s["g"]) for s in self.store.query(
-                f"SELECT ?s ?p ?o ?g WHERE {{ VALUES ?s {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} "
-                f'FILTER(CONTAINS(STR(?g), "{PERIODICAL_GRAPHS}")) }}')]
+        for _ in range(2):  # and of those the descriptions link: a journal's publisher, an imprint's parent
+            for values in values_lists(sorted(nodes)):
+                found += [Quad(s["s"], s["p"], s["o"], s["g"]) for s in self.store.query(
+                    f"SELECT ?s ?p ?o ?g WHERE {{ VALUES ?s {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} "
+                    f'FILTER(CONTAINS(STR(?g), "{PERIODICAL_GRAPHS}")) }}')]
+            seen = {q.subject.value for q in found} | nodes
+            nodes = _linked(found) - seen
+            if not nodes:
+                break
         return found
 
     def describe_graph(self, iri: str) -> Description | None:
@@ -255,3 +260,8 @@ def _labels_of(iri: str) -> tuple[Triple, ...]:
     if iri.split("/")[-2] not in VOCABULARY_KINDS:
         return ()
     return tuple(q.triple for q in vocabulary_store().reach(iri, [Hops(only=CONCEPT_LABELS)]))  # one graph: each once
+
+
+def _linked(quads: list[Quad]) -> set[str]:
+    """The journals and publishers these statements link."""
+    return {q.object.value for q in quads if q.predicate.value in SHARED_NODE_LINKS and isinstance(q.object, NamedNode)}

@@ -27,13 +27,14 @@ def _counts(key: str, pattern: str) -> str:
 # (shortcut, full path): the path is what a researcher would write without the shortcut, within one record's
 # graph as each shortcut is defined; the journal's type and publishers are in its description's graph
 # (`ingest/periodical_graphs.py`), stated once for all its records.
+# A notice's year is that of its one date, the earliest its records give (README, "Identity"): the least year.
+YEAR = ("{ SELECT ?n (MIN(xsd:integer(SUBSTR(STR(?date), 1, 4))) AS ?year) WHERE { "
+        "?n rkg:nature ?any ; schema:datePublished ?date } GROUP BY ?n }")
 PAIRS = {
-    "year": ("?n rkg:year ?year", "GRAPH ?g { ?n rkg:nature ?nature ; schema:datePublished ?date "
-             "BIND (xsd:integer(SUBSTR(STR(?date), 1, 4)) AS ?year) }"),
+    "year": ("?n rkg:year ?year", YEAR),
     "yearNature": ("?n rkg:yearNature ?yearNature",
-                   "GRAPH ?g { ?n rkg:nature ?nature ; schema:datePublished ?date "
-                   f"BIND (CONCAT(SUBSTR(STR(?date), 1, 4), \" \", STRAFTER(STR(?nature), \"{NATURE}\")) "
-                   "AS ?yearNature) }"),
+                   f"{YEAR} GRAPH ?g {{ ?n rkg:nature ?nature ; schema:datePublished ?date }} "
+                   f"BIND (CONCAT(STR(?year), \" \", STRAFTER(STR(?nature), \"{NATURE}\")) AS ?yearNature)"),
     "journal": ("?n rkg:articleJournal ?journal",
                 "GRAPH ?g { ?n cito:updates/schema:isPartOf+ ?journal } ?journal a schema:Periodical"),
     "publisher": ("?n rkg:articlePublisher ?publisher",

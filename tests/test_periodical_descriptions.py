@@ -6,6 +6,7 @@ Python API and HTTP."""
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 import pytest
@@ -15,11 +16,13 @@ from retractkg.api.app import create_app
 from retractkg.config import Settings
 from retractkg.ingest.pipeline import ingest
 from retractkg.store import OxigraphStore
+from retractkg.store.notice_statistics import BY_PUBLISHER
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 RW = DATA / "retraction-watch" / "rw_covid19_subset_dev_rawformat.csv"
 pytestmark = pytest.mark.skipif(not DATA.exists(), reason="../shared is not present")
 PREFIXES = """PREFIX schema: <http://schema.org/> PREFIX rkg: <https://w3id.org/retractkg/ontology#>
+PREFIX cito: <http://purl.org/spar/cito/>
 """
 DESCRIPTIONS = f"{Settings().base}graph/periodical/"
 
@@ -130,3 +133,88 @@ def test_a_journal_whose_records_are_withdrawn_loses_its_description(tmp_path):
     report = ingest(store, [path], Settings(), replace_source=True)
     assert len(report.withdrawn) == 1
     assert rows(store, named) == []
+
+
+def jats_naming(tmp_path: Path, publishers: list[str]) -> Path:
+    """A folder of the first shared JATS file whose publisher-name is each of `publishers`."""
+    folder = tmp_path / "jats-publishers"
+    folder.mkdir()
+    for publisher in publishers:
+        named = f"<publisher-name>{publisher}</publisher-name>"
+        path = next(p for p in sorted((DATA / "jats").glob("PMC*.xml"))
+                    if named in p.read_text(encoding="utf-8", errors="replace"))
+        (folder / path.name).write_bytes(path.read_bytes())
+    return folder
+
+
+@pytest.fixture(scope="module")
+def imprints(tmp_path_factory) -> OxigraphStore:
+    """The Retraction Watch COVID-19 rows (which write "Springer - Biomed Central (BMC)", "Springer - Nature
+    Publishing Group", "Oxford Academic") with JATS files naming "BioMed Central", "Nature Publishing Group" and
+    "Oxford University Press"."""
+    store = OxigraphStore()
+    jats = jats_naming(tmp_path_factory.mktemp("imprints"),
+                       ["BioMed Central", "Nature Publishing Group", "Oxford University Press"])
+    assert not ingest(store, [RW, jats], Settings()).errors
+    return store
+
+
+def publisher_list(store: OxigraphStore) -> dict[str, int]:
+    """/browse/publishers as a person sees it: each row's label and count."""
+    with TestClient(create_app(Settings(), store)) as client:
+        page = client.get("/browse/publishers", headers={"Accept": "text/html"})
+    assert page.status_code == 200
+    found = re.findall(r'<tr><td><a href="[^"]*">([^<]*)</a></td><td class="count">([\d,]+)</td>', page.text)
+    labels = [label.replace("&amp;", "&") for label, _ in found]
+    assert len(labels) == len(set(labels)), labels
+    return {label: int(count.replace(",", "")) for label, count in zip(labels, (c for _, c in found), strict=True)}
+
+
+@pytest.mark.parametrize(("imprint", "written", "parent"), [
+    ("BioMed Central", "Springer - Biomed Central (BMC)", "Springer"),
+    ("Nature Publishing Group", "Springer - Nature Publishing Group", "Springer"),
+])
+def test_an_imprint_written_parent_dash_imprint_is_the_imprint_with_its_parent_organization(imprints, imprint, written,
+                                                                                           parent):
+    """Retraction Watch writes an imprint "Parent - Imprint"; JATS names the imprint alone: one publisher, the
+    journal's, whose schema:parentOrganization is the parent (`lexicon/publishers.tsv`, its header)."""
+    found = rows(imprints, f"""SELECT DISTINCT ?p ?other ?parentName WHERE {{ ?p a schema:Organization ;
+        schema:name "{imprint}" ; schema:alternateName ?other ; schema:parentOrganization ?parent .
+        ?parent schema:name ?parentName }}""")
+    assert {(other, parent_name) for _, other, parent_name in found} >= {(written, parent)}
+    assert len({p for p, _, _ in found}) == 1
+    (publisher,) = {p for p, _, _ in found}
+    formats = rows(imprints, f"""SELECT DISTINCT ?format WHERE {{ GRAPH ?g {{ ?n rkg:articlePublisher <{publisher}> }}
+        ?g rkg:sourceFormat ?format }}""")
+    assert len(formats) == 2, formats  # both sources' notices reach the one publisher
+    # The parent is readable too, though no record names it alone.
+    (parent_iri,) = {p for (p,) in rows(imprints, f"""SELECT DISTINCT ?x WHERE {{ <{publisher}>
+        schema:parentOrganization ?x }}""")}
+    with TestClient(create_app(Settings(), imprints)) as client:
+        page = client.get(parent_iri.replace(Settings().base + "id/", "/doc/"), headers={"Accept": "text/html"})
+        assert page.status_code == 200 and parent in page.text
+        # The imprint's page names its parent by name, linked to its page, and lists how sources wrote it.
+        page = client.get(publisher.replace(Settings().base + "id/", "/doc/"), headers={"Accept": "text/html"})
+    parent_path = parent_iri.replace(Settings().base + "id/", "/doc/")
+    assert re.search(rf'<dt>Imprint of</dt><dd><a href="{parent_path}"[^>]*>{parent}</a>', page.text), page.text
+    assert f"<dt>Also written</dt><dd>{written}</dd>" in page.text
+
+
+def test_each_publisher_is_listed_once_and_counted_as_sparql_counts_it(imprints):
+    listed = publisher_list(imprints)
+    for one, others in [("BioMed Central", ["Springer - Biomed Central (BMC)", "BioMed Central (BMC)"]),
+                        ("Nature Publishing Group", ["Springer - Nature Publishing Group"]),
+                        ("Oxford University Press", ["Oxford Academic"])]:
+        assert one in listed and not set(others) & set(listed), (one, listed)
+        (count,) = rows(imprints, f"""SELECT (COUNT(DISTINCT ?notice) AS ?c) WHERE {{ ?notice a rkg:Notice .
+            ?x schema:name "{one}" . {BY_PUBLISHER} }}""")  # by the notice, its journal or its article's
+        assert listed[one] == int(count[0]), one
+
+
+def test_no_spelling_is_curated_for_two_publishers():
+    from retractkg.ingest.iris import name_key
+    from retractkg.ingest.reading.lexicon import publishers
+    seen: dict[str, str] = {}
+    for publisher in publishers():
+        for spelling in (publisher.name, *publisher.spellings):
+            assert seen.setdefault(name_key(spelling), publisher.name) == publisher.name, spelling

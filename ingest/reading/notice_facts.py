@@ -63,7 +63,8 @@ def publisher_named(text: str) -> str:
     """The publisher the notice names in its own boilerplate, or ""."""
     for publisher in publishers():
         # A plain substring test first: most cues are absent, and `in` is far cheaper than a regex scan.
-        if any(cue in text for cue in publisher.cues) and publisher.pattern.search(text):
+        if publisher.pattern is not None and any(cue in text for cue in publisher.cues) \
+                and publisher.pattern.search(text):
             return publisher.name
     m = _PUBLISHED_BY.search(text)
     return m["name"].strip() if m else ""

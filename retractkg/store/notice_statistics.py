@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from retractkg.ontology import CITO, RDF, RDFS, RKG, SCHEMA, SKOS
+from retractkg.ontology.dates import earliest
 from retractkg.store.base import GraphStore
 
 PREFIXES = "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in
@@ -50,7 +51,7 @@ class Facet:
 FACETS: dict[str, Facet] = {
     "nature": Facet("?notice rkg:nature ?x", named="concept"),
     "reason": Facet("?notice rkg:reason ?x", named="concept"),
-    "year": Facet("?notice schema:datePublished ?d BIND(SUBSTR(STR(?d), 1, 4) AS ?x)", named="value"),
+    "year": Facet("?notice rkg:year ?y BIND(STR(?y) AS ?x)", named="value"),  # the year of its one date
     "journal": Facet(IN_JOURNAL, kind="?x a schema:Periodical"),
     "publisher": Facet(BY_PUBLISHER),
     "country": Facet(OF_COUNTRY, named="value"),
@@ -114,8 +115,7 @@ def _facet_values(scan: GraphScan, notices: Iterable[str]) -> dict[str, dict[str
     checks them against those patterns and SPARQL written apart)."""
     part_of, updates = scan.objects(SCHEMA + "isPartOf"), scan.objects(CITO + "updates")
     publishers, types = scan.objects(SCHEMA + "publisher"), scan.objects(RDF + "type")
-    natures, reasons, dates = scan.objects(RKG + "nature"), scan.objects(RKG + "reason"), scan.objects(
-        SCHEMA + "datePublished")
+    natures, reasons, years = scan.objects(RKG + "nature"), scan.objects(RKG + "reason"), scan.objects(RKG + "year")
     countries, subjects = scan.objects(SCHEMA + "countryOfOrigin"), scan.objects(SCHEMA + "keywords")
 
     def containers(article: str) -> set[str]:  # schema:isPartOf/schema:isPartOf?/schema:isPartOf?
@@ -131,7 +131,7 @@ def _facet_values(scan: GraphScan, notices: Iterable[str]) -> dict[str, dict[str
         found = {
             "nature": natures.get(notice, set()),
             "reason": reasons.get(notice, set()),
-            "year": {str(d)[:4] for d in dates.get(notice, ())},
+            "year": {str(y) for y in years.get(notice, ())},
             "journal": {j for j in journals if SCHEMA + "Periodical" in types.get(j, ())},
             "publisher": publishers.get(notice, set()).union(
                 *(publishers.get(j, ()) for j in part_of.get(notice, set()) | held)),
@@ -172,9 +172,8 @@ def write(connection: sqlite3.Connection, scan: GraphScan) -> dict[str, int]:
     articles = {a: (min(titles.get(a, ()), default=""), min(dois.get(a, ()), default=""))
                 for props in facts.values() for a in props[CITO + "updates"]}
 
-    def newest(notice: str) -> str:
-        dates = facts[notice].get(SCHEMA + "datePublished", [])
-        return dates[-1] if dates else ""
+    def newest(notice: str) -> str:  # its one date, when sources date it differently
+        return earliest(facts[notice].get(SCHEMA + "datePublished", []))
 
     order = sorted(notices, key=newest, reverse=True)  # newest first, then by IRI (the sort is stable)
     ids = {notice: number for number, notice in enumerate(order, 1)}

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from retractkg.ontology import CITO, RDF, RDFS, RKG, SCHEMA
+from retractkg.ontology.dates import earliest
 from retractkg.store import graph_statistics, notice_statistics
 from retractkg.store.base import GraphStore
 from retractkg.store.notice_statistics import Count, NoticeStatistics, Selection
@@ -250,7 +251,11 @@ def rebuild(store: GraphStore, path: Path, *, state: str = "") -> int:
     for iri, name in scan.pairs(SCHEMA + "name"):
         names.setdefault(iri, name)
     labels = {iri: label for iri, label in scan.pairs(RDFS + "label") if iri in kinds}
-    dates = {iri: date for iri, date in scan.pairs(SCHEMA + "datePublished") if kinds.get(iri) == "notice"}
+    given: dict[str, list[str]] = defaultdict(list)
+    for iri, date in scan.pairs(SCHEMA + "datePublished"):
+        if kinds.get(iri) == "notice":
+            given[iri].append(date)
+    dates = {iri: earliest(values) for iri, values in given.items()}  # its one date, when sources differ
     texts = {iri: text[:TEXT_CHARS] for iri, text in _pairs(store, SCHEMA + "text") if iri in kinds}
     authors: dict[str, list[str]] = defaultdict(list)
     works: dict[str, list[str]] = defaultdict(list)

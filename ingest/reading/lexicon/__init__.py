@@ -30,7 +30,7 @@ def name_particles() -> frozenset[str]:
 
 @dataclass(frozen=True)
 class Publisher:
-    pattern: re.Pattern[str]  # finds the publisher in a notice's text
+    pattern: re.Pattern[str] | None  # finds the publisher in a notice's text; None: named in metadata only
     name: str
     cues: tuple[str, ...]  # one of them is in every text the pattern matches
     actor: str  # how prose names it as an agent (a case-insensitive expression), or ""
@@ -41,7 +41,8 @@ class Publisher:
 def publishers() -> tuple[Publisher, ...]:
     """The publishers in the order they are tried."""
     rows = [line.split("\t") for line in _lines("publishers.tsv")]
-    return tuple(Publisher(re.compile(pattern), name, tuple(cues.split(",")), "" if actor == "-" else actor,
+    return tuple(Publisher(None if pattern == "-" else re.compile(pattern), name,
+                           () if cues == "-" else tuple(cues.split(",")), "" if actor == "-" else actor,
                            () if spellings == "-" else tuple(spellings.split(",")))
                  for pattern, name, cues, actor, spellings in rows)
 
