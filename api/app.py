@@ -56,7 +56,7 @@ class App(FastAPI):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.sparql_get = SecurityHeaders(CORSMiddleware(sparql.sparql_get_app, **CORS))
+        self.sparql_get = sparql.SparqlLookups(lambda inner: SecurityHeaders(CORSMiddleware(inner, **CORS)))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["path"] == sparql.PATH and scope["method"] in ("GET", "HEAD"):
