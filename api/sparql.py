@@ -137,10 +137,9 @@ class SparqlLookups:
             logger.exception("GET %s failed", PATH)
             await self.wrap(unexpected_response(Request(scope, receive, send)))(scope, receive, send)
             return
-        headers = [(b"content-type", _content_type_bytes(media_type)),
-                   (b"content-length", b"%d" % len(body)), *LOOKUP_HEADERS,
+        headers = [*_answer_headers(media_type), (b"content-length", b"%d" % len(body)),
                    (b"server-timing", server_timing(cached, started).encode())]
-        await send({"type": "http.response.start", "status": 200, "headers": with_security_headers(headers, 200)})
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
         await send({"type": "http.response.body", "body": body})
 
 
@@ -155,14 +154,12 @@ def _lookup(params: Sequence[tuple[str, str]], accept: str | None) -> Operation 
     return None if wants_results_page(accept, operation.format) else operation
 
 
-# What every lookup's answer carries besides its type, length and timing: `Vary` as the full stack has it
-# (the answer's own `Accept`, then CORS's `Origin`).
-LOOKUP_HEADERS = ((b"vary", b"Accept, Origin"),)
-
-
 @lru_cache(maxsize=64)
-def _content_type_bytes(media_type: str) -> bytes:
-    return _with_charset(media_type).encode("latin-1")
+def _answer_headers(media_type: str) -> tuple[tuple[bytes, bytes], ...]:
+    """A lookup's headers but its length and timing, as the full stack gives them: the type, `Vary` (the
+    answer's own `Accept`, then CORS's `Origin`) and the security headers."""
+    headers = [(b"content-type", _with_charset(media_type).encode("latin-1")), (b"vary", b"Accept, Origin")]
+    return tuple(with_security_headers(headers, 200))
 
 
 async def sparql_get(request: Request, store: GraphStore, settings: Settings) -> Response:
