@@ -72,6 +72,12 @@ class EngineCrashed(Exception):
     """The query's process died while evaluating it (the engine aborted); the server carries on."""
 
 
+class _Gone(Exception):
+    """The process had ended before a request was sent to it (its pipe was closed): nothing was asked of it, so
+    the request goes to another. Found at the send, so that releasing a process after each answer need not
+    ask the kernel whether it still runs."""
+
+
 @dataclass
 class _Process:
     popen: subprocess.Popen
@@ -93,8 +99,15 @@ class _Process:
         to read it)."""
         data = orjson.dumps(request)
         frame = memoryview(REQUEST_HEAD.pack(len(data)) + data)
-        while frame:
+        try:
             frame = frame[os.write(self.requests, frame):]
+        except BrokenPipeError as e:  # nothing of it was written: the process had ended
+            raise _Gone from e
+        while frame:  # the rest of a frame beyond the pipe's buffer: the process is reading this request
+            try:
+                frame = frame[os.write(self.requests, frame):]
+            except BrokenPipeError as e:
+                raise EngineCrashed("its query process ended while reading the query") from e
 
     def cpu_seconds(self) -> float | None:
         """CPU time the process has used (Linux /proc); None where it cannot be read."""
@@ -277,8 +290,13 @@ class QueryProcesses:
                 self._known_long.move_to_end(key)
             self._calls += 1
         try:
-            process = self._start_long() if known_long else self._acquire(until)
-            return self._exchange(process, dict(request, timeout=timeout), until, key)
+            while True:
+                process = self._start_long() if known_long else self._acquire(until)
+                try:
+                    return self._exchange(process, dict(request, timeout=timeout), until, key)
+                except _Gone as e:
+                    if known_long:  # a process started for it ended at once
+                        raise EngineCrashed(process.exit_reason()) from e
         finally:
             with self._lock:
                 self._calls -= 1
@@ -296,13 +314,15 @@ class QueryProcesses:
                 if not self._idle:
                     self._spare_locked()
                 self._calls += 1
-        if process is None:
-            return await asyncio.to_thread(self.run, request, timeout)
-        try:
-            return await self._exchange_soon(process, dict(request, timeout=timeout), until, key)
-        finally:
-            with self._lock:
-                self._calls -= 1
+        if process is not None:
+            try:
+                return await self._exchange_soon(process, dict(request, timeout=timeout), until, key)
+            except _Gone:
+                pass  # another process, as `run` finds one
+            finally:
+                with self._lock:
+                    self._calls -= 1
+        return await asyncio.to_thread(self.run, request, timeout)
 
     async def _exchange_soon(self, process: _Process, request: dict, until: float, key: str
                              ) -> tuple[dict, bytes]:
@@ -327,8 +347,6 @@ class QueryProcesses:
             header, body = await process.read_answer_soon(until, turned_long, watch)
             finished = True
             return header, body
-        except BrokenPipeError as e:
-            raise EngineCrashed(await asyncio.to_thread(process.exit_reason)) from e
         finally:
             if finished and not process.long:
                 self._release(process, reusable=True)  # back to the idle list: no process to stop
@@ -407,8 +425,6 @@ class QueryProcesses:
             header, body = process.read_answer(until)
             finished = True
             return header, body
-        except BrokenPipeError as e:
-            raise EngineCrashed(process.exit_reason()) from e
         finally:
             self._release(process, reusable=finished)
 
@@ -449,7 +465,9 @@ class QueryProcesses:
             else:
                 # Kept while it is a short-query process (at most `max_short`): stopping the ones beyond the
                 # warm minimum after each query made a steady load start a process for every few queries.
-                keep = reusable and process.popen.poll() is None and not self._closed
+                # A process that has just answered in full is alive; one that ends while idle is found
+                # at the next send (`_Gone`), without a wait() for every query.
+                keep = reusable and not self._closed
                 if not keep:
                     self._short_count -= 1
             if keep:

@@ -20,6 +20,7 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from functools import lru_cache
+from typing import Any
 from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, FastAPI, Request
@@ -126,7 +127,8 @@ class SparqlLookups:
         app = scope["app"]
         started = time.perf_counter()
         try:
-            body, media_type, cached = await _cached_answer(app, operation, app.state.store, app.state.settings,
+            state = _state(app)
+            body, media_type, cached = await _cached_answer(app, operation, state["store"], state["settings"],
                                                             accept, operation.format)
         except ProblemError as e:
             request = Request(scope, receive, send)
@@ -152,6 +154,12 @@ def _lookup(params: Sequence[tuple[str, str]], accept: str | None) -> Operation 
     except ProblemError:
         return None
     return None if wants_results_page(accept, operation.format) else operation
+
+
+def _state(app: FastAPI) -> dict[str, Any]:
+    """What `create_app` put on `app.state`, as the dict Starlette keeps it in: reading `app.state.x` fails the
+    ordinary attribute lookup before `State.__getattr__` answers, which cost a lookup more than its cache."""
+    return app.state._state
 
 
 @lru_cache(maxsize=64)
@@ -286,7 +294,7 @@ async def _cached_answer(app: FastAPI, operation: Operation, store: GraphStore, 
                          accept: str | None, format: str | None) -> tuple[bytes, str, bool]:
     """(body, media type, whether it came from the answer cache): from the cache when the same question was
     answered in the store's present state, else evaluated."""
-    cache: AnswerCache = app.state.answers
+    cache: AnswerCache = _state(app)["answers"]
     state = cache.known_state()
     if state is None:  # a query (the change log's extent): not on the event loop
         state = await run_in_threadpool(cache.state)
@@ -304,11 +312,11 @@ async def _cached_answer(app: FastAPI, operation: Operation, store: GraphStore, 
 
 async def _evaluate(app: FastAPI, operation: Operation, store: GraphStore, settings: Settings,
                     accept: str | None, format: str | None) -> tuple[bytes, str]:
-    deadline = Deadline(settings.query_timeout)
     base_iri = settings.base + PATH.lstrip("/")
-    processes: QueryProcesses | None = getattr(app.state, "query_processes", None)
+    processes: QueryProcesses | None = _state(app).get("query_processes")
     if processes is not None:
         return await _answer_in_process(processes, operation, settings, base_iri, accept, format)
+    deadline = Deadline(settings.query_timeout)
 
     def job() -> Answer | ProblemError:
         # Failures become ProblemErrors here, on the query thread: pyoxigraph objects referenced by a
