@@ -7,13 +7,18 @@ problem, from a real `retractkg serve` whose queries run in its query processes.
 from __future__ import annotations
 
 import json
+import os
+import signal
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from servers import serving
+from test_endpoint_hardening import query_processes
 
 from retractkg.cli import main
 
@@ -23,11 +28,15 @@ NOTICE = "https://w3id.org/retractkg/id/notice/retraction/10.1186/s12951-022-015
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory) -> Iterator[str]:
-    folder = tmp_path_factory.mktemp("lookups")
-    store = folder / "store"
+def demo_store(tmp_path_factory) -> Path:
+    store = tmp_path_factory.mktemp("lookups") / "store"
     assert main(["ingest", "--demo", "--quiet", "--store", str(store)]) == 0
-    with serving(store, folder / "serve.log") as (base, _):
+    return store
+
+
+@pytest.fixture(scope="module")
+def server(demo_store, tmp_path_factory) -> Iterator[str]:
+    with serving(demo_store, tmp_path_factory.mktemp("lookups-log") / "serve.log") as (base, _):
         yield base
 
 
@@ -105,3 +114,22 @@ def test_predeclared_prefixes_reach_the_query_that_uses_them_and_its_own_win(ser
     status, _, body = by_get(server, "SELECT ?s\nWHERE { ?s ?p }", accept)
     assert status == 400 and "2:" in json.loads(body)["detail"]
 
+
+
+def test_a_query_process_that_ended_while_idle_costs_no_query_an_error(demo_store, tmp_path):
+    """A process is not asked whether it still runs after each answer (a wait() every lookup): one that ended
+    while idle is found when a request is sent to it, and the request goes to another process."""
+    query = f"SELECT ?reason WHERE {{ <{NOTICE}> rkg:reason ?reason }}"
+    accept = {"Accept": "application/sparql-results+json"}
+    with serving(demo_store, tmp_path / "serve.log") as (base, process):
+        assert by_get(base, query, accept)[0] == 200
+        idle = list(query_processes(process.pid))
+        assert idle
+        for pid in idle:
+            os.kill(pid, signal.SIGKILL)
+        while any(Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z" for pid in idle):
+            time.sleep(0.05)  # each has ended (unreaped) before the requests below are sent
+        # Each a new question (the answer cache would answer a repeated one without a process).
+        statuses = [by_get(base, f"{query} LIMIT {limit}", accept)[0] for limit in range(1, len(idle) + 4)]
+        assert statuses == [200] * (len(idle) + 3)
+        assert set(query_processes(process.pid)) - set(idle)  # the pool started others in their place
