@@ -49,14 +49,14 @@ CORS = {"allow_origins": ["*"], "allow_methods": ["GET", "HEAD", "POST", "OPTION
 
 
 class App(FastAPI):
-    """The FastAPI app, answering `GET /sparql` (the lookups' hot path) before its middleware stack and routing:
-    wrapped in the same security headers and CORS as every other route, it skips the layers that cost a
-    lookup more than its query (telemetry, body limits, exception middleware, route matching). POST and
-    every other path go through the whole stack."""
+    """The FastAPI app, answering `GET /sparql` (the lookups' hot path) before its middleware stack and routing
+    (`sparql.SparqlLookups`): a lookup's answer is written with the headers the stack would give it, and
+    whatever else comes by GET is answered by the endpoint wrapped in the same security headers and CORS as
+    every other route. POST and every other path go through the whole stack."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.sparql_get = SecurityHeaders(CORSMiddleware(sparql.sparql_get_app, **CORS))
+        self.sparql_get = sparql.SparqlLookups(lambda inner: SecurityHeaders(CORSMiddleware(inner, **CORS)))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["path"] == sparql.PATH and scope["method"] in ("GET", "HEAD"):

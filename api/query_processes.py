@@ -57,6 +57,7 @@ START_TIMEOUT = 60.0
 # After its deadline a query's own check (on every chunk of output) usually ends it with a clear
 # message; a query still computing is killed this much later.
 KILL_GRACE = 0.25
+WATCH_EVERY = 0.05  # seconds between looks at the answers awaited on the event loop
 
 
 class Overloaded(Exception):
@@ -71,6 +72,12 @@ class EngineCrashed(Exception):
     """The query's process died while evaluating it (the engine aborted); the server carries on."""
 
 
+class _Gone(Exception):
+    """The process had ended before a request was sent to it (its pipe was closed): nothing was asked of it, so
+    the request goes to another. Found at the send, so that releasing a process after each answer need not
+    ask the kernel whether it still runs."""
+
+
 @dataclass
 class _Process:
     popen: subprocess.Popen
@@ -81,15 +88,26 @@ class _Process:
 
     def __post_init__(self) -> None:
         assert self.popen.stdout is not None
+        assert self.popen.stdin is not None
         self.answers = self.popen.stdout.fileno()
+        self.requests = self.popen.stdin.fileno()
         # Read only as far as it holds (`select` tells the blocking reader when; the event loop, the other).
         os.set_blocking(self.answers, False)
 
     def send(self, request: dict) -> None:
+        """One write of the whole frame (a blocking pipe: a frame beyond its buffer waits for the idle process
+        to read it)."""
         data = orjson.dumps(request)
-        assert self.popen.stdin is not None
-        self.popen.stdin.write(REQUEST_HEAD.pack(len(data)) + data)
-        self.popen.stdin.flush()
+        frame = memoryview(REQUEST_HEAD.pack(len(data)) + data)
+        try:
+            frame = frame[os.write(self.requests, frame):]
+        except BrokenPipeError as e:  # nothing of it was written: the process had ended
+            raise _Gone from e
+        while frame:  # the rest of a frame beyond the pipe's buffer: the process is reading this request
+            try:
+                frame = frame[os.write(self.requests, frame):]
+            except BrokenPipeError as e:
+                raise EngineCrashed("its query process ended while reading the query") from e
 
     def cpu_seconds(self) -> float | None:
         """CPU time the process has used (Linux /proc); None where it cannot be read."""
@@ -126,19 +144,21 @@ class _Process:
         self.cpu = header.pop("cpu", None)
         return header, self.read_exactly(body_size, until)
 
-    async def readable_soon(self, seconds: float) -> bool:
-        """Whether the answer goes on within `seconds`, waited for on the event loop (no thread)."""
+    async def readable_soon(self, seconds: float, watch: _Watchdog) -> bool:
+        """Whether the answer goes on within `seconds`, waited for on the event loop (no thread); `watch` ends
+        the wait when the time is up (one timer for all the pool's waits, not one per query)."""
         loop = asyncio.get_running_loop()
         ready: asyncio.Future[bool] = loop.create_future()
         loop.add_reader(self.answers, _settle, ready, True)
-        timer = loop.call_later(max(seconds, 0.0), _settle, ready, False)
+        watch.add(ready, time.monotonic() + max(seconds, 0.0))
         try:
             return await ready
         finally:
-            timer.cancel()
+            watch.discard(ready)
             loop.remove_reader(self.answers)
 
-    async def read_answer_soon(self, until: float, turned_long: Callable[[], None]) -> tuple[dict, bytes]:
+    async def read_answer_soon(self, until: float, turned_long: Callable[[], None], watch: _Watchdog
+                               ) -> tuple[dict, bytes]:
         """`read_answer` on the event loop: once the pipe is readable it is read as far as it holds (it is
         non-blocking; a process writes one answer per request, so this never takes a byte of the next one).
         While the query is short, the wait wakes every `long_after` seconds to call `turned_long` (which
@@ -148,7 +168,7 @@ class _Process:
         framed = False
         while len(data) < size:
             remaining = until - time.monotonic()
-            if not await self.readable_soon(remaining if self.long else min(self.long_after, remaining)):
+            if not await self.readable_soon(remaining if self.long else min(self.long_after, remaining), watch):
                 if time.monotonic() >= until:
                     raise QueryKilled("the query ran past its deadline")
                 turned_long()
@@ -191,6 +211,32 @@ def _settle(future: asyncio.Future[bool], value: bool) -> None:
         future.set_result(value)
 
 
+class _Watchdog:
+    """The waits for answers on one event loop, and the one timer that ends those whose time is up: a timer
+    per query cost every lookup its setting and cancelling. Its tick (`WATCH_EVERY`) is how late a deadline
+    or a look at a short query's CPU may come. Used on its loop's thread only."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.loop = loop
+        self.waits: dict[asyncio.Future[bool], float] = {}  # a wait -> when it is up (monotonic)
+        self.timer: asyncio.TimerHandle | None = None
+
+    def add(self, ready: asyncio.Future[bool], until: float) -> None:
+        self.waits[ready] = until
+        if self.timer is None:
+            self.timer = self.loop.call_later(WATCH_EVERY, self._tick)
+
+    def discard(self, ready: asyncio.Future[bool]) -> None:
+        self.waits.pop(ready, None)
+
+    def _tick(self) -> None:
+        now = time.monotonic()
+        for ready, until in self.waits.items():
+            if now >= until:
+                _settle(ready, False)
+        self.timer = self.loop.call_later(WATCH_EVERY, self._tick) if self.waits else None
+
+
 class QueryProcesses:
     """A pool of query processes over one embedded store folder (see the module docstring)."""
 
@@ -212,6 +258,7 @@ class QueryProcesses:
         self._closed = False
         self.network: str | None = None  # what the first process said of its network (seccomp)
         self._starter = ThreadPoolExecutor(1, thread_name_prefix="query-process-starter")
+        self._watchdogs: dict[asyncio.AbstractEventLoop, _Watchdog] = {}  # one per loop awaiting answers
         started = [self._start() for _ in range(processes)]
         with self._lock:
             self._short_count += len(started)
@@ -243,8 +290,13 @@ class QueryProcesses:
                 self._known_long.move_to_end(key)
             self._calls += 1
         try:
-            process = self._start_long() if known_long else self._acquire(until)
-            return self._exchange(process, dict(request, timeout=timeout), until, key)
+            while True:
+                process = self._start_long() if known_long else self._acquire(until)
+                try:
+                    return self._exchange(process, dict(request, timeout=timeout), until, key)
+                except _Gone as e:
+                    if known_long:  # a process started for it ended at once
+                        raise EngineCrashed(process.exit_reason()) from e
         finally:
             with self._lock:
                 self._calls -= 1
@@ -262,13 +314,15 @@ class QueryProcesses:
                 if not self._idle:
                     self._spare_locked()
                 self._calls += 1
-        if process is None:
-            return await asyncio.to_thread(self.run, request, timeout)
-        try:
-            return await self._exchange_soon(process, dict(request, timeout=timeout), until, key)
-        finally:
-            with self._lock:
-                self._calls -= 1
+        if process is not None:
+            try:
+                return await self._exchange_soon(process, dict(request, timeout=timeout), until, key)
+            except _Gone:
+                pass  # another process, as `run` finds one
+            finally:
+                with self._lock:
+                    self._calls -= 1
+        return await asyncio.to_thread(self.run, request, timeout)
 
     async def _exchange_soon(self, process: _Process, request: dict, until: float, key: str
                              ) -> tuple[dict, bytes]:
@@ -282,13 +336,17 @@ class QueryProcesses:
             if cpu_before is None or cpu_now is None or cpu_now - cpu_before >= self.long_after:
                 self._make_long(process, key)
 
+        loop = asyncio.get_running_loop()
+        watch = self._watchdogs.get(loop)
+        if watch is None:
+            for closed in [other for other in self._watchdogs if other.is_closed()]:
+                del self._watchdogs[closed]
+            watch = self._watchdogs[loop] = _Watchdog(loop)
         try:
             process.send(request)  # a request fits the pipe's buffer, and an idle process reads it at once
-            header, body = await process.read_answer_soon(until, turned_long)
+            header, body = await process.read_answer_soon(until, turned_long, watch)
             finished = True
             return header, body
-        except BrokenPipeError as e:
-            raise EngineCrashed(await asyncio.to_thread(process.exit_reason)) from e
         finally:
             if finished and not process.long:
                 self._release(process, reusable=True)  # back to the idle list: no process to stop
@@ -367,8 +425,6 @@ class QueryProcesses:
             header, body = process.read_answer(until)
             finished = True
             return header, body
-        except BrokenPipeError as e:
-            raise EngineCrashed(process.exit_reason()) from e
         finally:
             self._release(process, reusable=finished)
 
@@ -409,7 +465,9 @@ class QueryProcesses:
             else:
                 # Kept while it is a short-query process (at most `max_short`): stopping the ones beyond the
                 # warm minimum after each query made a steady load start a process for every few queries.
-                keep = reusable and process.popen.poll() is None and not self._closed
+                # A process that has just answered in full is alive; one that ends while idle is found
+                # at the next send (`_Gone`), without a wait() for every query.
+                keep = reusable and not self._closed
                 if not keep:
                     self._short_count -= 1
             if keep:

@@ -16,9 +16,24 @@ PAGE_POLICY = ("default-src 'none'; style-src 'self' 'unsafe-inline'; script-src
                "frame-ancestors 'none'")
 # Data (JSON-LD, RDF, problems) is never a document to run anything in.
 DATA_POLICY = "default-src 'none'; frame-ancestors 'none'"
+PAGE_POLICY_BYTES = PAGE_POLICY.encode()
+DATA_POLICY_BYTES = DATA_POLICY.encode()
 
 ALWAYS = [(b"x-content-type-options", b"nosniff"), (b"x-frame-options", b"DENY"),
           (b"referrer-policy", b"strict-origin-when-cross-origin")]
+
+
+def with_security_headers(headers: list[tuple[bytes, bytes]], status: int) -> list[tuple[bytes, bytes]]:
+    """A response's headers with those above added (a header the response sets itself is kept): what this
+    middleware does to every response, and the SPARQL endpoint's lookups to theirs (`api/sparql.py`)."""
+    names = {name.lower() for name, _ in headers}
+    headers += [h for h in ALWAYS if h[0] not in names]
+    # A 304 has no Content-Type to tell a page from data, and its headers replace the cached
+    # response's: it carries no policy, so a revalidated page keeps its own (not the data's).
+    if b"content-security-policy" not in names and status != 304:
+        html = any(n.lower() == b"content-type" and v.startswith(b"text/html") for n, v in headers)
+        headers.append((b"content-security-policy", PAGE_POLICY_BYTES if html else DATA_POLICY_BYTES))
+    return headers
 
 
 class SecurityHeaders:
@@ -31,15 +46,7 @@ class SecurityHeaders:
             return
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                names = {name.lower() for name, _ in headers}
-                headers += [h for h in ALWAYS if h[0] not in names]
-                # A 304 has no Content-Type to tell a page from data, and its headers replace the cached
-                # response's: it carries no policy, so a revalidated page keeps its own (not the data's).
-                if b"content-security-policy" not in names and message.get("status") != 304:
-                    html = any(n.lower() == b"content-type" and v.startswith(b"text/html") for n, v in headers)
-                    headers.append((b"content-security-policy", (PAGE_POLICY if html else DATA_POLICY).encode()))
-                message["headers"] = headers
+                message["headers"] = with_security_headers(list(message.get("headers", [])), message.get("status"))
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

@@ -18,20 +18,23 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import lru_cache
+from typing import Any
 from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, FastAPI, Request
 from pyoxigraph import NamedNode
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import HTMLResponse, Response
-from starlette.types import Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from retractkg.api.answer_cache import AnswerCache
 from retractkg.api.conneg import NotAcceptable, negotiate
 from retractkg.api.deps import get_settings, get_store
 from retractkg.api.errors import SERVICE_REFUSED, ProblemError, error_response, query_problem, unexpected_response
 from retractkg.api.query_processes import EngineCrashed, Overloaded, QueryKilled, QueryProcesses
+from retractkg.api.security_headers import with_security_headers
 from retractkg.api.service_description import (
     DESCRIPTION_TYPES,
     CountsCache,
@@ -81,9 +84,9 @@ router.add_route(PATH, sparql_endpoint, methods=["GET", "POST", "PUT", "DELETE",
 
 
 async def sparql_get_app(scope: Scope, receive: Receive, send: Send) -> None:
-    """GET /sparql as a bare ASGI app, for the app to answer before its middleware stack and routing (the
-    lookups' hot path; see `api/app.py`). A failure the endpoint does not answer itself is answered as the
-    app's own 500 handler would, and logged."""
+    """GET /sparql as a bare ASGI app, through the whole protocol (`SparqlLookups` sends here whatever it
+    does not answer itself). A failure the endpoint does not answer itself is answered as the app's own 500
+    handler would, and logged."""
     request = Request(scope, receive, send)
     try:
         response = await sparql_get(request, get_store(request), get_settings(request))
@@ -91,6 +94,80 @@ async def sparql_get_app(scope: Scope, receive: Receive, send: Send) -> None:
         logger.exception("GET %s failed", PATH)
         response = unexpected_response(request)
     await response(scope, receive, send)
+
+
+class SparqlLookups:
+    """GET/HEAD /sparql, answered before the app's middleware stack and routing (the lookups' hot path; see
+    `api/app.py`).
+
+    A query asked for in a data format by a client that is not a browser calling across origins (no
+    `Origin`) is answered here: the request read straight from the ASGI scope, the answer's headers written
+    once, as the full stack writes them (the same security headers, and `Vary: Origin` as CORS adds to a
+    request without one). The query goes through the same checks, answer cache and query processes as any
+    other. Everything else (no query, an update, a results page, a cross-origin call) and every problem is
+    answered by `full`, the endpoint wrapped in the app's CORS and security headers.
+    """
+
+    def __init__(self, wrap: Callable[[ASGIApp], ASGIApp]) -> None:
+        self.wrap = wrap
+        self.full = wrap(sparql_get_app)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        accept = None
+        for name, value in scope["headers"]:
+            if name == b"origin":
+                await self.full(scope, receive, send)
+                return
+            if name == b"accept" and accept is None:
+                accept = value.decode("latin-1")
+        operation = _lookup(parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True), accept)
+        if operation is None:
+            await self.full(scope, receive, send)
+            return
+        app = scope["app"]
+        started = time.perf_counter()
+        try:
+            state = _state(app)
+            body, media_type, cached = await _cached_answer(app, operation, state["store"], state["settings"],
+                                                            accept, operation.format)
+        except ProblemError as e:
+            request = Request(scope, receive, send)
+            await self.wrap(error_response(request, e.status, e.kind, e.detail, e.headers, e.extra))(
+                scope, receive, send)
+            return
+        except Exception:
+            logger.exception("GET %s failed", PATH)
+            await self.wrap(unexpected_response(Request(scope, receive, send)))(scope, receive, send)
+            return
+        headers = [*_answer_headers(media_type), (b"content-length", b"%d" % len(body)),
+                   (b"server-timing", server_timing(cached, started).encode())]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+
+def _lookup(params: Sequence[tuple[str, str]], accept: str | None) -> Operation | None:
+    """The operation of a request for a query's answer in a data format; None for anything else."""
+    if _values(params, "update") or not _values(params, "query"):
+        return None
+    try:
+        operation = _operation(params)
+    except ProblemError:
+        return None
+    return None if wants_results_page(accept, operation.format) else operation
+
+
+def _state(app: FastAPI) -> dict[str, Any]:
+    """What `create_app` put on `app.state`, as the dict Starlette keeps it in: reading `app.state.x` fails the
+    ordinary attribute lookup before `State.__getattr__` answers, which cost a lookup more than its cache."""
+    return app.state._state
+
+
+@lru_cache(maxsize=64)
+def _answer_headers(media_type: str) -> tuple[tuple[bytes, bytes], ...]:
+    """A lookup's headers but its length and timing, as the full stack gives them: the type, `Vary` (the
+    answer's own `Accept`, then CORS's `Origin`) and the security headers."""
+    headers = [(b"content-type", _with_charset(media_type).encode("latin-1")), (b"vary", b"Accept, Origin")]
+    return tuple(with_security_headers(headers, 200))
 
 
 async def sparql_get(request: Request, store: GraphStore, settings: Settings) -> Response:
@@ -192,52 +269,54 @@ async def _answer(request: Request, operation: Operation, store: GraphStore, set
     accept = request.headers.get("accept")
     if wants_results_page(accept, operation.format):
         try:
-            body, media_type = await _cached_answer(request, operation, store, settings, RESULTS_PAGE_SOURCE, None)
+            body, media_type, _ = await _cached_answer(request.app, operation, store, settings,
+                                                       RESULTS_PAGE_SOURCE, None)
         except ProblemError as e:
             return HTMLResponse(results_page(operation.query, problem=e), status_code=e.status,
                                 headers={**e.headers, "Vary": "Accept"})
         return HTMLResponse(results_page(operation.query, answer=(body, media_type), settings=settings,
                                          dataset=operation.dataset), headers={"Vary": "Accept"})
     started = time.perf_counter()
-    body, media_type = await _cached_answer(request, operation, store, settings, accept, operation.format)
+    body, media_type, cached = await _cached_answer(request.app, operation, store, settings, accept,
+                                                    operation.format)
     return Response(body, media_type=_with_charset(media_type),
-                    headers={"Vary": "Accept", "Server-Timing": server_timing(request, started)})
+                    headers={"Vary": "Accept", "Server-Timing": server_timing(cached, started)})
 
 
-def server_timing(request: Request, started: float) -> str:
+def server_timing(cached: bool, started: float) -> str:
     """The W3C Server-Timing header of an answer: how long the server took to have it, and whether it came
     from the answer cache, so a client can tell the server's time from the network's."""
-    how = "cache" if request.state.answer_cached else "evaluated"
+    how = "cache" if cached else "evaluated"
     return f'answer;dur={(time.perf_counter() - started) * 1000:.3f};desc="{how}"'
 
 
-async def _cached_answer(request: Request, operation: Operation, store: GraphStore, settings: Settings,
-                         accept: str | None, format: str | None) -> tuple[bytes, str]:
-    """From the answer cache when the same question was answered in the store's present state, else evaluated
-    (`request.state.answer_cached` says which)."""
-    cache: AnswerCache = request.app.state.answers
+async def _cached_answer(app: FastAPI, operation: Operation, store: GraphStore, settings: Settings,
+                         accept: str | None, format: str | None) -> tuple[bytes, str, bool]:
+    """(body, media type, whether it came from the answer cache): from the cache when the same question was
+    answered in the store's present state, else evaluated."""
+    cache: AnswerCache = _state(app)["answers"]
     state = cache.known_state()
     if state is None:  # a query (the change log's extent): not on the event loop
         state = await run_in_threadpool(cache.state)
     key = (state, operation.query, operation.dataset, accept, format)
     found = cache.get(key)
-    request.state.answer_cached = found is not None
-    if found is None:
-        try:
-            found = await _evaluate(request, operation, store, settings, accept, format)
-        except ProblemError as e:
-            raise located(e, operation.query) from e
-        cache.put(key, *found)
-    return found
+    if found is not None:
+        return *found, True
+    try:
+        body, media_type = await _evaluate(app, operation, store, settings, accept, format)
+    except ProblemError as e:
+        raise located(e, operation.query) from e
+    cache.put(key, body, media_type)
+    return body, media_type, False
 
 
-async def _evaluate(request: Request, operation: Operation, store: GraphStore, settings: Settings,
+async def _evaluate(app: FastAPI, operation: Operation, store: GraphStore, settings: Settings,
                     accept: str | None, format: str | None) -> tuple[bytes, str]:
-    deadline = Deadline(settings.query_timeout)
     base_iri = settings.base + PATH.lstrip("/")
-    processes: QueryProcesses | None = getattr(request.app.state, "query_processes", None)
+    processes: QueryProcesses | None = _state(app).get("query_processes")
     if processes is not None:
         return await _answer_in_process(processes, operation, settings, base_iri, accept, format)
+    deadline = Deadline(settings.query_timeout)
 
     def job() -> Answer | ProblemError:
         # Failures become ProblemErrors here, on the query thread: pyoxigraph objects referenced by a
@@ -250,7 +329,7 @@ async def _evaluate(request: Request, operation: Operation, store: GraphStore, s
             problem = query_problem(type(e).__name__, str(e))
         return problem
 
-    future = query_gate(request.app).submit(job)
+    future = query_gate(app).submit(job)
     if future is None:
         raise ProblemError(429, "overloaded", "too many queries are running; retry later",
                            headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
@@ -261,7 +340,7 @@ async def _evaluate(request: Request, operation: Operation, store: GraphStore, s
     done, _ = await asyncio.wait({waiting}, timeout=settings.query_timeout + 1.0)
     if not done:
         deadline.abandon()
-        query_gate(request.app).set_aside(future)
+        query_gate(app).set_aside(future)
         raise ProblemError(503, "query-timeout", f"the query ran longer than the endpoint's limit of "
                            f"{settings.query_timeout:g} s; narrow it down (more specific patterns, LIMIT)")
     answer = waiting.result()

@@ -1,0 +1,135 @@
+"""Issue 16, point lookups: `GET /sparql` is answered before the app's middleware and routing (`SparqlLookups`
+in `api/sparql.py`), with its headers written once. What a client sees must not change for it: the same
+headers as the same request through the whole stack (POST takes that way), for every format and every
+problem, from a real `retractkg serve` whose queries run in its query processes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from servers import serving
+from test_endpoint_hardening import query_processes
+
+from retractkg.cli import main
+
+# Set by the server for each answer or connection, not by the app's choices.
+PER_ANSWER = {"server-timing", "date"}
+NOTICE = "https://w3id.org/retractkg/id/notice/retraction/10.1186/s12951-022-01520-8"
+
+
+@pytest.fixture(scope="module")
+def demo_store(tmp_path_factory) -> Path:
+    store = tmp_path_factory.mktemp("lookups") / "store"
+    assert main(["ingest", "--demo", "--quiet", "--store", str(store)]) == 0
+    return store
+
+
+@pytest.fixture(scope="module")
+def server(demo_store, tmp_path_factory) -> Iterator[str]:
+    with serving(demo_store, tmp_path_factory.mktemp("lookups-log") / "serve.log") as (base, _):
+        yield base
+
+
+def fetch(request: urllib.request.Request) -> tuple[int, dict[str, str], bytes]:
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, {k.lower(): v for k, v in response.headers.items()}, response.read()
+    except urllib.error.HTTPError as e:
+        return e.code, {k.lower(): v for k, v in e.headers.items()}, e.read()
+
+
+def by_get(base: str, query: str, headers: dict[str, str], method: str = "GET") -> tuple[int, dict[str, str], bytes]:
+    return fetch(urllib.request.Request(f"{base}/sparql?{urllib.parse.urlencode({'query': query})}",
+                                        headers=headers, method=method))
+
+
+def by_post(base: str, query: str, headers: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
+    return fetch(urllib.request.Request(f"{base}/sparql", data=urllib.parse.urlencode({"query": query}).encode(),
+                                        headers={**headers, "Content-Type": "application/x-www-form-urlencoded"}))
+
+
+def chosen(headers: dict[str, str]) -> dict[str, str]:
+    return {name: value for name, value in headers.items() if name not in PER_ANSWER}
+
+
+@pytest.mark.parametrize(("query", "accept"), [
+    (f"SELECT ?reason WHERE {{ <{NOTICE}> rkg:reason ?reason }}", "application/sparql-results+json"),
+    (f"SELECT ?reason WHERE {{ <{NOTICE}> rkg:reason ?reason }}", "application/sparql-results+xml"),
+    (f"SELECT ?reason WHERE {{ <{NOTICE}> rkg:reason ?reason }}", "text/csv"),
+    (f"SELECT ?reason WHERE {{ <{NOTICE}> rkg:reason ?reason }}", "*/*"),
+    (f"ASK {{ <{NOTICE}> a ?type }}", "application/sparql-results+json"),
+    (f"CONSTRUCT WHERE {{ <{NOTICE}> rkg:reason ?reason }}", "text/turtle"),
+    (f"CONSTRUCT WHERE {{ <{NOTICE}> rkg:reason ?reason }}", "application/ld+json"),
+])
+def test_a_lookup_by_get_carries_the_headers_of_the_whole_stack(server, query, accept):
+    headers = {"Accept": accept}
+    status, got, body = by_get(server, query, headers)
+    post_status, posted, post_body = by_post(server, query, headers)
+    assert status == post_status == 200, body
+    assert body == post_body and body
+    assert chosen(got) == chosen(posted)
+    assert got["vary"] == "Accept, Origin" and got["x-content-type-options"] == "nosniff"
+    assert got["server-timing"].startswith("answer;dur=")
+    head_status, head, head_body = by_get(server, query, headers, method="HEAD")
+    assert head_status == 200 and head_body == b""
+    assert chosen(head) == chosen(got)
+
+
+@pytest.mark.parametrize(("query", "kind"), [
+    ("SELECT ?s WHERE { ?s ?p }", "query-syntax"),
+    ("SELECT ?s WHERE { ?s undeclared:name ?o }", "query-syntax"),
+    ("SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }", "service-refused"),
+    ("SELECT * FROM <https://example.org/no-such-graph> WHERE { ?s ?p ?o }", "unknown-graph"),
+])
+def test_a_refused_lookup_by_get_is_the_same_problem_as_through_the_whole_stack(server, query, kind):
+    headers = {"Accept": "application/sparql-results+json"}
+    status, got, body = by_get(server, query, headers)
+    post_status, posted, post_body = by_post(server, query, headers)
+    assert status == post_status == 400
+    assert json.loads(body)["type"].rsplit("/", 1)[-1] == kind
+    assert body == post_body
+    assert chosen(got) == chosen(posted)
+
+
+def test_predeclared_prefixes_reach_the_query_that_uses_them_and_its_own_win(server):
+    """Only the predeclared prefixes a query's text names are declared before it; a query's own PREFIX of the
+    same name still wins, and a syntax error is still reported on the user's own line."""
+    accept = {"Accept": "application/sparql-results+json"}
+    _, _, body = by_get(server, f"SELECT ?label WHERE {{ <{NOTICE}> rkg:reason ?r . ?r skos:prefLabel ?label }}",
+                        accept)
+    assert json.loads(body)["results"]["bindings"]
+    _, _, body = by_get(server, "PREFIX rkg: <http://example.org/nothing#> "
+                                f"SELECT ?r WHERE {{ <{NOTICE}> rkg:reason ?r }}", accept)
+    assert json.loads(body)["results"]["bindings"] == []
+    status, _, body = by_get(server, "SELECT ?s\nWHERE { ?s ?p }", accept)
+    assert status == 400 and "2:" in json.loads(body)["detail"]
+
+
+
+def test_a_query_process_that_ended_while_idle_costs_no_query_an_error(demo_store, tmp_path):
+    """A process is not asked whether it still runs after each answer (a wait() every lookup): one that ended
+    while idle is found when a request is sent to it, and the request goes to another process."""
+    query = f"SELECT ?reason WHERE {{ <{NOTICE}> rkg:reason ?reason }}"
+    accept = {"Accept": "application/sparql-results+json"}
+    with serving(demo_store, tmp_path / "serve.log") as (base, process):
+        assert by_get(base, query, accept)[0] == 200
+        idle = list(query_processes(process.pid))
+        assert idle
+        for pid in idle:
+            os.kill(pid, signal.SIGKILL)
+        while any(Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z" for pid in idle):
+            time.sleep(0.05)  # each has ended (unreaped) before the requests below are sent
+        # Each a new question (the answer cache would answer a repeated one without a process).
+        statuses = [by_get(base, f"{query} LIMIT {limit}", accept)[0] for limit in range(1, len(idle) + 4)]
+        assert statuses == [200] * (len(idle) + 3)
+        assert set(query_processes(process.pid)) - set(idle)  # the pool started others in their place
