@@ -29,7 +29,7 @@ from retractkg.ingest.report import IngestReport
 from retractkg.store import GraphStore
 from retractkg.store.change_log import announced_hashes, change_log, change_nquads
 
-# A batch is one atomic write, and must stay below the bulk loader's chunk (1M quads) to stay one.
+# A batch is one atomic write, whatever its size (`OxigraphStore.replace_graphs_nquads`).
 # Up to `writers` + 1 batches are in memory at once (written, and read). With two loads at once, a
 # load of 600k quads costs more per quad than one of 400k, and one of 300k more compaction.
 BATCH_QUADS = 400_000

@@ -63,6 +63,42 @@ def test_bulk_files_left_by_a_killed_load_are_removed_at_the_next_writable_open(
     assert cli("query", "--store", str(store), COUNT_RETRACTIONS, "--format", "csv").stdout.split() == ["n", "3"]
 
 
+# A child that bulk-loads 2.5 million quads (three of the loader's chunks of a million) into graphs of its own.
+CHUNKED_LOAD = """
+import sys
+from retractkg.store import OxigraphStore
+store = OxigraphStore(sys.argv[1])
+data = b"".join(b"<http://e/s%d> <http://e/chunked> \\"%d\\" <http://e/c%d> .\\n" % (i, i, i % 100)
+                for i in range(2_500_000))
+print("loading", flush=True)
+store.replace_graphs_nquads({"http://e/c0": data})
+"""
+FILES_PER_CHUNK = 8  # the strings, the graph names and six quad indexes, for quads in named graphs
+
+
+def test_a_bulk_load_of_several_chunks_killed_before_its_end_stores_none_of_them(tmp_path):
+    """Ingest writes a batch of any size as one bulk load because the loader keeps every chunk's files until the
+    input ends and ingests them at once; a loader that ingested each chunk as it went would have stored the
+    first by the time the third's files are written."""
+    store = tmp_path / "store"
+    assert main(["ingest", "--demo", "--quiet", "--store", str(store)]) == 0
+    loader = subprocess.Popen([sys.executable, "-c", CHUNKED_LOAD, str(store)], stdout=subprocess.PIPE)
+    try:
+        assert loader.stdout.readline() == b"loading\n"
+        deadline = time.monotonic() + 300  # a bound on waiting, not a measured duration
+        while (len(list(store.glob("bulk-*.sst"))) <= 2 * FILES_PER_CHUNK and loader.poll() is None
+               and time.monotonic() < deadline):
+            time.sleep(0.01)
+        assert loader.poll() is None, "the load ended before its third chunk's files were written"
+    finally:
+        loader.kill()
+        loader.wait()
+    assert len(list(store.glob("bulk-*.sst"))) > 2 * FILES_PER_CHUNK
+    count = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s <http://e/chunked> ?o } }"
+    assert cli("query", "--store", str(store), count, "--format", "csv").stdout.split() == ["n", "0"]
+    assert cli("query", "--store", str(store), COUNT_RETRACTIONS, "--format", "csv").stdout.split() == ["n", "3"]
+
+
 def test_an_ingest_is_refused_while_read_only_workers_serve_the_store_naming_the_server(tmp_path, demo_store):
     with serving(demo_store, tmp_path / "serve.log", "--workers", "2") as (base, process):
         refused = cli("ingest", "--demo", "--quiet", "--store", str(demo_store))

@@ -15,10 +15,6 @@ from retractkg.store.lock import StoreLock
 from retractkg.store.reach import Hops
 from retractkg.store.walk import walk
 
-# Oxigraph's bulk loader writes (and RocksDB ingests) its input in chunks of 1,000,000 quads; below
-# that, one bulk load is one atomic ingestion (see `OxigraphStore.replace_graphs_nquads`).
-BULK_CHUNK_QUADS = 1_000_000
-
 
 class OxigraphStore(GraphStore):
     """Embedded Oxigraph: full SPARQL 1.1, transactions, and bulk loading without a server."""
@@ -100,17 +96,17 @@ class OxigraphStore(GraphStore):
     def replace_graphs_nquads(self, graphs: Mapping[str, bytes], *, also_add: bytes = b"") -> None:
         """New graphs are bulk-loaded: several times faster than a transaction, and still all or nothing.
 
-        Oxigraph's bulk loader turns up to `BULK_CHUNK_QUADS` quads into one set of SST files and
-        hands them to RocksDB in one `IngestExternalFiles` call, which is atomic across column
-        families; a parse error stops it before anything is written. So a batch below that size is
-        stored whole or not at all, even if the process is killed. Graphs that already exist (an
-        update) go through the transactional `replace_graphs`.
+        Oxigraph's bulk loader (pyoxigraph 0.5) turns each million quads into a set of SST files, keeps
+        them all until the input ends, then hands them to RocksDB in one `IngestExternalFiles` call, which
+        is atomic across column families; a parse error stops it before anything is written. So a load
+        of any size is stored whole or not at all, even if the process is killed (`tests/
+        test_issue_15_store.py`). Graphs that already exist (an update) go through the transactional
+        `replace_graphs`.
         """
         data = b"".join([*graphs.values(), also_add])
         if not data:
             return
-        if data.count(b"\n") >= BULK_CHUNK_QUADS or any(
-                self._store.contains_named_graph(NamedNode(g)) for g in graphs):
+        if any(self._store.contains_named_graph(NamedNode(g)) for g in graphs):
             super().replace_graphs_nquads(graphs, also_add=also_add)
             return
         try:

@@ -92,13 +92,26 @@ class GraphScan:
 
     def pairs(self, predicate: str) -> list[tuple[str, str]]:
         """(subject, object) of every statement with this predicate, in the store's order (of rdf:type, the
-        statements of `classes` only)."""
+        statements of `classes` only), each once however many graphs state it.
+
+        Once: records restate what they link (an article's title in each of its notices' graphs), and the union
+        of the graphs yields every copy, 3.5 times as many rows as distinct ones for schema:name. The copies of
+        a statement come together (the index is ordered by predicate, object, subject, then graph), so keeping
+        the first of each leaves the order of the others, and so the first or last value seen, unchanged."""
         if predicate not in self._pairs:
-            values = (f"VALUES ?o {{ {' '.join(f'<{c}>' for c in self.classes)} }} " if predicate == RDF + "type"
-                      else "")
-            self._pairs[predicate] = [(row["s"].value, row["o"].value) for row in
-                                      self.store.query(f"SELECT ?s ?o WHERE {{ {values}?s <{predicate}> ?o }}")]
+            self._pairs[predicate] = self._read(predicate, "DISTINCT ")
         return self._pairs[predicate]
+
+    def statements(self, predicate: str) -> list[tuple[str, str]]:
+        """`pairs` with a statement as many times as graphs state it, where that count shows (a list of
+        authors, as the search index words them, repeats an author that two records state)."""
+        return self._read(predicate, "")
+
+    def _read(self, predicate: str, distinct: str) -> list[tuple[str, str]]:
+        values = f"VALUES ?o {{ {' '.join(f'<{c}>' for c in self.classes)} }} " if predicate == RDF + "type" else ""
+        # By position: looking a variable up by name costs a third of the scan.
+        return [(row[0].value, row[1].value) for row in
+                self.store.query(f"SELECT {distinct}?s ?o WHERE {{ {values}?s <{predicate}> ?o }}")]
 
     def objects(self, predicate: str) -> dict[str, set[str]]:
         """{subject: its objects} of one predicate."""

@@ -259,12 +259,12 @@ def rebuild(store: GraphStore, path: Path, *, state: str = "") -> int:
     texts = {iri: text[:TEXT_CHARS] for iri, text in _pairs(store, SCHEMA + "text") if iri in kinds}
     authors: dict[str, list[str]] = defaultdict(list)
     works: dict[str, list[str]] = defaultdict(list)
-    for work, person in scan.pairs(SCHEMA + "author"):
+    for work, person in scan.statements(SCHEMA + "author"):
         authors[work].append(person)
         works[person].append(work)
     parents = dict(scan.pairs(SCHEMA + "isPartOf"))
     updates: dict[str, list[str]] = defaultdict(list)
-    for notice, article in scan.pairs(CITO + "updates"):
+    for notice, article in scan.statements(CITO + "updates"):
         updates[notice].append(article)
 
     def journal(work: str) -> str:
