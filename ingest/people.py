@@ -22,9 +22,15 @@ all the records given together; see the README for what a later run can and cann
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import warnings
 from collections import defaultdict
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+from typing import Any
 
 from retractkg.ingest.iris import Minter, article_key, fold, name_hash
 from retractkg.ingest.model import Article, Organization, Person, SourceRecord
@@ -33,10 +39,15 @@ from retractkg.ingest.shared_dois import title_key
 from retractkg.ontology import RDF, RKG
 
 Node = tuple[str, str]  # (article key, person name key): one person on one article
+# A person found by `PeopleIndex._join`: its block's number, its mentions (sorted), the evidence they all share
+Person_ = tuple[int, list[Node], set[tuple[str, str]]]
 # A byline longer than this (a consortium's) says nothing about who works with whom: its co-authors are no
 # evidence (and would cost the square of its length).
 MAX_BYLINE = 50
 EVIDENCE_ORDER = ("orcid", "co-author", "affiliation")  # which shared evidence a person states, first
+# Mentions in blocks from which `resolve` shares the blocks out between two processes (the full-size export has
+# 500,000; a fork and the exchange between rounds cost about a second).
+SPLIT_FROM = 100_000
 
 
 
@@ -198,38 +209,31 @@ class PeopleIndex:
             self._written[key] = written
         return key
 
-    def resolve(self, shared_dois: Collection[str] = ()) -> None:
+    def resolve(self, shared_dois: Collection[str] = (), *, processes: int | None = None) -> None:
         """Join the mentions that the evidence says are one person, and mint each person's IRI; `shared_dois`
         are DOIs several works share (`retractkg.ingest.shared_dois`), under which each work is its own article.
 
         Block by block (family name and initial), each in the order of its mentions, so that memory holds one
-        block's evidence at a time and the joins do not depend on the order records were read."""
+        block's evidence at a time and the joins do not depend on the order records were read. Blocks are
+        independent of each other in each round, so `processes` (by default 2 for `SPLIT_FROM` mentions or
+        more, where the system can fork) share them out: the pre-pass runs before anything is written, on one
+        core otherwise; the joins are the same either way."""
         self._read(shared_dois)
-        self._recurring_coauthors: dict[str, list[str]] = {}
+        self._recurring_coauthors: dict[str, tuple[list[str], frozenset[tuple[str, str]]]] = {}
         blocks: dict[str, list[Node]] = defaultdict(list)
         for key in sorted(self._articles):
             for name, mention in sorted(self._articles[key].items()):
                 blocks[mention.name.block].append((key, name))
         blocks = {block: nodes for block, nodes in blocks.items() if len({a for a, _ in nodes}) > 1}
-        joins = _Joins(self._articles)
-        for nodes in blocks.values():  # one block's evidence in memory at a time
-            _link(joins, nodes, {node: self._evidence(node, blocks) for node in nodes})
-        # Once more, with co-authors known as people: "Li Zhang" with "Wei Wang" on one article and with
-        # "W. Wang" on another share a co-author when those two were joined above.
-        # article -> its authors joined to others (name -> their person), as the first round left them
-        joined = {article: {other: f"{root[0]} {root[1]}" for other in self._coauthors(article, "", blocks)
-                            if (root := joins.root_of((article, other))) is not None} for article in self._articles}
-        for nodes in blocks.values():  # only the new evidence: the rest was offered above
-            known: dict[Node, set[tuple[str, str]]] = {}
-            for node in nodes:
-                article, name = node
-                keys = {("co-author", person) for other, person in joined[article].items() if other != name}
-                if keys:
-                    known[node] = keys
-            if known:
-                _link(joins, [node for node in nodes if node in known], known, again=True)
+        order = list(blocks.values())
+        if processes is None:
+            processes = 2 if sum(map(len, order)) >= SPLIT_FROM and _can_fork() else 1
+        if processes > 1:
+            people = self._join_split(blocks, _share_out(order, 2))
+        else:
+            people = self._join(blocks, range(len(order)), lambda roots: roots)
         self._recurring_coauthors.clear()
-        for members, common in joins.people():
+        for _, members, common in people:
             iri = self._person_iri(members)
             for node in members:
                 self._iris[node] = iri
@@ -240,22 +244,94 @@ class PeopleIndex:
         self._article_orgs.clear()
         self._written.clear()
 
+    def _join(self, blocks: dict[str, list[Node]], part: Iterable[int],
+              exchange: Callable[[dict[Node, str]], dict[Node, str]]) -> list[Person_]:
+        """Both rounds of joins over the blocks numbered `part` (in `blocks`' order); `exchange` takes the
+        people the first round made of these blocks' mentions and returns those of every block. Each person
+        of two or more articles, with its block's number, in the order a single pass over all blocks finds them."""
+        order = list(blocks.values())
+        part = sorted(part)
+        joins = _Joins(self._articles)
+        for i in part:  # one block's evidence in memory at a time
+            nodes = order[i]
+            _link(joins, nodes, {node: self._evidence(node, blocks) for node in nodes})
+        # Once more, with co-authors known as people: "Li Zhang" with "Wei Wang" on one article and with
+        # "W. Wang" on another share a co-author when those two were joined above.
+        roots = exchange({node: f"{root[0]} {root[1]}" for root, members in joins.members.items()
+                          if len(members) > 1 for node in members})
+        joined: dict[str, dict[str, str]] = {}  # article -> its authors joined to others (name -> their person)
+        people_on: dict[str, tuple[set[tuple[str, str]], set[str]]] = {}  # article -> `_joined_coauthors`
+        for i in part:  # only the new evidence: the rest was offered above
+            nodes = order[i]
+            known: dict[Node, set[tuple[str, str]]] = {}
+            for node in nodes:
+                article, name = node
+                found = people_on.get(article)
+                if found is None:
+                    persons = joined[article] = {other: person for other in self._coauthors(article, "", blocks)
+                                                 if (person := roots.get((article, other))) is not None}
+                    found = people_on[article] = _joined_coauthors(persons)
+                keys, named_twice = found
+                own = joined[article].get(name)
+                if own is not None and own not in named_twice:  # a mention's own person is not its co-author
+                    keys = keys - {("co-author", own)}
+                if keys:
+                    known[node] = keys
+            if known:
+                _link(joins, [node for node in nodes if node in known], known, again=True)
+        number = {block: i for i, block in enumerate(blocks)}
+        return [(number[self._articles[members[0][0]][members[0][1]].name.block], members, common)
+                for members, common in joins.people()]
+
+    def _join_split(self, blocks: dict[str, list[Node]], parts: list[list[int]]) -> list[Person_]:
+        """`_join` over two parts of the blocks at once, the second in a forked process (which shares this one's
+        memory as it is): the first round's people are exchanged between the two, and the people they find
+        merged in block order, as `_join` over all blocks would list them."""
+        context = multiprocessing.get_context("fork")
+        here, there = context.Pipe()
+        with warnings.catch_warnings():  # forking a process with threads (the store's): the child runs no store code
+            warnings.simplefilter("ignore", DeprecationWarning)
+            child = context.Process(target=_join_in_child, args=(self, blocks, parts[1], there), daemon=True)
+            child.start()
+        there.close()
+
+        def exchange(roots: dict[Node, str]) -> dict[Node, str]:
+            theirs = _received(here, child)
+            here.send(roots)
+            return {**roots, **theirs}
+
+        try:
+            people = self._join(blocks, parts[0], exchange) + _received(here, child)
+        finally:
+            here.close()
+            child.join()
+        people.sort(key=lambda person: person[0])  # stable: within a block, in the order its pass found them
+        return people
+
     def _coauthors(self, article: str, name: str, blocks: dict[str, list[Node]]) -> list[str]:
         """The co-authors of a mention that occur on another article too (only they can be shared), unless the
         byline is too long to say anything about who worked with whom."""
+        return [other for other in self._recurring(article, blocks)[0] if other != name]
+
+    def _recurring(self, article: str, blocks: dict[str, list[Node]]) -> tuple[list[str], frozenset[tuple[str, str]]]:
+        """An article's authors that occur on another article too, and the same as co-author evidence: made once
+        per article, not once per author (a byline of n authors would cost n squared)."""
         found = self._recurring_coauthors.get(article)
         if found is None:
             authors = self._articles[article]
-            found = self._recurring_coauthors[article] = [] if len(authors) > MAX_BYLINE else [
+            names = [] if len(authors) > MAX_BYLINE else [
                 other for other, mention in sorted(authors.items()) if mention.name.block in blocks]
-        return [other for other in found if other != name]
+            found = self._recurring_coauthors[article] = (names, frozenset(("co-author", other) for other in names))
+        return found
 
     def _evidence(self, node: Node, blocks: dict[str, list[Node]]) -> set[tuple[str, str]]:
         """What a mention could share with a mention of the same name on another article."""
         article, name = node
         mention = self._articles[article][name]
-        found = {("orcid", mention.orcid)} if mention.orcid else set()
-        found.update(("co-author", other) for other in self._coauthors(article, name, blocks))
+        found = set(self._recurring(article, blocks)[1])
+        found.discard(("co-author", name))  # names are unique on one article: only its own mention goes
+        if mention.orcid:
+            found.add(("orcid", mention.orcid))
         found.update(("affiliation", org) for org in mention.organizations or self._article_orgs[article])
         return found
 
@@ -383,12 +459,57 @@ def _link(joins: _Joins, nodes: list[Node], evidence: dict[Node, set[tuple[str, 
         if twin is not node:
             root = joins.union(joins.find(twin), root)
             continue
-        for why in sorted(keys):
-            earlier = first.setdefault(why, node)
-            if earlier is not node and earlier[0] != node[0]:
-                other = joins.find(earlier)
-                if other != root:  # most evidence repeats a join already made
-                    root = joins.union(other, root)
+        # The joins it offers, in the order of its evidence; most evidence is seen first here or on its own article,
+        # and offers none (sorting only what does spares sorting every mention's evidence).
+        offers = [(why, earlier) for why in keys
+                  if (earlier := first.setdefault(why, node)) is not node and earlier[0] != node[0]]
+        offers.sort()
+        for _, earlier in offers:
+            other = joins.find(earlier)
+            if other != root:  # most evidence repeats a join already made
+                root = joins.union(other, root)
+
+
+def _share_out(blocks: list[list[Node]], n: int) -> list[list[int]]:
+    """The numbers of `blocks` in `n` parts of about as many mentions each, biggest block first."""
+    parts: list[list[int]] = [[] for _ in range(n)]
+    load = [0] * n
+    for i in sorted(range(len(blocks)), key=lambda i: (-len(blocks[i]), i)):
+        lightest = load.index(min(load))
+        parts[lightest].append(i)
+        load[lightest] += len(blocks[i])
+    return parts
+
+
+def _can_fork() -> bool:
+    return (os.cpu_count() or 1) > 1 and "fork" in multiprocessing.get_all_start_methods()
+
+
+def _join_in_child(index: PeopleIndex, blocks: dict[str, list[Node]], part: list[int], conn: Connection) -> None:
+    """`PeopleIndex._join` in the forked process of `_join_split`, talking to its parent over `conn`."""
+    def exchange(roots: dict[Node, str]) -> dict[Node, str]:
+        conn.send(roots)
+        return {**roots, **conn.recv()}
+
+    conn.send(index._join(blocks, part, exchange))
+    conn.close()
+
+
+def _received(conn: Connection, child: BaseProcess) -> Any:
+    """What the child of `_join_split` sends; an error if it ended without sending it."""
+    try:
+        return conn.recv()
+    except EOFError:
+        child.join()
+        raise RuntimeError(f"resolving people in a second process failed (exit code {child.exitcode})") from None
+
+
+def _joined_coauthors(persons: dict[str, str]) -> tuple[set[tuple[str, str]], set[str]]:
+    """An article's joined authors ({name: person}) as co-author evidence, and the persons two of its names are
+    (so that leaving out a mention's own name still leaves its person in)."""
+    seen: set[str] = set()
+    twice = {person for person in persons.values() if person in seen or seen.add(person)}
+    return {("co-author", person) for person in seen}, twice
 
 
 def mention_key(article: Article) -> str:
