@@ -394,7 +394,7 @@ class _Joins:
         self.parent[node] = node
         self.members[node] = [node]
         self.given[node] = {mention.name.given}
-        self.orcids[node] = {mention.orcid} - {""}
+        self.orcids[node] = {mention.orcid} if mention.orcid else set()
         self.common[node] = evidence
         return node
 
