@@ -482,7 +482,9 @@ def _share_out(blocks: list[list[Node]], n: int) -> list[list[int]]:
 
 
 def _can_fork() -> bool:
-    return (os.cpu_count() or 1) > 1 and "fork" in multiprocessing.get_all_start_methods()
+    """Whether a second process may share the work: two cores, fork, and not a daemon (which may have no children)."""
+    return ((os.cpu_count() or 1) > 1 and "fork" in multiprocessing.get_all_start_methods()
+            and not multiprocessing.current_process().daemon)
 
 
 def _join_in_child(index: PeopleIndex, blocks: dict[str, list[Node]], part: list[int], conn: Connection) -> None:
