@@ -22,15 +22,9 @@ all the records given together; see the README for what a later run can and cann
 
 from __future__ import annotations
 
-import multiprocessing
-import os
-import warnings
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
-from multiprocessing.process import BaseProcess
-from typing import Any
 
 from retractkg.ingest.iris import Minter, article_key, fold, name_hash
 from retractkg.ingest.model import Article, Organization, Person, SourceRecord
@@ -39,15 +33,10 @@ from retractkg.ingest.shared_dois import title_key
 from retractkg.ontology import RDF, RKG
 
 Node = tuple[str, str]  # (article key, person name key): one person on one article
-# A person found by `PeopleIndex._join`: its block's number, its mentions (sorted), the evidence they all share
-Person_ = tuple[int, list[Node], set[tuple[str, str]]]
 # A byline longer than this (a consortium's) says nothing about who works with whom: its co-authors are no
 # evidence (and would cost the square of its length).
 MAX_BYLINE = 50
 EVIDENCE_ORDER = ("orcid", "co-author", "affiliation")  # which shared evidence a person states, first
-# Mentions in blocks from which `resolve` shares the blocks out between two processes (the full-size export has
-# 500,000; a fork and the exchange between rounds cost about a second).
-SPLIT_FROM = 100_000
 
 
 
@@ -209,15 +198,12 @@ class PeopleIndex:
             self._written[key] = written
         return key
 
-    def resolve(self, shared_dois: Collection[str] = (), *, processes: int | None = None) -> None:
+    def resolve(self, shared_dois: Collection[str] = ()) -> None:
         """Join the mentions that the evidence says are one person, and mint each person's IRI; `shared_dois`
         are DOIs several works share (`retractkg.ingest.shared_dois`), under which each work is its own article.
 
         Block by block (family name and initial), each in the order of its mentions, so that memory holds one
-        block's evidence at a time and the joins do not depend on the order records were read. Blocks are
-        independent of each other in each round, so `processes` (by default 2 for `SPLIT_FROM` mentions or
-        more, where the system can fork) share them out: the pre-pass runs before anything is written, on one
-        core otherwise; the joins are the same either way."""
+        block's evidence at a time and the joins do not depend on the order records were read."""
         self._read(shared_dois)
         self._recurring_coauthors: dict[str, tuple[list[str], frozenset[tuple[str, str]]]] = {}
         blocks: dict[str, list[Node]] = defaultdict(list)
@@ -225,15 +211,32 @@ class PeopleIndex:
             for name, mention in sorted(self._articles[key].items()):
                 blocks[mention.name.block].append((key, name))
         blocks = {block: nodes for block, nodes in blocks.items() if len({a for a, _ in nodes}) > 1}
-        order = list(blocks.values())
-        if processes is None:
-            processes = 2 if sum(map(len, order)) >= SPLIT_FROM and _can_fork() else 1
-        if processes > 1:
-            people = self._join_split(blocks, _share_out(order, 2))
-        else:
-            people = self._join(blocks, range(len(order)), lambda roots: roots)
+        joins = _Joins(self._articles)
+        for nodes in blocks.values():  # one block's evidence in memory at a time
+            _link(joins, nodes, {node: self._evidence(node, blocks) for node in nodes})
+        # Once more, with co-authors known as people: "Li Zhang" with "Wei Wang" on one article and with
+        # "W. Wang" on another share a co-author when those two were joined above.
+        # article -> its authors joined to others (name -> their person), as the first round left them
+        joined = {article: {other: f"{root[0]} {root[1]}" for other in self._coauthors(article, "", blocks)
+                            if (root := joins.root_of((article, other))) is not None} for article in self._articles}
+        people_on: dict[str, tuple[set[tuple[str, str]], set[str]]] = {}  # article -> `_joined_coauthors`
+        for nodes in blocks.values():  # only the new evidence: the rest was offered above
+            known: dict[Node, set[tuple[str, str]]] = {}
+            for node in nodes:
+                article, name = node
+                found = people_on.get(article)
+                if found is None:
+                    found = people_on[article] = _joined_coauthors(joined[article])
+                keys, named_twice = found
+                own = joined[article].get(name)
+                if own is not None and own not in named_twice:  # a mention's own person is not its co-author
+                    keys = keys - {("co-author", own)}
+                if keys:
+                    known[node] = keys
+            if known:
+                _link(joins, [node for node in nodes if node in known], known, again=True)
         self._recurring_coauthors.clear()
-        for _, members, common in people:
+        for members, common in joins.people():
             iri = self._person_iri(members)
             for node in members:
                 self._iris[node] = iri
@@ -243,70 +246,6 @@ class PeopleIndex:
         self._articles.clear()
         self._article_orgs.clear()
         self._written.clear()
-
-    def _join(self, blocks: dict[str, list[Node]], part: Iterable[int],
-              exchange: Callable[[dict[Node, str]], dict[Node, str]]) -> list[Person_]:
-        """Both rounds of joins over the blocks numbered `part` (in `blocks`' order); `exchange` takes the
-        people the first round made of these blocks' mentions and returns those of every block. Each person
-        of two or more articles, with its block's number, in the order a single pass over all blocks finds them."""
-        order = list(blocks.values())
-        part = sorted(part)
-        joins = _Joins(self._articles)
-        for i in part:  # one block's evidence in memory at a time
-            nodes = order[i]
-            _link(joins, nodes, {node: self._evidence(node, blocks) for node in nodes})
-        # Once more, with co-authors known as people: "Li Zhang" with "Wei Wang" on one article and with
-        # "W. Wang" on another share a co-author when those two were joined above.
-        roots = exchange({node: f"{root[0]} {root[1]}" for root, members in joins.members.items()
-                          if len(members) > 1 for node in members})
-        joined: dict[str, dict[str, str]] = {}  # article -> its authors joined to others (name -> their person)
-        people_on: dict[str, tuple[set[tuple[str, str]], set[str]]] = {}  # article -> `_joined_coauthors`
-        for i in part:  # only the new evidence: the rest was offered above
-            nodes = order[i]
-            known: dict[Node, set[tuple[str, str]]] = {}
-            for node in nodes:
-                article, name = node
-                found = people_on.get(article)
-                if found is None:
-                    persons = joined[article] = {other: person for other in self._coauthors(article, "", blocks)
-                                                 if (person := roots.get((article, other))) is not None}
-                    found = people_on[article] = _joined_coauthors(persons)
-                keys, named_twice = found
-                own = joined[article].get(name)
-                if own is not None and own not in named_twice:  # a mention's own person is not its co-author
-                    keys = keys - {("co-author", own)}
-                if keys:
-                    known[node] = keys
-            if known:
-                _link(joins, [node for node in nodes if node in known], known, again=True)
-        number = {block: i for i, block in enumerate(blocks)}
-        return [(number[self._articles[members[0][0]][members[0][1]].name.block], members, common)
-                for members, common in joins.people()]
-
-    def _join_split(self, blocks: dict[str, list[Node]], parts: list[list[int]]) -> list[Person_]:
-        """`_join` over two parts of the blocks at once, the second in a forked process (which shares this one's
-        memory as it is): the first round's people are exchanged between the two, and the people they find
-        merged in block order, as `_join` over all blocks would list them."""
-        context = multiprocessing.get_context("fork")
-        here, there = context.Pipe()
-        with warnings.catch_warnings():  # forking a process with threads (the store's): the child runs no store code
-            warnings.simplefilter("ignore", DeprecationWarning)
-            child = context.Process(target=_join_in_child, args=(self, blocks, parts[1], there), daemon=True)
-            child.start()
-        there.close()
-
-        def exchange(roots: dict[Node, str]) -> dict[Node, str]:
-            theirs = _received(here, child)
-            here.send(roots)
-            return {**roots, **theirs}
-
-        try:
-            people = self._join(blocks, parts[0], exchange) + _received(here, child)
-        finally:
-            here.close()
-            child.join()
-        people.sort(key=lambda person: person[0])  # stable: within a block, in the order its pass found them
-        return people
 
     def _coauthors(self, article: str, name: str, blocks: dict[str, list[Node]]) -> list[str]:
         """The co-authors of a mention that occur on another article too (only they can be shared), unless the
@@ -468,42 +407,6 @@ def _link(joins: _Joins, nodes: list[Node], evidence: dict[Node, set[tuple[str, 
             other = joins.find(earlier)
             if other != root:  # most evidence repeats a join already made
                 root = joins.union(other, root)
-
-
-def _share_out(blocks: list[list[Node]], n: int) -> list[list[int]]:
-    """The numbers of `blocks` in `n` parts of about as many mentions each, biggest block first."""
-    parts: list[list[int]] = [[] for _ in range(n)]
-    load = [0] * n
-    for i in sorted(range(len(blocks)), key=lambda i: (-len(blocks[i]), i)):
-        lightest = load.index(min(load))
-        parts[lightest].append(i)
-        load[lightest] += len(blocks[i])
-    return parts
-
-
-def _can_fork() -> bool:
-    """Whether a second process may share the work: two cores, fork, and not a daemon (which may have no children)."""
-    return ((os.cpu_count() or 1) > 1 and "fork" in multiprocessing.get_all_start_methods()
-            and not multiprocessing.current_process().daemon)
-
-
-def _join_in_child(index: PeopleIndex, blocks: dict[str, list[Node]], part: list[int], conn: Connection) -> None:
-    """`PeopleIndex._join` in the forked process of `_join_split`, talking to its parent over `conn`."""
-    def exchange(roots: dict[Node, str]) -> dict[Node, str]:
-        conn.send(roots)
-        return {**roots, **conn.recv()}
-
-    conn.send(index._join(blocks, part, exchange))
-    conn.close()
-
-
-def _received(conn: Connection, child: BaseProcess) -> Any:
-    """What the child of `_join_split` sends; an error if it ended without sending it."""
-    try:
-        return conn.recv()
-    except EOFError:
-        child.join()
-        raise RuntimeError(f"resolving people in a second process failed (exit code {child.exitcode})") from None
 
 
 def _joined_coauthors(persons: dict[str, str]) -> tuple[set[tuple[str, str]], set[str]]:

@@ -491,30 +491,3 @@ def test_a_doi_found_shared_by_a_later_run_keeps_the_earlier_works_apart_too(tmp
     assert any("(3 titles)" in w for w in report.warnings)
     assert record_statements(store) == record_statements(together)
     assert len(works_of(store)) == 3
-
-
-def test_people_resolved_in_two_processes_are_those_of_one(tmp_path):
-    """The full-size export's pre-pass shares its name blocks out between two processes (`PeopleIndex.resolve`):
-    on every shared Retraction Watch file, the same person for every mention and the same evidence, in the
-    same order, as one process finds."""
-    from retractkg.ingest.iris import Minter
-    from retractkg.ingest.people import PeopleIndex
-    from retractkg.ingest.pipeline import read_records
-    from retractkg.ingest.report import IngestReport
-
-    records = list(read_records([DATA / "retraction-watch", export(tmp_path / "rw.csv", list(range(len(BYLINES))))],
-                                IngestReport()))
-    minter = Minter(BASE)
-    resolved = []
-    for processes in (1, 2):
-        index = PeopleIndex(minter)
-        for record in records:
-            index.add(record, minter.graph(record.format, record.record_key or record.location))
-        index.resolve(processes=processes)
-        resolved.append(index)
-    one, two = resolved
-    assert len(one.evidence) > 100 and list(one.evidence.items()) == list(two.evidence.items())
-    mentions = [(article, person) for record in records for article in record.notice.articles
-                for person in article.authors]
-    assert [one.iri(*m) for m in mentions] == [two.iri(*m) for m in mentions]
-    assert sum(one.iri(*m) is not None for m in mentions) > 1000
