@@ -205,7 +205,7 @@ class PeopleIndex:
         Block by block (family name and initial), each in the order of its mentions, so that memory holds one
         block's evidence at a time and the joins do not depend on the order records were read."""
         self._read(shared_dois)
-        self._recurring_coauthors: dict[str, tuple[list[str], frozenset[tuple[str, str]]]] = {}
+        self._recurring_coauthors: dict[str, list[str]] = {}
         blocks: dict[str, list[Node]] = defaultdict(list)
         for key in sorted(self._articles):
             for name, mention in sorted(self._articles[key].items()):
@@ -219,18 +219,11 @@ class PeopleIndex:
         # article -> its authors joined to others (name -> their person), as the first round left them
         joined = {article: {other: f"{root[0]} {root[1]}" for other in self._coauthors(article, "", blocks)
                             if (root := joins.root_of((article, other))) is not None} for article in self._articles}
-        people_on: dict[str, tuple[set[tuple[str, str]], set[str]]] = {}  # article -> `_joined_coauthors`
         for nodes in blocks.values():  # only the new evidence: the rest was offered above
             known: dict[Node, set[tuple[str, str]]] = {}
             for node in nodes:
                 article, name = node
-                found = people_on.get(article)
-                if found is None:
-                    found = people_on[article] = _joined_coauthors(joined[article])
-                keys, named_twice = found
-                own = joined[article].get(name)
-                if own is not None and own not in named_twice:  # a mention's own person is not its co-author
-                    keys = keys - {("co-author", own)}
+                keys = {("co-author", person) for other, person in joined[article].items() if other != name}
                 if keys:
                     known[node] = keys
             if known:
@@ -250,27 +243,19 @@ class PeopleIndex:
     def _coauthors(self, article: str, name: str, blocks: dict[str, list[Node]]) -> list[str]:
         """The co-authors of a mention that occur on another article too (only they can be shared), unless the
         byline is too long to say anything about who worked with whom."""
-        return [other for other in self._recurring(article, blocks)[0] if other != name]
-
-    def _recurring(self, article: str, blocks: dict[str, list[Node]]) -> tuple[list[str], frozenset[tuple[str, str]]]:
-        """An article's authors that occur on another article too, and the same as co-author evidence: made once
-        per article, not once per author (a byline of n authors would cost n squared)."""
         found = self._recurring_coauthors.get(article)
         if found is None:
             authors = self._articles[article]
-            names = [] if len(authors) > MAX_BYLINE else [
+            found = self._recurring_coauthors[article] = [] if len(authors) > MAX_BYLINE else [
                 other for other, mention in sorted(authors.items()) if mention.name.block in blocks]
-            found = self._recurring_coauthors[article] = (names, frozenset(("co-author", other) for other in names))
-        return found
+        return [other for other in found if other != name]
 
     def _evidence(self, node: Node, blocks: dict[str, list[Node]]) -> set[tuple[str, str]]:
         """What a mention could share with a mention of the same name on another article."""
         article, name = node
         mention = self._articles[article][name]
-        found = set(self._recurring(article, blocks)[1])
-        found.discard(("co-author", name))  # names are unique on one article: only its own mention goes
-        if mention.orcid:
-            found.add(("orcid", mention.orcid))
+        found = {("orcid", mention.orcid)} if mention.orcid else set()
+        found.update(("co-author", other) for other in self._coauthors(article, name, blocks))
         found.update(("affiliation", org) for org in mention.organizations or self._article_orgs[article])
         return found
 
@@ -333,7 +318,7 @@ class _Joins:
         self.parent[node] = node
         self.members[node] = [node]
         self.given[node] = {mention.name.given}
-        self.orcids[node] = {mention.orcid} if mention.orcid else set()
+        self.orcids[node] = {mention.orcid} - {""}
         self.common[node] = evidence
         return node
 
@@ -398,23 +383,12 @@ def _link(joins: _Joins, nodes: list[Node], evidence: dict[Node, set[tuple[str, 
         if twin is not node:
             root = joins.union(joins.find(twin), root)
             continue
-        # The joins it offers, in the order of its evidence; most evidence is seen first here or on its own article,
-        # and offers none (sorting only what does spares sorting every mention's evidence).
-        offers = [(why, earlier) for why in keys
-                  if (earlier := first.setdefault(why, node)) is not node and earlier[0] != node[0]]
-        offers.sort()
-        for _, earlier in offers:
-            other = joins.find(earlier)
-            if other != root:  # most evidence repeats a join already made
-                root = joins.union(other, root)
-
-
-def _joined_coauthors(persons: dict[str, str]) -> tuple[set[tuple[str, str]], set[str]]:
-    """An article's joined authors ({name: person}) as co-author evidence, and the persons two of its names are
-    (so that leaving out a mention's own name still leaves its person in)."""
-    seen: set[str] = set()
-    twice = {person for person in persons.values() if person in seen or seen.add(person)}
-    return {("co-author", person) for person in seen}, twice
+        for why in sorted(keys):
+            earlier = first.setdefault(why, node)
+            if earlier is not node and earlier[0] != node[0]:
+                other = joins.find(earlier)
+                if other != root:  # most evidence repeats a join already made
+                    root = joins.union(other, root)
 
 
 def mention_key(article: Article) -> str:
