@@ -41,19 +41,27 @@ def cli(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "retractkg.cli", *args], capture_output=True, text=True, timeout=120)
 
 
-def test_bulk_files_left_by_a_killed_load_are_removed_at_the_next_writable_open(tmp_path):
-    store = tmp_path / "store"
-    assert main(["ingest", "--demo", "--quiet", "--store", str(store)]) == 0
-    loader = subprocess.Popen([sys.executable, "-c", BULK_LOAD, str(store)], stdout=subprocess.PIPE)
+def killed_loader(store: Path, script: str, *, more_than: int, bound: float) -> tuple[list[Path], bool]:
+    """Run `script` (a child loading into `store`), kill it once it has written more than `more_than` bulk files
+    (or ended, or `bound` seconds passed): the bulk files it left, and whether it was still loading."""
+    loader = subprocess.Popen([sys.executable, "-c", script, str(store)], stdout=subprocess.PIPE)
     try:
         assert loader.stdout.readline() == b"loading\n"
-        deadline = time.monotonic() + 120  # a bound on waiting, not a measured duration
-        while not list(store.glob("bulk-*.sst")) and loader.poll() is None and time.monotonic() < deadline:
+        deadline = time.monotonic() + bound  # a bound on waiting, not a measured duration
+        while (len(list(store.glob("bulk-*.sst"))) <= more_than and loader.poll() is None
+               and time.monotonic() < deadline):
             time.sleep(0.01)
+        was_loading = loader.poll() is None
     finally:
         loader.kill()
         loader.wait()
-    leftovers = list(store.glob("bulk-*.sst"))
+    return list(store.glob("bulk-*.sst")), was_loading
+
+
+def test_bulk_files_left_by_a_killed_load_are_removed_at_the_next_writable_open(tmp_path):
+    store = tmp_path / "store"
+    assert main(["ingest", "--demo", "--quiet", "--store", str(store)]) == 0
+    leftovers, _ = killed_loader(store, BULK_LOAD, more_than=0, bound=120)
     assert leftovers, "the load ended before it wrote a bulk file"
     with OxigraphStore(store, read_only=True):  # reading changes nothing
         pass
@@ -82,18 +90,9 @@ def test_a_bulk_load_of_several_chunks_killed_before_its_end_stores_none_of_them
     first by the time the third's files are written."""
     store = tmp_path / "store"
     assert main(["ingest", "--demo", "--quiet", "--store", str(store)]) == 0
-    loader = subprocess.Popen([sys.executable, "-c", CHUNKED_LOAD, str(store)], stdout=subprocess.PIPE)
-    try:
-        assert loader.stdout.readline() == b"loading\n"
-        deadline = time.monotonic() + 300  # a bound on waiting, not a measured duration
-        while (len(list(store.glob("bulk-*.sst"))) <= 2 * FILES_PER_CHUNK and loader.poll() is None
-               and time.monotonic() < deadline):
-            time.sleep(0.01)
-        assert loader.poll() is None, "the load ended before its third chunk's files were written"
-    finally:
-        loader.kill()
-        loader.wait()
-    assert len(list(store.glob("bulk-*.sst"))) > 2 * FILES_PER_CHUNK
+    leftovers, was_loading = killed_loader(store, CHUNKED_LOAD, more_than=2 * FILES_PER_CHUNK, bound=300)
+    assert was_loading, "the load ended before its third chunk's files were written"
+    assert len(leftovers) > 2 * FILES_PER_CHUNK
     count = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s <http://e/chunked> ?o } }"
     assert cli("query", "--store", str(store), count, "--format", "csv").stdout.split() == ["n", "0"]
     assert cli("query", "--store", str(store), COUNT_RETRACTIONS, "--format", "csv").stdout.split() == ["n", "3"]
