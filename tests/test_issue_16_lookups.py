@@ -116,6 +116,14 @@ def test_predeclared_prefixes_reach_the_query_that_uses_them_and_its_own_win(ser
 
 
 
+def ended(pid: int) -> bool:
+    """Whether a killed child has ended, unreaped: its leader a zombie and no thread of it left. A leader turns
+    zombie before the engine's other threads have exited, and until the last one has, the process's pipes
+    are still open (a request written then is taken, and the process ends under it)."""
+    return (Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+            and os.listdir(f"/proc/{pid}/task") == [str(pid)])
+
+
 def test_a_query_process_that_ended_while_idle_costs_no_query_an_error(demo_store, tmp_path):
     """A process is not asked whether it still runs after each answer (a wait() every lookup): one that ended
     while idle is found when a request is sent to it, and the request goes to another process."""
@@ -127,7 +135,7 @@ def test_a_query_process_that_ended_while_idle_costs_no_query_an_error(demo_stor
         assert idle
         for pid in idle:
             os.kill(pid, signal.SIGKILL)
-        while any(Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z" for pid in idle):
+        while not all(ended(pid) for pid in idle):
             time.sleep(0.05)  # each has ended (unreaped) before the requests below are sent
         # Each a new question (the answer cache would answer a repeated one without a process).
         statuses = [by_get(base, f"{query} LIMIT {limit}", accept)[0] for limit in range(1, len(idle) + 4)]
