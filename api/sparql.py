@@ -34,6 +34,7 @@ from retractkg.api.conneg import NotAcceptable, negotiate
 from retractkg.api.deps import get_settings, get_store
 from retractkg.api.errors import SERVICE_REFUSED, ProblemError, error_response, query_problem, unexpected_response
 from retractkg.api.query_processes import EngineCrashed, Overloaded, QueryKilled, QueryProcesses
+from retractkg.api.query_string import query_parameters
 from retractkg.api.security_headers import with_security_headers
 from retractkg.api.service_description import (
     DESCRIPTION_TYPES,
@@ -120,7 +121,7 @@ class SparqlLookups:
                 return
             if name == b"accept" and accept is None:
                 accept = value.decode("latin-1")
-        operation = _lookup(parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True), accept)
+        operation = _lookup(query_parameters(scope["query_string"]), accept)
         if operation is None:
             await self.full(scope, receive, send)
             return
