@@ -34,6 +34,7 @@ from retractkg.api.conneg import NotAcceptable, negotiate
 from retractkg.api.deps import get_settings, get_store
 from retractkg.api.errors import SERVICE_REFUSED, ProblemError, error_response, query_problem, unexpected_response
 from retractkg.api.query_processes import EngineCrashed, Overloaded, QueryKilled, QueryProcesses
+from retractkg.api.query_string import query_parameters
 from retractkg.api.security_headers import with_security_headers
 from retractkg.api.service_description import (
     DESCRIPTION_TYPES,
@@ -120,7 +121,7 @@ class SparqlLookups:
                 return
             if name == b"accept" and accept is None:
                 accept = value.decode("latin-1")
-        operation = _lookup(parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True), accept)
+        operation = _lookup(query_parameters(scope["query_string"]), accept)
         if operation is None:
             await self.full(scope, receive, send)
             return
@@ -147,10 +148,11 @@ class SparqlLookups:
 
 def _lookup(params: Sequence[tuple[str, str]], accept: str | None) -> Operation | None:
     """The operation of a request for a query's answer in a data format; None for anything else."""
-    if _values(params, "update") or not _values(params, "query"):
+    grouped = _grouped(params)
+    if "update" in grouped or "query" not in grouped:
         return None
     try:
-        operation = _operation(params)
+        operation = _grouped_operation(grouped)
     except ProblemError:
         return None
     return None if wants_results_page(accept, operation.format) else operation
@@ -232,8 +234,20 @@ def _values(params: Sequence[tuple[str, str]], name: str) -> list[str]:
     return [value for key, value in params if key == name]
 
 
+def _grouped(params: Sequence[tuple[str, str]]) -> dict[str, list[str]]:
+    """Each parameter's values, in order, in one pass (a lookup asks for six of them)."""
+    grouped: dict[str, list[str]] = {}
+    for key, value in params:
+        grouped.setdefault(key, []).append(value)
+    return grouped
+
+
 def _operation(params: Sequence[tuple[str, str]]) -> Operation:
-    queries = _values(params, "query")
+    return _grouped_operation(_grouped(params))
+
+
+def _grouped_operation(params: dict[str, list[str]]) -> Operation:
+    queries = params.get("query", [])
     if len(queries) != 1:
         raise ProblemError(400, "bad-request", f"exactly one query parameter is expected, got {len(queries)}")
     query = queries[0]
@@ -242,13 +256,13 @@ def _operation(params: Sequence[tuple[str, str]]) -> Operation:
     if uses_service(query):
         raise ProblemError(400, "service-refused", SERVICE_REFUSED)
     dataset = Dataset(_graph_iris(params, "default-graph-uri"), _graph_iris(params, "named-graph-uri"))
-    formats = _values(params, "format") or _values(params, "output")
+    formats = params.get("format") or params.get("output")
     return Operation(query, dataset, formats[0] if formats else None)
 
 
-def _graph_iris(params: Sequence[tuple[str, str]], name: str) -> tuple[str, ...]:
+def _graph_iris(params: dict[str, list[str]], name: str) -> tuple[str, ...]:
     iris = []
-    for value in _values(params, name):
+    for value in params.get(name, ()):
         try:
             iris.append(NamedNode(value).value)
         except ValueError as e:

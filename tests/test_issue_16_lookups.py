@@ -6,9 +6,11 @@ problem, from a real `retractkg serve` whose queries run in its query processes.
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import signal
+import socket
 import time
 import urllib.error
 import urllib.parse
@@ -141,3 +143,29 @@ def test_a_query_process_that_ended_while_idle_costs_no_query_an_error(demo_stor
         statuses = [by_get(base, f"{query} LIMIT {limit}", accept)[0] for limit in range(1, len(idle) + 4)]
         assert statuses == [200] * (len(idle) + 3)
         assert set(query_processes(process.pid)) - set(idle)  # the pool started others in their place
+
+
+@pytest.mark.parametrize("raw", [
+    "query=SELECT+%3Fx+WHERE+%7B+BIND(%22caf%C3%A9%22+AS+%3Fx)+%7D",  # '+' for spaces, UTF-8 escapes
+    "query=SELECT%20%3fx%20WHERE%20%7b%20BIND(%22100%25%22%20AS%20%3fx)%20%7d",  # lower-case escapes
+    "query=SELECT+%3Fx+WHERE+%7B+BIND(%22a%zz%2%22+AS+%3Fx)+%7D",  # malformed escapes are kept as they are
+    "query=SELECT+%3Fx+WHERE+%7B+BIND(%22a\\tb%FF%22+AS+%3Fx)+%7D",  # a backslash; a byte that is not UTF-8
+    "query=SELECT+%3Fx+WHERE+%7B+BIND(%22caf\xc3\xa9%22+AS+%3Fx)+%7D",  # raw bytes beyond ASCII
+    "&&format=&query=SELECT+%3Fx+WHERE+%7B+BIND(1+AS+%3Fx)+%7D&default-graph-uri",  # blank fields and values
+])
+def test_a_lookup_reads_its_query_string_as_the_whole_stack_does(server, raw):
+    """The lookups decode the query string their own, faster way (`api/query_string.py`); a cross-origin call
+    (an `Origin`) goes through the whole stack's reading: both give the same answer for the same bytes."""
+    answers = []
+    for extra in (b"", b"Origin: https://example.org\r\n"):
+        # Written on a socket: http.client sends no bytes beyond ASCII in a request line.
+        split = urllib.parse.urlsplit(server)
+        with socket.create_connection((split.hostname, split.port), timeout=60) as connection:
+            connection.sendall(b"GET /sparql?" + raw.encode("latin-1") + b" HTTP/1.1\r\nHost: "
+                               + split.netloc.encode() + b"\r\nAccept: application/sparql-results+json\r\n"
+                               + b"Connection: close\r\n" + extra + b"\r\n")
+            response = http.client.HTTPResponse(connection)
+            response.begin()
+            answers.append((response.status, response.read()))
+    assert answers[0] == answers[1]
+    assert answers[0][0] in (200, 400), answers[0]
