@@ -18,10 +18,9 @@ each of them is mapped once, with every DOI the run gives (a first ingest rewrit
 earlier run was stored under its PMID-keyed IRI when no source of the DOI had been ingested yet. So at the end
 of a run, the stored records that still name a resource by a key this run gave a DOI are found
 (`KnownDois.outdated_graphs`), and the pipeline reads them again from their source files and stores
-them as they now map: the order in which sources are ingested does not change the graph. Into a store
-that held no records before the run, those records can only be the run's own that named a resource by a key
-when they were mapped (`KnownDois.mapped`; none when the run learnt before mapping), rather than search the
-whole store for at the end.
+them as they now map: the order in which sources are ingested does not change the graph. A store that held
+no records before the run has none: the run's own records are mapped after every DOI they give is learnt,
+and mapping learns nothing, so none of them names a resource by a key the run gives a DOI.
 """
 
 from __future__ import annotations
@@ -35,9 +34,6 @@ from retractkg.ingest.model import Article, Notice, SourceRecord
 from retractkg.ontology import CITO, NATURE, RKG
 from retractkg.store import GraphStore
 
-# A run into a store that held no records notes its own records that name a resource by a key alone (a few
-# hundred bytes each) up to this many; past them, it searches the store at the end as any other run does.
-NOTES_AT_MOST = 200_000
 # A run into a non-empty store looks this many keys up in the store one query each (a small file's run costs a
 # few queries); past them it reads every stored key once (`StoredKeys`): one query per record cost the 53,068
 # Crossref records ingested beside 814 stored ones over 5 minutes, the whole read about a second.
@@ -47,8 +43,7 @@ LOOKUPS_BEFORE_READING_ALL = 200
 class KnownDois:
     """What one ingest run knows of articles' DOIs: learnt from its records, looked up in the store once each."""
 
-    def __init__(self, store: GraphStore, *, notes_at_most: int = NOTES_AT_MOST,
-                 lookups_before_reading_all: int = LOOKUPS_BEFORE_READING_ALL) -> None:
+    def __init__(self, store: GraphStore, *, lookups_before_reading_all: int = LOOKUPS_BEFORE_READING_ALL) -> None:
         self.store = store
         # ("pmid", "123") / ("pmcid", "PMC123") -> the article's DOI, ("notice", "concern/10.x/y") -> the DOI of
         # the notice of that kind about that article ("" when none or ambiguous)
@@ -59,12 +54,8 @@ class KnownDois:
         # sources only, since two records of one source are two notices (two rows of one export).
         self._notice_formats: dict[str, set[str]] = defaultdict(set)
         # Whether the store held source records before this run. If not, it has no DOI to tell that this run's
-        # records did not, and the only records a learnt DOI can outdate are this run's that named a resource
-        # by a key alone: {graph: (source file path, keys)}, of the record of each graph mapped last (the one stored).
+        # records did not, and no record that a DOI learnt in this run outdates.
         self._stored_before = bool(store.query(f"ASK {{ GRAPH ?g {{ ?g <{RKG}sourceFormat> ?format }} }}"))
-        self._named_by_key: dict[str, tuple[str, list[tuple[str, str]], str]] = {}
-        self._notes_at_most = notes_at_most
-        self._search_at_end = self._stored_before
         self._lookups = 0  # the store's, one key each; past `lookups_before_reading_all`, `StoredKeys` reads all
         self._lookups_at_most = lookups_before_reading_all
         self._stored: StoredKeys | None = None
@@ -125,24 +116,6 @@ class KnownDois:
         doi = self._lookup(("notice", value))
         return doi if doi and self._notice_formats[value] - {format} else ""
 
-    def mapped(self, record: SourceRecord, graph: str) -> None:
-        """Note the resources a record of this run names by the key its IRI was minted from, DOI unknown."""
-        if self._search_at_end:
-            return
-        notice = record.notice
-        keys = [article_keys[0] for article in notice.articles  # PMID before PMCID
-                if not (article.doi or article.known_doi) and (article_keys := _keys(article))]
-        if not notice.own_doi and len(notice.articles) == 1 and not notice.known_doi:
-            keys.append(("notice", notice_of(notice)))
-        # A record of a graph mapped before replaces it (a newer export read in the same run): what the
-        # earlier one named is no longer stored, and its file must not be read again over this one.
-        self._named_by_key.pop(graph, None)
-        if keys:
-            self._named_by_key[graph] = (record.source, keys, record.format)
-        if len(self._named_by_key) > self._notes_at_most:
-            self._search_at_end = True
-            self._named_by_key.clear()
-
     def _lookup(self, key: tuple[str, str]) -> str:
         if key not in self._dois:
             if not self._stored_before:  # the run's own records are all there is, and `learn` read them
@@ -183,19 +156,16 @@ class KnownDois:
         {source: graphs}: read again, they take the DOI-keyed IRI. A source is the file's path for a record
         of this run, the file's name (`rkg:sourceFile`) for one the store held.
 
-        In a store that held no records before the run, these are the records `mapped` noted. Otherwise (or
-        past `NOTES_AT_MOST` of them), one pass over what graphs name without a DOI (the only resources that
-        can have such an IRI: an article with a PMID or PMCID and no DOI, a notice with its own DOI that
-        updates nothing), kept where the IRI is one of those keys'. Not a lookup per learnt key: the store
+        None in a store that held no records before the run (see the module's docstring). Otherwise, one pass
+        over what graphs name without a DOI (the only resources that can have such an IRI: an article with a
+        PMID or PMCID and no DOI, a notice with its own DOI that updates nothing), kept where the IRI is one of
+        those keys'. Not a lookup per learnt key: the store
         evaluates a VALUES list joined with a graph pattern by scanning every quad, once per list (6 s for the
         89,757 keys of the full export, against 1.5 s for this).
         """
+        if not self._stored_before:
+            return {}
         found: dict[str, set[str]] = defaultdict(set)
-        if not self._search_at_end:
-            for graph, (source, keys, format) in self._named_by_key.items():
-                if any(self._learnt_for(key, format) for key in keys):  # only this run fills `_dois`
-                    found[source].add(graph)
-            return dict(found)
         iris = {_keyed_iri(minter, *key): key for key in self._learnt if self._dois[key]}
         if not iris:
             return {}

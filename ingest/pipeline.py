@@ -130,7 +130,8 @@ def ingest(store: GraphStore, paths: Sequence[Path], settings: Settings, *, form
     shared = SharedDois(mapper.mint)
     mapper.periodicals = Periodicals(mapper.mint)
     dates = NoticeDates(mapper.mint)
-    mapper.people = people_of(paths, format, names, mapper, shared=shared, store=store, known=known_dois, dates=dates)
+    mapper.people = people_of(paths, format, names, mapper, shared=shared, store=store, known=known_dois, dates=dates,
+                              limits=settings.read_limits)
     report.warnings.extend(shared.warnings)
     with BatchWriter(store, settings, report, writers=writers, batch_quads=batch_quads, batch_size=batch_size,
                      progress=progress) as batches:
@@ -157,7 +158,6 @@ def ingest(store: GraphStore, paths: Sequence[Path], settings: Settings, *, form
                                                  record_key=record.record_key))
                 continue
             batches.add(mapped)
-            known_dois.mapped(record, mapped.graph)
     outdated = known_dois.outdated_graphs(mapper.mint)
     for more in (shared.outdated_graphs(store), mapper.periodicals.outdated_graphs(store)):
         for source, graphs in more.items():
@@ -176,16 +176,18 @@ def ingest(store: GraphStore, paths: Sequence[Path], settings: Settings, *, form
 
 def people_of(paths: Sequence[Path], format: str | None, names: dict[Path, str], mapper: RecordMapper, *,
               shared: SharedDois | None = None, store: GraphStore | None = None,
-              known: KnownDois | None = None, dates: NoticeDates | None = None) -> PeopleIndex:
+              known: KnownDois | None = None, dates: NoticeDates | None = None,
+              limits: ReadLimits = DEFAULT_LIMITS) -> PeopleIndex:
     """Which author mentions of these files are one person, (`shared`) which article DOIs they give to
     different works, (`mapper.periodicals`) which journal is which, (`known`) the DOIs records give articles
     and notices that others name by a key alone, and (`dates`, set as `mapper.notice_dates`) each notice's one date,
     with what `store` holds: read once before any record is mapped,
     so that none depends on the order of records or of runs, and each record is mapped once with its final
-    content (errors are reported by the reading that maps)."""
+    content (errors are reported by the reading that maps; `limits` are that reading's, so that this pass
+    learns from every record it maps)."""
     people = PeopleIndex(mapper.mint)
     shared = shared if shared is not None else SharedDois(mapper.mint)
-    for record in read_records(paths, IngestReport(), format=format, names=names):
+    for record in read_records(paths, IngestReport(), format=format, limits=limits, names=names):
         people.add(record, mapper.graph_iri(record))
         shared.add(record)
         if known is not None:

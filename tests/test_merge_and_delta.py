@@ -26,8 +26,7 @@ from pyoxigraph import NamedNode, RdfFormat
 
 from retractkg.cli import main
 from retractkg.config import Settings
-from retractkg.ingest.batches import write_batch
-from retractkg.ingest.identity import NOTES_AT_MOST, KnownDois
+from retractkg.ingest.identity import KnownDois
 from retractkg.ingest.mapping import RecordMapper
 from retractkg.ingest.pipeline import IngestReport, ingest, read_records
 from retractkg.store import OxigraphStore
@@ -207,26 +206,37 @@ def test_an_article_named_by_pmid_alone_meets_its_doi_from_another_source(tmp_pa
     assert record_statements(holding_others) == others | record_statements(in_one_run)
 
 
-@pytest.mark.parametrize("notes_at_most", [NOTES_AT_MOST, 0])
-def test_a_run_into_an_empty_store_finds_what_a_learnt_doi_outdates_with_or_without_its_notes(tmp_path,
-                                                                                             notes_at_most):
-    """Past `notes_at_most` records named by a key alone, the run searches the store at the end instead."""
+def test_a_run_finds_the_stored_records_a_doi_it_learns_outdates_and_a_first_run_none(tmp_path):
+    """A record stored by an earlier run under its PMID-keyed IRI is found, by the file name it states, once a
+    run learns the PMID's DOI; a run into an empty store learns every DOI before mapping, so has none."""
     doi, pmid = "10.1016/s0198-8859(01)00298-4", "11543891"
-    store, settings, report = OxigraphStore(), Settings(), IngestReport()
-    known, mapper = KnownDois(store, notes_at_most=notes_at_most), RecordMapper(settings.base)
-    (notice_record,) = read_records([DATA / "pubmed" / "pubmed_11600210.xml"], report)
-    known.complete(notice_record)
-    known.learn(notice_record)
-    mapped = mapper.map(notice_record)
-    write_batch(store, [mapped], report, settings)
-    known.mapped(notice_record, mapped.graph)
-    assert known.outdated_graphs(mapper.mint) == {}  # nothing gives PMID 11543891 a DOI yet
-    (row,) = read_records([rw_row_with_pmid(tmp_path, doi, pmid)], report)
-    known.complete(row)
-    known.learn(row)
-    # A record of this run by its path; one the store held by the file name it states (rkg:sourceFile).
-    source = str(DATA / "pubmed" / "pubmed_11600210.xml") if notes_at_most else "pubmed_11600210.xml"
-    assert known.outdated_graphs(mapper.mint) == {source: {mapped.graph}}
+    notice_record = DATA / "pubmed" / "pubmed_11600210.xml"
+    store, settings = OxigraphStore(), Settings()
+    ingest(store, [notice_record], settings)
+    (graph,) = values(store, f"SELECT ?g WHERE {{ GRAPH ?g {{ ?a rkg:pmid \"{pmid}\" }} }}")
+    (row,) = read_records([rw_row_with_pmid(tmp_path, doi, pmid)], IngestReport())
+    mapper = RecordMapper(settings.base)
+    for into, expected in ((store, {"pubmed_11600210.xml": {graph}}), (OxigraphStore(), {})):
+        known = KnownDois(into)
+        known.learn(row)
+        known.settle()
+        assert known.outdated_graphs(mapper.mint) == expected
+
+
+def test_the_pass_that_learns_dois_reads_records_within_the_runs_own_limits(tmp_path):
+    """A row with a value longer than the default limit, read because the run's limit is higher, gives its
+    article's DOI to the PubMed notice naming that article by PMID in the same run: one article, no rewrite."""
+    doi, pmid = "10.1016/s0198-8859(01)00298-4", "11543891"
+    rw = rw_row_with_pmid(tmp_path, doi, pmid)
+    with rw.open(encoding="utf-8", newline="") as f:
+        header, row = list(csv.reader(f))
+    row[header.index("Notes")] = "long note " * 15_000  # 150,000 characters
+    with rw.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f, lineterminator="\r\n").writerows([header, row])
+    store = OxigraphStore()
+    report = ingest(store, [rw, DATA / "pubmed" / "pubmed_11600210.xml"], Settings(max_field_chars=200_000))
+    assert not report.errors and len(report.added) == 2 and not report.updated
+    assert values(store, f"SELECT DISTINCT ?a WHERE {{ ?a rkg:pmid \"{pmid}\" }}") == [f"{BASE}id/article/{doi}"]
 
 
 def test_a_pmid_that_two_records_give_two_dois_keys_nothing(tmp_path):
