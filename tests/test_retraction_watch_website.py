@@ -65,6 +65,19 @@ def test_every_country_is_kept_and_paywalled_read_after_them(records):
     assert sum(r.notice.paywalled is not None for r in records) == 591  # 9 records leave "Paywalled?" empty
 
 
+def test_a_quoted_cell_is_read_without_its_quotes(records):
+    """The saved page quotes a cell holding a comma: "Journal, Section ---Publisher" is that journal of that
+    publisher (the journal's name was read with the opening quote, the publisher's with the closing one)."""
+    (record,) = [r for r in records if r.notice.doi == "10.1107/s1600536812022787"]
+    journal = record.notice.articles[0].journal
+    assert (journal.name, journal.publisher) == ("Acta Crystallographica. Section E, Structure Reports Online",
+                                                 "Acta Press")
+    quoted = [(r.location, value) for r in records for a in r.notice.articles
+              for value in (a.title, a.journal.name, a.journal.publisher, *(o.name for o in a.organizations))
+              if value.startswith('"') or value.endswith('"')]
+    assert quoted == []
+
+
 def test_run_together_institutions_and_two_notices_of_one_doi(records):
     (pnas,) = [r for r in records if r.notice.articles[0].doi == "10.1073/pnas.1516945113"]
     names = [o.name for o in pnas.notice.articles[0].organizations]

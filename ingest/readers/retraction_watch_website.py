@@ -72,7 +72,7 @@ def _records(path: Path, limits: ReadLimits) -> Iterator[SourceRecord | IngestEr
             number, text = line.number, line.text
             if number <= 2:
                 continue  # the header
-            cells = [cell.strip() for cell in text.rstrip("\r\n").split("\t")]
+            cells = [unquoted(cell.strip()) for cell in text.rstrip("\r\n").split("\t")]
             cells += [""] * (8 - len(cells))
             # A record's first line: its title, the notice's date and the article type (the original paper's
             # date may be missing). Dates also stand where a DOI is missing, on lines with no article type.
@@ -112,7 +112,7 @@ def _record(lines: list[list[str]], source: str, location: str) -> SourceRecord 
     note = warnings.append
     institutions = [name for cell in rest if cell and not cell.startswith("http") for name in split_institutions(cell)]
     article = Article(
-        title=title.strip('"'), date=us_date(original[0]), pmid=pmid_cell(original[1], "original PubMed ID", note),
+        title=title, date=us_date(original[0]), pmid=pmid_cell(original[1], "original PubMed ID", note),
         doi=doi_cell(original[2], "original DOI", note),
         journal=Journal(name=journal.strip(), publisher=publisher.strip()),
         article_type=";".join(article_types), subjects=split_list(subjects),
@@ -146,9 +146,16 @@ def article_types_and_nature(kinds: list[str], *, lone: bool = False) -> tuple[l
     return None
 
 
+def unquoted(cell: str) -> str:
+    """A cell as written: the saved page quotes a cell that holds a comma, as CSV does (`""` inside for `"`)."""
+    if len(cell) > 1 and cell[0] == cell[-1] == '"':
+        return cell[1:-1].replace('""', '"').strip()
+    return cell
+
+
 def split_institutions(text: str) -> list[str]:
-    """The institutions of a cell where the website ran them together (quotes of the saved page dropped)."""
-    return [part.strip(' "') for part in _GLUED_INSTITUTION.split(text.strip('"')) if part.strip(' "')]
+    """The institutions of a cell where the website ran them together."""
+    return [part.strip() for part in _GLUED_INSTITUTION.split(text) if part.strip()]
 
 
 def reason_claims(cells: list[str], warnings: list[str]) -> list[ReasonClaim]:
