@@ -161,6 +161,9 @@ class ReasonClaim:
     tentative: bool = False
     # Stated only under a hedge ("the authors may have made an error"): a possible reason whatever its confidence.
     hedged: bool = False
+    # The reason found that a Retraction Watch definition makes this one follow from (reason_rules.toml's
+    # [[implication]]): this one is no surer than that one (`calibration.Calibration.apply`).
+    implied_by: str | None = None
 
 
 @dataclass

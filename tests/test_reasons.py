@@ -459,3 +459,23 @@ def test_an_error_implies_no_unreliable_results():
                                            "analysis of the data.")}
     assert "Error in Analyses" in found
     assert "Unreliable Results and/or Conclusions" not in found
+
+
+def test_an_implied_reason_is_no_surer_than_the_reason_it_follows_from():
+    """Issue 12: a reason an implication adds is capped at its source's confidence, so it is tentative (a
+    possible reason) wherever its source is, however often the curators gave it."""
+    from retractkg.ingest.reading.calibration import Calibration
+    from retractkg.ingest.reading.reasons import read_reasons
+
+    text = "Following an investigation, the Office of Research Integrity found that the first author falsified data."
+    official = "Misconduct - Official Investigation(s) and/or Finding(s)"
+    weak_source = Calibration(fitted_on="test", threshold=0.5, by_reason={
+        "Investigation by ORI": (6, 0), official: (20, 20), "Misconduct by Author": (20, 20)})
+    claims = {c.label: c for c in weak_source.apply(read_reasons(text))}
+    assert claims[official].implied_by == "Investigation by ORI"
+    assert claims["Investigation by ORI"].tentative
+    assert claims[official].tentative and claims[official].confidence <= claims["Investigation by ORI"].confidence
+    strong_source = Calibration(fitted_on="test", threshold=0.5, by_reason={"Investigation by ORI": (20, 20)})
+    claims = {c.label: c for c in strong_source.apply(read_reasons(text))}
+    assert not claims["Investigation by ORI"].tentative
+    assert claims[official].confidence > 0.5 and not claims[official].tentative

@@ -16,8 +16,11 @@ import math
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from retractkg.ingest.model import ReasonClaim
+
+K = TypeVar("K")
 
 CALIBRATION = Path(__file__).with_name("reason_calibration.json")
 
@@ -41,8 +44,10 @@ class Calibration:
     def apply(self, claims: list[ReasonClaim]) -> list[ReasonClaim]:
         """The claims with calibrated confidences (their strengths in, probabilities out), those below the
         threshold marked tentative."""
+        confidences = capped({c.label: self.probability(c.label, c.confidence or 0.0) for c in claims},
+                             {c.label: c.implied_by for c in claims if c.implied_by})
         for claim in claims:
-            claim.confidence = round(self.probability(claim.label, claim.confidence or 0.0), 3)
+            claim.confidence = round(confidences[claim.label], 3)
             claim.tentative = self.tentative(claim)
         return claims
 
@@ -53,6 +58,17 @@ class Calibration:
 
     def save(self, path: Path = CALIBRATION) -> None:
         path.write_text(json.dumps(asdict(self), indent=1, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def capped(probabilities: dict[K, float], implied_by: dict[K, K]) -> dict[K, float]:
+    """`probabilities` with each implied reason's capped at its source's (in order, so a chain of implications is
+    capped along it): a reason that follows from a possible one is possible only, however often the curators
+    gave it where it was found."""
+    out = dict(probabilities)
+    for key, source in implied_by.items():
+        if source in out and key in out:
+            out[key] = min(out[key], out[source])
+    return out
 
 
 def load(path: Path = CALIBRATION) -> Calibration:

@@ -116,7 +116,7 @@ def _add_implied(found: dict[str, ReasonClaim], order: dict[str, int]) -> None:
             continue
         found[implication.implied] = ReasonClaim(implication.implied, list(source.evidence),
                                                  round((source.confidence or 0) * implication.share, 3),
-                                                 hedged=source.hedged)
+                                                 hedged=source.hedged, implied_by=source.label)
         order[implication.implied] = order[source.label]
 
 
