@@ -250,11 +250,18 @@ def journal_facts(view: views.View, iri: str) -> list[tuple[str, Any]]:
               for s in view.iris(iri, SCHEMA + "sameAs") if "portal.issn.org" not in s]
     facts += [("Publisher", view.link(p)) for p in view.iris(iri, SCHEMA + "publisher")]
     facts += [("Part of", view.link(p)) for p in view.iris(iri, SCHEMA + "isPartOf")]
+    parts = []
     for part in view.subjects(SCHEMA + "isPartOf", iri):
         kind = "Volume" if SCHEMA + "PublicationVolume" in view.types(part) else "Issue"
         numbers = view.texts(part, SCHEMA + "volumeNumber") + view.texts(part, SCHEMA + "issueNumber")
-        facts.append((kind, {**view.link(part), "label": ", ".join(numbers) or view.label(part)}))
-    return facts
+        parts.append((kind, {**view.link(part), "label": ", ".join(numbers) or view.label(part)}))
+    # Volumes, then issues, each in number order ("9" before "10"): the page names each kind once.
+    return facts + sorted(parts, key=lambda f: (f[0] != "Volume", _number_order(f[1]["label"])))
+
+
+def _number_order(label: str) -> tuple[int, str]:
+    digits = label.split(",")[0].strip()
+    return (int(digits), label) if digits.isdigit() else (1 << 62, label)
 
 
 def _works(view: views.View, person: str) -> list[dict[str, Any]]:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -9,6 +12,14 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).resolve().parent / "templates"),
                         autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
+
+
+def grouped(facts: Iterable[tuple[str, Any]]) -> list[tuple[str, list[Any]]]:
+    """(name, value) facts as (name, values), in order: a page names "Volume" once for a journal's volumes."""
+    return [(name, [value for _, value in group]) for name, group in groupby(facts, key=itemgetter(0))]
+
+
+TEMPLATES.filters["grouped"] = grouped
 
 
 def render(template: str, **context: Any) -> bytes:

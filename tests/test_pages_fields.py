@@ -192,6 +192,20 @@ def test_a_journal_page_lists_its_many_source_records_and_names_how_many(client)
     assert "Decided by retractkg across the source records: a journal's or publisher's names and ISSNs" in text
 
 
+def test_a_journal_page_names_each_fact_once_with_its_volumes_in_order(client):
+    """A journal with several volumes: one "Volume" heading over all of them, in number order."""
+    journal = found(client, f"?x a <{S}Periodical> . ?v a <{S}PublicationVolume> ; <{S}isPartOf> ?x . "
+                            f"?w a <{S}PublicationVolume> ; <{S}isPartOf> ?x FILTER(?v != ?w)", 1)[0]
+    _, _, raw = page_of(client, journal)
+    tree = html5lib.parse(raw, namespaceHTMLElements=False)
+    (facts,) = [dl for dl in tree.iter("dl") if dl.get("class") == "facts"]
+    names = [dt.text for dt in facts.iter("dt")]
+    assert len(names) == len(set(names)) and "Volume" in names
+    volumes = [a.text for dd in facts.iter("dd") for a in dd.iter("a") if "/volume/" in a.get("href")]
+    numbers = [int(v) for v in volumes if v.isdigit()]
+    assert len(volumes) > 1 and numbers == sorted(numbers)
+
+
 def found_values(client: TestClient, iri: str, predicate: str) -> list[str]:
     query = f"SELECT ?v WHERE {{ <{iri}> <{predicate}> ?v }}"
     answer = client.get("/sparql", params={"query": query}, headers={"Accept": "application/sparql-results+json"})
