@@ -47,6 +47,8 @@ FACET_WINDOW = 2_000  # notices a search counts facets among (the newest), when 
 FACETS_KEPT = 512  # facet counts of that many searches kept per index
 IDS_KEPT = 16  # the notices of that many searches kept per index (a page and its facets ask the same)
 BATCH = 5_000
+FTS_PENDING_BYTES = 64 << 20  # the words FTS5 holds in memory while the index is built, before writing a segment
+CACHE_KIB = 256 << 10  # SQLite's page cache while the index is built
 KINDS = {RKG + "Notice": "notice", RKG + "Article": "article", SCHEMA + "Person": "person"}
 # BM25 weights of the columns iri, kind, label, detail, names, body (the unindexed ones count for nothing).
 WEIGHTS = (0.0, 0.0, 10.0, 0.0, 4.0, 1.0)
@@ -297,13 +299,19 @@ def rebuild(store: GraphStore, path: Path, *, state: str = "") -> int:
     building.unlink(missing_ok=True)
     connection = sqlite3.connect(building)
     try:
+        _bulk_writing(connection)
         connection.execute("CREATE VIRTUAL TABLE docs USING fts5(iri UNINDEXED, kind UNINDEXED, label, "
                            "detail UNINDEXED, names, body, tokenize = 'unicode61 remove_diacritics 2')")
+        # FTS5 writes its pending words out as a segment each 1 MB and merges segments as they pile up; held in
+        # memory, the words of the whole graph make a few large segments that 'optimize' merges once.
+        connection.execute("INSERT INTO docs (docs, rank) VALUES ('hashsize', ?)", (FTS_PENDING_BYTES,))
         # A notice's row has its statistics row's id (listing order), so that words and facets combine.
         ids = notice_statistics.write(connection, scan)
         numbers = itertools.count(len(ids) + 1)
-        rows = ((ids[iri] if kind == "notice" and iri in ids else next(numbers), *row(iri, kind))
-                for iri, kind in kinds.items())
+        rowids = {iri: ids[iri] if kind == "notice" and iri in ids else next(numbers) for iri, kind in kinds.items()}
+        # In rowid order: FTS5 writes its pending words out as a segment whenever a rowid comes below the last
+        # one, and merges those segments again (in the store's order, 6.4 s of CPU on the full-size graph; 1.4 s).
+        rows = ((rowids[iri], *row(iri, kinds[iri])) for iri in sorted(rowids, key=rowids.__getitem__))
         connection.executemany("INSERT INTO docs (rowid, iri, kind, label, detail, names, body) "
                                "VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
         connection.execute("INSERT INTO docs (docs) VALUES ('optimize')")
@@ -317,6 +325,15 @@ def rebuild(store: GraphStore, path: Path, *, state: str = "") -> int:
         connection.close()
     building.replace(path)
     return len(kinds)
+
+
+def _bulk_writing(connection: sqlite3.Connection) -> None:
+    """A file written in one go and moved into place only once whole needs no journal and no sync: a crash
+    leaves a `.building` file the next rebuild deletes. A page cache large enough for the whole file saves
+    writing pages out and reading them back while the B-trees grow (the full-size graph's index is 200 MB)."""
+    connection.execute("PRAGMA journal_mode = OFF")
+    connection.execute("PRAGMA synchronous = OFF")
+    connection.execute(f"PRAGMA cache_size = {-CACHE_KIB}")
 
 
 class KeptIndex:
