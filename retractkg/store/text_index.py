@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 import re
 import sqlite3
 import tempfile
@@ -323,6 +324,8 @@ def rebuild(store: GraphStore, path: Path, *, state: str = "") -> int:
         connection.commit()
     finally:
         connection.close()
+    with building.open("rb") as written:  # on disk before it is moved into place: SQLite no longer syncs it
+        os.fsync(written.fileno())
     building.replace(path)
     return len(kinds)
 
