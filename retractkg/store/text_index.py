@@ -49,8 +49,7 @@ FACET_WINDOW = 2_000  # notices a search counts facets among (the newest), when 
 FACETS_KEPT = 512  # facet counts of that many searches kept per index
 IDS_KEPT = 16  # the notices of that many searches kept per index (a page and its facets ask the same)
 BATCH = 5_000
-FTS_PENDING_BYTES = 64 << 20  # the words FTS5 holds in memory while the index is built, before writing a segment
-CACHE_KIB = 256 << 10  # SQLite's page cache while the index is built
+FTS_PENDING_BYTES = 16 << 20  # the words FTS5 holds in memory while the index is built, before writing a segment
 KINDS = {RKG + "Notice": "notice", RKG + "Article": "article", SCHEMA + "Person": "person"}
 # BM25 weights of the columns iri, kind, label, detail, names, body (the unindexed ones count for nothing).
 WEIGHTS = (0.0, 0.0, 10.0, 0.0, 4.0, 1.0)
@@ -311,8 +310,8 @@ def _rebuild(store: GraphStore, path: Path, state: str, counts: Future[graph_sta
         _bulk_writing(connection)
         connection.execute("CREATE VIRTUAL TABLE docs USING fts5(iri UNINDEXED, kind UNINDEXED, label, "
                            "detail UNINDEXED, names, body, tokenize = 'unicode61 remove_diacritics 2')")
-        # FTS5 writes its pending words out as a segment each 1 MB and merges segments as they pile up; held in
-        # memory, the words of the whole graph make a few large segments that 'optimize' merges once.
+        # FTS5 writes its pending words out as a segment each 1 MB and merges segments as they pile up; 16 MB make
+        # a few large segments that 'optimize' merges once.
         connection.execute("INSERT INTO docs (docs, rank) VALUES ('hashsize', ?)", (FTS_PENDING_BYTES,))
         # A notice's row has its statistics row's id (listing order), so that words and facets combine.
         ids = notice_statistics.write(connection, scan)
@@ -351,11 +350,9 @@ def _last_named(work: str, parents: dict[str, str], names: dict[str, str]) -> st
 
 def _bulk_writing(connection: sqlite3.Connection) -> None:
     """A file written in one go and moved into place only once whole needs no journal and no sync: a crash
-    leaves a `.building` file the next rebuild deletes. A page cache large enough for the whole file saves
-    writing pages out and reading them back while the B-trees grow (the full-size graph's index is 200 MB)."""
+    leaves a `.building` file the next rebuild deletes (`rebuild` syncs the file before it moves it)."""
     connection.execute("PRAGMA journal_mode = OFF")
     connection.execute("PRAGMA synchronous = OFF")
-    connection.execute(f"PRAGMA cache_size = {-CACHE_KIB}")
 
 
 class KeptIndex:
