@@ -251,6 +251,7 @@ def rebuild(store: GraphStore, path: Path, *, state: str = "") -> int:
 
 
 def _rebuild(store: GraphStore, path: Path, state: str, counts: Future[graph_statistics.GraphStatistics]) -> int:
+    """`rebuild`, with the VoID counts under way beside it."""
     scan = notice_statistics.GraphScan(store, KINDS)  # each predicate read once for the words and the statistics
     kinds: dict[str, str] = {}
     precedence = list(KINDS.values())  # a resource of two kinds is the first of them (a notice, then an article)
