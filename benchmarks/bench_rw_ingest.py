@@ -10,6 +10,8 @@ Measured in this run, each in a fresh child process (so peak RSS is that run's o
 - identity: reading the export to resolve which author mentions are one person, which DOIs works share
   and which journal is which (`people_of`), which ingest does before mapping, alone: the cost of identity
   resolution within ingest's time;
+- index: `retractkg index` on the ingested store, the search index and statistics that ingest rebuilds at
+  its end, alone: their cost within ingest's;
 - re-ingest of the same export (every record unchanged) and a newer export with changes.
 The CPU of RocksDB's background threads (compaction, flushes) is printed for both: it is most of what
 ingest's many atomic loads cost beyond the floor's one.
@@ -176,6 +178,11 @@ def main() -> None:
     print(f"identity    {identity_s:7.1f} s wall {identity_cpu:7.1f} s CPU  peak RSS {identity_gb:5.2f} GB   "
           f"people_of: {float(seconds):.1f} s, {int(joined):,} people joined across articles "
           f"({float(seconds) / ingest_s:.0%} of ingest)")
+    # The search index and statistics, made anew from the store as ingest makes them after a run that changed
+    # it: their cost, alone, within the ingest's.
+    index_s, index_cpu, _, index_gb, index_out = run([*retractkg, "index", "--store", str(store)])
+    print(f"index       {index_s:7.1f} s wall {index_cpu:7.1f} s CPU  peak RSS {index_gb:5.2f} GB   retractkg index "
+          f"({index_cpu / ingest_cpu:.0%} of ingest's CPU): {index_out}")
     if args.skip_delta:
         return
 

@@ -67,8 +67,9 @@ CREATE TABLE term (id INTEGER PRIMARY KEY, facet TEXT NOT NULL, value TEXT NOT N
     notices INTEGER NOT NULL, UNIQUE (facet, value));
 CREATE INDEX term_by_count ON term (facet, notices DESC, label);
 CREATE TABLE notice_term (term INTEGER NOT NULL, notice INTEGER NOT NULL, PRIMARY KEY (term, notice)) WITHOUT ROWID;
-CREATE INDEX notice_terms ON notice_term (notice, term);
 """
+# Made once the rows are in (sorted once, not kept in order row by row).
+INDEX_SQL = "CREATE INDEX notice_terms ON notice_term (notice, term)"
 # Notices per year and nature: over every notice it is kept (the home page's chart), over the notices of one
 # journal or publisher it is counted (a few thousand rows at most).
 YEAR_NATURE = """SELECT y.value, n.label, count(*) FROM {notices}
@@ -175,9 +176,9 @@ def write(connection: sqlite3.Connection, scan: GraphScan) -> dict[str, int]:
     """Fill the statistics tables from the graph; the id of each notice (its place in listing order)."""
     types = scan.objects(RDF + "type")
     notices = sorted(n for n, ts in types.items() if RKG + "Notice" in ts)
-    facts = {n: {p: sorted(scan.objects(p).get(n, ())) for p in (RDFS + "label", SCHEMA + "name",
-                                                                 SCHEMA + "datePublished", RKG + "doi",
-                                                                 CITO + "updates")} for n in notices}
+    read = {p: scan.objects(p) for p in (RDFS + "label", SCHEMA + "name", SCHEMA + "datePublished", RKG + "doi",
+                                         CITO + "updates")}
+    facts = {n: {p: sorted(objects.get(n, ())) for p, objects in read.items()} for n in notices}
     values = _facet_values(scan, notices)
     labels = {name: _labels(scan, {v for vs in values[name].values() for v in vs}, facet.named)
               for name, facet in FACETS.items()}
@@ -218,7 +219,8 @@ def write(connection: sqlite3.Connection, scan: GraphScan) -> dict[str, int]:
             term_id += 1
             connection.execute("INSERT INTO term VALUES (?, ?, ?, ?, ?)",
                                (term_id, name, value, labels[name][value], len(notices)))
-            connection.executemany("INSERT INTO notice_term VALUES (?, ?)", ((term_id, n) for n in notices))
+            connection.executemany("INSERT INTO notice_term VALUES (?, ?)", ((term_id, n) for n in sorted(notices)))
+    connection.execute(INDEX_SQL)
     connection.execute("CREATE TABLE year_nature (year TEXT, nature TEXT, notices INTEGER)")
     connection.execute("INSERT INTO year_nature " + YEAR_NATURE.format(notices="notice a", notice="a.id", where=""))
     return ids
