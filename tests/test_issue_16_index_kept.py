@@ -150,3 +150,20 @@ def test_an_index_cut_short_by_a_killed_ingest_is_rebuilt_by_the_next_run(tmp_pa
     ingest(JATS, "--store", store)
     assert not building.exists()
     assert_kept_as_rebuilt(index, "--store", str(store))
+
+
+def test_two_rebuilds_at_once_both_succeed_and_leave_a_whole_index(tmp_path):
+    """`retractkg index` run twice at once (or beside a server's worker rebuilding a stale index): each deleted
+    the other's `.building` file and moved a half-written one into place, or failed on the vanished file (2 of 5
+    pairs). Rebuilds take turns now."""
+    store = tmp_path / "store"
+    ingest(COVID, "--store", store)
+    expected = tables(store / "search.sqlite3")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    for _ in range(4):
+        pair = [subprocess.Popen([sys.executable, "-m", "retractkg.cli", "index", "--store", str(store)], env=env,
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for _ in range(2)]
+        for process in pair:
+            _, err = process.communicate(timeout=300)
+            assert process.returncode == 0, err.decode()[-1000:]
+        assert tables(store / "search.sqlite3") == expected

@@ -20,6 +20,7 @@ rebuilt.
 
 from __future__ import annotations
 
+import fcntl
 import itertools
 import json
 import os
@@ -304,6 +305,18 @@ def _rebuild(store: GraphStore, path: Path, state: str, counts: Future[graph_sta
             names.get(iri, ""), ""
 
     path.parent.mkdir(parents=True, exist_ok=True)
+    # One writer at a time (`retractkg index` beside a server's workers, which rebuild a stale index): each would
+    # delete the other's `.building` file and move a half-written one into place. The kernel lets go of the lock
+    # when its process ends, however it ends.
+    with path.with_name(path.name + ".lock").open("a+b") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _write(path, kinds, scan, row, counts, state)
+
+
+def _write(path: Path, kinds: dict[str, str], scan: notice_statistics.GraphScan,
+           row: Callable[[str, str], tuple[str, ...]], counts: Future[graph_statistics.GraphStatistics],
+           state: str) -> int:
+    """The index file written beside `path` (`.building`), then moved over it."""
     building = path.with_name(path.name + ".building")
     building.unlink(missing_ok=True)
     connection = sqlite3.connect(building)
