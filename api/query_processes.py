@@ -249,7 +249,12 @@ class QueryProcesses:
         self.max_long = max_long
         self.long_after = long_after
         self.capacity = capacity
-        self._lock = threading.Condition()
+        # A plain lock (entered in C) guards the pool's state; `_freed` wakes the threads waiting for an idle
+        # process, and is notified only while one waits (`_waiting`): a lookup takes the lock twice and calls
+        # no Python-level Condition method.
+        self._lock = threading.Lock()
+        self._freed = threading.Condition(self._lock)
+        self._waiting = 0
         self._idle: list[_Process] = []
         self._short_count = 0  # processes for short queries: idle, starting or busy (long ones aside)
         self._long_running = 0
@@ -319,14 +324,12 @@ class QueryProcesses:
                 return await self._exchange_soon(process, dict(request, timeout=timeout), until, key)
             except _Gone:
                 pass  # another process, as `run` finds one
-            finally:
-                with self._lock:
-                    self._calls -= 1
         return await asyncio.to_thread(self.run, request, timeout)
 
     async def _exchange_soon(self, process: _Process, request: dict, until: float, key: str
                              ) -> tuple[dict, bytes]:
-        """`_exchange` on the event loop: the same steps (send, wait while short, read, release)."""
+        """`_exchange` on the event loop: the same steps (send, wait while short, read, release), and the end
+        of the call that `run_async` counted, under the same lock as the release of a process kept idle."""
         finished = False
         cpu_before = process.cpu
 
@@ -349,16 +352,17 @@ class QueryProcesses:
             return header, body
         finally:
             if finished and not process.long:
-                self._release(process, reusable=True)  # back to the idle list: no process to stop
+                self._release(process, reusable=True, call_ended=True)  # back to the idle list: nothing to stop
             else:  # stopping and reaping a process is not for the event loop
-                asyncio.get_running_loop().run_in_executor(None, functools.partial(
-                    self._release, process, reusable=finished))
+                with self._lock:
+                    self._calls -= 1
+                loop.run_in_executor(None, functools.partial(self._release, process, reusable=finished))
 
     def close(self) -> None:
         with self._lock:
             self._closed = True
             idle, self._idle = self._idle, []
-            self._lock.notify_all()
+            self._freed.notify_all()
         for process in idle:
             process.stop()
         self._starter.shutdown(wait=False)
@@ -371,7 +375,11 @@ class QueryProcesses:
                 if remaining <= 0:
                     raise QueryKilled("the query waited for a query process past its deadline")
                 self._spare_locked()
-                self._lock.wait(min(remaining, 1.0))
+                self._waiting += 1
+                try:
+                    self._freed.wait(min(remaining, 1.0))
+                finally:
+                    self._waiting -= 1
                 if self._closed:
                     raise Overloaded("the server is shutting down")
             process = self._idle.pop()
@@ -391,14 +399,14 @@ class QueryProcesses:
         except OSError:
             with self._lock:
                 self._short_count -= 1
-                self._lock.notify_all()
+                self._freed.notify_all()
             return
         with self._lock:
             if self._closed:
                 self._short_count -= 1
             else:
                 self._idle.append(process)
-                self._lock.notify()
+                self._freed.notify()
                 return
         process.stop()
 
@@ -456,9 +464,12 @@ class QueryProcesses:
         with contextlib.suppress(OSError):  # it may have just ended; its answer (or end) is read next
             os.setpriority(os.PRIO_PROCESS, process.popen.pid, 19)
 
-    def _release(self, process: _Process, *, reusable: bool) -> None:
-        """Back to the idle list; a process that ran a long query (at low priority) or failed is stopped."""
+    def _release(self, process: _Process, *, reusable: bool, call_ended: bool = False) -> None:
+        """Back to the idle list; a process that ran a long query (at low priority) or failed is stopped.
+        `call_ended`: the call it answered is no longer counted (`run_async`'s, in the same lock)."""
         with self._lock:
+            if call_ended:
+                self._calls -= 1
             if process.long:
                 self._long_running -= 1
                 keep = False
@@ -472,7 +483,8 @@ class QueryProcesses:
                     self._short_count -= 1
             if keep:
                 self._idle.append(process)
-            self._lock.notify()
+            if self._waiting:
+                self._freed.notify()
         if not keep:
             process.stop()
 
