@@ -48,6 +48,9 @@ class Dataset(NamedTuple):
         return bool(self.default_graphs or self.named_graphs)
 
 
+STORE_DATASET = Dataset()  # none given: the store's own (made once, as most requests name no graph)
+
+
 class Answer(NamedTuple):
     body: bytes
     media_type: str
