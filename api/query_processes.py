@@ -24,11 +24,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import fcntl
 import functools
 import os
 import select
+import struct
 import subprocess
 import sys
+import termios
 import threading
 import time
 from collections import OrderedDict
@@ -58,6 +61,7 @@ START_TIMEOUT = 60.0
 # message; a query still computing is killed this much later.
 KILL_GRACE = 0.25
 WATCH_EVERY = 0.05  # seconds between looks at the answers awaited on the event loop
+_PIPE_FILL = struct.Struct("i")  # what FIONREAD answers: the bytes waiting in a pipe
 
 
 class Overloaded(Exception):
@@ -73,9 +77,11 @@ class EngineCrashed(Exception):
 
 
 class _Gone(Exception):
-    """The process had ended before a request was sent to it (its pipe was closed): nothing was asked of it, so
-    the request goes to another. Found at the send, so that releasing a process after each answer need not
-    ask the kernel whether it still runs."""
+    """The process ended before it read the request: nothing was asked of it, so the request goes to another.
+    Found at the send (its pipe was closed), or at the end of its answers with the whole request still unread
+    in its pipe: a process killed while idle keeps its pipes open until its last thread has exited, and a
+    request written in between is taken but never read. Found then rather than by asking the kernel whether
+    a process still runs after each answer."""
 
 
 @dataclass
@@ -91,6 +97,7 @@ class _Process:
         assert self.popen.stdin is not None
         self.answers = self.popen.stdout.fileno()
         self.requests = self.popen.stdin.fileno()
+        self.sent: int | None = None  # the size of the request frame last written (None before the first)
         # Read only as far as it holds (`select` tells the blocking reader when; the event loop, the other).
         os.set_blocking(self.answers, False)
 
@@ -99,6 +106,7 @@ class _Process:
         to read it)."""
         data = orjson.dumps(request)
         frame = memoryview(REQUEST_HEAD.pack(len(data)) + data)
+        self.sent = len(frame)
         try:
             frame = frame[os.write(self.requests, frame):]
         except BrokenPipeError as e:  # nothing of it was written: the process had ended
@@ -108,6 +116,18 @@ class _Process:
                 frame = frame[os.write(self.requests, frame):]
             except BrokenPipeError as e:
                 raise EngineCrashed("its query process ended while reading the query") from e
+
+    def ended_unread(self) -> _Gone | None:
+        """At the end of its answers: `_Gone` when the request last sent is still whole in its pipe (the process
+        ended before it read a byte of it, so the query never started); None when it was read, or where the
+        pipe's fill cannot be asked (Linux FIONREAD)."""
+        if self.sent is None:
+            return None
+        try:
+            (waiting,) = _PIPE_FILL.unpack(fcntl.ioctl(self.requests, termios.FIONREAD, bytes(_PIPE_FILL.size)))
+        except OSError:
+            return None
+        return _Gone() if waiting == self.sent else None
 
     def cpu_seconds(self) -> float | None:
         """CPU time the process has used (Linux /proc); None where it cannot be read."""
@@ -132,7 +152,7 @@ class _Process:
                 raise QueryKilled("the query ran past its deadline")
             chunk = os.read(fd, min(size, 1 << 20))
             if not chunk:
-                raise EngineCrashed(self.exit_reason())
+                raise self.ended_unread() or EngineCrashed(self.exit_reason())
             chunks.append(chunk)
             size -= len(chunk)
         return b"".join(chunks)
@@ -178,7 +198,7 @@ class _Process:
             except BlockingIOError:  # woken with nothing to read after all
                 continue
             if not chunk:
-                raise EngineCrashed(await asyncio.to_thread(self.exit_reason))
+                raise self.ended_unread() or EngineCrashed(await asyncio.to_thread(self.exit_reason))
             data += chunk
             if not framed and len(data) >= size:
                 header_size, body_size = ANSWER_HEAD.unpack_from(data)
