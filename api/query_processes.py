@@ -24,11 +24,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import fcntl
 import functools
 import os
 import select
+import struct
 import subprocess
 import sys
+import termios
 import threading
 import time
 from collections import OrderedDict
@@ -58,6 +61,7 @@ START_TIMEOUT = 60.0
 # message; a query still computing is killed this much later.
 KILL_GRACE = 0.25
 WATCH_EVERY = 0.05  # seconds between looks at the answers awaited on the event loop
+_PIPE_FILL = struct.Struct("i")  # what FIONREAD answers: the bytes waiting in a pipe
 
 
 class Overloaded(Exception):
@@ -73,9 +77,11 @@ class EngineCrashed(Exception):
 
 
 class _Gone(Exception):
-    """The process had ended before a request was sent to it (its pipe was closed): nothing was asked of it, so
-    the request goes to another. Found at the send, so that releasing a process after each answer need not
-    ask the kernel whether it still runs."""
+    """The process ended before it read the request: nothing was asked of it, so the request goes to another.
+    Found at the send (its pipe was closed), or at the end of its answers with the whole request still unread
+    in its pipe: a process killed while idle keeps its pipes open until its last thread has exited, and a
+    request written in between is taken but never read. Found then rather than by asking the kernel whether
+    a process still runs after each answer."""
 
 
 @dataclass
@@ -91,6 +97,7 @@ class _Process:
         assert self.popen.stdin is not None
         self.answers = self.popen.stdout.fileno()
         self.requests = self.popen.stdin.fileno()
+        self.sent: int | None = None  # the size of the request frame last written (None before the first)
         # Read only as far as it holds (`select` tells the blocking reader when; the event loop, the other).
         os.set_blocking(self.answers, False)
 
@@ -99,6 +106,7 @@ class _Process:
         to read it)."""
         data = orjson.dumps(request)
         frame = memoryview(REQUEST_HEAD.pack(len(data)) + data)
+        self.sent = len(frame)
         try:
             frame = frame[os.write(self.requests, frame):]
         except BrokenPipeError as e:  # nothing of it was written: the process had ended
@@ -108,6 +116,18 @@ class _Process:
                 frame = frame[os.write(self.requests, frame):]
             except BrokenPipeError as e:
                 raise EngineCrashed("its query process ended while reading the query") from e
+
+    def ended_unread(self) -> _Gone | None:
+        """At the end of its answers: `_Gone` when the request last sent is still whole in its pipe (the process
+        ended before it read a byte of it, so the query never started); None when it was read, or where the
+        pipe's fill cannot be asked (Linux FIONREAD)."""
+        if self.sent is None:
+            return None
+        try:
+            (waiting,) = _PIPE_FILL.unpack(fcntl.ioctl(self.requests, termios.FIONREAD, bytes(_PIPE_FILL.size)))
+        except OSError:
+            return None
+        return _Gone() if waiting == self.sent else None
 
     def cpu_seconds(self) -> float | None:
         """CPU time the process has used (Linux /proc); None where it cannot be read."""
@@ -132,7 +152,7 @@ class _Process:
                 raise QueryKilled("the query ran past its deadline")
             chunk = os.read(fd, min(size, 1 << 20))
             if not chunk:
-                raise EngineCrashed(self.exit_reason())
+                raise self.ended_unread() or EngineCrashed(self.exit_reason())
             chunks.append(chunk)
             size -= len(chunk)
         return b"".join(chunks)
@@ -178,7 +198,7 @@ class _Process:
             except BlockingIOError:  # woken with nothing to read after all
                 continue
             if not chunk:
-                raise EngineCrashed(await asyncio.to_thread(self.exit_reason))
+                raise self.ended_unread() or EngineCrashed(await asyncio.to_thread(self.exit_reason))
             data += chunk
             if not framed and len(data) >= size:
                 header_size, body_size = ANSWER_HEAD.unpack_from(data)
@@ -249,7 +269,12 @@ class QueryProcesses:
         self.max_long = max_long
         self.long_after = long_after
         self.capacity = capacity
-        self._lock = threading.Condition()
+        # A plain lock (entered in C) guards the pool's state; `_freed` wakes the threads waiting for an idle
+        # process, and is notified only while one waits (`_waiting`): a lookup takes the lock twice and calls
+        # no Python-level Condition method.
+        self._lock = threading.Lock()
+        self._freed = threading.Condition(self._lock)
+        self._waiting = 0
         self._idle: list[_Process] = []
         self._short_count = 0  # processes for short queries: idle, starting or busy (long ones aside)
         self._long_running = 0
@@ -319,14 +344,12 @@ class QueryProcesses:
                 return await self._exchange_soon(process, dict(request, timeout=timeout), until, key)
             except _Gone:
                 pass  # another process, as `run` finds one
-            finally:
-                with self._lock:
-                    self._calls -= 1
         return await asyncio.to_thread(self.run, request, timeout)
 
     async def _exchange_soon(self, process: _Process, request: dict, until: float, key: str
                              ) -> tuple[dict, bytes]:
-        """`_exchange` on the event loop: the same steps (send, wait while short, read, release)."""
+        """`_exchange` on the event loop: the same steps (send, wait while short, read, release), and the end
+        of the call that `run_async` counted, under the same lock as the release of a process kept idle."""
         finished = False
         cpu_before = process.cpu
 
@@ -349,16 +372,17 @@ class QueryProcesses:
             return header, body
         finally:
             if finished and not process.long:
-                self._release(process, reusable=True)  # back to the idle list: no process to stop
+                self._release(process, reusable=True, call_ended=True)  # back to the idle list: nothing to stop
             else:  # stopping and reaping a process is not for the event loop
-                asyncio.get_running_loop().run_in_executor(None, functools.partial(
-                    self._release, process, reusable=finished))
+                with self._lock:
+                    self._calls -= 1
+                loop.run_in_executor(None, functools.partial(self._release, process, reusable=finished))
 
     def close(self) -> None:
         with self._lock:
             self._closed = True
             idle, self._idle = self._idle, []
-            self._lock.notify_all()
+            self._freed.notify_all()
         for process in idle:
             process.stop()
         self._starter.shutdown(wait=False)
@@ -371,7 +395,11 @@ class QueryProcesses:
                 if remaining <= 0:
                     raise QueryKilled("the query waited for a query process past its deadline")
                 self._spare_locked()
-                self._lock.wait(min(remaining, 1.0))
+                self._waiting += 1
+                try:
+                    self._freed.wait(min(remaining, 1.0))
+                finally:
+                    self._waiting -= 1
                 if self._closed:
                     raise Overloaded("the server is shutting down")
             process = self._idle.pop()
@@ -391,14 +419,14 @@ class QueryProcesses:
         except OSError:
             with self._lock:
                 self._short_count -= 1
-                self._lock.notify_all()
+                self._freed.notify_all()
             return
         with self._lock:
             if self._closed:
                 self._short_count -= 1
             else:
                 self._idle.append(process)
-                self._lock.notify()
+                self._freed.notify()
                 return
         process.stop()
 
@@ -456,9 +484,12 @@ class QueryProcesses:
         with contextlib.suppress(OSError):  # it may have just ended; its answer (or end) is read next
             os.setpriority(os.PRIO_PROCESS, process.popen.pid, 19)
 
-    def _release(self, process: _Process, *, reusable: bool) -> None:
-        """Back to the idle list; a process that ran a long query (at low priority) or failed is stopped."""
+    def _release(self, process: _Process, *, reusable: bool, call_ended: bool = False) -> None:
+        """Back to the idle list; a process that ran a long query (at low priority) or failed is stopped.
+        `call_ended`: the call it answered is no longer counted (`run_async`'s, in the same lock)."""
         with self._lock:
+            if call_ended:
+                self._calls -= 1
             if process.long:
                 self._long_running -= 1
                 keep = False
@@ -472,7 +503,8 @@ class QueryProcesses:
                     self._short_count -= 1
             if keep:
                 self._idle.append(process)
-            self._lock.notify()
+            if self._waiting:
+                self._freed.notify()
         if not keep:
             process.stop()
 

@@ -30,7 +30,7 @@ from pyoxigraph import QueryBoolean, QueryResultsFormat, QuerySolutions, RdfForm
 from pyoxigraph import serialize as serialize_rdf
 
 from retractkg.api.sparql_limits import Deadline
-from retractkg.api.sparql_results import Dataset, protocol_answer
+from retractkg.api.sparql_results import STORE_DATASET, Dataset, protocol_answer
 from retractkg.store import OxigraphStore, StoreError
 
 REQUEST_HEAD = struct.Struct(">I")
@@ -80,7 +80,8 @@ def answer(store: OxigraphStore, request: dict) -> tuple[dict, bytes]:
     """One request; a failure is reported as its exception's class name and message."""
     try:
         if request["op"] == "protocol":
-            dataset = Dataset(tuple(request["default_graphs"]), tuple(request["named_graphs"]))
+            graphs = request["default_graphs"], request["named_graphs"]
+            dataset = Dataset(tuple(graphs[0]), tuple(graphs[1])) if graphs[0] or graphs[1] else STORE_DATASET
             found = protocol_answer(store, request["query"], dataset, base_iri=request["base_iri"],
                                     accept=request["accept"], format=request["format"],
                                     deadline=Deadline(request["timeout"]), max_rows=request["max_rows"])

@@ -44,7 +44,7 @@ from retractkg.api.service_description import (
 )
 from retractkg.api.sparql_limits import RETRY_AFTER_SECONDS, Deadline, QueryGate
 from retractkg.api.sparql_page import RESULTS_PAGE_SOURCE, form_page, located, results_page, wants_results_page
-from retractkg.api.sparql_results import Answer, Dataset, protocol_answer
+from retractkg.api.sparql_results import STORE_DATASET, Answer, Dataset, protocol_answer
 from retractkg.api.sparql_text import uses_service
 from retractkg.config import Settings
 from retractkg.formats import GRAPH_ALIASES
@@ -63,6 +63,8 @@ READ_ONLY = ("this endpoint is read-only: SPARQL Update is not accepted here "
 
 class Operation:
     """One protocol request, parsed: the query text, the dataset and the requested format."""
+
+    __slots__ = ("query", "dataset", "format")
 
     def __init__(self, query: str, dataset: Dataset, format: str | None) -> None:
         self.query = query
@@ -255,7 +257,10 @@ def _grouped_operation(params: dict[str, list[str]]) -> Operation:
         raise ProblemError(400, "bad-request", "the query is empty")
     if uses_service(query):
         raise ProblemError(400, "service-refused", SERVICE_REFUSED)
-    dataset = Dataset(_graph_iris(params, "default-graph-uri"), _graph_iris(params, "named-graph-uri"))
+    if "default-graph-uri" in params or "named-graph-uri" in params:
+        dataset = Dataset(_graph_iris(params, "default-graph-uri"), _graph_iris(params, "named-graph-uri"))
+    else:
+        dataset = STORE_DATASET
     formats = params.get("format") or params.get("output")
     return Operation(query, dataset, formats[0] if formats else None)
 
@@ -297,11 +302,13 @@ async def _answer(request: Request, operation: Operation, store: GraphStore, set
                     headers={"Vary": "Accept", "Server-Timing": server_timing(cached, started)})
 
 
+_TIMINGS = {True: 'answer;dur=%.3f;desc="cache"', False: 'answer;dur=%.3f;desc="evaluated"'}
+
+
 def server_timing(cached: bool, started: float) -> str:
     """The W3C Server-Timing header of an answer: how long the server took to have it, and whether it came
     from the answer cache, so a client can tell the server's time from the network's."""
-    how = "cache" if cached else "evaluated"
-    return f'answer;dur={(time.perf_counter() - started) * 1000:.3f};desc="{how}"'
+    return _TIMINGS[cached] % ((time.perf_counter() - started) * 1000)
 
 
 async def _cached_answer(app: FastAPI, operation: Operation, store: GraphStore, settings: Settings,

@@ -15,6 +15,7 @@ runaways at most are set aside at once: past that, new queries get 429 + Retry-A
 
 from __future__ import annotations
 
+import math
 import re
 import threading
 import time
@@ -118,6 +119,8 @@ class QueryGate:
 
 class Deadline:
     """When a query must be done by; `abandon()` lets the waiting side stop it early."""
+
+    __slots__ = ("seconds", "at", "abandoned")
 
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
@@ -223,7 +226,7 @@ class _JsonRows(_RowCounter):
         return text.count(b"[{") + text.count(b",{")
 
 
-ROW_COUNTERS: dict[QueryResultsFormat, Callable[[], _RowCounter]] = {
+ROW_COUNTERS: dict[QueryResultsFormat, type[_RowCounter]] = {
     QueryResultsFormat.JSON: _JsonRows,
     QueryResultsFormat.XML: _XmlRows,
     QueryResultsFormat.CSV: _CsvRows,
@@ -232,16 +235,23 @@ ROW_COUNTERS: dict[QueryResultsFormat, Callable[[], _RowCounter]] = {
 
 
 class GuardedBuffer:
-    """A write target for pyoxigraph serializers that enforces the deadline and the row cap."""
+    """A write target for pyoxigraph serializers that enforces the deadline and the row cap.
+
+    `rows` is the format's row counter class: one is made only once the answer is long enough to pass the cap
+    (most answers never are, and a query process makes one buffer per query)."""
+
+    __slots__ = ("deadline", "max_rows", "counter_type", "counter", "unscanned", "rows", "size", "chunks")
 
     def __init__(self, deadline: Deadline, *, max_rows: int | None = None,
-                 rows: _RowCounter | None = None) -> None:
+                 rows: type[_RowCounter] | None = None) -> None:
         self.deadline = deadline
-        self.max_rows = max_rows
-        self.counter = rows
+        self.max_rows = max_rows or 0
+        self.counter_type = rows or _RowCounter
+        self.counter: _RowCounter | None = None
+        # Up to this many bytes in all, the answer cannot have too many rows: it is not scanned.
+        self.unscanned = math.inf if rows is None or max_rows is None else max_rows * rows.min_row_bytes
         self.rows = 0
         self.size = 0
-        self.counting = False
         self.chunks: list[bytes] = []
 
     def write(self, chunk: bytes) -> int:
@@ -249,12 +259,12 @@ class GuardedBuffer:
         data = bytes(chunk)
         self.chunks.append(data)
         self.size += len(data)
-        if self.counter is not None and self.max_rows is not None:
-            if self.counting:
+        if self.size > self.unscanned:
+            if self.counter is None:  # from here on the cap could be passed: count everything so far
+                counter = self.counter = self.counter_type()
+                self.rows = sum(counter.feed(c) for c in self.chunks)
+            else:
                 self.rows += self.counter.feed(data)
-            elif self.size > self.max_rows * self.counter.min_row_bytes:
-                self.counting = True  # from here on the cap could be passed: count everything so far
-                self.rows = sum(self.counter.feed(c) for c in self.chunks)
             if self.rows > self.max_rows:
                 raise ResultTooLarge(too_many("rows", self.max_rows))
         return len(data)

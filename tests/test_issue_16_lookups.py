@@ -6,16 +6,20 @@ problem, from a real `retractkg serve` whose queries run in its query processes.
 
 from __future__ import annotations
 
+import fcntl
 import http.client
 import json
 import os
 import signal
 import socket
+import struct
+import termios
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -143,6 +147,46 @@ def test_a_query_process_that_ended_while_idle_costs_no_query_an_error(demo_stor
         statuses = [by_get(base, f"{query} LIMIT {limit}", accept)[0] for limit in range(1, len(idle) + 4)]
         assert statuses == [200] * (len(idle) + 3)
         assert set(query_processes(process.pid)) - set(idle)  # the pool started others in their place
+
+
+def unread_request(pid: int) -> int:
+    """The bytes waiting unread in a query process's request pipe (its stdin, opened again through /proc)."""
+    fd = os.open(f"/proc/{pid}/fd/0", os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        return struct.unpack("i", fcntl.ioctl(fd, termios.FIONREAD, bytes(4)))[0]
+    finally:
+        os.close(fd)
+
+
+def test_a_request_that_a_query_process_ended_without_reading_goes_to_another(demo_store, tmp_path):
+    """A process killed while idle keeps its pipes open until its last thread has exited, and a request written
+    in between is taken but never read. Such a request goes to another process, not to a 500: made certain here
+    by stopping the idle processes, so that the request waits unread in one's pipe, then killing that one. A
+    process that has read its request and then ends is still an engine crash (`test_endpoint_hardening`)."""
+    query = f"SELECT ?reason WHERE {{ <{NOTICE}> rkg:reason ?reason }}"
+    accept = {"Accept": "application/sparql-results+json"}
+    with serving(demo_store, tmp_path / "serve.log") as (base, process):
+        assert by_get(base, query, accept)[0] == 200
+        idle = list(query_processes(process.pid))
+        assert idle
+        for pid in idle:
+            os.kill(pid, signal.SIGSTOP)
+        with ThreadPoolExecutor(1) as pool:
+            answer = pool.submit(by_get, base, f"{query} LIMIT 1", accept)  # a new question: not from the cache
+            taker = None
+            for _ in range(1200):
+                taker = next((pid for pid in idle if unread_request(pid)), None)
+                if taker is not None or answer.done():
+                    break
+                time.sleep(0.05)
+            assert taker is not None, answer.result() if answer.done() else "no query process took the request"
+            os.kill(taker, signal.SIGKILL)
+            for pid in idle:
+                if pid != taker:
+                    os.kill(pid, signal.SIGCONT)
+            status, _, body = answer.result(timeout=120)
+        assert status == 200, body
+        assert json.loads(body)["results"]["bindings"]
 
 
 @pytest.mark.parametrize("raw", [

@@ -55,15 +55,13 @@ class OxigraphStore(GraphStore):
         default_graphs: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
     ) -> QueryResult:
-        options: dict[str, object] = {}
-        if default_graphs is None and named_graphs is None:
-            options["use_default_graph_as_union"] = True
-        else:
-            # As the SPARQL Protocol says: naming either part of the dataset leaves the other empty.
-            options["default_graph"] = [NamedNode(g) for g in default_graphs or ()] or [DefaultGraph()]
-            options["named_graphs"] = [NamedNode(g) for g in named_graphs or ()]
         try:
-            return self._store.query(sparql, **options)
+            if default_graphs is None and named_graphs is None:
+                return self._store.query(sparql, use_default_graph_as_union=True)
+            # As the SPARQL Protocol says: naming either part of the dataset leaves the other empty.
+            return self._store.query(sparql,
+                                     default_graph=[NamedNode(g) for g in default_graphs or ()] or [DefaultGraph()],
+                                     named_graphs=[NamedNode(g) for g in named_graphs or ()])
         except SyntaxError as e:
             raise StoreError(f"SPARQL syntax error: {e}") from e
         except OSError as e:
