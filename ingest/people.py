@@ -401,7 +401,8 @@ def _link(joins: _Joins, nodes: list[Node], evidence: dict[Node, set[tuple[str, 
         root = joins.add(node, keys)
         twin = seen.setdefault((node[1], frozenset(keys)), node)
         if twin is not node:
-            root = joins.union(joins.find(twin), root)
+            if (other := joins.find(twin)) != root:  # most copies are one person already
+                root = joins.union(other, root)
             continue
         # The first mention of each piece of evidence, in the evidence's order; one mention is offered once, and
         # a person once (a refused join stays refused: a person only gains names and ORCIDs and loses evidence).
