@@ -22,9 +22,10 @@ all the records given together; see the README for what a later run can and cann
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
+from itertools import repeat
 
 from retractkg.ingest.iris import Minter, article_key, doi_path, fold, name_hash
 from retractkg.ingest.model import Article, Organization, Person, SourceRecord
@@ -212,7 +213,8 @@ class PeopleIndex:
         Block by block (family name and initial), each in the order of its mentions, so that memory holds one
         block's evidence at a time and the joins do not depend on the order records were read."""
         self._read(shared_dois, known_doi)
-        self._recurring_coauthors: dict[str, list[str]] = {}
+        # article -> the evidence its mentions share: its co-authors (`_evidence`), and its organizations
+        self._article_evidence: dict[str, tuple[set[tuple[str, str]], set[tuple[str, str]]]] = {}
         blocks: dict[str, list[Node]] = defaultdict(list)
         for key in sorted(self._articles):
             for name, mention in sorted(self._articles[key].items()):
@@ -224,18 +226,34 @@ class PeopleIndex:
         # Once more, with co-authors known as people: "Li Zhang" with "Wei Wang" on one article and with
         # "W. Wang" on another share a co-author when those two were joined above.
         # article -> its authors joined to others (name -> their person), as the first round left them
-        joined = {article: {other: f"{root[0]} {root[1]}" for other in self._coauthors(article, "", blocks)
-                            if (root := joins.root_of((article, other))) is not None} for article in self._articles}
+        # (only those a co-author may be: not of a byline too long to be evidence, `_evidence`)
+        joined: dict[str, dict[str, str]] = defaultdict(dict)
+        for root, members in joins.members.items():
+            if len(members) > 1:
+                for article, other in members:
+                    if len(self._articles[article]) <= MAX_BYLINE:
+                        joined[article][other] = f"{root[0]} {root[1]}"
+        # article -> its co-author people as evidence, and how many of its mentions each person is
+        offered: dict[str, tuple[set[tuple[str, str]], Counter[str]]] = {}
         for nodes in blocks.values():  # only the new evidence: the rest was offered above
             known: dict[Node, set[tuple[str, str]]] = {}
             for node in nodes:
                 article, name = node
-                keys = {("co-author", person) for other, person in joined[article].items() if other != name}
+                people = joined.get(article)
+                if not people:
+                    continue
+                if (found := offered.get(article)) is None:
+                    found = offered[article] = ({("co-author", person) for person in people.values()},
+                                                Counter(people.values()))
+                keys, mentions = found
+                own = people.get(name)
+                if own is not None and mentions[own] == 1:  # a mention is not its own co-author
+                    keys = keys - {("co-author", own)}
                 if keys:
                     known[node] = keys
             if known:
                 _link(joins, [node for node in nodes if node in known], known, again=True)
-        self._recurring_coauthors.clear()
+        self._article_evidence.clear()
         for members, common in joins.people():
             iri = self._person_iri(members)
             for node in members:
@@ -247,23 +265,25 @@ class PeopleIndex:
         self._article_orgs.clear()
         self._written.clear()
 
-    def _coauthors(self, article: str, name: str, blocks: dict[str, list[Node]]) -> list[str]:
-        """The co-authors of a mention that occur on another article too (only they can be shared), unless the
-        byline is too long to say anything about who worked with whom."""
-        found = self._recurring_coauthors.get(article)
-        if found is None:
-            authors = self._articles[article]
-            found = self._recurring_coauthors[article] = [] if len(authors) > MAX_BYLINE else [
-                other for other, mention in sorted(authors.items()) if mention.name.block in blocks]
-        return [other for other in found if other != name]
-
     def _evidence(self, node: Node, blocks: dict[str, list[Node]]) -> set[tuple[str, str]]:
-        """What a mention could share with a mention of the same name on another article."""
+        """What a mention could share with a mention of the same name on another article: its ORCID, its co-authors
+        that occur on another article too (only they can be shared) unless the byline is too long to say anything
+        about who worked with whom, and its organizations (else its article's). What its article gives every
+        mention is gathered once per article."""
         article, name = node
         mention = self._articles[article][name]
-        found = {("orcid", mention.orcid)} if mention.orcid else set()
-        found.update(("co-author", other) for other in self._coauthors(article, name, blocks))
-        found.update(("affiliation", org) for org in mention.organizations or self._article_orgs[article])
+        shared = self._article_evidence.get(article)
+        if shared is None:
+            authors = self._articles[article]
+            shared = self._article_evidence[article] = (
+                set() if len(authors) > MAX_BYLINE else
+                {("co-author", other) for other, each in authors.items() if each.name.block in blocks},
+                {("affiliation", org) for org in self._article_orgs[article]})
+        coauthors, affiliations = shared
+        found = coauthors - {("co-author", name)}
+        if mention.orcid:
+            found.add(("orcid", mention.orcid))
+        found |= {("affiliation", org) for org in mention.organizations} if mention.organizations else affiliations
         return found
 
     def _shown(self, value: str) -> str:
@@ -329,13 +349,6 @@ class _Joins:
         self.common[node] = evidence
         return node
 
-    def root_of(self, node: Node) -> Node | None:
-        """The person of a mention joined to others, else None."""
-        if node not in self.parent:
-            return None
-        root = self.find(node)
-        return root if len(self.members[root]) > 1 else None
-
     def find(self, node: Node) -> Node:
         parent = self.parent[node]
         while parent != node:  # path halving
@@ -388,13 +401,17 @@ def _link(joins: _Joins, nodes: list[Node], evidence: dict[Node, set[tuple[str, 
         root = joins.add(node, keys)
         twin = seen.setdefault((node[1], frozenset(keys)), node)
         if twin is not node:
-            root = joins.union(joins.find(twin), root)
+            if (other := joins.find(twin)) != root:  # most copies are one person already
+                root = joins.union(other, root)
             continue
-        for why in sorted(keys):
-            earlier = first.setdefault(why, node)
+        # The first mention of each piece of evidence, in the evidence's order; one mention is offered once, and
+        # a person once (a refused join stays refused: a person only gains names and ORCIDs and loses evidence).
+        offered: set[Node] = set()
+        for earlier in dict.fromkeys(map(first.setdefault, sorted(keys), repeat(node))):
             if earlier is not node and earlier[0] != node[0]:
                 other = joins.find(earlier)
-                if other != root:  # most evidence repeats a join already made
+                if other != root and other not in offered:  # most evidence repeats a join already made
+                    offered.add(other)
                     root = joins.union(other, root)
 
 

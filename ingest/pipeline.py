@@ -28,6 +28,7 @@ from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, parse
 from retractkg.config import DEFAULT_LIMITS, ReadLimits, Settings
 from retractkg.ingest import sources
 from retractkg.ingest.batches import BATCH_QUADS, BatchWriter
+from retractkg.ingest.collector import without_cycle_collection
 from retractkg.ingest.errors import IngestError
 from retractkg.ingest.identity import KnownDois
 from retractkg.ingest.mapping import MappingError, RecordMapper, literal
@@ -174,6 +175,7 @@ def ingest(store: GraphStore, paths: Sequence[Path], settings: Settings, *, form
     return report
 
 
+@without_cycle_collection
 def people_of(paths: Sequence[Path], format: str | None, names: dict[Path, str], mapper: RecordMapper, *,
               shared: SharedDois | None = None, store: GraphStore | None = None,
               known: KnownDois | None = None, dates: NoticeDates | None = None,
