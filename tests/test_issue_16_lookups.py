@@ -6,6 +6,7 @@ problem, from a real `retractkg serve` whose queries run in its query processes.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import http.client
 import json
@@ -13,6 +14,7 @@ import os
 import signal
 import socket
 import struct
+import subprocess
 import termios
 import time
 import urllib.error
@@ -130,21 +132,31 @@ def ended(pid: int) -> bool:
             and os.listdir(f"/proc/{pid}/task") == [str(pid)])
 
 
+REASONS_QUERY = f"SELECT ?reason WHERE {{ <{NOTICE}> rkg:reason ?reason }}"
+JSON_RESULTS = {"Accept": "application/sparql-results+json"}
+
+
+@contextlib.contextmanager
+def with_idle_processes(demo_store: Path, tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen, list[int]]]:
+    """A server that has answered a lookup: its address, its process and its query processes, idle."""
+    with serving(demo_store, tmp_path / "serve.log") as (base, process):
+        assert by_get(base, REASONS_QUERY, JSON_RESULTS)[0] == 200
+        idle = list(query_processes(process.pid))
+        assert idle
+        yield base, process, idle
+
+
 def test_a_query_process_that_ended_while_idle_costs_no_query_an_error(demo_store, tmp_path):
     """A process is not asked whether it still runs after each answer (a wait() every lookup): one that ended
     while idle is found when a request is sent to it, and the request goes to another process."""
-    query = f"SELECT ?reason WHERE {{ <{NOTICE}> rkg:reason ?reason }}"
-    accept = {"Accept": "application/sparql-results+json"}
-    with serving(demo_store, tmp_path / "serve.log") as (base, process):
-        assert by_get(base, query, accept)[0] == 200
-        idle = list(query_processes(process.pid))
-        assert idle
+    with with_idle_processes(demo_store, tmp_path) as (base, process, idle):
         for pid in idle:
             os.kill(pid, signal.SIGKILL)
         while not all(ended(pid) for pid in idle):
             time.sleep(0.05)  # each has ended (unreaped) before the requests below are sent
         # Each a new question (the answer cache would answer a repeated one without a process).
-        statuses = [by_get(base, f"{query} LIMIT {limit}", accept)[0] for limit in range(1, len(idle) + 4)]
+        statuses = [by_get(base, f"{REASONS_QUERY} LIMIT {limit}", JSON_RESULTS)[0]
+                    for limit in range(1, len(idle) + 4)]
         assert statuses == [200] * (len(idle) + 3)
         assert set(query_processes(process.pid)) - set(idle)  # the pool started others in their place
 
@@ -163,16 +175,12 @@ def test_a_request_that_a_query_process_ended_without_reading_goes_to_another(de
     in between is taken but never read. Such a request goes to another process, not to a 500: made certain here
     by stopping the idle processes, so that the request waits unread in one's pipe, then killing that one. A
     process that has read its request and then ends is still an engine crash (`test_endpoint_hardening`)."""
-    query = f"SELECT ?reason WHERE {{ <{NOTICE}> rkg:reason ?reason }}"
-    accept = {"Accept": "application/sparql-results+json"}
-    with serving(demo_store, tmp_path / "serve.log") as (base, process):
-        assert by_get(base, query, accept)[0] == 200
-        idle = list(query_processes(process.pid))
-        assert idle
+    with with_idle_processes(demo_store, tmp_path) as (base, process, idle):
         for pid in idle:
             os.kill(pid, signal.SIGSTOP)
         with ThreadPoolExecutor(1) as pool:
-            answer = pool.submit(by_get, base, f"{query} LIMIT 1", accept)  # a new question: not from the cache
+            # A new question: not answered from the cache.
+            answer = pool.submit(by_get, base, f"{REASONS_QUERY} LIMIT 1", JSON_RESULTS)
             taker = None
             for _ in range(1200):
                 taker = next((pid for pid in idle if unread_request(pid)), None)
