@@ -206,6 +206,19 @@ def test_a_journal_page_names_each_fact_once_with_its_volumes_in_order(client):
     assert len(volumes) > 1 and numbers == sorted(numbers)
 
 
+def test_a_person_page_tells_works_of_one_title_apart_by_their_doi(client):
+    """Versions of one preprint (v1, v2) are two works with one title: each line names its DOI."""
+    person = found(client, f"?x a <{S}Person> . ?a <{S}author> ?x ; <{S}name> ?t ; <{R}doi> ?d . "
+                           f"?b <{S}author> ?x ; <{S}name> ?t ; <{R}doi> ?e FILTER(?d != ?e)", 1)[0]
+    text, _, _ = page_of(client, person)
+    query = f"SELECT DISTINCT ?v WHERE {{ ?w <{S}author> <{person}> ; <{R}doi> ?v }}"
+    answer = client.get("/sparql", params={"query": query}, headers={"Accept": "application/sparql-results+json"})
+    dois = [b["v"]["value"] for b in answer.json()["results"]["bindings"]]
+    assert len(dois) >= 2
+    for doi in dois:
+        assert f"doi:{doi}" in text
+
+
 def found_values(client: TestClient, iri: str, predicate: str) -> list[str]:
     query = f"SELECT ?v WHERE {{ <{iri}> <{predicate}> ?v }}"
     answer = client.get("/sparql", params={"query": query}, headers={"Accept": "application/sparql-results+json"})
