@@ -166,7 +166,8 @@ def fit(notices: list[Scored], fitted_on: str, shrink: float = SHRINK) -> calibr
     # notice on a few dozen is noise, and choosing it made each fold's threshold jump (0.4 to 0.6 across the
     # five folds, 2026-12-07; 0.4 to 0.45 smoothed). Differences under TIE are noise too: of those, the highest
     # threshold (precision first).
-    smooth = [sum(curve[max(0, i - 1):i + 2]) / len(curve[max(0, i - 1):i + 2]) for i in range(len(curve))]
+    windows = [curve[max(0, i - 1):i + 2] for i in range(len(curve))]
+    smooth = [sum(w) / len(w) for w in windows]
     cal.threshold = max(t for f, t in zip(smooth, steps, strict=True) if f >= max(smooth) - TIE)
     return cal
 
