@@ -147,7 +147,8 @@ def organization(view: View, iri: str) -> dict[str, Any]:
 def person(view: View, iri: str, corresponding: bool = False) -> dict[str, Any]:
     affiliations = [organization(view, org) for org in view.iris(iri, SCHEMA + "affiliation")]
     evidence = [{"kind": view.text(e, RKG + "evidenceKind"), "value": view.text(e, RKG + "evidenceValue"),
-                 "articles": view.links(e, RKG + "joins")} for e in view.iris(iri, RKG + "identityEvidence")]
+                 "articles": [{**view.link(a), "doi": view.text(a, RKG + "doi")} for a in view.iris(e, RKG + "joins")]}
+                for e in view.iris(iri, RKG + "identityEvidence")]
     same_as = view.iris(iri, SCHEMA + "sameAs")
     return {**view.link(iri), "email": ", ".join(view.texts(iri, SCHEMA + "email")), "corresponding": corresponding,
             "emails": view.texts(iri, SCHEMA + "email"), "names": view.texts(iri, SCHEMA + "name"),

@@ -219,6 +219,23 @@ def test_a_person_page_tells_works_of_one_title_apart_by_their_doi(client):
         assert f"doi:{doi}" in text
 
 
+def test_why_two_mentions_are_one_person_names_each_joined_work_by_its_doi(client):
+    """The evidence line names the works a co-author joins by title and DOI: a preprint's v1 and v2 share a title."""
+    person = found(client, f"?x <{R}identityEvidence> ?e . ?e <{R}joins> ?a , ?b . ?a <{S}name> ?t ; <{R}doi> ?d . "
+                           f"?b <{S}name> ?t ; <{R}doi> ?f FILTER(?d != ?f)", 1)[0]
+    _, _, raw = page_of(client, person)
+    body = html5lib.parse(raw, namespaceHTMLElements=False).find("body")
+    evidence = next(ul for ul in body.iter("ul") if ul.get("class") == "evidence")
+    shown = " ".join(" ".join(evidence.itertext()).split())
+    query = (f"SELECT DISTINCT ?v WHERE {{ <{person}> <{R}identityEvidence> ?e . ?e <{R}joins> ?a . "
+             f"?a <{R}doi> ?v }}")
+    answer = client.get("/sparql", params={"query": query}, headers={"Accept": "application/sparql-results+json"})
+    dois = [b["v"]["value"] for b in answer.json()["results"]["bindings"]]
+    assert len(dois) >= 2
+    for doi in dois:
+        assert f"doi:{doi}" in shown
+
+
 def found_values(client: TestClient, iri: str, predicate: str) -> list[str]:
     query = f"SELECT ?v WHERE {{ <{iri}> <{predicate}> ?v }}"
     answer = client.get("/sparql", params={"query": query}, headers={"Accept": "application/sparql-results+json"})
