@@ -75,10 +75,27 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         print(f"warning: {warning}", file=sys.stderr)
     for error in report.errors:
         print(f"error: {error}", file=sys.stderr)
-    for skipped in report.skipped:
-        print(f"skipped (not a notice format): {skipped}", file=sys.stderr)
+    for line in skipped_lines(report.skipped):
+        print(line, file=sys.stderr)
     print(report.summary())
     return 1 if report.errors else 0
+
+
+def skipped_lines(skipped: list[str], each_up_to: int = 3) -> list[str]:
+    """What ingest skipped, a line per file; many of one kind in one folder (a JATS folder's 571 .json sidecars)
+    are one line, so warnings and errors are not lost among them. The Python API's report lists every file."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    for path in skipped:
+        groups.setdefault((os.path.dirname(path), os.path.splitext(path)[1]), []).append(path)
+    lines = []
+    for (folder, suffix), paths in groups.items():
+        if len(paths) <= each_up_to:
+            lines += [f"skipped (not a notice format): {path}" for path in paths]
+        else:
+            kind = f"{suffix} files" if suffix else "files without an extension"
+            lines.append(f"skipped (not a notice format): {len(paths)} {kind} in {folder or '.'}, "
+                         f"such as {os.path.basename(paths[0])}")
+    return lines
 
 
 def _store_state(store, settings: Settings) -> str:

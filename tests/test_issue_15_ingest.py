@@ -194,6 +194,23 @@ def test_damaged_files_in_a_folder_are_errors_and_other_files_are_skipped(tmp_pa
     assert "1 records: 1 added" in out and "3 errors" in out
 
 
+def test_many_skipped_files_of_one_kind_in_one_folder_are_one_line_and_every_notice_is_still_read(tmp_path, capsys):
+    """A PubMed Central folder holds each notice's .json sidecar: 571 "skipped" lines buried the warnings."""
+    folder = tmp_path / "pmc"
+    folder.mkdir()
+    for n in range(5):
+        (folder / f"notice{n}.xml").write_bytes(JATS.read_bytes())
+        (folder / f"notice{n}.json").write_text("{}", encoding="utf-8")
+    (folder / "more").mkdir()
+    (folder / "more" / "a.json").write_text("{}", encoding="utf-8")
+    code, out, err = run_ingest(tmp_path, folder, capsys=capsys)
+    assert code == 0, err
+    skipped = [line for line in err.splitlines() if line.startswith("skipped")]
+    assert sorted(skipped) == sorted([f"skipped (not a notice format): 5 .json files in {folder}, such as notice0.json",
+                                      f"skipped (not a notice format): {folder / 'more' / 'a.json'}"])
+    assert "5 records: 1 added, 0 updated, 4 unchanged" in out
+
+
 def gzip_of(*parts: tuple[bytes, int]) -> bytes:
     """A gzip file of each part repeated so many times, without ever holding the whole: one gzip member per copy."""
     return b"".join(gzip.compress(data, compresslevel=6) * times for data, times in parts)
