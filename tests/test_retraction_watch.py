@@ -176,6 +176,22 @@ def test_unavailable_dois_zero_pmids_and_notice_doi_equal_to_article_doi(tmp_pat
     assert [r["n"] for r in same] == [BASE + "id/article/" + doi]
 
 
+def test_the_exports_words_for_none_given_name_no_person_organization_or_country(tmp_path):
+    """The database writes "Unknown" for a missing author, country or institution: not a person named "Unknown"."""
+    header, body = real_rows()
+    col = {name: i for i, name in enumerate(header)}
+    row = list(body[0])
+    authors = [a for a in row[col["Author"]].split(";") if a.strip()]
+    row[col["Author"]] = ";".join(["Unknown", *authors])
+    row[col["Country"]], row[col["Institution"]] = "Unknown", "unavailable;"
+    store = ingested(write(tmp_path / "rw.csv", header, [row]))
+    words = '"unknown", "unavailable"'
+    assert rows(store, f"SELECT ?x WHERE {{ ?x schema:name ?n FILTER(LCASE(STR(?n)) IN ({words})) }}") == []
+    assert rows(store, f"SELECT ?c WHERE {{ ?a schema:countryOfOrigin ?c FILTER(LCASE(STR(?c)) IN ({words})) }}") == []
+    named = rows(store, "SELECT DISTINCT ?n WHERE { ?a schema:author ?p . ?p schema:name ?n }")
+    assert sorted(r["n"] for r in named) == sorted(a.strip() for a in authors)
+
+
 def test_bad_rows_are_record_errors_and_the_rest_is_stored(tmp_path):
     header, body = real_rows()
     col = {name: i for i, name in enumerate(header)}

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
 
@@ -226,10 +226,10 @@ def _record(cells: dict[str, str], source: str, location: str) -> SourceRecord:
         journal=Journal(name=cells.get("Journal", ""), publisher=cells.get("Publisher", "")),
         article_type=";".join(split_list(cells.get("ArticleType", ""))),
         subjects=split_list(cells.get("Subject", "")),
-        countries=split_list(cells.get("Country", "")),
+        countries=given(split_list(cells.get("Country", ""))),
         # The export lists authors and institutions separately, without saying who is where.
-        authors=[Person(name=name) for name in split_list(cells.get("Author", ""))],
-        organizations=[Organization(name=name) for name in split_list(cells.get("Institution", ""))],
+        authors=[Person(name=name) for name in given(split_list(cells.get("Author", "")))],
+        organizations=[Organization(name=name) for name in given(split_list(cells.get("Institution", "")))],
     )
     paywalled_cell = cells.get("Paywalled", "")
     notice = Notice(
@@ -250,6 +250,17 @@ def _record(cells: dict[str, str], source: str, location: str) -> SourceRecord:
                         location=location, warnings=warnings)
 
 
+# The export's words for none given, as data (`no_value.txt`).
+NO_VALUE = frozenset(line.strip().lower() for line in
+                     Path(__file__).with_name("no_value.txt").read_text(encoding="utf-8").splitlines()
+                     if line.strip() and not line.startswith("#"))
+
+
+def given(items: Iterable[str]) -> list[str]:
+    """The items that name something: the export's words for none given (`no_value.txt`) left out."""
+    return [item for item in items if item.lower() not in NO_VALUE]
+
+
 def split_list(cell: str) -> list[str]:
     """A `;`-separated cell (trailing `;` or not) as its non-empty items, duplicates dropped."""
     return list(dict.fromkeys(filter(None, map(str.strip, cell.split(";")))))  # C loops: called ~7 times a row
@@ -267,7 +278,7 @@ def _urls(cells: dict[str, str], note) -> list[str]:
 
 def doi_cell(value: str, column: str, note) -> str:
     """The DOI in a cell ("" for the export's ways of saying none); `note` is told of anything else."""
-    if not value or value.lower() in ("unavailable", "none", "n/a", "na", "0"):
+    if not value or value == "0" or value.lower() in NO_VALUE:
         return ""
     doi = normalize_doi(value)
     if not doi:

@@ -27,7 +27,15 @@ from pathlib import Path
 from retractkg.config import DEFAULT_LIMITS, ReadLimits
 from retractkg.ingest.errors import IngestError
 from retractkg.ingest.model import Article, Journal, Nature, Notice, Organization, Person, SourceRecord
-from retractkg.ingest.readers.retraction_watch import PAYWALLED, SOURCE_ID, date_cell, doi_cell, pmid_cell, split_list
+from retractkg.ingest.readers.retraction_watch import (
+    PAYWALLED,
+    SOURCE_ID,
+    date_cell,
+    doi_cell,
+    given,
+    pmid_cell,
+    split_list,
+)
 from retractkg.ingest.readers.retraction_watch_website import (
     INSTITUTION_WORDS,
     article_types_and_nature,
@@ -162,9 +170,9 @@ def _record(row: dict, descriptions: list[str], source: str, location: str) -> S
     article = Article(
         title=title, date=original[0], pmid=original[1], doi=original[2],
         journal=Journal(name=journal, publisher=publisher), article_type=";".join(article_types),
-        subjects=subjects, countries=countries,
-        authors=[Person(name=name) for name in split_names(_text(row, AUTHORS))],
-        organizations=[Organization(name=name) for name in dict.fromkeys(institutions)],
+        subjects=subjects, countries=given(countries),
+        authors=[Person(name=name) for name in given(split_names(_text(row, AUTHORS)))],
+        organizations=[Organization(name=name) for name in given(dict.fromkeys(institutions))],
     )
     notice = Notice(
         nature=nature, date=notice_side[0], pmid=notice_side[1], doi=notice_side[2], articles=[article],

@@ -27,6 +27,7 @@ from retractkg.ingest.readers.bounded import Lines, LineTooLong, decode_line
 from retractkg.ingest.readers.retraction_watch import (
     PAYWALLED,
     doi_cell,
+    given,
     nature_cell,
     pmid_cell,
     split_list,
@@ -116,9 +117,9 @@ def _record(lines: list[list[str]], source: str, location: str) -> SourceRecord 
         doi=doi_cell(original[2], "original DOI", note),
         journal=Journal(name=journal.strip(), publisher=publisher.strip()),
         article_type=";".join(article_types), subjects=split_list(subjects),
-        countries=[c for cell in countries for c in split_list(cell.replace(",", ";"))],
-        authors=[Person(name=name) for name in _column(lines, 2) if name],
-        organizations=[Organization(name=name) for name in dict.fromkeys(institutions)],
+        countries=given(c for cell in countries for c in split_list(cell.replace(",", ";"))),
+        authors=[Person(name=name) for name in given(_column(lines, 2)) if name],
+        organizations=[Organization(name=name) for name in given(dict.fromkeys(institutions))],
     )
     notice = Notice(
         nature=nature, date=us_date(notice_side[0]), pmid=pmid_cell(notice_side[1], "notice PubMed ID", note),
