@@ -164,7 +164,8 @@ class Report:
     def table(self) -> str:
         rows = [("measure", *REASON_SPLITS)]
         for name, index in (("reason precision", 0), ("reason recall", 1), ("reason F1", 2)):
-            rows.append((name, *(f"{self.reasons[s].prf()[index]:.3f}" for s in REASON_SPLITS)))
+            rows.append((name, *(f"{self.reasons[s].prf()[index]:.3f}" if self.reasons[s].notices else "-"
+                                 for s in REASON_SPLITS)))
         rows.append(("  notices with reasons", *(str(self.reasons[s].notices) for s in REASON_SPLITS)))
         rows.append(("nature accuracy (retracting)", *(f"{self.nature[s].value(lenient=True):.3f}" for s in SPLITS)))
         rows.append(("nature accuracy (strict)", *(f"{self.nature[s].value():.3f}" for s in SPLITS)))

@@ -92,9 +92,10 @@ def notice_texts(shared: Path) -> list[NoticeText]:
         # A file the source cut short can leave only a heading ("Scientific Reports", "Retraction to:") as
         # its body: nothing a curator or a reader could take a reason from.
         if len((meta.get("body_text") or "").split()) >= MIN_BODY_WORDS:
+            retracted = [a for a in meta.get("related_articles") or []
+                         if a.get("related_article_type") in (None, "retracted-article")]
             add(meta.get("ids") or {}, meta["body_text"],
-                identifier_keys((a.get("ext_link_type"), a.get("href")) for a in meta.get("related_articles") or []
-                      if a.get("related_article_type") in (None, "retracted-article")))
+                identifier_keys((a.get("ext_link_type"), a.get("href")) for a in retracted))
     return list(texts.values())
 
 
@@ -164,9 +165,10 @@ def db_dev_entries(path: Path | None) -> list[dict]:
     except (json.JSONDecodeError, KeyError, TypeError) as e:
         raise ValueError(f"{path}: not a derived Retraction Watch database file: {e}") from e
     for number, entry in enumerate(entries, 1):
+        reasons = entry.get("reasons") if isinstance(entry, dict) else None
         if not isinstance(entry, dict) or not isinstance(entry.get("notice"), str) \
-                or not isinstance(entry.get("reasons"), list):
-            raise ValueError(f"{path}: notice {number}: needs \"notice\" (text) and \"reasons\" (a list)")
+                or not isinstance(reasons, list) or not all(isinstance(r, str) for r in reasons):
+            raise ValueError(f"{path}: notice {number}: needs \"notice\" (text) and \"reasons\" (a list of text)")
     return entries
 
 
