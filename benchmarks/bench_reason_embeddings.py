@@ -32,7 +32,7 @@ from sentence_transformers import SentenceTransformer
 
 from retractkg import evaluate_reasons
 from retractkg.evaluate_reasons import Scored
-from retractkg.evaluation_data import DEFAULT_SHARED, concept, export_rows, reason_rows
+from retractkg.evaluation_data import DEFAULT_SHARED, DEV_SPLITS, concept, export_rows, reason_rows
 from retractkg.ingest.reading import prose
 from retractkg.ingest.reading.prose import statements
 from retractkg.ingest.reading.reasons import find_reasons
@@ -47,7 +47,7 @@ CUTS = (0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
 
 def score(notices: list[Scored], shared: Path, name: str) -> None:
     """Print the figures `retractkg evaluate` prints for `notices`, calibration refitted on their dev part."""
-    cal = evaluate_reasons.fit([n for n in notices if n.split == "dev"], fitted_on=name)
+    cal = evaluate_reasons.fit([n for n in notices if n.split in DEV_SPLITS], fitted_on=name)
     read = evaluate_reasons.scored_notices
     evaluate_reasons.scored_notices = lambda _shared: notices  # the scorer reads these, not the rules' own
     try:

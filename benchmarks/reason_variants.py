@@ -26,7 +26,7 @@ from collections import Counter
 from pathlib import Path
 
 from retractkg import evaluate_reasons as er
-from retractkg.evaluation_data import DEFAULT_SHARED, concept
+from retractkg.evaluation_data import DEFAULT_SHARED, DEV_SPLITS, concept
 from retractkg.ingest.model import Role
 from retractkg.ingest.reading.actors import find_actors
 
@@ -104,7 +104,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED)
     args = parser.parse_args()
-    dev = [n for n in er.scored_notices(args.shared) if n.split == "dev"]
+    dev = [n for n in er.scored_notices(args.shared) if n.split in DEV_SPLITS]
     print(f"{len(dev)} dev notices, {er.FOLDS} folds by publisher")
     print(f"{'variant':<26} {'P':>6} {'R':>6} {'F1':>6} {'F0.5':>6}")
     variants = {"shipped": er.calibrated, **{f"threshold {t:g}": fixed(t) for t in (0.35, 0.4, 0.45, 0.5)},

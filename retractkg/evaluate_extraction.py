@@ -39,7 +39,8 @@ only; `--details` lists dev errors and never held-out ones. Two more independent
 curators' reasons for the shared PubMed Central notices (plain-text or JATS bodies) that are not in
 reasons-dev.jsonl, joined by the notice's DOI or PubMed ID: "rw-export" from the Retraction Watch website export
 in `data/retraction-watch/` (`dciudadr_rw_website_export_600.txt`), "rw-records" from the records ingest reads
-there (the website scrape, the COVID-19 subset). Never used for tuning.
+there (the website scrape, the COVID-19 subset). Never used for tuning. "rw-db-dev" is a second development
+set: the Retraction Watch database's reasons for shared notice texts no other set holds (`rw_db_labels.py`).
 """
 
 from __future__ import annotations
@@ -55,7 +56,9 @@ from pathlib import Path
 
 from retractkg import evaluate_reasons
 from retractkg.evaluation_data import (
+    DB_DEV,
     DEFAULT_SHARED,
+    DEV_SPLITS,
     SPLITS,
     UNSEEN_EXPORTS,
     Counts,
@@ -69,6 +72,8 @@ from retractkg.ingest.reading.nature import classify_nature
 from retractkg.ingest.reading.reasons import find_reasons
 from retractkg.ontology.identifiers import fold, normalize_doi
 from retractkg.ontology.reasons import reason_iri
+
+REASON_SPLITS = (*SPLITS, *UNSEEN_EXPORTS, DB_DEV)
 
 # Not the retracting natures (`Nature.retracts`, which include partial retraction): what a source's coarse
 # "retraction" (JATS article-type) may stand for, so that a withdrawal read from its text counts as right.
@@ -120,7 +125,7 @@ class Merges:
 
 @dataclass
 class Report:
-    reasons: dict[str, Counts] = field(default_factory=lambda: {s: Counts() for s in (*SPLITS, *UNSEEN_EXPORTS)})
+    reasons: dict[str, Counts] = field(default_factory=lambda: {s: Counts() for s in REASON_SPLITS})
     nature: dict[str, Accuracy] = field(default_factory=lambda: {s: Accuracy() for s in SPLITS})
     nature_body_only: dict[str, Accuracy] = field(default_factory=lambda: {s: Accuracy() for s in SPLITS})
     identifiers: dict[str, Accuracy] | None = None
@@ -132,7 +137,7 @@ class Report:
 
     def as_dict(self) -> dict:
         out: dict = {"reasons": {}, "nature": {}, "identifiers": None, "volume_page": None}
-        for s in (*SPLITS, *UNSEEN_EXPORTS):
+        for s in REASON_SPLITS:
             p, r, f = self.reasons[s].prf()
             out["reasons"][s] = {"precision": p, "recall": r, "f1": f, "notices": self.reasons[s].notices}
         for s in SPLITS:
@@ -157,10 +162,11 @@ class Report:
         return out
 
     def table(self) -> str:
-        rows = [("measure", "dev", "held-out", *UNSEEN_EXPORTS)]
+        rows = [("measure", *REASON_SPLITS)]
         for name, index in (("reason precision", 0), ("reason recall", 1), ("reason F1", 2)):
-            rows.append((name, *(f"{self.reasons[s].prf()[index]:.3f}" for s in (*SPLITS, *UNSEEN_EXPORTS))))
-        rows.append(("  notices with reasons", *(str(self.reasons[s].notices) for s in (*SPLITS, *UNSEEN_EXPORTS))))
+            rows.append((name, *(f"{self.reasons[s].prf()[index]:.3f}" if self.reasons[s].notices else "-"
+                                 for s in REASON_SPLITS)))
+        rows.append(("  notices with reasons", *(str(self.reasons[s].notices) for s in REASON_SPLITS)))
         rows.append(("nature accuracy (retracting)", *(f"{self.nature[s].value(lenient=True):.3f}" for s in SPLITS)))
         rows.append(("nature accuracy (strict)", *(f"{self.nature[s].value():.3f}" for s in SPLITS)))
         rows.append(("nature accuracy (body only)",
@@ -269,7 +275,7 @@ def evaluate(shared: Path = DEFAULT_SHARED, *, details: bool = False) -> Report:
         counts.tp += len(gold & found)
         counts.fp += len(found - gold)
         counts.fn += len(gold - found)
-        if details and split == "dev" and gold != found:
+        if details and split in DEV_SPLITS and gold != found:
             report.details.append(f"reasons {key}: missed {concept_slugs(gold - found)}; "
                                   f"extra {concept_slugs(found - gold)}")
 

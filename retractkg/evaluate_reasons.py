@@ -5,16 +5,18 @@
 
 Notices: the curators' reasons of `reasons-dev.jsonl` (split dev / held-out by a hash of the DOI) and of the
 Retraction Watch website export ("rw-export") and records ("rw-records": the website scrape and the COVID-19
-subset) for the shared notice texts reasons-dev.jsonl does not hold (`evaluation_data.labelled_notices`). Measures:
-- cross-validated: the dev notices in 5 folds by publisher (DOI prefix), the calibration fitted on four and
-  scored on the fifth, so no fold's score uses a fit on its own publishers (the rules themselves were
-  written from dev notices: the unseen figure below is the one that counts);
+subset) for the shared notice texts reasons-dev.jsonl does not hold (`evaluation_data.labelled_notices`), and
+"rw-db-dev", a second development set from the Retraction Watch database (`rw_db_labels.py`). Measures:
+- cross-validated: the development notices (dev and rw-db-dev) in 5 folds by publisher (DOI prefix), the
+  calibration fitted on four and scored on the fifth, so no fold's score uses a fit on its own publishers
+  (the rules themselves were written from dev notices: the unseen figure below is the one that counts);
+  rw-db-dev's part of it is printed on its own, since no rule was written from those notices;
 - pooled unseen: held-out + rw-export + rw-records, calibration fitted on all dev notices, with a bootstrap 95% interval
   (notices resampled, 2,000 draws, fixed seed);
 - full taxonomy micro P/R/F1 at the precision-first threshold and with tentative reasons too; F1 on the
   reasons a text states (leaving out the attribution family: investigations, misconduct findings and
   "limited information", which curators often take from outside the notice); F1 by family;
-- a per-reason error table on the dev notices (never on unseen ones).
+- a per-reason error table on the development notices (never on unseen ones), cross-validated.
 Families are data: `ingest/reading/reason_families.toml`.
 """
 
@@ -33,7 +35,16 @@ from pathlib import Path
 
 from pyoxigraph import NamedNode, RdfFormat, parse
 
-from retractkg.evaluation_data import DEFAULT_SHARED, UNSEEN_EXPORTS, Counts, concept, labelled_notices
+from retractkg.evaluation_data import (
+    DB_DEV,
+    DB_LABELS,
+    DEFAULT_SHARED,
+    DEV_SPLITS,
+    UNSEEN_EXPORTS,
+    Counts,
+    concept,
+    labelled_notices,
+)
 from retractkg.ingest.reading import calibration
 from retractkg.ingest.reading.reasons import read_reasons
 from retractkg.ontology import REASONS_FILE, SKOS
@@ -71,6 +82,7 @@ class Scored:
 @dataclass
 class ReasonReport:
     cross_validated: Counts = field(default_factory=Counts)
+    cross_validated_db: Counts = field(default_factory=Counts)  # its rw-db-dev notices
     folds: list[tuple[int, float]] = field(default_factory=list)  # (notices, F1) per fold
     unseen: Counts = field(default_factory=Counts)
     unseen_interval: tuple[float, float] = (0.0, 0.0)
@@ -85,6 +97,7 @@ class ReasonReport:
             p, r, f = c.prf()
             return {"precision": p, "recall": r, "f1": f, "notices": c.notices}
         return {"threshold": self.threshold, "cross_validated": prf(self.cross_validated),
+                "cross_validated_rw_db_dev": prf(self.cross_validated_db),
                 "folds": [{"notices": n, "f1": f} for n, f in self.folds], "unseen": prf(self.unseen),
                 "unseen_f1_interval": list(self.unseen_interval),
                 "unseen_with_tentative": prf(self.unseen_with_tentative), "unseen_stated": prf(self.unseen_stated),
@@ -97,7 +110,10 @@ class ReasonReport:
             return f"P {p:.3f}  R {r:.3f}  F1 {f:.3f}  ({c.notices} notices)"
         lo, hi = self.unseen_interval
         lines = [f"reasons, precision-first threshold {self.threshold:.2f} (calibrated probability)",
-                 f"  cross-validated by publisher, dev ({FOLDS} folds)  {prf(self.cross_validated)}",
+                 f"  cross-validated by publisher, dev + {DB_DEV} ({FOLDS} folds)  {prf(self.cross_validated)}",
+                 f"    of which {DB_DEV}                            "
+                 + (prf(self.cross_validated_db) if self.cross_validated_db.notices
+                    else "none (no derived file: python -m retractkg.rw_db_labels)"),
                  "    per fold F1: " + ", ".join(f"{f:.2f} ({n})" for n, f in self.folds),
                  f"  pooled unseen (held-out, rw-export, records) {prf(self.unseen)}",
                  f"    F1 bootstrap 95% interval: {lo:.3f} - {hi:.3f}",
@@ -108,7 +124,7 @@ class ReasonReport:
             p, r, f = counts.prf()
             lines.append(f"      {family:<28} P {p:.3f}  R {r:.3f}  F1 {f:.3f}  (tp {counts.tp}, fp {counts.fp}, "
                          f"fn {counts.fn})")
-        lines.append("  dev errors by reason (tp, fp, fn), most errors first:")
+        lines.append("  development errors by reason, cross-validated (tp, fp, fn), most errors first:")
         for name, tp, fp, fn in self.errors[:15]:
             lines.append(f"      {name:<60} {tp:>3} {fp:>3} {fn:>3}")
         return "\n".join(lines)
@@ -126,9 +142,9 @@ def family_of(concept_iri: str, table: list[tuple[str, re.Pattern[str]]], names:
     return next((name for name, expression in table if expression.search(label)), "other")
 
 
-def scored_notices(shared: Path) -> list[Scored]:
+def scored_notices(shared: Path, db_labels: Path | None = DB_LABELS) -> list[Scored]:
     out = []
-    for key, split, text, labels in labelled_notices(shared):
+    for key, split, text, labels in labelled_notices(shared, db_labels):
         found: dict[str, tuple[str, float]] = {}
         implied_by: dict[str, str] = {}
         for claim in read_reasons(text):
@@ -177,16 +193,33 @@ def cross_validate(dev: list[Scored], fitter: Callable[[list[Scored]], Fitted] |
     """Micro counts over the dev notices, each scored by what `fitter` fitted on the other publishers' folds,
     and (notices, F1) per fold. `fitter` gives a notice's predicted concepts; by default, `fit`'s calibration
     at its threshold (benchmarks/reason_variants.py passes others)."""
-    folds = _folds(dev)
+    return fold_scores(cross_predicted(dev, fitter))
+
+
+def fold_scores(predicted: list[list[tuple[Scored, set[str]]]], keep: Callable[[Scored], bool] = lambda n: True,
+                ) -> tuple[Counts, list[tuple[int, float]]]:
+    """Micro counts over the kept notices of `cross_predicted`'s folds, and (notices, F1) per fold."""
     total, per_fold = Counts(), []
-    for k in range(FOLDS):
-        predict = (fitter or calibrated)([n for n in dev if folds[n.group] != k])
+    for fold in predicted:
         counts = Counts()
-        for n in (n for n in dev if folds[n.group] == k):
-            _add(counts, n.gold, predict(n))
-            _add(total, n.gold, predict(n))
+        for n, found in fold:
+            if keep(n):
+                _add(counts, n.gold, found)
+                _add(total, n.gold, found)
         per_fold.append((counts.notices, counts.prf()[2]))
     return total, per_fold
+
+
+def cross_predicted(dev: list[Scored], fitter: Callable[[list[Scored]], Fitted] | None = None,
+                    ) -> list[list[tuple[Scored, set[str]]]]:
+    """For each publisher fold, its notices with what `fitter` (default `calibrated`) fitted on the other folds
+    predicts for them."""
+    folds = _folds(dev)
+    out = []
+    for k in range(FOLDS):
+        predict = (fitter or calibrated)([n for n in dev if folds[n.group] != k])
+        out.append([(n, predict(n)) for n in dev if folds[n.group] == k])
+    return out
 
 
 def calibrated(train: list[Scored]) -> Fitted:
@@ -207,13 +240,16 @@ def _add(counts: Counts, gold: set[str], found: set[str], keep: Callable[[str], 
     counts.fn += len(gold - found)
 
 
-def evaluate(shared: Path = DEFAULT_SHARED, cal: calibration.Calibration | None = None) -> ReasonReport:
-    notices = scored_notices(shared)
-    dev = [n for n in notices if n.split == "dev"]
+def evaluate(shared: Path = DEFAULT_SHARED, cal: calibration.Calibration | None = None,
+             db_labels: Path | None = DB_LABELS) -> ReasonReport:
+    notices = scored_notices(shared, db_labels)
+    dev = [n for n in notices if n.split in DEV_SPLITS]
     unseen = [n for n in notices if n.split in UNSEEN]
     cal = cal or calibration.load()
     report = ReasonReport(threshold=cal.threshold)
-    report.cross_validated, report.folds = cross_validate(dev)
+    predicted = cross_predicted(dev)
+    report.cross_validated, report.folds = fold_scores(predicted)
+    report.cross_validated_db, _ = fold_scores(predicted, lambda n: n.split == DB_DEV)
     table, unstated = families()
     names = {iri: label for label, iri in _pref_labels().items()}
     for n in unseen:
@@ -226,8 +262,7 @@ def evaluate(shared: Path = DEFAULT_SHARED, cal: calibration.Calibration | None 
                  lambda c, family=family: family_of(c, table, names) == family)
     report.unseen_interval = _bootstrap(unseen, cal)
     errors: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
-    for n in dev:
-        found = n.predicted(cal, cal.threshold)
+    for n, found in (pair for fold in predicted for pair in fold):
         for c in n.gold & found:
             errors[c][0] += 1
         for c in found - n.gold:
@@ -269,8 +304,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fit", action="store_true", help="refit the calibration on the dev notices and save it")
     args = parser.parse_args(argv)
     if args.fit:
-        dev = [n for n in scored_notices(args.shared) if n.split == "dev"]
-        cal = fit(dev, fitted_on=f"{len(dev)} dev notices of reasons-dev.jsonl")
+        dev = [n for n in scored_notices(args.shared) if n.split in DEV_SPLITS]
+        db = sum(n.split == DB_DEV for n in dev)
+        cal = fit(dev, fitted_on=f"{len(dev) - db} dev notices of reasons-dev.jsonl and {db} of {DB_DEV}")
         cal.save()
         print(f"fitted on {len(dev)} dev notices: threshold {cal.threshold:.2f}, slope {cal.slope}, "
               f"intercept {cal.intercept}; written to {calibration.CALIBRATION}")

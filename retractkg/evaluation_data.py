@@ -2,6 +2,8 @@
 
 Shared by `evaluate_extraction.py` (per-split reason, nature and identifier scores) and
 `evaluate_reasons.py` (cross-validated and unseen reason scores), so both read the same notices the same way.
+"rw-db-dev" is a second development split: curated reasons from the Retraction Watch database for shared notice
+texts that no other split holds, read from a small derived file (`rw_db_labels.py` writes it).
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +26,11 @@ SPLITS = ("dev", "held-out")
 EXPORT = "rw-export"
 RECORDS = "rw-records"
 UNSEEN_EXPORTS = (EXPORT, RECORDS)
+DB_DEV = "rw-db-dev"
+DEV_SPLITS = ("dev", DB_DEV)  # what rules and calibration may be developed on; every other split is unseen
+# Notice id -> curated reasons, derived from the Retraction Watch database (`rw_db_labels.py`); absent until a
+# copy of the database has been joined to the shared notices.
+DB_LABELS = Path(__file__).with_name("data") / "rw_db_dev.json"
 MIN_BODY_WORDS = 10  # the shortest labelled notice in reasons-dev.jsonl has 19
 _EXPORT_FILE = "dciudadr_rw_website_export_600.txt"
 # Retraction Watch records with curated reasons that ingest reads: the website scrape, the COVID-19 subset. (The
@@ -62,6 +69,7 @@ class NoticeText:
     text_id: str  # the PMC id: one notice however many identifiers and containers lead to it
     text: str
     ids: frozenset[str]  # "doi:…", "pmid:…", "pmc:…"
+    articles: frozenset[str] = frozenset()  # the retracted article's identifiers, in the same form
 
 
 def notice_texts(shared: Path) -> list[NoticeText]:
@@ -69,35 +77,41 @@ def notice_texts(shared: Path) -> list[NoticeText]:
     JATS XML (both are the same `<p>` text of the same notice)."""
     texts: dict[str, NoticeText] = {}
 
-    def add(ids: dict[str, str | None], text: str) -> None:
+    def add(ids: dict[str, str | None], text: str, articles: set[str]) -> None:
         text_id = "pmc:" + (ids.get("pmc") or "").removeprefix("PMC")
         if text_id not in texts:
-            texts[text_id] = NoticeText(text_id, text, frozenset(_keys(ids.items())))
+            texts[text_id] = NoticeText(text_id, text, frozenset(identifier_keys(ids.items())), frozenset(articles))
 
     for side in sorted((shared / "data" / "notices" / "pmc").glob("*.json")):
         meta = json.loads(side.read_text(encoding="utf-8"))
         add({"pmc": meta.get("notice_pmcid"), "doi": meta.get("notice_doi"), "pmid": meta.get("notice_pmid")},
-            side.with_suffix(".txt").read_text(encoding="utf-8"))
+            side.with_suffix(".txt").read_text(encoding="utf-8"),
+            identifier_keys((a.get("id_type"), a.get("id")) for a in meta.get("retracted_article") or []))
     for side in sorted((shared / "data" / "jats").glob("*.json")):
         meta = json.loads(side.read_text(encoding="utf-8"))
         # A file the source cut short can leave only a heading ("Scientific Reports", "Retraction to:") as
         # its body: nothing a curator or a reader could take a reason from.
         if len((meta.get("body_text") or "").split()) >= MIN_BODY_WORDS:
-            add(meta.get("ids") or {}, meta["body_text"])
+            retracted = [a for a in meta.get("related_articles") or []
+                         if a.get("related_article_type") in (None, "retracted-article")]
+            add(meta.get("ids") or {}, meta["body_text"],
+                identifier_keys((a.get("ext_link_type"), a.get("href")) for a in retracted))
     return list(texts.values())
 
 
-def _keys(pairs) -> set[str]:
+def identifier_keys(pairs: Iterable[tuple[str | None, str | None]]) -> set[str]:
+    """"kind:value" keys ("doi:…" normalised, "pmid:…", "pmc:…" without its prefix) of (kind, value) pairs; other
+    kinds and empty values are left out."""
     out = set()
     for kind, value in pairs:
-        kind = {"pubmed": "pmid", "pmcid": "pmc"}.get(kind, kind)
+        kind = {"pubmed": "pmid", "pmcid": "pmc"}.get(kind or "", kind)
         value = normalize_doi(value or "") if kind == "doi" else (value or "").removeprefix("PMC")
         if value and kind in ("doi", "pmid", "pmc"):
             out.add(f"{kind}:{value}")
     return out
 
 
-def labelled_notices(shared: Path) -> Iterator[tuple[str, str, str, set[str]]]:
+def labelled_notices(shared: Path, db_labels: Path | None = DB_LABELS) -> Iterator[tuple[str, str, str, set[str]]]:
     """(key, split, notice text, curated reasons) of every labelled notice, each notice once.
 
     reasons-dev.jsonl, split dev / held-out by `split_of`; then, for the shared notice texts it does not hold,
@@ -105,13 +119,30 @@ def labelled_notices(shared: Path) -> Iterator[tuple[str, str, str, set[str]]]:
     "rw-records", the retractions of the Retraction Watch records ingest reads (website scrape, COVID-19
     subset) joined the same way. (Joining by the retracted article's DOI or PubMed ID instead finds no
     notice more: of the 91 texts it reaches, 76 are in reasons-dev.jsonl and the rest are joined already.)
+    Last, "rw-db-dev": the notices of `db_labels` (see `rw_db_labels.py`) that none of those holds, so the
+    unseen splits are the same with or without it.
     """
-    texts = notice_texts(shared)
+    texts = {t.text_id: t for t in notice_texts(shared)}
+    used: set[str] = set()
+    for key, split, text, labels, text_id in labelled_texts(shared, list(texts.values())):
+        used.add(text_id)
+        yield key, split, text, labels
+    for entry in db_dev_entries(db_labels):
+        hit = texts.get(entry["notice"])
+        if hit is None or hit.text_id in used or not entry["reasons"]:
+            continue
+        used.add(hit.text_id)
+        yield entry.get("doi") or hit.text_id, DB_DEV, hit.text, set(entry["reasons"])
+
+
+def labelled_texts(shared: Path, texts: list[NoticeText]) -> Iterator[tuple[str, str, str, set[str], str]]:
+    """`labelled_notices` without "rw-db-dev", each with the id of the shared text it holds ("" if none)."""
     by_id = {i: t for t in texts for i in t.ids}
     used: set[str] = set()
     for key, text, labels, ids in _reasons_dev(shared):
-        used |= {by_id[i].text_id for i in ids if i in by_id}
-        yield key, split_of(key), text, labels
+        held = {by_id[i].text_id for i in ids if i in by_id}
+        used |= held
+        yield key, split_of(key), text, labels, min(held, default="")
     candidates = [(EXPORT, ids, labels) for ids, labels in _export_labels(shared)]
     candidates += [(RECORDS, ids, labels) for ids, labels in _record_labels(shared)]
     for split, ids, labels in candidates:
@@ -120,7 +151,25 @@ def labelled_notices(shared: Path) -> Iterator[tuple[str, str, str, set[str]]]:
             continue
         used.add(hit.text_id)
         key = next((i for i in sorted(hit.ids) if i.startswith("doi:")), hit.text_id)
-        yield key.removeprefix("doi:"), split, hit.text, labels
+        yield key.removeprefix("doi:"), split, hit.text, labels, hit.text_id
+
+
+def db_dev_entries(path: Path | None) -> list[dict]:
+    """The notices of a derived Retraction Watch database file ([] when there is none): each a dict with
+    "notice" (the shared text's id), "doi", "publisher" and "reasons"."""
+    if path is None or not path.exists():
+        return []
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        entries = data["notices"]
+    except (json.JSONDecodeError, KeyError, TypeError) as e:
+        raise ValueError(f"{path}: not a derived Retraction Watch database file: {e}") from e
+    for number, entry in enumerate(entries, 1):
+        reasons = entry.get("reasons") if isinstance(entry, dict) else None
+        if not isinstance(entry, dict) or not isinstance(entry.get("notice"), str) \
+                or not isinstance(reasons, list) or not all(isinstance(r, str) for r in reasons):
+            raise ValueError(f"{path}: notice {number}: needs \"notice\" (text) and \"reasons\" (a list of text)")
+    return entries
 
 
 def reason_rows(shared: Path) -> Iterator[tuple[str, str, set[str]]]:
@@ -195,4 +244,5 @@ def _record_labels(shared: Path) -> Iterator[tuple[list[str], set[str]]]:
         notice = record.notice
         if notice.nature is not Nature.RETRACTION or not notice.reasons:
             continue
-        yield sorted(_keys([("doi", notice.doi), ("pmid", notice.pmid)])), {claim.label for claim in notice.reasons}
+        ids = identifier_keys([("doi", notice.doi), ("pmid", notice.pmid)])
+        yield sorted(ids), {claim.label for claim in notice.reasons}
