@@ -88,6 +88,7 @@ def test_a_lookup_by_get_carries_the_headers_of_the_whole_stack(server, query, a
     assert chosen(got) == chosen(posted)
     assert got["vary"] == "Accept, Origin" and got["x-content-type-options"] == "nosniff"
     assert got["server-timing"].startswith("answer;dur=")
+    assert "server" not in got and "server" not in posted  # `retractkg serve` names no server software
     head_status, head, head_body = by_get(server, query, headers, method="HEAD")
     assert head_status == 200 and head_body == b""
     assert chosen(head) == chosen(got)
