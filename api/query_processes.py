@@ -44,7 +44,7 @@ from typing import BinaryIO
 import orjson
 from pyoxigraph import Quad, QueryResultsFormat, RdfFormat, parse_query_results
 
-from retractkg.api.query_worker import ANSWER_HEAD, REQUEST_HEAD
+from retractkg.api.query_worker import ANSWER_HEAD, QUERY, REQUEST_HEAD, TIMEOUT, results_request
 from retractkg.store import GraphStore, OxigraphStore, QueryResult, StoreError
 from retractkg.store.base import triples_result
 from retractkg.store.reach import Hops
@@ -101,7 +101,7 @@ class _Process:
         # Read only as far as it holds (`select` tells the blocking reader when; the event loop, the other).
         os.set_blocking(self.answers, False)
 
-    def send(self, request: dict) -> None:
+    def send(self, request: list) -> None:
         """One write of the whole frame (a blocking pipe: a frame beyond its buffer waits for the idle process
         to read it)."""
         data = orjson.dumps(request)
@@ -293,14 +293,15 @@ class QueryProcesses:
     def long_running(self) -> int:
         return self._long_running
 
-    def run(self, request: dict, timeout: float) -> tuple[dict, bytes]:
-        """Send `request` to a process and return its answer (header, body) within `timeout` seconds.
+    def run(self, request: list) -> tuple[dict, bytes]:
+        """Send `request` (`query_worker.protocol_request`, `results_request`) to a process and return its answer
+        (header, body) within the request's timeout.
 
         A query already seen running long goes straight to the long lane (or 429 when it is full):
         a client repeating an expensive query costs the short queries nothing.
         """
-        until = time.monotonic() + timeout + KILL_GRACE
-        key = request.get("query", "")
+        until = time.monotonic() + request[TIMEOUT] + KILL_GRACE
+        key = request[QUERY]
         with self._lock:
             if self._closed:
                 raise Overloaded("the server is shutting down")
@@ -318,7 +319,7 @@ class QueryProcesses:
             while True:
                 process = self._start_long() if known_long else self._acquire(until)
                 try:
-                    return self._exchange(process, dict(request, timeout=timeout), until, key)
+                    return self._exchange(process, request, until, key)
                 except _Gone as e:
                     if known_long:  # a process started for it ended at once
                         raise EngineCrashed(process.exit_reason()) from e
@@ -326,11 +327,11 @@ class QueryProcesses:
             with self._lock:
                 self._calls -= 1
 
-    async def run_async(self, request: dict, timeout: float) -> tuple[dict, bytes]:
+    async def run_async(self, request: list) -> tuple[dict, bytes]:
         """`run` for a caller on the event loop: with an idle process at hand (and a query not known to run
         long), the answer is awaited on the loop; otherwise `run` waits for a process in a thread."""
-        until = time.monotonic() + timeout + KILL_GRACE
-        key = request.get("query", "")
+        until = time.monotonic() + request[TIMEOUT] + KILL_GRACE
+        key = request[QUERY]
         with self._lock:  # held for a few list operations, never across a wait
             process = None
             if (self._idle and not self._closed and self._calls < self.capacity
@@ -341,12 +342,12 @@ class QueryProcesses:
                 self._calls += 1
         if process is not None:
             try:
-                return await self._exchange_soon(process, dict(request, timeout=timeout), until, key)
+                return await self._exchange_soon(process, request, until, key)
             except _Gone:
                 pass  # another process, as `run` finds one
-        return await asyncio.to_thread(self.run, request, timeout)
+        return await asyncio.to_thread(self.run, request)
 
-    async def _exchange_soon(self, process: _Process, request: dict, until: float, key: str
+    async def _exchange_soon(self, process: _Process, request: list, until: float, key: str
                              ) -> tuple[dict, bytes]:
         """`_exchange` on the event loop: the same steps (send, wait while short, read, release), and the end
         of the call that `run_async` counted, under the same lock as the release of a process kept idle."""
@@ -443,7 +444,7 @@ class QueryProcesses:
             os.setpriority(os.PRIO_PROCESS, process.popen.pid, 19)
         return process
 
-    def _exchange(self, process: _Process, request: dict, until: float, key: str) -> tuple[dict, bytes]:
+    def _exchange(self, process: _Process, request: list, until: float, key: str) -> tuple[dict, bytes]:
         finished = False
         try:
             cpu_before = process.cpu  # as of its last answer: reading /proc here cost every query
@@ -542,7 +543,7 @@ class IsolatedStore(GraphStore):
               named_graphs: Sequence[str] | None = None) -> QueryResult:
         dataset = None if default_graphs is None and named_graphs is None else [
             list(default_graphs or ()), list(named_graphs or ())]
-        header, body = self.processes.run({"op": "results", "query": sparql, "dataset": dataset}, self.timeout)
+        header, body = self.processes.run(results_request(sparql, dataset, self.timeout))
         if "error" in header:
             raise StoreError(f"query failed: {header['message']}")
         if header["kind"] == "graph":

@@ -11,9 +11,10 @@ an error while the server carries on.
 The process cannot open IP sockets (a seccomp filter, set before the store is opened): no query can
 make the server fetch anything, whatever its text makes of SERVICE.
 
-Frames on stdin/stdout: a request is `>I` length + JSON; an answer is `>II` (header length, body
-length) + JSON header + body bytes. Every header (and the first, "ready") carries `cpu`, the CPU
-seconds this process has used so far.
+Frames on stdin/stdout: a request is `>I` length + a JSON array, `[op, timeout, query, *arguments]`
+(made by `protocol_request` and `results_request`: an array, not an object, as no key is written or
+read); an answer is `>II` (header length, body length) + JSON header + body bytes. Every header (and
+the first, "ready") carries `cpu`, the CPU seconds this process has used so far.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import socket
 import struct
 import sys
 import time
+from collections.abc import Sequence
 from typing import BinaryIO
 
 import orjson
@@ -64,29 +66,44 @@ def die_with_parent() -> None:
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
-def results(store: OxigraphStore, request: dict) -> tuple[dict, bytes]:
+TIMEOUT, QUERY = 1, 2  # a request's deadline (seconds) and query text, whatever its op
+
+
+def protocol_request(query: str, default_graphs: Sequence[str], named_graphs: Sequence[str], accept: str | None,
+                     format: str | None, base_iri: str, max_rows: int, timeout: float) -> list:
+    """A SPARQL Protocol request: its answer in the format negotiated, within the limits (`protocol_answer`)."""
+    return ["protocol", timeout, query, default_graphs, named_graphs, accept, format, base_iri, max_rows]
+
+
+def results_request(query: str, dataset: list[list[str]] | None, timeout: float) -> list:
+    """A query of the app's own; `dataset` is [default graphs, named graphs], or None for the store's."""
+    return ["results", timeout, query, dataset]
+
+
+def results(store: OxigraphStore, query: str, dataset: list[list[str]] | None) -> tuple[dict, bytes]:
     """A query of the app's own (pages, feed, VoID): solutions and booleans as SPARQL JSON, graphs as N-Triples."""
-    dataset = request.get("dataset")
     if dataset is None:
-        result = store.query(request["query"])
+        result = store.query(query)
     else:
-        result = store.query(request["query"], default_graphs=dataset[0], named_graphs=dataset[1])
+        result = store.query(query, default_graphs=dataset[0], named_graphs=dataset[1])
     if isinstance(result, QueryBoolean | QuerySolutions):
         return {"kind": "solutions"}, result.serialize(format=QueryResultsFormat.JSON)
     return {"kind": "graph"}, serialize_rdf(result, format=RdfFormat.N_TRIPLES)
 
 
-def answer(store: OxigraphStore, request: dict) -> tuple[dict, bytes]:
-    """One request; a failure is reported as its exception's class name and message."""
+def answer(store: OxigraphStore, request: list) -> tuple[dict, bytes]:
+    """One request (see `protocol_request`, `results_request`); a failure is reported as its exception's class
+    name and message."""
     try:
-        if request["op"] == "protocol":
-            graphs = request["default_graphs"], request["named_graphs"]
-            dataset = Dataset(tuple(graphs[0]), tuple(graphs[1])) if graphs[0] or graphs[1] else STORE_DATASET
-            found = protocol_answer(store, request["query"], dataset, base_iri=request["base_iri"],
-                                    accept=request["accept"], format=request["format"],
-                                    deadline=Deadline(request["timeout"]), max_rows=request["max_rows"])
+        if request[0] == "protocol":
+            _, timeout, query, default_graphs, named_graphs, accept, format, base_iri, max_rows = request
+            dataset = (Dataset(tuple(default_graphs), tuple(named_graphs)) if default_graphs or named_graphs
+                       else STORE_DATASET)
+            found = protocol_answer(store, query, dataset, base_iri=base_iri, accept=accept, format=format,
+                                    deadline=Deadline(timeout), max_rows=max_rows)
             return {"media_type": found.media_type}, found.body
-        return results(store, request)
+        _, _, query, dataset = request
+        return results(store, query, dataset)
     except Exception as e:  # noqa: BLE001 - every failure goes back to the app, which maps it to a response
         return {"error": type(e).__name__, "message": str(e)}, b""
 

@@ -35,6 +35,7 @@ from retractkg.api.deps import get_settings, get_store
 from retractkg.api.errors import SERVICE_REFUSED, ProblemError, error_response, query_problem, unexpected_response
 from retractkg.api.query_processes import EngineCrashed, Overloaded, QueryKilled, QueryProcesses
 from retractkg.api.query_string import query_parameters
+from retractkg.api.query_worker import protocol_request
 from retractkg.api.security_headers import with_security_headers
 from retractkg.api.service_description import (
     DESCRIPTION_TYPES,
@@ -373,11 +374,11 @@ async def _evaluate(app: FastAPI, operation: Operation, store: GraphStore, setti
 async def _answer_in_process(processes: QueryProcesses, operation: Operation, settings: Settings, base_iri: str,
                              accept: str | None, format: str | None) -> tuple[bytes, str]:
     """The answer from a query process (see `api/query_processes.py`): killable, and a crash costs only it."""
-    job = {"op": "protocol", "query": operation.query, "default_graphs": list(operation.dataset.default_graphs),
-           "named_graphs": list(operation.dataset.named_graphs), "accept": accept, "format": format,
-           "base_iri": base_iri, "max_rows": settings.max_result_rows}
+    dataset = operation.dataset
+    job = protocol_request(operation.query, dataset.default_graphs, dataset.named_graphs, accept, format, base_iri,
+                           settings.max_result_rows, settings.query_timeout)
     try:
-        header, body = await processes.run_async(job, settings.query_timeout)
+        header, body = await processes.run_async(job)
     except (Overloaded, QueryKilled, EngineCrashed) as e:
         raise query_problem(type(e).__name__, str(e)) from e
     if "error" in header:

@@ -68,14 +68,17 @@ def protocol_answer(store: GraphStore, query: str, dataset: Dataset, *, base_iri
                     format: str | None, deadline: Deadline, max_rows: int) -> Answer:
     """A protocol request's answer: its dataset (the request's graphs, else the query's FROM clauses,
     else the union of all graphs) must be graphs of this store, then the query runs within the limits."""
-    if not dataset.given:
+    # `is STORE_DATASET` first: most requests name no graph, and `given` is a Python-level property.
+    given = dataset is not STORE_DATASET and dataset.given
+    if not given:
         try:
             named_in_query = from_dataset(query, base_iri, QUERY_PREFIXES)
         except UnreadableDataset as e:
             raise QuerySyntaxError(str(e)) from e
         if named_in_query is not None:
             dataset = Dataset(tuple(named_in_query[0]), tuple(named_in_query[1]))
-    for iri in dict.fromkeys([*dataset.default_graphs, *dataset.named_graphs]) if dataset.given else ():
+            given = True
+    for iri in dict.fromkeys([*dataset.default_graphs, *dataset.named_graphs]) if given else ():
         try:
             graph = NamedNode(iri)
         except ValueError as e:
@@ -97,7 +100,7 @@ def run_query(store: GraphStore, query: str, dataset: Dataset, *, base_iri: str,
     # Text rather than pyoxigraph's `prefixes=`: a remote store gets the same query.
     text = prologue(query, base_iri) + query
     try:
-        if dataset.given:
+        if dataset is not STORE_DATASET and dataset.given:
             result = store.query(text, default_graphs=list(dataset.default_graphs),
                                  named_graphs=list(dataset.named_graphs))
         else:
@@ -114,6 +117,10 @@ def run_query(store: GraphStore, query: str, dataset: Dataset, *, base_iri: str,
         media_type = choose("solutions", accept, format)
         results_format = SOLUTION_TYPES[media_type]
         buffer = GuardedBuffer(deadline, max_rows=max_rows, rows=ROW_COUNTERS[results_format])
+        # Into the buffer, chunk by chunk, so that the deadline and the row cap stop a runaway answer. pyoxigraph
+        # (0.5.13) takes any output object for a file path first, and raises and drops a TypeError before writing
+        # to it (~8k of a DOI lookup's ~520k instructions in a query process); only `output=None` is spared that,
+        # but it builds the whole answer in memory with neither check.
         result.serialize(buffer, results_format)
         return Answer(buffer.getvalue(), media_type)
     media_type = choose("graph", accept, format)
@@ -137,15 +144,34 @@ def run_query(store: GraphStore, query: str, dataset: Dataset, *, base_iri: str,
 def prologue(query: str, base_iri: str) -> str:
     """The line stated before a query: the endpoint's BASE and the predeclared prefixes its text may use.
 
+    The BASE is stated only where the text may hold something to resolve against it (`_may_resolve`): the
+    engine parses and resolves a BASE IRI, and a lookup that writes its IRIs in full has none to resolve.
     A prefixed name holds its prefix and colon as written (the engine reads no escapes there), so a prefix
     whose `name:` is nowhere in the text is not used, and is not declared: the engine parses a lookup's few
-    words rather than a dozen declarations before them.
+    words rather than a dozen declarations before them. The line is there even when empty, so that syntax
+    errors are always one line down (`_user_position`).
     """
+    base = f"BASE <{base_iri}> " if _may_resolve(query) else ""
     if query.count(":") == query.count("://"):
         # Every colon begins the `//` of an IRI, which no prefixed name can be followed by: none to declare (a
         # lookup that writes its IRIs in full is spared a dozen scans of its text).
-        return f"BASE <{base_iri}>\n"
-    return f"BASE <{base_iri}> {''.join(d for name, d in _DECLARATIONS.items() if name in query)}\n"
+        return base + "\n"
+    return f"{base}{''.join(d for name, d in _DECLARATIONS.items() if name in query)}\n"
+
+
+_NOT_HTTP_IRI = re.compile(r"<(?!https?://)")  # one search costs less than three counts
+_RESOLVING_CALL = re.compile(r"[IU]RI\s*\(", re.IGNORECASE)
+
+
+def _may_resolve(query: str) -> bool:
+    """Whether the base IRI may matter to a query: SPARQL resolves a relative IRI reference (`<x>`, in a PREFIX,
+    BASE, FROM or anywhere else) and the argument of IRI()/URI() against it, and nothing else. False only when
+    every `<` of the text opens an http(s) IRI and no IRI( or URI( is written (then no function is called at
+    all where the text has no parenthesis); a `<` that is an operator or inside a string keeps the BASE, which
+    is always right, only not spared."""
+    if _NOT_HTTP_IRI.search(query) is not None:
+        return True
+    return "(" in query and _RESOLVING_CALL.search(query) is not None
 
 
 _OFFERS = {"boolean": (tuple(BOOLEAN_TYPES), SOLUTION_ALIASES), "solutions": (tuple(SOLUTION_TYPES), SOLUTION_ALIASES),

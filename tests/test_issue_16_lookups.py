@@ -88,6 +88,7 @@ def test_a_lookup_by_get_carries_the_headers_of_the_whole_stack(server, query, a
     assert chosen(got) == chosen(posted)
     assert got["vary"] == "Accept, Origin" and got["x-content-type-options"] == "nosniff"
     assert got["server-timing"].startswith("answer;dur=")
+    assert "server" not in got and "server" not in posted  # `retractkg serve` names no server software
     head_status, head, head_body = by_get(server, query, headers, method="HEAD")
     assert head_status == 200 and head_body == b""
     assert chosen(head) == chosen(got)
@@ -122,6 +123,24 @@ def test_predeclared_prefixes_reach_the_query_that_uses_them_and_its_own_win(ser
     status, _, body = by_get(server, "SELECT ?s\nWHERE { ?s ?p }", accept)
     assert status == 400 and "2:" in json.loads(body)["detail"]
 
+
+
+@pytest.mark.parametrize("query", [
+    'SELECT ?x WHERE { BIND(IRI("notice/a") AS ?x) }',
+    'SELECT ?x WHERE { BIND(uri ( "notice/a" ) AS ?x) FILTER(?x != <http://example.org/b>) }',
+    'PREFIX n: <notice/> SELECT ?x WHERE { BIND(n:a AS ?x) }',
+    'SELECT ?x WHERE { VALUES ?x { <notice/a> <https://e.org/b> } FILTER(1 < 2 && ?x != <https://e.org/b>) }',
+    'BASE <http://example.org/> SELECT ?x WHERE { BIND(<http://example.org/notice/a> AS ?x) }',
+])
+def test_whatever_may_resolve_against_the_base_still_does_where_lookups_go_without_it(server, query):
+    """A query whose IRIs are all written in full is sent to the engine without the endpoint's BASE (it has
+    nothing to resolve); a relative IRI anywhere (beside full ones, in a PREFIX), and IRI()/URI() in any
+    case and spacing, still resolve against the endpoint's own IRI."""
+    status, _, body = by_get(server, query, JSON_RESULTS)
+    assert status == 200, body
+    [row] = json.loads(body)["results"]["bindings"]
+    expected = "http://example.org/notice/a" if query.startswith("BASE") else "https://w3id.org/retractkg/notice/a"
+    assert row["x"] == {"type": "uri", "value": expected}
 
 
 def ended(pid: int) -> bool:
