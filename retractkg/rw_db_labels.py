@@ -40,8 +40,10 @@ LICENCE = ("Retraction Watch database, acquired by Crossref from the Center for 
            "https://gitlab.com/crossref/retraction-watch-data")
 
 
-def derive(database: Path, shared: Path) -> tuple[list[dict], Counter[str]]:
-    """The derived entries, and how the database's retractions fared ("joined", "unseen or dev", "no text")."""
+def derive(database: Path, shared: Path, errors: list[str] | None = None) -> tuple[list[dict], Counter[str]]:
+    """The derived entries, and how the database's retractions fared ("joined", "unseen or dev", "no text").
+    Records the reader cannot read are added to `errors`, and the rest is still derived from (a real copy has
+    a few); a file of which no record can be read is a `ValueError`."""
     texts = notice_texts(shared)
     taken = {text_id for *_, text_id in labelled_texts(shared, texts)}
     by_id = {i: t for t in texts for i in t.ids}
@@ -51,7 +53,7 @@ def derive(database: Path, shared: Path) -> tuple[list[dict], Counter[str]]:
             by_article.setdefault(i, []).append(t)
     entries: dict[str, dict] = {}
     tally: Counter[str] = Counter()
-    for record_key, notice_ids, article_ids, publisher, reasons in _retractions(database):
+    for record_key, notice_ids, article_ids, publisher, reasons in _retractions(database, errors):
         hit, joined_by = next(((by_id[i], "notice " + i.split(":")[0]) for i in notice_ids if i in by_id),
                               (None, ""))
         if hit is None:
@@ -78,14 +80,16 @@ def _consistent(text: NoticeText, notice_ids: set[str]) -> bool:
     return not any(i.split(":")[0] == j.split(":")[0] and i != j for i in notice_ids for j in text.ids)
 
 
-def _retractions(database: Path) -> Iterator[tuple[str, set[str], set[str], str, set[str]]]:
+def _retractions(database: Path, errors: list[str] | None) -> Iterator[tuple[str, set[str], set[str], str, set[str]]]:
     """(record id, notice ids, retracted article ids, publisher, reasons) of each retraction with reasons."""
     from retractkg.ingest.model import Nature
     from retractkg.ingest.pipeline import read_records
     from retractkg.ingest.report import IngestReport
 
     report = IngestReport()
+    read = 0
     for record in read_records([database], report):
+        read += 1
         notice = record.notice
         if notice.nature is not Nature.RETRACTION or not notice.reasons:
             continue
@@ -94,8 +98,10 @@ def _retractions(database: Path) -> Iterator[tuple[str, set[str], set[str], str,
             (a.journal.publisher for a in notice.articles if a.journal.publisher), "")
         yield (record.record_key, identifier_keys([("doi", notice.doi), ("pmid", notice.pmid)]), articles, publisher,
                {claim.label for claim in notice.reasons})
-    if report.errors:
-        raise ValueError(f"{database}: {len(report.errors)} records could not be read, the first: {report.errors[0]}")
+    if report.errors and not read:
+        raise ValueError(f"{database}: no record could be read: {report.errors[0]}")
+    if errors is not None:
+        errors.extend(map(str, report.errors))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -106,11 +112,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED, help="the shared data folder")
     parser.add_argument("-o", "--output", type=Path, default=DB_LABELS, help="the derived file to write")
     args = parser.parse_args(argv)
+    unread: list[str] = []
     try:
-        entries, tally = derive(args.database, args.shared)
+        entries, tally = derive(args.database, args.shared, unread)
     except (OSError, ValueError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
+    for error in unread:
+        print(f"warning: not read, so not joined: {error}", file=sys.stderr)
     digest = hashlib.sha256(args.database.read_bytes()).hexdigest()
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps({
@@ -119,7 +128,8 @@ def main(argv: list[str] | None = None) -> int:
         "source": {"database": args.database.name, "from": args.source, "commit": args.commit, "sha256": digest},
         "licence": LICENCE,
         "notices": entries}, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(f"{len(entries)} new labelled notices written to {args.output}")
+    print(f"{len(entries)} new labelled notices written to {args.output}"
+          + (f" ({len(unread)} records of the database could not be read)" if unread else ""))
     for what, count in tally.most_common():
         print(f"  retractions with reasons, {what}: {count}")
     for publisher, count in Counter(e["publisher"] or "(none)" for e in entries).most_common():

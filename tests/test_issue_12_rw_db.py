@@ -71,11 +71,15 @@ def derived(picked, tmp_path_factory):
         writer.writerow(_row(3, "Expression of concern", "+Concerns/Issues About Data;", notice_doi=_doi(concern)))
         writer.writerow(_row(4, "Retraction", "+Error in Data;", notice_doi=unseen))
         writer.writerow(_row(5, "Retraction", "+Error in Analyses;", notice_doi="10.9999/nothing-shared"))
+        writer.writerow(_row(6, "Retraktion", "+Error in Data;", notice_doi=_doi(by_doi)))  # unreadable: reported
     output = folder / "rw_db_dev.json"
     run = subprocess.run([sys.executable, "-m", "retractkg.rw_db_labels", str(database), "--source", "a test copy",
                           "--commit", "abc123", "--shared", str(SHARED), "-o", str(output)],
                          capture_output=True, text=True, check=False)
     assert run.returncode == 0, run.stderr
+    # A record the reader cannot read is named, and the others are still joined.
+    assert "warning: not read, so not joined:" in run.stderr and "Retraktion" in run.stderr
+    assert "(1 records of the database could not be read)" in run.stdout
     return output, run.stdout
 
 
