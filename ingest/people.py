@@ -424,15 +424,22 @@ class _Joins:
         common = self.common[a] & self.common[b]
         if not common:
             return b
-        given = self.given[a] | self.given[b]
-        full = {g for g in given if len(g) > 1}
-        if len(full) > 1 or any(not any(compatible(g, f) for f in full) for g in given if full) \
-                or len(self.orcids[a] | self.orcids[b]) > 1:
-            return b
+        # A person's names and ORCIDs already pass: only a join that adds some is checked (most add none).
+        given, more = self.given[a], self.given[b]
+        if more != given:
+            given = given | more
+            full = {g for g in given if len(g) > 1}
+            if len(full) > 1 or any(not any(compatible(g, f) for f in full) for g in given if full):
+                return b
+        orcids, more = self.orcids[a], self.orcids[b]
+        if more and more != orcids:
+            orcids = orcids | more
+            if len(orcids) > 1:
+                return b
         if len(self.members[a]) < len(self.members[b]):  # the smaller into the larger
             a, b = b, a
         self.parent[b] = a
-        self.given[a], self.orcids[a] = given, self.orcids[a] | self.orcids[b]
+        self.given[a], self.orcids[a] = given, orcids
         self.members[a] += self.members.pop(b)
         self.common[a] = common
         del self.given[b], self.orcids[b], self.common[b]
@@ -460,7 +467,7 @@ def _link(joins: _Joins, nodes: list[int], evidence: dict[int, frozenset[int]], 
     seen: dict[tuple[str, frozenset[int]], int] = {}
     for node in nodes:
         keys = evidence[node]
-        root = joins.add(node, keys)
+        root = joins.find(node) if again else joins.add(node, keys)
         twin = seen.setdefault((names[node], keys), node)
         if twin != node:
             if (other := joins.find(twin)) != root:  # most copies are one person already
