@@ -252,15 +252,15 @@ class PeopleIndex:
                     known[node] = keys
             if known:
                 _link(joins, [node for node in nodes if node in known], known, again=True)
+        keys, names, article_of = numbered.keys, numbered.names, numbered.article_of
         for members, common in joins.people():
             iri = self._person_iri(numbered, members)
+            articles = sorted({keys[article_of[node]] for node in members})
             for node in members:
-                self._iris[numbered.node(node)] = iri
+                self._iris[keys[article_of[node]], names[node]] = iri
             kind, value = min(map(numbered.term.__getitem__, common),
                               key=lambda why: (EVIDENCE_ORDER.index(why[0]), why[1]))
-            self.evidence[iri] = (kind, self._shown(value),
-                                  sorted({self._article_iri(numbered.keys[numbered.article_of[node]])
-                                          for node in members}))
+            self.evidence[iri] = (kind, self._shown(value), list(map(self._article_iri, articles)))  # one prefix
         # Only the joined mentions' IRIs are needed from here on: the rest would stay in memory all the ingest.
         self._articles.clear()
         self._article_orgs.clear()
