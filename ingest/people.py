@@ -211,80 +211,60 @@ class PeopleIndex:
         which it is stored and keyed, whichever record gave the DOI.
 
         Block by block (family name and initial), each in the order of its mentions, so that memory holds one
-        block's evidence at a time and the joins do not depend on the order records were read."""
+        block's evidence at a time and the joins do not depend on the order records were read. Mentions and
+        evidence are numbered (`_Numbered`) so that the joins compare and hash integers, not tuples of strings."""
         self._read(shared_dois, known_doi)
-        # article -> the evidence its mentions share: its co-authors (`_evidence`), and its organizations
-        self._article_evidence: dict[str, tuple[set[tuple[str, str]], set[tuple[str, str]]]] = {}
-        blocks: dict[str, list[Node]] = defaultdict(list)
-        for key in sorted(self._articles):
-            for name, mention in sorted(self._articles[key].items()):
-                blocks[mention.name.block].append((key, name))
-        blocks = {block: nodes for block, nodes in blocks.items() if len({a for a, _ in nodes}) > 1}
-        joins = _Joins(self._articles)
-        for nodes in blocks.values():  # one block's evidence in memory at a time
-            _link(joins, nodes, {node: self._evidence(node, blocks) for node in nodes})
+        numbered = _Numbered(self._articles, self._article_orgs)
+        joins = _Joins(numbered)
+        for nodes in numbered.blocks:  # one block's evidence in memory at a time
+            _link(joins, nodes, {node: numbered.evidence(node) for node in nodes})
         # Once more, with co-authors known as people: "Li Zhang" with "Wei Wang" on one article and with
         # "W. Wang" on another share a co-author when those two were joined above.
-        # article -> its authors joined to others (name -> their person), as the first round left them
-        # (only those a co-author may be: not of a byline too long to be evidence, `_evidence`)
-        joined: dict[str, dict[str, str]] = defaultdict(dict)
-        for root, members in joins.members.items():
-            if len(members) > 1:
-                for article, other in members:
-                    if len(self._articles[article]) <= MAX_BYLINE:
-                        joined[article][other] = f"{root[0]} {root[1]}"
+        # mention -> its person, for mentions joined to others (only those a co-author may be: not of a byline
+        # too long to be evidence, `_Numbered.evidence`), and article -> those people, once per mention
+        person_of: dict[int, int] = {}
+        article_people: dict[int, list[int]] = defaultdict(list)
+        joined = [(root, members) for root, members in joins.members.items() if len(members) > 1]
+        persons = numbered.number_people([root for root, _ in joined])
+        for root, members in joined:
+            person = persons[root]
+            for node in members:
+                article = numbered.article_of[node]
+                if numbered.byline(article) <= MAX_BYLINE:
+                    person_of[node] = person
+                    article_people[article].append(person)
         # article -> its co-author people as evidence, and how many of its mentions each person is
-        offered: dict[str, tuple[set[tuple[str, str]], Counter[str]]] = {}
-        for nodes in blocks.values():  # only the new evidence: the rest was offered above
-            known: dict[Node, set[tuple[str, str]]] = {}
+        offered: dict[int, tuple[frozenset[int], Counter[int]]] = {}
+        for nodes in numbered.blocks:  # only the new evidence: the rest was offered above
+            known: dict[int, frozenset[int]] = {}
             for node in nodes:
-                article, name = node
-                people = joined.get(article)
+                article = numbered.article_of[node]
+                people = article_people.get(article)
                 if not people:
                     continue
                 if (found := offered.get(article)) is None:
-                    found = offered[article] = ({("co-author", person) for person in people.values()},
-                                                Counter(people.values()))
+                    found = offered[article] = (frozenset(people), Counter(people))
                 keys, mentions = found
-                own = people.get(name)
+                own = person_of.get(node)
                 if own is not None and mentions[own] == 1:  # a mention is not its own co-author
-                    keys = keys - {("co-author", own)}
+                    keys = keys - {own}
                 if keys:
                     known[node] = keys
             if known:
                 _link(joins, [node for node in nodes if node in known], known, again=True)
-        self._article_evidence.clear()
+        keys, names, article_of = numbered.keys, numbered.names, numbered.article_of
         for members, common in joins.people():
-            iri = self._person_iri(members)
+            iri = self._person_iri(numbered, members)
+            articles = sorted({keys[article_of[node]] for node in members})
             for node in members:
-                self._iris[node] = iri
-            kind, value = min(common, key=lambda why: (EVIDENCE_ORDER.index(why[0]), why[1]))
-            self.evidence[iri] = (kind, self._shown(value), sorted({self._article_iri(a) for a, _ in members}))
+                self._iris[keys[article_of[node]], names[node]] = iri
+            kind, value = min(map(numbered.term.__getitem__, common),
+                              key=lambda why: (EVIDENCE_ORDER.index(why[0]), why[1]))
+            self.evidence[iri] = (kind, self._shown(value), list(map(self._article_iri, articles)))  # one prefix
         # Only the joined mentions' IRIs are needed from here on: the rest would stay in memory all the ingest.
         self._articles.clear()
         self._article_orgs.clear()
         self._written.clear()
-
-    def _evidence(self, node: Node, blocks: dict[str, list[Node]]) -> set[tuple[str, str]]:
-        """What a mention could share with a mention of the same name on another article: its ORCID, its co-authors
-        that occur on another article too (only they can be shared) unless the byline is too long to say anything
-        about who worked with whom, and its organizations (else its article's). What its article gives every
-        mention is gathered once per article."""
-        article, name = node
-        mention = self._articles[article][name]
-        shared = self._article_evidence.get(article)
-        if shared is None:
-            authors = self._articles[article]
-            shared = self._article_evidence[article] = (
-                set() if len(authors) > MAX_BYLINE else
-                {("co-author", other) for other, each in authors.items() if each.name.block in blocks},
-                {("affiliation", org) for org in self._article_orgs[article]})
-        coauthors, affiliations = shared
-        found = coauthors - {("co-author", name)}
-        if mention.orcid:
-            found.add(("orcid", mention.orcid))
-        found |= {("affiliation", org) for org in mention.organizations} if mention.organizations else affiliations
-        return found
 
     def _shown(self, value: str) -> str:
         """Evidence as a source writes it: a name, an organization, or a co-author person (one of its mentions,
@@ -293,11 +273,11 @@ class PeopleIndex:
             return self._written[value]
         return self._written.get(value.partition(" ")[2], value)
 
-    def _person_iri(self, members: list[Node]) -> str:
-        orcids = sorted({self._articles[a][n].orcid for a, n in members} - {""})
+    def _person_iri(self, numbered: _Numbered, members: list[int]) -> str:
+        orcids = sorted({numbered.mentions[node].orcid for node in members} - {""})
         if orcids:
             return self.minter.person("", "", orcids[0])
-        article, name = min(members)
+        article, name = numbered.node(members[0])  # the first in (article, name) order: members are sorted
         return self.minter.person(self._article_iri(article), "person " + name)  # never one article's mention
 
     def _article_iri(self, key: str) -> str:
@@ -323,92 +303,182 @@ class PeopleIndex:
             yield f"<{node}> <{RKG}joins> <{article}> <{graph}> .\n"
 
 
+class _Numbered:
+    """The run's mentions and evidence as integers, for `resolve`: a mention is its place in (article key, name
+    key) order, so that comparing two numbers compares the mentions; a piece of evidence is its place in (kind,
+    value) order, so that sorting numbers sorts the evidence (`_link` offers joins in that order). The mentions
+    of one article are consecutive numbers."""
+
+    def __init__(self, articles: dict[str, dict[str, _Mention]], article_orgs: dict[str, set[str]]) -> None:
+        self.keys: list[str] = sorted(articles)  # article number -> article key
+        self.names: list[str] = []  # mention -> its name key
+        self.mentions: list[_Mention] = []
+        self.article_of: list[int] = []  # mention -> its article's number
+        self.starts: list[int] = []  # article number -> its first mention (and one past the last article's)
+        by_block: dict[str, list[int]] = defaultdict(list)
+        for number, key in enumerate(self.keys):
+            self.starts.append(len(self.names))
+            for name, mention in sorted(articles[key].items()):
+                by_block[mention.name.block].append(len(self.names))
+                self.names.append(name)
+                self.mentions.append(mention)
+                self.article_of.append(number)
+        self.starts.append(len(self.names))
+        # Blocks whose mentions are on two articles or more: only they can join anything.
+        self.blocks = [nodes for nodes in by_block.values() if len({self.article_of[n] for n in nodes}) > 1]
+        self.in_block = bytearray(len(self.names))  # 1: a mention that can be a co-author (its block is kept)
+        for nodes in self.blocks:
+            for node in nodes:
+                self.in_block[node] = 1
+        orgs = {org for found in article_orgs.values() for org in found}
+        orgs.update(org for nodes in self.blocks for node in nodes for org in self.mentions[node].organizations)
+        coauthors = {self.names[node] for nodes in self.blocks for node in nodes}
+        orcids = {self.mentions[node].orcid for nodes in self.blocks for node in nodes} - {""}
+        self.term: list[tuple[str, str]] = []  # evidence number -> (kind, value)
+        numbers = []
+        for kind, values in sorted({"affiliation": orgs, "co-author": coauthors, "orcid": orcids}.items()):
+            numbers.append({value: len(self.term) + i for i, value in enumerate(sorted(values))})
+            self.term.extend((kind, value) for value in sorted(values))
+        self._affiliation, self._coauthor, self._orcid = numbers
+        self._article_orgs = article_orgs
+        # article number -> the evidence its mentions share: its co-authors, and its organizations
+        self._shared: dict[int, tuple[frozenset[int], frozenset[int]]] = {}
+
+    def node(self, number: int) -> tuple[str, str]:
+        """A mention as (article key, name key)."""
+        return self.keys[self.article_of[number]], self.names[number]
+
+    def byline(self, article: int) -> int:
+        return self.starts[article + 1] - self.starts[article]
+
+    def evidence(self, node: int) -> frozenset[int]:
+        """What a mention could share with a mention of the same name on another article: its ORCID, its co-authors
+        that occur on another article too (only they can be shared) unless the byline is too long to say anything
+        about who worked with whom, and its organizations (else its article's). What its article gives every
+        mention is gathered once per article."""
+        article = self.article_of[node]
+        shared = self._shared.get(article)
+        if shared is None:
+            start, end = self.starts[article], self.starts[article + 1]
+            shared = self._shared[article] = (
+                frozenset() if end - start > MAX_BYLINE else
+                frozenset(self._coauthor[self.names[other]] for other in range(start, end) if self.in_block[other]),
+                frozenset(self._affiliation[org] for org in self._article_orgs[self.keys[article]]))
+        coauthors, affiliations = shared
+        mention = self.mentions[node]
+        found = coauthors - {self._coauthor[self.names[node]]}
+        if mention.orcid:
+            found |= {self._orcid[mention.orcid]}
+        if mention.organizations:
+            return found | {self._affiliation[org] for org in mention.organizations}
+        return found | affiliations
+
+    def number_people(self, roots: list[int]) -> dict[int, int]:
+        """Evidence numbers for people as co-authors ("{article key} {name key}" of their first mention), after
+        every other piece of evidence and in that order among themselves."""
+        values = sorted((" ".join(self.node(root)), root) for root in roots)
+        numbers = {root: len(self.term) + i for i, (_, root) in enumerate(values)}
+        self.term.extend(("co-author", value) for value, _ in values)
+        return numbers
+
+
 class _Joins:
     """Union-find over mentions: a person's mentions all share one piece of evidence (never joined through a
     chain of collaborators that leaves two of them sharing nothing: stricter than complete linkage, and a set
     intersection per join rather than a comparison of every two mentions), and a person never holds two
-    ORCIDs or two different full given names."""
+    ORCIDs or two different full given names. Mentions and evidence are numbers (`_Numbered`)."""
 
-    def __init__(self, articles: dict[str, dict[str, _Mention]]) -> None:
-        self.articles = articles
-        self.parent: dict[Node, Node] = {}
-        self.given: dict[Node, set[str]] = {}
-        self.orcids: dict[Node, set[str]] = {}
-        self.members: dict[Node, list[Node]] = {}
-        self.common: dict[Node, set[tuple[str, str]]] = {}  # the evidence all of a person's mentions share
+    def __init__(self, numbered: _Numbered) -> None:
+        self.numbered = numbered
+        self.parent: list[int] = [-1] * len(numbered.names)  # -1: not offered yet
+        self.given: dict[int, set[str]] = {}
+        self.orcids: dict[int, set[str]] = {}
+        self.members: dict[int, list[int]] = {}
+        self.common: dict[int, frozenset[int]] = {}  # the evidence all of a person's mentions share
 
-    def add(self, node: Node, evidence: set[tuple[str, str]]) -> Node:
+    def add(self, node: int, evidence: frozenset[int]) -> int:
         """A mention's person: itself if new (sharing `evidence`); the person it was joined to otherwise."""
-        if node in self.parent:
+        if self.parent[node] >= 0:
             return self.find(node)
-        mention = self.articles[node[0]][node[1]]
+        mention = self.numbered.mentions[node]
         self.parent[node] = node
         self.members[node] = [node]
         self.given[node] = {mention.name.given}
-        self.orcids[node] = {mention.orcid} - {""}
+        self.orcids[node] = {mention.orcid} if mention.orcid else set()
         self.common[node] = evidence
         return node
 
-    def find(self, node: Node) -> Node:
-        parent = self.parent[node]
-        while parent != node:  # path halving
-            grand = self.parent[parent]
-            self.parent[node] = grand
-            node, parent = grand, self.parent[grand]
+    def find(self, node: int) -> int:
+        parent = self.parent
+        up = parent[node]
+        while up != node:  # path halving
+            grand = parent[up]
+            parent[node] = grand
+            node, up = grand, parent[grand]
         return node
 
-    def union(self, a: Node, b: Node) -> Node:
+    def union(self, a: int, b: int) -> int:
         """Join two people (roots) if the rules allow: the root of the result, `b` when refused."""
         if a == b:
             return b
         common = self.common[a] & self.common[b]
         if not common:
             return b
-        given = self.given[a] | self.given[b]
-        full = {g for g in given if len(g) > 1}
-        if len(full) > 1 or any(not any(compatible(g, f) for f in full) for g in given if full) \
-                or len(self.orcids[a] | self.orcids[b]) > 1:
-            return b
+        # A person's names and ORCIDs already pass: only a join that adds some is checked (most add none).
+        given, more = self.given[a], self.given[b]
+        if more != given:
+            given = given | more
+            full = {g for g in given if len(g) > 1}
+            if len(full) > 1 or any(not any(compatible(g, f) for f in full) for g in given if full):
+                return b
+        orcids, more = self.orcids[a], self.orcids[b]
+        if more and more != orcids:
+            orcids = orcids | more
+            if len(orcids) > 1:
+                return b
         if len(self.members[a]) < len(self.members[b]):  # the smaller into the larger
             a, b = b, a
         self.parent[b] = a
-        self.given[a], self.orcids[a] = given, self.orcids[a] | self.orcids[b]
+        self.given[a], self.orcids[a] = given, orcids
         self.members[a] += self.members.pop(b)
         self.common[a] = common
         del self.given[b], self.orcids[b], self.common[b]
         return a
 
-    def people(self) -> Iterator[tuple[list[Node], set[tuple[str, str]]]]:
+    def people(self) -> Iterator[tuple[list[int], frozenset[int]]]:
         """Each person of mentions on two or more articles, with the evidence all of them share."""
+        article_of = self.numbered.article_of
         for root, nodes in self.members.items():
-            if len({article for article, _ in nodes}) > 1:
+            if len({article_of[node] for node in nodes}) > 1:
                 yield sorted(nodes), self.common[root]
 
 
-def _link(joins: _Joins, nodes: list[Node], evidence: dict[Node, set[tuple[str, str]]], *, again: bool = False
-          ) -> None:
+def _link(joins: _Joins, nodes: list[int], evidence: dict[int, frozenset[int]], *, again: bool = False) -> None:
     """Offer the joins of one block's mentions, in their order: each to the people of the mentions before it
     that share a piece of its evidence. Mentions of one name with the same evidence (copies of a byline) are
     offered once. `again`: the mentions were offered before, and this is more evidence about them."""
     if again:  # people now share also what all their mentions share of the new evidence
+        none: frozenset[int] = frozenset()
         for root in {joins.find(node) for node in nodes}:
-            joins.common[root] = joins.common[root] | set.intersection(
-                *(evidence.get(member, set()) for member in joins.members[root]))
-    first: dict[tuple[str, str], Node] = {}  # evidence -> the first mention that had it
-    seen: dict[tuple[str, frozenset], Node] = {}
+            joins.common[root] = joins.common[root] | frozenset.intersection(
+                *(evidence.get(member, none) for member in joins.members[root]))
+    names, article_of = joins.numbered.names, joins.numbered.article_of
+    first: dict[int, int] = {}  # evidence -> the first mention that had it
+    seen: dict[tuple[str, frozenset[int]], int] = {}
     for node in nodes:
         keys = evidence[node]
-        root = joins.add(node, keys)
-        twin = seen.setdefault((node[1], frozenset(keys)), node)
-        if twin is not node:
+        root = joins.find(node) if again else joins.add(node, keys)
+        twin = seen.setdefault((names[node], keys), node)
+        if twin != node:
             if (other := joins.find(twin)) != root:  # most copies are one person already
                 root = joins.union(other, root)
             continue
         # The first mention of each piece of evidence, in the evidence's order; one mention is offered once, and
         # a person once (a refused join stays refused: a person only gains names and ORCIDs and loses evidence).
-        offered: set[Node] = set()
+        offered: set[int] = set()
+        article = article_of[node]
         for earlier in dict.fromkeys(map(first.setdefault, sorted(keys), repeat(node))):
-            if earlier is not node and earlier[0] != node[0]:
+            if earlier != node and article_of[earlier] != article:
                 other = joins.find(earlier)
                 if other != root and other not in offered:  # most evidence repeats a join already made
                     offered.add(other)

@@ -313,6 +313,22 @@ def test_the_same_name_is_one_person_only_with_a_shared_co_author_or_affiliation
     assert found and found <= {("co-author", "W. Wang"), ("co-author", "Wei Wang")}
 
 
+def test_an_initial_joined_to_one_full_given_name_keeps_another_full_name_apart(tmp_path):
+    """"V. Grech" with Victor Grech is one person; Vincent Grech, whose mention "V." is compatible with and who shares
+    a co-author with both, is not joined to them through it (a person never holds two full given names), in either
+    order of records. (Mentions are offered in the order of their articles' keys: "V." meets Victor first.)"""
+    bylines = [("V. Grech;Jane Doe;", "Mater Dei Hospital, Malta;", "10.9999/v-1"),
+               ("Victor Grech;Jane Doe;", "Gozo General Hospital, Malta;", "10.9999/v-2"),
+               ("Vincent Grech;Jane Doe;", "University of Malta, Malta;", "10.9999/v-3")]
+    for order in ([0, 1, 2], [2, 1, 0]):
+        store = OxigraphStore()
+        assert not ingest(store, [export(tmp_path / "rw.csv", order, bylines)], Settings()).errors
+        (victor,) = people(store, "Victor Grech")
+        assert people(store, "V. Grech") == {victor: ["10.9999/v-1", "10.9999/v-2"]}
+        assert list(people(store, "Vincent Grech").values()) == [["10.9999/v-3"]]
+        assert people(store, "Vincent Grech").keys() != {victor}
+
+
 def test_people_do_not_depend_on_the_order_records_are_read_and_re_ingest_changes_nothing(tmp_path):
     forward, backward = OxigraphStore(), OxigraphStore()
     ingest(forward, [export(tmp_path / "forward.csv", list(range(len(BYLINES))))], Settings())
