@@ -272,8 +272,7 @@ def _works(view: views.View, person: str) -> list[dict[str, Any]]:
             if person in view.iris(authorship, RKG + "agent"):
                 position = view.text(authorship, RKG + "position")
                 corresponding = view.text(authorship, RKG + "isCorresponding") == "true"
-        works.append({**view.link(work), "doi": view.text(work, RKG + "doi"), "position": position,
-                      "corresponding": corresponding,
+        works.append({**view.work_link(work), "position": position, "corresponding": corresponding,
                       "notices": [views.notice_summary(view, n) for n in view.iris(work, CITO + "isUpdatedBy")]})
     return works
 

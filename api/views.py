@@ -72,6 +72,10 @@ class View:
     def link(self, iri: str) -> dict[str, str]:
         return {"iri": iri, "href": self.href(iri), "label": self.label(iri)}
 
+    def work_link(self, iri: str) -> dict[str, str]:
+        """A work's link with its DOI: works of one title (a preprint's versions) are told apart by it."""
+        return {**self.link(iri), "doi": self.text(iri, RKG + "doi")}
+
     def links(self, s: str, p: str) -> list[dict[str, str]]:
         return [self.link(o) for o in self.iris(s, p)]
 
@@ -147,7 +151,7 @@ def organization(view: View, iri: str) -> dict[str, Any]:
 def person(view: View, iri: str, corresponding: bool = False) -> dict[str, Any]:
     affiliations = [organization(view, org) for org in view.iris(iri, SCHEMA + "affiliation")]
     evidence = [{"kind": view.text(e, RKG + "evidenceKind"), "value": view.text(e, RKG + "evidenceValue"),
-                 "articles": [{**view.link(a), "doi": view.text(a, RKG + "doi")} for a in view.iris(e, RKG + "joins")]}
+                 "articles": [view.work_link(a) for a in view.iris(e, RKG + "joins")]}
                 for e in view.iris(iri, RKG + "identityEvidence")]
     same_as = view.iris(iri, SCHEMA + "sameAs")
     return {**view.link(iri), "email": ", ".join(view.texts(iri, SCHEMA + "email")), "corresponding": corresponding,
