@@ -1,11 +1,13 @@
-"""DOIs for articles that a record names by PMID or PMCID alone, and for the article of a notice that
+"""DOIs for articles that a record names by PMID, PMCID or title alone, and for the article of a notice that
 names none, so that every source meets on one IRI.
 
 Article IRIs are keyed by DOI when there is one (`retractkg.ingest.iris`). A PubMed notice, or a JATS
 notice whose related-article gives only a PMID, would otherwise make a second resource for an
 article that the Retraction Watch export or Crossref already holds under its DOI. The DOI is learnt
 from records read earlier in the same run and from what the store holds (articles stating both the
-PMID and the DOI); a PMID that leads to two DOIs is left alone. The learnt DOI keys the IRI only
+PMID and the DOI); a PMID that leads to two DOIs is left alone. An article a record names by nothing but its
+citation (the Retraction Watch website export leaves some articles' DOIs out where its scrape gives them) takes
+the DOI of the article of the same title in the same journal (`title_in_journal`), likewise. The learnt DOI keys the IRI only
 (`Article.known_doi`): the record's graph still states just the identifiers its source gives.
 Likewise a notice is the resource of its own DOI, and a record that names a notice by its article
 alone (a PubMed notice, a Retraction Watch row without the notice's DOI) takes the DOI that other
@@ -26,18 +28,23 @@ and mapping learns nothing, so none of them names a resource by a key the run gi
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from urllib.parse import unquote
 
-from retractkg.ingest.iris import NOTICE_NATURES, Minter, notice_of
+from retractkg.ingest.iris import NOTICE_NATURES, Minter, fold, name_key, notice_of
 from retractkg.ingest.mapping import literal
-from retractkg.ingest.model import Article, Notice, SourceRecord
-from retractkg.ontology import CITO, NATURE, RKG
+from retractkg.ingest.model import Article, Journal, Notice, SourceRecord
+from retractkg.ontology import CITO, NATURE, RKG, SCHEMA
+from retractkg.ontology.identifiers import stable_hash
 from retractkg.store import GraphStore
 
 # A run into a non-empty store looks this many keys up in the store one query each (a small file's run costs a
 # few queries); past them it reads every stored key once (`StoredKeys`): one query per record cost the 53,068
 # Crossref records ingested beside 814 stored ones over 5 minutes, the whole read about a second.
 LOOKUPS_BEFORE_READING_ALL = 200
+# An article no record names by an identifier is known by its title in its journal, where the title is this many
+# words or more: shorter ones ("Editorial", "Letter to the editor", "Retraction") name no one work in a journal.
+TITLE_WORDS_AT_LEAST = 6
 
 
 class KnownDois:
@@ -59,6 +66,7 @@ class KnownDois:
         self._lookups = 0  # the store's, one key each; past `lookups_before_reading_all`, `StoredKeys` reads all
         self._lookups_at_most = lookups_before_reading_all
         self._stored: StoredKeys | None = None
+        self._stored_titles: dict[str, set[str]] | None = None  # title in journal -> DOIs, read at the first question
         # Notices with a DOI of their own about an article named by PMID or PMCID alone, with that DOI and the
         # format: the DOI other records give the article keys the notice too, once they are all read (`settle`).
         self._unsettled: list[tuple[Notice, str, str]] = []
@@ -76,7 +84,8 @@ class KnownDois:
             self._notice_formats[value].add(record.format)
             article = notice.articles[0]
             if not (article.doi or article.known_doi) and _keys(article):
-                about = Article(pmid=article.pmid, pmcid=article.pmcid)
+                about = Article(pmid=article.pmid, pmcid=article.pmcid, title=article.title,
+                                journal=Journal(name=article.journal.name))
                 self._unsettled.append((Notice(nature=notice.nature, articles=[about]), notice.own_doi, record.format))
 
     def settle(self) -> None:
@@ -108,8 +117,16 @@ class KnownDois:
             notice.known_doi = self._notice_doi(notice_of(notice), record.format)
 
     def article_doi(self, article: Article) -> str:
-        """The DOI records give an article that this one names by PMID or PMCID alone (by PMID first), or ""."""
+        """The DOI records give an article that this one names by PMID or PMCID alone (by PMID first), or by its
+        title in its journal, or ""."""
         return next((doi for key in _keys(article) if (doi := self._lookup(key))), "")
+
+    def forget_titles_of(self, dois: Collection[str]) -> None:
+        """A DOI records give works of different titles (a supplement's: `retractkg.ingest.shared_dois`) is no one
+        work's, so no title leads to it."""
+        for key, doi in self._dois.items():
+            if key[0] == "title" and doi in dois:
+                self._dois[key] = ""
 
     def _notice_doi(self, value: str, format: str) -> str:
         """The DOI other sources than `format` give the notice of this `{kind}/{article key}`, or ""."""
@@ -121,6 +138,8 @@ class KnownDois:
             if not self._stored_before:  # the run's own records are all there is, and `learn` read them
                 return ""
             kind, value = key
+            if kind == "title":
+                return self._stored_title_doi(key)
             self._lookups += 1
             if self._stored is None and self._lookups > self._lookups_at_most:
                 self._stored = StoredKeys(self.store)
@@ -133,6 +152,20 @@ class KnownDois:
                 query = f"SELECT DISTINCT ?doi WHERE {{ {pattern} }} LIMIT 2"
                 found = {s["doi"].value for s in self.store.query(query)}
             self._dois[key] = found.pop() if len(found) == 1 else ""
+        return self._dois[key]
+
+    def _stored_title_doi(self, key: tuple[str, str]) -> str:
+        """The DOI the store gives the article of this title in its journal, when it gives one. Every stored article
+        with a DOI, a title and a journal is read at the first such question (the store finds a literal at once only
+        as written, and sources write one title in different cases and punctuation): 1.2 s for 8,369 records."""
+        if self._stored_titles is None:
+            self._stored_titles = defaultdict(set)
+            for s in self.store.query(f"""SELECT DISTINCT ?title ?journal ?doi WHERE {{
+                    ?a <{RKG}doi> ?doi ; <{SCHEMA}name> ?title ; <{SCHEMA}isPartOf>+ ?j .
+                    ?j <{SCHEMA}name>|<{SCHEMA}alternateName> ?journal }}"""):
+                self._stored_titles[title_in_journal(s["title"].value, s["journal"].value)].add(s["doi"].value)
+        found = self._stored_titles.get(key[1], set())
+        self._dois[key] = next(iter(found)) if len(found) == 1 else ""
         return self._dois[key]
 
     def _stored_notice_doi(self, value: str) -> str:
@@ -159,24 +192,34 @@ class KnownDois:
         None in a store that held no records before the run (see the module's docstring). Otherwise, one pass
         over what graphs name without a DOI (the only resources that can have such an IRI: an article with a
         PMID or PMCID and no DOI, a notice with its own DOI that updates nothing), kept where the IRI is one of
-        those keys'. Not a lookup per learnt key: the store
+        those keys', and one over articles keyed by their citation, kept where their title in their journal is a
+        key learnt with a DOI. Not a lookup per learnt key: the store
         evaluates a VALUES list joined with a graph pattern by scanning every quad, once per list (6 s for the
         89,757 keys of the full export, against 1.5 s for this).
         """
         if not self._stored_before:
             return {}
         found: dict[str, set[str]] = defaultdict(set)
-        iris = {_keyed_iri(minter, *key): key for key in self._learnt if self._dois[key]}
-        if not iris:
-            return {}
-        for row in self.store.query(f"""SELECT ?x ?g ?source ?format WHERE {{
-                {{ GRAPH ?g {{ ?x <{RKG}pmid> ?id MINUS {{ ?x <{RKG}doi> ?doi }} }} }}
-                UNION {{ GRAPH ?g {{ ?x <{RKG}pmcid> ?id MINUS {{ ?x <{RKG}doi> ?doi }} }} }}
-                UNION {{ GRAPH ?g {{ ?x a <{RKG}Notice> ; <{CITO}updates> ?id MINUS {{ ?x <{RKG}doi> ?doi }} }} }}
-                ?g <{RKG}sourceFile> ?source ; <{RKG}sourceFormat> ?format }}"""):
-            key = iris.get(row["x"].value)
-            if key and self._learnt_for(key, row["format"].value):
-                found[row["source"].value].add(row["g"].value)
+        iris = {_keyed_iri(minter, *key): key for key in self._learnt if key[0] != "title" and self._dois[key]}
+        if iris:
+            for row in self.store.query(f"""SELECT ?x ?g ?source ?format WHERE {{
+                    {{ GRAPH ?g {{ ?x <{RKG}pmid> ?id MINUS {{ ?x <{RKG}doi> ?doi }} }} }}
+                    UNION {{ GRAPH ?g {{ ?x <{RKG}pmcid> ?id MINUS {{ ?x <{RKG}doi> ?doi }} }} }}
+                    UNION {{ GRAPH ?g {{ ?x a <{RKG}Notice> ; <{CITO}updates> ?id MINUS {{ ?x <{RKG}doi> ?doi }} }} }}
+                    ?g <{RKG}sourceFile> ?source ; <{RKG}sourceFormat> ?format }}"""):
+                key = iris.get(row["x"].value)
+                if key and self._learnt_for(key, row["format"].value):
+                    found[row["source"].value].add(row["g"].value)
+        if any(kind == "title" and self._dois[kind, value] for kind, value in self._learnt):
+            # Articles stored by their citation's hash (`iris.article_key`) that this run's titles give a DOI.
+            for row in self.store.query(f"""SELECT DISTINCT ?g ?title ?journal ?source WHERE {{
+                    GRAPH ?g {{ ?x a <{RKG}Article> ; <{SCHEMA}name> ?title
+                        FILTER(STRSTARTS(STR(?x), "{minter.base}id/article/h/")) }}
+                    ?x <{SCHEMA}isPartOf>+ ?j . ?j <{SCHEMA}name>|<{SCHEMA}alternateName> ?journal .
+                    ?g <{RKG}sourceFile> ?source }}"""):
+                key = ("title", title_in_journal(row["title"].value, row["journal"].value))
+                if key in self._learnt and self._dois[key]:
+                    found[row["source"].value].add(row["g"].value)
         return dict(found)
 
 
@@ -241,5 +284,16 @@ def _notice_pattern(value: str) -> str:
             f"<{CITO}updates> ?a . ?a <{RKG}{by}> {literal(identifier)}")
 
 
+def title_in_journal(title: str, journal: str) -> str:
+    """What names an article by its title in its journal: a hash of its folded title and the journal's name as
+    journals are compared (`iris.name_key`); "" for a title too short to name one work or no journal."""
+    if not journal or len(fold(title).split()) < TITLE_WORDS_AT_LEAST:
+        return ""
+    return stable_hash(title, name_key(journal))
+
+
 def _keys(article: Article) -> list[tuple[str, str]]:
-    return [(kind, value) for kind, value in (("pmid", article.pmid), ("pmcid", article.pmcid.upper())) if value]
+    """The keys an article is known by besides its DOI: PMID, PMCID, its title in its journal."""
+    return [(kind, value) for kind, value in (("pmid", article.pmid), ("pmcid", article.pmcid.upper()),
+                                              ("title", title_in_journal(article.title, article.journal.name)))
+            if value]

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from itertools import repeat
 
 from retractkg.ingest.iris import Minter, article_key, doi_path, fold, name_hash
-from retractkg.ingest.model import Article, Organization, Person, SourceRecord
+from retractkg.ingest.model import Article, Journal, Organization, Person, SourceRecord
 from retractkg.ingest.ntriples import escape
 from retractkg.ingest.shared_dois import title_key
 from retractkg.ontology import RDF, RKG
@@ -128,7 +128,8 @@ class PeopleIndex:
             # Which work under its DOI an article is, is known once every record is read (`resolve`).
             work = title_key(article.title) if article.doi and article.title else ""
             # ... and so is the DOI other records give an article named without one (its PMID or PMCID kept).
-            ids = () if article.doi or not (article.pmid or article.pmcid) else (article.pmid, article.pmcid)
+            ids = (() if article.doi or not (article.pmid or article.pmcid or article.title) else
+                   (article.pmid, article.pmcid, article.title, article.journal.name))
             compact.append((article_key(article, known=False), article.doi, work, ids,
                             tuple(o for i, o in enumerate(orgs) if i not in linked), tuple(people)))
         self._records[graph] = tuple(compact)
@@ -174,18 +175,13 @@ class PeopleIndex:
                     moved.setdefault(graph, {})[stored] = now
         return moved
 
-    def vanished_people(self) -> set[str]:
-        """Joined people of stored mentions whose IRI no mention has any more (their evidence is out of date)."""
-        now = set(self._iris.values())
-        return {stored for moved in self.moved_mentions().values() for stored in moved if stored not in now}
-
     def _read(self, shared: Collection[str], known_doi: Callable[[Article], str] | None) -> None:
         for articles in self._records.values():
             for key, doi, work, ids, orgs, people in articles:
                 if work and doi in shared:  # as `mention_key` keys it once `SharedDois.complete` gave it its work
                     key = f"{key}/work/{work}"
-                elif ids and known_doi is not None:  # named by PMID or PMCID: keyed as its IRI is
-                    found = known_doi(Article(pmid=ids[0], pmcid=ids[1]))
+                elif ids and known_doi is not None:  # named by PMID, PMCID or title: keyed as its IRI is
+                    found = known_doi(Article(pmid=ids[0], pmcid=ids[1], title=ids[2], journal=Journal(name=ids[3])))
                     key = doi_path(found) if found else key
                 authors = self._articles.setdefault(key, {})
                 self._article_orgs[key].update(orgs)
@@ -491,12 +487,13 @@ def mention_key(article: Article) -> str:
     return article_key(article)
 
 
-def _stored_ids(key: str) -> tuple[str, str] | tuple[()]:
-    """(PMID, PMCID) of a stored article keyed by one (`iris.article_key`), which a DOI this run learnt re-keys."""
+def _stored_ids(key: str) -> tuple[str, str, str, str] | tuple[()]:
+    """(PMID, PMCID, title, journal) of a stored article keyed by PMID or PMCID (`iris.article_key`), which a DOI
+    this run learnt re-keys (one keyed by its citation is read again from its file: `KnownDois.outdated_graphs`)."""
     if key.startswith("pmid/"):
-        return key[5:], ""
+        return key[5:], "", "", ""
     if key.startswith("pmc/"):
-        return "", key[4:]
+        return "", key[4:], "", ""
     return ()
 
 

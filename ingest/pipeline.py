@@ -39,7 +39,12 @@ from retractkg.ingest.periodical_graphs import remove_unlinked, write_descriptio
 from retractkg.ingest.periodicals import Periodicals
 from retractkg.ingest.report import IngestReport, Progress
 from retractkg.ingest.shared_dois import SharedDois
-from retractkg.ingest.stored_people import gone_evidence, note_stored_mentions, rewritten_records, stored_before
+from retractkg.ingest.stored_people import (
+    note_stored_mentions,
+    rewritten_records,
+    stored_before,
+    unnamed_people_evidence,
+)
 from retractkg.ontology import RKG, VOCABULARY_FILES, VOCABULARY_GRAPH
 from retractkg.store import GraphStore
 from retractkg.store.change_log import change_nquads, replace_changed_graphs, stored_hashes
@@ -172,6 +177,10 @@ def ingest(store: GraphStore, paths: Sequence[Path], settings: Settings, *, form
     if replace_source:
         withdraw_missing(store, seen, report, settings)
     remove_unlinked(store, mapper.descriptions)
+    # Dropped, not replaced by nothing: the embedded store takes an empty N-Quads document as nothing to do.
+    gone = unnamed_people_evidence(store)
+    if gone:
+        store.remove_graphs(gone)
     return report
 
 
@@ -208,6 +217,8 @@ def people_of(paths: Sequence[Path], format: str | None, names: dict[Path, str],
         if dates is not None:
             dates.learn_stored(store, people.run_graphs)
     shared.resolve()
+    if known is not None:
+        known.forget_titles_of(shared.shared)
     if dates is not None:  # which notice a record names rests on the DOIs shared and known give
         dates.resolve([shared.complete, *([known.complete] if known is not None else [])])
         mapper.notice_dates = dates
@@ -220,13 +231,9 @@ def people_of(paths: Sequence[Path], format: str | None, names: dict[Path, str],
 def store_people_evidence(store: GraphStore, mapper: RecordMapper, *, chunk: int = 2000) -> None:
     """Why mentions were joined into each person, one graph per person (`{base}graph/people/{hash}`), written
     when it changed, `chunk` people at a time (the whole export's would be some 100 MB of text at once); that of
-    people now part of another removed."""
+    people no record names any more is removed at the end of the run (`unnamed_people_evidence`)."""
     if mapper.people is None:
         return
-    # Dropped, not replaced by nothing: the embedded store takes an empty N-Quads document as nothing to do.
-    gone = gone_evidence(mapper.people)
-    if gone:
-        store.remove_graphs(gone)
     people = sorted(mapper.people.evidence)
     for start in range(0, len(people), chunk):
         graphs = {(graph := mapper.mint.graph("people", person)): sorted(mapper.people.evidence_nquads(person, graph))

@@ -8,7 +8,8 @@ the person's own affiliations and the article's), so the joins and person IRIs a
 records ever ingested together, whatever the order of runs. A stored record whose mention now has another
 person IRI (joined with a mention of this run, or into a larger person) is rewritten in the store: its
 triples with the person's new IRI, exactly as mapping it again would give them, with a new content hash
-and an `Update` in the change log. Evidence graphs of people that no longer exist are removed.
+and an `Update` in the change log. Evidence graphs of people no record names any more are removed at the end
+of the run (`unnamed_people_evidence`).
 """
 
 from __future__ import annotations
@@ -117,7 +118,8 @@ def _rewrite(store: GraphStore, graph: str, iris: dict[str, str], year: str, now
     return MappedRecord(graph, notice, content_hash, nquads, len(ordered) + len(kept))
 
 
-def gone_evidence(people: PeopleIndex) -> list[str]:
-    """The evidence graphs of people that the run's joins made part of others (no person has their IRI now)."""
-    return [people.minter.graph("people", old) for old in sorted(people.vanished_people())]
-
+def unnamed_people_evidence(store: GraphStore) -> list[str]:
+    """The evidence graphs of people no record names any more: joined into others, their records withdrawn, or
+    their records read again under another article (`retractkg.ingest.identity`), whichever run stored them."""
+    return sorted({s["g"].value for s in store.query(f"""SELECT DISTINCT ?g WHERE {{
+        GRAPH ?g {{ ?p <{RKG}identityEvidence> ?e }} FILTER NOT EXISTS {{ ?a <{SCHEMA}author> ?p }} }}""")})

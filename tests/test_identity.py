@@ -507,3 +507,64 @@ def test_a_doi_found_shared_by_a_later_run_keeps_the_earlier_works_apart_too(tmp
     assert any("(3 titles)" in w for w in report.warnings)
     assert record_statements(store) == record_statements(together)
     assert len(works_of(store)) == 3
+
+
+# --- an article one source names without any identifier ---------------------------------------------------------
+
+def untitled_twin_export(path: Path, rows: list[tuple[int, str, str, str, str]]) -> Path:
+    """Real Retraction Watch rows: (row, record id, title, journal, article DOI), each written with no PubMed ID
+    and as an expression of concern of its own, so that nothing but the title in the journal names the article."""
+    with RW.open(encoding="utf-8", newline="") as f:
+        header, *real = list(csv.reader(f))
+    col = {name: i for i, name in enumerate(header)}
+    written = []
+    for i, record, title, journal, doi in rows:
+        row = list(real[i])
+        row[col["Record ID"]], row[col["Title"]], row[col["Journal"]] = record, title, journal
+        row[col["OriginalPaperDOI"]], row[col["OriginalPaperPubMedID"]] = doi, ""
+        row[col["RetractionDOI"]], row[col["RetractionNature"]] = f"10.9999/concern-{record}", "Expression of concern"
+        written.append(row)
+    with path.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f, lineterminator="\r\n").writerows([header, *written])
+    return path
+
+
+def test_an_article_named_without_a_doi_meets_its_doi_by_title_in_its_journal_whatever_the_order(tmp_path):
+    """The website export names some articles by title alone where the scrape gives their DOI (Lynn Nguyen's
+    Neurospora paper was two works). The title in the journal joins them, written in another case and punctuation,
+    in one run or either order of runs; the same title in another journal, and a title too short to name one
+    work, stay apart."""
+    title, journal = "Sustainable impact of COVID-19 on education projects: aspects of naturalism", \
+        "Environmental Science and Pollution Research"
+    doi = "10.1007/s11356-022-20703-w"
+    (tmp_path / "both").mkdir()
+    with_doi = untitled_twin_export(tmp_path / "both" / "a.csv", [(0, "810001", title, journal, doi),
+                                                                   (1, "810003", "Editorial", journal, "10.9999/ed")])
+    without = untitled_twin_export(tmp_path / "both" / "b.csv", [
+        (0, "810002", title.upper().replace(":", " -"), f"The {journal}", ""),
+        (0, "810004", title, "Journal of Naturalism", ""),  # another journal
+        (1, "810005", "Editorial", journal, "")])  # too short to say which work
+    together = OxigraphStore()
+    assert not ingest(together, [tmp_path / "both"], Settings()).errors
+    article = f"{BASE}id/article/{doi}"
+    updating = values(together, f"SELECT ?n WHERE {{ ?n cito:updates <{article}> }}")
+    assert updating == [f"{BASE}id/notice/concern/10.9999/concern-810001",
+                        f"{BASE}id/notice/concern/10.9999/concern-810002"]
+    by_hash = values(together, f"""SELECT ?a WHERE {{ ?a a rkg:Article
+        FILTER(STRSTARTS(STR(?a), "{BASE}id/article/h/")) }}""")
+    assert len(by_hash) == 2  # the other journal's and the editorial's
+    # The record without the DOI still states only what its source gives: no DOI of its own.
+    assert not values(together, f"""SELECT ?doi WHERE {{ GRAPH ?g {{ <{article}> rkg:doi ?doi }}
+        ?g rkg:sourceFile "b.csv" }}""")
+    # The article without a DOI first: read again from its file when the later run gives the DOI.
+    without_first = OxigraphStore()
+    ingest(without_first, [without], Settings())
+    ingest(without_first, [with_doi, without], Settings())
+    assert record_statements(without_first) == record_statements(together)
+    # The DOI first: the later run finds it in the store.
+    doi_first = OxigraphStore()
+    ingest(doi_first, [with_doi], Settings())
+    ingest(doi_first, [without], Settings())
+    assert record_statements(doi_first) == record_statements(together)
+    again = ingest(doi_first, [tmp_path / "both"], Settings())
+    assert not again.added and not again.updated
