@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from retractkg.api.resources import local_path
 from retractkg.config import Settings
-from retractkg.ontology import PERIODICAL_GRAPHS, PROV, RKG, VOCABULARY_GRAPH
+from retractkg.ontology import PERIODICAL_GRAPHS, PROV, RKG, SCHEMA, VOCABULARY_GRAPH
 from retractkg.ontology.identifiers import source_label
 from retractkg.store import GraphStore
 from retractkg.store.base import values_lists
@@ -48,6 +48,9 @@ class SourceRecord:
 # Graphs ingest derives across source records rather than reads from one: what each holds, for people.
 DERIVED = {"graph/people/": "who is one person, and why",
            PERIODICAL_GRAPHS: "a journal's or publisher's names and ISSNs"}
+# ... and, for a journal's or publisher's description, which one it is (a page often shows both).
+DESCRIBED = {SCHEMA + "Periodical": "journal {name}: its names and ISSNs",
+             SCHEMA + "Organization": "publisher {name}: its names"}
 
 
 @dataclass(frozen=True)
@@ -74,7 +77,9 @@ def derived_kind(graph: str, settings: Settings) -> str:
 def provenance(store: GraphStore, graphs: tuple[str, ...], settings: Settings,
                limit: int = MAX_LISTED) -> Provenance:
     """The first `limit` of a description's source records (in IRI order) with their provenance."""
-    derived = [Derived(g, local_path(g, settings) or g, holds) for g in graphs if (holds := derived_kind(g, settings))]
+    described = _described(store, [g for g in graphs if g.startswith(settings.base + PERIODICAL_GRAPHS)])
+    derived = [Derived(g, local_path(g, settings) or g, described.get(g, holds)) for g in graphs
+               if (holds := derived_kind(g, settings))]
     sources = [g for g in graphs if g != VOCABULARY_GRAPH and not derived_kind(g, settings)]
     listed = sources[:limit]
     found: dict[str, dict[str, str]] = {g: {} for g in listed}
@@ -86,3 +91,16 @@ def provenance(store: GraphStore, graphs: tuple[str, ...], settings: Settings,
     records = [SourceRecord(g, local_path(g, settings) or g, source=source_label(fields.get("format", "")), **fields)
                for g, fields in found.items()]
     return Provenance(records, len(sources), derived)
+
+
+def _described(store: GraphStore, graphs: list[str]) -> dict[str, str]:
+    """What each of these journal or publisher description graphs holds, naming the journal or publisher."""
+    found: dict[str, str] = {}
+    for values in values_lists(graphs):
+        for row in store.query(f"SELECT ?g ?type ?name WHERE {{ VALUES ?g {{ {values} }} "
+                               f"GRAPH ?g {{ ?x a ?type ; <{SCHEMA}name> ?name }} }}"):
+            words = DESCRIBED.get(row["type"].value)
+            if words:
+                found[row["g"].value] = words.format(name=row["name"].value)
+    return found
+

@@ -7,8 +7,8 @@ article that the Retraction Watch export or Crossref already holds under its DOI
 from records read earlier in the same run and from what the store holds (articles stating both the
 PMID and the DOI); a PMID that leads to two DOIs is left alone. An article a record names by nothing but its
 citation (the Retraction Watch website export leaves some articles' DOIs out where its scrape gives them) takes
-the DOI of the article of the same title in the same journal (`title_in_journal`), likewise. The learnt DOI keys the IRI only
-(`Article.known_doi`): the record's graph still states just the identifiers its source gives.
+the DOI of the article of the same title in the same journal (`title_in_journal`), likewise. The learnt DOI
+keys the IRI only (`Article.known_doi`): the record's graph still states just the identifiers its source gives.
 Likewise a notice is the resource of its own DOI, and a record that names a notice by its article
 alone (a PubMed notice, a Retraction Watch row without the notice's DOI) takes the DOI that other
 records give the notice of that kind about that article (`Notice.known_doi`), when they give one

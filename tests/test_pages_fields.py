@@ -189,7 +189,8 @@ def test_a_journal_page_lists_its_many_source_records_and_names_how_many(client)
                             f"FILTER(?t IN (<{S}PublicationVolume>, <{S}PublicationIssue>)) }}", 1000)
     assert len(records) > 1
     assert f"{len(records):,} source record" in text
-    assert "Decided by retractkg across the source records: a journal's or publisher's names and ISSNs" in text
+    name = found_values(client, journal, S + "name")[0]
+    assert f"Decided by retractkg across the source records: journal {name}: its names and ISSNs" in text
 
 
 def test_a_journal_page_names_each_fact_once_with_its_volumes_in_order(client):

@@ -85,6 +85,12 @@ def test_run_together_institutions_and_two_notices_of_one_doi(records):
     assert names[:2] == [
         "Department of Chemistry and Biochemistry, University of Texas at Arlington, Arlington TX 76019",
         "Department of Mechanical and Aerospace Engineering, University of Texas at Arlington, Arlington TX 76019"]
+    # ... after a country's capitals too ("Davis, USADepartment of Plant Pathology").
+    (neurospora,) = [r for r in records if r.notice.doi == "10.1007/s10482-013-9972-7"]
+    assert [o.name for o in neurospora.notice.articles[0].organizations] == [
+        "Biological and Agricultural Engineering Department, University of California, Davis, USA",
+        "Department of Plant Pathology, University of California, Davis, USA",
+        "United States Department of Agriculture, Agricultural Research Service, Washington, USA"]
     car_seats = [r.notice for r in records if r.notice.articles[0].doi == "10.1136/ip.2006.015115"]
     assert {n.nature for n in car_seats} == {Nature.RETRACTION, Nature.EXPRESSION_OF_CONCERN}
 

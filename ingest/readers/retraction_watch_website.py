@@ -38,12 +38,13 @@ from retractkg.ontology.reasons import reason_iri
 
 FORMAT = "retraction-watch-website"
 _DATE = re.compile(r"\d{1,2}/\d{1,2}/\d{4}")
-# Institutions are run together without a separator: "... TX 76019Department of Mechanical ...".
+# Institutions are run together without a separator: "... TX 76019Department of Mechanical ...", "Davis,
+# USADepartment of Plant Pathology" (an institution word glued to what precedes it is always such a seam).
 # The words an institution's name starts with.
 INSTITUTION_WORDS = (r"(?:Department|Dept\.|Center|Centre|School|Institute|Faculty|Division|Laboratory|College|"
                      r"University|Hospital|Key Laboratory|State Key|Graduate|Program|Unit|Section|Clinic|Research|"
                      r"Academy|National)\b")
-_GLUED_INSTITUTION = re.compile(rf"(?<=[a-z0-9.)])(?={INSTITUTION_WORDS})")
+_GLUED_INSTITUTION = re.compile(rf"(?<=[A-Za-z0-9.)])(?={INSTITUTION_WORDS})")
 
 
 def sniff(head: bytes, path: Path) -> bool:
