@@ -44,7 +44,10 @@ _DATE = re.compile(r"\d{1,2}/\d{1,2}/\d{4}")
 INSTITUTION_WORDS = (r"(?:Department|Dept\.|Center|Centre|School|Institute|Faculty|Division|Laboratory|College|"
                      r"University|Hospital|Key Laboratory|State Key|Graduate|Program|Unit|Section|Clinic|Research|"
                      r"Academy|National)\b")
-_GLUED_INSTITUTION = re.compile(rf"(?<=[A-Za-z0-9.)])(?={INSTITUTION_WORDS})")
+# ... or an address ending in a country's or state's capitals glued to the next name ("Davis, USAUnited States
+# Department of Agriculture", "Ithaca, NYInstitute").
+_GLUED_INSTITUTION = re.compile(rf"(?<=[A-Za-z0-9.)])(?={INSTITUTION_WORDS})|(?<=, [A-Z]{{2}})(?=[A-Z][a-z])"
+                                rf"|(?<=, [A-Z]{{3}})(?=[A-Z][a-z])")
 
 
 def sniff(head: bytes, path: Path) -> bool:
