@@ -2,7 +2,8 @@
 
     python3 ../shared/tools/make_rw_scale.py /tmp/rw.csv
     retractkg ingest /tmp/rw.csv --store /tmp/rw-store
-    python benchmarks/bench_deref.py --store /tmp/rw-store [--duration 15] [--connections 4] [--workers 2]
+    python benchmarks/bench_deref.py --store /tmp/rw-store [--duration 15] [--connections 4] [--workers 2] \
+        [--servers uvicorn,granian]
 
 In-process (goal: p50 <= 5 ms): the whole work of `GET /doc/notice/...` with JSON-LD (gathering the
 document along its paths, framing and compaction with the project context, serialization), called directly and
@@ -10,20 +11,22 @@ through FastAPI's TestClient, over many different retractions (cold: each once) 
 repeated. The peer is pyoxigraph alone running the same paths as one CONSTRUCT and writing its own (flat,
 uncompacted) JSON-LD: the floor of any Python implementation on the same store.
 
-HTTP (goal: >= 500 requests/s with 4 connections): `retractkg serve` on the store, driven by `wrk`
-(an httpx client if wrk is missing) on 127.0.0.1, for one retraction repeated (served from the
-server's document cache after the first request) and for a rotation over more retractions than that
+HTTP (goal: >= 500 requests/s with 4 connections): retractkg's app on the store (the one `retractkg serve`
+runs in each process, `api/worker_app.py`) under each HTTP server of `--servers` (`loadgen.asgi_server`),
+driven by `wrk` (an httpx client if wrk is missing) on 127.0.0.1, for one retraction repeated (served from
+the server's document cache after the first request) and for a rotation over more retractions than that
 cache holds (every request misses: the cold path), with one process and with `--workers N` read-only
 worker processes (one per core); then `oxigraph serve-read-only` on the same store
 (the same files, one server at a time) answering the same CONSTRUCT as JSON-LD. Beside the one-process
-server, in alternating runs, the floor of any Python front (`deref_floor_app.py`: a bare ASGI app under
-the same uvicorn running that CONSTRUCT and pyoxigraph's own JSON-LD writer on the event loop; issue 16's
-goal: retractkg >= 0.9x of it). Prints requests/s and the ratios.
+servers, in alternating runs, the floor of any Python front under each HTTP server (`deref_floor_app.py`: a
+bare ASGI app running that CONSTRUCT and pyoxigraph's own JSON-LD writer on the event loop; issue 16's
+goal: retractkg >= 0.9x of it under uvicorn). Prints requests/s and the ratios.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import os
 import shutil
@@ -36,7 +39,7 @@ import urllib.request
 from pathlib import Path
 
 from deref_floor_app import notice_construct
-from loadgen import free_port, load, start, stop
+from loadgen import SERVERS, asgi_server, free_port, load, start, stop
 from pyoxigraph import RdfFormat
 
 from retractkg.api.caching import RepresentationCache
@@ -48,7 +51,9 @@ from retractkg.store import OxigraphStore
 
 JSONLD = "application/ld+json"
 FLOOR = "python floor"
-FLOOR_APP = Path(__file__).resolve().parent / "deref_floor_app.py"
+BENCHMARKS = Path(__file__).resolve().parent
+FLOOR_APP = "deref_floor_app:create"
+WORKER_APP = "retractkg.api.worker_app:create_read_only_app"  # what `retractkg serve` runs in each process
 
 
 def sample_notices(store: OxigraphStore, count: int) -> list[str]:
@@ -111,30 +116,28 @@ def in_process(store_path: Path, settings: Settings, samples: int) -> tuple[list
 
 
 def over_http(store_path: Path, settings: Settings, notices: list[str], duration: float, connections: int,
-              work: Path, workers: int) -> dict[str, tuple[float, int]]:
+              work: Path, workers: int, servers: list[str]) -> dict[str, tuple[float, int]]:
     rates: dict[str, tuple[float, int]] = {}
     paths = ["/doc/" + iri[len(settings.base) + 3:] for iri in notices]
+    env = {**os.environ, "RETRACTKG_STORE": str(store_path), "DEREF_FLOOR_STORE": str(store_path),
+           "DEREF_FLOOR_BASE": settings.base}
     for count in sorted({1, workers}):
-        port = free_port()
-        base = f"http://127.0.0.1:{port}"
-        ours = start([sys.executable, "-m", "retractkg.cli", "serve", "--store", str(store_path), "--port", str(port),
-                      "--workers", str(count)], base + "/browse")
-        name = "retractkg" if count == 1 else f"retractkg x{count}"
-        contenders = {name: (base, ours)}
-        if count == 1:  # the floor opens the store read-only beside the writer, and the two take turns
-            floor_base = f"http://127.0.0.1:{free_port()}"
-            contenders[FLOOR] = (floor_base, start([sys.executable, str(FLOOR_APP), str(store_path),
-                                                    floor_base.rsplit(":", 1)[1], settings.base],
-                                                   floor_base + paths[0]))
-        try:
-            for url, _ in contenders.values():
+        apps = [(f"retractkg {server}" + (f" x{count}" if count > 1 else ""), server, WORKER_APP, None)
+                for server in servers]
+        if count == 1:  # the floors open the store read-only beside retractkg, and they take turns
+            apps += [(f"{FLOOR} {server}", server, FLOOR_APP, BENCHMARKS) for server in servers]
+        contenders: dict[str, str] = {}
+        with contextlib.ExitStack() as running:
+            for name, server, factory, app_dir in apps:
+                port = free_port()
+                running.callback(stop, start(asgi_server(server, factory, port, app_dir=app_dir, workers=count),
+                                             f"http://127.0.0.1:{port}{paths[0]}", env=env))
+                contenders[name] = f"http://127.0.0.1:{port}"
+            for url in contenders.values():
                 load(url, paths, 3, connections, work, JSONLD)  # warm-up
             for kind, rotation in (("one", paths[:1]), ("rotating", paths)):
-                for each, (url, _) in contenders.items():
-                    rates[f"{each} {kind}"] = load(url, rotation, duration, connections, work, JSONLD)
-        finally:
-            for _, server in contenders.values():
-                stop(server)
+                for name, url in contenders.items():
+                    rates[f"{name} {kind}"] = load(url, rotation, duration, connections, work, JSONLD)
     oxigraph = shutil.which("oxigraph", path=os.pathsep.join([str(Path(sys.executable).parent), os.environ["PATH"]]))
     if not oxigraph:
         print("peer skipped: the oxigraph server is missing (pip install oxigraph)", file=sys.stderr)
@@ -161,7 +164,13 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2,
                         help="also measure `retractkg serve --workers N` (read-only worker processes); 1: only one")
+    parser.add_argument("--servers", default=",".join(SERVERS),
+                        help=f"HTTP servers to run retractkg and the floor under, comma-separated "
+                             f"({', '.join(SERVERS)})")
     args = parser.parse_args()
+    servers = args.servers.split(",")
+    if not set(servers) <= set(SERVERS):
+        parser.error(f"--servers: {args.servers!r} names a server other than {', '.join(SERVERS)}")
     settings = Settings.from_env(store_path=args.store)
     notices, times = in_process(args.store, settings, args.samples)
     gc.collect()  # the store's files must be unlocked before a server opens them
@@ -172,19 +181,23 @@ def main() -> int:
         ratio = statistics.median(times[f"ours-{kind}"]) / statistics.median(times[f"peer-{kind}"])
         print(f"  {kind}: retractkg framed+compacted / pyoxigraph flat JSON-LD, p50 ratio {ratio:.2f}x")
     with tempfile.TemporaryDirectory(prefix="bench-deref-") as tmp:
-        rates = over_http(args.store, settings, notices, args.duration, args.connections, Path(tmp), args.workers)
+        rates = over_http(args.store, settings, notices, args.duration, args.connections, Path(tmp), args.workers,
+                          servers)
     tool = "wrk" if shutil.which("wrk") else "httpx"
     print(f"HTTP, {tool}, {args.connections} connections on 127.0.0.1, {args.duration:g} s each, rotating over "
           f"{len(notices)} notices (client and server share the CPUs)")
     for name, (rate, bad) in rates.items():
-        print(f"  {name:<20} {rate:8.0f} req/s" + (f"  ({bad} non-2xx)" if bad else ""))
-    ours = ["retractkg"] + ([f"retractkg x{args.workers}"] if args.workers > 1 else [])
+        print(f"  {name:<32} {rate:8.0f} req/s" + (f"  ({bad} non-2xx)" if bad else ""))
+    ours = [f"retractkg {server}" + (f" x{count}" if count > 1 else "") for count in sorted({1, args.workers})
+            for server in servers]
     for kind in ("one", "rotating"):
-        print(f"  {kind}: retractkg / {FLOOR} {rates[f'retractkg {kind}'][0] / rates[f'{FLOOR} {kind}'][0]:.2f}x")
-        if f"oxigraph {kind}" in rates:
-            for name in ours:
-                ratio = rates[f"{name} {kind}"][0] / rates[f"oxigraph {kind}"][0]
-                print(f"  {kind}: {name} / oxigraph {ratio:.2f}x")
+        for name in ours:
+            if " x" not in name:
+                for server in servers:
+                    ratio = rates[f"{name} {kind}"][0] / rates[f"{FLOOR} {server} {kind}"][0]
+                    print(f"  {kind}: {name} / {FLOOR} {server} {ratio:.2f}x")
+            if f"oxigraph {kind}" in rates:
+                print(f"  {kind}: {name} / oxigraph {rates[f'{name} {kind}'][0] / rates[f'oxigraph {kind}'][0]:.2f}x")
     return 0
 
 

@@ -1,4 +1,5 @@
-"""What the HTTP benchmarks share: loopback ports, server processes stopped by PID, and a bounded load.
+"""What the HTTP benchmarks share: loopback ports, ASGI apps under either HTTP server, server processes stopped
+by PID, and a bounded load.
 
 The load is `wrk` (one thread, N connections, a rotating list of paths) when it is installed, else an
 httpx client with the same shape; either way only 127.0.0.1 is driven and every run ends by itself.
@@ -13,6 +14,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -32,6 +34,26 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+# The HTTP servers an ASGI app can be measured under: uvicorn (HTTP parsed in Python, by httptools' C parser
+# where installed) and Granian (HTTP in Rust, hyper; the app's Python runs on an event loop in a worker process).
+SERVERS = ("uvicorn", "granian")
+
+
+def asgi_server(server: str, factory: str, port: int, *, app_dir: Path | None = None, workers: int = 1) -> list[str]:
+    """The command serving the ASGI app that `factory` ("module:function") makes, on 127.0.0.1:`port` under
+    `server` with `workers` processes, with no access log and only warnings logged: one app under either
+    server with everything else the same. uvicorn is told to send no `Server` header; Granian always sends one."""
+    if server == "uvicorn":
+        command = [sys.executable, "-m", "uvicorn", factory, "--factory", "--no-access-log", "--no-server-header"]
+        command += ["--app-dir", str(app_dir)] if app_dir else []
+    elif server == "granian":
+        command = [sys.executable, "-m", "granian", factory, "--factory", "--interface", "asgi", "--no-ws",
+                   "--no-access-log"]
+        command += ["--working-dir", str(app_dir)] if app_dir else []
+    else:
+        raise ValueError(f"unknown server {server!r}: one of {', '.join(SERVERS)}")
+    return command + ["--host", "127.0.0.1", "--port", str(port), "--workers", str(workers), "--log-level", "warning"]
 
 
 def start(command: list[str], probe: str, *, env: dict[str, str] | None = None, timeout: float = 120.0
