@@ -20,7 +20,8 @@ worker processes (one per core); then `oxigraph serve-read-only` on the same sto
 (the same files, one server at a time) answering the same CONSTRUCT as JSON-LD. Beside the one-process
 servers, in alternating runs, the floor of any Python front under each HTTP server (`deref_floor_app.py`: a
 bare ASGI app running that CONSTRUCT and pyoxigraph's own JSON-LD writer on the event loop; issue 16's
-goal: retractkg >= 0.9x of it under uvicorn). Prints requests/s and the ratios.
+goal: retractkg >= 0.9x of it under uvicorn). Prints requests/s, CPU per request of each server's processes
+(`loadgen.cpu_seconds`: unlike requests/s, not swayed by other work on a shared machine) and the ratios.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ import urllib.request
 from pathlib import Path
 
 from deref_floor_app import notice_construct
-from loadgen import SERVERS, asgi_server, free_port, load, start, stop
+from loadgen import SERVERS, asgi_server, free_port, load, load_with_cpu, start, stop
 from pyoxigraph import RdfFormat
 
 from retractkg.api.caching import RepresentationCache
@@ -116,8 +117,9 @@ def in_process(store_path: Path, settings: Settings, samples: int) -> tuple[list
 
 
 def over_http(store_path: Path, settings: Settings, notices: list[str], duration: float, connections: int,
-              work: Path, workers: int, servers: list[str]) -> dict[str, tuple[float, int]]:
-    rates: dict[str, tuple[float, int]] = {}
+              work: Path, workers: int, servers: list[str]) -> dict[str, tuple[float, int, float]]:
+    """(requests/s, non-2xx answers, CPU microseconds per request) per contender and kind of rotation."""
+    rates: dict[str, tuple[float, int, float]] = {}
     paths = ["/doc/" + iri[len(settings.base) + 3:] for iri in notices]
     env = {**os.environ, "RETRACTKG_STORE": str(store_path), "DEREF_FLOOR_STORE": str(store_path),
            "DEREF_FLOOR_BASE": settings.base}
@@ -126,18 +128,19 @@ def over_http(store_path: Path, settings: Settings, notices: list[str], duration
                 for server in servers]
         if count == 1:  # the floors open the store read-only beside retractkg, and they take turns
             apps += [(f"{FLOOR} {server}", server, FLOOR_APP, BENCHMARKS) for server in servers]
-        contenders: dict[str, str] = {}
+        contenders: dict[str, tuple[str, int]] = {}  # name -> (base URL, PID)
         with contextlib.ExitStack() as running:
             for name, server, factory, app_dir in apps:
                 port = free_port()
-                running.callback(stop, start(asgi_server(server, factory, port, app_dir=app_dir, workers=count),
-                                             f"http://127.0.0.1:{port}{paths[0]}", env=env))
-                contenders[name] = f"http://127.0.0.1:{port}"
-            for url in contenders.values():
+                process = start(asgi_server(server, factory, port, app_dir=app_dir, workers=count),
+                                f"http://127.0.0.1:{port}{paths[0]}", env=env)
+                running.callback(stop, process)
+                contenders[name] = (f"http://127.0.0.1:{port}", process.pid)
+            for url, _ in contenders.values():
                 load(url, paths, 3, connections, work, JSONLD)  # warm-up
             for kind, rotation in (("one", paths[:1]), ("rotating", paths)):
-                for name, url in contenders.items():
-                    rates[f"{name} {kind}"] = load(url, rotation, duration, connections, work, JSONLD)
+                for name, (url, pid) in contenders.items():
+                    rates[f"{name} {kind}"] = load_with_cpu(pid, url, rotation, duration, connections, work, JSONLD)
     oxigraph = shutil.which("oxigraph", path=os.pathsep.join([str(Path(sys.executable).parent), os.environ["PATH"]]))
     if not oxigraph:
         print("peer skipped: the oxigraph server is missing (pip install oxigraph)", file=sys.stderr)
@@ -149,8 +152,8 @@ def over_http(store_path: Path, settings: Settings, notices: list[str], duration
     queries = ["/query?" + urllib.parse.urlencode({"query": notice_construct(iri)}) for iri in notices]
     try:
         load(base, queries, 3, connections, work, JSONLD)
-        rates["oxigraph one"] = load(base, queries[:1], duration, connections, work, JSONLD)
-        rates["oxigraph rotating"] = load(base, queries, duration, connections, work, JSONLD)
+        rates["oxigraph one"] = load_with_cpu(peer.pid, base, queries[:1], duration, connections, work, JSONLD)
+        rates["oxigraph rotating"] = load_with_cpu(peer.pid, base, queries, duration, connections, work, JSONLD)
     finally:
         stop(peer)
     return rates
@@ -186,16 +189,18 @@ def main() -> int:
     tool = "wrk" if shutil.which("wrk") else "httpx"
     print(f"HTTP, {tool}, {args.connections} connections on 127.0.0.1, {args.duration:g} s each, rotating over "
           f"{len(notices)} notices (client and server share the CPUs)")
-    for name, (rate, bad) in rates.items():
-        print(f"  {name:<32} {rate:8.0f} req/s" + (f"  ({bad} non-2xx)" if bad else ""))
+    for name, (rate, bad, cpu) in rates.items():
+        print(f"  {name:<32} {rate:8.0f} req/s {cpu:8.0f} CPU µs/request" + (f"  ({bad} non-2xx)" if bad else ""))
     ours = [f"retractkg {server}" + (f" x{count}" if count > 1 else "") for count in sorted({1, args.workers})
             for server in servers]
     for kind in ("one", "rotating"):
         for name in ours:
             if " x" not in name:
                 for server in servers:
-                    ratio = rates[f"{name} {kind}"][0] / rates[f"{FLOOR} {server} {kind}"][0]
-                    print(f"  {kind}: {name} / {FLOOR} {server} {ratio:.2f}x")
+                    ours_rate, _, ours_cpu = rates[f"{name} {kind}"]
+                    floor_rate, _, floor_cpu = rates[f"{FLOOR} {server} {kind}"]
+                    print(f"  {kind}: {name} / {FLOOR} {server} {ours_rate / floor_rate:.2f}x req/s, "
+                          f"{floor_cpu / ours_cpu:.2f}x by CPU per request")
             if f"oxigraph {kind}" in rates:
                 print(f"  {kind}: {name} / oxigraph {rates[f'{name} {kind}'][0] / rates[f'oxigraph {kind}'][0]:.2f}x")
     return 0

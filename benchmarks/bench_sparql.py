@@ -18,6 +18,13 @@ runs the *isolated* floor (the same app running each query in one of as many chi
 keeps for short queries, over a pipe awaited on the event loop), under the first server: what process
 isolation alone costs. Issue 16's goal: retractkg >= 0.9x of the floor under uvicorn.
 
+Beside requests/s, each contender's CPU time per request (user and system, of the server's process and every
+process below it: workers, query processes; `loadgen.cpu_seconds`). On a machine shared with other work,
+requests/s favour a server with more threads or processes ready to run (they take a larger share of the
+cores); CPU per request does not, and the ratio of two contenders' CPU per request is the share of the other's
+throughput one would reach with the cores to itself. Granian, for one, answers HTTP on a Rust thread beside
+the one running Python: more requests/s where a core is idle, no less CPU per request.
+
 retractkg runs with its answer cache off (`RETRACTKG_ANSWER_CACHE_MB=0`; `--cache` keeps it on): the
 lookups repeat, and the point is the cost of evaluating them, as Oxigraph does every time.
 
@@ -41,7 +48,7 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
-from loadgen import SERVERS, asgi_server, free_port, load, start, stop
+from loadgen import SERVERS, asgi_server, free_port, load, load_with_cpu, start, stop
 from pyoxigraph import RdfFormat
 
 from retractkg.api.query_processes import DEFAULT_MAX_SHORT  # as many processes as retractkg's short queries get
@@ -94,59 +101,71 @@ def normalized(result: dict) -> list:
     return sorted(json.dumps(b, sort_keys=True) for b in result["results"]["bindings"])
 
 
-def measure(contenders: dict[str, tuple[str, str]], lookups: list[dict[str, str]], args: argparse.Namespace,
-            work: Path) -> dict[str, dict[str, float]]:
-    """Mean requests/s per query kind and contender (name -> (base URL, path)), in alternating rounds."""
-    means: dict[str, dict[str, float]] = {}
+Contender = tuple[str, str, int]  # base URL, path of the endpoint, PID of the server's topmost process
+
+
+def measure(contenders: dict[str, Contender], lookups: list[dict[str, str]], args: argparse.Namespace,
+            work: Path) -> dict[str, dict[str, tuple[float, float]]]:
+    """Per query kind and contender, the mean requests/s and the CPU microseconds per request of the server's
+    processes, in alternating rounds."""
+    means: dict[str, dict[str, tuple[float, float]]] = {}
     for kind, template in QUERIES.items():
         queries = [template.replace("{doi}", x["doi"]).replace("{notice}", x["notice"]) for x in lookups]
         # Same answers from every contender, or the comparison means nothing.
         for query in queries[:20]:
-            answers = [normalized(fetch(base + path, query)) for base, path in contenders.values()]
+            answers = [normalized(fetch(base + path, query)) for base, path, _ in contenders.values()]
             assert all(a == answers[0] for a in answers) and answers[0], (kind, query, answers)
         paths = {name: [f"{path}?{urllib.parse.urlencode({'query': q})}" for q in queries]
-                 for name, (_, path) in contenders.items()}
+                 for name, (_, path, _) in contenders.items()}
         rates: dict[str, list[float]] = {name: [] for name in contenders}
-        for name, (base, _) in contenders.items():  # warm-up
+        cpu: dict[str, list[float]] = {name: [] for name in contenders}
+        for name, (base, _, _) in contenders.items():  # warm-up
             load(base, paths[name], 3, args.connections, work, ACCEPT)
         for _ in range(args.rounds):
-            for name, (base, _) in contenders.items():
-                rate, bad = load(base, paths[name], args.duration, args.connections, work, ACCEPT)
+            for name, (base, _, pid) in contenders.items():
+                rate, bad, used = load_with_cpu(pid, base, paths[name], args.duration, args.connections, work, ACCEPT)
                 if bad:
                     raise RuntimeError(f"{name}: {bad} non-2xx answers during {kind}")
                 rates[name].append(rate)
-        means[kind] = {name: sum(r) / len(r) for name, r in rates.items()}
+                cpu[name].append(used)
+        means[kind] = {name: (sum(rates[name]) / len(rates[name]), sum(cpu[name]) / len(cpu[name]))
+                       for name in contenders}
     return means
 
 
-def report(title: str, means: dict[str, dict[str, float]]) -> None:
-    """req/s of every contender, then each of retractkg's as a ratio of each other contender."""
+def report(title: str, means: dict[str, dict[str, tuple[float, float]]]) -> None:
+    """req/s and CPU per request of every contender, then each of retractkg's as a ratio of each other contender:
+    of req/s, and of CPU per request (theirs over ours: the share of the other's throughput ours would reach
+    with the cores to itself)."""
     print(f"\n{title}")
     names = list(next(iter(means.values())))
     ours = [name for name in names if name.startswith("retractkg")]
     others = [name for name in names if name not in ours]
     width = max(map(len, names)) + 6
-    print(f"{'req/s':<20}" + "".join(f" {name:>{width}}" for name in names))
-    for kind, by_server in means.items():
-        print(f"{kind:<20}" + "".join(f" {by_server[name]:>{width}.0f}" for name in names))
-    for name in ours:
-        print(f"{name + ' ÷':<20}" + "".join(f" {other:>{width}}" for other in others))
+    for column, unit in ((0, "req/s"), (1, "CPU µs/request")):
+        print(f"{unit:<20}" + "".join(f" {name:>{width}}" for name in names))
         for kind, by_server in means.items():
-            print(f"{kind:<20}" + "".join(f" {by_server[name] / by_server[other]:>{width - 1}.2f}x"
-                                          for other in others))
+            print(f"{kind:<20}" + "".join(f" {by_server[name][column]:>{width}.0f}" for name in names))
+    for name in ours:
+        print(f"{name + ' ÷':<20}" + "".join(f" {other + ' req/s':>{width}}" for other in others)
+              + "".join(f" {other + ' CPU':>{width}}" for other in others))
+        for kind, by_server in means.items():
+            print(f"{kind:<20}" + "".join(f" {by_server[name][0] / by_server[other][0]:>{width - 1}.2f}x"
+                                          for other in others)
+                  + "".join(f" {by_server[other][1] / by_server[name][1]:>{width - 1}.2f}x" for other in others))
 
 
 @contextlib.contextmanager
-def contenders(servers: list[str], workers: int, env: dict[str, str]) -> Iterator[dict[str, tuple[str, str]]]:
+def contenders(servers: list[str], workers: int, env: dict[str, str]) -> Iterator[dict[str, Contender]]:
     """retractkg and the floor under each HTTP server (and with one process, the isolated floor under the first),
-    started and answering, stopped by PID on the way out; name -> (base URL, path)."""
+    started and answering, stopped by PID on the way out."""
     apps = []
     for server in servers:
         apps += [(f"retractkg {server}", WORKER_APP, None, env), (f"{FLOOR} {server}", FLOOR_APP, BENCHMARKS, env)]
     if workers == 1:
         apps.append((f"{ISOLATED_FLOOR} {servers[0]}", FLOOR_APP, BENCHMARKS,
                      {**env, "SPARQL_FLOOR_ISOLATED": str(DEFAULT_MAX_SHORT)}))
-    running: dict[str, tuple[str, str]] = {}
+    running: dict[str, Contender] = {}
     with contextlib.ExitStack() as stack:
         for name, factory, app_dir, app_env in apps:
             server = name.rsplit(" ", 1)[1]
@@ -154,7 +173,8 @@ def contenders(servers: list[str], workers: int, env: dict[str, str]) -> Iterato
             process = start(asgi_server(server, factory, port, app_dir=app_dir, workers=workers),
                             f"http://127.0.0.1:{port}/sparql{ASK}", env=app_env)
             stack.callback(stop, process)
-            running[name + (f" x{workers}" if workers > 1 else "")] = (f"http://127.0.0.1:{port}", "/sparql")
+            running[name + (f" x{workers}" if workers > 1 else "")] = (f"http://127.0.0.1:{port}", "/sparql",
+                                                                        process.pid)
         yield running
 
 
@@ -204,9 +224,9 @@ def main() -> int:
             print(f"{len(lookups)} lookups sampled; {dump.stat().st_size / 1e6:.0f} MB of N-Quads loaded into "
                   f"oxigraph in {time.monotonic() - began:.0f} s")
         port = free_port()
-        oxigraph_server = (f"http://127.0.0.1:{port}", "/query")
         theirs = start([oxigraph, "serve", "--location", str(work / "oxigraph"), "--bind", f"127.0.0.1:{port}",
-                        "--union-default-graph"], "".join(oxigraph_server) + ASK)
+                        "--union-default-graph"], f"http://127.0.0.1:{port}/query{ASK}")
+        oxigraph_server = (f"http://127.0.0.1:{port}", "/query", theirs.pid)
         env = {**os.environ, "RETRACTKG_STORE": str(args.store), "SPARQL_FLOOR_STORE": str(args.store)}
         try:
             # 1. One server process: retractkg and the floor under each HTTP server, the isolated floor under the first.

@@ -82,6 +82,33 @@ def stop(process: subprocess.Popen) -> None:
             process.wait()
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user and system) used so far by process `pid` and every process below it (a server's workers,
+    its query processes, and those it has reaped): Linux /proc. Unlike requests/s on a shared machine, CPU per
+    request does not depend on how many cores a server can take from the other tenants."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        tasks = list(Path(f"/proc/{pid}/task").iterdir())
+    except FileNotFoundError:  # it ended since its parent listed it
+        return 0.0
+    total = sum(int(value) for value in fields[11:15])  # utime, stime, and those of its reaped children
+    children: list[int] = []
+    for task in tasks:
+        try:
+            children += map(int, (task / "children").read_text().split())
+        except FileNotFoundError:  # a thread that ended since the listing
+            continue
+    return total / os.sysconf("SC_CLK_TCK") + sum(map(cpu_seconds, children))
+
+
+def load_with_cpu(pid: int, base: str, paths: list[str], duration: float, connections: int, work: Path, accept: str
+                  ) -> tuple[float, int, float]:
+    """`load`, and the CPU microseconds per request that the server (process `pid` and those below it) used."""
+    used = cpu_seconds(pid)
+    rate, bad = load(base, paths, duration, connections, work, accept)
+    return rate, bad, (cpu_seconds(pid) - used) / max(rate * duration, 1.0) * 1e6
+
+
 def load(base: str, paths: list[str], duration: float, connections: int, work: Path, accept: str
          ) -> tuple[float, int]:
     """Requests/s and the number of non-2xx/3xx answers, rotating over `paths`."""
