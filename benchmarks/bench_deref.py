@@ -11,8 +11,8 @@ through FastAPI's TestClient, over many different retractions (cold: each once) 
 repeated. The peer is pyoxigraph alone running the same paths as one CONSTRUCT and writing its own (flat,
 uncompacted) JSON-LD: the floor of any Python implementation on the same store.
 
-HTTP (goal: >= 500 requests/s with 4 connections): retractkg's app on the store (the one `retractkg serve`
-runs in each process, `api/worker_app.py`) under each HTTP server of `--servers` (`loadgen.asgi_server`),
+HTTP (goal: >= 500 requests/s with 4 connections): retractkg's app on the store (`retractkg serve`'s, made
+as its worker processes make it: `api/worker_app.py`) under each HTTP server of `--servers` (`loadgen.asgi_server`),
 driven by `wrk` (an httpx client if wrk is missing) on 127.0.0.1, for one retraction repeated (served from
 the server's document cache after the first request) and for a rotation over more retractions than that
 cache holds (every request misses: the cold path), with one process and with `--workers N` read-only
@@ -40,7 +40,7 @@ import urllib.request
 from pathlib import Path
 
 from deref_floor_app import notice_construct
-from loadgen import SERVERS, asgi_server, free_port, load, load_with_cpu, start, stop
+from loadgen import RETRACTKG_APP, SERVERS, asgi_server, free_port, load, load_with_cpu, start, stop
 from pyoxigraph import RdfFormat
 
 from retractkg.api.caching import RepresentationCache
@@ -54,7 +54,6 @@ JSONLD = "application/ld+json"
 FLOOR = "python floor"
 BENCHMARKS = Path(__file__).resolve().parent
 FLOOR_APP = "deref_floor_app:create"
-WORKER_APP = "retractkg.api.worker_app:create_read_only_app"  # what `retractkg serve` runs in each process
 
 
 def sample_notices(store: OxigraphStore, count: int) -> list[str]:
@@ -124,7 +123,7 @@ def over_http(store_path: Path, settings: Settings, notices: list[str], duration
     env = {**os.environ, "RETRACTKG_STORE": str(store_path), "DEREF_FLOOR_STORE": str(store_path),
            "DEREF_FLOOR_BASE": settings.base}
     for count in sorted({1, workers}):
-        apps = [(f"retractkg {server}" + (f" x{count}" if count > 1 else ""), server, WORKER_APP, None)
+        apps = [(f"retractkg {server}" + (f" x{count}" if count > 1 else ""), server, RETRACTKG_APP, None)
                 for server in servers]
         if count == 1:  # the floors open the store read-only beside retractkg, and they take turns
             apps += [(f"{FLOOR} {server}", server, FLOOR_APP, BENCHMARKS) for server in servers]

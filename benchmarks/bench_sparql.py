@@ -5,8 +5,8 @@
 STORE is a retractkg store (e.g. `retractkg ingest /tmp/rw.csv --store STORE` after
 `python3 ../shared/tools/make_rw_scale.py /tmp/rw.csv`). The script dumps it to N-Quads, loads
 that into a fresh `oxigraph` server (`pip install oxigraph`, run with --union-default-graph so both
-servers see the same default graph), serves the original with retractkg's app (the one `retractkg serve`
-runs in each process, `api/worker_app.py`), and then drives both on 127.0.0.1 with the same bounded load
+servers see the same default graph), serves the original with retractkg's app (`retractkg serve`'s, made
+as its worker processes make it: `api/worker_app.py`), and then drives both on 127.0.0.1 with the same bounded load
 (`wrk`, N connections; an httpx client if wrk is missing), over the same rotating list of lookups, in
 alternating rounds. It prints requests/s of each and the ratio retractkg / oxigraph (goal: >= 0.9).
 Beside them runs the floor of any Python front (`sparql_floor_app.py`: a bare ASGI app, the query run on
@@ -48,7 +48,7 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
-from loadgen import SERVERS, asgi_server, free_port, load, load_with_cpu, start, stop
+from loadgen import RETRACTKG_APP, SERVERS, asgi_server, free_port, load, load_with_cpu, start, stop
 from pyoxigraph import RdfFormat
 
 from retractkg.api.query_processes import DEFAULT_MAX_SHORT  # as many processes as retractkg's short queries get
@@ -60,7 +60,6 @@ FLOOR = "python floor"
 ISOLATED_FLOOR = "isolated floor"
 BENCHMARKS = Path(__file__).resolve().parent
 FLOOR_APP = "sparql_floor_app:create"
-WORKER_APP = "retractkg.api.worker_app:create_read_only_app"  # what `retractkg serve` runs in each process
 ASK = "?query=ASK%7B%7D"
 SAMPLE = 500
 
@@ -161,7 +160,7 @@ def contenders(servers: list[str], workers: int, env: dict[str, str]) -> Iterato
     started and answering, stopped by PID on the way out."""
     apps = []
     for server in servers:
-        apps += [(f"retractkg {server}", WORKER_APP, None, env), (f"{FLOOR} {server}", FLOOR_APP, BENCHMARKS, env)]
+        apps += [(f"retractkg {server}", RETRACTKG_APP, None, env), (f"{FLOOR} {server}", FLOOR_APP, BENCHMARKS, env)]
     if workers == 1:
         apps.append((f"{ISOLATED_FLOOR} {servers[0]}", FLOOR_APP, BENCHMARKS,
                      {**env, "SPARQL_FLOOR_ISOLATED": str(DEFAULT_MAX_SHORT)}))

@@ -38,6 +38,7 @@ def free_port() -> int:
 # The HTTP servers an ASGI app can be measured under: uvicorn (HTTP parsed in Python, by httptools' C parser
 # where installed) and Granian (HTTP in Rust, hyper; the app's Python runs on an event loop in a worker process).
 SERVERS = ("uvicorn", "granian")
+RETRACTKG_APP = "retractkg.api.worker_app:create_read_only_app"  # `retractkg serve`'s app, as its workers make it
 
 
 def asgi_server(server: str, factory: str, port: int, *, app_dir: Path | None = None, workers: int = 1) -> list[str]:
