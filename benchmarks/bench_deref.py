@@ -2,7 +2,8 @@
 
     python3 ../shared/tools/make_rw_scale.py /tmp/rw.csv
     retractkg ingest /tmp/rw.csv --store /tmp/rw-store
-    python benchmarks/bench_deref.py --store /tmp/rw-store [--duration 15] [--connections 4] [--workers 2]
+    python benchmarks/bench_deref.py --store /tmp/rw-store [--duration 15] [--connections 4] [--workers 2] \
+        [--servers uvicorn,granian]
 
 In-process (goal: p50 <= 5 ms): the whole work of `GET /doc/notice/...` with JSON-LD (gathering the
 document along its paths, framing and compaction with the project context, serialization), called directly and
@@ -10,20 +11,23 @@ through FastAPI's TestClient, over many different retractions (cold: each once) 
 repeated. The peer is pyoxigraph alone running the same paths as one CONSTRUCT and writing its own (flat,
 uncompacted) JSON-LD: the floor of any Python implementation on the same store.
 
-HTTP (goal: >= 500 requests/s with 4 connections): `retractkg serve` on the store, driven by `wrk`
-(an httpx client if wrk is missing) on 127.0.0.1, for one retraction repeated (served from the
-server's document cache after the first request) and for a rotation over more retractions than that
+HTTP (goal: >= 500 requests/s with 4 connections): retractkg's app on the store (`retractkg serve`'s, made
+as its worker processes make it: `api/worker_app.py`) under each HTTP server of `--servers` (`loadgen.asgi_server`),
+driven by `wrk` (an httpx client if wrk is missing) on 127.0.0.1, for one retraction repeated (served from
+the server's document cache after the first request) and for a rotation over more retractions than that
 cache holds (every request misses: the cold path), with one process and with `--workers N` read-only
 worker processes (one per core); then `oxigraph serve-read-only` on the same store
 (the same files, one server at a time) answering the same CONSTRUCT as JSON-LD. Beside the one-process
-server, in alternating runs, the floor of any Python front (`deref_floor_app.py`: a bare ASGI app under
-the same uvicorn running that CONSTRUCT and pyoxigraph's own JSON-LD writer on the event loop; issue 16's
-goal: retractkg >= 0.9x of it). Prints requests/s and the ratios.
+servers, in alternating runs, the floor of any Python front under each HTTP server (`deref_floor_app.py`: a
+bare ASGI app running that CONSTRUCT and pyoxigraph's own JSON-LD writer on the event loop; issue 16's
+goal: retractkg >= 0.9x of it under uvicorn). Prints requests/s, CPU per request of each server's processes
+(`loadgen.cpu_seconds`: unlike requests/s, not swayed by other work on a shared machine) and the ratios.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import os
 import shutil
@@ -36,7 +40,7 @@ import urllib.request
 from pathlib import Path
 
 from deref_floor_app import notice_construct
-from loadgen import free_port, load, start, stop
+from loadgen import RETRACTKG_APP, SERVERS, asgi_server, free_port, load, load_with_cpu, start, stop
 from pyoxigraph import RdfFormat
 
 from retractkg.api.caching import RepresentationCache
@@ -48,7 +52,8 @@ from retractkg.store import OxigraphStore
 
 JSONLD = "application/ld+json"
 FLOOR = "python floor"
-FLOOR_APP = Path(__file__).resolve().parent / "deref_floor_app.py"
+BENCHMARKS = Path(__file__).resolve().parent
+FLOOR_APP = "deref_floor_app:create"
 
 
 def sample_notices(store: OxigraphStore, count: int) -> list[str]:
@@ -111,30 +116,30 @@ def in_process(store_path: Path, settings: Settings, samples: int) -> tuple[list
 
 
 def over_http(store_path: Path, settings: Settings, notices: list[str], duration: float, connections: int,
-              work: Path, workers: int) -> dict[str, tuple[float, int]]:
-    rates: dict[str, tuple[float, int]] = {}
+              work: Path, workers: int, servers: list[str]) -> dict[str, tuple[float, int, float]]:
+    """(requests/s, non-2xx answers, CPU microseconds per request) per contender and kind of rotation."""
+    rates: dict[str, tuple[float, int, float]] = {}
     paths = ["/doc/" + iri[len(settings.base) + 3:] for iri in notices]
+    env = {**os.environ, "RETRACTKG_STORE": str(store_path), "DEREF_FLOOR_STORE": str(store_path),
+           "DEREF_FLOOR_BASE": settings.base}
     for count in sorted({1, workers}):
-        port = free_port()
-        base = f"http://127.0.0.1:{port}"
-        ours = start([sys.executable, "-m", "retractkg.cli", "serve", "--store", str(store_path), "--port", str(port),
-                      "--workers", str(count)], base + "/browse")
-        name = "retractkg" if count == 1 else f"retractkg x{count}"
-        contenders = {name: (base, ours)}
-        if count == 1:  # the floor opens the store read-only beside the writer, and the two take turns
-            floor_base = f"http://127.0.0.1:{free_port()}"
-            contenders[FLOOR] = (floor_base, start([sys.executable, str(FLOOR_APP), str(store_path),
-                                                    floor_base.rsplit(":", 1)[1], settings.base],
-                                                   floor_base + paths[0]))
-        try:
+        apps = [(f"retractkg {server}" + (f" x{count}" if count > 1 else ""), server, RETRACTKG_APP, None)
+                for server in servers]
+        if count == 1:  # the floors open the store read-only beside retractkg, and they take turns
+            apps += [(f"{FLOOR} {server}", server, FLOOR_APP, BENCHMARKS) for server in servers]
+        contenders: dict[str, tuple[str, int]] = {}  # name -> (base URL, PID)
+        with contextlib.ExitStack() as running:
+            for name, server, factory, app_dir in apps:
+                port = free_port()
+                process = start(asgi_server(server, factory, port, app_dir=app_dir, workers=count),
+                                f"http://127.0.0.1:{port}{paths[0]}", env=env)
+                running.callback(stop, process)
+                contenders[name] = (f"http://127.0.0.1:{port}", process.pid)
             for url, _ in contenders.values():
                 load(url, paths, 3, connections, work, JSONLD)  # warm-up
             for kind, rotation in (("one", paths[:1]), ("rotating", paths)):
-                for each, (url, _) in contenders.items():
-                    rates[f"{each} {kind}"] = load(url, rotation, duration, connections, work, JSONLD)
-        finally:
-            for _, server in contenders.values():
-                stop(server)
+                for name, (url, pid) in contenders.items():
+                    rates[f"{name} {kind}"] = load_with_cpu(pid, url, rotation, duration, connections, work, JSONLD)
     oxigraph = shutil.which("oxigraph", path=os.pathsep.join([str(Path(sys.executable).parent), os.environ["PATH"]]))
     if not oxigraph:
         print("peer skipped: the oxigraph server is missing (pip install oxigraph)", file=sys.stderr)
@@ -146,8 +151,8 @@ def over_http(store_path: Path, settings: Settings, notices: list[str], duration
     queries = ["/query?" + urllib.parse.urlencode({"query": notice_construct(iri)}) for iri in notices]
     try:
         load(base, queries, 3, connections, work, JSONLD)
-        rates["oxigraph one"] = load(base, queries[:1], duration, connections, work, JSONLD)
-        rates["oxigraph rotating"] = load(base, queries, duration, connections, work, JSONLD)
+        rates["oxigraph one"] = load_with_cpu(peer.pid, base, queries[:1], duration, connections, work, JSONLD)
+        rates["oxigraph rotating"] = load_with_cpu(peer.pid, base, queries, duration, connections, work, JSONLD)
     finally:
         stop(peer)
     return rates
@@ -161,7 +166,13 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2,
                         help="also measure `retractkg serve --workers N` (read-only worker processes); 1: only one")
+    parser.add_argument("--servers", default=",".join(SERVERS),
+                        help=f"HTTP servers to run retractkg and the floor under, comma-separated "
+                             f"({', '.join(SERVERS)})")
     args = parser.parse_args()
+    servers = args.servers.split(",")
+    if not set(servers) <= set(SERVERS):
+        parser.error(f"--servers: {args.servers!r} names a server other than {', '.join(SERVERS)}")
     settings = Settings.from_env(store_path=args.store)
     notices, times = in_process(args.store, settings, args.samples)
     gc.collect()  # the store's files must be unlocked before a server opens them
@@ -172,19 +183,25 @@ def main() -> int:
         ratio = statistics.median(times[f"ours-{kind}"]) / statistics.median(times[f"peer-{kind}"])
         print(f"  {kind}: retractkg framed+compacted / pyoxigraph flat JSON-LD, p50 ratio {ratio:.2f}x")
     with tempfile.TemporaryDirectory(prefix="bench-deref-") as tmp:
-        rates = over_http(args.store, settings, notices, args.duration, args.connections, Path(tmp), args.workers)
+        rates = over_http(args.store, settings, notices, args.duration, args.connections, Path(tmp), args.workers,
+                          servers)
     tool = "wrk" if shutil.which("wrk") else "httpx"
     print(f"HTTP, {tool}, {args.connections} connections on 127.0.0.1, {args.duration:g} s each, rotating over "
           f"{len(notices)} notices (client and server share the CPUs)")
-    for name, (rate, bad) in rates.items():
-        print(f"  {name:<20} {rate:8.0f} req/s" + (f"  ({bad} non-2xx)" if bad else ""))
-    ours = ["retractkg"] + ([f"retractkg x{args.workers}"] if args.workers > 1 else [])
+    for name, (rate, bad, cpu) in rates.items():
+        print(f"  {name:<32} {rate:8.0f} req/s {cpu:8.0f} CPU µs/request" + (f"  ({bad} non-2xx)" if bad else ""))
+    ours = [f"retractkg {server}" + (f" x{count}" if count > 1 else "") for count in sorted({1, args.workers})
+            for server in servers]
     for kind in ("one", "rotating"):
-        print(f"  {kind}: retractkg / {FLOOR} {rates[f'retractkg {kind}'][0] / rates[f'{FLOOR} {kind}'][0]:.2f}x")
-        if f"oxigraph {kind}" in rates:
-            for name in ours:
-                ratio = rates[f"{name} {kind}"][0] / rates[f"oxigraph {kind}"][0]
-                print(f"  {kind}: {name} / oxigraph {ratio:.2f}x")
+        for name in ours:
+            if " x" not in name:
+                for server in servers:
+                    ours_rate, _, ours_cpu = rates[f"{name} {kind}"]
+                    floor_rate, _, floor_cpu = rates[f"{FLOOR} {server} {kind}"]
+                    print(f"  {kind}: {name} / {FLOOR} {server} {ours_rate / floor_rate:.2f}x req/s, "
+                          f"{floor_cpu / ours_cpu:.2f}x by CPU per request")
+            if f"oxigraph {kind}" in rates:
+                print(f"  {kind}: {name} / oxigraph {rates[f'{name} {kind}'][0] / rates[f'oxigraph {kind}'][0]:.2f}x")
     return 0
 
 

@@ -1,20 +1,29 @@
 """Simple SPARQL lookups: retractkg's /sparql against Oxigraph's own server, same data, one run.
 
-    python benchmarks/bench_sparql.py --store STORE [--duration 15] [--connections 4]
+    python benchmarks/bench_sparql.py --store STORE [--duration 15] [--connections 4] [--servers uvicorn,granian]
 
 STORE is a retractkg store (e.g. `retractkg ingest /tmp/rw.csv --store STORE` after
 `python3 ../shared/tools/make_rw_scale.py /tmp/rw.csv`). The script dumps it to N-Quads, loads
 that into a fresh `oxigraph` server (`pip install oxigraph`, run with --union-default-graph so both
-servers see the same default graph), starts `retractkg serve` on the original, and then drives both
-on 127.0.0.1 with the same bounded load (`wrk`, N connections; an httpx client if wrk is missing),
-over the same rotating list of lookups, in alternating rounds. It prints requests/s of each and the
-ratio retractkg / oxigraph (goal: >= 0.9). Beside them runs the floor of any Python front
-(`sparql_floor_app.py`: a bare ASGI app under the same uvicorn, the query run on the event loop, no
-framework, checks or limits; as many processes as retractkg runs): its ratio to Oxigraph bounds what a
-Python endpoint can reach here. Beside the one-process server also runs the *isolated* floor (the same
-app running each query in one of as many child processes as retractkg keeps for short queries, over a
-pipe awaited on the event loop): what process isolation alone costs. retractkg is reported against both
-floors (issue 16's goal: >= 0.9x of the floor).
+servers see the same default graph), serves the original with retractkg's app (`retractkg serve`'s, made
+as its worker processes make it: `api/worker_app.py`), and then drives both on 127.0.0.1 with the same bounded load
+(`wrk`, N connections; an httpx client if wrk is missing), over the same rotating list of lookups, in
+alternating rounds. It prints requests/s of each and the ratio retractkg / oxigraph (goal: >= 0.9).
+Beside them runs the floor of any Python front (`sparql_floor_app.py`: a bare ASGI app, the query run on
+the event loop, no framework, checks or limits; as many processes as retractkg runs): its ratio to
+Oxigraph bounds what a Python endpoint can reach here. retractkg and the floor each run under every HTTP
+server of `--servers` (uvicorn, Granian: `loadgen.asgi_server`), so that retractkg is read against the
+floor under its own server and against the floor under the other. Beside the one-process servers also
+runs the *isolated* floor (the same app running each query in one of as many child processes as retractkg
+keeps for short queries, over a pipe awaited on the event loop), under the first server: what process
+isolation alone costs. Issue 16's goal: retractkg >= 0.9x of the floor under uvicorn.
+
+Beside requests/s, each contender's CPU time per request (user and system, of the server's process and every
+process below it: workers, query processes; `loadgen.cpu_seconds`). On a machine shared with other work,
+requests/s favour a server with more threads or processes ready to run (they take a larger share of the
+cores); CPU per request does not, and the ratio of two contenders' CPU per request is the share of the other's
+throughput one would reach with the cores to itself. Granian, for one, answers HTTP on a Rust thread beside
+the one running Python: more requests/s where a core is idle, no less CPU per request.
 
 retractkg runs with its answer cache off (`RETRACTKG_ANSWER_CACHE_MB=0`; `--cache` keeps it on): the
 lookups repeat, and the point is the cost of evaluating them, as Oxigraph does every time.
@@ -36,9 +45,10 @@ import tempfile
 import time
 import urllib.parse
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
-from loadgen import free_port, load, start, stop
+from loadgen import RETRACTKG_APP, SERVERS, asgi_server, free_port, load, load_with_cpu, start, stop
 from pyoxigraph import RdfFormat
 
 from retractkg.api.query_processes import DEFAULT_MAX_SHORT  # as many processes as retractkg's short queries get
@@ -48,7 +58,8 @@ from retractkg.store import OxigraphStore
 ACCEPT = "application/sparql-results+json"
 FLOOR = "python floor"
 ISOLATED_FLOOR = "isolated floor"
-FLOOR_APP = Path(__file__).resolve().parent / "sparql_floor_app.py"
+BENCHMARKS = Path(__file__).resolve().parent
+FLOOR_APP = "sparql_floor_app:create"
 ASK = "?query=ASK%7B%7D"
 SAMPLE = 500
 
@@ -89,41 +100,81 @@ def normalized(result: dict) -> list:
     return sorted(json.dumps(b, sort_keys=True) for b in result["results"]["bindings"])
 
 
-def measure(contenders: dict[str, tuple[str, str]], lookups: list[dict[str, str]], args: argparse.Namespace,
-            work: Path) -> dict[str, dict[str, float]]:
-    """Mean requests/s per query kind and contender (name -> (base URL, path)), in alternating rounds."""
-    means: dict[str, dict[str, float]] = {}
+Contender = tuple[str, str, int]  # base URL, path of the endpoint, PID of the server's topmost process
+
+
+def measure(contenders: dict[str, Contender], lookups: list[dict[str, str]], args: argparse.Namespace,
+            work: Path) -> dict[str, dict[str, tuple[float, float]]]:
+    """Per query kind and contender, the mean requests/s and the CPU microseconds per request of the server's
+    processes, in alternating rounds."""
+    means: dict[str, dict[str, tuple[float, float]]] = {}
     for kind, template in QUERIES.items():
         queries = [template.replace("{doi}", x["doi"]).replace("{notice}", x["notice"]) for x in lookups]
         # Same answers from every contender, or the comparison means nothing.
         for query in queries[:20]:
-            answers = [normalized(fetch(base + path, query)) for base, path in contenders.values()]
+            answers = [normalized(fetch(base + path, query)) for base, path, _ in contenders.values()]
             assert all(a == answers[0] for a in answers) and answers[0], (kind, query, answers)
         paths = {name: [f"{path}?{urllib.parse.urlencode({'query': q})}" for q in queries]
-                 for name, (_, path) in contenders.items()}
+                 for name, (_, path, _) in contenders.items()}
         rates: dict[str, list[float]] = {name: [] for name in contenders}
-        for name, (base, _) in contenders.items():  # warm-up
+        cpu: dict[str, list[float]] = {name: [] for name in contenders}
+        for name, (base, _, _) in contenders.items():  # warm-up
             load(base, paths[name], 3, args.connections, work, ACCEPT)
         for _ in range(args.rounds):
-            for name, (base, _) in contenders.items():
-                rate, bad = load(base, paths[name], args.duration, args.connections, work, ACCEPT)
+            for name, (base, _, pid) in contenders.items():
+                rate, bad, used = load_with_cpu(pid, base, paths[name], args.duration, args.connections, work, ACCEPT)
                 if bad:
                     raise RuntimeError(f"{name}: {bad} non-2xx answers during {kind}")
                 rates[name].append(rate)
-        means[kind] = {name: sum(r) / len(r) for name, r in rates.items()}
+                cpu[name].append(used)
+        means[kind] = {name: (sum(rates[name]) / len(rates[name]), sum(cpu[name]) / len(cpu[name]))
+                       for name in contenders}
     return means
 
 
-def report(title: str, means: dict[str, dict[str, float]], ours: str) -> None:
-    """req/s of every contender, and ours as a ratio of each other one."""
+def report(title: str, means: dict[str, dict[str, tuple[float, float]]]) -> None:
+    """req/s and CPU per request of every contender, then each of retractkg's as a ratio of each other contender:
+    of req/s, and of CPU per request (theirs over ours: the share of the other's throughput ours would reach
+    with the cores to itself)."""
     print(f"\n{title}")
     names = list(next(iter(means.values())))
-    others = [name for name in names if name != ours]
-    print(f"{'lookup':<20}" + "".join(f" {name + ' req/s':>22}" for name in names)
-          + "".join(f" {'÷ ' + name:>17}" for name in others))
-    for kind, by_server in means.items():
-        print(f"{kind:<20}" + "".join(f" {by_server[name]:>22.0f}" for name in names)
-              + "".join(f" {by_server[ours] / by_server[name]:>16.2f}x" for name in others))
+    ours = [name for name in names if name.startswith("retractkg")]
+    others = [name for name in names if name not in ours]
+    width = max(map(len, names)) + 6
+    for column, unit in ((0, "req/s"), (1, "CPU µs/request")):
+        print(f"{unit:<20}" + "".join(f" {name:>{width}}" for name in names))
+        for kind, by_server in means.items():
+            print(f"{kind:<20}" + "".join(f" {by_server[name][column]:>{width}.0f}" for name in names))
+    for name in ours:
+        print(f"{name + ' ÷':<20}" + "".join(f" {other + ' req/s':>{width}}" for other in others)
+              + "".join(f" {other + ' CPU':>{width}}" for other in others))
+        for kind, by_server in means.items():
+            print(f"{kind:<20}" + "".join(f" {by_server[name][0] / by_server[other][0]:>{width - 1}.2f}x"
+                                          for other in others)
+                  + "".join(f" {by_server[other][1] / by_server[name][1]:>{width - 1}.2f}x" for other in others))
+
+
+@contextlib.contextmanager
+def contenders(servers: list[str], workers: int, env: dict[str, str]) -> Iterator[dict[str, Contender]]:
+    """retractkg and the floor under each HTTP server (and with one process, the isolated floor under the first),
+    started and answering, stopped by PID on the way out."""
+    apps = []
+    for server in servers:
+        apps += [(f"retractkg {server}", RETRACTKG_APP, None, env), (f"{FLOOR} {server}", FLOOR_APP, BENCHMARKS, env)]
+    if workers == 1:
+        apps.append((f"{ISOLATED_FLOOR} {servers[0]}", FLOOR_APP, BENCHMARKS,
+                     {**env, "SPARQL_FLOOR_ISOLATED": str(DEFAULT_MAX_SHORT)}))
+    running: dict[str, Contender] = {}
+    with contextlib.ExitStack() as stack:
+        for name, factory, app_dir, app_env in apps:
+            server = name.rsplit(" ", 1)[1]
+            port = free_port()
+            process = start(asgi_server(server, factory, port, app_dir=app_dir, workers=workers),
+                            f"http://127.0.0.1:{port}/sparql{ASK}", env=app_env)
+            stack.callback(stop, process)
+            running[name + (f" x{workers}" if workers > 1 else "")] = (f"http://127.0.0.1:{port}", "/sparql",
+                                                                        process.pid)
+        yield running
 
 
 def main() -> int:
@@ -134,11 +185,17 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2,
                         help="also measure retractkg with this many read-only worker processes (0: skip)")
+    parser.add_argument("--servers", default=",".join(SERVERS),
+                        help=f"HTTP servers to run retractkg and the floors under, comma-separated "
+                             f"({', '.join(SERVERS)})")
     parser.add_argument("--cache", action="store_true", help="keep retractkg's answer cache on (repeats are hits)")
     parser.add_argument("--work", type=Path,
                         help="keep the N-Quads, Oxigraph's copy and the sample here, and reuse them next time "
                              "(loading 7.5 M quads takes minutes; empty it after an ingest)")
     args = parser.parse_args()
+    servers = args.servers.split(",")
+    if not set(servers) <= set(SERVERS):
+        parser.error(f"--servers: {args.servers!r} names a server other than {', '.join(SERVERS)}")
     if not args.cache:
         os.environ["RETRACTKG_ANSWER_CACHE_MB"] = "0"  # the servers started below inherit it
     oxigraph = shutil.which("oxigraph", path=os.pathsep.join([str(Path(sys.executable).parent), os.environ["PATH"]]))
@@ -166,59 +223,27 @@ def main() -> int:
             print(f"{len(lookups)} lookups sampled; {dump.stat().st_size / 1e6:.0f} MB of N-Quads loaded into "
                   f"oxigraph in {time.monotonic() - began:.0f} s")
         port = free_port()
-        oxigraph_server = (f"http://127.0.0.1:{port}", "/query")
         theirs = start([oxigraph, "serve", "--location", str(work / "oxigraph"), "--bind", f"127.0.0.1:{port}",
-                        "--union-default-graph"], "".join(oxigraph_server) + ASK)
+                        "--union-default-graph"], f"http://127.0.0.1:{port}/query{ASK}")
+        oxigraph_server = (f"http://127.0.0.1:{port}", "/query", theirs.pid)
+        env = {**os.environ, "RETRACTKG_STORE": str(args.store), "SPARQL_FLOOR_STORE": str(args.store)}
         try:
-            # 1. `retractkg serve`: one process, the store opened for writing (as the README runs it).
-            port = free_port()
-            ours = start([sys.executable, "-m", "retractkg.cli", "serve", "--store", str(args.store),
-                          "--host", "127.0.0.1", "--port", str(port)], f"http://127.0.0.1:{port}/sparql{ASK}")
-            floor_port = free_port()
-            floor = start([sys.executable, str(FLOOR_APP), str(args.store), str(floor_port)],
-                          f"http://127.0.0.1:{floor_port}/sparql{ASK}")
-            isolated_port = free_port()
-            isolated = start([sys.executable, str(FLOOR_APP), str(args.store), str(isolated_port),
-                              "--isolated", str(DEFAULT_MAX_SHORT)], f"http://127.0.0.1:{isolated_port}/sparql{ASK}")
-            try:
-                single = measure({"retractkg": (f"http://127.0.0.1:{port}", "/sparql"),
-                                  FLOOR: (f"http://127.0.0.1:{floor_port}", "/sparql"),
-                                  ISOLATED_FLOOR: (f"http://127.0.0.1:{isolated_port}", "/sparql"),
-                                  "oxigraph": oxigraph_server}, lookups, args, work)
-            finally:
-                stop(isolated)
-                stop(floor)
-                stop(ours)
-            # 2. Worker processes, each with the store opened read-only (`retractkg serve --workers N`).
+            # 1. One server process: retractkg and the floor under each HTTP server, the isolated floor under the first.
+            with contenders(servers, 1, env) as ours:
+                single = measure({**ours, "oxigraph": oxigraph_server}, lookups, args, work)
             several = None
-            if args.workers:
-                port = free_port()
-                ours = start([sys.executable, "-m", "retractkg.cli", "serve", "--store", str(args.store),
-                              "--port", str(port), "--workers", str(args.workers)],
-                             f"http://127.0.0.1:{port}/sparql{ASK}")
-                floor_port = free_port()
-                floor = start([sys.executable, "-m", "uvicorn", "sparql_floor_app:create", "--factory",
-                               "--app-dir", str(FLOOR_APP.parent), "--workers", str(args.workers),
-                               "--host", "127.0.0.1", "--port", str(floor_port), "--log-level", "warning",
-                               "--no-access-log"], f"http://127.0.0.1:{floor_port}/sparql{ASK}",
-                              env={**os.environ, "SPARQL_FLOOR_STORE": str(args.store)})
-                try:
-                    several = measure({f"retractkg x{args.workers}": (f"http://127.0.0.1:{port}", "/sparql"),
-                                       FLOOR: (f"http://127.0.0.1:{floor_port}", "/sparql"),
-                                       "oxigraph": oxigraph_server}, lookups, args, work)
-                finally:
-                    stop(floor)
-                    stop(ours)
+            if args.workers:  # 2. Worker processes, each with the store opened read-only.
+                with contenders(servers, args.workers, env) as ours:
+                    several = measure({**ours, "oxigraph": oxigraph_server}, lookups, args, work)
         finally:
             stop(theirs)
     tool = "wrk" if shutil.which("wrk") else "httpx"
     print(f"load: {tool}, {args.connections} connections on 127.0.0.1, {args.rounds} x {args.duration:g} s per server "
           f"and lookup kind, alternating; {os.cpu_count()} CPUs shared by the load generator and the servers")
-    report("retractkg serve (one process) vs oxigraph serve", single, "retractkg")
+    report("one server process (retractkg's query processes besides) vs oxigraph serve", single)
     if several:
-        report(f"retractkg, {args.workers} read-only workers, vs oxigraph serve", several, f"retractkg x{args.workers}")
+        report(f"{args.workers} read-only worker processes vs oxigraph serve", several)
     return 0
-
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -1,8 +1,9 @@
 """The least any Python web app does to dereference a notice as JSON-LD: the floor `bench_deref.py` measures.
 
-    python benchmarks/deref_floor_app.py STORE PORT BASE
+    DEREF_FLOOR_STORE=STORE DEREF_FLOOR_BASE=BASE granian --interface asgi --factory \
+        --working-dir benchmarks deref_floor_app:create ...     (or uvicorn --factory --app-dir benchmarks ...)
 
-A bare ASGI app under uvicorn (same HTTP parser and event loop as `retractkg serve`) answering
+A bare ASGI app, run under the same HTTP server as `retractkg serve` (or any other: `loadgen.asgi_server`), answering
 `GET /doc/{path}` for the notice `{BASE}id/{path}` with one pyoxigraph CONSTRUCT of the same paths
 as the notice's document (`retractkg.descriptions.REACH`) serialized by pyoxigraph's own JSON-LD
 writer (flat, not framed or compacted), run right on the event loop: no framework, negotiation,
@@ -12,9 +13,8 @@ dereference, which gathers the same statements by walking the store's indexes.
 
 from __future__ import annotations
 
-import sys
+import os
 
-import uvicorn
 from pyoxigraph import RdfFormat, Store
 
 from retractkg.descriptions import REACH
@@ -40,6 +40,7 @@ def floor_app(store: Store, base: str):
     return app
 
 
-if __name__ == "__main__":
-    uvicorn.run(floor_app(Store.read_only(sys.argv[1]), sys.argv[3]), host="127.0.0.1", port=int(sys.argv[2]),
-                log_level="warning", access_log=False)
+def create():
+    """The app of one server process, over the store (read-only) named by DEREF_FLOOR_STORE, for IRIs minted
+    under DEREF_FLOOR_BASE."""
+    return floor_app(Store.read_only(os.environ["DEREF_FLOOR_STORE"]), os.environ["DEREF_FLOOR_BASE"])

@@ -1,4 +1,5 @@
-"""What the HTTP benchmarks share: loopback ports, server processes stopped by PID, and a bounded load.
+"""What the HTTP benchmarks share: loopback ports, ASGI apps under either HTTP server, server processes stopped
+by PID, and a bounded load.
 
 The load is `wrk` (one thread, N connections, a rotating list of paths) when it is installed, else an
 httpx client with the same shape; either way only 127.0.0.1 is driven and every run ends by itself.
@@ -13,6 +14,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -32,6 +34,27 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+# The HTTP servers an ASGI app can be measured under: uvicorn (HTTP parsed in Python, by httptools' C parser
+# where installed) and Granian (HTTP in Rust, hyper; the app's Python runs on an event loop in a worker process).
+SERVERS = ("uvicorn", "granian")
+RETRACTKG_APP = "retractkg.api.worker_app:create_read_only_app"  # `retractkg serve`'s app, as its workers make it
+
+
+def asgi_server(server: str, factory: str, port: int, *, app_dir: Path | None = None, workers: int = 1) -> list[str]:
+    """The command serving the ASGI app that `factory` ("module:function") makes, on 127.0.0.1:`port` under
+    `server` with `workers` processes, with no access log and only warnings logged: one app under either
+    server with everything else the same. uvicorn is told to send no `Server` header; Granian always sends one."""
+    if server == "uvicorn":
+        command = [sys.executable, "-m", "uvicorn", factory, "--factory", "--no-access-log", "--no-server-header"]
+        command += ["--app-dir", str(app_dir)] if app_dir else []
+    elif server == "granian":
+        command = [sys.executable, "-m", "granian", factory, "--factory", "--interface", "asgi", "--no-ws",
+                   "--no-access-log"]
+        command += ["--working-dir", str(app_dir)] if app_dir else []
+    else:
+        raise ValueError(f"unknown server {server!r}: one of {', '.join(SERVERS)}")
+    return command + ["--host", "127.0.0.1", "--port", str(port), "--workers", str(workers), "--log-level", "warning"]
 
 
 def start(command: list[str], probe: str, *, env: dict[str, str] | None = None, timeout: float = 120.0
@@ -58,6 +81,33 @@ def stop(process: subprocess.Popen) -> None:
         except subprocess.TimeoutExpired:
             os.kill(process.pid, signal.SIGKILL)
             process.wait()
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user and system) used so far by process `pid` and every process below it (a server's workers,
+    its query processes, and those it has reaped): Linux /proc. Unlike requests/s on a shared machine, CPU per
+    request does not depend on how many cores a server can take from the other tenants."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        tasks = list(Path(f"/proc/{pid}/task").iterdir())
+    except FileNotFoundError:  # it ended since its parent listed it
+        return 0.0
+    total = sum(int(value) for value in fields[11:15])  # utime, stime, and those of its reaped children
+    children: list[int] = []
+    for task in tasks:
+        try:
+            children += map(int, (task / "children").read_text().split())
+        except FileNotFoundError:  # a thread that ended since the listing
+            continue
+    return total / os.sysconf("SC_CLK_TCK") + sum(map(cpu_seconds, children))
+
+
+def load_with_cpu(pid: int, base: str, paths: list[str], duration: float, connections: int, work: Path, accept: str
+                  ) -> tuple[float, int, float]:
+    """`load`, and the CPU microseconds per request that the server (process `pid` and those below it) used."""
+    used = cpu_seconds(pid)
+    rate, bad = load(base, paths, duration, connections, work, accept)
+    return rate, bad, (cpu_seconds(pid) - used) / max(rate * duration, 1.0) * 1e6
 
 
 def load(base: str, paths: list[str], duration: float, connections: int, work: Path, accept: str

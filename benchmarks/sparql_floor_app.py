@@ -1,15 +1,15 @@
 """The least any Python web app does per SPARQL request: the floor `bench_sparql.py` measures beside both servers.
 
-    python benchmarks/sparql_floor_app.py STORE PORT [--isolated N]
-    SPARQL_FLOOR_STORE=STORE uvicorn sparql_floor_app:create --factory --app-dir benchmarks --workers N ...
+    SPARQL_FLOOR_STORE=STORE [SPARQL_FLOOR_ISOLATED=N] granian --interface asgi --factory \
+        --working-dir benchmarks sparql_floor_app:create ...     (or uvicorn --factory --app-dir benchmarks ...)
 
-A bare ASGI app under uvicorn (same HTTP parser and event loop as `retractkg serve`) that answers
+A bare ASGI app, run under the same HTTP server as `retractkg serve` (or any other: `loadgen.asgi_server`), that answers
 `GET /sparql?query=...` by running the query on the embedded store right on the event loop and
 sending pyoxigraph's own JSON: no framework, no protocol checks, no limits, no thread hop. Not a
 server to use (a slow query would stall every other request); a measure of what Python in front of
 pyoxigraph costs, so the ratio of retractkg to Oxigraph's Rust server can be read against it.
 
-`--isolated N`: the same, but each query runs in one of N child processes (each with the store
+`SPARQL_FLOOR_ISOLATED=N`: the same, but each query runs in one of N child processes (each with the store
 read-only), sent over a pipe and awaited on the event loop, as retractkg's query processes are
 (issue 15: no query can take the server down). The difference between the two floors is what that
 isolation alone costs; nothing else is added (no deadline, no kill, no checks).
@@ -24,7 +24,6 @@ import subprocess
 import sys
 from urllib.parse import parse_qs
 
-import uvicorn
 from pyoxigraph import QueryResultsFormat, Store
 
 JSON = b"application/sparql-results+json"
@@ -117,14 +116,12 @@ def child(store_path: str) -> None:
 
 
 def create():
-    """For uvicorn's worker processes, each with the store (read-only) named by SPARQL_FLOOR_STORE."""
-    return floor_app(Store.read_only(os.environ["SPARQL_FLOOR_STORE"]))
+    """The app of one server process, over the store (read-only) named by SPARQL_FLOOR_STORE; with
+    SPARQL_FLOOR_ISOLATED=N, the isolated floor with N child processes."""
+    store_path = os.environ["SPARQL_FLOOR_STORE"]
+    isolated = int(os.environ.get("SPARQL_FLOOR_ISOLATED", "0"))
+    return isolated_floor_app(store_path, isolated) if isolated else floor_app(Store.read_only(store_path))
 
 
-if __name__ == "__main__":
-    if sys.argv[1] == "--child":
-        child(sys.argv[2])
-        sys.exit(0)
-    app = (isolated_floor_app(sys.argv[1], int(sys.argv[4])) if sys.argv[3:4] == ["--isolated"]
-           else floor_app(Store.read_only(sys.argv[1])))
-    uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[2]), log_level="warning", access_log=False)
+if __name__ == "__main__":  # a child of the isolated floor
+    child(sys.argv[2])
