@@ -34,6 +34,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from retractkg.collector import without_cycle_collection
 from retractkg.ontology import CITO, RDF, RDFS, RKG, SCHEMA
 from retractkg.ontology.dates import earliest
 from retractkg.store import graph_statistics, notice_statistics
@@ -251,6 +252,7 @@ def rebuild(store: GraphStore, path: Path, *, state: str = "") -> int:
         return _rebuild(store, path, state, counts)
 
 
+@without_cycle_collection  # every statement read lives until the file is written (`retractkg.collector`)
 def _rebuild(store: GraphStore, path: Path, state: str, counts: Future[graph_statistics.GraphStatistics]) -> int:
     """`rebuild`, with the VoID counts under way beside it."""
     scan = notice_statistics.GraphScan(store, KINDS)  # each predicate read once for the words and the statistics
