@@ -242,6 +242,7 @@ def _pairs(store: GraphStore, predicate: str) -> Iterator[tuple[str, str]]:
         yield row["s"].value, row["o"].value
 
 
+@without_cycle_collection  # every statement read lives until the file is written (`retractkg.collector`)
 def rebuild(store: GraphStore, path: Path, *, state: str = "") -> int:
     """Make the index anew from the store (written beside, then moved over the old one); the rows written.
     `state` names the store's state it was built from (the change log's extent), for `KeptIndex`."""
@@ -252,7 +253,6 @@ def rebuild(store: GraphStore, path: Path, *, state: str = "") -> int:
         return _rebuild(store, path, state, counts)
 
 
-@without_cycle_collection  # every statement read lives until the file is written (`retractkg.collector`)
 def _rebuild(store: GraphStore, path: Path, state: str, counts: Future[graph_statistics.GraphStatistics]) -> int:
     """`rebuild`, with the VoID counts under way beside it."""
     scan = notice_statistics.GraphScan(store, KINDS)  # each predicate read once for the words and the statistics
