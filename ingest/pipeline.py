@@ -25,10 +25,10 @@ from pathlib import Path
 
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, parse
 
+from retractkg.collector import without_cycle_collection
 from retractkg.config import DEFAULT_LIMITS, ReadLimits, Settings
 from retractkg.ingest import sources
 from retractkg.ingest.batches import BATCH_QUADS, BatchWriter
-from retractkg.ingest.collector import without_cycle_collection
 from retractkg.ingest.errors import IngestError
 from retractkg.ingest.identity import KnownDois
 from retractkg.ingest.mapping import MappingError, RecordMapper, literal

@@ -1,4 +1,4 @@
-"""The identity pre-pass runs without the cycle collector (`ingest/collector.py`) and leaves it as it found it.
+"""The identity pre-pass runs without the cycle collector (`retractkg/collector.py`) and leaves it as it found it.
 
 Through the Python API on the shared Retraction Watch COVID-19 export (real rows).
 """

@@ -34,6 +34,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from retractkg.collector import without_cycle_collection
 from retractkg.ontology import CITO, RDF, RDFS, RKG, SCHEMA
 from retractkg.ontology.dates import earliest
 from retractkg.store import graph_statistics, notice_statistics
@@ -241,6 +242,7 @@ def _pairs(store: GraphStore, predicate: str) -> Iterator[tuple[str, str]]:
         yield row["s"].value, row["o"].value
 
 
+@without_cycle_collection  # every statement read lives until the file is written (`retractkg.collector`)
 def rebuild(store: GraphStore, path: Path, *, state: str = "") -> int:
     """Make the index anew from the store (written beside, then moved over the old one); the rows written.
     `state` names the store's state it was built from (the change log's extent), for `KeptIndex`."""
