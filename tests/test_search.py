@@ -109,3 +109,16 @@ def test_an_index_of_an_older_layout_is_built_anew_by_ingest_and_by_the_app(tmp_
     with TestClient(create_app(settings, OxigraphStore(store_path, read_only=True), exclusive=True)) as client:
         assert results(client, "nanobiotechnology")["total"] >= 1
     assert layout()
+
+
+@pytest.mark.parametrize("reason", ["Paper Mill", "Rogue Editor", "Investigation by Third Party"])
+def test_a_reasons_words_find_every_notice_given_it(client, reason):
+    """Someone asking about paper mills searches "paper mill": each notice whose reasons name it is found,
+    as many as the reason facet and SPARQL count."""
+    query = f"""PREFIX rkg: <https://w3id.org/retractkg/ontology#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+        SELECT DISTINCT ?n WHERE {{ ?n rkg:reason ?r . ?r skos:prefLabel "{reason}"@en }}"""
+    answer = client.get("/sparql", params={"query": query}, headers={"Accept": "application/sparql-results+json"})
+    given = {b["n"]["value"] for b in answer.json()["results"]["bindings"]}
+    assert len(given) >= 3
+    found = results(client, reason.lower())
+    assert given <= {r["iri"] for r in found["results"] if r["kind"] == "notice"}
