@@ -161,7 +161,7 @@ class KnownDois:
         if self._stored_titles is None:
             self._stored_titles = defaultdict(set)
             for s in self.store.query(f"""SELECT DISTINCT ?title ?journal ?doi WHERE {{
-                    ?a <{RKG}doi> ?doi ; <{SCHEMA}name> ?title ; <{SCHEMA}isPartOf>+ ?j .
+                    ?a a <{RKG}Article> ; <{RKG}doi> ?doi ; <{SCHEMA}name> ?title ; <{SCHEMA}isPartOf>+ ?j .
                     ?j <{SCHEMA}name>|<{SCHEMA}alternateName> ?journal }}"""):
                 self._stored_titles[title_in_journal(s["title"].value, s["journal"].value)].add(s["doi"].value)
         found = self._stored_titles.get(key[1], set())
