@@ -386,7 +386,9 @@ def browse_counts(kind: str, request: Request, store: StoreDep, settings: Settin
     return data_page(request, store, settings, cache, build)
 
 
-@get_and_head(router, "/browse/{kind}/{name}", response_class=Response, responses=HTML_RESPONSES,
+# `name:path`: a subject may hold a slash ("(HSC) Radiology/Imaging"), which the client sends as %2F and the
+# server decodes before routing.
+@get_and_head(router, "/browse/{kind}/{name:path}", response_class=Response, responses=HTML_RESPONSES,
               summary="Notices about articles of one country or subject (as written by the sources)")
 def browse_named(kind: str, name: str, request: Request, store: StoreDep, settings: SettingsDep, cache: CacheDep,
                  page: int = PAGE_QUERY) -> Response:

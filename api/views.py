@@ -59,7 +59,11 @@ class View:
             found = self.text(iri, p)
             if found:
                 return found
-        # A work known only by an identifier is named by it whole, never by an IRI segment ("etm.2016.2977").
+        # A work with no title is named as its notice's label names it (`ingest.mapping.notice_label`): by the
+        # citation a notice gives ("Scientific Reports, published online 13 January 2021"), else by an
+        # identifier whole, never by an IRI segment ("etm.2016.2977") or a hash.
+        if citation := self.text(iri, RKG + "citation"):
+            return " ".join(citation.split())
         if doi := self.text(iri, RKG + "doi"):
             return f"doi:{doi}"
         if pmid := self.text(iri, RKG + "pmid"):

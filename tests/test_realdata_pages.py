@@ -1,0 +1,81 @@
+"""Issue 11, from a reader's side: what a person sees on pages built from the real shared data.
+
+Each test follows what a person does (open a list, follow its links, read a page's headings) through
+HTTP on a store made by `retractkg ingest` from files under ../shared.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from retractkg.api.app import create_app
+from retractkg.cli import main
+from retractkg.config import Settings
+from retractkg.store import OxigraphStore
+
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
+COVID = SHARED / "retraction-watch" / "rw_covid19_subset_dev_rawformat.csv"
+# A Nature notice naming its article only as "Scientific Reports, published online 13 January 2021".
+SCIREP = SHARED / "notices" / "pages" / "nature_scirep_s41598-022-15749-8.txt"
+pytestmark = pytest.mark.skipif(not (COVID.exists() and SCIREP.exists()), reason="../shared is not beside the checkout")
+BASE = Settings().base
+HASH = re.compile(r"\b[0-9a-f]{16}\b")
+
+
+@pytest.fixture(scope="module")
+def store_path(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("realdata") / "store"
+    assert main(["ingest", str(COVID), str(SCIREP), "--quiet", "--store", str(path)]) == 0
+    return path
+
+
+@pytest.fixture(scope="module")
+def store(store_path: Path):
+    with OxigraphStore(store_path, read_only=True) as store:
+        yield store
+
+
+@pytest.fixture(scope="module")
+def client(store_path: Path, store):
+    with TestClient(create_app(Settings(store_path=store_path), store, exclusive=True)) as client:
+        yield client
+
+
+def links(html: str, prefix: str) -> list[tuple[str, str]]:
+    return re.findall(rf'<a href="({re.escape(prefix)}[^"]+)"[^>]*>([^<]+)</a>', html)
+
+
+@pytest.mark.parametrize("kind", ["subjects", "countries"])
+def test_every_entry_of_the_subject_and_country_lists_opens_with_the_count_it_was_listed_with(client, kind):
+    """A subject with a slash in its name ("(HSC) Biostatistics/Epidemiology") is linked as %2F; its page opens."""
+    listing = client.get(f"/browse/{kind}").text
+    rows = re.findall(rf'<a href="(/browse/{kind}/[^"]+)">([^<]+)</a></td><td class="count">([\d,]+)</td>', listing)
+    assert rows
+    if kind == "subjects":
+        assert any("%2F" in href for href, _, _ in rows)
+    for href, label, count in rows:
+        page = client.get(href)
+        assert page.status_code == 200, (href, page.status_code)
+        assert f"<h1>{label}</h1>" in page.text
+        if int(count.replace(",", "")) < 50:  # one page of the list holds them all
+            assert page.text.count("<tr><td>") == int(count), href
+
+
+def test_an_article_known_by_a_citation_is_named_by_it_not_by_a_hash(client, store):
+    """The notice names its article "Scientific Reports, published online 13 January 2021": the notice's page,
+    the article's own page and the notice's label read so, never as the IRI's hash."""
+    [row] = list(store.query("SELECT DISTINCT ?n ?a WHERE { ?n <http://purl.org/spar/cito/updates> ?a . "
+                             "?a <https://w3id.org/retractkg/ontology#citation> ?c }"))
+    notice, article = (row["n"].value, row["a"].value)
+    citation = "Scientific Reports, published online 13 January 2021"
+    article_page = client.get(article.replace(BASE + "id/", "/doc/")).text
+    assert f"<h1>{citation}</h1>" in article_page
+    notice_page = client.get(notice.replace(BASE + "id/", "/doc/")).text
+    shown = re.sub(r"<script.*?</script>|<head>.*?</head>", "", notice_page, flags=re.S)
+    assert f"<strong>{citation}</strong></a>" in shown
+    words = re.sub(r"https?://\S+", "", re.sub(r"<[^>]+>", " ", shown))  # the page's own IRI is shown whole
+    assert not HASH.search(words), words[HASH.search(words).start() - 100:][:200]
