@@ -29,7 +29,7 @@ VERBS = {"Create": "added", "Update": "updated", "Delete": "withdrawn"}
 
 
 def _rows(changes: list[Change], settings: Settings) -> list[dict[str, Any]]:
-    return [{"published": c.published, "verb": VERBS.get(c.kind, c.kind), "object": c.object,
+    return [{"published": c.published, "verb": VERBS.get(c.kind, c.kind), "object": c.object, "name": c.name,
              "href": local_path(c.object, settings) or c.object, "graph": c.target,
              "graph_href": local_path(c.target, settings) or c.target} for c in changes]
 
@@ -56,7 +56,7 @@ def atom_feed(changes: list[Change], newest: str, server: str, settings: Setting
         link = server.rstrip("/") + row["href"] if row["href"].startswith("/") else row["href"]
         entries.append(f"""<entry>
   <id>{escape(change.iri)}</id>
-  <title>{escape(row["object"])} {row["verb"]}</title>
+  <title>{escape(row["name"] or row["object"])} {row["verb"]}</title>
   <updated>{escape(row["published"])}</updated>
   <link href={quoteattr(link)}/>
   <summary>{escape(f'{row["object"]} was {row["verb"]} (record graph {row["graph"]})')}</summary>

@@ -6,6 +6,7 @@ HTTP on a store made by `retractkg ingest` from files under ../shared.
 
 from __future__ import annotations
 
+import html as entities
 import re
 from pathlib import Path
 
@@ -24,12 +25,15 @@ SCIREP = SHARED / "notices" / "pages" / "nature_scirep_s41598-022-15749-8.txt"
 pytestmark = pytest.mark.skipif(not (COVID.exists() and SCIREP.exists()), reason="../shared is not beside the checkout")
 BASE = Settings().base
 HASH = re.compile(r"\b[0-9a-f]{16}\b")
+LOG = f"GRAPH <{BASE}graph/changes>"
+AS = "https://www.w3.org/ns/activitystreams#"
 
 
 @pytest.fixture(scope="module")
 def store_path(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("realdata") / "store"
-    assert main(["ingest", str(COVID), str(SCIREP), "--quiet", "--store", str(path)]) == 0
+    # Small batches: the change log holds several publication times, as a large ingest's does.
+    assert main(["ingest", str(COVID), str(SCIREP), "--quiet", "--batch-quads", "4000", "--store", str(path)]) == 0
     return path
 
 
@@ -79,3 +83,41 @@ def test_an_article_known_by_a_citation_is_named_by_it_not_by_a_hash(client, sto
     assert f"<strong>{citation}</strong></a>" in shown
     words = re.sub(r"https?://\S+", "", re.sub(r"<[^>]+>", " ", shown))  # the page's own IRI is shown whole
     assert not HASH.search(words), words[HASH.search(words).start() - 100:][:200]
+
+
+def logged_in_order(store, newest_first: bool) -> list[str]:
+    """The change log in the feed's documented order, as SPARQL sorts it."""
+    order = "DESC(?t) DESC(?c)" if newest_first else "?t ?c"
+    return [s["c"].value for s in store.query(
+        f"SELECT ?c WHERE {{ {LOG} {{ ?c <{AS}published> ?t }} }} "
+        f"ORDER BY {order}")]
+
+
+def test_the_change_feed_and_the_recent_changes_page_keep_the_logs_order_across_batches(client, store):
+    """Every page of /changes (oldest first) and of /recent-changes (newest first) holds the log's changes in
+    the order SPARQL's ORDER BY gives, across the ingest's several batches; /recent-changes names each notice
+    by its label."""
+    oldest_first = logged_in_order(store, newest_first=False)
+    times = {s["t"].value for s in store.query(
+        f"SELECT DISTINCT ?t WHERE {{ {LOG} {{ ?c <{AS}published> ?t }} }}")}
+    assert len(times) > 2 and len(oldest_first) > 200
+    fed, page = [], 1
+    feed = {"Accept": "application/activity+json"}
+    while (response := client.get(f"/changes?page={page}", headers=feed)).status_code == 200:
+        fed += [item["id"] for item in response.json()["orderedItems"]]
+        page += 1
+    assert fed == oldest_first
+    labels = {s["n"].value: s["l"].value for s in store.query(
+        "SELECT ?n (MIN(?x) AS ?l) WHERE { ?n a <https://w3id.org/retractkg/ontology#Notice> ; "
+        "<http://www.w3.org/2000/01/rdf-schema#label> ?x } GROUP BY ?n")}
+    newest_first = logged_in_order(store, newest_first=True)
+    objects = {s["c"].value: s["o"].value for s in store.query(
+        f"SELECT ?c ?o WHERE {{ {LOG} {{ ?c <{AS}object> ?o }} }}")}
+    shown, page = [], 1
+    while True:
+        html = client.get(f"/recent-changes?page={page}").text
+        shown += re.findall(r'<tr><td>[^<]+</td><td><a href="[^"]+">([^<]+)</a>', html)
+        if 'rel="next"' not in html:
+            break
+        page += 1
+    assert [entities.unescape(text) for text in shown] == [labels[objects[c]] for c in newest_first]
