@@ -121,3 +121,25 @@ def test_the_change_feed_and_the_recent_changes_page_keep_the_logs_order_across_
             break
         page += 1
     assert [entities.unescape(text) for text in shown] == [labels[objects[c]] for c in newest_first]
+
+
+def test_each_nature_on_the_home_page_links_to_a_page_listing_that_many_of_its_notices(client, store):
+    """"243 × Retraction" on the home page opens the nature's page, whose list pages through exactly the
+    notices SPARQL finds of that nature (a nature's page listed none)."""
+    totals = re.findall(r'<li>([\d,]+) × <a href="(/doc/nature/[^"]+)">([^<]+)</a></li>', client.get("/").text)
+    assert len(totals) >= 3
+    for count, href, label in totals:
+        nature = BASE + "id/" + href.removeprefix("/doc/")
+        expected = {s["n"].value for s in store.query(
+            f"SELECT DISTINCT ?n WHERE {{ ?n <https://w3id.org/retractkg/ontology#nature> <{nature}> }}")}
+        listed, page = [], 1
+        while True:
+            html = client.get(f"{href}?page={page}").text
+            assert f"<h1>{label}</h1>" in html and "Notices of this nature" in html
+            rows = re.findall(r'<tr><td>[^<]*</td><td><a href="/doc/([^"]+)"', html)
+            listed += [BASE + "id/" + path for path in rows]
+            if 'rel="next"' not in html:
+                break
+            page += 1
+        assert int(count.replace(",", "")) == len(expected) == len(listed)
+        assert set(listed) == expected, href
