@@ -121,8 +121,12 @@ def alternates(request: Request) -> list[tuple[str, str]]:
 
 
 def _rows(rows: list[NoticeRow], settings: Settings) -> list[dict[str, str]]:
+    """Rows of a notice list. A notice's label mostly names its article ("Retraction of: ‹title›"): its row
+    then links the article as "the article" rather than print the title twice."""
     return [{**row.__dict__, "href": local_path(row.iri, settings) or row.iri,
-             "article_href": local_path(row.article, settings) or row.article} for row in rows]
+             "article_href": local_path(row.article, settings) or row.article,
+             "article_text": "the article" if " ".join(row.article_title.split()) in " ".join(row.title.split())
+             else row.article_title} for row in rows]
 
 
 def page_number(request: Request) -> int:

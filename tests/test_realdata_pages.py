@@ -143,3 +143,15 @@ def test_each_nature_on_the_home_page_links_to_a_page_listing_that_many_of_its_n
             page += 1
         assert int(count.replace(",", "")) == len(expected) == len(listed)
         assert set(listed) == expected, href
+
+
+def test_a_notice_row_names_its_article_once(client):
+    """A journal's rows read "Retraction of: ‹title›" and link the article without printing its title again."""
+    journal_href = links(client.get("/browse/journals").text, "/doc/journal/")[0][0]
+    html = client.get(journal_href).text
+    rows = re.findall(r"<tr><td>[^<]*</td><td>(.*?)</td>", html)
+    assert rows and all('<small>about: <a href="/doc/' in row for row in rows)
+    for row in rows:
+        text = entities.unescape(re.sub(r"<[^>]+>", " ", row))
+        title = text.split("about:")[0].split(": ", 1)[-1].strip()
+        assert len(title) < 20 or text.count(title) == 1, text
