@@ -187,6 +187,18 @@ def notice_summary(view: View, iri: str) -> dict[str, Any]:
             "reasons": [view.link(r) for r in view.iris(iri, RKG + "reason")]}
 
 
+def known_as(view: View, iri: str, label: str) -> list[str]:
+    """A work's labels besides the one it is shown by. A record that knew the article only by an identifier
+    labels the notice "Retraction of: 10.1083/jcb.201504073"; beside a label naming it by title, that says
+    nothing more, and is left out."""
+    labels = [t for t in view.texts(iri, RDFS + "label") if t != label]
+    identifiers = {f"{prefix}{value}" for a in view.iris(iri, CITO + "updates")
+                   for prefix, p in (("", RKG + "doi"), ("PMID ", RKG + "pmid"), ("", RKG + "pmcid"))
+                   for value in view.texts(a, p)}
+    by_identifier = [t for t in labels if t.rpartition(": ")[2] in identifiers]
+    return [t for t in labels if t not in by_identifier] or by_identifier
+
+
 def work(view: View, iri: str) -> dict[str, Any]:
     """What notices and articles both state: titles, dates, identifiers, container, web page, licence."""
     names = view.texts(iri, SCHEMA + "name")
@@ -196,7 +208,7 @@ def work(view: View, iri: str) -> dict[str, Any]:
         "date": earliest(view.texts(iri, SCHEMA + "datePublished")),  # one date, when sources differ
         "dates": view.texts(iri, SCHEMA + "datePublished"),
         "other_names": [n for n in names if n != label],
-        "known_as": [t for t in view.texts(iri, RDFS + "label") if t != label],
+        "known_as": known_as(view, iri, label),
         "urls": view.iris(iri, SCHEMA + "url"),
         "licenses": view.iris(iri, SCHEMA + "license"),
         "languages": view.texts(iri, SCHEMA + "inLanguage"),
