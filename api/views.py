@@ -15,7 +15,7 @@ from retractkg.api.resources import local_path
 from retractkg.config import Settings
 from retractkg.ontology import CITO, DCT, OA, RDF, RDFS, RKG, SCHEMA, SKOS, XSD
 from retractkg.ontology.dates import earliest
-from retractkg.ontology.identifiers import links_out, record_id_link
+from retractkg.ontology.identifiers import links_out, preferred_labels, record_id_link
 
 TYPE = RDF + "type"
 XSD_DOUBLE = XSD + "double"
@@ -188,15 +188,9 @@ def notice_summary(view: View, iri: str) -> dict[str, Any]:
 
 
 def known_as(view: View, iri: str, label: str) -> list[str]:
-    """A work's labels besides the one it is shown by. A record that knew the article only by an identifier
-    labels the notice "Retraction of: 10.1083/jcb.201504073"; beside a label naming it by title, that says
-    nothing more, and is left out."""
-    labels = [t for t in view.texts(iri, RDFS + "label") if t != label]
-    identifiers = {f"{prefix}{value}" for a in view.iris(iri, CITO + "updates")
-                   for prefix, p in (("", RKG + "doi"), ("PMID ", RKG + "pmid"), ("", RKG + "pmcid"))
-                   for value in view.texts(a, p)}
-    by_identifier = [t for t in labels if t.rpartition(": ")[2] in identifiers]
-    return [t for t in labels if t not in by_identifier] or by_identifier
+    """A work's labels besides the one it is shown by; of a notice's, only those naming its article by title
+    when one does (`preferred_labels`): "Retraction of: 10.1083/…" beside "Retraction of: ‹title›" says nothing."""
+    return [t for t in preferred_labels(view.texts(iri, RDFS + "label")) if t != label]
 
 
 def work(view: View, iri: str) -> dict[str, Any]:

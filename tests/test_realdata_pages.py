@@ -173,3 +173,11 @@ def test_a_notice_named_by_title_in_one_record_is_not_also_shown_named_by_a_doi(
     known = re.findall(r'<p class="known-as">([^<]*)</p>', html)
     assert any("Hydroxychloroquine" in k for k in known) or "Hydroxychloroquine" in html.split("<h1>")[1][:300]
     assert not any(entities.unescape(k).endswith(": 10.1016/s0140-6736(20)31180-6") for k in known), known
+
+
+def test_a_search_export_labels_that_notice_by_the_label_naming_its_article_by_title(client):
+    """The export's label (from the statistics) is the one naming the article by title, as the page's."""
+    response = client.get("/search/export", params={"q": "macrolide registry", "format": "json"})
+    assert response.status_code == 200, response.text
+    (row,) = [r for r in response.json()["notices"] if r["id"] == f"{BASE}id/notice/{LANCET}"]
+    assert row["label"].startswith("Retraction of: Hydroxychloroquine"), row
