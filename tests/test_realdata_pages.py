@@ -12,12 +12,9 @@ import re
 from pathlib import Path
 
 import pytest
-from fastapi.testclient import TestClient
 
-from retractkg.api.app import create_app
 from retractkg.cli import main
 from retractkg.config import Settings
-from retractkg.store import OxigraphStore
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 COVID = SHARED / "retraction-watch" / "rw_covid19_subset_dev_rawformat.csv"
@@ -44,18 +41,6 @@ def store_path(tmp_path_factory) -> Path:
     assert main(["ingest", str(COVID), str(SCIREP), str(updates), "--quiet", "--batch-quads", "4000",
                  "--store", str(path)]) == 0
     return path
-
-
-@pytest.fixture(scope="module")
-def store(store_path: Path):
-    with OxigraphStore(store_path, read_only=True) as store:
-        yield store
-
-
-@pytest.fixture(scope="module")
-def client(store_path: Path, store):
-    with TestClient(create_app(Settings(store_path=store_path), store, exclusive=True)) as client:
-        yield client
 
 
 def links(html: str, prefix: str) -> list[tuple[str, str]]:
