@@ -166,3 +166,10 @@ def test_a_search_export_labels_that_notice_by_the_label_naming_its_article_by_t
     assert response.status_code == 200, response.text
     (row,) = [r for r in response.json()["notices"] if r["id"] == f"{BASE}id/notice/{LANCET}"]
     assert row["label"].startswith("Retraction of: Hydroxychloroquine"), row
+
+
+def test_the_browse_page_lists_its_lists_without_an_empty_count_column(client):
+    html = client.get("/browse").text
+    assert len(re.findall(r'<tr><td><a href="/browse/[a-z]+">[^<]+</a></td></tr>', html)) == 6
+    assert "<th>Notices</th>" not in html and '<td class="count"></td>' not in html
+    assert "<th>Notices</th>" in client.get("/browse/journals").text  # lists that count keep their column
