@@ -107,14 +107,17 @@ def test_the_change_feed_and_the_recent_changes_page_keep_the_logs_order_across_
     newest_first = logged_in_order(store, newest_first=True)
     objects = {s["c"].value: s["o"].value for s in store.query(
         f"SELECT ?c ?o WHERE {{ {LOG} {{ ?c <{AS}object> ?o }} }}")}
-    shown, page = [], 1
+    shown, sources, page = [], [], 1
     while True:
         html = client.get(f"/recent-changes?page={page}").text
         shown += re.findall(r'<tr><td>[^<]+</td><td><a href="[^"]+">([^<]+)</a>', html)
+        sources += re.findall(r'<td><a href="/graph/[^"]+">([^<]+)</a></td></tr>', html)
         if 'rel="next"' not in html:
             break
         page += 1
     assert [entities.unescape(text) for text in shown] == [labels[objects[c]] for c in newest_first]
+    assert set(sources) == {"Retraction Watch database export record", "notice text record",
+                            "Crossref update records (open-retractions dump) record"}
 
 
 def test_each_nature_on_the_home_page_links_to_a_page_listing_that_many_of_its_notices(client, store):
