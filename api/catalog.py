@@ -87,12 +87,12 @@ class Catalog:
         counts = self.index.statistics().all_counts("year")
         return [Count(c.value, c.label, c.count) for c in sorted(counts, key=lambda c: c.value, reverse=True)]
 
-    def notices(self, *, reason: str = "", journal: str = "", publisher: str = "", country: str = "",
-                subject: str = "", year: str = "", page: int = 1) -> list[NoticeRow]:
-        """Notices with one reason, in one journal, of one publisher, country or subject (through the article
-        they are about, as `journals` counts them) or of one year, newest first."""
+    def notices(self, *, nature: str = "", reason: str = "", journal: str = "", publisher: str = "",
+                country: str = "", subject: str = "", year: str = "", page: int = 1) -> list[NoticeRow]:
+        """Notices of one nature, with one reason, in one journal, of one publisher, country or subject (through
+        the article they are about, as `journals` counts them) or of one year, newest first."""
         statistics = self.index.statistics()
-        chosen = [(facet, value) for facet, value in (("reason", reason), ("journal", journal),
+        chosen = [(facet, value) for facet, value in (("nature", nature), ("reason", reason), ("journal", journal),
                                                       ("publisher", publisher), ("country", country),
                                                       ("subject", subject), ("year", year)) if value]
         terms = [t for facet, value in chosen for t in statistics.term(facet, [value])]
@@ -121,6 +121,6 @@ class Catalog:
         """(year, nature label, notices) of every notice, or of one journal, publisher or reason (an IRI)."""
         return self.index.statistics().by_year_and_nature(facet, value)
 
-    def totals(self) -> dict[str, int]:
+    def totals(self) -> list[Count]:
         """Notices by nature, most first."""
-        return {c.label: c.count for c in self.index.statistics().all_counts("nature")}
+        return self._counts("nature", 1, every=True)

@@ -121,8 +121,12 @@ def alternates(request: Request) -> list[tuple[str, str]]:
 
 
 def _rows(rows: list[NoticeRow], settings: Settings) -> list[dict[str, str]]:
+    """Rows of a notice list. A notice's label mostly names its article ("Retraction of: ‹title›"): its row
+    then links the article as "the article" rather than print the title twice."""
     return [{**row.__dict__, "href": local_path(row.iri, settings) or row.iri,
-             "article_href": local_path(row.article, settings) or row.article} for row in rows]
+             "article_href": local_path(row.article, settings) or row.article,
+             "article_text": "the article" if " ".join(row.article_title.split()) in " ".join(row.title.split())
+             else row.article_title} for row in rows]
 
 
 def page_number(request: Request) -> int:
@@ -133,12 +137,15 @@ def page_number(request: Request) -> int:
 
 
 def listing_facet(description: Description, settings: Settings) -> str:
-    """The facet of the statistics a journal's, publisher's or reason's page lists notices by; "" for others."""
+    """The facet of the statistics a journal's, publisher's, reason's or nature's page lists notices by; "" for
+    others."""
     types = views.View(description.triples, settings).types(description.iri)
     if SCHEMA + "Periodical" in types:
         return "journal"
     if SKOS + "Concept" in types and RKG + "Reason" in types:
         return "reason"
+    if SKOS + "Concept" in types and RKG + "NoticeNature" in types:
+        return "nature"
     if description.iri.startswith(settings.base + "id/publisher/"):
         return "publisher"
     return ""
@@ -214,13 +221,15 @@ def description_page(description: Description, settings: Settings, request: Requ
                       more=len(rows) == PAGE_SIZE, pager_base="?", statements=more("journal"),
                       statements_heading="More statements", **common)
     if SKOS + "Concept" in types:
-        rows = (listed or []) if RKG + "Reason" in types else None
+        facet = listing_facet(description, settings)  # a reason's or a nature's page lists its notices
+        rows = (listed or []) if facet else None
         schemes = view.links(iri, SKOS + "inScheme")
         facts = [("Scheme", schemes[0])] if schemes else []
         facts += [("Also worded", label) for label in view.texts(iri, SKOS + "altLabel")]
-        return render("listing.html", kind="Reason" if rows is not None else "Concept", heading=view.label(iri),
+        return render("listing.html", kind=facet.capitalize() or "Concept", heading=view.label(iri),
                       facts=facts, definition=view.text(iri, SKOS + "definition"), counts=None,
-                      rows=_rows(rows, settings) if rows is not None else None, rows_heading="Notices with this reason",
+                      rows=_rows(rows, settings) if rows is not None else None,
+                      rows_heading="Notices with this reason" if facet == "reason" else "Notices of this nature",
                       page=page if rows is not None else 0, more=rows is not None and len(rows) == PAGE_SIZE,
                       pager_base="?", statements=views.properties(view, iri), **common)
     if SKOS + "ConceptScheme" in types:
@@ -298,7 +307,8 @@ def collection_jsonld(name: str, parts: list[tuple[str, str]]) -> str:
 def home(request: Request, store: StoreDep, settings: SettingsDep, cache: CacheDep) -> Response:
     def build() -> bytes:
         catalog = get_catalog(request)
-        body = render("home.html", title="Home", totals=catalog.totals(),
+        totals = [{"href": local_path(c.iri, settings), "label": c.label, "count": c.count} for c in catalog.totals()]
+        body = render("home.html", title="Home", totals=totals,
                       charts=[c for c in (years_chart(catalog), reasons_chart(catalog, top=10)) if c],
                       json_ld=script_json(dataset_jsonld(settings, str(request.base_url))))
         return body
@@ -386,7 +396,9 @@ def browse_counts(kind: str, request: Request, store: StoreDep, settings: Settin
     return data_page(request, store, settings, cache, build)
 
 
-@get_and_head(router, "/browse/{kind}/{name}", response_class=Response, responses=HTML_RESPONSES,
+# `name:path`: a subject may hold a slash ("(HSC) Radiology/Imaging"), which the client sends as %2F and the
+# server decodes before routing.
+@get_and_head(router, "/browse/{kind}/{name:path}", response_class=Response, responses=HTML_RESPONSES,
               summary="Notices about articles of one country or subject (as written by the sources)")
 def browse_named(kind: str, name: str, request: Request, store: StoreDep, settings: SettingsDep, cache: CacheDep,
                  page: int = PAGE_QUERY) -> Response:

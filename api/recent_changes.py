@@ -16,6 +16,7 @@ from retractkg.api.route_limits import slots
 from retractkg.api.routing import get_and_head
 from retractkg.api.templating import render
 from retractkg.config import Settings
+from retractkg.ontology.identifiers import source_label
 from retractkg.store import GraphStore
 from retractkg.store.base import xsd_datetime
 from retractkg.store.change_log import Change, ChangeLog
@@ -29,9 +30,17 @@ VERBS = {"Create": "added", "Update": "updated", "Delete": "withdrawn"}
 
 
 def _rows(changes: list[Change], settings: Settings) -> list[dict[str, Any]]:
-    return [{"published": c.published, "verb": VERBS.get(c.kind, c.kind), "object": c.object,
+    return [{"published": c.published, "verb": VERBS.get(c.kind, c.kind), "object": c.object, "name": c.name,
              "href": local_path(c.object, settings) or c.object, "graph": c.target,
-             "graph_href": local_path(c.target, settings) or c.target} for c in changes]
+             "graph_href": local_path(c.target, settings) or c.target, "source": _source(c.target, settings)}
+            for c in changes]
+
+
+def _source(graph: str, settings: Settings) -> str:
+    """The source a record graph (`{base}graph/{format}/{hash}`) was read from, named for people."""
+    prefix = settings.base + "graph/"
+    source_format = graph.removeprefix(prefix).split("/", 1)[0] if graph.startswith(prefix) else ""
+    return f"{source_label(source_format)} record" if source_format else graph
 
 
 @get_and_head(router, "/recent-changes", response_class=Response,
@@ -56,7 +65,7 @@ def atom_feed(changes: list[Change], newest: str, server: str, settings: Setting
         link = server.rstrip("/") + row["href"] if row["href"].startswith("/") else row["href"]
         entries.append(f"""<entry>
   <id>{escape(change.iri)}</id>
-  <title>{escape(row["object"])} {row["verb"]}</title>
+  <title>{escape(row["name"] or row["object"])} {row["verb"]}</title>
   <updated>{escape(row["published"])}</updated>
   <link href={quoteattr(link)}/>
   <summary>{escape(f'{row["object"]} was {row["verb"]} (record graph {row["graph"]})')}</summary>

@@ -15,7 +15,7 @@ from retractkg.api.resources import local_path
 from retractkg.config import Settings
 from retractkg.ontology import CITO, DCT, OA, RDF, RDFS, RKG, SCHEMA, SKOS, XSD
 from retractkg.ontology.dates import earliest
-from retractkg.ontology.identifiers import links_out, record_id_link
+from retractkg.ontology.identifiers import links_out, preferred_labels, record_id_link
 
 TYPE = RDF + "type"
 XSD_DOUBLE = XSD + "double"
@@ -59,7 +59,11 @@ class View:
             found = self.text(iri, p)
             if found:
                 return found
-        # A work known only by an identifier is named by it whole, never by an IRI segment ("etm.2016.2977").
+        # A work with no title is named as its notice's label names it (`ingest.mapping.notice_label`): by the
+        # citation a notice gives ("Scientific Reports, published online 13 January 2021"), else by an
+        # identifier whole, never by an IRI segment ("etm.2016.2977") or a hash.
+        if citation := self.text(iri, RKG + "citation"):
+            return " ".join(citation.split())
         if doi := self.text(iri, RKG + "doi"):
             return f"doi:{doi}"
         if pmid := self.text(iri, RKG + "pmid"):
@@ -183,6 +187,12 @@ def notice_summary(view: View, iri: str) -> dict[str, Any]:
             "reasons": [view.link(r) for r in view.iris(iri, RKG + "reason")]}
 
 
+def known_as(view: View, iri: str, label: str) -> list[str]:
+    """A work's labels besides the one it is shown by; of a notice's, only those naming its article by title
+    when one does (`preferred_labels`): "Retraction of: 10.1083/…" beside "Retraction of: ‹title›" says nothing."""
+    return [t for t in preferred_labels(view.texts(iri, RDFS + "label")) if t != label]
+
+
 def work(view: View, iri: str) -> dict[str, Any]:
     """What notices and articles both state: titles, dates, identifiers, container, web page, licence."""
     names = view.texts(iri, SCHEMA + "name")
@@ -192,7 +202,7 @@ def work(view: View, iri: str) -> dict[str, Any]:
         "date": earliest(view.texts(iri, SCHEMA + "datePublished")),  # one date, when sources differ
         "dates": view.texts(iri, SCHEMA + "datePublished"),
         "other_names": [n for n in names if n != label],
-        "known_as": [t for t in view.texts(iri, RDFS + "label") if t != label],
+        "known_as": known_as(view, iri, label),
         "urls": view.iris(iri, SCHEMA + "url"),
         "licenses": view.iris(iri, SCHEMA + "license"),
         "languages": view.texts(iri, SCHEMA + "inLanguage"),

@@ -24,6 +24,18 @@ _BARE_DOI = re.compile(r"^10\.\d{4,9}/\S+$")
 PMID = r"\d{5,9}"  # a PubMed id as notices write it
 PMID_IN_TEXT = re.compile(rf"\bPMID\s*:?\s*({PMID})\b", re.I)  # "PMID: 12345678" anywhere in prose
 
+# A notice's label that names its article only by an identifier ("Retraction of: 10.1016/…", "… PMID 123"):
+# what a record that knew no title writes (`retractkg.ingest.mapping.notice_label`).
+_NAMED_BY_IDENTIFIER = re.compile(r": (?:10\.\d{4,9}/\S+|PMID \d+|PMC\d+)$")
+
+
+def preferred_labels(labels: list[str]) -> list[str]:
+    """Of a notice's labels (one a record), those naming its article by title or citation, in their order;
+    all of them when every one names it by an identifier alone. Pages, lists and search show these."""
+    by_title = [label for label in labels if not _NAMED_BY_IDENTIFIER.search(label)]
+    return by_title or labels
+
+
 # Names recur: a journal, publisher or institution in record after record, an article's IRI in the
 # hash of each of its authors. Each cache holds at most this many entries (a few MB).
 RECENT = 1 << 15

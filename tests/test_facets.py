@@ -54,18 +54,6 @@ def store_path(tmp_path_factory) -> Path:
     return path
 
 
-@pytest.fixture(scope="module")
-def store(store_path: Path):
-    with OxigraphStore(store_path, read_only=True) as store:
-        yield store
-
-
-@pytest.fixture(scope="module")
-def client(store_path: Path, store):
-    with TestClient(create_app(Settings(store_path=store_path), store, exclusive=True)) as client:
-        yield client
-
-
 def sparql_counts(store, facet: str, narrowing: str = "") -> dict[str, int]:
     result = store.query(PREFIXES + f"""SELECT ?x (COUNT(DISTINCT ?n) AS ?c) WHERE {{
         ?n a rkg:Notice . {narrowing} {SPARQL_FACETS[facet]} }} GROUP BY ?x""")

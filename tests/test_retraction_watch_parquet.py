@@ -135,6 +135,25 @@ def test_none_pubmed_ids_natures_and_a_reason_without_its_plus(store):
     assert {"Euphemisms for Misconduct", "Notice - Limited or No Information"} <= labels
 
 
+def test_a_numbered_affiliation_list_loses_its_markers(store):
+    """RID 5375 numbers its affiliations, run together: '1Department of ..., Switzerland 2Department of ...'.
+    The article's organizations are the two departments, not "1" and "... Switzerland 2"."""
+    orgs = {r["name"] for r in rows(store, f"""SELECT DISTINCT ?name WHERE {{
+        <{BASE}id/article/10.1083/jcb.201504073> schema:sourceOrganization/schema:name ?name }}""")}
+    assert orgs == {"Department of Fundamental Microbiology, University of Lausanne, CH-1015 Lausanne, Switzerland",
+                    "Department of Cell and Developmental Biology, Vanderbilt University School of Medicine, "
+                    "Nashville, TN 37232"}
+    # A marker glued to the institution it numbers is a seam; an address's number glued to a word is not.
+    named = {r["name"] for r in rows(store, "SELECT DISTINCT ?name WHERE { ?a schema:sourceOrganization/schema:name "
+                                            "?name FILTER(CONTAINS(?name, 'Kaohsiung 84001') "
+                                            "|| CONTAINS(?name, 'Gongqingtuan')) }")}
+    assert named == {"School of Chinese Medicine for Post-Baccalaureate, I-Shou University, Kaohsiung 84001, Taiwan",
+                     "Department of Spinal Surgery, Central Hospital of Zibo, Affiliated with Shandong University, "
+                     "Gongqingtuan Road 54Hao, Zibo, Shandong Province, China"}
+    assert not rows(store, "SELECT ?o WHERE { ?a schema:sourceOrganization ?o . ?o schema:name ?n "
+                           "FILTER(REGEX(?n, '^[0-9]+$')) }")
+
+
 def test_names_are_split_at_the_capital_that_starts_the_next_one():
     assert scrape.split_names("A KrikaO RachedM el Hadef el Okki") == ["A Krika", "O Rached", "M el Hadef el Okki"]
     # Closed-up surnames and given names written with a capital inside stay whole.

@@ -158,9 +158,23 @@ def unquoted(cell: str) -> str:
     return cell
 
 
+# A numbered list's marker glued to the institution it numbers, after the previous one's address ("Kaohsiung
+# 84001, Taiwan 3Chinese Medicine Department"): a seam too; one digit only, as an address's number glued to a
+# word is mostly longer ("Gongqingtuan Road 54Hao").
+_GLUED_MARKER = re.compile(r"(?<= )(?=\d[A-Z][a-z])")
+_LEADING_MARKER = re.compile(r"^\d{1,2}(?=[A-Z][a-z]|\s|$)")
+_TRAILING_MARKER = re.compile(r"[\s,]+\d{1,2}$")
+
+
 def split_institutions(text: str) -> list[str]:
-    """The institutions of a cell where the website ran them together."""
-    return [part.strip() for part in _GLUED_INSTITUTION.split(text) if part.strip()]
+    """The institutions of a cell where the website ran them together. A numbered list's markers ("1Department
+    of ..., Switzerland 2Department of ...") are no part of a name: a marker left at the start of a part, or at
+    the end of one that another follows (it numbers the next), is dropped, and a part that is only one goes."""
+    parts = [part.strip() for piece in _GLUED_INSTITUTION.split(text) for part in _GLUED_MARKER.split(piece)]
+    parts = [part for part in parts if part]
+    named = [_LEADING_MARKER.sub("", part).strip() for part in parts]
+    named = [_TRAILING_MARKER.sub("", part) if i < len(named) - 1 else part for i, part in enumerate(named)]
+    return [part for part in named if part]
 
 
 def reason_claims(cells: list[str], warnings: list[str]) -> list[ReasonClaim]:

@@ -19,7 +19,7 @@ from pyoxigraph import Quad, RdfFormat, parse
 from retractkg.config import Settings
 from retractkg.ontology import AS, RDF, RDFS, RKG, XSD
 from retractkg.store import GraphStore
-from retractkg.store.base import values_lists
+from retractkg.store.base import values_lists, xsd_datetime
 
 
 class Announced(Protocol):
@@ -145,16 +145,49 @@ class ChangeLog:
                                           f"{{ ?c <{AS}published> ?t }} }}")))
 
     def page(self, number: int, size: int = PAGE_SIZE, *, newest_first: bool = False) -> list[Change]:
-        """Page `number` (from 1) of the log, oldest first (the feed) or newest first (the recent-changes page)."""
-        order = "DESC(?published) DESC(?c)" if newest_first else "?published ?c"
-        result = self.store.query(f"""
-            SELECT ?c ?type ?object ?target ?published ?hash WHERE {{ GRAPH <{self.graph}> {{
-              ?c <{AS}published> ?published ; <{RDF}type> ?type .
-              OPTIONAL {{ ?c <{AS}object> ?object }} OPTIONAL {{ ?c <{AS}target> ?target }}
-              OPTIONAL {{ ?c <{RKG}contentHash> ?hash }}
-            }} }} ORDER BY {order} LIMIT {size} OFFSET {(number - 1) * size}""")
-        changes = [Change(_text(s, "c"), _text(s, "type").removeprefix(AS), _text(s, "object"), _text(s, "target"),
-                          _text(s, "published"), _text(s, "hash")) for s in result]
+        """Page `number` (from 1) of the log, oldest first (the feed) or newest first (the recent-changes page),
+        in the order of `ORDER BY ?published ?c`. The store is not asked to sort: it sorts the whole log for
+        every page (10 s, past the endpoint's limit, for the 123,000 changes of the shared data). Changes are
+        counted per publication time (one an ingest batch), and only the batches the page reaches are read."""
+        skip, chosen = (number - 1) * size, []
+        for literals, count in self._batches(newest_first):
+            if skip >= count:
+                skip -= count
+                continue
+            values = " ".join(literals)
+            changes = sorted((s["c"].value for s in self.store.query(
+                f"SELECT ?c WHERE {{ GRAPH <{self.graph}> {{ VALUES ?t {{ {values} }} ?c <{AS}published> ?t }} }}")),
+                reverse=newest_first)
+            chosen += changes[skip:skip + size - len(chosen)]
+            skip = 0
+            if len(chosen) == size:
+                break
+        return self._described(chosen)
+
+    def _batches(self, newest_first: bool) -> list[tuple[list[str], int]]:
+        """The log's publication times in order, each with how many changes it holds (the N-Triples of the
+        times: one instant may be written more than one way)."""
+        counts: dict[datetime, tuple[list[str], int]] = {}
+        for s in self.store.query(f"SELECT ?t (COUNT(?c) AS ?n) WHERE {{ GRAPH <{self.graph}> "
+                                  f"{{ ?c <{AS}published> ?t }} }} GROUP BY ?t"):
+            moment = xsd_datetime(s["t"].value)
+            literals, count = counts.get(moment, ([], 0))
+            counts[moment] = ([*literals, f'"{s["t"].value}"^^<{XSD}dateTime>'], count + int(s["n"].value))
+        return [counts[moment] for moment in sorted(counts, reverse=newest_first)]
+
+    def _described(self, iris: list[str]) -> list[Change]:
+        """The changes `iris`, in that order, with their notices' labels. (VALUES inside the GRAPH block: outside
+        it, the store matched the whole log before joining, 2 s for 50 changes of 123,000.)"""
+        found: dict[str, Change] = {}
+        for values in values_lists(iris):
+            for s in self.store.query(f"""
+                SELECT ?c ?type ?object ?target ?published ?hash WHERE {{ GRAPH <{self.graph}> {{
+                  VALUES ?c {{ {values} }} ?c <{AS}published> ?published ; <{RDF}type> ?type .
+                  OPTIONAL {{ ?c <{AS}object> ?object }} OPTIONAL {{ ?c <{AS}target> ?target }}
+                  OPTIONAL {{ ?c <{RKG}contentHash> ?hash }} }} }}"""):
+                found[_text(s, "c")] = Change(_text(s, "c"), _text(s, "type").removeprefix(AS), _text(s, "object"),
+                                              _text(s, "target"), _text(s, "published"), _text(s, "hash"))
+        changes = [found[iri] for iri in iris if iri in found]
         names = self._labels([c.object for c in changes if c.object])
         return [replace(c, name=names.get(c.object, "")) for c in changes]
 

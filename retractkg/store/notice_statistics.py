@@ -26,6 +26,7 @@ from pyoxigraph import NamedNode
 
 from retractkg.ontology import CITO, RDF, RDFS, RKG, SCHEMA, SKOS
 from retractkg.ontology.dates import earliest
+from retractkg.ontology.identifiers import preferred_labels
 from retractkg.store.base import GraphStore
 
 PREFIXES = "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in
@@ -227,8 +228,9 @@ def write(connection: sqlite3.Connection, scan: GraphScan) -> dict[str, int]:
         one = {p: vs[0] for p, vs in props.items() if vs}
         article = one.get(CITO + "updates", "")
         article_title, article_doi = articles.get(article, ("", ""))
-        title = one.get(SCHEMA + "name") or one.get(RDFS + "label") or article_title
-        label = one.get(RDFS + "label") or title
+        label = next(iter(preferred_labels(props.get(RDFS + "label", []))), "")
+        title = one.get(SCHEMA + "name") or label or article_title
+        label = label or title
         return (ids[notice], notice, sort_key(notice), label or notice, title, newest(notice), one.get(RKG + "doi", ""),
                 first_label("nature", notice), article, article_title, article_doi, first_label("journal", notice),
                 first_label("publisher", notice))
