@@ -15,7 +15,7 @@ from retractkg.api.resources import local_path
 from retractkg.config import Settings
 from retractkg.ontology import CITO, DCT, OA, RDF, RDFS, RKG, SCHEMA, SKOS, XSD
 from retractkg.ontology.dates import earliest
-from retractkg.ontology.identifiers import links_out, preferred_labels, record_id_link
+from retractkg.ontology.identifiers import links_out, preferred_labels, record_id_link, untitled_work_label
 
 TYPE = RDF + "type"
 XSD_DOUBLE = XSD + "double"
@@ -59,16 +59,9 @@ class View:
             found = self.text(iri, p)
             if found:
                 return found
-        # A work with no title is named as its notice's label names it (`ingest.mapping.notice_label`): by the
-        # citation a notice gives ("Scientific Reports, published online 13 January 2021"), else by an
-        # identifier whole, never by an IRI segment ("etm.2016.2977") or a hash.
-        if citation := self.text(iri, RKG + "citation"):
-            return " ".join(citation.split())
-        if doi := self.text(iri, RKG + "doi"):
-            return f"doi:{doi}"
-        if pmid := self.text(iri, RKG + "pmid"):
-            return f"PMID {pmid}"
-        return iri.rstrip("/").rsplit("/", 1)[-1].split("#")[-1] or iri
+        untitled = untitled_work_label(self.text(iri, RKG + "citation"), self.text(iri, RKG + "doi"),
+                                       self.text(iri, RKG + "pmid"))
+        return untitled or iri.rstrip("/").rsplit("/", 1)[-1].split("#")[-1] or iri
 
     def href(self, iri: str) -> str:
         return local_path(iri, self.settings) or iri

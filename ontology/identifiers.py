@@ -36,6 +36,15 @@ def preferred_labels(labels: list[str]) -> list[str]:
     return by_title or labels
 
 
+def untitled_work_label(citation: str, doi: str, pmid: str) -> str:
+    """What names a work with no title, as its notice's label names it (`ingest.mapping.notice_label`): the
+    citation a notice gives ("Scientific Reports, published online 13 January 2021"), else an identifier whole,
+    never an IRI segment ("etm.2016.2977") or a hash; "" when it has none of them."""
+    if citation:
+        return " ".join(citation.split())
+    return f"doi:{doi}" if doi else f"PMID {pmid}" if pmid else ""
+
+
 # Names recur: a journal, publisher or institution in record after record, an article's IRI in the
 # hash of each of its authors. Each cache holds at most this many entries (a few MB).
 RECENT = 1 << 15

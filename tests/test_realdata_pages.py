@@ -77,6 +77,9 @@ def test_an_article_known_by_a_citation_is_named_by_it_not_by_a_hash(client, sto
     assert f"<strong>{citation}</strong></a>" in shown
     words = re.sub(r"https?://\S+", "", re.sub(r"<[^>]+>", " ", shown))  # the page's own IRI is shown whole
     assert not HASH.search(words), words[HASH.search(words).start() - 100:][:200]
+    # A search lists it by its citation too, not by its IRI.
+    found = client.get("/search", params={"q": "Nasrullah Khan"}, headers={"Accept": "application/json"}).json()
+    assert {r["label"] for r in found["results"] if r["iri"] == article} == {citation}
 
 
 def logged_in_order(store, newest_first: bool) -> list[str]:

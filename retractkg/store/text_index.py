@@ -38,6 +38,7 @@ from pathlib import Path
 from retractkg.collector import without_cycle_collection
 from retractkg.ontology import CITO, RDF, RDFS, RKG, SCHEMA, SKOS
 from retractkg.ontology.dates import earliest
+from retractkg.ontology.identifiers import preferred_labels, untitled_work_label
 from retractkg.store import graph_statistics, notice_statistics
 from retractkg.store.base import GraphStore
 from retractkg.store.notice_statistics import Count, NoticeStatistics, Selection
@@ -267,7 +268,11 @@ def _rebuild(store: GraphStore, path: Path, state: str, counts: Future[graph_sta
     names: dict[str, str] = {}
     for iri, name in scan.pairs(SCHEMA + "name"):
         names.setdefault(iri, name)
-    labels = {iri: label for iri, label in scan.pairs(RDFS + "label") if iri in kinds}
+    given_labels: dict[str, list[str]] = defaultdict(list)
+    for iri, label in scan.pairs(RDFS + "label"):
+        if iri in kinds:
+            given_labels[iri].append(label)
+    labels = {iri: preferred_labels(found)[0] for iri, found in given_labels.items()}  # as pages and lists show
     given: dict[str, list[str]] = defaultdict(list)
     for iri, date in scan.pairs(SCHEMA + "datePublished"):
         if kinds.get(iri) == "notice":
@@ -290,6 +295,7 @@ def _rebuild(store: GraphStore, path: Path, state: str, counts: Future[graph_sta
     def reasons_of(notice: str) -> list[str]:
         return sorted(min(reason_labels.get(r, ()), default="") for r in reasons.get(notice, ()))
 
+    untitled = _untitled_works(store)
     journals: dict[str, str] = {}  # a work's journal is asked for up to three times (notice and article rows)
 
     def journal(work: str) -> str:
@@ -309,7 +315,8 @@ def _rebuild(store: GraphStore, path: Path, state: str, counts: Future[graph_sta
                              *(journal(a) for a in articles), *reasons_of(iri), texts.get(iri, "")])
             return iri, kind, label or iri, dates.get(iri, ""), people, body
         if kind == "article":
-            return iri, kind, labels.get(iri) or names.get(iri) or iri, journal(iri), author_names(iri), journal(iri)
+            label = labels.get(iri) or names.get(iri) or untitled.get(iri) or iri
+            return iri, kind, label, journal(iri), author_names(iri), journal(iri)
         first_work = next(iter(works.get(iri, ())), None)  # found by name only: a title finds the work
         return iri, kind, names.get(iri) or iri, "" if first_work is None else names.get(first_work, ""), \
             names.get(iri, ""), ""
@@ -321,6 +328,19 @@ def _rebuild(store: GraphStore, path: Path, state: str, counts: Future[graph_sta
     with path.with_name(path.name + ".lock").open("a+b") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         return _write(path, kinds, scan, row, counts, state)
+
+
+def _untitled_works(store: GraphStore) -> dict[str, str]:
+    """The label of each article without a title (`untitled_work_label`): a search lists it by its citation or
+    identifier, not its IRI."""
+    found: dict[str, str] = {}
+    for row in store.query(f"""SELECT ?a ?citation ?doi ?pmid WHERE {{ ?a a <{RKG}Article>
+            FILTER NOT EXISTS {{ ?a <{SCHEMA}name> ?name }} OPTIONAL {{ ?a <{RKG}citation> ?citation }}
+            OPTIONAL {{ ?a <{RKG}doi> ?doi }} OPTIONAL {{ ?a <{RKG}pmid> ?pmid }} }}"""):
+        label = untitled_work_label(*(row[v].value if row[v] is not None else "" for v in ("citation", "doi", "pmid")))
+        if label:
+            found.setdefault(row["a"].value, label)
+    return found
 
 
 def _write(path: Path, kinds: dict[str, str], scan: notice_statistics.GraphScan,
