@@ -113,7 +113,8 @@ def test_the_change_feed_and_the_recent_changes_page_keep_the_logs_order_across_
     shown, sources, page = [], [], 1
     while True:
         html = client.get(f"/recent-changes?page={page}").text
-        shown += re.findall(r'<tr><td>[^<]+</td><td><a href="[^"]+">([^<]+)</a>', html)
+        shown += re.findall(r'<tr><td><time datetime="[^"]+">\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC</time></td>'
+                            r'<td><a href="[^"]+">([^<]+)</a>', html)
         sources += re.findall(r'<td><a href="/graph/[^"]+">([^<]+)</a></td></tr>', html)
         if 'rel="next"' not in html:
             break
