@@ -302,11 +302,15 @@ SHOWN = {
 }
 
 
+# Not for display: a hidden label is a misspelling kept for matching ("retration"), as SKOS defines it.
+NOT_SHOWN = (SKOS + "hiddenLabel",)
+
+
 def properties(view: View, iri: str, shown: Iterable[str] = ()) -> list[dict[str, Any]]:
     """Every statement about `iri` but those of the `shown` properties: all of them on pages without a
     dedicated layout, the rest on pages with one."""
     rows = []
-    skip = set(shown)
+    skip = {*shown, *NOT_SHOWN}
     for predicate, objects in sorted(view.index.get(iri, {}).items()):
         if predicate in skip:
             continue
@@ -316,6 +320,9 @@ def properties(view: View, iri: str, shown: Iterable[str] = ()) -> list[dict[str
                 values.append(view.link(o.value))
             elif o.datatype.value == XSD_DOUBLE:
                 values.append({"iri": "", "href": "", "label": number(o.value)})
+            elif not o.datatype.value.startswith((XSD, RDF)):  # a value of our own kind says which
+                kind = o.datatype.value.rsplit("/", 1)[-1].split("#")[-1]
+                values.append({"iri": "", "href": "", "label": f"{o.value} ({kind})"})
             else:
                 values.append({"iri": "", "href": "", "label": o.value})
         rows.append({"predicate": predicate, "label": predicate.rsplit("/", 1)[-1].split("#")[-1],

@@ -180,3 +180,12 @@ def test_the_browse_page_lists_its_lists_without_an_empty_count_column(client):
     assert len(re.findall(r'<tr><td><a href="/browse/[a-z]+">[^<]+</a></td></tr>', html)) == 6
     assert "<th>Notices</th>" not in html and '<td class="count"></td>' not in html
     assert "<th>Notices</th>" in client.get("/browse/journals").text  # lists that count keep their column
+
+
+def test_a_natures_page_shows_no_hidden_label_and_says_which_notation_is_crossrefs(client):
+    """A hidden label is a misspelling kept for matching ("retration"), not shown; the nature's two notations,
+    retractkg's and Crossref's update type, read apart rather than "retraction retraction"."""
+    text = re.sub(r"<[^>]+>", " ", client.get("/doc/nature/retraction").text)
+    assert "retration" not in text and "hiddenLabel" not in text
+    assert "retraction (CrossrefUpdateType)" in text
+
