@@ -45,6 +45,8 @@ LOOKUPS_BEFORE_READING_ALL = 200
 # An article no record names by an identifier is known by its title in its journal, where the title is this many
 # words or more: shorter ones ("Editorial", "Letter to the editor", "Retraction") name no one work in a journal.
 TITLE_WORDS_AT_LEAST = 6
+# ... and each name of the journal an article ?x is part of (through its issue and volume, if any), as ?journal.
+_JOURNAL_NAMES = f"?x <{SCHEMA}isPartOf>+ ?j . ?j <{SCHEMA}name>|<{SCHEMA}alternateName> ?journal ."
 
 
 class KnownDois:
@@ -161,8 +163,7 @@ class KnownDois:
         if self._stored_titles is None:
             self._stored_titles = defaultdict(set)
             for s in self.store.query(f"""SELECT DISTINCT ?title ?journal ?doi WHERE {{
-                    ?a a <{RKG}Article> ; <{RKG}doi> ?doi ; <{SCHEMA}name> ?title ; <{SCHEMA}isPartOf>+ ?j .
-                    ?j <{SCHEMA}name>|<{SCHEMA}alternateName> ?journal }}"""):
+                    ?x a <{RKG}Article> ; <{RKG}doi> ?doi ; <{SCHEMA}name> ?title . {_JOURNAL_NAMES} }}"""):
                 self._stored_titles[title_in_journal(s["title"].value, s["journal"].value)].add(s["doi"].value)
         found = self._stored_titles.get(key[1], set())
         self._dois[key] = next(iter(found)) if len(found) == 1 else ""
@@ -215,8 +216,7 @@ class KnownDois:
             for row in self.store.query(f"""SELECT DISTINCT ?g ?title ?journal ?source WHERE {{
                     GRAPH ?g {{ ?x a <{RKG}Article> ; <{SCHEMA}name> ?title
                         FILTER(STRSTARTS(STR(?x), "{minter.base}id/article/h/")) }}
-                    ?x <{SCHEMA}isPartOf>+ ?j . ?j <{SCHEMA}name>|<{SCHEMA}alternateName> ?journal .
-                    ?g <{RKG}sourceFile> ?source }}"""):
+                    {_JOURNAL_NAMES} ?g <{RKG}sourceFile> ?source }}"""):
                 key = ("title", title_in_journal(row["title"].value, row["journal"].value))
                 if key in self._learnt and self._dois[key]:
                     found[row["source"].value].add(row["g"].value)
