@@ -52,9 +52,37 @@ for _nature, _kind in _NOTICE_KIND.items():
 @lru_cache(maxsize=RECENT)
 def name_key(name: str) -> str:
     """A journal's, publisher's or organization's name as compared: `fold`ed, "&" read as "and", a leading
-    "The" dropped ("The Lancet" and "Lancet", "Taylor & Francis" and "Taylor and Francis" are one)."""
-    folded = fold(name.replace("&", " and "))
+    "The" dropped ("The Lancet" and "Lancet", "Taylor & Francis" and "Taylor and Francis" are one), and an
+    abbreviation the name gives of itself dropped ("PNAS: Proceedings of the National Academy of Sciences …",
+    "Proceedings of the National Academy of Sciences … (PNAS)" and the name alone are one)."""
+    folded = fold(_without_own_abbreviation(name).replace("&", " and "))
     return folded[4:] if folded.startswith("the ") else folded
+
+
+# An abbreviation in capitals, written before a colon or in brackets: "JAMA: Journal of …", "… Medicine (JCMM)".
+_OWN_ABBREVIATION = re.compile(r"^(?P<lead>[A-Z][A-Z&]{1,9}):\s+|\s*\((?P<inner>[A-Z][A-Z&]{1,9})\)")
+
+
+def _without_own_abbreviation(name: str) -> str:
+    """`name` without the abbreviations of itself that it carries: each one's letters are initials of the name's
+    words, in order, the first the first word's (after "The"), so "(BBA)" goes from "Biochimica et Biophysica
+    Acta (BBA)" but "(ISOBM)" stays in "Tumor Biology … Official Journal of the International Society …"."""
+    for match in reversed(list(_OWN_ABBREVIATION.finditer(name))):
+        rest = name[:match.start()] + " " + name[match.end():]
+        if _initials_of(match.group("lead") or match.group("inner"), rest):
+            name = rest.strip()
+    return name
+
+
+def _initials_of(abbreviation: str, name: str) -> bool:
+    initials = [word[0] for word in fold(name).split()]
+    if initials[:1] == ["t"] and len(initials) > 1:
+        initials = initials[1:]  # "The Quarterly Journal of Experimental Psychology (QJEP)"
+    letters = [c for c in abbreviation.lower() if c.isalpha()]
+    if not initials or not letters or letters[0] != initials[0]:
+        return False
+    remaining = iter(initials[1:])
+    return all(letter in remaining for letter in letters[1:])  # a subsequence: "of", "the", "and" skipped
 
 
 @lru_cache(maxsize=RECENT)

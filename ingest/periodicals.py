@@ -4,7 +4,8 @@ the curated publisher list gives one publisher are one, named as the list names 
 ISSNs that one record gives a journal (print, electronic, ISSN-L) are one journal's, and so are all the
 ISSNs linked that way across records; such a journal is `id/journal/issn/{its smallest ISSN}`. A journal a
 record names without an ISSN (Retraction Watch gives none) is the ISSN journal that records give that
-normalised name (`name_key`: case, accents, punctuation, a leading "The", "&" read as "and") with ISSNs,
+normalised name (`name_key`: case, accents, punctuation, a leading "The", "&" read as "and", an abbreviation
+of its own initials dropped) with ISSNs,
 when exactly one does; otherwise it is keyed by its name. Each journal and publisher has one `schema:name`,
 chosen among every spelling its records give and its stored description holds (`_preferred`: one not all in
 capitals, not all in lower case, with the fewest capitals, then the least), so that it is the same whichever

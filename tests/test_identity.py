@@ -199,6 +199,30 @@ def test_one_periodical_per_journal_name_however_written_with_one_name_and_the_o
         ("Lancet", ["LANCET.", "The Lancet"]), ("Taylor & Francis Journal", ["Taylor and Francis Journal"])]
 
 
+def test_a_journal_written_with_its_own_abbreviation_is_the_journal_and_another_bracket_is_not(tmp_path):
+    """Retraction Watch writes one journal "PNAS: Proceedings of …" and "Proceedings of … (PNAS)", and JCMM with
+    and without "(JCMM)": an abbreviation made of the name's initials is no part of it; "(ISOBM)" is not
+    Tumor Biology's, so it keeps that name apart."""
+    with RW.open(encoding="utf-8", newline="") as f:
+        header, *rows = list(csv.reader(f))
+    col = {name: i for i, name in enumerate(header)}
+    pnas = "Proceedings of the National Academy of Sciences of the United States of America"
+    written = [f"PNAS: {pnas}", f"{pnas} (PNAS)", "Journal of Cellular and Molecular Medicine (JCMM)",
+               "Journal of Cellular and Molecular Medicine", "Tumor Biology (ISOBM)", "Tumor Biology"]
+    for row, name in zip(rows, written, strict=False):
+        row[col["Journal"]] = name
+    path = tmp_path / "rw.csv"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f, lineterminator="\r\n").writerows([header, *rows[:len(written)]])
+    store = OxigraphStore()
+    ingest(store, [path], Settings())
+    journals = store.query(PREFIXES + """SELECT ?j (GROUP_CONCAT(DISTINCT ?n; separator="|") AS ?names)
+        WHERE { ?j a schema:Periodical ; schema:name|schema:alternateName ?n } GROUP BY ?j""")
+    assert sorted(sorted(s["names"].value.split("|")) for s in journals) == [
+        ["Journal of Cellular and Molecular Medicine", "Journal of Cellular and Molecular Medicine (JCMM)"],
+        [f"PNAS: {pnas}", f"{pnas} (PNAS)"], ["Tumor Biology"], ["Tumor Biology (ISOBM)"]]
+
+
 JATS_WITH_ISSNS = ["PMC4596082.xml", "PMC4602625.xml", "PMC5268068.xml"]  # Cureus; Medicine, print and electronic
 
 
