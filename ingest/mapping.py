@@ -284,8 +284,11 @@ class RecordMapper:
         for item in notice.affected_items:
             g.add(n, rkg.affectedItem, item)
         notice_orgs = [self._organization(g, org) for org in notice.organizations]
+        # A signatory who is an author of the article is that author (`PeopleIndex.signatory`), not a second person.
+        signed = self.mint.notice(notice, known=False) if notice.authors and self.people is not None else ""
         for person in notice.authors:
-            g.add(n, schema.author, self._person(g, n.value, person, notice_orgs))
+            author = self.people.signatory(signed, person) if signed else None
+            g.add(n, schema.author, self._person(g, n.value, person, notice_orgs, known=author))
         for claim in notice.reasons:
             concept = reason_iri(claim.label)
             if concept is None:
@@ -544,9 +547,9 @@ class RecordMapper:
         joined = self.people.iri(article, person) if self.people is not None and article is not None else None
         return _minted(joined or self.mint.person(article_iri, person.name))
 
-    def _person(self, g: _Graph, article_iri: str, person: Person,
-                orgs: list[Term] | None = None, article: Article | None = None) -> Term:
-        p = self._person_iri(article_iri, article, person)
+    def _person(self, g: _Graph, article_iri: str, person: Person, orgs: list[Term] | None = None,
+                article: Article | None = None, *, known: str | None = None) -> Term:
+        p = _minted(known) if known else self._person_iri(article_iri, article, person)
         g.add(p, A, schema.Person)
         g.add(p, schema.name, person.name)
         if person.given_name or person.family_name or person.email:  # most sources give a name only
