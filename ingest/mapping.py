@@ -660,8 +660,13 @@ def notice_label(notice: Notice) -> str:
         if title:  # a notice naming no article: its title, which mostly says what it is, else after the nature
             said = fold(title).startswith(tuple(words["_titles_that_say_what_they_are"]))
             return title if said else prefix + title
-        identifier = notice.own_doi or (notice.pmid and f"PMID {notice.pmid}") or notice.pmcid or notice.date
-        return words["_no_article"].format(prefix=prefix, identifier=identifier or "").strip()
+        # What tells such notices apart: their journal, identifier and date, else the words they open with.
+        identifier = notice.own_doi or (notice.pmid and f"PMID {notice.pmid}") or notice.pmcid
+        told = [" ".join(part.split()) for part in (notice.journal.name, identifier, notice.date) if part]
+        if not told and notice.text.strip():
+            opening, count = notice.text.split(), words["_opening_words"]
+            told = [f"“{' '.join(opening[:count])}{'…' if len(opening) > count else ''}”"]
+        return words["_no_article"].format(prefix=prefix, identifier=", ".join(told)).replace(" ()", "")
     more = words["_more_articles"].format(count=len(about) - 1) if len(about) > 1 else ""
     return prefix + about[0] + more
 
