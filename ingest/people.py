@@ -293,15 +293,16 @@ class PeopleIndex:
         record of the run gives them) is that author, as its article's records name it."""
         for notice, signers in self._signers.values():
             keys = sorted(self._notice_articles.get(notice, ()))
-            for name, _ in signers:
+            for name, written in signers:
                 found = {self._author_iri(key, mention) for key in keys
                          for mention in self._articles.get(key, {}).values()
                          if _same_family(mention.name.family, name.family)
                          and compatible(mention.name.given, name.given)}
                 if len(found) == 1:
                     iri = self._signer_iris[notice, name.key] = found.pop()
-                    if iri not in self.evidence:  # why the notice's signatory is this author
-                        self.evidence[iri] = ("notice-signatory", notice, list(map(self._article_iri, keys)))
+                    if iri not in self.evidence:  # why the notice's signatory is this author: the name it signs
+                        # with, the articles whose author it is and the notice
+                        self.evidence[iri] = ("notice-signatory", written, [*map(self._article_iri, keys), notice])
         self._signers.clear()
         self._notice_of.clear()
         self._notice_articles.clear()

@@ -58,9 +58,10 @@ def test_each_signatory_who_is_an_author_is_the_article_authors_one_person(store
     (martin,) = [p for p, names in signed.items() if "Sophie G. Martin" in names]
     assert signed[martin] == {"Sophie G. Martin", "Sophie G Martin"}  # as each source writes her
     # Why the signatory is the author is stated, as for every joined person.
-    (kind,) = [s["kind"].value for s in store.query(PREFIXES + f"""SELECT ?kind WHERE {{ <{martin}>
-        rkg:identityEvidence ?e . ?e rkg:evidenceKind ?kind ; rkg:joins <{ARTICLE}> }}""")]
-    assert kind == "notice-signatory"
+    (why,) = [(s["kind"].value, s["value"].value) for s in store.query(PREFIXES + f"""SELECT ?kind ?value WHERE {{
+        <{martin}> rkg:identityEvidence ?e . ?e rkg:evidenceKind ?kind ; rkg:evidenceValue ?value ;
+        rkg:joins <{ARTICLE}>, <{NOTICE}> }}""")]
+    assert why == ("notice-signatory", "Sophie G. Martin")
 
 
 def test_the_notice_page_links_one_page_per_author(store):
@@ -71,6 +72,8 @@ def test_the_notice_page_links_one_page_per_author(store):
         martin = next(href for href, name in linked.items() if name.startswith("Sophie G"))
         person = client.get(martin, headers={"Accept": "text/html"}).text
     assert "/doc/article/10.1083/jcb.201504073" in person and "/doc/notice/10.1083/jcb.20150407302062017r" in person
+    assert "the article's author signs its notice as Sophie G. Martin" in person
+    assert "https://w3id.org" not in person.split("Why these are one person")[1].split("</ul>")[0]  # no IRI as text
 
 
 def test_a_signatory_who_is_no_author_of_the_article_is_not_its_author(store):
