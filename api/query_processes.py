@@ -565,6 +565,9 @@ class IsolatedStore(GraphStore):
     def quads(self, graph: str | None = None) -> Iterator[Quad]:
         return self.store.quads(graph)
 
+    def instances(self, cls: str) -> list[str]:
+        return self.store.instances(cls)
+
     def dump(self, output: BinaryIO, format: RdfFormat, *, graph: str | None = None) -> None:
         self.store.dump(output, format, graph=graph)
 

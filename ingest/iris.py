@@ -21,7 +21,7 @@ from functools import cache, lru_cache
 from urllib.parse import quote
 
 from retractkg.ingest.model import Article, Nature, Notice
-from retractkg.ingest.reading.lexicon import publishers
+from retractkg.ingest.reading.lexicon import legal_forms, publishers
 from retractkg.ontology.identifiers import RECENT, normalize_issn, notice_text_hash, stable_hash
 
 # Defined with the shared identifiers; named here too for code that still imports them from iris.
@@ -92,8 +92,24 @@ def name_hash(name: str, *qualifiers: str) -> str:
 
 
 @cache
+def _legal_form() -> re.Pattern[str]:
+    """Trailing legal-form words (`lexicon/legal_forms.txt`) of a `name_key`, however many follow one another."""
+    forms = sorted({name_key(form) for form in legal_forms()}, key=len, reverse=True)
+    alternatives = "|".join(map(re.escape, forms))
+    return re.compile(rf"(?: (?:{alternatives}))+$")
+
+
+@lru_cache(maxsize=RECENT)
+def publisher_key(name: str) -> str:
+    """A publisher's name as compared: its `name_key` without a trailing legal form ("Hindawi Limited", "MDPI AG"
+    and "Elsevier B.V." are "hindawi", "mdpi" and "elsevier"), unless that is all the name is."""
+    key = name_key(name)
+    return _legal_form().sub("", key) or key
+
+
+@cache
 def _curated_publishers() -> dict[str, str]:
-    return {name_key(spelling): p.name for p in publishers() for spelling in (p.name, *p.spellings)}
+    return {publisher_key(spelling): p.name for p in publishers() for spelling in (p.name, *p.spellings)}
 
 
 IMPRINT_SEPARATOR = " - "  # "Parent - Imprint", as Retraction Watch writes an imprint (`lexicon/publishers.tsv`)
@@ -106,8 +122,8 @@ def _imprint(name: str) -> tuple[str, str]:
     if not separator or not parent.strip():
         return "", ""
     curated = _curated_publishers()
-    found = curated.get(name_key(imprint))
-    if found is None or name_key(name) in curated:
+    found = curated.get(publisher_key(imprint))
+    if found is None or publisher_key(name) in curated:
         return "", ""
     return parent.strip(), found
 
@@ -116,7 +132,7 @@ def publisher_name(name: str) -> str:
     """The name the curated publisher list (`lexicon/publishers.tsv`) gives a spelling of it ("PLoS": "Public
     Library of Science") or, written "Parent - Imprint", of its imprint ("Springer - Biomed Central (BMC)":
     "BioMed Central"), else the name as given: the spellings of one publisher are one publisher."""
-    curated = _curated_publishers().get(name_key(name))
+    curated = _curated_publishers().get(publisher_key(name))
     return curated if curated is not None else (_imprint(name)[1] or name)
 
 
@@ -199,8 +215,9 @@ class Minter:
         return f"{self.base}id/journal/{name_hash(name) if name else 'issn/' + sorted(issn)[0].upper()}"
 
     def publisher(self, name: str) -> str:
-        """By normalised name, a spelling `lexicon/publishers.tsv` lists read as the publisher's name there."""
-        return f"{self.base}id/publisher/{name_hash(publisher_name(name))}"
+        """By normalised name without a legal form (`publisher_key`), a spelling `lexicon/publishers.tsv` lists read
+        as the publisher's name there."""
+        return f"{self.base}id/publisher/{stable_hash(publisher_key(publisher_name(name)))}"
 
     def graph(self, format: str, key: str) -> str:
         return f"{self.base}graph/{format}/{stable_hash(key)}"

@@ -284,8 +284,11 @@ class RecordMapper:
         for item in notice.affected_items:
             g.add(n, rkg.affectedItem, item)
         notice_orgs = [self._organization(g, org) for org in notice.organizations]
+        # A signatory who is an author of the article is that author (`PeopleIndex.signatory`), not a second person.
+        signed = self.mint.notice(notice, known=False) if notice.authors and self.people is not None else ""
         for person in notice.authors:
-            g.add(n, schema.author, self._person(g, n.value, person, notice_orgs))
+            author = self.people.signatory(signed, person) if signed else None
+            g.add(n, schema.author, self._person(g, n.value, person, notice_orgs, known=author))
         for claim in notice.reasons:
             concept = reason_iri(claim.label)
             if concept is None:
@@ -544,9 +547,9 @@ class RecordMapper:
         joined = self.people.iri(article, person) if self.people is not None and article is not None else None
         return _minted(joined or self.mint.person(article_iri, person.name))
 
-    def _person(self, g: _Graph, article_iri: str, person: Person,
-                orgs: list[Term] | None = None, article: Article | None = None) -> Term:
-        p = self._person_iri(article_iri, article, person)
+    def _person(self, g: _Graph, article_iri: str, person: Person, orgs: list[Term] | None = None,
+                article: Article | None = None, *, known: str | None = None) -> Term:
+        p = _minted(known) if known else self._person_iri(article_iri, article, person)
         g.add(p, A, schema.Person)
         g.add(p, schema.name, person.name)
         if person.given_name or person.family_name or person.email:  # most sources give a name only
@@ -657,8 +660,13 @@ def notice_label(notice: Notice) -> str:
         if title:  # a notice naming no article: its title, which mostly says what it is, else after the nature
             said = fold(title).startswith(tuple(words["_titles_that_say_what_they_are"]))
             return title if said else prefix + title
-        identifier = notice.own_doi or (notice.pmid and f"PMID {notice.pmid}") or notice.pmcid or notice.date
-        return words["_no_article"].format(prefix=prefix, identifier=identifier or "").strip()
+        # What tells such notices apart: their journal, identifier and date, else the words they open with.
+        identifier = notice.own_doi or (notice.pmid and f"PMID {notice.pmid}") or notice.pmcid
+        told = [" ".join(part.split()) for part in (notice.journal.name, identifier, notice.date) if part]
+        if not told and notice.text.strip():
+            opening, count = notice.text.split(), words["_opening_words"]
+            told = [f"“{' '.join(opening[:count])}{'…' if len(opening) > count else ''}”"]
+        return words["_no_article"].format(prefix=prefix, identifier=", ".join(told)).replace(" ()", "")
     more = words["_more_articles"].format(count=len(about) - 1) if len(about) > 1 else ""
     return prefix + about[0] + more
 

@@ -16,6 +16,11 @@ when one has an ORCID, else a hash of the name and of the smallest article of th
 named on one article only keeps the IRI it always had (`Minter.person` of that article and name). Why mentions were
 joined is stated in the graph `{base}graph/people` (`rkg:identityEvidence`).
 
+A notice's own signatories (its JATS or PubMed byline: the authors who "agree with this retraction", or its
+editors) are not the article's authors by being named: a signatory is the author of an article the notice is
+about whose name agrees (family name, compatible given name) when exactly one of those authors' does, the article's
+authors being the evidence (`signatory`); any other signatory stays a person of the notice alone.
+
 The run's records are read once before they are mapped (`PeopleIndex.add`), so the joins are those of
 all the records given together; see the README for what a later run can and cannot join.
 """
@@ -92,6 +97,7 @@ class _Mention:
     name: Name
     orcid: str
     organizations: tuple[str, ...]  # organization keys (name + country)
+    written: str = ""  # the name as written (the least spelling: the same whatever the order of records)
 
 
 class PeopleIndex:
@@ -110,6 +116,12 @@ class PeopleIndex:
         self.evidence: dict[str, list[tuple[str, str, str, str]]] = {}  # IRI -> (kind, value, article, article)
         self._written: dict[str, str] = {}  # name or organization key -> how a source writes it (the least, so
         # the same whatever the order of records)
+        # Notice signatories: graph -> (its notice, its signatories' names), graph -> the notice its articles'
+        # authors are of, notice -> its articles; decided by `resolve`: (notice, signatory name key) -> author IRI.
+        self._signers: dict[str, tuple[str, tuple[tuple[Name, str], ...]]] = {}
+        self._notice_of: dict[str, str] = {}
+        self._notice_articles: dict[str, set[str]] = defaultdict(set)
+        self._signer_iris: dict[tuple[str, str], str] = {}
 
     def add(self, record: SourceRecord, graph: str) -> None:
         """Note the author mentions of a record (before any record is mapped); a later record of the same
@@ -124,7 +136,7 @@ class PeopleIndex:
                 if name is not None:
                     self._note(name.key, person.name)
                     people.append((name, person.orcid,
-                                   tuple(orgs[i] for i in person.affiliations if 0 <= i < len(orgs))))
+                                   tuple(orgs[i] for i in person.affiliations if 0 <= i < len(orgs)), person.name))
             # Which work under its DOI an article is, is known once every record is read (`resolve`).
             work = title_key(article.title) if article.doi and article.title else ""
             # ... and so is the DOI other records give an article named without one (its PMID or PMCID kept).
@@ -135,6 +147,15 @@ class PeopleIndex:
         self._records[graph] = tuple(compact)
         self.run_graphs.add(graph)
         self._stored.pop(graph, None)
+        self._signers.pop(graph, None)
+        self._notice_of.pop(graph, None)
+        signers = tuple((name, person.name) for person in record.notice.authors if not person.orcid
+                        and (name := person_name(person)) is not None)
+        if signers or any(people for *_, people in compact):  # only then is the notice's key needed
+            notice = self.minter.notice(record.notice, known=False)
+            self._notice_of[graph] = notice
+            if signers:
+                self._signers[graph] = (notice, signers)
 
     def add_stored(self, graph: str, mentions: list[StoredMention]) -> None:
         """Note the mentions of a record an earlier run stored (`retractkg.ingest.stored_people`), as `add` notes
@@ -157,7 +178,7 @@ class PeopleIndex:
             self._note(name.key, mention.person.name)
             own = tuple(self._note(org[len(org_prefix):], written) for org, written in mention.orgs
                         if org.startswith(org_prefix))
-            people.append((name, mention.person.orcid, own))
+            people.append((name, mention.person.orcid, own, mention.person.name))
             kept.append((key, name.key, mention.iri, mention.person.orcid, mention.person.name))
         self._records[graph] = tuple((key, "", "", _stored_ids(key), tuple(dict.fromkeys(orgs)), tuple(people))
                                      for key, (orgs, people) in articles.items())
@@ -176,7 +197,8 @@ class PeopleIndex:
         return moved
 
     def _read(self, shared: Collection[str], known_doi: Callable[[Article], str] | None) -> None:
-        for articles in self._records.values():
+        for graph, articles in self._records.items():
+            notice = self._notice_of.get(graph)
             for key, doi, work, ids, orgs, people in articles:
                 if work and doi in shared:  # as `mention_key` keys it once `SharedDois.complete` gave it its work
                     key = f"{key}/work/{work}"
@@ -185,13 +207,16 @@ class PeopleIndex:
                     key = doi_path(found) if found else key
                 authors = self._articles.setdefault(key, {})
                 self._article_orgs[key].update(orgs)
-                for name, orcid, own in people:
+                if notice is not None and people:
+                    self._notice_articles[notice].add(key)
+                for name, orcid, own, written in people:
                     found = authors.get(name.key)
                     if found is None:
-                        authors[name.key] = _Mention(name, orcid, own)
+                        authors[name.key] = _Mention(name, orcid, own, written)
                     else:
                         found.orcid = found.orcid or orcid
                         found.organizations = tuple(sorted({*found.organizations, *own}))
+                        found.written = min(found.written, written)
         self._records.clear()
 
     def _note(self, key: str, written: str) -> str:
@@ -257,10 +282,45 @@ class PeopleIndex:
             kind, value = min(map(numbered.term.__getitem__, common),
                               key=lambda why: (EVIDENCE_ORDER.index(why[0]), why[1]))
             self.evidence[iri] = (kind, self._shown(value), list(map(self._article_iri, articles)))  # one prefix
+        self._join_signatories()
         # Only the joined mentions' IRIs are needed from here on: the rest would stay in memory all the ingest.
         self._articles.clear()
         self._article_orgs.clear()
         self._written.clear()
+
+    def _join_signatories(self) -> None:
+        """Each notice signatory whose name agrees with exactly one author's of the notice's articles (as every
+        record of the run gives them) is that author, as its article's records name it."""
+        for notice, signers in self._signers.values():
+            keys = sorted(self._notice_articles.get(notice, ()))
+            for name, written in signers:
+                found = {self._author_iri(key, mention) for key in keys
+                         for mention in self._articles.get(key, {}).values()
+                         if _same_family(mention.name.family, name.family)
+                         and compatible(mention.name.given, name.given)}
+                if len(found) == 1:
+                    iri = self._signer_iris[notice, name.key] = found.pop()
+                    if iri not in self.evidence:  # why the notice's signatory is this author: the name it signs
+                        # with, the articles whose author it is and the notice
+                        self.evidence[iri] = ("notice-signatory", written, [*map(self._article_iri, keys), notice])
+        self._signers.clear()
+        self._notice_of.clear()
+        self._notice_articles.clear()
+
+    def _author_iri(self, key: str, mention: _Mention) -> str:
+        """The IRI a record mapping this author mention of article `key` gives it (`RecordMapper._person_iri`)."""
+        if mention.orcid:
+            return self.minter.person("", "", mention.orcid)
+        article = self._article_iri(key)
+        return self._iris.get((key, mention.name.key)) or self.minter.person(article, mention.written)
+
+    def signatory(self, notice: str, person: Person) -> str | None:
+        """The IRI of the article author a notice's signatory is (`notice`: its key, `Minter.notice` with
+        known=False), or None for a signatory who is no author of the notice's articles."""
+        if not self._signer_iris or person.orcid:
+            return None
+        name = person_name(person)
+        return self._signer_iris.get((notice, name.key)) if name else None
 
     def _shown(self, value: str) -> str:
         """Evidence as a source writes it: a name, an organization, or a co-author person (one of its mentions,
@@ -479,6 +539,12 @@ def _link(joins: _Joins, nodes: list[int], evidence: dict[int, frozenset[int]], 
                 if other != root and other not in offered:  # most evidence repeats a join already made
                     offered.add(other)
                     root = joins.union(other, root)
+
+
+def _same_family(one: str, other: str) -> bool:
+    """Family names of one author of one article: equal, or one the last words of the other, as a source that
+    gives a name whole reads it ("Libera Lo Presti": "presti") and one that gives the parts keeps it ("lo-presti")."""
+    return one == other or one.endswith("-" + other) or other.endswith("-" + one)
 
 
 def mention_key(article: Article) -> str:

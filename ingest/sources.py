@@ -42,8 +42,13 @@ class SourceFormat:
     # JSON type check), so ingest need not walk each record for an oversized one: a sixth of the time of
     # reading a large export or dump.
     bounds_values: bool = False
+    # A notice of prose may have a sidecar of metadata beside it (`readers/sidecar.py`): ingest reads it; the
+    # reader alone (as `retractkg evaluate` scores it) reads the prose only.
+    reads_sidecar: bool = False
 
     def parse(self, path: Path, limits: ReadLimits = DEFAULT_LIMITS) -> Iterator[SourceRecord]:
+        if self.reads_sidecar:
+            return self.reader(path, limits=limits, sidecar=True)
         return self.reader(path, limits=limits)
 
 
@@ -93,15 +98,15 @@ def _looks_delimited(text: str) -> bool:
 
 # Most specific first; plain text is the fallback for anything that decodes.
 FORMATS: list[SourceFormat] = [
-    SourceFormat("pdf", _is_pdf, pdf_notice.parse),
-    SourceFormat("html", _is_html, html_notice.parse),
+    SourceFormat("pdf", _is_pdf, pdf_notice.parse, reads_sidecar=True),
+    SourceFormat("html", _is_html, html_notice.parse, reads_sidecar=True),
     SourceFormat("retraction-watch-csv", retraction_watch.sniff, retraction_watch.parse, bounds_values=True),
     SourceFormat("retraction-watch-website", retraction_watch_website.sniff, retraction_watch_website.parse),
     SourceFormat("retraction-watch-parquet", retraction_watch_parquet.sniff, retraction_watch_parquet.parse),
     SourceFormat("jats", jats.sniff, jats.parse),
     SourceFormat("pubmed", pubmed.sniff, pubmed.parse),
     SourceFormat("crossref", crossref.sniff, crossref.parse, bounds_values=True),
-    SourceFormat("text", _is_text, text_notice.parse),
+    SourceFormat("text", _is_text, text_notice.parse, reads_sidecar=True),
 ]
 
 

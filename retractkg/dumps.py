@@ -24,8 +24,9 @@ BATCH = 20_000
 
 
 def notice_iris(store: GraphStore) -> Iterator[str]:
-    for solution in store.query(f"SELECT ?n WHERE {{ ?n a <{RKG}Notice> }} ORDER BY ?n"):
-        yield solution["n"].value
+    """Every notice, in IRI order: from the store's index, not a query that sorts them within the endpoint's time
+    limit (which the shared data's 119,000 notices passed, cutting the JSON-LD dump short at its first byte)."""
+    yield from store.instances(f"{RKG}Notice")
 
 
 def jsonld_lines(store: GraphStore) -> Iterator[bytes]:

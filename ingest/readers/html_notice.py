@@ -22,6 +22,7 @@ from retractkg.config import DEFAULT_LIMITS, ReadLimits
 from retractkg.ingest.errors import IngestError
 from retractkg.ingest.model import Article, Notice, Organization, Person, SourceRecord
 from retractkg.ingest.readers.bounded import read_bounded
+from retractkg.ingest.readers.sidecar import read_sidecar, sidecar_candidates
 from retractkg.ingest.readers.text_notice import normalize, read_notice
 from retractkg.ingest.reading.affiliation import split_affiliation
 from retractkg.ingest.reading.citation import find_dois
@@ -48,8 +49,8 @@ _EDITORIAL_BODY = re.compile(r"\b(?:Editors?|Editorial|Board|Journal|Publisher|O
 _ARTICLE_TYPES = ("ScholarlyArticle", "Article", "MedicalScholarlyArticle", "NewsArticle", "Report", "CreativeWork")
 
 
-def parse(path: Path, *, limits: ReadLimits = DEFAULT_LIMITS) -> Iterator[SourceRecord]:
-    """The one notice of an HTML page."""
+def parse(path: Path, *, limits: ReadLimits = DEFAULT_LIMITS, sidecar: bool = False) -> Iterator[SourceRecord]:
+    """The one notice of an HTML page; with `sidecar`, what its sidecar (`readers/sidecar.py`) adds."""
     data = read_bounded(path, limits.record_bytes * limits.HTML_SCALE, "an HTML page")
     try:
         root = lxml.html.fromstring(data)
@@ -60,7 +61,8 @@ def parse(path: Path, *, limits: ReadLimits = DEFAULT_LIMITS) -> Iterator[Source
     text = normalize(visible_text(root))
     if len(re.findall(r"[A-Za-z]{2,}", text)) < 5 and not notice.title:
         raise IngestError(str(path), "the page has neither notice metadata nor prose")
-    yield SourceRecord(notice=read_notice(text, notice, kind=kind), source=str(path), format=FORMAT)
+    given = sidecar_candidates(read_sidecar(path)) if sidecar else ()
+    yield SourceRecord(notice=read_notice(text, notice, kind=kind, sidecar=given), source=str(path), format=FORMAT)
 
 
 def article_type(root) -> str:

@@ -20,6 +20,7 @@ from retractkg.config import DEFAULT_LIMITS, ReadLimits
 from retractkg.ingest.errors import IngestError
 from retractkg.ingest.model import Notice, SourceRecord
 from retractkg.ingest.readers.bounded import read_bounded
+from retractkg.ingest.readers.sidecar import read_sidecar, sidecar_candidates
 from retractkg.ingest.readers.text_notice import normalize, read_notice
 from retractkg.ingest.reading.citation import find_dois
 from retractkg.ingest.reading.notice_layout import TITLE_PREFIX
@@ -45,8 +46,8 @@ def extract_text(path: Path, limits: ReadLimits = DEFAULT_LIMITS) -> tuple[str, 
     return "\n\n".join(pages), info
 
 
-def parse(path: Path, *, limits: ReadLimits = DEFAULT_LIMITS) -> Iterator[SourceRecord]:
-    """The one notice of a PDF file."""
+def parse(path: Path, *, limits: ReadLimits = DEFAULT_LIMITS, sidecar: bool = False) -> Iterator[SourceRecord]:
+    """The one notice of a PDF file; with `sidecar`, what its sidecar (`readers/sidecar.py`) adds."""
     raw, info = extract_text(path, limits)
     text = normalize(raw)
     if len(re.findall(r"[A-Za-z]{2,}", text)) < 5:
@@ -55,7 +56,7 @@ def parse(path: Path, *, limits: ReadLimits = DEFAULT_LIMITS) -> Iterator[Source
     dois = find_dois(info.get("Subject", "")) or find_dois(info.get("doi", ""))
     if dois:
         notice.doi = dois[0][0]
-    notice = read_notice(text, notice)
+    notice = read_notice(text, notice, sidecar=sidecar_candidates(read_sidecar(path)) if sidecar else ())
     title = " ".join(info.get("Title", "").split())
     if not notice.title and TITLE_PREFIX.match(title):  # the page's own title line wins: metadata is often cut
         notice.title = title

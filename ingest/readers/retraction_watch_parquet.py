@@ -43,6 +43,7 @@ from retractkg.ingest.readers.retraction_watch_website import (
     split_institutions,
 )
 from retractkg.ingest.readers.streams import RecordStream
+from retractkg.ingest.reading.affiliation import ORG_WORDS
 from retractkg.ontology.reasons import reason_iri
 
 FORMAT = "retraction-watch-parquet"
@@ -70,6 +71,9 @@ _PARTICLES = {"Mc", "Mac", "De", "Di", "Da", "Du", "Le", "La", "Lo", "Van", "Von
               "Al", "El", "Fitz", "St"}
 # The page's word for no affiliation, run on after the publisher ("Wileyunknown").
 _NO_AFFILIATION = re.compile(r"(?i)(?<=[^\W\d_])(?:unavailable|unknown)$|^(?:unavailable|unknown)$")
+# Institution words that go on a name beginning with a country's ("Korea University", "Iran University of Medical
+# Sciences", "Seoul National University"): after a country they start a new institution only after an address.
+_NAME_GOES_ON = r"(?:University|National|Research|Academy)\b"
 _COUNTRY_FORMS = {"United States": ("USA", "U.S.A.", "US"), "United Kingdom": ("UK", "U.K."),
                   "South Korea": ("Korea", "Republic of Korea"), "Netherlands": ("The Netherlands",)}
 
@@ -254,13 +258,20 @@ def _after_countries(text: str, countries: list[str]) -> list[str]:
     forms = sorted({form for c in countries for form in (c, *_COUNTRY_FORMS.get(c, ()))}, key=len, reverse=True)
     if not text or not forms:
         return [text] if text else []
-    # Only where the next institution surely starts: glued on, after a full stop, or with a word that starts one
-    # (", China Medical University" is one name; ", China Shanghai Key Laboratory" stays whole too).
+    # Where the next institution surely starts: glued on, after a full stop, or with a word that starts one; or,
+    # after an address (", Shanghai 200433, China Rutherford Appleton Laboratory", ", Kuala Lumpur, Malaysiaand
+    # Department"), with any capitalised word. After an organization's own part a country begins a name: in
+    # "Department of Anatomy, China Medical University", "College of Medicine, Korea University" and "Department of
+    # Surgery, Iran University of Medical Sciences".
     pattern = re.compile(rf"(?<=, )(?:{'|'.join(map(re.escape, forms))})"
-                         rf"(?:(?=[A-Z][a-z])|\.(?=\s+[A-Z])|(?=\s+{INSTITUTION_WORDS}))")
+                         rf"(?:(?P<sure>(?=[A-Z][a-z])|\.(?=\s+[A-Z])|(?=\s+{INSTITUTION_WORDS})(?!\s+{_NAME_GOES_ON}))"
+                         rf"|(?=\s+[A-Z])|(?P<glued>and)(?=\s+[A-Z]))")
     parts, start = [], 0
     for m in pattern.finditer(text):
-        parts.append(text[start:m.end()].strip())
+        before = text[start:m.start()].rstrip(", ")
+        if m["sure"] is None and not (ORG_WORDS.search(before) and not ORG_WORDS.search(before.rpartition(",")[2])):
+            continue
+        parts.append(text[start:m.start("glued") if m["glued"] else m.end()].strip())
         start = m.end()
     parts.append(text[start:].strip())
     return [part[:-1] if part.endswith(".") and part[:-1].endswith(tuple(forms)) else part for part in parts if part]

@@ -14,13 +14,15 @@ strategy of that field wins, and `explain_notice` shows the winner and the loser
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from retractkg.config import DEFAULT_LIMITS, ReadLimits
 from retractkg.ingest.errors import IngestError
 from retractkg.ingest.model import Article, Notice, Person, SourceRecord
 from retractkg.ingest.readers.bounded import read_bounded
+from retractkg.ingest.readers.sidecar import STRATEGY as SIDECAR
+from retractkg.ingest.readers.sidecar import read_sidecar, sidecar_candidates
 from retractkg.ingest.reading.candidates import Decision, Fields
 from retractkg.ingest.reading.citation import (
     CITATION_FIELDS,
@@ -136,24 +138,27 @@ def normalize(text: str) -> str:
     return text.strip()
 
 
-def parse(path: Path, *, limits: ReadLimits = DEFAULT_LIMITS) -> Iterator[SourceRecord]:
-    """The one notice of a plain-text file."""
+def parse(path: Path, *, limits: ReadLimits = DEFAULT_LIMITS, sidecar: bool = False) -> Iterator[SourceRecord]:
+    """The one notice of a plain-text file; with `sidecar`, what its sidecar (`readers/sidecar.py`) adds."""
     text = normalize(read_text(path, limits.record_bytes))
     if not text:
         raise IngestError(str(path), "the file is empty (no text to read)")
     if len(re.findall(r"[A-Za-z]{2,}", text[:5000])) < 5:
         raise IngestError(str(path), "no prose to read: the text has almost no words")
-    yield SourceRecord(notice=read_notice(text), source=str(path), format=FORMAT)
+    given = sidecar_candidates(read_sidecar(path)) if sidecar else []
+    yield SourceRecord(notice=read_notice(text, sidecar=given), source=str(path), format=FORMAT)
 
 
-def read_notice(text: str, notice: Notice | None = None, *, kind: str = "") -> Notice:
+def read_notice(text: str, notice: Notice | None = None, *, kind: str = "",
+                sidecar: Sequence[tuple[str, str]] = ()) -> Notice:
     """Everything `text` states about a notice, added to what `notice` (e.g. page metadata) already says.
 
     `text` must already be normalised; it becomes `notice.text` and all offsets refer to it. `kind` is what
     the source calls the notice ("Expression of Concern", a page's article type) when its title does not say.
-    Where several readings give a field a value, `reading/field_precedence.toml` decides (see `explain_notice`).
+    Where several readings give a field a value, `reading/field_precedence.toml` decides (see `explain_notice`);
+    `sidecar` values (`readers/sidecar.py`) are the weakest.
     """
-    return _read(text, notice, kind)[0]
+    return _read(text, notice, kind, sidecar)[0]
 
 
 def explain_notice(text: str, notice: Notice | None = None, *, kind: str = "") -> dict[str, Decision]:
@@ -162,7 +167,8 @@ def explain_notice(text: str, notice: Notice | None = None, *, kind: str = "") -
     return _read(text, notice, kind)[1].explain()
 
 
-def _read(text: str, notice: Notice | None, kind: str) -> tuple[Notice, Fields]:
+def _read(text: str, notice: Notice | None, kind: str,
+          sidecar: Sequence[tuple[str, str]] = ()) -> tuple[Notice, Fields]:
     notice = notice or Notice()
     notice.text = text
     article = notice.articles[0] if notice.articles else Article()
@@ -183,6 +189,10 @@ def _read(text: str, notice: Notice | None, kind: str) -> tuple[Notice, Fields]:
     prose = _mask(text, furniture)
 
     _read_article_identity(text, prose, lines, notice, fields)
+    later = ("notice.date", "notice.journal.name", "notice.publisher")  # read from the text below, if it says them
+    for name, value in sidecar:
+        if name not in later:
+            fields.propose(name, value, SIDECAR)
     if article.title == "" and notice.title:
         fields.propose("article.title", _article_title(notice.title, fields), "notice_title")
     if not article.title and block.byline and notice.title and not _article_title(notice.title):
@@ -201,6 +211,9 @@ def _read(text: str, notice: Notice | None, kind: str) -> tuple[Notice, Fields]:
     if not notice.journal.name:
         fields.propose("notice.journal.name", article.journal.name, "article_journal")
         fields.propose("notice.journal.name", journal_named(prose), "journal_in_prose")
+    for name, value in sidecar:
+        if name in later:
+            fields.propose(name, value, SIDECAR)
     # A notice appears in the journal of the article it concerns.
     fields.propose("article.journal.name", notice.journal.name, "notice_journal")
     fields.propose("notice.journal.publisher", notice.publisher, "notice_publisher")

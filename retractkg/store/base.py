@@ -96,6 +96,12 @@ class GraphStore(ABC):
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def instances(self, cls: str) -> list[str]:
+        """The distinct IRIs stated to be of class `cls`, in IRI order: a dump's list of notices, which the
+        embedded store reads from its index rather than through a timed query."""
+        result = self.query(f"SELECT DISTINCT ?x WHERE {{ ?x a <{cls}> FILTER(isIRI(?x)) }}")
+        return sorted(solution["x"].value for solution in result)
+
     def graph_names(self) -> list[str]:
         result = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
         return [solution["g"].value for solution in result]

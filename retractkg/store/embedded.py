@@ -10,6 +10,7 @@ from typing import BinaryIO
 
 from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, Store
 
+from retractkg.ontology import RDF
 from retractkg.store.base import GraphStore, QueryResult, StoreError, replace_graphs_update
 from retractkg.store.lock import StoreLock
 from retractkg.store.reach import Hops
@@ -124,6 +125,10 @@ class OxigraphStore(GraphStore):
     def quads(self, graph: str | None = None) -> Iterator[Quad]:
         graph_name = NamedNode(graph) if graph else None
         return iter(self._store.quads_for_pattern(None, None, None, graph_name))
+
+    def instances(self, cls: str) -> list[str]:
+        found = self._store.quads_for_pattern(None, NamedNode(RDF + "type"), NamedNode(cls), None)
+        return sorted({quad.subject.value for quad in found if isinstance(quad.subject, NamedNode)})
 
     def dump(self, output: BinaryIO, format: RdfFormat, *, graph: str | None = None) -> None:
         options: dict[str, object] = {}

@@ -1,7 +1,8 @@
 """Word lists and patterns a curator reviews, kept as data beside the code that reads notices.
 
 Each file holds one piece of knowledge, once: `name_particles.txt` (words that belong to a family
-name), `publishers.tsv` (how a notice names its publisher, in its furniture and as an actor in its prose)
+name), `publishers.tsv` (how a notice names its publisher, in its furniture and as an actor in its prose),
+`legal_forms.txt` (the "Ltd", "GmbH" a publisher's name may end with, which do not tell publishers apart)
 and `page_furniture.toml` (the publisher boilerplate that states nothing, with where each pattern applies).
 Comment lines start with `#`.
 """
@@ -26,6 +27,12 @@ def _lines(name: str) -> list[str]:
 def name_particles() -> frozenset[str]:
     """Lower-case words kept with the family name ("van", "dos", "bin")."""
     return frozenset(line.strip() for line in _lines("name_particles.txt"))
+
+
+@cache
+def legal_forms() -> tuple[str, ...]:
+    """The legal-form words a publisher's name may end with, as written ("Ltd", "B.V.", "& Co")."""
+    return tuple(line.strip() for line in _lines("legal_forms.txt"))
 
 
 @dataclass(frozen=True)
