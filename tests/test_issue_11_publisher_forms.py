@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 
 from retractkg.api.app import create_app
 from retractkg.config import Settings
-from retractkg.ingest.iris import Minter, publisher_key
+from retractkg.ingest.iris import Minter, publisher_key, publisher_name
 from retractkg.ingest.pipeline import ingest
 from retractkg.ingest.reading.lexicon import legal_forms
 from retractkg.store import OxigraphStore
@@ -29,6 +29,15 @@ MINT = Minter(Settings().base)
 def test_every_listed_legal_form_ending_a_name_is_the_publisher_without_it(form):
     assert MINT.publisher(f"Dentmedpub Research and Printing {form}") == MINT.publisher(
         "Dentmedpub Research and Printing")
+
+
+@pytest.mark.parametrize("place", ["Springer Berlin Heidelberg", "Springer India", "Springer London",
+                                   "Springer International Publishing", "Springer-Verlag"])
+def test_springer_by_its_place_of_publication_is_springer(place):
+    """The real Retraction Watch and JATS spellings of Springer's places of publication (curated in
+    `lexicon/publishers.tsv`), each Springer, named "Springer"."""
+    assert MINT.publisher(place) == MINT.publisher("Springer")
+    assert publisher_name(place) == "Springer"
 
 
 @pytest.mark.parametrize(("one", "other"), [
