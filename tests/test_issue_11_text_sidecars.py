@@ -93,3 +93,17 @@ def test_a_notice_naming_no_article_without_a_sidecar_is_told_by_its_journal_or_
         "Retraction of: an article it does not name (Frontiers in Pharmacology)",
         "Retraction of: an article it does not name (“The Editors-in-Chief have retracted this article because "
         "of anomalies in…”)"}
+
+
+def test_a_broken_sidecar_is_a_warning_naming_it_and_its_notice_is_still_read(tmp_path):
+    """A truncated sidecar is bad input: the run says which file and what is wrong, and keeps the notice as its
+    text gives it, and every other notice."""
+    for name in ("PMC1924872.txt", "PMC1924872.json"):
+        shutil.copy(NOTICES / "pmc" / name, tmp_path / name)
+    (tmp_path / "PMC1924872.json").write_text('{"notice_doi": "10.1371/journal.pcbi', encoding="utf-8")
+    shutil.copy(NOTICES / "pages" / "plosone_eoc_0278502.txt", tmp_path / "eoc.txt")
+    store = OxigraphStore()
+    report = ingest(store, [tmp_path], Settings())
+    assert len(report.added) == 2 and not report.errors
+    (warning,) = [w for w in report.warnings if "PMC1924872.json" in w]
+    assert "not JSON (line 1, column" in warning and "not read" in warning

@@ -22,7 +22,7 @@ from retractkg.config import DEFAULT_LIMITS, ReadLimits
 from retractkg.ingest.errors import IngestError
 from retractkg.ingest.model import Article, Notice, Organization, Person, SourceRecord
 from retractkg.ingest.readers.bounded import read_bounded
-from retractkg.ingest.readers.sidecar import read_sidecar, sidecar_candidates
+from retractkg.ingest.readers.sidecar import sidecar_of
 from retractkg.ingest.readers.text_notice import normalize, read_notice
 from retractkg.ingest.reading.affiliation import split_affiliation
 from retractkg.ingest.reading.citation import find_dois
@@ -61,8 +61,9 @@ def parse(path: Path, *, limits: ReadLimits = DEFAULT_LIMITS, sidecar: bool = Fa
     text = normalize(visible_text(root))
     if len(re.findall(r"[A-Za-z]{2,}", text)) < 5 and not notice.title:
         raise IngestError(str(path), "the page has neither notice metadata nor prose")
-    given = sidecar_candidates(read_sidecar(path)) if sidecar else ()
-    yield SourceRecord(notice=read_notice(text, notice, kind=kind, sidecar=given), source=str(path), format=FORMAT)
+    given, warned = sidecar_of(path) if sidecar else ([], [])
+    yield SourceRecord(notice=read_notice(text, notice, kind=kind, sidecar=given), source=str(path), format=FORMAT,
+                       warnings=warned)
 
 
 def article_type(root) -> str:

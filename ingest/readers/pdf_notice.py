@@ -20,7 +20,7 @@ from retractkg.config import DEFAULT_LIMITS, ReadLimits
 from retractkg.ingest.errors import IngestError
 from retractkg.ingest.model import Notice, SourceRecord
 from retractkg.ingest.readers.bounded import read_bounded
-from retractkg.ingest.readers.sidecar import read_sidecar, sidecar_candidates
+from retractkg.ingest.readers.sidecar import sidecar_of
 from retractkg.ingest.readers.text_notice import normalize, read_notice
 from retractkg.ingest.reading.citation import find_dois
 from retractkg.ingest.reading.notice_layout import TITLE_PREFIX
@@ -56,8 +56,9 @@ def parse(path: Path, *, limits: ReadLimits = DEFAULT_LIMITS, sidecar: bool = Fa
     dois = find_dois(info.get("Subject", "")) or find_dois(info.get("doi", ""))
     if dois:
         notice.doi = dois[0][0]
-    notice = read_notice(text, notice, sidecar=sidecar_candidates(read_sidecar(path)) if sidecar else ())
+    given, warned = sidecar_of(path) if sidecar else ([], [])
+    notice = read_notice(text, notice, sidecar=given)
     title = " ".join(info.get("Title", "").split())
     if not notice.title and TITLE_PREFIX.match(title):  # the page's own title line wins: metadata is often cut
         notice.title = title
-    yield SourceRecord(notice=notice, source=str(path), format=FORMAT)
+    yield SourceRecord(notice=notice, source=str(path), format=FORMAT, warnings=warned)

@@ -33,15 +33,31 @@ def sidecar_path(path: Path) -> Path:
 
 
 def read_sidecar(path: Path) -> dict[str, Any]:
-    """The sidecar object of the notice file at `path`, {} when there is none or it is not a JSON object."""
+    """The sidecar object of the notice file at `path`, {} when there is none; ValueError (saying what is wrong)
+    when there is one that is not a JSON object."""
     side = sidecar_path(path)
-    try:
-        if not side.is_file() or side.stat().st_size > MAX_BYTES:
-            return {}
-        data = json.loads(side.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError):
+    if not side.is_file():
         return {}
-    return data if isinstance(data, dict) else {}
+    try:
+        if side.stat().st_size > MAX_BYTES:
+            raise ValueError(f"larger than {MAX_BYTES >> 20} MiB, not a page of metadata")
+        data = json.loads(side.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as e:
+        raise ValueError(f"unreadable: {e}") from e
+    except json.JSONDecodeError as e:
+        raise ValueError(f"not JSON (line {e.lineno}, column {e.colno}: {e.msg})") from e
+    if not isinstance(data, dict):
+        raise ValueError(f"a JSON {type(data).__name__}, not an object")
+    return data
+
+
+def sidecar_of(path: Path) -> tuple[list[tuple[str, str]], list[str]]:
+    """What the sidecar of the notice file at `path` gives (`sidecar_candidates`), and a warning for a sidecar that
+    is there but cannot be read: the notice is still read, from its own text."""
+    try:
+        return sidecar_candidates(read_sidecar(path)), []
+    except ValueError as e:
+        return [], [f"{sidecar_path(path)}: {e}; its metadata was not read"]
 
 
 def sidecar_candidates(data: dict[str, Any]) -> list[tuple[str, str]]:

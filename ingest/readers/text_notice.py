@@ -22,7 +22,7 @@ from retractkg.ingest.errors import IngestError
 from retractkg.ingest.model import Article, Notice, Person, SourceRecord
 from retractkg.ingest.readers.bounded import read_bounded
 from retractkg.ingest.readers.sidecar import STRATEGY as SIDECAR
-from retractkg.ingest.readers.sidecar import read_sidecar, sidecar_candidates
+from retractkg.ingest.readers.sidecar import sidecar_of
 from retractkg.ingest.reading.candidates import Decision, Fields
 from retractkg.ingest.reading.citation import (
     CITATION_FIELDS,
@@ -145,8 +145,8 @@ def parse(path: Path, *, limits: ReadLimits = DEFAULT_LIMITS, sidecar: bool = Fa
         raise IngestError(str(path), "the file is empty (no text to read)")
     if len(re.findall(r"[A-Za-z]{2,}", text[:5000])) < 5:
         raise IngestError(str(path), "no prose to read: the text has almost no words")
-    given = sidecar_candidates(read_sidecar(path)) if sidecar else []
-    yield SourceRecord(notice=read_notice(text, sidecar=given), source=str(path), format=FORMAT)
+    given, warned = sidecar_of(path) if sidecar else ([], [])
+    yield SourceRecord(notice=read_notice(text, sidecar=given), source=str(path), format=FORMAT, warnings=warned)
 
 
 def read_notice(text: str, notice: Notice | None = None, *, kind: str = "",
