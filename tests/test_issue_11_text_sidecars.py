@@ -107,3 +107,4 @@ def test_a_broken_sidecar_is_a_warning_naming_it_and_its_notice_is_still_read(tm
     assert len(report.added) == 2 and not report.errors
     (warning,) = [w for w in report.warnings if "PMC1924872.json" in w]
     assert "not JSON (line 1, column" in warning and "not read" in warning
+    assert report.skipped == []  # a sidecar is read with its notice, not skipped

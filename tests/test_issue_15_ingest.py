@@ -180,6 +180,7 @@ def test_damaged_files_in_a_folder_are_errors_and_other_files_are_skipped(tmp_pa
     text = NOTICE.read_bytes()
     (folder / "good.txt").write_bytes(text)
     (folder / "good.json").write_bytes((PAGES / "bmc_correction_s12864-017-3482-3.json").read_bytes())  # a sidecar
+    (folder / "notes.json").write_bytes((PAGES / "bmc_correction_s12864-017-3482-3.json").read_bytes())  # no notice's
     (folder / "cut.txt.gz").write_bytes(gzip.compress(text)[:len(text) // 4])
     (folder / "wide.txt").write_bytes(text.decode("utf-8").encode("utf-16"))
     (folder / "junk.pdf").write_bytes(bytes(range(256)) * 8)
@@ -190,7 +191,8 @@ def test_damaged_files_in_a_folder_are_errors_and_other_files_are_skipped(tmp_pa
     assert any(f"{folder / 'cut.txt.gz'}: not a readable gzip file" in e for e in reported)
     assert any(f"{folder / 'wide.txt'}: text in UTF-16" in e for e in reported)
     assert any(f"{folder / 'junk.pdf'}: binary content in a .pdf file" in e for e in reported)
-    assert f"skipped (not a notice format): {folder / 'good.json'}" in err
+    assert f"skipped (not a notice format): {folder / 'notes.json'}" in err
+    assert "good.json" not in err  # read with good.txt, as its sidecar
     assert "1 records: 1 added" in out and "3 errors" in out
 
 
