@@ -164,31 +164,29 @@ class _Process:
         self.cpu = header.pop("cpu", None)
         return header, self.read_exactly(body_size, until)
 
-    async def readable_soon(self, seconds: float, watch: _Watchdog) -> bool:
-        """Whether the answer goes on within `seconds`, waited for on the event loop (no thread); `watch` ends
-        the wait when the time is up (one timer for all the pool's waits, not one per query)."""
-        loop = asyncio.get_running_loop()
-        ready: asyncio.Future[bool] = loop.create_future()
-        loop.add_reader(self.answers, _settle, ready, True)
-        watch.add(ready, time.monotonic() + max(seconds, 0.0))
-        try:
-            return await ready
-        finally:
-            watch.discard(ready)
-            loop.remove_reader(self.answers)
-
     async def read_answer_soon(self, until: float, turned_long: Callable[[], None], watch: _Watchdog
                                ) -> tuple[dict, bytes]:
-        """`read_answer` on the event loop: once the pipe is readable it is read as far as it holds (it is
-        non-blocking; a process writes one answer per request, so this never takes a byte of the next one).
-        While the query is short, the wait wakes every `long_after` seconds to call `turned_long` (which
-        may make it long)."""
+        """`read_answer` on the event loop (no thread): each wait for the pipe to be readable is a future settled by
+        `loop.add_reader`, or by `watch` when its time is up (one timer for all the pool's waits, not one per
+        query); once readable, the pipe is read as far as it holds (it is non-blocking; a process writes one
+        answer per request, so this never takes a byte of the next one). While the query is short, the wait wakes
+        every `long_after` seconds to call `turned_long` (which may make it long). The wait is written here, not
+        in a coroutine of its own: a lookup awaits it through every coroutine above it, each costing its resume."""
+        loop = asyncio.get_running_loop()
         data = bytearray()
         size = ANSWER_HEAD.size
         framed = False
         while len(data) < size:
             remaining = until - time.monotonic()
-            if not await self.readable_soon(remaining if self.long else min(self.long_after, remaining), watch):
+            ready: asyncio.Future[bool] = loop.create_future()
+            loop.add_reader(self.answers, _settle, ready, True)
+            watch.add(ready, time.monotonic() + max(remaining if self.long else min(self.long_after, remaining), 0.0))
+            try:
+                readable = await ready
+            finally:
+                watch.discard(ready)
+                loop.remove_reader(self.answers)
+            if not readable:
                 if time.monotonic() >= until:
                     raise QueryKilled("the query ran past its deadline")
                 turned_long()

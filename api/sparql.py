@@ -337,7 +337,18 @@ async def _evaluate(app: FastAPI, operation: Operation, store: GraphStore, setti
     base_iri = settings.base + PATH.lstrip("/")
     processes: QueryProcesses | None = _state(app).get("query_processes")
     if processes is not None:
-        return await _answer_in_process(processes, operation, settings, base_iri, accept, format)
+        # In a query process (see `api/query_processes.py`): killable, and a crash costs only it. Awaited here,
+        # not in a coroutine of its own (a lookup resumes every coroutine it awaits through).
+        dataset = operation.dataset
+        try:
+            header, body = await processes.run_async(protocol_request(
+                operation.query, dataset.default_graphs, dataset.named_graphs, accept, format, base_iri,
+                settings.max_result_rows, settings.query_timeout))
+        except (Overloaded, QueryKilled, EngineCrashed) as e:
+            raise query_problem(type(e).__name__, str(e)) from e
+        if "error" in header:
+            raise query_problem(header["error"], header["message"])
+        return body, header["media_type"]
     deadline = Deadline(settings.query_timeout)
 
     def job() -> Answer | ProblemError:
@@ -369,21 +380,6 @@ async def _evaluate(app: FastAPI, operation: Operation, store: GraphStore, setti
     if isinstance(answer, ProblemError):
         raise answer
     return answer.body, answer.media_type
-
-
-async def _answer_in_process(processes: QueryProcesses, operation: Operation, settings: Settings, base_iri: str,
-                             accept: str | None, format: str | None) -> tuple[bytes, str]:
-    """The answer from a query process (see `api/query_processes.py`): killable, and a crash costs only it."""
-    dataset = operation.dataset
-    job = protocol_request(operation.query, dataset.default_graphs, dataset.named_graphs, accept, format, base_iri,
-                           settings.max_result_rows, settings.query_timeout)
-    try:
-        header, body = await processes.run_async(job)
-    except (Overloaded, QueryKilled, EngineCrashed) as e:
-        raise query_problem(type(e).__name__, str(e)) from e
-    if "error" in header:
-        raise query_problem(header["error"], header["message"])
-    return body, header["media_type"]
 
 
 def _with_charset(media_type: str) -> str:

@@ -377,6 +377,22 @@ def test_row_limit_is_exact_over_many_chunks_of_output(settings: Settings, media
             assert f"more than {limit} rows" in assert_problem(response, 400, "result-too-large")["detail"]
 
 
+def test_json_answers_long_enough_to_be_looked_at_are_bounded_then_counted(settings: Settings) -> None:
+    """A JSON answer longer than the cap's fewest bytes is first bounded by its `{` (three per row here: the row
+    and its two bindings), and counted exactly only once that bound passes the cap: both ways, the cap is exact."""
+    store = big_store(400)
+    query = "SELECT ?s ?o WHERE { ?s <http://schema.org/name> ?o }"
+    for limit, ok in ((2000, True), (1000, True), (400, True), (399, False)):  # bounded, then counted
+        with TestClient(create_app(replace(settings, max_result_rows=limit), store)) as client:
+            response = client.get("/sparql", params={"query": query},
+                                  headers={"Accept": "application/sparql-results+json"})
+        if ok:
+            assert len(response.content) > 3 * limit  # past the size below which an answer is not looked at
+            assert len(response.json()["results"]["bindings"]) == 400
+        else:
+            assert f"more than {limit} rows" in assert_problem(response, 400, "result-too-large")["detail"]
+
+
 def test_triple_limit_applies_to_construct(store: OxigraphStore, settings: Settings) -> None:
     with TestClient(create_app(replace(settings, max_result_rows=3), store)) as client:
         response = client.get("/sparql", params={"query": CONSTRUCT_ALL}, headers={"Accept": "text/turtle"})
