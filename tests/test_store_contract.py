@@ -145,11 +145,6 @@ def canonical(term: object) -> str:
     return str(term)
 
 
-def values(result: object) -> list[tuple[str, ...]]:
-    assert isinstance(result, QuerySolutions)
-    return [tuple("" if term is None else term.value for term in row) for row in result]
-
-
 def rows(result: object) -> list[tuple[str, ...]]:
     assert isinstance(result, QuerySolutions)
     names = [v.value for v in result.variables]
@@ -190,19 +185,6 @@ def test_select_answers_equal_the_embedded_reference(loaded, reference):
         answer = rows(loaded.query(PREFIXES + query))
         assert answer, f"the demo data answers the {name} query"
         assert answer == rows(reference.query(PREFIXES + query)), f"{name} query"
-
-
-def test_value_rows_are_the_values_of_the_answers_terms(loaded, reference):
-    """The scans of the search index's rebuild read values without terms (the embedded store through SPARQL CSV
-    results): the same values as the terms', escapes and line breaks kept, "" for unbound, in the store's order."""
-    for name, query in SELECTS.items():
-        answer = loaded.value_rows(PREFIXES + query)
-        assert answer, f"the demo data answers the {name} query"
-        assert sorted(answer) == sorted(values(reference.query(PREFIXES + query))), f"{name} query"
-        assert answer == values(loaded.query(PREFIXES + query)), f"{name} query, in the store's order"
-    titles = {title for _, title in loaded.value_rows(PREFIXES + SELECTS["titles"])}
-    assert TRICKY_TITLE in titles
-    assert "" in {email for _, email in loaded.value_rows(PREFIXES + SELECTS["optional"])}
 
 
 def test_select_returns_pyoxigraph_terms_with_escapes_intact(loaded):

@@ -48,13 +48,6 @@ class GraphStore(ABC):
     ) -> QueryResult:
         """Run a SPARQL 1.1 query; `default_graphs`/`named_graphs` follow the SPARQL Protocol's dataset."""
 
-    def value_rows(self, sparql: str) -> list[tuple[str, ...]]:
-        """The solutions of a SELECT over the union of the graphs as the values of their terms (an IRI's or a
-        literal's string, "" unbound), in the store's order: what a scan of many rows needs, and no terms."""
-        result = self.query(sparql)
-        assert isinstance(result, QuerySolutions)
-        return [tuple("" if term is None else term.value for term in row) for row in result]
-
     def reach(self, root: str, paths: Sequence[Hops]) -> list[Quad]:
         """The quads that `paths` reach from `root` (see `retractkg.store.reach`), each once.
 

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import csv
 import re
-import tempfile
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import BinaryIO
 
-from pyoxigraph import DefaultGraph, NamedNode, Quad, QueryResultsFormat, RdfFormat, Store
+from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, Store
 
 from retractkg.store.base import GraphStore, QueryResult, StoreError, replace_graphs_update
 from retractkg.store.lock import StoreLock
@@ -68,21 +66,6 @@ class OxigraphStore(GraphStore):
             raise StoreError(f"SPARQL syntax error: {e}") from e
         except OSError as e:
             raise StoreError(f"query failed: {e}") from e
-
-    def value_rows(self, sparql: str) -> list[tuple[str, ...]]:
-        """Written as SPARQL CSV results to a file first, which pyoxigraph does without holding the GIL (a row
-        at a time into Python terms takes and lets go of it for each row): scans on other threads (the search
-        index's rebuild) then run on the other core beside Python's work, at the same CPU cost."""
-        try:
-            with tempfile.TemporaryDirectory(prefix="retractkg-rows-") as folder:
-                path = Path(folder) / "rows.csv"
-                self._store.query(sparql, use_default_graph_as_union=True).serialize(path, QueryResultsFormat.CSV)
-                with path.open(encoding="utf-8", newline="") as f:
-                    rows = csv.reader(f)
-                    next(rows, None)  # the variables
-                    return [tuple(row) for row in rows]
-        except SyntaxError as e:
-            raise StoreError(f"SPARQL syntax error: {e}") from e
 
     def reach(self, root: str, paths: Sequence[Hops]) -> list[Quad]:
         return walk(self._store, root, paths)

@@ -20,7 +20,6 @@ import hashlib
 import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from concurrent.futures import Executor, Future
 from dataclasses import dataclass
 
 from pyoxigraph import NamedNode
@@ -43,9 +42,6 @@ OF_SUBJECT = "?notice cito:updates/schema:keywords ?x"
 CLASSES_READ = (RKG + "Notice", SCHEMA + "Periodical")  # the classes the statistics tell things apart by
 # Predicates with a few IRIs as objects (concepts), read one object at a time (`GraphScan._read_by_object`).
 FEW_OBJECTS = (RKG + "nature", RKG + "reason")
-# The predicates `write` reads beyond those the text index reads first, in the order it joins them.
-READ_AFTER = (RKG + "doi", SCHEMA + "publisher", RKG + "nature", RKG + "year", SCHEMA + "countryOfOrigin",
-              SCHEMA + "keywords")
 SORT_KEY_DIGITS = 15  # `/api/notices` pages by the SHA-1 of the IRI (api/works.py)
 
 
@@ -92,7 +88,7 @@ class GraphScan:
     rebuild, and shared with the text index), joined here in memory. Plain scans of one predicate cost a few
     seconds on the full-size graph; the joins of `FACETS` run as SPARQL over the same graph took minutes."""
 
-    def __init__(self, store: GraphStore, classes: Iterable[str] = (), *, reader: Executor | None = None) -> None:
+    def __init__(self, store: GraphStore, classes: Iterable[str] = ()) -> None:
         self.store = store
         # rdf:type is read for these classes only: over every class it was the longest scan of a rebuild
         # (11.5 s of 63 s of CPU on the full-size graph).
@@ -100,18 +96,6 @@ class GraphScan:
         self._pairs: dict[str, list[tuple[str, str]]] = {}
         self._statements: dict[str, list[tuple[str, str]]] = {}
         self._objects: dict[str, dict[str, set[str]]] = {}
-        self._reader = reader  # where `read_ahead` reads
-        self._ahead: dict[tuple[str, str], Future[list[tuple[str, str]]]] = {}
-
-    def read_ahead(self, *, pairs: Iterable[str] = (), statements: Iterable[str] = ()) -> None:
-        """Start reading these predicates' `pairs` and `statements` on the reader's threads, in this order, while
-        the caller joins those read before: the store's scans (most of a rebuild's time) run on the other core,
-        without the GIL (`GraphStore.value_rows`). Each gives the same rows as reading it when asked."""
-        if self._reader is None:
-            return
-        for predicate, distinct in [*((p, "DISTINCT ") for p in pairs), *((p, "") for p in statements)]:
-            if (predicate, distinct) not in self._ahead:
-                self._ahead[predicate, distinct] = self._reader.submit(self._scan, predicate, distinct)
 
     def pairs(self, predicate: str) -> list[tuple[str, str]]:
         """(subject, object) of every statement with this predicate, in the store's order (of rdf:type, the
@@ -137,17 +121,15 @@ class GraphScan:
         return self._statements[predicate]
 
     def _read(self, predicate: str, distinct: str) -> list[tuple[str, str]]:
-        ahead = self._ahead.pop((predicate, distinct), None)
-        return ahead.result() if ahead is not None else self._scan(predicate, distinct)
-
-    def _scan(self, predicate: str, distinct: str) -> list[tuple[str, str]]:
         if predicate == RDF + "type":
             return self._read_by_object(predicate, distinct, self.classes)
         if predicate in FEW_OBJECTS:
             objects = [row[0] for row in self.store.query(f"SELECT DISTINCT ?o WHERE {{ ?s <{predicate}> ?o }}")]
             if all(isinstance(o, NamedNode) for o in objects):  # a literal matches by value on some servers
                 return self._read_by_object(predicate, distinct, [o.value for o in objects])
-        return self.store.value_rows(f"SELECT {distinct}?s ?o WHERE {{ ?s <{predicate}> ?o }}")  # type: ignore[return-value]
+        # By position: looking a variable up by name costs a third of the scan.
+        return [(row[0].value, row[1].value) for row in
+                self.store.query(f"SELECT {distinct}?s ?o WHERE {{ ?s <{predicate}> ?o }}")]
 
     def _read_by_object(self, predicate: str, distinct: str, objects: Sequence[str]) -> list[tuple[str, str]]:
         """The statements of each object in turn, so that the store spells out only their subjects: decoding
@@ -155,8 +137,8 @@ class GraphScan:
         scan, 5.2 s by class). Objects in the store's order give the one scan's order (`pairs`)."""
         found: list[tuple[str, str]] = []
         for iri in objects:
-            found += [(row[0], iri) for row in
-                      self.store.value_rows(f"SELECT {distinct}?s WHERE {{ ?s <{predicate}> <{iri}> }}")]
+            found += [(row[0].value, iri) for row in
+                      self.store.query(f"SELECT {distinct}?s WHERE {{ ?s <{predicate}> <{iri}> }}")]
         return found
 
     def objects(self, predicate: str) -> dict[str, set[str]]:

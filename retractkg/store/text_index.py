@@ -30,7 +30,7 @@ import sqlite3
 import tempfile
 import threading
 from collections import OrderedDict, defaultdict
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -239,30 +239,26 @@ class TextIndex:
         return len(kept), [Match(*row) for row in rows]
 
 
+def _pairs(store: GraphStore, predicate: str) -> Iterator[tuple[str, str]]:
+    """(subject, object) of every statement with this predicate, over the union of the graphs."""
+    for row in store.query(f"SELECT ?s ?o WHERE {{ ?s <{predicate}> ?o }}"):
+        yield row["s"].value, row["o"].value
+
+
 @without_cycle_collection  # every statement read lives until the file is written (`retractkg.collector`)
 def rebuild(store: GraphStore, path: Path, *, state: str = "") -> int:
     """Make the index anew from the store (written beside, then moved over the old one); the rows written.
     `state` names the store's state it was built from (the change log's extent), for `KeptIndex`."""
     # The VoID counts are one aggregate the store evaluates without holding the GIL: on the other core while the
-    # scans below are read and joined (4 s of the full-size graph's rebuild). So are the scans, read ahead on a
-    # threads of their own in the order they are joined (`GraphScan.read_ahead`): the joins mostly wait for them.
-    with ThreadPoolExecutor(1, thread_name_prefix="void-counts") as counting, \
-            ThreadPoolExecutor(2, thread_name_prefix="index-scans") as reading:
+    # scans below are read and joined (4 s of the full-size graph's rebuild).
+    with ThreadPoolExecutor(1, thread_name_prefix="void-counts") as counting:
         counts = counting.submit(graph_statistics.compute, store)
-        scan = notice_statistics.GraphScan(store, KINDS, reader=reading)
-        scan.read_ahead(pairs=[RDF + "type", SCHEMA + "name", RDFS + "label", SCHEMA + "datePublished"])
-        scan.read_ahead(statements=[SCHEMA + "text", SCHEMA + "author"])
-        scan.read_ahead(pairs=[SCHEMA + "isPartOf"])
-        scan.read_ahead(statements=[CITO + "updates"])
-        scan.read_ahead(pairs=[RKG + "reason", SKOS + "prefLabel"])
-        untitled = reading.submit(_untitled_works, store)
-        scan.read_ahead(pairs=notice_statistics.READ_AFTER)
-        return _rebuild(store, path, state, counts, scan, untitled)
+        return _rebuild(store, path, state, counts)
 
 
-def _rebuild(store: GraphStore, path: Path, state: str, counts: Future[graph_statistics.GraphStatistics],
-             scan: notice_statistics.GraphScan, untitled_works: Future[dict[str, str]]) -> int:
-    """`rebuild`, with the VoID counts and the scans under way beside it."""
+def _rebuild(store: GraphStore, path: Path, state: str, counts: Future[graph_statistics.GraphStatistics]) -> int:
+    """`rebuild`, with the VoID counts under way beside it."""
+    scan = notice_statistics.GraphScan(store, KINDS)  # each predicate read once for the words and the statistics
     kinds: dict[str, str] = {}
     precedence = list(KINDS.values())  # a resource of two kinds is the first of them (a notice, then an article)
     for iri, type_iri in scan.pairs(RDF + "type"):
@@ -282,7 +278,7 @@ def _rebuild(store: GraphStore, path: Path, state: str, counts: Future[graph_sta
         if kinds.get(iri) == "notice":
             given[iri].append(date)
     dates = {iri: earliest(values) for iri, values in given.items()}  # its one date, when sources differ
-    texts = {iri: text[:TEXT_CHARS] for iri, text in scan.statements(SCHEMA + "text") if iri in kinds}
+    texts = {iri: text[:TEXT_CHARS] for iri, text in _pairs(store, SCHEMA + "text") if iri in kinds}
     authors: dict[str, list[str]] = defaultdict(list)
     works: dict[str, list[str]] = defaultdict(list)
     for work, person in scan.statements(SCHEMA + "author"):
@@ -299,7 +295,7 @@ def _rebuild(store: GraphStore, path: Path, state: str, counts: Future[graph_sta
     def reasons_of(notice: str) -> list[str]:
         return sorted(min(reason_labels.get(r, ()), default="") for r in reasons.get(notice, ()))
 
-    untitled = untitled_works.result()
+    untitled = _untitled_works(store)
     journals: dict[str, str] = {}  # a work's journal is asked for up to three times (notice and article rows)
 
     def journal(work: str) -> str:
@@ -338,12 +334,12 @@ def _untitled_works(store: GraphStore) -> dict[str, str]:
     """The label of each article without a title (`untitled_work_label`): a search lists it by its citation or
     identifier, not its IRI."""
     found: dict[str, str] = {}
-    for article, *values in store.value_rows(f"""SELECT ?a ?citation ?doi ?pmid WHERE {{ ?a a <{RKG}Article>
+    for row in store.query(f"""SELECT ?a ?citation ?doi ?pmid WHERE {{ ?a a <{RKG}Article>
             FILTER NOT EXISTS {{ ?a <{SCHEMA}name> ?name }} OPTIONAL {{ ?a <{RKG}citation> ?citation }}
             OPTIONAL {{ ?a <{RKG}doi> ?doi }} OPTIONAL {{ ?a <{RKG}pmid> ?pmid }} }}"""):
-        label = untitled_work_label(*values)
+        label = untitled_work_label(*(row[v].value if row[v] is not None else "" for v in ("citation", "doi", "pmid")))
         if label:
-            found.setdefault(article, label)
+            found.setdefault(row["a"].value, label)
     return found
 
 
