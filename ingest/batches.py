@@ -27,7 +27,7 @@ from retractkg.config import Settings
 from retractkg.ingest.mapping import MappedRecord
 from retractkg.ingest.report import IngestReport
 from retractkg.store import GraphStore
-from retractkg.store.change_log import announced_hashes, change_log, change_nquads
+from retractkg.store.change_log import announced_any, announced_hashes, change_log, change_nquads
 
 # A batch is one atomic write, whatever its size (`OxigraphStore.replace_graphs_nquads`).
 # Up to `writers` + 1 batches are in memory at once (written, and read). With two loads at once, a
@@ -81,6 +81,10 @@ class BatchWriter:
         # Records stored and not announced yet, as (graph, notice, content hash): not their quads, which
         # would keep two more batches in memory.
         self._unannounced: list[tuple[str, str, str]] = []
+        # Into a log that announced nothing when the writer began (a first ingest), what is announced is what this
+        # writer announced: kept here, not asked of the store for every batch (4-5 s of the full-size ingest, on
+        # the thread that maps). {graph: content hash}; None: ask the store.
+        self._announced: dict[str, str] | None = None if announced_any(store, settings) else {}
         self._pool = ThreadPoolExecutor(max_workers=self.writers, thread_name_prefix="ingest-writer")
         self._beside: list[Future[None]] = []  # other writing work (`beside`)
 
@@ -137,19 +141,23 @@ class BatchWriter:
         """Write a batch and every announcement due, with nothing else in flight."""
         now = datetime.now(UTC)
         self._stored(plan)  # stored with its announcement, in one write
+        entries = self._take_unannounced()
         self.store.replace_graphs_nquads({g: m.nquads for g, m in plan.created.items()},
-                                         also_add=self._log(self._take_unannounced(), now))
+                                         also_add=self._log(entries, now))
+        self._note_announced(entries)
         if plan.updated:
             # Later than the Create entries just written, one of which may be of a graph updated here: an
             # activity's IRI is made from its time and graph, so stamped alike the two would be one activity.
             later = max(datetime.now(UTC), now + timedelta(microseconds=1))
             self.store.replace_graphs_nquads({g: m.nquads for g, m in plan.updated.items()},
                                              also_add=change_log(self.settings, "Update", plan.updated, later))
+            self._note_announced([(g, m.notice, m.content_hash) for g, m in plan.updated.items()])
             self.report.updated.extend(plan.updated)
 
     def _finish_oldest(self) -> None:
         write = self._in_flight.popleft()
         write.future.result()  # a store error stops the run here, at a batch boundary
+        self._note_announced(write.entries)
         self._stored(write.plan)
         if self.progress:
             self.progress(self.report)
@@ -158,6 +166,10 @@ class BatchWriter:
         """Count the batch's new records as added, and due to be announced."""
         self.report.added.extend(plan.created)
         self._unannounced.extend((g, m.notice, m.content_hash) for g, m in plan.created.items())
+
+    def _note_announced(self, entries: list[tuple[str, str, str]]) -> None:
+        if self._announced is not None:
+            self._announced.update((g, content_hash) for g, _, content_hash in entries)
 
     def _drain(self) -> None:
         while self._in_flight:
@@ -180,7 +192,8 @@ class BatchWriter:
         this batch is written.
         """
         graphs = {mapped.graph for mapped in batch}
-        known = announced_hashes(self.store, self.settings, graphs)
+        known = (announced_hashes(self.store, self.settings, graphs) if self._announced is None
+                 else {g: self._announced[g] for g in graphs if g in self._announced})
         # Newer, in this order: announcements being written (of records stored before those below), records
         # stored and not announced yet, records being written.
         for write in self._in_flight:

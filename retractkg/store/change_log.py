@@ -82,6 +82,11 @@ def announced_hashes(store: GraphStore, settings: Settings, graphs: Iterable[str
     return {graph: content_hash for graph, (_, content_hash) in latest.items() if content_hash}
 
 
+def announced_any(store: GraphStore, settings: Settings) -> bool:
+    """Whether the log announces any record (a store that never took an ingest announces none)."""
+    return bool(store.query(f"ASK {{ GRAPH <{changes_graph(settings)}> {{ ?c <{AS}target> ?g }} }}"))
+
+
 def stored_hashes(store: GraphStore, graphs: Iterable[str]) -> dict[str, str]:
     """The content hash each graph states of itself (`rkg:contentHash`), for graphs outside the change log."""
     found: dict[str, str] = {}
