@@ -180,11 +180,11 @@ def test_publisher_country_and_subject_lists_agree_with_sparql(client, store, ki
         assert notice_rows(client, f"/browse/{kind}/{label}") == min(count, 50)
 
 
-def test_one_periodical_per_journal_name_however_written_with_one_name_and_the_others_alternate(tmp_path):
+def journals_written(tmp_path: Path, written: list[str]) -> OxigraphStore:
+    """A store of the first records of the Retraction Watch subset, each naming its journal as `written` says."""
     with RW.open(encoding="utf-8", newline="") as f:
         header, *rows = list(csv.reader(f))
     col = {name: i for i, name in enumerate(header)}
-    written = ["The Lancet", "Lancet", "LANCET.", "Taylor & Francis Journal", "Taylor and Francis Journal"]
     for row, name in zip(rows, written, strict=False):
         row[col["Journal"]] = name
     path = tmp_path / "rw.csv"
@@ -192,6 +192,12 @@ def test_one_periodical_per_journal_name_however_written_with_one_name_and_the_o
         csv.writer(f, lineterminator="\r\n").writerows([header, *rows[:len(written)]])
     store = OxigraphStore()
     ingest(store, [path], Settings())
+    return store
+
+
+def test_one_periodical_per_journal_name_however_written_with_one_name_and_the_others_alternate(tmp_path):
+    store = journals_written(tmp_path, ["The Lancet", "Lancet", "LANCET.", "Taylor & Francis Journal",
+                                         "Taylor and Francis Journal"])
     journals = store.query(PREFIXES + """SELECT ?j (GROUP_CONCAT(DISTINCT ?n; separator="|") AS ?names)
         (GROUP_CONCAT(DISTINCT ?other; separator="|") AS ?others) WHERE {
         ?j a schema:Periodical ; schema:name ?n OPTIONAL { ?j schema:alternateName ?other } } GROUP BY ?j""")
@@ -203,19 +209,10 @@ def test_a_journal_written_with_its_own_abbreviation_is_the_journal_and_another_
     """Retraction Watch writes one journal "PNAS: Proceedings of …" and "Proceedings of … (PNAS)", and JCMM with
     and without "(JCMM)": an abbreviation made of the name's initials is no part of it; "(ISOBM)" is not
     Tumor Biology's, so it keeps that name apart."""
-    with RW.open(encoding="utf-8", newline="") as f:
-        header, *rows = list(csv.reader(f))
-    col = {name: i for i, name in enumerate(header)}
     pnas = "Proceedings of the National Academy of Sciences of the United States of America"
-    written = [f"PNAS: {pnas}", f"{pnas} (PNAS)", "Journal of Cellular and Molecular Medicine (JCMM)",
-               "Journal of Cellular and Molecular Medicine", "Tumor Biology (ISOBM)", "Tumor Biology"]
-    for row, name in zip(rows, written, strict=False):
-        row[col["Journal"]] = name
-    path = tmp_path / "rw.csv"
-    with path.open("w", encoding="utf-8", newline="") as f:
-        csv.writer(f, lineterminator="\r\n").writerows([header, *rows[:len(written)]])
-    store = OxigraphStore()
-    ingest(store, [path], Settings())
+    store = journals_written(tmp_path, [f"PNAS: {pnas}", f"{pnas} (PNAS)", "Tumor Biology (ISOBM)", "Tumor Biology",
+                                        "Journal of Cellular and Molecular Medicine (JCMM)",
+                                        "Journal of Cellular and Molecular Medicine"])
     journals = store.query(PREFIXES + """SELECT ?j (GROUP_CONCAT(DISTINCT ?n; separator="|") AS ?names)
         WHERE { ?j a schema:Periodical ; schema:name|schema:alternateName ?n } GROUP BY ?j""")
     assert sorted(sorted(s["names"].value.split("|")) for s in journals) == [
