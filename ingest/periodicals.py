@@ -24,6 +24,7 @@ from collections.abc import Iterable
 
 from retractkg.ingest.iris import Minter, name_key, publisher_name, publisher_parent
 from retractkg.ingest.model import Journal, SourceRecord
+from retractkg.ingest.reading.lexicon import title_function_words
 from retractkg.ingest.stored_records import records_stating
 from retractkg.ontology import SCHEMA
 from retractkg.ontology.identifiers import normalize_issn, stable_hash
@@ -46,6 +47,7 @@ class Periodicals:
         self._stored_journals: dict[str, set[str]] = defaultdict(set)  # stored journal IRI -> its ISSNs
         # Decided by `resolve`:
         self._name_journal: dict[str, str] = {}  # name key -> the ISSN journal it stands for
+        self._abbreviated: dict[str, str] = {}  # abbreviated name key -> the name key it abbreviates
         self._names: dict[str, str] = {}  # journal or publisher IRI -> its schema:name
 
     # -- noting ------------------------------------------------------------------------------------------
@@ -103,15 +105,23 @@ class Periodicals:
     # -- deciding ----------------------------------------------------------------------------------------
 
     def resolve(self) -> None:
-        """Which ISSN journal each name stands for, and every journal's and publisher's `schema:name`."""
-        spellings: dict[str, set[str]] = defaultdict(set)  # journal IRI -> its spellings
-        for key, written in self._written.items():
+        """Which ISSN journal each name stands for, which name each abbreviated one abbreviates, and every journal's
+        and publisher's `schema:name` (an abbreviation names a journal only when nothing else does)."""
+        for key in self._written:
             journals = {self._find(number) for number in self._issns_of_name.get(key, ())}
             if len(journals) == 1:
                 self._name_journal[key] = journals.pop()
-            spellings[self._journal_iri(key, [])].update(written)
+        self._abbreviated = abbreviated_titles([key for key in self._written if key not in self._name_journal],
+                                               list(self._written))
+        spellings: dict[str, set[str]] = defaultdict(set)  # journal IRI -> its spellings
+        full: dict[str, set[str]] = defaultdict(set)  # journal IRI -> its spellings that abbreviate nothing
+        for key, written in self._written.items():
+            iri = self._journal_iri(key, [])
+            spellings[iri].update(written)
+            if key not in self._abbreviated:
+                full[iri].update(written)
         for iri, written in spellings.items():
-            self._names[iri] = _preferred(written)
+            self._names[iri] = _preferred(full.get(iri) or written)
         for iri, written in self._publishers.items():
             self._names[iri] = publisher_name(_preferred(written))
         self._written.clear()
@@ -120,6 +130,7 @@ class Periodicals:
     def _journal_iri(self, key: str, numbers: list[str]) -> str:
         if numbers:
             return f"{self.minter.base}id/journal/issn/{self._find(numbers[0])}"
+        key = self._abbreviated.get(key, key)  # "indian j dermatol": "indian journal of dermatology"
         root = self._name_journal.get(key)
         if root is not None:
             return f"{self.minter.base}id/journal/issn/{root}"
@@ -144,7 +155,7 @@ class Periodicals:
         for iri, numbers in self._stored_journals.items():
             if iri != f"{self.minter.base}id/journal/issn/{self._find(min(numbers))}":
                 moved.add(iri)
-        for key in self._name_journal:
+        for key in (*self._name_journal, *self._abbreviated):
             moved.add(f"{self.minter.base}id/journal/{stable_hash(key)}")
         return records_stating(store, moved, f"?y <{SCHEMA}isPartOf> ?x")
 
@@ -163,6 +174,43 @@ class Periodicals:
         if a != b:  # the smaller ISSN is the root: a journal's IRI is its smallest ISSN's
             a, b = min(a, b), max(a, b)
             self._parent[b] = a
+
+
+def abbreviated_titles(keys: Iterable[str], among: Iterable[str]) -> dict[str, str]:
+    """{key: the one name key of `among` it abbreviates}, for the name keys given without an ISSN journal of their
+    own: a title abbreviates another when, the words titles leave out aside (`lexicon/title_function_words.txt`),
+    both have as many words (two or more), each of its words is the other's word in that place or its beginning
+    with two letters or more cut off (`_cut`), and they differ ("indian j dermatol": "indian journal of
+    dermatology", "mol med rep": "molecular medicine reports"). A title that abbreviates two (a misspelling of the
+    other beside it) abbreviates none."""
+    skipped = title_function_words()
+
+    def words(key: str) -> tuple[str, ...]:
+        return tuple(word for word in key.split() if word not in skipped)
+
+    by_shape: dict[tuple[int, str], list[tuple[str, tuple[str, ...]]]] = defaultdict(list)
+    for key in among:
+        spelled = words(key)
+        if spelled:
+            by_shape[len(spelled), spelled[0][0]].append((key, spelled))
+    found: dict[str, str] = {}
+    for key in keys:
+        short = words(key)
+        if not short:
+            continue
+        if len(short) < 2:
+            continue  # "Cell" is not "Cells", nor "Gene" "Genetics"
+        matches = {other for other, long in by_shape.get((len(short), short[0][0]), ()) if long != short
+                   and all(_cut(part, whole) for part, whole in zip(short, long, strict=True))}
+        if len(matches) == 1:
+            found[key] = matches.pop()
+    return found
+
+
+def _cut(part: str, whole: str) -> bool:
+    """Whether a title's word `part` is `whole` or begins it as an abbreviation does, two letters or more cut off
+    ("dermatol", "j"): a letter less is another word ("cell", "cells")."""
+    return part == whole or (whole.startswith(part) and len(whole) - len(part) >= 2)
 
 
 def _preferred(spellings: Iterable[str]) -> str:

@@ -2,7 +2,8 @@
 
 Each file holds one piece of knowledge, once: `name_particles.txt` (words that belong to a family
 name), `publishers.tsv` (how a notice names its publisher, in its furniture and as an actor in its prose),
-`legal_forms.txt` (the "Ltd", "GmbH" a publisher's name may end with, which do not tell publishers apart)
+`legal_forms.txt` (the "Ltd", "GmbH" a publisher's name may end with, which do not tell publishers apart),
+`title_function_words.txt` (the words an abbreviated journal title leaves out)
 and `page_furniture.toml` (the publisher boilerplate that states nothing, with where each pattern applies).
 Comment lines start with `#`.
 """
@@ -33,6 +34,12 @@ def name_particles() -> frozenset[str]:
 def legal_forms() -> tuple[str, ...]:
     """The legal-form words a publisher's name may end with, as written ("Ltd", "B.V.", "& Co")."""
     return tuple(line.strip() for line in _lines("legal_forms.txt"))
+
+
+@cache
+def title_function_words() -> frozenset[str]:
+    """The words an abbreviated journal title leaves out ("of", "the", "and"), folded."""
+    return frozenset(line.strip() for line in _lines("title_function_words.txt"))
 
 
 @dataclass(frozen=True)
