@@ -221,8 +221,14 @@ class RecordMapper:
         self._described: dict[tuple[str, ...], tuple[Term, dict[str, None]]] = {}
 
     def graph_iri(self, record: SourceRecord) -> str:
-        """The named graph a record is stored in (by its key in the source, else by its notice)."""
-        return self.mint.graph(record.format, record.record_key or self.mint.notice(record.notice, known=False))
+        """The named graph a record is stored in: by its key in the source, else by its notice and, for a notice
+        without a DOI of its own, the PubMed Central or PubMed id it has (two such notices about one article, as a
+        sidecar names them, are two records, not one written over the other)."""
+        if record.record_key:
+            return self.mint.graph(record.format, record.record_key)
+        key, notice = self.mint.notice(record.notice, known=False), record.notice
+        own = "" if notice.own_doi else notice.pmcid or notice.pmid
+        return self.mint.graph(record.format, f"{key} {own}" if own else key)
 
     def map(self, record: SourceRecord, *, now: datetime | None = None) -> MappedRecord:
         graph = iri(self.graph_iri(record))

@@ -108,3 +108,17 @@ def test_a_broken_sidecar_is_a_warning_naming_it_and_its_notice_is_still_read(tm
     (warning,) = [w for w in report.warnings if "PMC1924872.json" in w]
     assert "not JSON (line 1, column" in warning and "not read" in warning
     assert report.skipped == []  # a sidecar is read with its notice, not skipped
+
+
+def test_two_notices_a_sidecar_says_are_about_one_article_are_two_records(tmp_path):
+    """PMC3108510 and PMC3401847 both retract the vitiligo article (PMID 20101332), neither with a DOI of its own:
+    keyed by that article alone, the second was written over the first in one run."""
+    for name in ("PMC3108510", "PMC3401847"):
+        for suffix in (".txt", ".json"):
+            shutil.copy(NOTICES / "pmc" / f"{name}{suffix}", tmp_path / f"{name}{suffix}")
+    store = OxigraphStore()
+    report = ingest(store, [tmp_path], Settings())
+    assert len(report.added) == 2 and not report.updated
+    files = {s["f"].value for s in store.query(PREFIXES + """SELECT ?f WHERE {
+        ?g rkg:sourceFormat "text" ; rkg:sourceFile ?f }""")}
+    assert files == {"PMC3108510.txt", "PMC3401847.txt"}
