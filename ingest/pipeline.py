@@ -37,7 +37,6 @@ from retractkg.ingest.notice_dates import NoticeDates
 from retractkg.ingest.people import PeopleIndex
 from retractkg.ingest.periodical_graphs import remove_unlinked, write_descriptions
 from retractkg.ingest.periodicals import Periodicals
-from retractkg.ingest.readers.sidecar import is_sidecar
 from retractkg.ingest.report import IngestReport, Progress
 from retractkg.ingest.shared_dois import SharedDois
 from retractkg.ingest.stored_people import (
@@ -89,7 +88,7 @@ def read_records(paths: Iterable[Path], report: IngestReport, *, format: str | N
         except sources.NotASource as e:
             if explicit:
                 report.errors.append(e)
-            elif not is_sidecar(path):  # a sidecar is read with its notice (`readers/sidecar.py`)
+            elif not sources.is_sidecar(path):  # read with its notice
                 report.skipped.append(str(path))
             continue
         except IngestError as e:

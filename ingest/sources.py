@@ -132,8 +132,9 @@ class NotASource(IngestError):
 # The names of files that hold notices (a trailing .gz aside): such a file that is empty or binary junk is
 # damaged, not something else that happens to sit in the folder. Text of no format retractkg reads is
 # skipped whatever its name (folders of notices keep README files and JSON sidecars of metadata).
-NOTICE_SUFFIXES = {".txt", ".text", ".pdf", ".html", ".htm", ".xhtml", ".xml", ".nxml", ".csv", ".tsv", ".jsonl",
-                   ".parquet", ".json"}
+# Prose (text, PDF, HTML) first: a notice of prose may have a sidecar of metadata beside it.
+PROSE_SUFFIXES = {".txt", ".text", ".pdf", ".html", ".htm", ".xhtml"}
+NOTICE_SUFFIXES = PROSE_SUFFIXES | {".xml", ".nxml", ".csv", ".tsv", ".jsonl", ".parquet", ".json"}
 # Byte order marks of encodings no reader decodes (UTF-32 first: its little-endian mark starts like UTF-16's).
 _WIDE_TEXT = {b"\xff\xfe\x00\x00": "UTF-32", b"\x00\x00\xfe\xff": "UTF-32", b"\xff\xfe": "UTF-16",
               b"\xfe\xff": "UTF-16"}
@@ -156,6 +157,12 @@ def detect(path: Path) -> SourceFormat:
         raise IngestError(str(path), damage)
     raise NotASource(str(path), "not a format retractkg reads (no notice text, PDF, HTML, CSV, XML or JSON "
                      "it recognises)")
+
+
+def is_sidecar(path: Path) -> bool:
+    """Whether `path` is the sidecar of a prose notice beside it, read with that notice (`readers/sidecar.py`)
+    rather than on its own."""
+    return path.suffix.lower() == ".json" and any(path.with_suffix(s).is_file() for s in PROSE_SUFFIXES)
 
 
 def _notice_name(path: Path) -> bool:

@@ -28,17 +28,8 @@ def _table() -> dict[str, Any]:
     return tomllib.loads(TABLE.read_text(encoding="utf-8"))
 
 
-# The files of prose notices (text, PDF, HTML) whose sidecar ingest reads.
-PROSE_SUFFIXES = (".txt", ".text", ".pdf", ".html", ".htm", ".xhtml")
-
-
 def sidecar_path(path: Path) -> Path:
     return path.with_suffix(".json")
-
-
-def is_sidecar(path: Path) -> bool:
-    """Whether `path` is the sidecar of a prose notice beside it (read with that notice, not on its own)."""
-    return path.suffix.lower() == ".json" and any(path.with_suffix(s).is_file() for s in PROSE_SUFFIXES)
 
 
 def read_sidecar(path: Path) -> dict[str, Any]:
