@@ -264,10 +264,11 @@ def test_page_article_type_tells_the_kind_when_the_title_does_not(tmp_path):
     (record,) = list(parse_html(path))
     assert record.notice.nature is Nature.EXPRESSION_OF_CONCERN
     assert record.notice.title == "Effects of light on leaves"
-    # Known only by its authors: the notice's own article, keyed by the notice, a resource no other notice shares.
+    # A notice titled as its article, which the page's article type says the title does not name: the title is
+    # the article's, and so its label ("Expression of concern: Effects of light on leaves").
     (article,) = record.notice.articles
     assert [p.name for p in article.authors] == ["Sijie Wang", "Na Yin"]
-    assert article.known_by_notice and not (article.doi or article.pmid or article.title)
+    assert article.title == "Effects of light on leaves" and not (article.doi or article.pmid)
 
 
 def test_gzipped_pdf_and_page_are_read(seed_pdf, tmp_path):

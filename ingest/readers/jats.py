@@ -24,6 +24,7 @@ from retractkg.ingest.errors import IngestError
 from retractkg.ingest.model import Article, Journal, Nature, Notice, Organization, Person, SourceRecord
 from retractkg.ingest.readers.bounded import XmlRecords
 from retractkg.ingest.readers.streams import RecordStream, open_binary
+from retractkg.ingest.reading.article_title import title_after_prefix
 from retractkg.ingest.reading.notice_prose import read_prose
 from retractkg.ingest.reading.written_dates import iso_from_parts
 from retractkg.ontology.identifiers import normalize_doi, normalize_orcid
@@ -288,7 +289,8 @@ def _related(meta, article, journal: Journal) -> list[Article]:
 def _related_article(link, journal: Journal) -> Article | None:
     kind = (link.get("ext-link-type") or "").lower()
     href = (link.get(XLINK) or "").strip()
-    related = Article(title=_text(link.find("{*}article-title")), volume=(link.get("vol") or "").strip(),
+    title = _text(link.find("{*}article-title"))  # some links repeat the notice's "Retraction: T"
+    related = Article(title=title_after_prefix(title)[0] or title, volume=(link.get("vol") or "").strip(),
                       pages=(link.get("page") or "").strip())
     source = _text(link.find("{*}source"))
     # Without a <source>, a notice's related article is in the notice's own journal (JATS usage).

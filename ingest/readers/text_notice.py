@@ -23,6 +23,7 @@ from retractkg.ingest.model import Article, Notice, Person, SourceRecord
 from retractkg.ingest.readers.bounded import read_bounded
 from retractkg.ingest.readers.sidecar import STRATEGY as SIDECAR
 from retractkg.ingest.readers.sidecar import sidecar_of
+from retractkg.ingest.reading.article_title import ANOTHER_WORK, another_work, quoted_title, title_after_prefix
 from retractkg.ingest.reading.candidates import Decision, Fields
 from retractkg.ingest.reading.citation import (
     CITATION_FIELDS,
@@ -80,19 +81,7 @@ _TITLE_BY_AUTHORS = re.compile(
     r"^(?P<title>.{10,400}?)\s+by\s+(?P<authors>[A-Z].{1,600}?)\s*\((?P<year>(?:19|20)\d\d)\)\.?"
     r"\s*(?P<cite>[A-Z].{3,300})$")
 _KIND_LABEL = re.compile(r"retract|withdraw|concern|correct|erratum|corrigendum|remov|reinstate", re.I)
-_ANOTHER_WORK = re.compile(
-    r"(?:plagiari[sz]\w*|copied|taken|reproduced|duplicated)\s+from|original\s+(?:article|source|work|publication)"
-    r"|previously\s+published|published\s+(?:earlier|previously|elsewhere)|\bsource\b|duplicate|simultaneous"
-    # "contains material from the following published article: <citation>"
-    r"|\b(?:material|text|content|passages?|paragraphs?|sentences?|data|figures?|images?)\s+(?:\w+\s+){0,2}from\b"
-    r"|\bre-?us(?:e|es|ed|ing)\b|\bcop(?:ies|ied|ying)\b|\bsame\s+(?:group|authors|laboratory|team)\b"
-    r"|\bfrom\s+(?:the\s+)?following\s+(?:\w+\s+){0,2}(?:article|paper|publication|work)", re.I)
 _THIS_WORK = re.compile(r"retract|withdraw|article\s+concerned|following\s+(?:article|paper)", re.I)
-_EARLIER_WORK = re.compile(r"\b(?:already|also|earlier|previously|first)\s+(?:been\s+)?(?:published|reported|appeared)"
-                           r"|\bidentical\s+to\b|\bsimilar\w*\s+(?:to|with|between)\b|\b(?:repeat|copy|replica)\s+of\b"
-                           r"|\(\s*see\b|\bcf\.|\banother\s+(?:\w+\s+)?(?:group|laboratory|article|paper|study|journal)",
-                           re.I)
-_ORIGINAL_LABEL = re.compile(r"\boriginal\s+article\s*:\s*$", re.I)  # Oncotarget: "Original article: <citation>"
 _SUBJECT = re.compile(
     r"retract|withdr[ae]w|\b(?:this|our|the\s+above|the\s+following)\s+(?:\w+\s+)?(?:article|paper|manuscript|review"
     r"|report|publication)|\b(?:article|paper|manuscript|review)\s*,?\s+(?:\w+\s+)?(?:enti\w*led|titled)"
@@ -107,9 +96,6 @@ _NOTICE_CITATION = re.compile(r"^Citation:\s*(?P<cite>.+)$", re.I | re.M)
 _FOLLOWING_ARTICLE = re.compile(
     r"(?:retract\w*|withdraw\w*)\s+the\s+following\s+(?:article|paper)\s*:?\s*[“\"]?(?P<title>[^\n]{15,400}?)[”\"]?"
     r"\s*\(\s*(?:DOI|doi)\s*:?\s*(?P<doi>10\.\S+?)\s*\)")
-_QUOTED_TITLE = re.compile(
-    r"(?:entitled|titled|(?:the|this)\s+manuscript|the\s+(?:article|paper))\s*[,:]?\s*[“\"]"
-    r"(?P<title>[^”\"\n]{15,300})[”\"]", re.I)
 _REFERENCE_TITLE = re.compile(r"\((?:19|20)\d\d[a-z]?\)\.?\s+(?P<title>[^.?!]{15,300}[.?!])\s+\S")
 # "this article [1]", "the article titled “...” [1]": the notice cites the article it concerns as reference 1.
 _CITED_AS_ONE = re.compile(r"(?:this|the\s+above|the\s+original|the\s+following|the)\s+(?:article|paper|publication)"
@@ -195,7 +181,7 @@ def _read(text: str, notice: Notice | None, kind: str,
             fields.propose(name, value, SIDECAR)
     if article.title == "" and notice.title:
         fields.propose("article.title", _article_title(notice.title, fields), "notice_title")
-    if not article.title and block.byline and notice.title and not _article_title(notice.title):
+    if not article.title and block.byline and notice.title and not title_after_prefix(notice.title)[0]:
         # "Retraction to:" / byline / the article's title on the line after the byline
         after = next((line for line in lines if line.start >= block.byline.line.end), None)
         if after and len(after.text) <= 300 and not after.text.endswith(".") and not parse_citation(after.text) \
@@ -368,9 +354,9 @@ def _read_article_identity(text: str, prose: str, lines: list[Line], notice: Not
     if not article.title:
         _from_reference_line(prose, lines, fields)
     if not article.title:
-        m = _QUOTED_TITLE.search(prose)
-        if m:
-            fields.propose("article.title", " ".join(m["title"].split()).rstrip(" ."), "quoted_title", m.start())
+        quoted = quoted_title(prose)
+        if quoted:
+            fields.propose("article.title", quoted[0], "quoted_title", quoted[1])
     if not (article.volume or article.pages or article.article_number):
         citation = _citation_in_prose(_opening_paragraphs(prose, 4))
         if citation:
@@ -488,7 +474,7 @@ def _from_reference_line(prose: str, lines: list[Line], fields: Fields) -> None:
             continue
         reference = parse_reference(line.text)
         introduced_as_this = bool(_THIS_WORK.search(previous[-200:]))
-        if reference and (introduced_as_this or not _ANOTHER_WORK.search(previous[-200:])):
+        if reference and (introduced_as_this or not ANOTHER_WORK.search(previous[-200:])):
             candidates.append((not introduced_as_this, len(candidates), reference, line))
         previous = line.text
     if not candidates:
@@ -575,7 +561,7 @@ def _citation_in_prose(opening: str) -> Citation | None:
     starts = [0] + [m.end() for m in _SENTENCE_END.finditer(opening)]
     for index, (citation, start, end) in enumerate(citations):
         sentence = max(s for s in starts if s <= start)
-        if _another_work(opening[sentence:start]):
+        if another_work(opening[sentence:start]):
             continue
         following = citations[index + 1][1] if index + 1 < len(citations) else len(opening)
         sentence_end = next((s for s in starts if s > end), len(opening))
@@ -584,15 +570,15 @@ def _citation_in_prose(opening: str) -> Citation | None:
         said_to_be_this = (_SUBJECT.search(opening[sentence:start])
                            or _SUBJECT.search(opening[end:min(following, sentence_end)])
                            # "The following article is being retracted ..." and the reference on the next line
-                           or (not _another_work(opening[paragraph:start])
+                           or (not another_work(opening[paragraph:start])
                                and _INTRODUCES_NEXT.search(opening[previous:paragraph]))
                            # "The authors retract their article, Albayrak G, et al. Title ends. Journal. 2014;7:1–4":
                            # the reference's title ends a sentence, the journal opens the next
                            or (not opening[sentence:start].strip() and sentence > paragraph
                                and _names_this_work(opening[max(s for s in starts if s < sentence):sentence])
-                               and not _another_work(opening[end:sentence_end])))
+                               and not another_work(opening[end:sentence_end])))
         # A second citation in the same sentence must be marked as the other work ("is identical to ...").
-        alone = following >= sentence_end or _another_work(opening[end:following])
+        alone = following >= sentence_end or another_work(opening[end:following])
         if (said_to_be_this or not opening[:sentence].strip()) and alone:
             return citation
         return None
@@ -600,12 +586,7 @@ def _citation_in_prose(opening: str) -> Citation | None:
 
 
 def _names_this_work(sentence: str) -> bool:
-    return bool(_SUBJECT.search(sentence)) and not _another_work(sentence)
-
-
-def _another_work(before: str) -> bool:
-    before = _ORIGINAL_LABEL.sub("", before)
-    return bool(_ANOTHER_WORK.search(before) or _EARLIER_WORK.search(before))
+    return bool(_SUBJECT.search(sentence)) and not another_work(sentence)
 
 
 def _opening_paragraphs(prose: str, count: int = 2) -> str:
@@ -614,18 +595,14 @@ def _opening_paragraphs(prose: str, count: int = 2) -> str:
     return "\n\n".join(paragraphs[:count])[:1500]
 
 
-def _article_title(notice_title: str, fields: Fields | None = None) -> str:
-    """The retracted article's title inside the notice's ("Retraction notice to “T” [J. X 10 (2018) 1–9]")."""
-    prefix = TITLE_PREFIX.match(notice_title)
-    title = notice_title[prefix.end():] if prefix else ""
-    bracketed = re.search(r"\s*\[(?P<cite>[^\[\]]{5,200})\]\s*$", title)
-    if bracketed:
-        citation = parse_citation(bracketed["cite"])
-        if citation and fields is not None:
-            _cite(fields, citation, "notice_title")
-        title = title[:bracketed.start()]
-    title = title.strip().strip("“”\"‘’").strip()
-    return "" if parse_citation(title) else title
+def _article_title(notice_title: str, fields: Fields) -> str:
+    """The retracted article's title inside the notice's ("Retraction notice to “T” [J. X 10 (2018) 1–9]"),
+    proposing the bracketed citation after it."""
+    title, cite = title_after_prefix(notice_title)
+    citation = parse_citation(cite) if cite else None
+    if citation:
+        _cite(fields, citation, "notice_title")
+    return title
 
 
 def _has_identity(article: Article) -> bool:

@@ -14,6 +14,7 @@ import re
 from retractkg.ingest.model import Article, Nature, Notice
 from retractkg.ingest.reading.actors import find_actors
 from retractkg.ingest.reading.affected_items import affected_items
+from retractkg.ingest.reading.article_title import article_title
 from retractkg.ingest.reading.author_stances import apply_stances, stated_stances
 from retractkg.ingest.reading.nature import classify_nature
 from retractkg.ingest.reading.reasons import find_reasons
@@ -35,8 +36,9 @@ def prose_of_markup(written: str) -> str:
 
 
 def read_prose(notice: Notice, prose: str | None = None, *, article: Article | None = None) -> Notice:
-    """Fill in what the notice's words state; `prose` is `notice.text` with furniture blanked out (same length),
-    by default `notice.text` without its section headings (a structured body's paragraphs).
+    """Fill in what the notice's words state (and the title they give its article, if it has none); `prose` is
+    `notice.text` with furniture blanked out (same length), by default `notice.text` without its section
+    headings (a structured body's paragraphs).
 
     A nature the source states (a JATS `article-type`, a PubMed publication type) is kept; an unclassified
     notice takes the nature its title and prose state. Stances go to the authors of `article` (default: the
@@ -59,6 +61,7 @@ def read_prose(notice: Notice, prose: str | None = None, *, article: Article | N
         article = notice.articles[0]
     if article is not None:
         article.authors.extend(apply_stances(stated_stances(prose), article.authors))
+        article.title = article.title or article_title(notice.title, prose)
     return notice
 
 
