@@ -281,7 +281,9 @@ def test_journals_are_keyed_by_issn_first_and_a_name_without_one_meets_them_what
     assert periodicals(together, "Medicine") == {f"{BASE}id/journal/issn/0025-7974": ["0025-7974", "1536-5964"]}
     cureus = f"{BASE}id/journal/issn/2168-8184"
     assert len(values(together, f"SELECT DISTINCT ?n WHERE {{ ?n schema:isPartOf <{cureus}> }}")) >= 1
-    assert len(values(together, f"SELECT DISTINCT ?a WHERE {{ ?a a rkg:Article ; schema:isPartOf+ <{cureus}> }}")) == 9
+    # nine articles of the export's, and the one the JATS notice "Retraction: Hypersexuality Addiction and
+    # Withdrawal: …" names by its title alone
+    assert len(values(together, f"SELECT DISTINCT ?a WHERE {{ ?a a rkg:Article ; schema:isPartOf+ <{cureus}> }}")) == 10
     # JATS first, then the export alone: the export's names meet the stored ISSN journals.
     jats_first = OxigraphStore()
     ingest(jats_first, [jats], Settings())

@@ -24,7 +24,7 @@ from retractkg.ingest.errors import IngestError
 from retractkg.ingest.model import Article, Journal, Nature, Notice, Organization, Person, SourceRecord
 from retractkg.ingest.readers.bounded import XmlRecords
 from retractkg.ingest.readers.streams import RecordStream, open_binary
-from retractkg.ingest.reading.article_title import title_after_prefix
+from retractkg.ingest.reading.article_title import article_title, title_after_prefix
 from retractkg.ingest.reading.notice_prose import read_prose
 from retractkg.ingest.reading.written_dates import iso_from_parts
 from retractkg.ontology.identifiers import normalize_doi, normalize_orcid
@@ -95,6 +95,7 @@ def _one(article, source: str, number: int, error_log) -> SourceRecord | IngestE
     journal = _journal(journal_meta) if journal_meta is not None else Journal()
     organizations: list[Organization] = []
     authors = _contributors(meta, organizations)
+    linked = _related(meta, article, journal)
     notice = Notice(
         title=_text(_child(meta, "title-group", "article-title")),
         doi=normalize_doi(ids.get("doi", "")),
@@ -107,23 +108,28 @@ def _one(article, source: str, number: int, error_log) -> SourceRecord | IngestE
         license=_license(meta),
         text=_body(article),
         language=article.get("{http://www.w3.org/XML/1998/namespace}lang", ""),
-        articles=_related(meta, article, journal),
+        articles=list(linked),
         authors=authors,
         organizations=organizations,
     )
+    if not notice.articles:  # "Retraction: ‹title›" with no related-article: the article its title names
+        title = article_title(notice.title, notice.text)
+        if title:
+            notice.articles = [Article(title=title, journal=Journal(name=journal.name, issn=list(journal.issn)))]
     read_prose(notice)  # the body says what the metadata does not: reasons, actors, stances
     key = notice.pmcid or notice.doi or notice.pmid or f"{Path(source).name}#{number}"
     warnings = []
     if len(error_log):
         lost = [what for what, missing in (
-            ("the retracted-article link (related-article)", not notice.articles),
+            ("the retracted-article link (related-article)", not linked),
             ("the body text", not notice.text),
             ("the authors", not authors),
             ("the publication date", not notice.date)) if missing]
         warnings.append(f"{source}:{location}: not well-formed XML ({_first_error(error_log)}): "
                         f"read what precedes the damage; missing: {', '.join(lost) or 'nothing the notice needs'}")
-    elif not notice.articles:
-        warnings.append(f"{source}:{location}: no related-article names the article this notice is about")
+    elif not linked:
+        named = "; its title names one by title alone" if notice.articles else ""
+        warnings.append(f"{source}:{location}: no related-article names the article this notice is about{named}")
     return SourceRecord(notice=notice, source=source, format=FORMAT, record_key=key, location=location,
                         warnings=warnings)
 
