@@ -67,3 +67,15 @@ def test_the_sample_set_streams_and_only_notice_related_records_become_records()
     store = OxigraphStore()
     report = ingest(store, [path], Settings())
     assert not report.errors and len(report.added) == len(records)
+
+
+def test_a_notice_without_an_abstract_is_labelled_by_the_title_its_own_title_gives_its_article():
+    """PubMed names the retracted article by its citation ("Dunkel EC, … J Infect Dis. 1993 Aug;168(2):336-44");
+    the notice's title, "Retraction: ‹title› (J Infect Dis 1993;168:336-44).", gives its title, though the
+    record has no abstract for the notice's words to be read from."""
+    store = OxigraphStore()
+    ingest(store, [PUBMED / "fatcat_pubmedsample_2019.xml"], Settings())
+    labels = {row["l"].value for row in store.query(
+        f"SELECT ?l WHERE {{ <{BASE}id/notice/retraction/pmid/8393056> "
+        "<http://www.w3.org/2000/01/rdf-schema#label> ?l }")}
+    assert labels == {"Retraction of: A rabbit model for human cytomeglovirus--induced chorioretinal disease"}

@@ -82,6 +82,11 @@ def title_after_prefix(notice_title: str) -> tuple[str, str]:
     cite = ""
     if bracketed:
         cite, title = bracketed["cite"], title[:bracketed.start()]
+    else:  # PubMed: "Retraction: T (J Infect Dis 1993;168:336-44)."
+        parenthesized = re.search(r"\s*\((?P<cite>[^()]{5,200})\)\.?\s*$", title)
+        citation = parse_citation(parenthesized["cite"]) if parenthesized else None
+        if citation and (citation.volume or citation.pages or citation.article_number):
+            cite, title = parenthesized["cite"], title[:parenthesized.start()]
     title = title.strip().strip("“”\"‘’").strip()
     return ("" if parse_citation(title) else _title_of_reference(title)), cite
 

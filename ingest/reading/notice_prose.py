@@ -48,6 +48,10 @@ def read_prose(notice: Notice, prose: str | None = None, *, article: Article | N
     prose = _without_headings(text) if prose is None else prose
     if len(prose) != len(text):
         raise ValueError("prose must be notice.text with parts blanked out, of the same length")
+    if article is None and len(notice.articles) == 1:
+        article = notice.articles[0]
+    if article is not None and not article.title:  # a notice with no text may still title its article
+        article.title = article_title(notice.title, prose)
     if not text.strip():
         return notice
     if notice.nature is Nature.UNCLASSIFIED:
@@ -57,11 +61,8 @@ def read_prose(notice: Notice, prose: str | None = None, *, article: Article | N
         claim.evidence = [span for span in claim.evidence if text[span.start:span.end] == span.exact]
     notice.retracted_by, notice.requested_by = find_actors(prose)
     notice.affected_items = notice.affected_items or affected_items(prose)
-    if article is None and len(notice.articles) == 1:
-        article = notice.articles[0]
     if article is not None:
         article.authors.extend(apply_stances(stated_stances(prose), article.authors))
-        article.title = article.title or article_title(notice.title, prose)
     return notice
 
 
