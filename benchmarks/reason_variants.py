@@ -79,7 +79,7 @@ def learned_implications(train: list[er.Scored], share: float = 0.6, least: int 
     def widen(n: er.Scored) -> er.Scored:
         more = dict(n.found)
         for (a, b), p in implied.items():
-            if a in n.found and b not in more:
+            if a in n.found and n.found[a][1] is not None and b not in more:  # none from "no reason stated"
                 more[b] = ("implied: " + b, n.found[a][1] * p)
         return dataclasses.replace(n, found=more)
     cal = er.fit([widen(n) for n in train], fitted_on="fold")

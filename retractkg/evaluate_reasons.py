@@ -70,7 +70,7 @@ class Scored:
     group: str  # publisher: the DOI prefix
     split: str
     gold: set[str]
-    found: dict[str, tuple[str, float]]
+    found: dict[str, tuple[str, float | None]]  # strength None: found by no rule (calibration.Calibration)
     implied_by: dict[str, str] = field(default_factory=dict)  # concept found by implication: its source's concept
 
     def predicted(self, cal: calibration.Calibration, threshold: float) -> set[str]:
@@ -145,11 +145,11 @@ def family_of(concept_iri: str, table: list[tuple[str, re.Pattern[str]]], names:
 def scored_notices(shared: Path, db_labels: Path | None = DB_LABELS) -> list[Scored]:
     out = []
     for key, split, text, labels in labelled_notices(shared, db_labels):
-        found: dict[str, tuple[str, float]] = {}
+        found: dict[str, tuple[str, float | None]] = {}
         implied_by: dict[str, str] = {}
         for claim in read_reasons(text):
             if not claim.hedged:  # a hedged reason is never asserted, whatever the calibration
-                found.setdefault(concept(claim.label), (claim.label, claim.confidence or 0.0))
+                found.setdefault(concept(claim.label), (claim.label, claim.confidence))
                 if claim.implied_by:
                     implied_by.setdefault(concept(claim.label), concept(claim.implied_by))
         doi = normalize_doi(key)
@@ -158,7 +158,7 @@ def scored_notices(shared: Path, db_labels: Path | None = DB_LABELS) -> list[Sco
     return out
 
 
-def samples(notices: list[Scored]) -> list[tuple[str, float, bool]]:
+def samples(notices: list[Scored]) -> list[tuple[str, float | None, bool]]:
     return [(label, strength, c in n.gold) for n in notices for c, (label, strength) in n.found.items()]
 
 

@@ -154,8 +154,12 @@ def test_the_calibration_is_fitted_not_typed(tmp_path):
     fitted = evaluate_reasons.fit(dev, fitted_on="test")
     shipped = calibration.load()
     # The shipped calibration is what fitting on the dev notices gives.
-    assert (fitted.slope, fitted.intercept, fitted.threshold, fitted.by_reason) == (
-        shipped.slope, shipped.intercept, shipped.threshold, shipped.by_reason)
+    assert (fitted.slope, fitted.intercept, fitted.threshold, fitted.base, fitted.by_reason) == (
+        shipped.slope, shipped.intercept, shipped.threshold, shipped.base, shipped.by_reason)
+    # A reason no rule reads (limited information) is calibrated too: towards the share of reasons found that the
+    # curators gave, fitted, not typed.
+    found = [c in n.gold for n in dev for c in n.found]
+    assert fitted.base == round(sum(found) / len(found), 4)
     # A reason the curators confirmed more often is more probable at the same strength.
     right = {label: r / f for label, (f, r) in fitted.by_reason.items() if f >= 5}
     best, worst = max(right, key=right.get), min(right, key=right.get)

@@ -111,6 +111,27 @@ def test_a_bare_notice_has_limited_information():
     assert claims[0].evidence[0].exact == "This article has been retracted."
 
 
+def test_limited_information_is_calibrated_not_typed():
+    """Issue 12: no rule reads "limited information", so it has no strength (none typed in code); its confidence is
+    its own record on the development notices, shrunk towards the share of all reasons found that curators gave."""
+    from retractkg.ingest.reading.calibration import Calibration
+    from retractkg.ingest.reading.reasons import read_reasons
+
+    text = "This article has been retracted."
+    (claim,) = read_reasons(text)
+    assert claim.label == "Notice - Limited or No Information" and claim.confidence is None
+    label = claim.label
+    seldom = Calibration(fitted_on="test", shrink=2.0, base=0.75, threshold=0.45, by_reason={label: (10, 1)})
+    (claim,) = seldom.apply(read_reasons(text))
+    assert claim.confidence == round((1 + 2 * 0.75) / 12, 3) and claim.tentative
+    often = Calibration(fitted_on="test", shrink=2.0, base=0.75, threshold=0.45, by_reason={label: (10, 9)})
+    (claim,) = often.apply(read_reasons(text))
+    assert claim.confidence == round((9 + 2 * 0.75) / 12, 3) and not claim.tentative
+    # Never seen in the fit: the pooled share alone.
+    (claim,) = Calibration(fitted_on="test", base=0.3, threshold=0.45).apply(read_reasons(text))
+    assert claim.confidence == 0.3 and claim.tentative
+
+
 def test_a_long_statement_of_the_conclusion_found_incorrect():
     text = ("These new results indicate that our original conclusion that the poor uptake of tamoxifen by "
             "sarcomas impaired recombination in Col1a1FRT-STOP-FRT-Cre-ER-T2; KrasFRT-STOP-FRT-G12D/+ mice is "

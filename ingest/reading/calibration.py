@@ -3,7 +3,9 @@
 A rule's strength (reason_rules.toml) is only a prior. `fit` learns, from notices curators labelled, how
 often a reason found with a given strength is one the curators gave: a logistic curve over the strength
 (two parameters, all reasons pooled), then each reason's own record shrunk towards that curve
-(`shrink` pseudo-observations), so a reason seen rarely keeps the pooled estimate. `threshold` is the
+(`shrink` pseudo-observations), so a reason seen rarely keeps the pooled estimate. A reason that no rule reads
+(a notice stating no reason is "limited information") has no strength: its record is shrunk towards `base`, the
+share of all reasons found that the curators gave. `threshold` is the
 precision-first cut chosen with the fit: reasons below it are kept, with their lower confidence, and
 marked tentative. The fitted numbers live in `reason_calibration.json`, written by
 `python -m retractkg.evaluate_reasons --fit` (see its docstring); nothing here is hand-set but `shrink`.
@@ -32,19 +34,21 @@ class Calibration:
     shrink: float = 4.0
     threshold: float = 0.5
     by_reason: dict[str, tuple[int, int]] = field(default_factory=dict)  # label: (found, right) in the fit data
+    base: float = 0.5  # share of reasons found that curators gave, for a reason with no strength; even unfitted
     fitted_on: str = ""
 
-    def probability(self, label: str, strength: float) -> float:
+    def probability(self, label: str, strength: float | None) -> float:
+        """P(curators gave `label`) for a reason found at rule `strength` (None: found by no rule)."""
         if not self.fitted_on:
-            return strength  # nothing fitted yet: the strength is the only estimate there is
-        pooled = 1 / (1 + math.exp(-(self.slope * strength + self.intercept)))
+            return self.base if strength is None else strength  # nothing fitted: the only estimate there is
+        pooled = self.base if strength is None else 1 / (1 + math.exp(-(self.slope * strength + self.intercept)))
         found, right = self.by_reason.get(label, (0, 0))
         return (right + self.shrink * pooled) / (found + self.shrink)
 
     def apply(self, claims: list[ReasonClaim]) -> list[ReasonClaim]:
         """The claims with calibrated confidences (their strengths in, probabilities out), those below the
         threshold marked tentative."""
-        confidences = capped({c.label: self.probability(c.label, c.confidence or 0.0) for c in claims},
+        confidences = capped({c.label: self.probability(c.label, c.confidence) for c in claims},
                              {c.label: c.implied_by for c in claims if c.implied_by})
         for claim in claims:
             claim.confidence = round(confidences[claim.label], 3)
@@ -83,16 +87,19 @@ def load(path: Path = CALIBRATION) -> Calibration:
         raise ValueError(f"{path}: not a reason calibration: {e}") from e
 
 
-def fit(samples: Iterable[tuple[str, float, bool]], *, shrink: float = 4.0, fitted_on: str = "") -> Calibration:
-    """Fit on (reason label, rule strength, whether curators gave that reason) for every reason found."""
+def fit(samples: Iterable[tuple[str, float | None, bool]], *, shrink: float = 4.0, fitted_on: str = "",
+        ) -> Calibration:
+    """Fit on (reason label, rule strength or None, whether curators gave that reason) for every reason found."""
     data = list(samples)
-    slope, intercept = _logistic([s for _, s, _ in data], [r for _, _, r in data])
+    ruled = [(s, r) for _, s, r in data if s is not None]
+    slope, intercept = _logistic([s for s, _ in ruled], [r for _, r in ruled])
     by_reason: dict[str, list[int]] = {}
     for label, _, right in data:
         counts = by_reason.setdefault(label, [0, 0])
         counts[0] += 1
         counts[1] += right
-    return Calibration(slope=round(slope, 4), intercept=round(intercept, 4), shrink=shrink,
+    base = sum(r for _, _, r in data) / len(data) if data else Calibration.base
+    return Calibration(slope=round(slope, 4), intercept=round(intercept, 4), shrink=shrink, base=round(base, 4),
                        by_reason={k: (v[0], v[1]) for k, v in sorted(by_reason.items())}, fitted_on=fitted_on)
 
 

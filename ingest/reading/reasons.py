@@ -46,7 +46,6 @@ _JOURNAL_ERRORS = ("Error by Journal/Publisher", "Duplication of Content through
 
 # A sentence that says the article is retracted (or withdrawn) and nothing more.
 _BARE_NOTICE = re.compile(r"\b(?:retract\w*|withdraw\w*)\b", re.I)
-_NO_REASON_CONFIDENCE = 0.4
 # What happened to the article, not why: curators add "limited information" to it (P = 0.61, export sample 2025).
 _NOT_A_CAUSE = frozenset({"Removed"})
 # A euphemism is the notice describing what it never names (Retraction Watch's definition): a notice that says
@@ -72,7 +71,8 @@ def find_reasons(text: str) -> list[ReasonClaim]:
 
 
 def read_reasons(text: str) -> list[ReasonClaim]:
-    """As `find_reasons`, with each reason's strength (rule table) as its confidence, before calibration."""
+    """As `find_reasons`, with each reason's strength (rule table) as its confidence, before calibration; None for
+    a reason no rule reads ("limited information": the notice states no reason), which has no strength."""
     found: dict[str, ReasonClaim] = {}
     order: dict[str, int] = {}
     kept = statements(text)
@@ -96,7 +96,9 @@ def read_reasons(text: str) -> list[ReasonClaim]:
     if not (found.keys() - _NOT_A_CAUSE) and _stated_length(kept) <= _SHORT_NOTICE:
         bare = next((s for s in kept if _BARE_NOTICE.search(s.text)), None)
         if bare is not None:
-            _support(found, order, "Notice - Limited or No Information", bare, _NO_REASON_CONFIDENCE)
+            # No rule reads it, so it has no strength: its confidence is its own record on the development
+            # notices, calibrated as every other reason's is (calibration.Calibration.probability).
+            _support(found, order, "Notice - Limited or No Information", bare, None)
     return sorted(found.values(), key=lambda claim: order[claim.label])
 
 
@@ -121,7 +123,7 @@ def _add_implied(found: dict[str, ReasonClaim], order: dict[str, int]) -> None:
 
 
 def _support(found: dict[str, ReasonClaim], order: dict[str, int], label: str, sentence: Sentence,
-             confidence: float, *, hedged: bool = False) -> None:
+             confidence: float | None, *, hedged: bool = False) -> None:
     claim = found.get(label)
     span = Span(sentence.start, sentence.end, sentence.text)
     if claim is None:
@@ -132,4 +134,4 @@ def _support(found: dict[str, ReasonClaim], order: dict[str, int], label: str, s
     if span not in claim.evidence:
         claim.evidence.append(span)
         # Independent sentences saying the same thing make the reason more certain.
-        claim.confidence = round(1 - (1 - (claim.confidence or 0)) * (1 - confidence * 0.5), 3)
+        claim.confidence = round(1 - (1 - (claim.confidence or 0)) * (1 - (confidence or 0) * 0.5), 3)
