@@ -166,12 +166,10 @@ class _Process:
             size -= len(chunk)
         return b"".join(chunks)
 
-    def read_answer(self, until: float) -> tuple[dict, bytes]:
+    def read_answer(self, until: float) -> tuple[Header, bytes]:
         head = self.read_exactly(ANSWER_HEAD.size, until)
-        header_size, body_size = ANSWER_HEAD.unpack(head)
-        header = orjson.loads(self.read_exactly(header_size, until))
-        self.cpu = header.pop("cpu", None)
-        return header, self.read_exactly(body_size, until)
+        header_size, body_size, self.cpu = ANSWER_HEAD.unpack(head)
+        return _header(self.read_exactly(header_size, until)), self.read_exactly(body_size, until)
 
     def watch(self, loop: asyncio.AbstractEventLoop) -> None:
         """Have `loop` watch the answer pipe from now on, until the process stops or someone else reads its answers.
@@ -222,7 +220,7 @@ class _Process:
         else:
             self.data += chunk
             if not self.framed and len(self.data) >= self.size:
-                header_size, body_size = ANSWER_HEAD.unpack_from(self.data)
+                header_size, body_size, _ = ANSWER_HEAD.unpack_from(self.data)
                 self.size += header_size + body_size
                 self.framed = True
             if len(self.data) < self.size:
@@ -239,7 +237,7 @@ class _Process:
         self.framed = self.ended = False
 
     async def read_answer_soon(self, loop: asyncio.AbstractEventLoop, until: float, turned_long: Callable[[], None],
-                               watch: _Watchdog) -> tuple[dict, bytes]:
+                               watch: _Watchdog) -> tuple[Header, bytes]:
         """`read_answer` on the event loop (no thread), after `expect_answer`: the pipe's reader (`_readable`) reads
         the answer as it comes, and settles a future once it is whole or the pipe has ended; `watch` settles it
         when its time is up (one timer for all the pool's waits, not one per query). While the query is short,
@@ -268,10 +266,9 @@ class _Process:
         finally:
             self.awaited_on = self.ready = None
         data, self.data = self.data, bytearray()
-        header_end = ANSWER_HEAD.size + ANSWER_HEAD.unpack_from(data)[0]
-        header = orjson.loads(memoryview(data)[ANSWER_HEAD.size:header_end])
-        self.cpu = header.pop("cpu", None)
-        return header, bytes(memoryview(data)[header_end:])
+        header_size, _, self.cpu = ANSWER_HEAD.unpack_from(data)
+        header_end = ANSWER_HEAD.size + header_size
+        return _header(data[ANSWER_HEAD.size:header_end]), bytes(memoryview(data)[header_end:])
 
     def exit_reason(self) -> str:
         try:
@@ -289,6 +286,14 @@ class _Process:
         for stream in (self.popen.stdin, self.popen.stdout):
             if stream is not None:
                 stream.close()
+
+
+Header = str | dict  # of an answer: a protocol answer's media type, or what else a query process says (JSON)
+
+
+def _header(raw: bytes | bytearray) -> Header:
+    """An answer frame's header (`query_worker`'s frames): JSON opens with `{`, as no media type does."""
+    return orjson.loads(raw) if raw[:1] == b"{" else raw.decode("ascii")
 
 
 def _settle(future: asyncio.Future[bool], value: bool) -> None:
@@ -358,7 +363,7 @@ class QueryProcesses:
     def long_running(self) -> int:
         return self._long_running
 
-    def run(self, request: list) -> tuple[dict, bytes]:
+    def run(self, request: list) -> tuple[Header, bytes]:
         """Send `request` (`query_worker.protocol_request`, `results_request`) to a process and return its answer
         (header, body) within the request's timeout.
 
@@ -392,7 +397,7 @@ class QueryProcesses:
             with self._lock:
                 self._calls -= 1
 
-    async def run_async(self, request: list) -> tuple[dict, bytes]:
+    async def run_async(self, request: list) -> tuple[Header, bytes]:
         """`run` for a caller on the event loop: with an idle process at hand (and a query not known to run
         long), the answer is awaited on the loop; otherwise `run` waits for a process in a thread."""
         until = time.monotonic() + request[TIMEOUT] + KILL_GRACE
@@ -413,7 +418,7 @@ class QueryProcesses:
         return await asyncio.to_thread(self.run, request)
 
     async def _exchange_soon(self, process: _Process, request: list, until: float, key: str
-                             ) -> tuple[dict, bytes]:
+                             ) -> tuple[Header, bytes]:
         """`_exchange` on the event loop: the same steps (send, wait while short, read, release), and the end
         of the call that `run_async` counted, under the same lock as the release of a process kept idle."""
         finished = False
@@ -512,7 +517,7 @@ class QueryProcesses:
             os.setpriority(os.PRIO_PROCESS, process.popen.pid, 19)
         return process
 
-    def _exchange(self, process: _Process, request: list, until: float, key: str) -> tuple[dict, bytes]:
+    def _exchange(self, process: _Process, request: list, until: float, key: str) -> tuple[Header, bytes]:
         finished = False
         try:
             cpu_before = process.cpu  # as of its last answer: reading /proc here cost every query
