@@ -90,7 +90,7 @@ class _Process:
     long_after: float = DEFAULT_LONG_AFTER
     long: bool = False
     started: float = field(default_factory=time.monotonic)
-    cpu: float | None = None  # CPU seconds used, as of its last answer (an idle process uses none)
+    cpu: float | None = None  # CPU seconds used, as its last answer said (`query_worker.serve`; idle, it uses none)
 
     def __post_init__(self) -> None:
         assert self.popen.stdout is not None
