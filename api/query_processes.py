@@ -175,10 +175,11 @@ class _Process:
         """Have `loop` watch the answer pipe from now on, until the process stops or someone else reads its answers.
 
         Registering a reader for each answer and removing it again cost every lookup seven system calls (six
-        `epoll_ctl`, half of them failing, and an `ioctl`) and a poll handle; the reader stays instead. It watches a duplicate of the pipe's descriptor, closed only by
-        `unwatch` on the loop's own thread: a process stopped from another thread (the pool's `run`, a reaper)
-        closes its own descriptors, and the loop never polls one that was closed or reused under it (its copy
-        then reads the end of the pipe, and removes itself)."""
+        `epoll_ctl`, half of them failing, and an `ioctl`) and a poll handle; the reader stays instead. It
+        watches a duplicate of the pipe's descriptor, closed only by `unwatch` on the loop's own thread: a
+        process stopped from another thread (the pool's `run`, a reaper) closes its own descriptors, and the
+        loop never polls one that was closed or reused under it (its copy then reads the end of the pipe, and
+        removes itself)."""
         if loop not in self.watched:
             copy = os.dup(self.answers)
             self.watched[loop] = copy
