@@ -90,7 +90,7 @@ class _Process:
     long_after: float = DEFAULT_LONG_AFTER
     long: bool = False
     started: float = field(default_factory=time.monotonic)
-    cpu: float | None = None  # CPU seconds used, as of its last answer (an idle process uses none)
+    cpu: float | None = None  # CPU seconds used, as its last answer said (`query_worker.serve`; idle, it uses none)
 
     def __post_init__(self) -> None:
         assert self.popen.stdout is not None
@@ -100,6 +100,15 @@ class _Process:
         self.sent: int | None = None  # the size of the request frame last written (None before the first)
         # Read only as far as it holds (`select` tells the blocking reader when; the event loop, the other).
         os.set_blocking(self.answers, False)
+        # The event loops watching the answer pipe, each through a copy of its descriptor of its own (see `watch`),
+        # and the answer being read on one of them.
+        self.watched: dict[asyncio.AbstractEventLoop, int] = {}
+        self.awaited_on: asyncio.AbstractEventLoop | None = None
+        self.ready: asyncio.Future[bool] | None = None
+        self.data = bytearray()
+        self.size = ANSWER_HEAD.size  # of the answer frame, as far as it is known
+        self.framed = False
+        self.ended = False
 
     def send(self, request: list) -> None:
         """One write of the whole frame (a blocking pipe: a frame beyond its buffer waits for the idle process
@@ -157,55 +166,110 @@ class _Process:
             size -= len(chunk)
         return b"".join(chunks)
 
-    def read_answer(self, until: float) -> tuple[dict, bytes]:
+    def read_answer(self, until: float) -> tuple[Header, bytes]:
         head = self.read_exactly(ANSWER_HEAD.size, until)
-        header_size, body_size = ANSWER_HEAD.unpack(head)
-        header = orjson.loads(self.read_exactly(header_size, until))
-        self.cpu = header.pop("cpu", None)
-        return header, self.read_exactly(body_size, until)
+        header_size, body_size, self.cpu = ANSWER_HEAD.unpack(head)
+        return _header(self.read_exactly(header_size, until)), self.read_exactly(body_size, until)
 
-    async def read_answer_soon(self, until: float, turned_long: Callable[[], None], watch: _Watchdog
-                               ) -> tuple[dict, bytes]:
-        """`read_answer` on the event loop (no thread): each wait for the pipe to be readable is a future settled by
-        `loop.add_reader`, or by `watch` when its time is up (one timer for all the pool's waits, not one per
-        query); once readable, the pipe is read as far as it holds (it is non-blocking; a process writes one
-        answer per request, so this never takes a byte of the next one). While the query is short, the wait wakes
-        every `long_after` seconds to call `turned_long` (which may make it long). The wait is written here, not
-        in a coroutine of its own: a lookup awaits it through every coroutine above it, each costing its resume."""
-        loop = asyncio.get_running_loop()
-        data = bytearray()
-        size = ANSWER_HEAD.size
-        framed = False
-        while len(data) < size:
-            remaining = until - time.monotonic()
-            ready: asyncio.Future[bool] = loop.create_future()
-            loop.add_reader(self.answers, _settle, ready, True)
-            watch.add(ready, time.monotonic() + max(remaining if self.long else min(self.long_after, remaining), 0.0))
+    def watch(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Have `loop` watch the answer pipe from now on, until the process stops or someone else reads its answers.
+
+        Registering a reader for each answer and removing it again cost every lookup seven system calls (six
+        `epoll_ctl`, half of them failing, and an `ioctl`) and a poll handle; the reader stays instead. It
+        watches a duplicate of the pipe's descriptor, closed only by `unwatch` on the loop's own thread: a
+        process stopped from another thread (the pool's `run`, a reaper) closes its own descriptors, and the
+        loop never polls one that was closed or reused under it (its copy then reads the end of the pipe, and
+        removes itself)."""
+        if loop not in self.watched:
+            copy = os.dup(self.answers)
+            self.watched[loop] = copy
+            loop.add_reader(copy, self._readable, loop)
+
+    def unwatch(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Stop watching on `loop` (on its thread); nothing if it did not watch."""
+        copy = self.watched.pop(loop, None)
+        if copy is not None:
+            if not loop.is_closed():
+                loop.remove_reader(copy)
+            os.close(copy)
+
+    def _unwatch_everywhere(self) -> None:
+        """Before the process's own descriptors close: each loop watching it stops, on its own thread."""
+        running = asyncio._get_running_loop()
+        for loop in list(self.watched):
+            if loop is running or loop.is_closed():
+                self.unwatch(loop)
+                continue
             try:
-                readable = await ready
-            finally:
-                watch.discard(ready)
-                loop.remove_reader(self.answers)
-            if not readable:
+                loop.call_soon_threadsafe(self.unwatch, loop)
+            except RuntimeError:  # closed meanwhile: it polls nothing any more
+                self.unwatch(loop)
+
+    def _readable(self, loop: asyncio.AbstractEventLoop) -> None:
+        """The answer pipe is readable, as `loop` sees it. Read there only while an answer is awaited there: else
+        whoever asked (a thread of the pool's `run`, another loop) reads it, and this loop stops watching."""
+        if self.awaited_on is not loop:
+            self.unwatch(loop)
+            return
+        try:
+            chunk = os.read(self.watched[loop], max(self.size - len(self.data), 1 << 16))
+        except BlockingIOError:  # woken with nothing to read after all
+            return
+        if not chunk:  # the process ended: its pipe stays readable, so stop watching it
+            self.ended = True
+            self.unwatch(loop)
+        else:
+            self.data += chunk
+            if not self.framed and len(self.data) >= self.size:
+                header_size, body_size, _ = ANSWER_HEAD.unpack_from(self.data)
+                self.size += header_size + body_size
+                self.framed = True
+            if len(self.data) < self.size:
+                return
+        if self.ready is not None and not self.ready.done():
+            self.ready.set_result(True)
+
+    def expect_answer(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Before a request is sent whose answer `read_answer_soon` reads on `loop`."""
+        self.watch(loop)
+        self.awaited_on = loop
+        self.data = bytearray()
+        self.size = ANSWER_HEAD.size
+        self.framed = self.ended = False
+
+    async def read_answer_soon(self, loop: asyncio.AbstractEventLoop, until: float, turned_long: Callable[[], None],
+                               watch: _Watchdog) -> tuple[Header, bytes]:
+        """`read_answer` on the event loop (no thread), after `expect_answer`: the pipe's reader (`_readable`) reads
+        the answer as it comes, and settles a future once it is whole or the pipe has ended; `watch` settles it
+        when its time is up (one timer for all the pool's waits, not one per query). While the query is short,
+        the wait wakes every `long_after` seconds to call `turned_long` (which may make it long). The wait is
+        written here, not in a coroutine of its own: a lookup awaits it through every coroutine above it, each
+        costing its resume."""
+        try:
+            while True:
+                ready: asyncio.Future[bool] = loop.create_future()
+                self.ready = ready
+                remaining = until - time.monotonic()
+                watch.add(ready, time.monotonic() + max(remaining if self.long else min(self.long_after, remaining),
+                                                        0.0))
+                try:
+                    await ready
+                finally:
+                    watch.discard(ready)
+                if self.ended:
+                    raise self.ended_unread() or EngineCrashed(await asyncio.to_thread(self.exit_reason))
+                if self.framed and len(self.data) >= self.size:
+                    break
                 if time.monotonic() >= until:
                     raise QueryKilled("the query ran past its deadline")
-                turned_long()
-                continue
-            try:
-                chunk = os.read(self.answers, max(size - len(data), 1 << 16))
-            except BlockingIOError:  # woken with nothing to read after all
-                continue
-            if not chunk:
-                raise self.ended_unread() or EngineCrashed(await asyncio.to_thread(self.exit_reason))
-            data += chunk
-            if not framed and len(data) >= size:
-                header_size, body_size = ANSWER_HEAD.unpack_from(data)
-                size += header_size + body_size
-                framed = True
+                if not ready.result():
+                    turned_long()
+        finally:
+            self.awaited_on = self.ready = None
+        data, self.data = self.data, bytearray()
+        header_size, _, self.cpu = ANSWER_HEAD.unpack_from(data)
         header_end = ANSWER_HEAD.size + header_size
-        header = orjson.loads(data[ANSWER_HEAD.size:header_end])
-        self.cpu = header.pop("cpu", None)
-        return header, bytes(data[header_end:])
+        return _header(data[ANSWER_HEAD.size:header_end]), bytes(memoryview(data)[header_end:])
 
     def exit_reason(self) -> str:
         try:
@@ -216,12 +280,21 @@ class _Process:
 
     def stop(self) -> None:
         """Kill (by PID) and reap."""
+        self._unwatch_everywhere()
         if self.popen.poll() is None:
             self.popen.kill()
         self.popen.wait()
         for stream in (self.popen.stdin, self.popen.stdout):
             if stream is not None:
                 stream.close()
+
+
+Header = str | dict  # of an answer: a protocol answer's media type, or what else a query process says (JSON)
+
+
+def _header(raw: bytes | bytearray) -> Header:
+    """An answer frame's header (`query_worker`'s frames): JSON opens with `{`, as no media type does."""
+    return orjson.loads(raw) if raw[:1] == b"{" else raw.decode("ascii")
 
 
 def _settle(future: asyncio.Future[bool], value: bool) -> None:
@@ -291,7 +364,7 @@ class QueryProcesses:
     def long_running(self) -> int:
         return self._long_running
 
-    def run(self, request: list) -> tuple[dict, bytes]:
+    def run(self, request: list) -> tuple[Header, bytes]:
         """Send `request` (`query_worker.protocol_request`, `results_request`) to a process and return its answer
         (header, body) within the request's timeout.
 
@@ -325,7 +398,7 @@ class QueryProcesses:
             with self._lock:
                 self._calls -= 1
 
-    async def run_async(self, request: list) -> tuple[dict, bytes]:
+    async def run_async(self, request: list) -> tuple[Header, bytes]:
         """`run` for a caller on the event loop: with an idle process at hand (and a query not known to run
         long), the answer is awaited on the loop; otherwise `run` waits for a process in a thread."""
         until = time.monotonic() + request[TIMEOUT] + KILL_GRACE
@@ -346,7 +419,7 @@ class QueryProcesses:
         return await asyncio.to_thread(self.run, request)
 
     async def _exchange_soon(self, process: _Process, request: list, until: float, key: str
-                             ) -> tuple[dict, bytes]:
+                             ) -> tuple[Header, bytes]:
         """`_exchange` on the event loop: the same steps (send, wait while short, read, release), and the end
         of the call that `run_async` counted, under the same lock as the release of a process kept idle."""
         finished = False
@@ -365,14 +438,17 @@ class QueryProcesses:
                 del self._watchdogs[closed]
             watch = self._watchdogs[loop] = _Watchdog(loop)
         try:
+            process.expect_answer(loop)
             process.send(request)  # a request fits the pipe's buffer, and an idle process reads it at once
-            header, body = await process.read_answer_soon(until, turned_long, watch)
+            header, body = await process.read_answer_soon(loop, until, turned_long, watch)
             finished = True
             return header, body
         finally:
             if finished and not process.long:
                 self._release(process, reusable=True, call_ended=True)  # back to the idle list: nothing to stop
             else:  # stopping and reaping a process is not for the event loop
+                process.awaited_on = None
+                process.unwatch(loop)
                 with self._lock:
                     self._calls -= 1
                 loop.run_in_executor(None, functools.partial(self._release, process, reusable=finished))
@@ -442,7 +518,7 @@ class QueryProcesses:
             os.setpriority(os.PRIO_PROCESS, process.popen.pid, 19)
         return process
 
-    def _exchange(self, process: _Process, request: list, until: float, key: str) -> tuple[dict, bytes]:
+    def _exchange(self, process: _Process, request: list, until: float, key: str) -> tuple[Header, bytes]:
         finished = False
         try:
             cpu_before = process.cpu  # as of its last answer: reading /proc here cost every query

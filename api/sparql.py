@@ -346,9 +346,9 @@ async def _evaluate(app: FastAPI, operation: Operation, store: GraphStore, setti
                 settings.max_result_rows, settings.query_timeout))
         except (Overloaded, QueryKilled, EngineCrashed) as e:
             raise query_problem(type(e).__name__, str(e)) from e
-        if "error" in header:
+        if isinstance(header, dict):  # a failure (a protocol answer's header is its media type)
             raise query_problem(header["error"], header["message"])
-        return body, header["media_type"]
+        return body, header
     deadline = Deadline(settings.query_timeout)
 
     def job() -> Answer | ProblemError:
