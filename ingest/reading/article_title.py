@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from retractkg.ingest.reading.citation import parse_citation, parse_quoted_reference, parse_reference
+from retractkg.ingest.reading.lexicon import notice_heading_words
 from retractkg.ingest.reading.nature import title_nature
 from retractkg.ingest.reading.notice_layout import TITLE_PREFIX
 
@@ -55,9 +56,7 @@ _ET_AL_REFERENCE = re.compile(r"^[A-Z][\w'’-]+(?:[\s,]+(?:[A-Z][\w'’-]+|(?:[
 _SENTENCE_END = re.compile(r"\.\s+(?=[A-Z])")
 # A bare title names an article when it is a title's length, not a heading ("Publisher's Note").
 _BARE_TITLE_WORDS = 5
-# ... and is no notice's own headline ("Statement from the Editors", "A note to our readers").
-_HEADING_WORDS = re.compile(r"\b(?:notice|statement|editor\w*|note|announcement|letter|publisher\w*|journal|"
-                            r"readers|apolog\w*|clarification|update)\b", re.I)
+# ... and is no notice's own headline ("Statement from the Editors": `lexicon/notice_heading_words.txt`).
 
 
 def quoted_title(prose: str) -> tuple[str, int] | None:
@@ -130,6 +129,6 @@ def article_title(notice_title: str, prose: str) -> str:
     if tagged:
         return notice_title[:tagged.start()].strip()
     if title_nature(notice_title) is None and len(notice_title.split()) >= _BARE_TITLE_WORDS \
-            and not _HEADING_WORDS.search(notice_title):
+            and not notice_heading_words().search(notice_title):
         return notice_title.strip()
     return ""

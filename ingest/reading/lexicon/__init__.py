@@ -3,7 +3,8 @@
 Each file holds one piece of knowledge, once: `name_particles.txt` (words that belong to a family
 name), `publishers.tsv` (how a notice names its publisher, in its furniture and as an actor in its prose),
 `legal_forms.txt` (the "Ltd", "GmbH" a publisher's name may end with, which do not tell publishers apart),
-`title_function_words.txt` (the words an abbreviated journal title leaves out)
+`title_function_words.txt` (the words an abbreviated journal title leaves out), `notice_heading_words.txt`
+(the words of a notice's own headline, which an article's title does not have)
 and `page_furniture.toml` (the publisher boilerplate that states nothing, with where each pattern applies).
 Comment lines start with `#`.
 """
@@ -40,6 +41,14 @@ def legal_forms() -> tuple[str, ...]:
 def title_function_words() -> frozenset[str]:
     """The words an abbreviated journal title leaves out ("of", "the", "and"), folded."""
     return frozenset(line.strip() for line in _lines("title_function_words.txt"))
+
+
+@cache
+def notice_heading_words() -> re.Pattern[str]:
+    """Finds a word of a notice's own headline ("statement", "editors") in a title."""
+    words = [re.escape(line.strip().rstrip("*")) + (r"\w*" if line.strip().endswith("*") else "")
+             for line in _lines("notice_heading_words.txt")]
+    return re.compile(rf"\b(?:{'|'.join(words)})\b", re.I)
 
 
 @dataclass(frozen=True)
