@@ -302,22 +302,29 @@ def test_a_record_whose_source_file_is_gone_keeps_its_pmid_keyed_iri_with_a_warn
 
 
 def test_a_notice_naming_no_article_meets_the_notice_others_link_to_their_article(tmp_path):
-    """PMC3558312's JATS has no related-article; a Retraction Watch row names both the notice and the article."""
+    """PMC3558312's JATS has no related-article, and names the article by its title alone ("Feasibility of
+    abdominoplasty with Cesarean section [Retraction]"); a Retraction Watch row names the notice, and the article
+    by its DOI and title in its journal."""
     notice_doi, article_doi = "10.2147/ijwh.s42793", "10.2147/ijwh.s29393"
     rw = rw_row_with_pmid(tmp_path, article_doi, "0")
     with rw.open(encoding="utf-8", newline="") as f:
         header, row = list(csv.reader(f))
     row[header.index("RetractionDOI")] = notice_doi
+    row[header.index("Title")] = "Feasibility of abdominoplasty with Cesarean section"
+    row[header.index("Journal")] = "International Journal of Women's Health"
     with rw.open("w", encoding="utf-8", newline="") as f:
         csv.writer(f, lineterminator="\r\n").writerows([header, row])
-    store = OxigraphStore()
-    report = ingest(store, [rw, DATA / "jats" / "PMC3558312.xml"], Settings())
-    assert not report.errors and len(report.added) == 2
-    notice = f"{BASE}id/notice/{notice_doi}"
-    assert values(store, f"""SELECT DISTINCT ?n WHERE {{ ?n rkg:doi "{notice_doi}" }}""") == [notice]
-    assert len(values(store, f"SELECT ?g WHERE {{ GRAPH ?g {{ <{notice}> a rkg:Notice }} }}")) == 2
-    # Only the Retraction Watch record states which article the notice retracts.
-    assert len(values(store, f"SELECT ?g WHERE {{ GRAPH ?g {{ <{notice}> cito:retracts ?a }} }}")) == 1
+    for order in ([rw, DATA / "jats" / "PMC3558312.xml"], [DATA / "jats" / "PMC3558312.xml", rw]):
+        store = OxigraphStore()
+        report = ingest(store, order, Settings())
+        assert not report.errors and len(report.added) == 2
+        notice = f"{BASE}id/notice/{notice_doi}"
+        assert values(store, f"""SELECT DISTINCT ?n WHERE {{ ?n rkg:doi "{notice_doi}" }}""") == [notice]
+        assert len(values(store, f"SELECT ?g WHERE {{ GRAPH ?g {{ <{notice}> a rkg:Notice }} }}")) == 2
+        # Both records say which article the notice retracts, and it is the one article, its DOI's.
+        assert len(values(store, f"SELECT ?g WHERE {{ GRAPH ?g {{ <{notice}> cito:retracts ?a }} }}")) == 2
+        assert values(store, f"SELECT DISTINCT ?a WHERE {{ <{notice}> cito:retracts ?a }}") == [
+            f"{BASE}id/article/{article_doi}"]
 
 
 def test_a_newer_export_applies_only_its_changes(tmp_path, capsys):
