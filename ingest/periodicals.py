@@ -196,8 +196,6 @@ def abbreviated_titles(keys: Iterable[str], among: Iterable[str]) -> dict[str, s
     found: dict[str, str] = {}
     for key in keys:
         short = words(key)
-        if not short:
-            continue
         if len(short) < 2:
             continue  # "Cell" is not "Cells", nor "Gene" "Genetics"
         matches = {other for other, long in by_shape.get((len(short), short[0][0]), ()) if long != short
