@@ -106,6 +106,7 @@ def create_app(settings: Settings, store: GraphStore | None = None, *, exclusive
             if gate is not None:
                 gate.shutdown()  # idle query threads end; a runaway's ends when its query does
                 app.state.sparql_gate = None  # a restarted app makes a new pool
+            app.state.text_index.close()
             if owned:
                 opened.close()
 

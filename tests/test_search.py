@@ -122,3 +122,18 @@ def test_a_reasons_words_find_every_notice_given_it(client, reason):
     assert len(given) >= 3
     found = results(client, reason.lower())
     assert given <= {r["iri"] for r in found["results"] if r["kind"] == "notice"}
+
+
+
+def test_an_app_over_a_store_in_memory_removes_the_index_it_made_for_itself():
+    """An in-memory store has no folder to keep its index beside: the app builds one in a private
+    temporary folder and removes it when it stops (test runs used to leave thousands behind)."""
+    from retractkg.ingest.pipeline import DEMO_DIR, ingest  # the Python API an embedding program calls
+
+    store = OxigraphStore()
+    assert ingest(store, [DEMO_DIR], Settings()).added
+    with TestClient(create_app(Settings(), store)) as client:
+        assert results(client, "retraction")["total"] > 0
+        index = client.app.state.text_index.path
+        assert index.exists()
+    assert not index.parent.exists()

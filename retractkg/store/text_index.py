@@ -26,9 +26,11 @@ import itertools
 import json
 import os
 import re
+import shutil
 import sqlite3
 import tempfile
 import threading
+import weakref
 from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -399,6 +401,11 @@ def _bulk_writing(connection: sqlite3.Connection) -> None:
     connection.execute("PRAGMA synchronous = OFF")
 
 
+def _remove_folders(folders: list[str]) -> None:
+    for folder in folders:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 class KeptIndex:
     """The index the app searches, never older than the store: when the store's state (the change log's
     extent, which every ingest advances) is not the one the index was built from, it is rebuilt first.
@@ -407,11 +414,22 @@ class KeptIndex:
 
     def __init__(self, store: GraphStore, path: Path | None, state: Callable[[], Hashable]) -> None:
         self.store = store
-        self.path = path or Path(tempfile.mkdtemp(prefix="retractkg-search-")) / "search.sqlite3"
+        self._own_folders: list[str] = []  # private index folders, removed by `close`, else with this object
+        self._remove_own_folders = weakref.finalize(self, _remove_folders, self._own_folders)
+        self.path = path or self._private_path()
         self.state = state
         self._index = TextIndex(self.path)
         self._built_from: str | None = None
         self._lock = threading.Lock()
+
+    def close(self) -> None:
+        """Remove the index folders this object made for itself (an index kept beside a store stays)."""
+        self._remove_own_folders()
+
+    def _private_path(self) -> Path:
+        folder = tempfile.mkdtemp(prefix="retractkg-search-")
+        self._own_folders.append(folder)
+        return Path(folder) / "search.sqlite3"
 
     def current(self) -> TextIndex:
         now = str(self.state())
@@ -421,7 +439,7 @@ class KeptIndex:
                     try:
                         rebuild(self.store, self.path, state=now)
                     except OSError:  # a store folder this process may not write: an index of its own
-                        self.path = Path(tempfile.mkdtemp(prefix="retractkg-search-")) / "search.sqlite3"
+                        self.path = self._private_path()
                         rebuild(self.store, self.path, state=now)
                     self._index = TextIndex(self.path)  # fresh connections: the file was replaced
                 self._index.warm()
