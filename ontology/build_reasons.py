@@ -82,6 +82,39 @@ OTHER_SPELLINGS: dict[str, str] = {
     "False Affiliation": "False/Forged Affiliation",  # reasons-dev labels (old website scrape)
 }
 
+# The oldest wording, "Category - Subcategory", met in exports of the database's website (rows of before about
+# 2018 carry only these). Where one current reason is that wording's successor, the label is its alternative:
+OLDEST_TO_CURRENT: dict[str, str] = {
+    "Results - Unreliable": "Unreliable Results and/or Conclusions",
+    "Data - Falsification/Fabrication": "Falsification/Fabrication of Data",
+    "Image - Falsification/Fabrication": "Falsification/Fabrication of Image",
+    "Image - Manipulation": "Manipulation of Images",
+    "Investigation - Company/Institution": "Investigation by Company/Institution",
+    "Investigation - Journal/Publisher": "Investigation by Journal/Publisher",
+    "Investigation - Third Party": "Investigation by Third Party",
+    "Investigation - ORI": "Investigation by ORI",
+    "Misconduct - Investigation/Finding": "Misconduct - Official Investigation(s) and/or Finding(s)",
+    "Author - Objections": "Objections by Author(s)",
+    "Author - Miscommunications": "Miscommunication with/by Author",
+    "Methods - Protocol Error": "Error in Methods",
+}
+# ... and where the wording was split into several current reasons (or names no current one), it is a deprecated
+# concept of its own, related to the reasons it was split into: nothing a record says is lost or guessed.
+OLDEST_SPLIT: dict[str, tuple[str, ...]] = {
+    "Data - Issues/Errors": ("Concerns/Issues about Data", "Error in Data"),
+    "Image - Issues/Errors": ("Concerns/Issues about Image", "Error in Image"),
+    "Data - Plagiarism/Duplication": ("Plagiarism of Data", "Duplication of Data"),
+    "Image - Plagiarism/Duplication": ("Plagiarism of Image", "Duplication of/in Image"),
+    "Plagiarism": ("Plagiarism of/in Article", "Plagiarism of Text", "Plagiarism of Data", "Plagiarism of Image"),
+    "Duplication": ("Duplication of/in Article", "Duplication of Text", "Duplication of Data",
+                    "Duplication of/in Image"),
+    "Ethics/Breach of Policy": ("Breach of Policy by Author", "Ethical Violations by Author"),
+    "Methods - Equipment Misuse/Error": ("Error in Methods",),
+    "Author - Fraudulent": (),
+    "Author - Other Issues": (),
+    "Materials - All other": ("Error in Materials", "Contamination of Materials"),
+}
+
 SOURCE = URIRef("https://retractionwatch.com/retraction-watch-database-user-guide/")
 
 
@@ -97,7 +130,8 @@ def build(current: dict[str, str], older: dict[str, str]) -> Graph:
     unmapped = sorted(set(older) - set(current) - set(OLD_TO_CURRENT) - set(RETIRED))
     if unmapped:
         raise ValueError(f"older reasons with no current concept: {unmapped}: add them to OLD_TO_CURRENT or RETIRED")
-    stale = sorted(t for t in [*OLD_TO_CURRENT.values(), *OTHER_SPELLINGS.values()] if t not in current)
+    stale = sorted(t for t in [*OLD_TO_CURRENT.values(), *OTHER_SPELLINGS.values(), *OLDEST_TO_CURRENT.values(),
+                               *(r for related in OLDEST_SPLIT.values() for r in related)] if t not in current)
     if stale:
         raise ValueError(f"targets that are not current reasons: {stale}")
 
@@ -150,6 +184,21 @@ def build(current: dict[str, str], older: dict[str, str]) -> Graph:
         if target != label or definition.strip() != current[target].strip():
             g.add((concept, SKOS.historyNote, Literal(
                 f"Until 2023 worded \u201c{label}\u201d, defined as: {definition.strip()}", lang="en")))
+    oldest = "the database's oldest wording (\u201cCategory - Subcategory\u201d, in exports of its website)"
+    for label, target in sorted(OLDEST_TO_CURRENT.items()):
+        g.add((concept_iri(target), SKOS.altLabel, Literal(label, lang="en")))
+        g.add((concept_iri(target), SKOS.historyNote, Literal(f"Worded \u201c{label}\u201d in {oldest}.", lang="en")))
+    for label, related in sorted(OLDEST_SPLIT.items()):
+        concept = concept_iri(label)
+        for triple in [(RDF.type, SKOS.Concept), (RDF.type, URIRef(RKG + "Reason")), (SKOS.inScheme, scheme),
+                       (SKOS.prefLabel, Literal(label, lang="en")), (SKOS.notation, Literal(label)),
+                       (OWL.deprecated, Literal(True, datatype=XSD.boolean))]:
+            g.add((concept, *triple))
+        g.add((concept, SKOS.historyNote, Literal(
+            f"A reason in {oldest}, with no one successor in the current wording; kept so that older records map "
+            "without loss." + (" See the related concepts it was split into." if related else ""), lang="en")))
+        for target in related:
+            g.add((concept, SKOS.related, concept_iri(target)))
     for label, target in sorted(OTHER_SPELLINGS.items()):
         g.add((concept_iri(target), SKOS.hiddenLabel, Literal(label, lang="en")))
     _check_unambiguous(g)

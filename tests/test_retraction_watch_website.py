@@ -12,6 +12,7 @@ from retractkg.ingest import sources
 from retractkg.ingest.model import Nature
 from retractkg.ingest.pipeline import ingest
 from retractkg.ingest.readers import retraction_watch_website as website
+from retractkg.ontology import CITO, OWL, RKG, SCHEMA, SKOS
 from retractkg.store import OxigraphStore
 from retractkg.validation import validate
 
@@ -95,13 +96,28 @@ def test_run_together_institutions_and_two_notices_of_one_doi(records):
     assert {n.nature for n in car_seats} == {Nature.RETRACTION, Nature.EXPRESSION_OF_CONCERN}
 
 
-def test_ingested_it_conforms_and_older_reason_wordings_are_warned_about():
+def test_ingested_it_conforms_and_the_oldest_reason_wording_is_read_not_dropped():
+    """Rows from before the taxonomy's renaming give reasons as "Results - Unreliable": each is the current
+    reason it was renamed to, or a deprecated concept of its own related to those it was split into."""
     store = OxigraphStore()
     report = ingest(store, [EXPORT], Settings())
     assert report.errors == [] and len(report.added) == 600
-    assert any("'Data - Issues/Errors' is not in the Retraction Watch taxonomy" in w for w in report.warnings)
+    assert not [w for w in report.warnings if "not in the Retraction Watch taxonomy" in w]
     conforms, text = validate(store)
     assert conforms, text
+    title = "The Neural Basis of Temporal Individuation and its Capacity Limits in the Human Brain"
+    rows = store.query(f"""SELECT ?label ?deprecated (GROUP_CONCAT(?relatedLabel; separator="|") AS ?related) WHERE {{
+        ?article <{SCHEMA}name> "{title}" .
+        ?notice <{CITO}retracts> ?article ; <{RKG}reason> ?reason .
+        ?reason <{SKOS}prefLabel> ?label .
+        OPTIONAL {{ ?reason <{OWL}deprecated> ?deprecated }}
+        OPTIONAL {{ ?reason <{SKOS}related>/<{SKOS}prefLabel> ?relatedLabel }}
+    }} GROUP BY ?label ?deprecated""")
+    found = {r["label"].value: (r["deprecated"] is not None,
+                                set(r["related"].value.split("|")) if r["related"] else set()) for r in rows}
+    assert found == {"Unreliable Results and/or Conclusions": (False, set()),
+                     "Error in Methods": (False, set()),
+                     "Data - Issues/Errors": (True, {"Concerns/Issues about Data", "Error in Data"})}
 
 
 def test_a_tab_separated_table_of_another_shape_is_refused_not_read_as_a_notice(tmp_path):

@@ -178,8 +178,8 @@ def split_institutions(text: str) -> list[str]:
 
 
 def reason_claims(cells: list[str], warnings: list[str]) -> list[ReasonClaim]:
-    """The reasons in the taxonomy's current or older wording; the oldest exports' wording ("Data -
-    Issues/Errors") has no concept of its own, and is left out with a warning."""
+    """The reasons in any wording of the taxonomy (current, until 2023, or the oldest "Data - Issues/Errors":
+    `ontology/build_reasons.py`); a label none of them knows is left out with a warning."""
     reasons = []
     for cell in cells:
         label = cell.lstrip("+").strip()
