@@ -31,9 +31,14 @@ _NAMED_BY_IDENTIFIER = re.compile(r": (?:10\.\d{4,9}/\S+|PMID \d+|PMC\d+)$")
 
 def preferred_labels(labels: list[str]) -> list[str]:
     """Of a notice's labels (one a record), those naming its article by title or citation, in their order;
-    all of them when every one names it by an identifier alone. Pages, lists and search show these."""
+    all of them when every one names it by an identifier alone; one of those that differ only in case, accents
+    or punctuation (sources write one title "Folic Acid …" and "folic acid …"). Pages, lists and search show
+    these."""
     by_title = [label for label in labels if not _NAMED_BY_IDENTIFIER.search(label)]
-    return by_title or labels
+    shown: dict[str, str] = {}
+    for label in by_title or labels:
+        shown.setdefault(fold(label), label)
+    return list(shown.values())
 
 
 def untitled_work_label(citation: str, doi: str, pmid: str) -> str:

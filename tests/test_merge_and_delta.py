@@ -22,13 +22,16 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from pyoxigraph import NamedNode, RdfFormat
 
+from retractkg.api.app import create_app
 from retractkg.cli import main
 from retractkg.config import Settings
 from retractkg.ingest.identity import KnownDois
 from retractkg.ingest.mapping import RecordMapper
 from retractkg.ingest.pipeline import IngestReport, ingest, read_records
+from retractkg.ontology import RDFS
 from retractkg.store import OxigraphStore
 from retractkg.store.change_log import changes_graph
 
@@ -565,3 +568,25 @@ def test_a_run_into_a_full_store_learns_the_same_dois_reading_every_stored_key_a
                 article.known_doi = ""
     assert learnt[0] == learnt[10**9]
     assert sum(bool(notice or any(articles)) for notice, articles in learnt[0]) > 20
+
+
+def test_labels_two_sources_write_in_another_case_are_shown_once(tmp_path):
+    """PMC4080777's JATS titles its article "folic acid supplementation, …", a Retraction Watch row "Folic Acid
+    Supplementation, …": the notice keeps both records' labels, and its page shows the one label once."""
+    notice_doi, article_doi = "10.1186/1471-2393-14-202", "10.1186/1471-2393-13-160"
+    rw = rw_row_with_pmid(tmp_path, article_doi, "0")
+    with rw.open(encoding="utf-8", newline="") as f:
+        header, row = list(csv.reader(f))
+    row[header.index("RetractionDOI")] = notice_doi
+    row[header.index("Title")] = ("Folic Acid Supplementation, Dietary Folate Intake During Pregnancy and Risk for "
+                                  "Spontaneous Preterm Delivery: A Prospective Observational Cohort Study")
+    with rw.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f, lineterminator="\r\n").writerows([header, row])
+    store = OxigraphStore()
+    assert not ingest(store, [DATA / "jats" / "PMC4080777.xml", rw], Settings()).errors
+    notice = f"{BASE}id/notice/{notice_doi}"
+    labels = values(store, f"SELECT DISTINCT ?l WHERE {{ <{notice}> <{RDFS}label> ?l }}")
+    assert len(labels) == 2 and len({label.lower() for label in labels}) == 1
+    with TestClient(create_app(Settings(), store)) as client:
+        page = client.get(f"/doc/notice/{notice_doi}", headers={"Accept": "text/html"}).text
+    assert page.lower().count("retraction of: folic acid supplementation") == 1
