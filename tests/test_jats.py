@@ -153,11 +153,23 @@ SELECT ?label WHERE { ?n a rkg:Notice ; schema:sameAs <https://doi.org/%s> ; rdf
     # "Statement of Retraction. ‹title›. Diabetes 2011;60:2720–2729. DOI: …"
     ("PMC5223407.xml", "10.2337/db16-rt08",
      "Retraction of: Hepatic Glucagon Action Is Essential for Exercise-Induced Reversal of Mouse Fatty Liver"),
+    # titled by its article's reference alone: "‹title›. Diabetes 2009;58:934–945. DOI: 10.2337/db08-1287"
+    ("PMC4274693.xml", "10.2337/db14-rt05a", "Retraction of: Intranasal Insulin Ameliorates Experimental Diabetic "
+     "Neuropathy"),
+    # the notice words in brackets, no related-article: "[RETRACTED ARTICLE]: ‹title›"
+    ("PMC5661905.xml", "10.1590/0074-02760160560", "Retraction of: Distribution and association between "
+     "environmental and clinical isolates of Cryptococcus neoformans in Bogotá-Colombia, 2012-2015"),
 ])
 def test_a_notice_is_labelled_by_the_title_its_words_give_its_article(file, notice_doi, label):
     store = OxigraphStore()
     ingest(store, [JATS / file], Settings())
     assert {row["label"].value for row in store.query(LABELS % notice_doi)} == {label}
+
+
+def test_a_notice_titled_by_a_reference_without_a_title_names_no_article_by_its_authors():
+    """"Retracted Manuscript: Barré B, et al. Cell Cycle 2010; 9:4795–804": authors and a citation, no title."""
+    (record,) = jats.parse(JATS / "PMC4111685.xml")
+    assert not [article for article in record.notice.articles if "et al" in article.title]
 
 
 def test_most_notices_name_their_article_by_title():

@@ -54,6 +54,7 @@ _ET_AL_REFERENCE = re.compile(r"^[A-Z][\w'’-]+(?:[\s,]+(?:[A-Z][\w'’-]+|(?:[
                               r"(?P<title>.{10,400}?)\.\s+"
                               r"(?P<cite>[A-Z][\w.&'’\s-]{1,80}?\s+(?:19|20)\d\d\b.{0,80})$")
 _SENTENCE_END = re.compile(r"\.\s+(?=[A-Z])")
+_AUTHORS_ONLY = re.compile(r"\bet\s+al$")
 # A bare title names an article when it is a title's length, not a heading ("Publisher's Note").
 _BARE_TITLE_WORDS = 5
 # ... and is no notice's own headline ("Statement from the Editors": `lexicon/notice_heading_words.txt`).
@@ -104,7 +105,8 @@ def _title_of_reference(written: str) -> str:
     for m in _SENTENCE_END.finditer(written):  # "T. Diabetes 2011;60:2644–2655. DOI: 10.2337/db11-0132"
         citation = parse_citation(written[m.end():])
         if citation and (citation.volume or citation.pages or citation.article_number) and m.start() >= 10:
-            return written[:m.start()]
+            # "Barré B, et al. Cell Cycle 2010; 9:4795–804": authors and a citation, no title
+            return "" if _AUTHORS_ONLY.search(written[:m.start()]) else written[:m.start()]
     return written
 
 
@@ -127,8 +129,8 @@ def article_title(notice_title: str, prose: str) -> str:
         return reference.title
     tagged = _TITLE_SUFFIX.search(notice_title)
     if tagged:
-        return notice_title[:tagged.start()].strip()
+        return _title_of_reference(notice_title[:tagged.start()].strip())
     if title_nature(notice_title) is None and len(notice_title.split()) >= _BARE_TITLE_WORDS \
             and not notice_heading_words().search(notice_title):
-        return notice_title.strip()
+        return _title_of_reference(notice_title.strip())  # a notice titled by its article's reference
     return ""

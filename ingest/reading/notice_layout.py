@@ -23,11 +23,11 @@ _SYMBOLS = "*†‡§¶#✉"
 
 # What a notice title starts with; the rest is the article's title or its citation.
 TITLE_PREFIX = re.compile(
-    r"^(?:Notice\s+of\s+|Statement\s+of\s+)?(?:Retraction(?:\s+Note)?|Article\s+(?:Withdrawn|Retracted)|"
-    r"Retracted(?:\s+article)?|Partial\s+Retraction|"
+    r"^\[?(?:Notice\s+of\s+|Statement\s+of\s+)?(?:Retraction(?:\s+Note)?|Article\s+(?:Withdrawn|Retracted)|"
+    r"Retracted(?:\s+(?:article|manuscript|paper))?|Partial\s+Retraction|"
     r"Withdrawal|Withdrawn|Removal|Removed|(?:Editorial\s+)?Expression\s+of\s+Concern|Correction|Corrigendum|"
     r"Erratum|Addendum|Reinstatement|Notice\s+of\s+Concern|Editor['’]s\s+Note)"
-    r"(?:\s+(?:Note|notice))?(?:\s+(?:to|of|for|on))?(?:\s*(?::|[-–—]|\.)\s*|\s+(?=[“\"‘]))", re.I)
+    r"(?:\s+(?:Note|notice))?\]?(?:\s+(?:to|of|for|on))?(?:\s*(?::|[-–—]|\.)\s*|\s+(?=[“\"‘]))", re.I)
 # Lines that label the page rather than say anything: "RETRACTION NOTE", "Open Access", "Page 1 of 2".
 LABEL_LINE = re.compile(
     r"^(?:(?:retraction|retracted|correction|erratum|corrigendum|expression\s+of\s+concern|withdrawal|"
