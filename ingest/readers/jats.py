@@ -24,7 +24,7 @@ from retractkg.ingest.errors import IngestError
 from retractkg.ingest.model import Article, Journal, Nature, Notice, Organization, Person, SourceRecord
 from retractkg.ingest.readers.bounded import XmlRecords
 from retractkg.ingest.readers.streams import RecordStream, open_binary
-from retractkg.ingest.reading.article_title import article_title, title_after_prefix
+from retractkg.ingest.reading.article_title import title_after_prefix
 from retractkg.ingest.reading.notice_prose import read_prose
 from retractkg.ingest.reading.written_dates import iso_from_parts
 from retractkg.ontology.identifiers import normalize_doi, normalize_orcid
@@ -112,11 +112,9 @@ def _one(article, source: str, number: int, error_log) -> SourceRecord | IngestE
         authors=authors,
         organizations=organizations,
     )
-    if not notice.articles:  # "Retraction: ‹title›" with no related-article: the article its title names
-        title = article_title(notice.title, notice.text)
-        if title:
-            notice.articles = [Article(title=title, journal=Journal(name=journal.name, issn=list(journal.issn)))]
-    read_prose(notice)  # the body says what the metadata does not: reasons, actors, stances
+    # The body says what the metadata does not: reasons, actors, stances, and with no related-article the
+    # article its words title ("Retraction: ‹title›").
+    read_prose(notice, journal=journal)
     key = notice.pmcid or notice.doi or notice.pmid or f"{Path(source).name}#{number}"
     warnings = []
     if len(error_log):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 import re
 
-from retractkg.ingest.model import Article, Nature, Notice
+from retractkg.ingest.model import Article, Journal, Nature, Notice
 from retractkg.ingest.reading.actors import find_actors
 from retractkg.ingest.reading.affected_items import affected_items
 from retractkg.ingest.reading.article_title import article_title
@@ -35,10 +35,12 @@ def prose_of_markup(written: str) -> str:
     return "\n\n".join(p for p in paragraphs if p)
 
 
-def read_prose(notice: Notice, prose: str | None = None, *, article: Article | None = None) -> Notice:
+def read_prose(notice: Notice, prose: str | None = None, *, article: Article | None = None,
+               journal: Journal | None = None) -> Notice:
     """Fill in what the notice's words state (and the title they give its article, if it has none); `prose` is
     `notice.text` with furniture blanked out (same length), by default `notice.text` without its section
-    headings (a structured body's paragraphs).
+    headings (a structured body's paragraphs). With `journal`, a notice that links no article retracts the one
+    its words title (a JATS notice without `related-article`), in that journal.
 
     A nature the source states (a JATS `article-type`, a PubMed publication type) is kept; an unclassified
     notice takes the nature its title and prose state. Stances go to the authors of `article` (default: the
@@ -48,6 +50,8 @@ def read_prose(notice: Notice, prose: str | None = None, *, article: Article | N
     prose = _without_headings(text) if prose is None else prose
     if len(prose) != len(text):
         raise ValueError("prose must be notice.text with parts blanked out, of the same length")
+    if journal is not None and not notice.articles and (title := article_title(notice.title, prose)):
+        notice.articles = [Article(title=title, journal=Journal(name=journal.name, issn=list(journal.issn)))]
     if article is None and len(notice.articles) == 1:
         article = notice.articles[0]
     if article is not None and not article.title:  # a notice with no text may still title its article
