@@ -19,6 +19,7 @@ journal's) are read again from their files (`outdated_graphs`).
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -75,7 +76,14 @@ class Periodicals:
         if name:
             key = name_key(name)
             self._written[key].add(name)
-            self._issns_of_name[key].update(numbers)
+            self._note_issns(name, numbers)
+
+    def _note_issns(self, name: str, numbers: Iterable[str]) -> None:
+        """The ISSNs a name is given with, and its title proper's (`title_proper`)."""
+        self._issns_of_name[name_key(name)].update(numbers)
+        proper = title_proper(name)
+        if proper and numbers:
+            self._issns_of_name[name_key(proper)].update(numbers)
 
     def learn_stored(self, store: GraphStore) -> None:
         """The store's journals (their ISSNs are one journal's, their names given with those ISSNs) and every
@@ -98,7 +106,7 @@ class Periodicals:
             iri, name = s["x"].value, s["name"].value
             if s["kind"].value == "journal":
                 self._written[name_key(name)].add(name)
-                self._issns_of_name[name_key(name)].update(self._stored_journals.get(iri, ()))
+                self._note_issns(name, self._stored_journals.get(iri, ()))
             else:
                 self._publishers[iri].add(name)
 
@@ -174,6 +182,22 @@ class Periodicals:
         if a != b:  # the smaller ISSN is the root: a journal's IRI is its smallest ISSN's
             a, b = min(a, b), max(a, b)
             self._parent[b] = a
+
+
+# The Library of Medicine catalogues a journal as "Title proper : other title information" and qualifies a title
+# proper that others share by place or date: "Lung India : Official Organ of Indian Chest Society", "Journal of
+# Clinical Neurology (Seoul, Korea)", "Irish Journal of Medical Science (1971 -)".
+_OTHER_TITLE_INFORMATION = re.compile(r"\s+:\s+\S.*$")
+_QUALIFIER = re.compile(r"\s*\((?:[^(),]+,[^(),]+|(?:1[6-9]|20)\d\d\s*-?\s*(?:(?:1[6-9]|20)\d\d)?)\)$")
+
+
+def title_proper(name: str) -> str:
+    """The title proper of a journal name written as catalogued, without its other title information or its
+    qualifier ("Lung India"), or "" when the name has neither or the rest is a single word (an abbreviation:
+    "JSLS : Journal of …"). A name with an ISSN is also its title proper's, so a source that writes the title
+    proper alone, without an ISSN, names that journal (when no other ISSN journal has that title proper)."""
+    proper = _QUALIFIER.sub("", _OTHER_TITLE_INFORMATION.sub("", name)).strip()
+    return proper if proper != name.strip() and len(proper.split()) >= 2 else ""
 
 
 def abbreviated_titles(keys: Iterable[str], among: Iterable[str]) -> dict[str, str]:

@@ -255,9 +255,9 @@ def map_again(store: GraphStore, outdated: dict[str, set[str]], names: dict[Path
             found = [Path(source)] if Path(source) in names else by_name.get(source, [])
             if not found:
                 report.warnings.append(f"{source}: not among the files of this run, so {len(graphs)} record(s) read "
-                                       "from it still name their article by PubMed ID (or their notice by its "
-                                       "article, or a work by a DOI other works share): ingest them again to move "
-                                       "them onto the DOI's resource")
+                                       "from it still name something by an IRI this run gives another (an article "
+                                       "by PubMed ID, a notice by its article, a work by a DOI other works share, a "
+                                       "journal by a name now known by ISSN): ingest them again to move them")
                 continue
             # Its errors were reported when it was first read.
             for record in read_records(found, IngestReport(), limits=settings.read_limits, names=names):

@@ -229,6 +229,37 @@ def test_an_abbreviated_journal_title_is_the_journal_it_abbreviates_whatever_the
     assert names_of_journals(runs) == [("Cell", []), ("Cells", []), *expected[2:3], *expected[-1:]]
 
 
+def test_a_journal_named_by_its_title_proper_alone_is_the_catalogued_journal_whatever_the_order_of_runs(tmp_path):
+    """PubMed Central catalogues journals as "Lung India : Official Organ of Indian Chest Society" and "Journal of
+    Clinical Neurology (Seoul, Korea)", with their ISSNs; Retraction Watch writes "Lung India", without. One
+    journal each, by ISSN, named by its title proper; a one-word title proper ("JSLS : Journal of …") is an
+    abbreviation and names nothing."""
+    catalogued = [DATA / "jats" / "PMC3162759.xml", DATA / "jats" / "PMC3391623.xml"]
+    issn = {"Lung India": "0970-2113", "Journal of Clinical Neurology": "1738-6586"}
+
+    def journals_of(store: OxigraphStore) -> dict[str, set[str]]:
+        rows = store.query(PREFIXES + """SELECT ?n ?j WHERE { ?a schema:isPartOf ?j . ?j a schema:Periodical ;
+            schema:name|schema:alternateName ?n }""")
+        found: dict[str, set[str]] = {}
+        for row in rows:
+            found.setdefault(row["n"].value, set()).add(row["j"].value.rsplit("/", 1)[-1])
+        return found
+
+    written = ["Lung India", "Journal of Clinical Neurology", "JSLS"]
+    catalogue_first = OxigraphStore()
+    ingest(catalogue_first, catalogued, Settings())
+    journals_written(tmp_path, written, name="a.csv", store=catalogue_first)
+    catalogue_later = journals_written(tmp_path, written, name="b.csv")
+    report = ingest(catalogue_later, catalogued, Settings())  # the run names the records to move ...
+    assert any(w.startswith("b.csv: not among the files of this run") for w in report.warnings)
+    ingest(catalogue_later, [tmp_path / "b.csv", *catalogued], Settings())  # ... and moves them when given them
+    for store in (catalogue_first, catalogue_later):
+        found = journals_of(store)
+        for title, number in issn.items():
+            assert found[title] == {number}
+        assert [number for number in found["JSLS"] if number.count("-") == 1] == []
+
+
 def test_one_periodical_per_journal_name_however_written_with_one_name_and_the_others_alternate(tmp_path):
     store = journals_written(tmp_path, ["The Lancet", "Lancet", "LANCET.", "Taylor & Francis Journal",
                                          "Taylor and Francis Journal"])
