@@ -81,8 +81,8 @@ class Periodicals:
     def _note_issns(self, name: str, numbers: Iterable[str]) -> None:
         """The ISSNs a name is given with, and its title proper's (`title_proper`)."""
         self._issns_of_name[name_key(name)].update(numbers)
-        proper = title_proper(name)
-        if proper and numbers:
+        proper = title_proper(name) if numbers else ""
+        if proper:
             self._issns_of_name[name_key(proper)].update(numbers)
 
     def learn_stored(self, store: GraphStore) -> None:
