@@ -1,9 +1,12 @@
 """The sitemap: a sitemap index (`/sitemap.xml`) over pages of at most `URLS_PER_SITEMAP` URLs
-(`/sitemap/{n}.xml`): the site's own pages, then the document of every typed resource under the
-base's `id/` (notices, articles, people, organizations, journals, publishers), at most `MAX_ENTITIES`.
+(`/sitemap/{n}.xml`): the site's own pages, then the document of every resource under the base's `id/`
+(notices, articles, people, organizations, journals, publishers, concepts), at most `MAX_ENTITIES`.
 
-The list is read by one query and kept with the store's state (the answer cache's, which moves with the
-change log), so crawlers re-reading the index cost nothing until something is ingested.
+The notices, articles and people come from the search index (kept current by ingest), the few journals,
+organizations and concepts from the store's list of each class's members: one query over every typed statement
+took 10 s on the whole shared data (a 503 at the time limit). The list is kept with the store's state (the
+answer cache's, which moves with the change log), so crawlers re-reading the index cost nothing until something
+is ingested.
 """
 
 from __future__ import annotations
@@ -20,13 +23,18 @@ from retractkg.api.errors import ProblemError
 from retractkg.api.resources import local_path
 from retractkg.api.routing import get_and_head
 from retractkg.config import Settings
+from retractkg.ontology import SCHEMA, SKOS
 from retractkg.store import GraphStore
+from retractkg.store.text_index import KeptIndex
 
 router = APIRouter(tags=["site"])
 URLS_PER_SITEMAP = 50_000  # the protocol's limit per file
 MAX_ENTITIES = 1_000_000
 SITE_PAGES = ("", "browse", "browse/reasons", "browse/journals", "browse/years", "sparql", "search",
               "recent-changes", "ontology", "docs")
+# Classes with few members, read from the store; notices, articles and people come from the search index.
+FEW_MEMBERS = (SCHEMA + "Periodical", SCHEMA + "PublicationVolume", SCHEMA + "PublicationIssue",
+               SCHEMA + "Organization", SKOS + "Concept", SKOS + "ConceptScheme")
 XML = "application/xml"
 NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
@@ -39,20 +47,22 @@ class SitemapPaths:
         self._state: Hashable | None = None
         self._paths: list[str] = []
 
-    def get(self, store: GraphStore, settings: Settings, state: Hashable) -> list[str]:
+    def get(self, store: GraphStore, index: KeptIndex, settings: Settings, state: Hashable) -> list[str]:
         with self._lock:
             if self._state != state or not self._paths:
-                self._paths = [*("/" + p for p in SITE_PAGES), *entity_paths(store, settings)]
+                self._paths = [*("/" + p for p in SITE_PAGES), *entity_paths(store, index, settings)]
                 self._state = state
             return self._paths
 
 
-def entity_paths(store: GraphStore, settings: Settings) -> list[str]:
-    """This server's document path of each typed resource minted under the base, sorted, bounded."""
+def entity_paths(store: GraphStore, index: KeptIndex, settings: Settings) -> list[str]:
+    """This server's document path of each notice, article, person, journal (its volumes and issues),
+    organization and concept minted under the base, sorted, bounded; not the parts of a document (`…#joined`)."""
     prefix = settings.base + "id/"
-    result = store.query(f"""SELECT DISTINCT ?s WHERE {{ ?s a ?type FILTER(STRSTARTS(STR(?s), "{prefix}")) }}
-                             LIMIT {MAX_ENTITIES}""")
-    return sorted(path for row in result if (path := local_path(row["s"].value, settings)))
+    iris = {*index.current().resources(), *(iri for cls in FEW_MEMBERS for iri in store.instances(cls))}
+    paths = sorted(path for iri in iris
+                   if iri.startswith(prefix) and "#" not in iri and (path := local_path(iri, settings)))
+    return paths[:MAX_ENTITIES]
 
 
 async def _paths(request: Request) -> list[str]:
@@ -62,7 +72,7 @@ async def _paths(request: Request) -> list[str]:
     sitemap = getattr(state, "sitemap", None)
     if sitemap is None:
         sitemap = state.sitemap = SitemapPaths()
-    return await run_in_threadpool(sitemap.get, state.store, state.settings, current)
+    return await run_in_threadpool(sitemap.get, state.store, state.text_index, state.settings, current)
 
 
 @get_and_head(router, "/sitemap.xml", response_class=Response,

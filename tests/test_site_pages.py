@@ -147,6 +147,9 @@ def test_the_sitemap_index_lists_sitemaps_of_pages_and_documents_that_exist(clie
     assert sitemaps == ["http://testserver/sitemap/1.xml"]
     urls = [loc.text for loc in ElementTree.fromstring(client.get("/sitemap/1.xml").content).iter(f"{ns}loc")]
     assert "http://testserver/sparql" in urls
+    for kind in ("notice", "article", "person", "journal", "publisher", "reason", "scheme"):
+        assert any(url.startswith(f"http://testserver/doc/{kind}/") for url in urls), kind
+    assert not [url for url in urls if "#" in url]  # a part of a document ("…#joined") is no page of its own
     notice = "http://testserver/doc/notice/retraction/10.1186/s12951-022-01520-8"
     assert notice in urls
     assert client.get(notice.removeprefix("http://testserver"), headers=BROWSER).status_code == 200

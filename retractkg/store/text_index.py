@@ -118,6 +118,10 @@ class TextIndex:
             self._local.connection = connection
         return connection
 
+    def resources(self) -> list[str]:
+        """Every notice, article and person the index holds (a sitemap's bulk, read without the store)."""
+        return [iri for (iri,) in self._connection().execute("SELECT iri FROM docs")]
+
     def statistics(self) -> NoticeStatistics:
         """The per-notice statistics kept in the same file (`retractkg.store.notice_statistics`)."""
         return NoticeStatistics(self._connection())
