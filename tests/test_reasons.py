@@ -111,6 +111,26 @@ def test_a_bare_notice_has_limited_information():
     assert claims[0].evidence[0].exact == "This article has been retracted."
 
 
+@pytest.mark.parametrize("text", [
+    "This article has been retracted because the sponsor terminated the trial before its completion.",
+    "The authors respectfully retract this article. We realize that some of the data described here were obtained "
+    "under a protocol that is now under review.",
+])
+def test_a_notice_stating_a_cause_no_rule_reads_is_not_limited_information(text):
+    """Issue 12: Retraction Watch's "minimal information as to the cause" is a notice that states none; one that
+    states a cause in words the rules miss is a miss of the rules (reason_rules.toml [unruled] cause)."""
+    assert "Notice - Limited or No Information" not in {c.label for c in find_reasons(text)}
+
+
+@pytest.mark.parametrize("text", [
+    "This article has been retracted at the request of the authors.",
+    "The following article is being retracted due to author's request.",
+    "This article has been retracted. The Publisher apologizes for any inconvenience this may cause.",
+])
+def test_who_asked_for_a_retraction_is_no_cause(text):
+    assert [c.label for c in find_reasons(text)] == ["Notice - Limited or No Information"]
+
+
 def test_limited_information_is_calibrated_not_typed():
     """Issue 12: no rule reads "limited information", so it has no strength (none typed in code); its confidence is
     its own record on the development notices, shrunk towards the share of all reasons found that curators gave."""

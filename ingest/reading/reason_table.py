@@ -108,10 +108,14 @@ class RuleTable:
     """The compiled table, and the one way of asking which rules a sentence states."""
 
     def __init__(self, rules: list[Rule], implications: list[Implication] | None = None,
-                 general: re.Pattern[str] | None = None) -> None:
+                 general: re.Pattern[str] | None = None, unruled: dict[str, re.Pattern[str]] | None = None,
+                 ) -> None:
         self.rules = tuple(rules)
         self.implications = tuple(implications or ())
         self.general = general  # [scope] general: a sentence about no article in particular states no reason
+        # [unruled]: what makes a sentence state a cause ("cause"), less who asked for the retraction ("request"),
+        # and an error the notice does not place ("unplaced_error"); see reasons.py.
+        self.unruled = unruled or {}
         self._always = tuple(r.number for r in self.rules if not r.anchors)
         self._by_anchor: dict[str, set[int]] = {}
         for rule in self.rules:
@@ -179,8 +183,15 @@ def load(path: Path = TABLE) -> RuleTable:
             raise RuleTableError(f"{where}: {type(e).__name__}: {e}") from e
         if not rules[-1].reasons or not rules[-1].examples:
             raise RuleTableError(f"{where}: every rule names its reasons and gives an example sentence")
+    unruled = {}
+    for cue, patterns in data.get("unruled", {}).items():
+        try:
+            unruled[cue] = _compile(patterns, blocks)
+        except (TypeError, ValueError, re.error) as e:
+            raise RuleTableError(f"{path}: [unruled] {cue}: {type(e).__name__}: {e}") from e
     return RuleTable(rules, [_implication(path, number, entry)
-                             for number, entry in enumerate(data.get("implication", []), 1)], scope["general"])
+                             for number, entry in enumerate(data.get("implication", []), 1)], scope["general"],
+                     unruled)
 
 
 def _implication(path: Path, number: int, entry: dict) -> Implication:

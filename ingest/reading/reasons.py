@@ -36,9 +36,9 @@ _WHAT_AN_ERROR_DID = frozenset({"Error in Results and/or Conclusions", "Unreliab
                                 "Concerns/Issues about Results and/or Conclusions", "Results Not Reproducible",
                                 "Doing the Right Thing"})
 _RETRACTING = re.compile(r"\bretract|\bwithdr[ae]w", re.I)
-_AN_ERROR = re.compile(r"\b(?:an?|the|this|these|several|some|two|three|multiple|serious|major|critical|honest|"
-                       r"inadvertent|unintentional|unintended|technical|systematic)\s+(?:\w+\s+)?(?:errors?|mistakes?)\b"
-                       r"|\berroneous\b", re.I)
+_AN_ERROR = TABLE.unruled["unplaced_error"]
+_CAUSE = TABLE.unruled["cause"]
+_REQUEST = TABLE.unruled["request"]
 
 # An apology "for the error" names no error of its own: it refers to the one the notice states.
 _APOLOGY = re.compile(r"\b(?:apologi[sz]e|regret)", re.I)
@@ -87,13 +87,18 @@ def read_reasons(text: str) -> list[ReasonClaim]:
     if retracting and unspecified_error is not None and not (found.keys() - _WHAT_AN_ERROR_DID):
         # "We found an error ..." without saying where (wrong results are what it did, not where it was):
         # curators read an error in the data. Beside another reason (a duplicate submission, an error of the
-        # journal's), "the mistake" is that one.
+        # journal's), "the mistake" is that one. No rule reads it, so it has no strength: its confidence is its own
+        # record on the development notices (calibration.Calibration.probability), never a typed number.
         _support(found, order, "Error in Data", unspecified_error, 0.4)
     for euphemism, named in _NAMED.items():
         if euphemism in found and any(named.search(s.text) for s in kept):
             del found[euphemism]
     _add_implied(found, order)
-    if not (found.keys() - _NOT_A_CAUSE) and _stated_length(kept) <= _SHORT_NOTICE:
+    stated = _stated(kept)
+    if (not (found.keys() - _NOT_A_CAUSE) and sum(len(s.text) for s in stated) <= _SHORT_NOTICE
+            and not any(_CAUSE.search(_REQUEST.sub(" ", s.text)) for s in stated)):
+        # Retraction Watch: "minimal information as to the cause": no sentence states one, not even one the rules
+        # do not read (reason_rules.toml [unruled] cause; who asked for the retraction is no cause).
         bare = next((s for s in kept if _BARE_NOTICE.search(s.text)), None)
         if bare is not None:
             # No rule reads it, so it has no strength: its confidence is its own record on the development
@@ -102,11 +107,11 @@ def read_reasons(text: str) -> list[ReasonClaim]:
     return sorted(found.values(), key=lambda claim: order[claim.label])
 
 
-def _stated_length(kept: tuple[Sentence, ...]) -> int:
-    """How much of a notice states something: its length without references and signatures."""
+def _stated(kept: tuple[Sentence, ...]) -> list[Sentence]:
+    """The sentences of a notice that state something: all but references and signatures."""
     citations = [bool(_CITATION.search(s.text)) for s in kept]
-    return sum(len(s.text) for i, s in enumerate(kept)
-               if not (citations[i] or (i + 1 < len(kept) and citations[i + 1]) or _AUTHOR_LIST.match(s.text)))
+    return [s for i, s in enumerate(kept)
+            if not (citations[i] or (i + 1 < len(kept) and citations[i + 1]) or _AUTHOR_LIST.match(s.text))]
 
 
 def _add_implied(found: dict[str, ReasonClaim], order: dict[str, int]) -> None:
