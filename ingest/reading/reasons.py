@@ -89,7 +89,7 @@ def read_reasons(text: str) -> list[ReasonClaim]:
         # curators read an error in the data. Beside another reason (a duplicate submission, an error of the
         # journal's), "the mistake" is that one. No rule reads it, so it has no strength: its confidence is its own
         # record on the development notices (calibration.Calibration.probability), never a typed number.
-        _support(found, order, "Error in Data", unspecified_error, 0.4)
+        _support(found, order, "Error in Data", unspecified_error, None)
     for euphemism, named in _NAMED.items():
         if euphemism in found and any(named.search(s.text) for s in kept):
             del found[euphemism]
