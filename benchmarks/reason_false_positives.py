@@ -6,8 +6,9 @@ Every reason asserted and not curated is put in the first cause that fits it:
 - fallback: "Notice - Limited or No Information", asserted because no rule read a reason;
 - unspecified error: "Error in Data" read from an error the notice does not place (reasons.py);
 - implied: added by an [[implication]] of the rule table, not read;
-- scope cue: its evidence sentence holds a negation, hedge or allegation word the scope cues did not apply;
-- another work: its evidence sentence is about another article or publication than the retracted one;
+- negation/hedge: its evidence sentence holds a negation or hedge word the scope cues did not apply;
+- allegation: its evidence sentence reports a claim as someone's (alleged, raised, questioned);
+- another work: its evidence sentence names another article or publication than the retracted one;
 - sibling: the curators gave another reason of its family (reason_families.toml) instead;
 - another family: the curators gave reasons of other families only;
 - nothing curated: the curators gave no reason the reader could have read (only attribution reasons).
@@ -27,13 +28,18 @@ from retractkg.evaluation_data import DEFAULT_SHARED, DEV_SPLITS, concept, label
 from retractkg.ingest.reading import calibration
 from retractkg.ingest.reading.reasons import read_reasons
 
-CAUSES = ("fallback", "unspecified error", "implied", "scope cue", "another work", "sibling", "another family",
-          "nothing curated")
-# Words that doubt, deny or attribute a claim, whether or not the table's scope cues apply to them.
-_CUE = re.compile(r"\b(?:no|not|never|neither|nor|without|unable|may|might|could|whether|if|alleg\w*|suspect\w*|"
-                  r"question\w*|raised|concerns?|claim\w*|potential\w*|unclear)\b", re.I)
-_ANOTHER_WORK = re.compile(r"\b(?:another|other|previous(?:ly)?|earlier|prior|subsequent|later|same\s+authors?|"
-                           r"(?:their|his|her)\s+(?:own\s+)?(?:article|paper|publication|work))\b", re.I)
+CAUSES = ("fallback", "unspecified error", "implied", "negation/hedge", "allegation", "another work", "sibling",
+          "another family", "nothing curated")
+# Words that negate or doubt a claim, whether or not the table's scope cues apply to them.
+_NEGATION_HEDGE = re.compile(r"\b(?:no|not|never|neither|nor|without|unable|may|might|could|whether|if|unclear|"
+                             r"possibl[ey]|potential(?:ly)?|likely|appear(?:s|ed)?\s+to|seem(?:s|ed)?\s+to)\b", re.I)
+# A claim reported as someone's, not found: an allegation, a concern raised.
+_ALLEGATION = re.compile(r"\b(?:alleg\w*|suspect\w*|claim\w*|raised|reported|brought\s+to|drew|questions?|"
+                         r"complain\w*)\b", re.I)
+# Another work than the retracted one: what is said may be about it.
+_ANOTHER_WORK = re.compile(r"\b(?:another|other|previous(?:ly)?|earlier|prior|later|subsequent)\s+(?:\w+\s+){0,2}"
+                           r"(?:articles?|papers?|publications?|stud(?:y|ies)|works?|manuscripts?|reports?|datasets?)"
+                           r"|\[\d+\]", re.I)
 
 
 def cause(label: str, sentence: str, claim_strength: float | None, implied: bool, gold: set[str],
@@ -45,8 +51,10 @@ def cause(label: str, sentence: str, claim_strength: float | None, implied: bool
         return "unspecified error"
     if implied:
         return "implied"
-    if _CUE.search(sentence):
-        return "scope cue"
+    if _NEGATION_HEDGE.search(sentence):
+        return "negation/hedge"
+    if _ALLEGATION.search(sentence):
+        return "allegation"
     if _ANOTHER_WORK.search(sentence):
         return "another work"
     if any(family.get(g) == family.get(c) for g in gold):

@@ -520,3 +520,36 @@ def test_an_implied_reason_is_no_surer_than_the_reason_it_follows_from():
     claims = {c.label: c for c in strong_source.apply(read_reasons(text))}
     assert not claims["Investigation by ORI"].tentative
     assert claims[official].confidence > 0.5 and not claims[official].tentative
+
+
+INVESTIGATORS = {"Investigation by Company/Institution", "Investigation by Journal/Publisher", "Investigation by ORI",
+                 "Investigation by Third Party"}
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("Following an investigation by the University of Sydney, the article is retracted.",
+     {"Investigation by Company/Institution"}),
+    ("The journal's investigation found that the images were duplicated.", {"Investigation by Journal/Publisher"}),
+    ("Elsevier's investigation confirmed that the peer review was compromised.",
+     {"Investigation by Journal/Publisher"}),
+    ("The editorial office investigated the concerns and the article is retracted.",
+     {"Investigation by Journal/Publisher"}),
+    ("After an inquiry conducted by the authors' institution, the article is retracted.",
+     {"Investigation by Company/Institution"}),
+    # A university's own Office of Research Integrity is the university, not the United States ORI.
+    ("The Office of Research Integrity at Duke University found that the images were manipulated.",
+     {"Investigation by Company/Institution"}),
+    # The US ORI oversees the institution's own inquiry: both.
+    ("An investigation by the Office of Research Integrity found that the first author falsified data.",
+     {"Investigation by ORI", "Investigation by Company/Institution"}),
+    ("The Ministry of Science and Technology investigated the case and the article is retracted.",
+     {"Investigation by Third Party"}),
+    ("The investigation carried out by the funding agency confirmed fabrication.", {"Investigation by Third Party"}),
+    # The journal found the fabrication: no institution is implied.
+    ("The journal conducted an investigation and found that the data had been fabricated.",
+     {"Investigation by Journal/Publisher"}),
+])
+def test_who_investigated_is_read_from_the_sentence(sentence, expected):
+    """Issue 12: the investigator of "an investigation by X", "X's investigation", "X investigated" decides which
+    Retraction Watch investigation reason it is (reason_rules.toml, "who investigated")."""
+    assert {c.label for c in find_reasons(sentence) if not c.tentative} & INVESTIGATORS == expected

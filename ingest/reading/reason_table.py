@@ -95,13 +95,14 @@ class Rule:
 class Implication:
     """A reason that a Retraction Watch definition makes follow from others found: `implied` is added, quoting
     the evidence of the first of `sources` found, at `share` of its strength, when one of `sources` is found
-    (and, if `companions` are named, one of those too)."""
+    (and, if `companions` are named, one of those too; if `unless` are named, none of those)."""
 
     sources: tuple[str, ...]
     implied: str
     share: float
     companions: tuple[str, ...] = ()
     evidence: str = ""  # the definitions' words that make the implication, and its measure
+    unless: tuple[str, ...] = ()  # reasons that, found, say the implied one does not follow (another investigator)
 
 
 class RuleTable:
@@ -197,7 +198,8 @@ def load(path: Path = TABLE) -> RuleTable:
 def _implication(path: Path, number: int, entry: dict) -> Implication:
     try:
         found = Implication(sources=tuple(entry["from"]), implied=entry["implies"], share=float(entry["share"]),
-                            companions=tuple(entry.get("with", ())), evidence=entry["evidence"])
+                            companions=tuple(entry.get("with", ())), evidence=entry["evidence"],
+                            unless=tuple(entry.get("unless", ())))
     except (KeyError, TypeError, ValueError) as e:
         raise RuleTableError(f"{path}: implication {number}: {type(e).__name__}: {e}") from e
     if isinstance(entry["from"], str) or not found.sources or not 0 < found.share <= 1 or not found.evidence:

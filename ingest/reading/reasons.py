@@ -118,7 +118,7 @@ def _add_implied(found: dict[str, ReasonClaim], order: dict[str, int]) -> None:
     """The reasons the definitions make follow from those found (the table's [[implication]]s, in order)."""
     for implication in TABLE.implications:
         source = next((found[label] for label in implication.sources if label in found), None)
-        if (source is None or implication.implied in found
+        if (source is None or implication.implied in found or any(label in found for label in implication.unless)
                 or (implication.companions and not any(label in found for label in implication.companions))):
             continue
         found[implication.implied] = ReasonClaim(implication.implied, list(source.evidence),
