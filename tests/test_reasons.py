@@ -553,3 +553,20 @@ def test_who_investigated_is_read_from_the_sentence(sentence, expected):
     """Issue 12: the investigator of "an investigation by X", "X's investigation", "X investigated" decides which
     Retraction Watch investigation reason it is (reason_rules.toml, "who investigated")."""
     assert {c.label for c in find_reasons(sentence) if not c.tentative} & INVESTIGATORS == expected
+
+
+@pytest.mark.parametrize(("text", "label"), [
+    # A reference's title is another work's words (reasons.py, _own_words).
+    ("The following article is being retracted:\n\nSmith J, Brown K. Plagiarism and data fabrication in surgical "
+     "research: a survey. J Surg Ethics. 2014;19:80-85\n\nChief Editor", "Plagiarism of Text"),
+    ("The following article is being retracted:\n\nSmith J, Brown K. Plagiarism and data fabrication in surgical "
+     "research: a survey. J Surg Ethics. 2014;19:80-85\n\nChief Editor", "Falsification/Fabrication of Data"),
+    # A statistic named with a reason's word names no reason ([scope] terms).
+    ("This article is retracted. Regression analysis used robust estimation of standard errors to adjust for "
+     "clustering.", "Error in Data"),
+    # A possibility raised is no finding ([scope] hedge, in any of its word forms).
+    ("This article is retracted. However, a possibility of plagiarism has been raised in this article.",
+     "Plagiarism of Text"),
+])
+def test_what_the_notice_does_not_state_of_this_article_is_not_asserted(text, label):
+    assert label not in {c.label for c in find_reasons(text) if not c.tentative}

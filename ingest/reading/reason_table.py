@@ -52,6 +52,7 @@ class Rule:
     negation: re.Pattern[str] | None = None  # the table's scope cues: a match they govern states nothing
     hedge: re.Pattern[str] | None = None  # [scope] hedge; None for a rule whose reasons are doubts
     denial: re.Pattern[str] | None = None  # [scope] denial
+    terms: re.Pattern[str] | None = None  # [scope] terms: blanked before the rule reads a sentence
 
     def fires(self, sentence: str) -> bool:
         """Whether the rule states its reasons in `sentence` (anchors aside: this is the rule itself)."""
@@ -60,6 +61,7 @@ class Rule:
     def reading(self, sentence: str) -> str | None:
         """"stated" where a match states the rule's reasons, "hedged" where matches only say they may hold
         ("the authors may have made an error in the analysis"), None where none does."""
+        sentence = blank(self.terms, sentence)
         if self.requires is not None and self.requires.search(sentence) is None:
             return None
         found = None
@@ -114,6 +116,7 @@ class RuleTable:
         self.rules = tuple(rules)
         self.implications = tuple(implications or ())
         self.general = general  # [scope] general: a sentence about no article in particular states no reason
+        self.terms = rules[0].terms if rules else None  # [scope] terms
         # [unruled]: what makes a sentence state a cause ("cause"), less who asked for the retraction ("request"),
         # and an error the notice does not place ("unplaced_error"); see reasons.py.
         self.unruled = unruled or {}
@@ -135,7 +138,7 @@ class RuleTable:
     def readings(self, sentence: str) -> list[tuple[Rule, bool]]:
         """The rules that fire in `sentence`, in table order, each with whether it is only hedged there."""
         found: set[str] = set()
-        for m in self._scan.finditer(sentence.lower()):
+        for m in self._scan.finditer(blank(self.terms, sentence).lower()):
             found |= self._prefixes[m.group(1)]
         candidates = set(self._always).union(*(self._by_anchor.get(word, ()) for word in found))
         if not candidates or (self.general is not None and self.general.search(sentence)):
@@ -151,6 +154,13 @@ class RuleTable:
         return out
 
 
+def blank(terms: re.Pattern[str] | None, sentence: str) -> str:
+    """`sentence` with each of `terms` replaced by spaces: offsets stay, and no rule reads what a term names."""
+    if terms is None:
+        return sentence
+    return terms.sub(lambda m: " " * len(m.group()), sentence)
+
+
 def load(path: Path = TABLE) -> RuleTable:
     """The table at `path`; RuleTableError naming the file and rule for anything it cannot compile."""
     try:
@@ -160,7 +170,7 @@ def load(path: Path = TABLE) -> RuleTable:
     # {PUBLISHER} is every publisher's name as prose names it acting, from the curated list (lexicon/publishers.tsv).
     blocks: dict[str, str] = {"PUBLISHER": f"(?:{publisher_actors()})", **data.get("blocks", {})}
     scope: dict[str, re.Pattern[str] | None] = {}
-    for cue in ("negation", "hedge", "denial", "general"):
+    for cue in ("negation", "hedge", "denial", "general", "terms"):
         try:
             scope[cue] = _compile(data["scope"][cue], blocks) if data.get("scope", {}).get(cue) else None
         except (TypeError, ValueError, re.error) as e:
@@ -179,7 +189,7 @@ def load(path: Path = TABLE) -> RuleTable:
                 note=entry.get("note", ""),
                 negation=scope["negation"] if entry.get("negatable", True) else None,
                 hedge=None if doubts and all(r.startswith(doubts) for r in entry["reasons"]) else scope["hedge"],
-                denial=scope["denial"]))
+                denial=scope["denial"], terms=scope["terms"]))
         except (KeyError, TypeError, ValueError, re.error) as e:
             raise RuleTableError(f"{where}: {type(e).__name__}: {e}") from e
         if not rules[-1].reasons or not rules[-1].examples:

@@ -41,7 +41,7 @@ _CAUSE = TABLE.unruled["cause"]
 _REQUEST = TABLE.unruled["request"]
 
 # An apology "for the error" names no error of its own: it refers to the one the notice states.
-_APOLOGY = re.compile(r"\b(?:apologi[sz]e|regret)", re.I)
+_APOLOGY = re.compile(r"\b(?:apolog(?:i[sz]|ies\b|y\b)|regret)", re.I)
 _JOURNAL_ERRORS = ("Error by Journal/Publisher", "Duplication of Content through Error by Journal/Publisher")
 
 # A sentence that says the article is retracted (or withdrawn) and nothing more.
@@ -59,6 +59,9 @@ _SHORT_NOTICE = 400
 _CITATION = re.compile(r"\b(?:19|20)\d\d\s*[;:,]\s*\d|\b\d+\s*\(\s*\d+\s*\)\s*:\s*\d|\b\d+\s*:\s*[A-Z]?\d+\s*[-–]\s*\d"
                        r"|\bdoi\b|\bPMID\b|\bet\s+al\b|^\W*(?:Chief\s+)?Editor\b", re.I)
 _AUTHOR_LIST = re.compile(r"(?:[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)*\s+[A-Z]{1,3}(?:,\s*|\.?\s*$))+$")
+# A reference that opens with its author list ("Sabour S. Obesity predictors ...: A common mistake. J Res Med Sci.
+# 2014;19:80"): its title is another work's words, and a problem it names is not this notice's reason.
+_REFERENCE_START = re.compile(r"^\W*(?:[A-Z][\w’'-]+\s+[A-Z]{1,3}(?:,\s+|\.\s+|\s+et\s+al\.?\s+))+(?=[A-Z])")
 
 
 def find_reasons(text: str) -> list[ReasonClaim]:
@@ -77,8 +80,9 @@ def read_reasons(text: str) -> list[ReasonClaim]:
     order: dict[str, int] = {}
     kept = statements(text)
     unspecified_error: Sentence | None = None
-    for sentence in kept:
-        if unspecified_error is None and _AN_ERROR.search(sentence.text) and not _APOLOGY.search(sentence.text):
+    for sentence in _own_words(kept):
+        if (unspecified_error is None and _AN_ERROR.search(reason_table.blank(TABLE.terms, sentence.text))
+                and not _APOLOGY.search(sentence.text)):
             unspecified_error = sentence
         for rule, hedged in TABLE.readings(sentence.text):
             for label in rule.reasons:
@@ -105,6 +109,16 @@ def read_reasons(text: str) -> list[ReasonClaim]:
             # notices, calibrated as every other reason's is (calibration.Calibration.probability).
             _support(found, order, "Notice - Limited or No Information", bare, None)
     return sorted(found.values(), key=lambda claim: order[claim.label])
+
+
+def _own_words(kept: tuple[Sentence, ...]) -> list[Sentence]:
+    """The sentences of a notice less the titles of the references in it (a title after its author list, before or
+    with its citation): another work's words."""
+    def reference(i: int) -> bool:
+        authors = _REFERENCE_START.match(kept[i].text) or (i > 0 and _AUTHOR_LIST.match(kept[i - 1].text))
+        cited = any(_CITATION.search(s.text) for s in kept[i:i + 3])  # the journal's name may come between
+        return bool(authors and cited)
+    return [s for i, s in enumerate(kept) if not reference(i)]
 
 
 def _stated(kept: tuple[Sentence, ...]) -> list[Sentence]:
