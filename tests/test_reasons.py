@@ -460,6 +460,8 @@ def test_authorship_that_is_not_genuine_is_a_concern_about_authorship_not_forger
     "The journal takes all allegations of research misconduct seriously.",  # about no article in particular
     "Publication ethics guidelines state that duplicate publication is not acceptable.",
     "The conclusions of this article are unaffected by the error.",
+    "Our policy is to consider only original, unpublished articles that are not under review by any other journal.",
+    "Author misconduct can never be accepted or defended but the matter is now closed.",
 ])
 def test_a_denied_or_general_sentence_states_no_reason(sentence):
     """Issue 12: a reason counts only where the sentence states it of this article (reason_rules.toml [scope])."""
