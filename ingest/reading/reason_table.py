@@ -61,7 +61,10 @@ class Rule:
     def reading(self, sentence: str) -> str | None:
         """"stated" where a match states the rule's reasons, "hedged" where matches only say they may hold
         ("the authors may have made an error in the analysis"), None where none does."""
-        sentence = blank(self.terms, sentence)
+        return self.reading_blanked(blank(self.terms, sentence))
+
+    def reading_blanked(self, sentence: str) -> str | None:
+        """`reading` of a sentence whose [scope] terms are blanked already (RuleTable.readings blanks it once)."""
         if self.requires is not None and self.requires.search(sentence) is None:
             return None
         found = None
@@ -138,7 +141,8 @@ class RuleTable:
     def readings(self, sentence: str) -> list[tuple[Rule, bool]]:
         """The rules that fire in `sentence`, in table order, each with whether it is only hedged there."""
         found: set[str] = set()
-        for m in self._scan.finditer(blank(self.terms, sentence).lower()):
+        sentence = blank(self.terms, sentence)
+        for m in self._scan.finditer(sentence.lower()):
             found |= self._prefixes[m.group(1)]
         candidates = set(self._always).union(*(self._by_anchor.get(word, ()) for word in found))
         if not candidates or (self.general is not None and self.general.search(sentence)):
@@ -148,7 +152,7 @@ class RuleTable:
             if rule.anchors and not any(all(not group.isdisjoint(found) for group in alternative)
                                         for alternative in rule.anchors):
                 continue
-            reading = rule.reading(sentence)
+            reading = rule.reading_blanked(sentence)
             if reading is not None:
                 out.append((rule, reading == "hedged"))
         return out

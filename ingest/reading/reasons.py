@@ -114,10 +114,11 @@ def read_reasons(text: str) -> list[ReasonClaim]:
 def _own_words(kept: tuple[Sentence, ...]) -> list[Sentence]:
     """The sentences of a notice less the titles of the references in it (a title after its author list, before or
     with its citation): another work's words."""
+    citations = [bool(_CITATION.search(s.text)) for s in kept]
+
     def reference(i: int) -> bool:
         authors = _REFERENCE_START.match(kept[i].text) or (i > 0 and _AUTHOR_LIST.match(kept[i - 1].text))
-        cited = any(_CITATION.search(s.text) for s in kept[i:i + 3])  # the journal's name may come between
-        return bool(authors and cited)
+        return bool(authors and any(citations[i:i + 3]))  # the journal's name may come between title and citation
     return [s for i, s in enumerate(kept) if not reference(i)]
 
 
