@@ -8,7 +8,7 @@ import pytest
 
 from retractkg.ingest.reading import reason_table
 from retractkg.ingest.reading.prose import statements
-from retractkg.ingest.reading.reasons import TABLE, find_reasons
+from retractkg.ingest.reading.reasons import CALIBRATION, TABLE, find_reasons, read_reasons
 from retractkg.ontology.reasons import reason_iri
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
@@ -97,3 +97,25 @@ def test_every_implication_says_which_definition_makes_it():
         assert reason_iri(implication.implied) is not None
         assert all(reason_iri(label) is not None for label in (*implication.sources, *implication.companions))
         assert implication.evidence
+
+
+@pytest.mark.skipif(not SHARED.exists(), reason="../shared is not present")
+def test_no_confidence_is_hand_picked():
+    """Issue 12: a reason's strength before calibration is a rule's strength in the table, or none at all (a reason
+    no rule reads: an unplaced error, limited information), never a number typed in the reader; the published
+    confidence is the calibration of that (CALIBRATION.probability)."""
+    table = {(label, rule.strength) for rule in RULES for label in rule.reasons}
+    texts = [p.read_text(encoding="utf-8") for p in sorted((SHARED / "data" / "notices").glob("*/*.txt"))]
+    unruled = 0
+    for text in texts:
+        for claim in read_reasons(text):
+            if claim.implied_by or len(claim.evidence) > 1:
+                continue  # computed from a source's strength or from several sentences'
+            assert claim.confidence is None or (claim.label, claim.confidence) in table, (claim.label, text[:80])
+            unruled += claim.confidence is None
+    assert unruled > 0
+    text = "We discovered a serious error after publication, and we therefore retract this article."
+    read = {c.label: c.confidence for c in read_reasons(text)}
+    assert "Error in Data" in read and read["Error in Data"] is None
+    published = {c.label: c.confidence for c in find_reasons(text)}
+    assert published["Error in Data"] == round(CALIBRATION.probability("Error in Data", None), 3)

@@ -42,7 +42,7 @@ class Calibration:
         if not self.fitted_on:
             return self.base if strength is None else strength  # nothing fitted: the only estimate there is
         pooled = self.base if strength is None else 1 / (1 + math.exp(-(self.slope * strength + self.intercept)))
-        found, right = self.by_reason.get(label, (0, 0))
+        found, right = self.by_reason.get(record(label, strength), (0, 0))
         return (right + self.shrink * pooled) / (found + self.shrink)
 
     def apply(self, claims: list[ReasonClaim]) -> list[ReasonClaim]:
@@ -62,6 +62,12 @@ class Calibration:
 
     def save(self, path: Path = CALIBRATION) -> None:
         path.write_text(json.dumps(asdict(self), indent=1, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def record(label: str, strength: float | None) -> str:
+    """The key of a reason's record: a reason read by no rule (an error the notice does not place, read as an error
+    in data) is right or wrong on its own, apart from the rules that read the same reason."""
+    return label if strength is not None else f"{label} (no rule)"
 
 
 def capped(probabilities: dict[K, float], implied_by: dict[K, K]) -> dict[K, float]:
@@ -94,8 +100,8 @@ def fit(samples: Iterable[tuple[str, float | None, bool]], *, shrink: float = 4.
     ruled = [(s, r) for _, s, r in data if s is not None]
     slope, intercept = _logistic([s for s, _ in ruled], [r for _, r in ruled])
     by_reason: dict[str, list[int]] = {}
-    for label, _, right in data:
-        counts = by_reason.setdefault(label, [0, 0])
+    for label, strength, right in data:
+        counts = by_reason.setdefault(record(label, strength), [0, 0])
         counts[0] += 1
         counts[1] += right
     base = sum(r for _, _, r in data) / len(data) if data else Calibration.base

@@ -52,6 +52,7 @@ class Rule:
     negation: re.Pattern[str] | None = None  # the table's scope cues: a match they govern states nothing
     hedge: re.Pattern[str] | None = None  # [scope] hedge; None for a rule whose reasons are doubts
     denial: re.Pattern[str] | None = None  # [scope] denial
+    terms: re.Pattern[str] | None = None  # [scope] terms: blanked before the rule reads a sentence
 
     def fires(self, sentence: str) -> bool:
         """Whether the rule states its reasons in `sentence` (anchors aside: this is the rule itself)."""
@@ -60,6 +61,10 @@ class Rule:
     def reading(self, sentence: str) -> str | None:
         """"stated" where a match states the rule's reasons, "hedged" where matches only say they may hold
         ("the authors may have made an error in the analysis"), None where none does."""
+        return self.reading_blanked(blank(self.terms, sentence))
+
+    def reading_blanked(self, sentence: str) -> str | None:
+        """`reading` of a sentence whose [scope] terms are blanked already (RuleTable.readings blanks it once)."""
         if self.requires is not None and self.requires.search(sentence) is None:
             return None
         found = None
@@ -95,23 +100,29 @@ class Rule:
 class Implication:
     """A reason that a Retraction Watch definition makes follow from others found: `implied` is added, quoting
     the evidence of the first of `sources` found, at `share` of its strength, when one of `sources` is found
-    (and, if `companions` are named, one of those too)."""
+    (and, if `companions` are named, one of those too; if `unless` are named, none of those)."""
 
     sources: tuple[str, ...]
     implied: str
     share: float
     companions: tuple[str, ...] = ()
     evidence: str = ""  # the definitions' words that make the implication, and its measure
+    unless: tuple[str, ...] = ()  # reasons that, found, say the implied one does not follow (another investigator)
 
 
 class RuleTable:
     """The compiled table, and the one way of asking which rules a sentence states."""
 
     def __init__(self, rules: list[Rule], implications: list[Implication] | None = None,
-                 general: re.Pattern[str] | None = None) -> None:
+                 general: re.Pattern[str] | None = None, unruled: dict[str, re.Pattern[str]] | None = None,
+                 ) -> None:
         self.rules = tuple(rules)
         self.implications = tuple(implications or ())
         self.general = general  # [scope] general: a sentence about no article in particular states no reason
+        self.terms = rules[0].terms if rules else None  # [scope] terms
+        # [unruled]: what makes a sentence state a cause ("cause"), less who asked for the retraction ("request"),
+        # and an error the notice does not place ("unplaced_error"); see reasons.py.
+        self.unruled = unruled or {}
         self._always = tuple(r.number for r in self.rules if not r.anchors)
         self._by_anchor: dict[str, set[int]] = {}
         for rule in self.rules:
@@ -130,6 +141,7 @@ class RuleTable:
     def readings(self, sentence: str) -> list[tuple[Rule, bool]]:
         """The rules that fire in `sentence`, in table order, each with whether it is only hedged there."""
         found: set[str] = set()
+        sentence = blank(self.terms, sentence)
         for m in self._scan.finditer(sentence.lower()):
             found |= self._prefixes[m.group(1)]
         candidates = set(self._always).union(*(self._by_anchor.get(word, ()) for word in found))
@@ -140,10 +152,17 @@ class RuleTable:
             if rule.anchors and not any(all(not group.isdisjoint(found) for group in alternative)
                                         for alternative in rule.anchors):
                 continue
-            reading = rule.reading(sentence)
+            reading = rule.reading_blanked(sentence)
             if reading is not None:
                 out.append((rule, reading == "hedged"))
         return out
+
+
+def blank(terms: re.Pattern[str] | None, sentence: str) -> str:
+    """`sentence` with each of `terms` replaced by spaces: offsets stay, and no rule reads what a term names."""
+    if terms is None:
+        return sentence
+    return terms.sub(lambda m: " " * len(m.group()), sentence)
 
 
 def load(path: Path = TABLE) -> RuleTable:
@@ -155,7 +174,7 @@ def load(path: Path = TABLE) -> RuleTable:
     # {PUBLISHER} is every publisher's name as prose names it acting, from the curated list (lexicon/publishers.tsv).
     blocks: dict[str, str] = {"PUBLISHER": f"(?:{publisher_actors()})", **data.get("blocks", {})}
     scope: dict[str, re.Pattern[str] | None] = {}
-    for cue in ("negation", "hedge", "denial", "general"):
+    for cue in ("negation", "hedge", "denial", "general", "terms"):
         try:
             scope[cue] = _compile(data["scope"][cue], blocks) if data.get("scope", {}).get(cue) else None
         except (TypeError, ValueError, re.error) as e:
@@ -174,19 +193,27 @@ def load(path: Path = TABLE) -> RuleTable:
                 note=entry.get("note", ""),
                 negation=scope["negation"] if entry.get("negatable", True) else None,
                 hedge=None if doubts and all(r.startswith(doubts) for r in entry["reasons"]) else scope["hedge"],
-                denial=scope["denial"]))
+                denial=scope["denial"], terms=scope["terms"]))
         except (KeyError, TypeError, ValueError, re.error) as e:
             raise RuleTableError(f"{where}: {type(e).__name__}: {e}") from e
         if not rules[-1].reasons or not rules[-1].examples:
             raise RuleTableError(f"{where}: every rule names its reasons and gives an example sentence")
+    unruled = {}
+    for cue, patterns in data.get("unruled", {}).items():
+        try:
+            unruled[cue] = _compile(patterns, blocks)
+        except (TypeError, ValueError, re.error) as e:
+            raise RuleTableError(f"{path}: [unruled] {cue}: {type(e).__name__}: {e}") from e
     return RuleTable(rules, [_implication(path, number, entry)
-                             for number, entry in enumerate(data.get("implication", []), 1)], scope["general"])
+                             for number, entry in enumerate(data.get("implication", []), 1)], scope["general"],
+                     unruled)
 
 
 def _implication(path: Path, number: int, entry: dict) -> Implication:
     try:
         found = Implication(sources=tuple(entry["from"]), implied=entry["implies"], share=float(entry["share"]),
-                            companions=tuple(entry.get("with", ())), evidence=entry["evidence"])
+                            companions=tuple(entry.get("with", ())), evidence=entry["evidence"],
+                            unless=tuple(entry.get("unless", ())))
     except (KeyError, TypeError, ValueError) as e:
         raise RuleTableError(f"{path}: implication {number}: {type(e).__name__}: {e}") from e
     if isinstance(entry["from"], str) or not found.sources or not 0 < found.share <= 1 or not found.evidence:

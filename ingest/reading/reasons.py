@@ -36,12 +36,12 @@ _WHAT_AN_ERROR_DID = frozenset({"Error in Results and/or Conclusions", "Unreliab
                                 "Concerns/Issues about Results and/or Conclusions", "Results Not Reproducible",
                                 "Doing the Right Thing"})
 _RETRACTING = re.compile(r"\bretract|\bwithdr[ae]w", re.I)
-_AN_ERROR = re.compile(r"\b(?:an?|the|this|these|several|some|two|three|multiple|serious|major|critical|honest|"
-                       r"inadvertent|unintentional|unintended|technical|systematic)\s+(?:\w+\s+)?(?:errors?|mistakes?)\b"
-                       r"|\berroneous\b", re.I)
+_AN_ERROR = TABLE.unruled["unplaced_error"]
+_CAUSE = TABLE.unruled["cause"]
+_REQUEST = TABLE.unruled["request"]
 
 # An apology "for the error" names no error of its own: it refers to the one the notice states.
-_APOLOGY = re.compile(r"\b(?:apologi[sz]e|regret)", re.I)
+_APOLOGY = re.compile(r"\b(?:apolog(?:i[sz]|ies\b|y\b)|regret)", re.I)
 _JOURNAL_ERRORS = ("Error by Journal/Publisher", "Duplication of Content through Error by Journal/Publisher")
 
 # A sentence that says the article is retracted (or withdrawn) and nothing more.
@@ -59,6 +59,9 @@ _SHORT_NOTICE = 400
 _CITATION = re.compile(r"\b(?:19|20)\d\d\s*[;:,]\s*\d|\b\d+\s*\(\s*\d+\s*\)\s*:\s*\d|\b\d+\s*:\s*[A-Z]?\d+\s*[-–]\s*\d"
                        r"|\bdoi\b|\bPMID\b|\bet\s+al\b|^\W*(?:Chief\s+)?Editor\b", re.I)
 _AUTHOR_LIST = re.compile(r"(?:[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)*\s+[A-Z]{1,3}(?:,\s*|\.?\s*$))+$")
+# A reference that opens with its author list ("Sabour S. Obesity predictors ...: A common mistake. J Res Med Sci.
+# 2014;19:80"): its title is another work's words, and a problem it names is not this notice's reason.
+_REFERENCE_START = re.compile(r"^\W*(?:[A-Z][\w’'-]+\s+[A-Z]{1,3}(?:,\s+|\.\s+|\s+et\s+al\.?\s+))+(?=[A-Z])")
 
 
 def find_reasons(text: str) -> list[ReasonClaim]:
@@ -77,8 +80,9 @@ def read_reasons(text: str) -> list[ReasonClaim]:
     order: dict[str, int] = {}
     kept = statements(text)
     unspecified_error: Sentence | None = None
-    for sentence in kept:
-        if unspecified_error is None and _AN_ERROR.search(sentence.text) and not _APOLOGY.search(sentence.text):
+    for sentence in _own_words(kept):
+        if (unspecified_error is None and _AN_ERROR.search(reason_table.blank(TABLE.terms, sentence.text))
+                and not _APOLOGY.search(sentence.text)):
             unspecified_error = sentence
         for rule, hedged in TABLE.readings(sentence.text):
             for label in rule.reasons:
@@ -87,13 +91,18 @@ def read_reasons(text: str) -> list[ReasonClaim]:
     if retracting and unspecified_error is not None and not (found.keys() - _WHAT_AN_ERROR_DID):
         # "We found an error ..." without saying where (wrong results are what it did, not where it was):
         # curators read an error in the data. Beside another reason (a duplicate submission, an error of the
-        # journal's), "the mistake" is that one.
-        _support(found, order, "Error in Data", unspecified_error, 0.4)
+        # journal's), "the mistake" is that one. No rule reads it, so it has no strength: its confidence is its own
+        # record on the development notices (calibration.Calibration.probability), never a typed number.
+        _support(found, order, "Error in Data", unspecified_error, None)
     for euphemism, named in _NAMED.items():
         if euphemism in found and any(named.search(s.text) for s in kept):
             del found[euphemism]
     _add_implied(found, order)
-    if not (found.keys() - _NOT_A_CAUSE) and _stated_length(kept) <= _SHORT_NOTICE:
+    stated = _stated(kept)
+    if (not (found.keys() - _NOT_A_CAUSE) and sum(len(s.text) for s in stated) <= _SHORT_NOTICE
+            and not any(_CAUSE.search(_REQUEST.sub(" ", s.text)) for s in stated)):
+        # Retraction Watch: "minimal information as to the cause": no sentence states one, not even one the rules
+        # do not read (reason_rules.toml [unruled] cause; who asked for the retraction is no cause).
         bare = next((s for s in kept if _BARE_NOTICE.search(s.text)), None)
         if bare is not None:
             # No rule reads it, so it has no strength: its confidence is its own record on the development
@@ -102,18 +111,29 @@ def read_reasons(text: str) -> list[ReasonClaim]:
     return sorted(found.values(), key=lambda claim: order[claim.label])
 
 
-def _stated_length(kept: tuple[Sentence, ...]) -> int:
-    """How much of a notice states something: its length without references and signatures."""
+def _own_words(kept: tuple[Sentence, ...]) -> list[Sentence]:
+    """The sentences of a notice less the titles of the references in it (a title after its author list, before or
+    with its citation): another work's words."""
     citations = [bool(_CITATION.search(s.text)) for s in kept]
-    return sum(len(s.text) for i, s in enumerate(kept)
-               if not (citations[i] or (i + 1 < len(kept) and citations[i + 1]) or _AUTHOR_LIST.match(s.text)))
+
+    def reference(i: int) -> bool:
+        authors = _REFERENCE_START.match(kept[i].text) or (i > 0 and _AUTHOR_LIST.match(kept[i - 1].text))
+        return bool(authors and any(citations[i:i + 3]))  # the journal's name may come between title and citation
+    return [s for i, s in enumerate(kept) if not reference(i)]
+
+
+def _stated(kept: tuple[Sentence, ...]) -> list[Sentence]:
+    """The sentences of a notice that state something: all but references and signatures."""
+    citations = [bool(_CITATION.search(s.text)) for s in kept]
+    return [s for i, s in enumerate(kept)
+            if not (citations[i] or (i + 1 < len(kept) and citations[i + 1]) or _AUTHOR_LIST.match(s.text))]
 
 
 def _add_implied(found: dict[str, ReasonClaim], order: dict[str, int]) -> None:
     """The reasons the definitions make follow from those found (the table's [[implication]]s, in order)."""
     for implication in TABLE.implications:
         source = next((found[label] for label in implication.sources if label in found), None)
-        if (source is None or implication.implied in found
+        if (source is None or implication.implied in found or any(label in found for label in implication.unless)
                 or (implication.companions and not any(label in found for label in implication.companions))):
             continue
         found[implication.implied] = ReasonClaim(implication.implied, list(source.evidence),
