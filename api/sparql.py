@@ -156,8 +156,8 @@ KEPT_UP_TO = 4096  # bytes of a query string: longer ones are read every time, s
 
 def lookup_of(raw: bytes, accept: str | None) -> Operation | None:
     """`_lookup` of a raw query string: the same for the same string and `Accept`, so kept for the most recent ones
-    (`LOOKUPS_KEPT`, each up to `KEPT_UP_TO` bytes and as long an `Accept`: some 16 MB at most). An `Operation` is never changed once
-    made, so one may serve every request of its string; the query's SERVICE check is part of it."""
+    (`LOOKUPS_KEPT`, each up to `KEPT_UP_TO` bytes and as long an `Accept`: some 16 MB at most). An `Operation` is
+    never changed once made, so one may serve every request of its string; the query's SERVICE check is part of it."""
     if len(raw) > KEPT_UP_TO or (accept is not None and len(accept) > KEPT_UP_TO):
         return _lookup(query_parameters(raw), accept)
     return _lookup_kept(raw, accept)
