@@ -103,8 +103,9 @@ READ_ONCE_UP_TO = 4096  # characters: longer texts are read every time, so that 
 
 def read_query(query: str, base_iri: str) -> Reading:
     """The text the engine runs and the FROM dataset of a query: the same for the same text and base, so kept for
-    the texts a process answers most recently (`READINGS_KEPT`, up to `READ_ONCE_UP_TO` characters each, some
-    4 MB at most). Nothing that depends on the store is kept: whether the graphs exist is asked every time."""
+    the texts a process answers most recently (`READINGS_KEPT`, up to `READ_ONCE_UP_TO` characters each: with
+    the text given to the engine, some 8 MB of ASCII at most). Nothing that depends on the store is kept: whether
+    the graphs exist is asked every time."""
     if len(query) > READ_ONCE_UP_TO:
         return _read(query, base_iri)
     return _read_kept(query, base_iri)
