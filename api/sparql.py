@@ -63,7 +63,8 @@ READ_ONLY = ("this endpoint is read-only: SPARQL Update is not accepted here "
              "(the graph changes only through `retractkg ingest`)")
 
 class Operation:
-    """One protocol request, parsed: the query text, the dataset and the requested format."""
+    """One protocol request, parsed: the query text, the dataset and the requested format (never changed once made:
+    the lookups' path gives one to every request of the same query string, `lookup_of`)."""
 
     __slots__ = ("query", "dataset", "format")
 
@@ -124,7 +125,7 @@ class SparqlLookups:
                 return
             if name == b"accept" and accept is None:
                 accept = value.decode("latin-1")
-        operation = _lookup(query_parameters(scope["query_string"]), accept)
+        operation = lookup_of(scope["query_string"], accept)
         if operation is None:
             await self.full(scope, receive, send)
             return
@@ -147,6 +148,24 @@ class SparqlLookups:
                    (b"server-timing", server_timing(cached, started).encode())]
         await send({"type": "http.response.start", "status": 200, "headers": headers})
         await send({"type": "http.response.body", "body": body})
+
+
+LOOKUPS_KEPT = 1024  # query strings whose reading the server keeps (clients repeat their lookups)
+KEPT_UP_TO = 4096  # bytes of a query string: longer ones are read every time, so that the kept ones stay small
+
+
+def lookup_of(raw: bytes, accept: str | None) -> Operation | None:
+    """`_lookup` of a raw query string: the same for the same string and `Accept`, so kept for the most recent ones
+    (`LOOKUPS_KEPT`, each up to `KEPT_UP_TO` bytes and as long an `Accept`: some 16 MB at most). An `Operation` is
+    never changed once made, so one may serve every request of its string; the query's SERVICE check is part of it."""
+    if len(raw) > KEPT_UP_TO or (accept is not None and len(accept) > KEPT_UP_TO):
+        return _lookup(query_parameters(raw), accept)
+    return _lookup_kept(raw, accept)
+
+
+@lru_cache(maxsize=LOOKUPS_KEPT)
+def _lookup_kept(raw: bytes, accept: str | None) -> Operation | None:
+    return _lookup(query_parameters(raw), accept)
 
 
 def _lookup(params: Sequence[tuple[str, str]], accept: str | None) -> Operation | None:

@@ -68,16 +68,14 @@ def protocol_answer(store: GraphStore, query: str, dataset: Dataset, *, base_iri
                     format: str | None, deadline: Deadline, max_rows: int) -> Answer:
     """A protocol request's answer: its dataset (the request's graphs, else the query's FROM clauses,
     else the union of all graphs) must be graphs of this store, then the query runs within the limits."""
+    reading = read_query(query, base_iri)
     # `is STORE_DATASET` first: most requests name no graph, and `given` is a Python-level property.
     given = dataset is not STORE_DATASET and dataset.given
     if not given:
-        try:
-            named_in_query = from_dataset(query, base_iri, QUERY_PREFIXES)
-        except UnreadableDataset as e:
-            raise QuerySyntaxError(str(e)) from e
-        if named_in_query is not None:
-            dataset = Dataset(tuple(named_in_query[0]), tuple(named_in_query[1]))
-            given = True
+        if reading.unreadable is not None:
+            raise QuerySyntaxError(reading.unreadable)
+        if reading.dataset is not None:
+            dataset, given = reading.dataset, True
     for iri in dict.fromkeys([*dataset.default_graphs, *dataset.named_graphs]) if given else ():
         try:
             graph = NamedNode(iri)
@@ -87,18 +85,49 @@ def protocol_answer(store: GraphStore, query: str, dataset: Dataset, *, base_iri
             raise UnknownGraph(f"graph <{iri}> is not in this store; this endpoint answers from its own graphs "
                                "only and never fetches remote ones")
     deadline.check()
-    return run_query(store, query, dataset, base_iri=base_iri, accept=accept, format=format,
-                     deadline=deadline, max_rows=max_rows)
+    return run_query(store, reading.text, dataset, accept=accept, format=format, deadline=deadline,
+                     max_rows=max_rows)
 
 
-def run_query(store: GraphStore, query: str, dataset: Dataset, *, base_iri: str, accept: str | None,
-              format: str | None, deadline: Deadline, max_rows: int) -> Answer:
-    """Evaluate `query` and serialize its answer; runs on a query thread (blocking)."""
-    # The protocol lets the service define the base IRI: it is the endpoint's own IRI. With the
-    # predeclared prefixes it is stated on a line of its own so that syntax errors keep the user's
-    # line numbers (shifted back below); the query's own PREFIX declarations come later, so they win.
-    # Text rather than pyoxigraph's `prefixes=`: a remote store gets the same query.
+class Reading(NamedTuple):
+    """What is read from a query's text before the engine runs it (`read_query`)."""
+
+    text: str  # the text the engine is given: the prologue's line (`prologue`), then the query
+    dataset: Dataset | None  # the graphs of its FROM / FROM NAMED clauses; None without any
+    unreadable: str | None = None  # why those clauses cannot be read (told only when the request names no graph)
+
+
+READINGS_KEPT = 1024  # query texts whose reading a process keeps (a client repeating a lookup reads it once)
+READ_ONCE_UP_TO = 4096  # characters: longer texts are read every time, so that the kept ones stay small
+
+
+def read_query(query: str, base_iri: str) -> Reading:
+    """The text the engine runs and the FROM dataset of a query: the same for the same text and base, so kept for
+    the texts a process answers most recently (`READINGS_KEPT`, up to `READ_ONCE_UP_TO` characters each: with
+    the text given to the engine, some 8 MB of ASCII at most). Nothing that depends on the store is kept: whether
+    the graphs exist is asked every time."""
+    if len(query) > READ_ONCE_UP_TO:
+        return _read(query, base_iri)
+    return _read_kept(query, base_iri)
+
+
+def _read(query: str, base_iri: str) -> Reading:
     text = prologue(query, base_iri) + query
+    try:
+        named_in_query = from_dataset(query, base_iri, QUERY_PREFIXES)
+    except UnreadableDataset as e:
+        return Reading(text, None, str(e))
+    dataset = None if named_in_query is None else Dataset(tuple(named_in_query[0]), tuple(named_in_query[1]))
+    return Reading(text, dataset)
+
+
+_read_kept = lru_cache(maxsize=READINGS_KEPT)(_read)
+
+
+def run_query(store: GraphStore, text: str, dataset: Dataset, *, accept: str | None, format: str | None,
+              deadline: Deadline, max_rows: int) -> Answer:
+    """Evaluate `text` (a query after its prologue: `read_query`) and serialize its answer; runs on a query
+    thread or in a query process (blocking)."""
     try:
         if dataset is not STORE_DATASET and dataset.given:
             result = store.query(text, default_graphs=list(dataset.default_graphs),

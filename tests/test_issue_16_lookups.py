@@ -286,3 +286,34 @@ def test_answers_read_on_the_event_loop_and_in_threads_share_the_query_processes
         assert cpu_of(process.pid) - used < 0.1
         assert [by_get(base, f"{REASONS_QUERY} LIMIT {limit}", JSON_RESULTS)[0] for limit in range(2000, 2006)] \
             == [200] * 6
+
+
+BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
+
+
+def test_what_is_kept_of_a_repeated_lookup_never_decides_for_another_request(server):
+    """The server keeps what it read of a lookup's query string (`sparql.lookup_of`), and a query process what it
+    read of a query's text (`sparql_results.read_query`: the text given to the engine and its FROM graphs), so that
+    a repeated lookup is read once. Whatever depends on more than those (the `Accept` header, the request's own
+    graphs, whether a graph is in the store) is still decided for every request, in any order."""
+    [graph] = [row["g"]["value"] for row in json.loads(by_get(
+        server, "SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } LIMIT 1", JSON_RESULTS)[2])["results"]["bindings"]]
+    unknown = "SELECT ?s FROM <https://example.org/no-such-graph> WHERE { ?s ?p ?o } LIMIT 1"
+    service = "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"
+    for _ in range(2):
+        # The same query string: data for a client, a page for a browser, whichever came first.
+        status, headers, body = by_get(server, REASONS_QUERY, JSON_RESULTS)
+        assert status == 200 and headers["content-type"] == "application/sparql-results+json"
+        status, headers, _ = by_get(server, REASONS_QUERY, BROWSER)
+        assert status == 200 and headers["content-type"].startswith("text/html")
+        status, headers, _ = by_get(server, REASONS_QUERY, {"Accept": "text/csv"})
+        assert status == 200 and headers["content-type"].startswith("text/csv")
+        # FROM a graph the store lacks: refused, unless the request names graphs of its own, which win.
+        status, _, body = by_get(server, unknown, JSON_RESULTS)
+        assert status == 400 and json.loads(body)["type"].endswith("/unknown-graph"), body
+        status, _, body = fetch(urllib.request.Request(
+            f"{server}/sparql?{urllib.parse.urlencode({'query': unknown, 'default-graph-uri': graph})}",
+            headers=JSON_RESULTS))
+        assert status == 200, body
+        status, _, body = by_get(server, service, JSON_RESULTS)
+        assert status == 400 and json.loads(body)["type"].endswith("/service-refused"), body
