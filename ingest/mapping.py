@@ -14,9 +14,10 @@ so what the mapping accepts is what the store accepts; `MappedRecord.quads` pars
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache, lru_cache
@@ -148,6 +149,8 @@ class MappedRecord:
     content_hash: str
     nquads: bytes  # the record's named graph as N-Quads (UTF-8)
     quad_count: int  # lines in `nquads` (counting them again would cost ~10 µs a record)
+    # Its statements of the predicates the mapper notes (`RecordMapper.note`), flat: subject, predicate, object, ...
+    noted: tuple[str, ...] = ()
 
     @property
     def quads(self) -> list[Quad]:
@@ -181,7 +184,7 @@ def ntriples_document(sorted_lines: list[str]) -> bytes:
 class _Graph:
     """Collects the triples of one record (deduplicated, order kept for readable dumps)."""
 
-    def __init__(self, source_tag: str = "") -> None:
+    def __init__(self, source_tag: str = "", noting: frozenset[str] | None = None) -> None:
         # Each triple as its N-Triples line without the closing " .". Subjects and predicates are IRIs,
         # which hold no space, so equal lines are equal triples; and the line is made once, not again
         # for the content hash and again for the N-Quads.
@@ -189,16 +192,24 @@ class _Graph:
         # Nodes that quote one source's text (annotations, stances) carry this tag in their hash IRI:
         # two sources of one notice quote different texts at different offsets.
         self.source_tag = source_tag
+        # The predicates (as terms) whose triples are noted, each once ({line: (s, p, o)}), an object as its term
+        # or, a plain string literal, as the string itself (the search index's values, `RunStatements`).
+        self.noting = noting
+        self.noted: dict[str, tuple[str, str, str]] = {}
 
     def add(self, s: Term, p: Term, o: Term | str | None) -> None:
         """`o` is a term, or a plain string for a string literal ("" and None add nothing)."""
         if o is None:
             return
+        value = o
         if o.__class__ is not Term:
             if not o:
                 return
             o = '"' + escape(o) + '"'  # a plain string literal, without the cost of a Term
-        self.lines[" ".join((s, p, o))] = None  # an f-string would format each Term (a str subclass) anew
+        line = " ".join((s, p, o))  # an f-string would format each Term (a str subclass) anew
+        self.lines[line] = None
+        if self.noting is not None and p in self.noting:
+            self.noted[line] = (s, p, value if value.__class__ is Term or value.__class__ is str else str(value))
 
 
 class RecordMapper:
@@ -217,8 +228,15 @@ class RecordMapper:
         self.notice_dates: NoticeDates | None = None
         # Each journal's and publisher's description, stated in a graph of its own (`periodical_graphs`).
         self.descriptions = Descriptions(base)
-        # The triples describing a recurring journal, publisher or organization, made once: {key: (node, lines)}.
-        self._described: dict[tuple[str, ...], tuple[Term, dict[str, None]]] = {}
+        # The triples describing a recurring journal, publisher or organization, made once: {key: (node, lines,
+        # noted)}.
+        self._described: dict[tuple[str, ...], tuple[Term, dict[str, None], dict[str, tuple[str, str, str]]]] = {}
+        self._noting: frozenset[str] | None = None
+
+    def note(self, predicates: Iterable[str]) -> None:
+        """From now on, each `MappedRecord` carries its statements of these predicates (`MappedRecord.noted`)."""
+        self._noting = frozenset(iri(p) for p in predicates)
+        self._described.clear()  # blocks made before noted nothing
 
     def graph_iri(self, record: SourceRecord) -> str:
         """The named graph a record is stored in: by its key in the source, else by its notice and, for a notice
@@ -232,7 +250,7 @@ class RecordMapper:
 
     def map(self, record: SourceRecord, *, now: datetime | None = None) -> MappedRecord:
         graph = iri(self.graph_iri(record))
-        g = _Graph(source_tag=hashlib.sha1(graph.value.encode()).hexdigest()[:8])
+        g = _Graph(source_tag=hashlib.sha1(graph.value.encode()).hexdigest()[:8], noting=self._noting)
         notice_iri = iri(self.mint.notice(record.notice))
         self._notice(g, notice_iri, record.notice)
         try:
@@ -246,7 +264,8 @@ class RecordMapper:
             nquads = (suffix.join([*lines, *provenance.lines]) + suffix).encode()
         except UnicodeEncodeError as e:
             raise MappingError(f"text that is not valid Unicode: {e}") from e
-        return MappedRecord(graph.value, notice_iri.value, content_hash, nquads, len(g.lines) + len(provenance.lines))
+        return MappedRecord(graph.value, notice_iri.value, content_hash, nquads, len(g.lines) + len(provenance.lines),
+                            tuple(itertools.chain.from_iterable(g.noted.values())))
 
     # -- the notice -------------------------------------------------------------------------
 
@@ -508,11 +527,13 @@ class RecordMapper:
         made once and copied into each record's graph (an organization is eight calls of `add` otherwise)."""
         found = self._described.get(key)
         if found is None:
-            block = _Graph()
+            block = _Graph(noting=self._noting)
             if len(self._described) >= RECENT:
                 self._described.clear()
-            found = self._described[key] = (describe(block), block.lines)
+            found = self._described[key] = (describe(block), block.lines, block.noted)
         g.lines.update(found[1])
+        if found[2]:
+            g.noted.update(found[2])
         return found[0]
 
     def _journal(self, g: _Graph, name: str, issn: list[str], publisher: str) -> Term | None:

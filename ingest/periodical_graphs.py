@@ -24,6 +24,7 @@ from retractkg.ontology import PERIODICAL_GRAPHS, PROV, RDF, RKG, SCHEMA, VOCAB
 from retractkg.store import GraphStore
 from retractkg.store.base import values_lists
 from retractkg.store.change_log import replace_changed_graphs
+from retractkg.store.run_statements import RunStatements
 
 ISSN_PORTAL = "https://portal.issn.org/resource/ISSN/"
 SOFTWARE_IRI = VOCAB + "software/retractkg"  # what made a graph (`prov:wasAttributedTo`)
@@ -113,9 +114,10 @@ def stored_descriptions(store: GraphStore, descriptions: Descriptions, iris: lis
     return found
 
 
-def write_descriptions(store: GraphStore, descriptions: Descriptions, *, chunk: int = 2000) -> None:
+def write_descriptions(store: GraphStore, descriptions: Descriptions, run: RunStatements | None = None, *,
+                       chunk: int = 2000) -> None:
     """Store the description of every journal and publisher the run's records name, joined with the stored
-    one, where it changed; `chunk` at a time."""
+    one, where it changed; `chunk` at a time. `run` notes what they state (`RunStatements`)."""
     iris = sorted(descriptions.found)
     for start in range(0, len(iris), chunk):
         part = iris[start:start + chunk]
@@ -131,6 +133,8 @@ def write_descriptions(store: GraphStore, descriptions: Descriptions, *, chunk: 
                 described.parents |= before.parents
             graph = descriptions.graph(iri)
             graphs[graph] = descriptions.nquads(iri, described, graph)
+            if run is not None:
+                run.record_nquads(graph, graphs[graph])
         replace_changed_graphs(store, graphs)
 
 

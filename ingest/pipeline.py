@@ -48,6 +48,7 @@ from retractkg.ingest.stored_people import (
 from retractkg.ontology import RKG, VOCABULARY_FILES, VOCABULARY_GRAPH
 from retractkg.store import GraphStore
 from retractkg.store.change_log import change_nquads, replace_changed_graphs, stored_hashes
+from retractkg.store.run_statements import READ, RunStatements
 
 DEMO_DIR = Path(__file__).resolve().parent / "demo"
 
@@ -120,15 +121,24 @@ def read_records(paths: Iterable[Path], report: IngestReport, *, format: str | N
 
 def ingest(store: GraphStore, paths: Sequence[Path], settings: Settings, *, format: str | None = None,
            batch_size: int = 100_000, batch_quads: int = BATCH_QUADS, progress: Progress | None = None,
-           progress_every: float = 2.0, replace_source: bool = False, writers: int | None = None) -> IngestReport:
+           progress_every: float = 2.0, replace_source: bool = False, writers: int | None = None,
+           run: RunStatements | None = None) -> IngestReport:
     """Read, map and store every record; `progress` is called after each batch and every `progress_every` s.
 
     A batch is written when it holds `batch_size` records or `batch_quads` quads; `writers` batches are
-    written at once (by default as many as the store takes: `GraphStore.write_concurrency`).
+    written at once (by default as many as the store takes: `GraphStore.write_concurrency`). Into a store that
+    holds nothing but the vocabulary, `run` keeps what the run wrote of the predicates the search index reads,
+    so that the index is built from it (`text_index.rebuild`); else it is left not `usable`.
     """
     report = IngestReport()
     ensure_vocabulary(store)
     mapper = RecordMapper(settings.base)
+    if run is not None:
+        run.usable = holds_only_vocabulary(store)
+        if run.usable:
+            mapper.note(READ)
+        else:
+            run = None
     known_dois = KnownDois(store)
     seen: dict[str, set[str]] = {}  # format -> graphs of the records read (see `withdraw_missing`)
     last_progress = time.monotonic()
@@ -164,24 +174,38 @@ def ingest(store: GraphStore, paths: Sequence[Path], settings: Settings, *, form
                                                  record_key=record.record_key))
                 continue
             batches.add(mapped)
+            if run is not None:  # the later record of a graph replaces the earlier, here as in the store
+                run.record(mapped.graph, mapped.noted)
     outdated = known_dois.outdated_graphs(mapper.mint)
     for more in (shared.outdated_graphs(store), mapper.periodicals.outdated_graphs(store)):
         for source, graphs in more.items():
             outdated.setdefault(source, set()).update(graphs)
     map_again(store, outdated, names, mapper, [shared.complete, known_dois.complete], report, settings)
     # Earlier runs' records whose people were joined now, or whose notice's year the run's dates move.
+    rewritten = False
     with BatchWriter(store, settings, report) as batches:
-        for rewritten in rewritten_records(store, mapper.people, dates.moved_years()):
-            batches.add(rewritten)
-    write_descriptions(store, mapper.descriptions)
+        for record in rewritten_records(store, mapper.people, dates.moved_years()):
+            batches.add(record)
+            rewritten = True
+    if run is not None and (outdated or rewritten or replace_source):  # records the run's statements do not hold
+        run.usable, run = False, None
+    write_descriptions(store, mapper.descriptions, run)
     if replace_source:
         withdraw_missing(store, seen, report, settings)
-    remove_unlinked(store, mapper.descriptions)
+    gone = remove_unlinked(store, mapper.descriptions)
     # Dropped, not replaced by nothing: the embedded store takes an empty N-Quads document as nothing to do.
-    gone = unnamed_people_evidence(store)
-    if gone:
-        store.remove_graphs(gone)
+    gone_evidence = unnamed_people_evidence(store)
+    if gone_evidence:
+        store.remove_graphs(gone_evidence)
+    if run is not None:
+        run.drop([*gone, *gone_evidence])
     return report
+
+
+def holds_only_vocabulary(store: GraphStore) -> bool:
+    """Whether the store holds no graph but the vocabulary's (`ensure_vocabulary`): a first ingest."""
+    return not list(store.query(f"SELECT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{VOCABULARY_GRAPH}>) }} "
+                                "LIMIT 1"))
 
 
 @without_cycle_collection

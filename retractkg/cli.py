@@ -23,6 +23,7 @@ from retractkg.jsonld import compact_jsonld
 from retractkg.store import StoreError, open_store
 from retractkg.store.change_log import ChangeLog
 from retractkg.store.lock import StoreLock
+from retractkg.store.run_statements import RunStatements
 from retractkg.store.text_index import TextIndex
 from retractkg.store.text_index import rebuild as rebuild_text_index
 
@@ -63,14 +64,16 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             if not args.quiet:
                 print(f"... {report.progress()}", file=sys.stderr, flush=True)
 
+        run = RunStatements()  # into an empty store, the index is built from what the run wrote
         report = ingest(store, paths, _settings(args), format=args.format, progress=progress,
-                        replace_source=args.replace_source, batch_quads=args.batch_quads or BATCH_QUADS)
+                        replace_source=args.replace_source, batch_quads=args.batch_quads or BATCH_QUADS, run=run)
         index_path = _settings(args).text_index_path
         state = _store_state(store, _settings(args))
         if TextIndex(index_path).built_from() != state:  # changed, or missing, or of an older layout
             if not args.quiet:
-                print("... rebuilding the search index", file=sys.stderr, flush=True)
-            rebuild_text_index(store, index_path, state=state)
+                built = "building the search index from the run" if run.usable else "rebuilding the search index"
+                print(f"... {built}", file=sys.stderr, flush=True)
+            rebuild_text_index(store, index_path, state=state, run=run)
     for warning in report.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     for error in report.errors:

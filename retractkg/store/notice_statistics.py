@@ -26,7 +26,7 @@ from pyoxigraph import NamedNode
 
 from retractkg.ontology import CITO, RDF, RDFS, RKG, SCHEMA, SKOS
 from retractkg.ontology.dates import earliest
-from retractkg.ontology.identifiers import preferred_labels
+from retractkg.ontology.identifiers import preferred_labels, untitled_work_label
 from retractkg.store.base import GraphStore
 
 PREFIXES = "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in
@@ -141,6 +141,19 @@ class GraphScan:
                       self.store.query(f"SELECT {distinct}?s WHERE {{ ?s <{predicate}> <{iri}> }}")]
         return found
 
+    def untitled_works(self) -> dict[str, str]:
+        """The label of each article without a title (`untitled_label`): a search lists it by its citation or
+        identifier, not its IRI."""
+        found: dict[str, tuple[set[str], set[str], set[str]]] = defaultdict(lambda: (set(), set(), set()))
+        for row in self.store.query(f"""SELECT ?a ?citation ?doi ?pmid WHERE {{ ?a a <{RKG}Article>
+                FILTER NOT EXISTS {{ ?a <{SCHEMA}name> ?name }} OPTIONAL {{ ?a <{RKG}citation> ?citation }}
+                OPTIONAL {{ ?a <{RKG}doi> ?doi }} OPTIONAL {{ ?a <{RKG}pmid> ?pmid }} }}"""):
+            values = found[row[0].value]
+            for kept, value in zip(values, (row[1], row[2], row[3]), strict=True):
+                if value is not None:
+                    kept.add(value.value)
+        return untitled_labels(found)
+
     def objects(self, predicate: str) -> dict[str, set[str]]:
         """{subject: its objects} of one predicate."""
         if predicate not in self._objects:
@@ -149,6 +162,13 @@ class GraphScan:
                 found[subject].add(value)
             self._objects[predicate] = found
         return self._objects[predicate]
+
+
+def untitled_labels(works: dict[str, tuple[Iterable[str], Iterable[str], Iterable[str]]]) -> dict[str, str]:
+    """{work: its label} of works without a title, from their (citations, DOIs, PubMed IDs): each the smallest
+    one, so that the order the values come in changes nothing (works with none of them are left out)."""
+    found = {work: untitled_work_label(*(min(vs, default="") for vs in values)) for work, values in works.items()}
+    return {work: label for work, label in found.items() if label}
 
 
 def _facet_values(scan: GraphScan, notices: Iterable[str]) -> dict[str, dict[str, set[str]]]:
@@ -243,7 +263,7 @@ def write(connection: sqlite3.Connection, scan: GraphScan) -> dict[str, int]:
         for notice, vs in values[name].items():
             for v in vs:
                 members[v].append(ids[notice])
-        for value, notices in members.items():
+        for value, notices in sorted(members.items()):  # terms numbered by value, not by set order
             term_id += 1
             connection.execute("INSERT INTO term VALUES (?, ?, ?, ?, ?)",
                                (term_id, name, value, labels[name][value], len(notices)))

@@ -32,7 +32,7 @@ import tempfile
 import threading
 import weakref
 from collections import OrderedDict, defaultdict
-from collections.abc import Callable, Hashable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,11 +40,12 @@ from pathlib import Path
 from retractkg.collector import without_cycle_collection
 from retractkg.ontology import CITO, RDF, RDFS, RKG, SCHEMA, SKOS
 from retractkg.ontology.dates import earliest
-from retractkg.ontology.identifiers import preferred_labels, untitled_work_label
+from retractkg.ontology.identifiers import preferred_labels
 from retractkg.store import graph_statistics, notice_statistics
 from retractkg.store.base import GraphStore
 from retractkg.store.notice_statistics import Count, NoticeStatistics, Selection
 from retractkg.store.notice_terms import NoticeTerms
+from retractkg.store.run_statements import NotedScan, RunStatements
 
 TEXT_CHARS = 20_000
 # Of the tables; a file of another layout is rebuilt (2: notice statistics; 3: VoID counts; 4: reasons as words).
@@ -245,26 +246,27 @@ class TextIndex:
         return len(kept), [Match(*row) for row in rows]
 
 
-def _pairs(store: GraphStore, predicate: str) -> Iterator[tuple[str, str]]:
-    """(subject, object) of every statement with this predicate, over the union of the graphs."""
-    for row in store.query(f"SELECT ?s ?o WHERE {{ ?s <{predicate}> ?o }}"):
-        yield row["s"].value, row["o"].value
-
-
 @without_cycle_collection  # every statement read lives until the file is written (`retractkg.collector`)
-def rebuild(store: GraphStore, path: Path, *, state: str = "") -> int:
+def rebuild(store: GraphStore, path: Path, *, state: str = "", run: RunStatements | None = None) -> int:
     """Make the index anew from the store (written beside, then moved over the old one); the rows written.
-    `state` names the store's state it was built from (the change log's extent), for `KeptIndex`."""
+    `state` names the store's state it was built from (the change log's extent), for `KeptIndex`. With `run`
+    (the statements a run into an empty store wrote, `run_statements`), from those instead of the store's scans:
+    the same index, as each resource's one name, label, container, text and first work is chosen by value."""
     # The VoID counts are one aggregate the store evaluates without holding the GIL: on the other core while the
     # scans below are read and joined (4 s of the full-size graph's rebuild).
     with ThreadPoolExecutor(1, thread_name_prefix="void-counts") as counting:
         counts = counting.submit(graph_statistics.compute, store)
-        return _rebuild(store, path, state, counts)
+        # Each predicate read once for the words and the statistics.
+        scan = (notice_statistics.GraphScan(store, KINDS) if run is None or not run.usable
+                else NotedScan(store, run, KINDS))
+        return _rebuild(scan, path, state, counts)
 
 
-def _rebuild(store: GraphStore, path: Path, state: str, counts: Future[graph_statistics.GraphStatistics]) -> int:
-    """`rebuild`, with the VoID counts under way beside it."""
-    scan = notice_statistics.GraphScan(store, KINDS)  # each predicate read once for the words and the statistics
+def _rebuild(scan: notice_statistics.GraphScan, path: Path, state: str,
+             counts: Future[graph_statistics.GraphStatistics]) -> int:
+    """`rebuild`, with the VoID counts under way beside it. Where a resource has several values, the one shown
+    is chosen by value (the smallest name, the preferred label, the longest text, ...), never by the order the
+    statements come in, which differs between the store and a run's own statements."""
     kinds: dict[str, str] = {}
     precedence = list(KINDS.values())  # a resource of two kinds is the first of them (a notice, then an article)
     for iri, type_iri in scan.pairs(RDF + "type"):
@@ -273,27 +275,38 @@ def _rebuild(store: GraphStore, path: Path, state: str, counts: Future[graph_sta
             kinds[iri] = kind
     names: dict[str, str] = {}
     for iri, name in scan.pairs(SCHEMA + "name"):
-        names.setdefault(iri, name)
+        if name < names.get(iri, name + "\uffff"):  # the smallest (a name is never above that)
+            names[iri] = name
     given_labels: dict[str, list[str]] = defaultdict(list)
     for iri, label in scan.pairs(RDFS + "label"):
         if iri in kinds:
             given_labels[iri].append(label)
-    labels = {iri: preferred_labels(found)[0] for iri, found in given_labels.items()}  # as pages and lists show
+    # As pages and lists show: the first preferred one, as `notice_statistics` chooses it.
+    labels = {iri: preferred_labels(sorted(found))[0] for iri, found in given_labels.items()}
     given: dict[str, list[str]] = defaultdict(list)
     for iri, date in scan.pairs(SCHEMA + "datePublished"):
         if kinds.get(iri) == "notice":
             given[iri].append(date)
     dates = {iri: earliest(values) for iri, values in given.items()}  # its one date, when sources differ
-    texts = {iri: text[:TEXT_CHARS] for iri, text in _pairs(store, SCHEMA + "text") if iri in kinds}
+    texts: dict[str, str] = {}
+    for iri, text in scan.pairs(SCHEMA + "text"):
+        if iri in kinds and (len(text), text) > (len(texts.get(iri, "")), texts.get(iri, "")):  # the longest
+            texts[iri] = text
+    texts = {iri: text[:TEXT_CHARS] for iri, text in texts.items()}
     authors: dict[str, list[str]] = defaultdict(list)
-    works: dict[str, list[str]] = defaultdict(list)
+    first_works: dict[str, str] = {}  # of each person, the smallest IRI: a title finds the work
     for work, person in scan.statements(SCHEMA + "author"):
         authors[work].append(person)
-        works[person].append(work)
-    parents = dict(scan.pairs(SCHEMA + "isPartOf"))
+        if work < first_works.get(person, work + "\uffff"):
+            first_works[person] = work
+    for people in authors.values():
+        people.sort()
+    parents = scan.objects(SCHEMA + "isPartOf")
     updates: dict[str, list[str]] = defaultdict(list)
     for notice, article in scan.statements(CITO + "updates"):
         updates[notice].append(article)
+    for articles in updates.values():
+        articles.sort()
 
     # A notice is found by the words of its reasons too ("paper mill"), as the reason facet names them.
     reasons, reason_labels = scan.objects(RKG + "reason"), scan.objects(SKOS + "prefLabel")
@@ -301,7 +314,7 @@ def _rebuild(store: GraphStore, path: Path, state: str, counts: Future[graph_sta
     def reasons_of(notice: str) -> list[str]:
         return sorted(min(reason_labels.get(r, ()), default="") for r in reasons.get(notice, ()))
 
-    untitled = _untitled_works(store)
+    untitled = scan.untitled_works()
     journals: dict[str, str] = {}  # a work's journal is asked for up to three times (notice and article rows)
 
     def journal(work: str) -> str:
@@ -323,7 +336,7 @@ def _rebuild(store: GraphStore, path: Path, state: str, counts: Future[graph_sta
         if kind == "article":
             label = labels.get(iri) or names.get(iri) or untitled.get(iri) or iri
             return iri, kind, label, journal(iri), author_names(iri), journal(iri)
-        first_work = next(iter(works.get(iri, ())), None)  # found by name only: a title finds the work
+        first_work = first_works.get(iri)  # found by name only: a title finds the work
         return iri, kind, names.get(iri) or iri, "" if first_work is None else names.get(first_work, ""), \
             names.get(iri, ""), ""
 
@@ -334,19 +347,6 @@ def _rebuild(store: GraphStore, path: Path, state: str, counts: Future[graph_sta
     with path.with_name(path.name + ".lock").open("a+b") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         return _write(path, kinds, scan, row, counts, state)
-
-
-def _untitled_works(store: GraphStore) -> dict[str, str]:
-    """The label of each article without a title (`untitled_work_label`): a search lists it by its citation or
-    identifier, not its IRI."""
-    found: dict[str, str] = {}
-    for row in store.query(f"""SELECT ?a ?citation ?doi ?pmid WHERE {{ ?a a <{RKG}Article>
-            FILTER NOT EXISTS {{ ?a <{SCHEMA}name> ?name }} OPTIONAL {{ ?a <{RKG}citation> ?citation }}
-            OPTIONAL {{ ?a <{RKG}doi> ?doi }} OPTIONAL {{ ?a <{RKG}pmid> ?pmid }} }}"""):
-        label = untitled_work_label(*(row[v].value if row[v] is not None else "" for v in ("citation", "doi", "pmid")))
-        if label:
-            found.setdefault(row["a"].value, label)
-    return found
 
 
 def _write(path: Path, kinds: dict[str, str], scan: notice_statistics.GraphScan,
@@ -366,7 +366,8 @@ def _write(path: Path, kinds: dict[str, str], scan: notice_statistics.GraphScan,
         # A notice's row has its statistics row's id (listing order), so that words and facets combine.
         ids = notice_statistics.write(connection, scan)
         numbers = itertools.count(len(ids) + 1)
-        rowids = {iri: ids[iri] if kind == "notice" and iri in ids else next(numbers) for iri, kind in kinds.items()}
+        # Articles and people by IRI: an order of the values, not of the statements read.
+        rowids = {iri: ids[iri] if kinds[iri] == "notice" and iri in ids else next(numbers) for iri in sorted(kinds)}
         # In rowid order: FTS5 writes its pending words out as a segment whenever a rowid comes below the last
         # one, and merges those segments again (in the store's order, 6.4 s of CPU on the full-size graph; 1.4 s).
         rows = ((rowids[iri], *row(iri, kinds[iri])) for iri in sorted(rowids, key=rowids.__getitem__))
@@ -387,14 +388,19 @@ def _write(path: Path, kinds: dict[str, str], scan: notice_statistics.GraphScan,
     return len(kinds)
 
 
-def _last_named(work: str, parents: dict[str, str], names: dict[str, str]) -> str:
-    """The name of the last container up `schema:isPartOf` from a work (issue -> volume -> periodical)."""
-    seen, node = set(), parents.get(work)
-    while node and node not in seen:
-        seen.add(node)
-        if node not in parents:
-            return names.get(node, "")
-        node = parents.get(node)
+def _last_named(work: str, parents: dict[str, set[str]], names: dict[str, str]) -> str:
+    """The name of the last container up `schema:isPartOf` from a work (issue -> volume -> periodical): of a work
+    in several (its journal's issue and a shared DOI's resource), the first by IRI that leads to a name; above
+    that, each container's smallest."""
+    for first in sorted(parents.get(work, ())):
+        seen, node = {work}, first
+        while node not in seen:
+            seen.add(node)
+            if node not in parents:
+                if names.get(node):
+                    return names[node]
+                break
+            node = min(parents[node])
     return ""
 
 
