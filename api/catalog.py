@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pyoxigraph import Literal
 
 from retractkg.formats import sparql_prologue
-from retractkg.ontology.identifiers import normalize_doi
+from retractkg.ontology.identifiers import normalize_doi, preferred_labels
 from retractkg.store import GraphStore
 from retractkg.store.text_index import TextIndex
 
@@ -111,13 +111,20 @@ class Catalog:
         # The DOI in each branch: joined outside the union, the store evaluated the union over every notice and
         # article first (5-10 s on the whole shared data, a 503 past the time limit; 1 ms so).
         result = self.store.query(PREFIXES + f"""
-            SELECT ?x ?kind (MIN(?t) AS ?label) WHERE {{
+            SELECT DISTINCT ?x ?kind ?label ?name WHERE {{
               {{ ?x rkg:doi {_literal(doi)} ; a rkg:Notice BIND("notice" AS ?kind)
-                 OPTIONAL {{ ?x schema:name ?name }} OPTIONAL {{ ?x rdfs:label ?l }} BIND(COALESCE(?name, ?l) AS ?t) }}
+                 OPTIONAL {{ ?x rdfs:label ?label }} OPTIONAL {{ ?x schema:name ?name }} }}
               UNION {{ ?x rkg:doi {_literal(doi)} ; a rkg:Article BIND("article" AS ?kind)
-                       OPTIONAL {{ ?x schema:name ?t }} }}
-            }} GROUP BY ?x ?kind""")
-        return [Hit(_str(s, "x"), _str(s, "kind"), _str(s, "label"), doi) for s in result]
+                       OPTIONAL {{ ?x schema:name ?name }} }}
+            }}""")
+        found: dict[tuple[str, str], tuple[set[str], set[str]]] = {}
+        for s in result:
+            labels, names = found.setdefault((_str(s, "x"), _str(s, "kind")), (set(), set()))
+            labels.update([_str(s, "label")] if s["label"] else [])
+            names.update([_str(s, "name")] if s["name"] else [])
+        # A notice by its label, as lists show it (`preferred_labels`); an article, or a notice without one, by name.
+        return [Hit(iri, kind, next(iter(preferred_labels(sorted(labels))), min(names, default="")), doi)
+                for (iri, kind), (labels, names) in found.items()]
 
     def timeline(self, facet: str = "", value: str = "") -> list[tuple[str, str, int]]:
         """(year, nature label, notices) of every notice, or of one journal, publisher or reason (an IRI)."""

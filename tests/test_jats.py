@@ -183,3 +183,21 @@ def test_most_notices_name_their_article_by_title():
     assert len(linked) == 378 and sum(bool(article.title) for article in linked) >= 290
     assert len(unlinked) >= 150 and all(r.notice.articles[0].title for r in unlinked)
     assert all(any("names one by title alone" in w or "related-article)" in w for w in r.warnings) for r in unlinked)
+
+
+def test_lists_and_a_search_by_doi_show_a_notice_by_its_label_not_a_title_that_says_nothing():
+    """PMC3162759 is titled "RETRACTION NOTICE", PMC4274693 by its article's reference: the journal's list of
+    notices and a search by DOI show each by its label, "Retraction of: ‹title›", as every list does."""
+    from fastapi.testclient import TestClient
+
+    from retractkg.api.app import create_app
+
+    store = OxigraphStore()
+    ingest(store, [JATS / "PMC3162759.xml", JATS / "PMC4274693.xml"], Settings())
+    with TestClient(create_app(Settings(), store)) as client:
+        page = client.get("/doc/journal/issn/0970-2113", headers={"Accept": "text/html"}).text
+        assert ">Retraction of: Role of fine needle aspiration cytology in evaluating mediastinal masses<" in page
+        assert ">RETRACTION NOTICE<" not in page
+        found = client.get("/search", params={"q": "10.2337/DB14-RT05A"}, headers={"Accept": "application/json"})
+        assert [hit["label"] for hit in found.json()["results"]] == [
+            "Retraction of: Intranasal Insulin Ameliorates Experimental Diabetic Neuropathy"]
