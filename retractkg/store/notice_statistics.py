@@ -248,12 +248,11 @@ def write(connection: sqlite3.Connection, scan: GraphScan) -> dict[str, int]:
         one = {p: vs[0] for p, vs in props.items() if vs}
         article = one.get(CITO + "updates", "")
         article_title, article_doi = articles.get(article, ("", ""))
-        label = next(iter(preferred_labels(props.get(RDFS + "label", []))), "")
         # Lists show the notice's label ("Retraction of: ‹title›"), not a source's own title, which may say
         # nothing ("RETRACTION NOTICE") or be a citation; the source's title where there is no label.
-        title = label or one.get(SCHEMA + "name") or article_title
-        label = label or title
-        return (ids[notice], notice, sort_key(notice), label or notice, title, newest(notice), one.get(RKG + "doi", ""),
+        title = next(iter(preferred_labels(props.get(RDFS + "label", []))), "") or one.get(SCHEMA + "name") \
+            or article_title
+        return (ids[notice], notice, sort_key(notice), title or notice, title, newest(notice), one.get(RKG + "doi", ""),
                 first_label("nature", notice), article, article_title, article_doi, first_label("journal", notice),
                 first_label("publisher", notice))
 
