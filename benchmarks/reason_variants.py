@@ -18,6 +18,8 @@ variant fitted on all dev notices and scored on the pooled unseen ones). Variant
 - curator bundles (issue 12): where the reader asserts A, assert B too when, on the training folds, B was given
   in at least `share` of the notices where A was (at least 3 of them): "given": of the notices curators gave A
   ("a curator who gives A also gives B"); "found": of the notices where the reader asserted A and not B;
+  "corpus": of the retractions curators gave A in the 2025 export sample (`mdpi_*_sampled.csv`, labels only, at
+  least 10 of them), less the scored fold's publishers (DOI prefix) and the labelled notices that are not dev;
 - and a curator convention, counted on the dev labels: does a journal-led retraction (retracted by editors,
   journal or publisher, the authors neither retracting nor asking) get "Investigation by Journal/Publisher"?
 """
@@ -25,7 +27,9 @@ variant fitted on all dev notices and scored on the pooled unseen ones). Variant
 from __future__ import annotations
 
 import argparse
+import csv
 import dataclasses
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -33,6 +37,7 @@ from retractkg import evaluate_reasons as er
 from retractkg.evaluation_data import DEFAULT_SHARED, DEV_SPLITS, Counts, concept
 from retractkg.ingest.model import Role
 from retractkg.ingest.reading.actors import find_actors
+from retractkg.ontology.identifiers import normalize_doi
 
 JOURNAL_SIDE = {Role.EDITOR, Role.EDITOR_IN_CHIEF, Role.EDITORIAL_BOARD, Role.PUBLISHER, Role.JOURNAL}
 
@@ -110,6 +115,43 @@ def curator_bundles(share: float, among: str, least: int = 3):
     return fitter
 
 
+def corpus_labels(shared: Path, leave_out: set[str]) -> list[tuple[str, set[str]]]:
+    """(DOI prefix, curated concepts) of each retraction in the 2025 export sample, except the notices (normalised
+    DOIs) in `leave_out`. Its list cells are numpy-array reprs ("['+A' '+B'\n '+C']")."""
+    path = next((shared / "data" / "retraction-watch").glob("mdpi_*_sampled.csv"), None)
+    if path is None:
+        return []
+    csv.field_size_limit(1 << 30)
+    with path.open(encoding="utf-8", newline="") as f:
+        return [(row["prefix"], {concept(x) for x in re.findall(r"'\+([^']+)'", row["reason"])})
+                for row in csv.DictReader(f)
+                if row["retractionnature"] == "Retraction" and normalize_doi(row["retractiondoi"]) not in leave_out]
+
+
+def corpus_bundles(corpus: list[tuple[str, set[str]]], share: float, least: int = 10):
+    """As `curator_bundles` "given", counted on `corpus` less the publishers of the notices being scored."""
+    def fitter(train: list[er.Scored]) -> er.Fitted:
+        cal = er.fit(train, fitted_on="fold")
+        held_out = _DEV_GROUPS - {n.group for n in train}  # the publishers of the fold being scored
+        counted, both = Counter(), Counter()
+        for prefix, labels in corpus:
+            if prefix in held_out:
+                continue
+            for a in labels:
+                counted[a] += 1
+                both.update((a, b) for b in labels - {a})
+        bundle = {(a, b) for (a, b), k in both.items() if counted[a] >= least and k / counted[a] >= share}
+
+        def predict(n: er.Scored) -> set[str]:
+            asserted = n.predicted(cal, cal.threshold)
+            return asserted | {b for a, b in bundle if a in asserted}
+        return predict
+    return fitter
+
+
+_DEV_GROUPS: set[str] = set()  # the publishers (DOI prefixes) of the dev notices, set by main
+
+
 def journal_led_convention(shared: Path, dev_keys: set[str]) -> Counter:
     from retractkg.evaluation_data import labelled_notices
 
@@ -133,13 +175,16 @@ def main() -> None:
     notices = er.scored_notices(args.shared)
     dev = [n for n in notices if n.split in DEV_SPLITS]
     unseen = [n for n in notices if n.split in er.UNSEEN] if args.unseen else []
+    _DEV_GROUPS.update(n.group for n in dev)
+    corpus = corpus_labels(args.shared, {normalize_doi(n.key) for n in notices if n.split not in DEV_SPLITS})
     print(f"{len(dev)} dev notices, {er.FOLDS} folds by publisher")
     print(f"{'variant':<26} {'P':>6} {'R':>6} {'F1':>6} {'F0.5':>6}" + ("   unseen P, R, F1" if unseen else ""))
     variants = {"shipped": er.calibrated, **{f"threshold {t:g}": fixed(t) for t in (0.35, 0.4, 0.45, 0.5)},
                 **{f"shrink {s:g}": shrunk(s) for s in (1, 2, 8, 16)},
                 "per family": per_family, "learned implications": learned_implications,
                 **{f"bundles {among} {share:g}": curator_bundles(share, among)
-                   for among in ("given", "found") for share in (0.4, 0.5, 0.6, 0.7)}}
+                   for among in ("given", "found") for share in (0.4, 0.5, 0.6, 0.7)},
+                **{f"bundles corpus {share:g}": corpus_bundles(corpus, share) for share in (0.5, 0.6, 0.7, 0.8)}}
     for name, fitter in variants.items():
         p, r, f = er.cross_validate(dev, fitter)[0].prf()
         f05 = 1.25 * p * r / (0.25 * p + r) if p + r else 0.0
