@@ -36,6 +36,7 @@ from pathlib import Path
 from retractkg import evaluate_reasons as er
 from retractkg.evaluation_data import DEFAULT_SHARED, DEV_SPLITS, Counts, concept
 from retractkg.ingest.model import Role
+from retractkg.ingest.reading import calibration
 from retractkg.ingest.reading.actors import find_actors
 from retractkg.ontology.identifiers import normalize_doi
 
@@ -106,13 +107,19 @@ def curator_bundles(share: float, among: str, least: int = 3):
             for a in (n.gold if among == "given" else asserted):
                 counted[a] += 1
                 both.update((a, b) for b in (n.gold - {a} if among == "given" else n.gold - asserted))
-        bundle = {(a, b) for (a, b), k in both.items() if counted[a] >= least and k / counted[a] >= share}
-
-        def predict(n: er.Scored) -> set[str]:
-            asserted = n.predicted(cal, cal.threshold)
-            return asserted | {b for a, b in bundle if a in asserted}
-        return predict
+        return bundled(cal, counted, both, share, least)
     return fitter
+
+
+def bundled(cal: calibration.Calibration, counted: Counter, both: Counter, share: float, least: int) -> er.Fitted:
+    """The reader's reasons, and beside each asserted A every B that came with A (`both`) in at least `share` of
+    the `counted` notices with A, where those are `least` or more."""
+    bundle = {(a, b) for (a, b), k in both.items() if counted[a] >= least and k / counted[a] >= share}
+
+    def predict(n: er.Scored) -> set[str]:
+        asserted = n.predicted(cal, cal.threshold)
+        return asserted | {b for a, b in bundle if a in asserted}
+    return predict
 
 
 def corpus_labels(shared: Path, leave_out: set[str]) -> list[tuple[str, set[str]]]:
@@ -140,12 +147,7 @@ def corpus_bundles(corpus: list[tuple[str, set[str]]], share: float, least: int 
             for a in labels:
                 counted[a] += 1
                 both.update((a, b) for b in labels - {a})
-        bundle = {(a, b) for (a, b), k in both.items() if counted[a] >= least and k / counted[a] >= share}
-
-        def predict(n: er.Scored) -> set[str]:
-            asserted = n.predicted(cal, cal.threshold)
-            return asserted | {b for a, b in bundle if a in asserted}
-        return predict
+        return bundled(cal, counted, both, share, least)
     return fitter
 
 
