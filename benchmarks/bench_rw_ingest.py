@@ -161,12 +161,10 @@ def run(command: list[str], ok: tuple[int, ...] = (0,)) -> Run:
 
 def _timed_lines(child: subprocess.Popen, start: float, lines: list[tuple[float, float, str]]) -> None:
     """Each stderr line of `child` with when it came and the child's CPU seconds then (read from /proc)."""
-    ticks = os.sysconf("SC_CLK_TCK")
     for raw in child.stderr:
         at = time.perf_counter() - start
         try:
-            fields = Path(f"/proc/{child.pid}/stat").read_text().rsplit(")", 1)[1].split()
-            cpu = (int(fields[11]) + int(fields[12])) / ticks  # utime + stime of every thread, ended ones too
+            cpu = cpu_seconds(Path(f"/proc/{child.pid}/stat"))  # of every thread, ended ones too
         except OSError:  # the child has ended
             cpu = lines[-1][1] if lines else 0.0
         lines.append((at, cpu, raw.decode(errors="replace").rstrip()))
@@ -182,11 +180,16 @@ def loaded(floor: Run, store: Path, quads: int) -> Run:
     return floor
 
 
+def cpu_seconds(stat: Path) -> float:
+    """utime + stime of a process or thread, from its /proc `stat` file."""
+    fields = stat.read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def rocksdb_thread_cpu(pid: int) -> dict[str, float]:
     """CPU seconds of each of a process's RocksDB background threads ("rocksdb:low", "rocksdb:high"), read
     from /proc; sampled every half second, a thread loses at most its last half second."""
     found: dict[str, float] = {}
-    ticks = os.sysconf("SC_CLK_TCK")
     try:
         tasks = os.listdir(f"/proc/{pid}/task")
     except OSError:
@@ -195,10 +198,9 @@ def rocksdb_thread_cpu(pid: int) -> dict[str, float]:
         try:
             if not Path(f"/proc/{pid}/task/{tid}/comm").read_text().startswith("rocksdb:"):
                 continue
-            fields = Path(f"/proc/{pid}/task/{tid}/stat").read_text().rsplit(")", 1)[1].split()
+            found[tid] = cpu_seconds(Path(f"/proc/{pid}/task/{tid}/stat"))
         except OSError:  # the thread ended
             continue
-        found[tid] = (int(fields[11]) + int(fields[12])) / ticks  # utime + stime
     return found
 
 
@@ -254,8 +256,9 @@ def main() -> None:
     ingest = run([*retractkg, "ingest", str(csv_path), "--store", str(store)], ok=(0, 1))
     print(f"ingest      {ingest.seconds:7.1f} s wall {ingest.cpu:7.1f} s CPU  peak RSS {ingest.peak_gb:5.2f} GB   "
           f"{ingest.last_line}")
-    # Its first progress line comes with the first record mapped, after identity resolution read the export; the
-    # index line once every record is stored. Where a stretch keeps fewer than all cores busy, it is its own
+    # Its first progress line comes with the first record mapped, after identity resolution read the export (when
+    # that took longer than the 2 s between progress lines, as on the full-size export; on a small one the cut
+    # falls at the first batch stored instead); the index line once every record is stored. Where a stretch keeps fewer than all cores busy, it is its own
     # work, not the store's, that sets the pace.
     phases = ingest.phases(("identity", "... "), ("reading, mapping and storing", ("... building the search index",
                                                                             "... rebuilding the search index")),
