@@ -258,8 +258,8 @@ def main() -> None:
           f"{ingest.last_line}")
     # Its first progress line comes with the first record mapped, after identity resolution read the export (when
     # that took longer than the 2 s between progress lines, as on the full-size export; on a small one the cut
-    # falls at the first batch stored instead); the index line once every record is stored. Where a stretch keeps fewer than all cores busy, it is its own
-    # work, not the store's, that sets the pace.
+    # falls at the first batch stored instead); the index line once every record is stored. Where a stretch keeps
+    # fewer than all cores busy, it is its own work, not the store's, that sets the pace.
     phases = ingest.phases(("identity", "... "), ("reading, mapping and storing", ("... building the search index",
                                                                             "... rebuilding the search index")),
                            last="search index")
